@@ -1,0 +1,3 @@
+//! loket: the bot and gateway crate (CLI, Telegram, HTTP API, storage, workers).
+
+pub mod cli;

@@ -1,0 +1,305 @@
+//! Golden tests of the parser on the shipped decrees (`knowledge/standards`), one per
+//! layout, plus robustness tests: bad files give clear errors, and no input (arbitrary
+//! bytes, mutated decrees) makes the parser panic.
+//!
+//! Service counts were taken by hand from the decrees: 000 numbers its services I..XLIII
+//! (43), 001 has 6 "STANDAR PELAYANAN" headings, 002 has 31 "N. Pelayanan" rows, 003 has
+//! 17 component tables.
+
+use super::*;
+use crate::document::{ComponentKind, Document};
+use proptest::prelude::*;
+use std::path::PathBuf;
+
+fn standards_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("standards")
+}
+
+fn load(name: &str) -> Document {
+    parse_file(&standards_dir().join(name)).expect("shipped decree parses")
+}
+
+fn service<'a>(doc: &'a Document, id: &str) -> &'a crate::document::ServiceStandard {
+    doc.services.iter().find(|s| s.id.as_str() == id).unwrap_or_else(|| {
+        panic!(
+            "{id} not found; have {:?}",
+            doc.services.iter().map(|s| s.id.as_str()).collect::<Vec<_>>()
+        )
+    })
+}
+
+#[test]
+fn every_service_of_the_shipped_decrees_is_found() {
+    let report = parse_dir(&standards_dir()).unwrap();
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    let counts: Vec<(String, usize)> = report
+        .documents
+        .iter()
+        .map(|d| (d.source.clone(), d.services.len()))
+        .collect();
+    assert_eq!(
+        counts,
+        vec![
+            ("000_4d00da837d591dc0.txt".to_owned(), 43),
+            ("001_f4e4e6960aa12399.txt".to_owned(), 6),
+            ("002_81250e56fc566e31.txt".to_owned(), 31),
+            ("003_5e30365896fb6814.txt".to_owned(), 17),
+        ]
+    );
+    for document in &report.documents {
+        for s in &document.services {
+            assert!(!s.title.is_empty() && !s.title.starts_with("Layanan "), "{}", s.id);
+            assert!(
+                s.component(ComponentKind::Requirements).is_some(),
+                "{} has no requirements",
+                s.id
+            );
+            assert!(s.component(ComponentKind::Fee).is_some(), "{} has no fee", s.id);
+            assert!(s.lines.start <= s.lines.end);
+            for c in &s.components {
+                assert!(
+                    s.lines.start <= c.lines.start && c.lines.end <= s.lines.end,
+                    "{} {:?}",
+                    s.id,
+                    c.kind
+                );
+                assert!(
+                    !c.text.contains('<') || !c.text.contains('>'),
+                    "markup left in {} {:?}: {}",
+                    s.id,
+                    c.kind,
+                    c.text
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn ids_are_unique_and_stable() {
+    let report = parse_dir(&standards_dir()).unwrap();
+    let mut ids: Vec<&str> = report
+        .documents
+        .iter()
+        .flat_map(|d| d.services.iter().map(|s| s.id.as_str()))
+        .collect();
+    let total = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), total);
+    assert!(ids.contains(&"003_5e30365896fb6814:surat-keterangan-ahli-waris"));
+}
+
+/// Layout 1: roman-numbered headings, tab table with number/label/value cells, inline lists.
+#[test]
+fn golden_roman_numbered_table_layout() {
+    let doc = load("000_4d00da837d591dc0.txt");
+    assert_eq!(doc.agency.as_deref(), Some("Sekretariat Daerah Kabupaten Pasuruan"));
+    let decree = doc.decree.as_ref().unwrap();
+    assert_eq!(decree.number, "060/79/424.013/2022");
+    assert_eq!(decree.year, Some(2022));
+    let s = service(&doc, "000_4d00da837d591dc0:sosialisasi");
+    assert_eq!(s.title, "Sosialisasi");
+    assert_eq!(s.lines.start, 154);
+    let req = s.component(ComponentKind::Requirements).unwrap();
+    assert_eq!(req.lines.as_pair(), [158, 158]);
+    let texts: Vec<(u8, &str)> = req.items.iter().map(|i| (i.level, i.text.as_str())).collect();
+    assert_eq!(texts[0].0, 0);
+    assert!(
+        texts[0]
+            .1
+            .starts_with("Pengguna layanan membuat dan mengirimkan surat permohonan tertulis")
+    );
+    assert_eq!(texts[1], (1, "Identitas pemohon"));
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.0 == 0 && t.1.starts_with("Hadir langsung ke Unit Penyelenggara Pelayanan"))
+    );
+    let d = s.duration.as_ref().unwrap();
+    assert_eq!(
+        (d.min_minutes, d.max_minutes, d.working_days),
+        (Some(1440), Some(1440), false)
+    );
+    assert_eq!(s.fee.as_ref().unwrap().rupiah, Some(0));
+    let procedure = s.component(ComponentKind::Procedure).unwrap();
+    assert!(!procedure.text.contains("graph TD"), "flowchart code must be removed");
+    // A label split over two rows ("Jaminan Keamanan dan" / "Keselamatan Pelayanan").
+    let pbb = service(&doc, "000_4d00da837d591dc0:fasilitas-kerjasama-daerah");
+    let d = pbb.duration.as_ref().unwrap();
+    assert_eq!(
+        (d.min_minutes, d.max_minutes, d.working_days),
+        (Some(9 * 1440), Some(21 * 1440), true)
+    );
+}
+
+/// Layout 2: "STANDAR PELAYANAN" / title / "PADA <unit>" headings (DPRD secretariat).
+#[test]
+fn golden_heading_block_layout() {
+    let doc = load("001_f4e4e6960aa12399.txt");
+    assert_eq!(
+        doc.agency.as_deref(),
+        Some("Sekretariat Dewan Perwakilan Rakyat Daerah Kabupaten Pasuruan")
+    );
+    let s = service(
+        &doc,
+        "001_f4e4e6960aa12399:fasilitas-unjuk-rasa-penyampaian-pendapat-di-muka-umum",
+    );
+    assert_eq!(s.title, "Fasilitas Unjuk Rasa/Penyampaian Pendapat di Muka Umum");
+    assert_eq!(s.unit, "Sekretariat Dewan Perwakilan Rakyat Daerah Kabupaten Pasuruan");
+    assert_eq!(s.fee.as_ref().unwrap().rupiah, Some(0));
+    let d = s.duration.as_ref().unwrap();
+    assert_eq!(d.max_minutes, Some(120));
+    let complaint = s.component(ComponentKind::ComplaintChannel).unwrap();
+    assert!(complaint.text.contains("Jl. Raya Raci Bangil"));
+}
+
+/// Layout 3: markdown chapters and "N. Pelayanan <b>title</b>" rows with empty number cells.
+#[test]
+fn golden_service_row_layout() {
+    let doc = load("002_81250e56fc566e31.txt");
+    assert_eq!(
+        doc.agency.as_deref(),
+        Some("Badan Kepegawaian dan Pendidikan Pelatihan Daerah Kabupaten Pasuruan")
+    );
+    assert_eq!(doc.decree, None);
+    let s = service(&doc, "002_81250e56fc566e31:izin-belajar");
+    assert_eq!(s.title, "Izin Belajar");
+    assert_eq!(s.lines.start, 325);
+    let d = s.duration.as_ref().unwrap();
+    // Alternatives per education level: 2, 3 and 7 days.
+    assert_eq!((d.min_minutes, d.max_minutes), (Some(2 * 1440), Some(7 * 1440)));
+    assert_eq!(s.fee.as_ref().unwrap().rupiah, Some(0));
+    let apbd = service(&doc, "002_81250e56fc566e31:pelatihan-kepemimpinan-nasional-tingkat-ii");
+    assert_eq!(apbd.fee.as_ref().unwrap().raw, "Gratis/dibebankan kepada APBD");
+}
+
+/// Layout 2 again in a kecamatan decree, with list requirements and working days.
+#[test]
+fn golden_kecamatan_layout() {
+    let doc = load("003_5e30365896fb6814.txt");
+    assert_eq!(doc.agency.as_deref(), Some("Kecamatan Beji Kabupaten Pasuruan"));
+    assert_eq!(doc.decree.as_ref().unwrap().number, "060/20/424.302/2023");
+    let s = service(&doc, "003_5e30365896fb6814:surat-keterangan-ahli-waris");
+    assert_eq!(s.unit, "Kecamatan Beji Kabupaten Pasuruan");
+    let req = s.component(ComponentKind::Requirements).unwrap();
+    let items: Vec<&str> = req.items.iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(items[0], "Surat Pengantar dari Desa/Kelurahan");
+    assert!(items.contains(&"Buku Nikah"));
+    assert_eq!(items.len(), 7);
+    let d = s.duration.as_ref().unwrap();
+    assert_eq!((d.min_minutes, d.working_days), (Some(1440), true));
+    let titles: Vec<&str> = doc.services.iter().map(|s| s.title.as_str()).collect();
+    assert!(titles.contains(&"Penanganan Pengaduan"), "{titles:?}");
+    assert!(titles.contains(&"Pengantar Persyaratan PNS/TNI/Polri"), "{titles:?}");
+}
+
+/// A decree in a layout none of the shipped ones use: markdown headings and label lines.
+#[test]
+fn markdown_label_layout_parses_without_special_code() {
+    let text = "# KEPUTUSAN KEPALA DINAS KESEHATAN KOTA CONTOH\nNOMOR : 440/12/2024\nTENTANG STANDAR PELAYANAN\n\n\
+## 1. PENERBITAN SURAT KETERANGAN SEHAT\n\n### Persyaratan\n- Fotokopi KTP\n- Pas foto 3x4\n\n### Biaya\nRp. 25.000,-\n\n\
+### Jangka Waktu\n30 menit\n\n## 2. IZIN PRAKTIK BIDAN\n\n### Persyaratan\n1. Ijazah\n2. STR\n\n### Biaya / Tarif\nGratis\n\n### Waktu Penyelesaian\n14 hari kerja\n";
+    let doc = parse_text("dinkes.md", text).unwrap();
+    let titles: Vec<&str> = doc.services.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, vec!["Penerbitan Surat Keterangan Sehat", "Izin Praktik Bidan"]);
+    assert_eq!(doc.services[0].fee.as_ref().unwrap().rupiah, Some(25_000));
+    let req = doc.services[0].component(ComponentKind::Requirements).unwrap();
+    assert_eq!(
+        req.items.iter().map(|i| i.text.as_str()).collect::<Vec<_>>(),
+        vec!["Fotokopi KTP", "Pas foto 3x4"]
+    );
+    assert_eq!(doc.services[1].duration.as_ref().unwrap().max_minutes, Some(14 * 1440));
+    assert!(doc.services[1].duration.as_ref().unwrap().working_days);
+    assert_eq!(doc.decree.as_ref().unwrap().number, "440/12/2024");
+}
+
+/// A pipe-table layout (markdown tables) with a "Jenis Pelayanan" row.
+#[test]
+fn pipe_table_layout_parses() {
+    let text = "PEMERINTAH KOTA CONTOH\nDINAS KEPENDUDUKAN DAN PENCATATAN SIPIL\n\n\
+| No | Komponen | Uraian |\n|---|---|---|\n| 1 | Jenis Pelayanan | Penerbitan Akta Kelahiran |\n\
+| 2 | Persyaratan | 1. Surat keterangan lahir 2. KK asli 3. KTP orang tua |\n| 3 | Jangka Waktu | 1 hari kerja |\n| 4 | Biaya | Tidak dipungut biaya |\n";
+    let doc = parse_text("dukcapil.md", text).unwrap();
+    assert_eq!(
+        doc.agency.as_deref(),
+        Some("Dinas Kependudukan dan Pencatatan Sipil Kota Contoh")
+    );
+    assert_eq!(doc.services.len(), 1);
+    let s = &doc.services[0];
+    assert_eq!(s.title, "Penerbitan Akta Kelahiran");
+    assert_eq!(s.component(ComponentKind::Requirements).unwrap().items.len(), 3);
+    assert_eq!(s.fee.as_ref().unwrap().rupiah, Some(0));
+}
+
+#[test]
+fn bad_files_give_clear_errors() {
+    assert!(matches!(parse_bytes("a.txt", b""), Err(ParseError::Empty)));
+    assert!(matches!(
+        parse_bytes("a.pdf", b"%PDF-1.7\x00\x00binary"),
+        Err(ParseError::Binary)
+    ));
+    assert!(matches!(
+        parse_bytes("a.txt", b"Surat undangan rapat RT.\nHarap hadir."),
+        Err(ParseError::NoServices)
+    ));
+    // Windows-1252 text parses.
+    let text =
+        b"STANDAR PELAYANAN\nSURAT PINDAH\n\nNO\tKOMPONEN\tURAIAN\n1.\tPersyaratan\tKTP \x96 KK\n2.\tBiaya\tGratis\n";
+    let doc = parse_bytes("cp1252.txt", text).unwrap();
+    assert_eq!(
+        doc.services[0].component(ComponentKind::Requirements).unwrap().text,
+        "KTP – KK"
+    );
+}
+
+#[test]
+fn a_bad_file_does_not_stop_a_directory() {
+    let dir = std::env::temp_dir().join(format!("loket-parse-dir-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("a_good.txt"),
+        "STANDAR PELAYANAN\nSURAT PINDAH\n\n1.\tPersyaratan\tKTP\n2.\tBiaya\tGratis\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("b_empty.txt"), "").unwrap();
+    std::fs::write(dir.join("c_binary.txt"), [0u8, 1, 2, 3]).unwrap();
+    let report = parse_dir(&dir).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(report.documents.len(), 1);
+    let failed: Vec<String> = report
+        .failures
+        .iter()
+        .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(failed, vec!["b_empty.txt", "c_binary.txt"]);
+}
+
+fn shipped_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| std::fs::read_to_string(standards_dir().join("003_5e30365896fb6814.txt")).unwrap())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, max_shrink_iters: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        let _ = parse_bytes("fuzz.txt", &bytes);
+    }
+
+    #[test]
+    fn mutated_decrees_never_panic(cut in 0usize..20_000, len in 0usize..2_000, insert in "[\\t\\n|<>*#:. a-zA-Z0-9-]{0,64}") {
+        let text = shipped_text();
+        let mut start = cut.min(text.len());
+        while !text.is_char_boundary(start) { start -= 1; }
+        let mut end = (start + len).min(text.len());
+        while !text.is_char_boundary(end) { end -= 1; }
+        let mutated = format!("{}{}{}", &text[..start], insert, &text[end..]);
+        if let Ok(doc) = parse_text("mutated.txt", &mutated) {
+            for s in &doc.services {
+                prop_assert!(s.lines.start <= s.lines.end);
+            }
+        }
+    }
+}

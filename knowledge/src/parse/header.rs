@@ -1,0 +1,223 @@
+//! Reads the issuing agency and the decree number from a decree's front matter.
+//!
+//! Indonesian decrees share a letterhead convention: "PEMERINTAH KABUPATEN X" followed by
+//! the agency's name, then "KEPUTUSAN ... NOMOR : ..." and "TENTANG ... STANDAR PELAYANAN".
+//! Documents without a letterhead (a handbook-style "STANDAR PELAYANAN / BADAN ... TAHUN
+//! 2021") name the agency in a title line. Both are found with general rules; when nothing
+//! fits, the caller records a warning instead of guessing.
+
+use super::casing::readable_case;
+use crate::document::Decree;
+
+/// Words that start an agency's name in Indonesian local government.
+const AGENCY_WORDS: &[&str] = &[
+    "BADAN",
+    "DINAS",
+    "SEKRETARIAT",
+    "KECAMATAN",
+    "KELURAHAN",
+    "DESA",
+    "INSPEKTORAT",
+    "KANTOR",
+    "RUMAH SAKIT",
+    "RSUD",
+    "PUSKESMAS",
+    "SATUAN",
+    "UPT",
+    "UPTD",
+    "BAGIAN",
+    "KEMENTERIAN",
+    "LEMBAGA",
+    "BIRO",
+    "KEPOLISIAN",
+    "PENGADILAN",
+    "MAL PELAYANAN",
+];
+
+fn clean_line(line: &str) -> String {
+    super::markup::tidy(&super::markup::strip_markup(line).replace('\n', " "))
+}
+
+fn starts_with_agency_word(upper: &str) -> bool {
+    AGENCY_WORDS
+        .iter()
+        .any(|w| upper.starts_with(w) && upper[w.len()..].starts_with([' ', ',']) || upper == *w)
+}
+
+fn is_address(upper: &str) -> bool {
+    [
+        "JL", "JALAN", "TELP", "TELEPON", "FAX", "FAKS", "EMAIL", "E-MAIL", "WEBSITE", "KODE POS",
+    ]
+    .iter()
+    .any(|p| upper.starts_with(p))
+}
+
+/// Removes a trailing "TAHUN 2021" and stray punctuation from an agency name.
+fn trim_agency(name: &str) -> String {
+    let mut words: Vec<&str> = name.split_whitespace().collect();
+    while let Some(last) = words.last() {
+        let bare = last.trim_matches(|c: char| !c.is_alphanumeric());
+        if bare.chars().all(|c| c.is_ascii_digit()) || bare.eq_ignore_ascii_case("tahun") || bare.is_empty() {
+            words.pop();
+        } else {
+            break;
+        }
+    }
+    words.join(" ").trim_end_matches([',', '.', ':']).to_owned()
+}
+
+/// Finds the issuing agency in the lines before the first service.
+pub(crate) fn find_agency(lines: &[&str]) -> Option<String> {
+    let cleaned: Vec<String> = lines.iter().map(|l| clean_line(l)).collect();
+    // Letterhead: "PEMERINTAH KABUPATEN PASURUAN" then the agency on the next text line.
+    for (i, line) in cleaned.iter().enumerate() {
+        let upper = line.to_uppercase();
+        let Some(region) = upper.strip_prefix("PEMERINTAH ") else {
+            continue;
+        };
+        if !["KABUPATEN", "KOTA", "PROVINSI"].iter().any(|w| region.starts_with(w))
+            || region.split_whitespace().count() > 5
+        {
+            continue;
+        }
+        let next = cleaned[i + 1..].iter().find(|l| !l.is_empty());
+        if let Some(next) = next {
+            let next_upper = next.to_uppercase();
+            if !is_address(&next_upper) && next.split_whitespace().count() <= 12 {
+                let name = trim_agency(next);
+                let full = if next_upper.contains(region) {
+                    name
+                } else {
+                    format!("{name} {}", line[11..].trim())
+                };
+                return Some(readable_case(&full));
+            }
+        }
+    }
+    // Handbook style: a title paragraph naming an agency ("BADAN KEPEGAWAIAN ... TAHUN 2021"),
+    // possibly wrapped over several lines.
+    let paragraphs: Vec<String> = cleaned
+        .split(|l| l.is_empty())
+        .filter(|p| !p.is_empty() && p.len() <= 4)
+        .map(|p| p.join(" "))
+        .collect();
+    for line in &paragraphs {
+        let upper = line.to_uppercase();
+        if starts_with_agency_word(&upper) && line.split_whitespace().count() <= 16 && !line.contains(':') {
+            return Some(readable_case(&trim_agency(line)));
+        }
+    }
+    // "TENTANG ... PADA <agency>".
+    for line in &cleaned {
+        let upper = line.to_uppercase();
+        if let Some(at) = upper.find("PADA ") {
+            let rest = &line[at + 5..];
+            if starts_with_agency_word(&rest.to_uppercase()) {
+                return Some(readable_case(&trim_agency(rest)));
+            }
+        }
+    }
+    None
+}
+
+/// Finds the decree number: the "NOMOR" line of a "KEPUTUSAN" whose subject mentions
+/// *Standar Pelayanan* (a document may also carry a separate *Maklumat* decree), else the
+/// first decree number.
+pub(crate) fn find_decree(lines: &[&str]) -> Option<Decree> {
+    let mut candidates = Vec::new();
+    for (i, raw) in lines.iter().enumerate() {
+        let line = clean_line(raw);
+        let upper = line.to_uppercase();
+        let Some(rest) = upper.strip_prefix("NOMOR") else {
+            continue;
+        };
+        let rest = rest.trim_start().trim_start_matches(':').trim();
+        let number: String = line[line.len() - rest.len()..]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join("");
+        if number.is_empty() || !number.chars().any(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let subject: String = lines[i + 1..lines.len().min(i + 10)].join(" ").to_uppercase();
+        let about_standards = subject.contains("STANDAR PELAYANAN");
+        let year = number
+            .rsplit(|c: char| !c.is_ascii_digit())
+            .find(|part| part.len() == 4)
+            .and_then(|y| y.parse::<u16>().ok())
+            .filter(|y| (1945..=2100).contains(y));
+        candidates.push((
+            about_standards,
+            Decree {
+                number,
+                year,
+                line: i as u32 + 1,
+            },
+        ));
+    }
+    let best = candidates.iter().position(|(about, _)| *about).unwrap_or(0);
+    (!candidates.is_empty()).then(|| candidates.swap_remove(best).1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letterhead_agency_gets_its_region() {
+        let lines = [
+            "",
+            "PEMERINTAH KABUPATEN PASURUAN",
+            "SEKRETARIAT DAERAH",
+            "",
+            "Jalan Hayam Wuruk Nomor 14",
+        ];
+        assert_eq!(
+            find_agency(&lines).as_deref(),
+            Some("Sekretariat Daerah Kabupaten Pasuruan")
+        );
+    }
+
+    #[test]
+    fn handbook_title_names_the_agency() {
+        let lines = [
+            "# STANDAR PELAYANAN",
+            "",
+            "**BADAN KEPEGAWAIAN DAN PENDIDIKAN PELATIHAN DAERAH  ",
+            "KABUPATEN PASURUAN  ",
+            "TAHUN 2021**",
+        ];
+        assert_eq!(
+            find_agency(&lines).as_deref(),
+            Some("Badan Kepegawaian dan Pendidikan Pelatihan Daerah Kabupaten Pasuruan")
+        );
+    }
+
+    #[test]
+    fn decree_about_standards_wins_over_maklumat() {
+        let lines = [
+            "NOMOR : 060/ 78 / 424.013/2022",
+            "TENTANG",
+            "PENETAPAN MAKLUMAT PELAYANAN",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "NOMOR : 060/ 79 / 424.013/2022",
+            "TENTANG",
+            "PENETAPAN STANDAR PELAYANAN",
+        ];
+        let decree = find_decree(&lines).unwrap();
+        assert_eq!(decree.number, "060/79/424.013/2022");
+        assert_eq!(decree.year, Some(2022));
+        assert_eq!(decree.line, 11);
+    }
+
+    #[test]
+    fn no_decree_is_none() {
+        assert_eq!(find_decree(&["STANDAR PELAYANAN", "Nomor telepon"]), None);
+    }
+}

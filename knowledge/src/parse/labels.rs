@@ -1,0 +1,251 @@
+//! Recognises component labels ("Persyaratan", "Biaya / Tarif", "Sistem, Mekanisme dan
+//! Prosedur", "Jangka Waktu Pelayanan", ...) and the other kinds of short cell text a
+//! decree table holds: service-name rows ("Jenis Pelayanan"), table headers ("NO KOMPONEN
+//! URAIAN") and section markers ("PENYAMPAIAN LAYANAN").
+//!
+//! The vocabulary is the one PermenPANRB 15/2014 prescribes for every *Standar Pelayanan*,
+//! so it holds for any agency's decree; matching is on words, in a fixed order from the
+//! most specific ("Kompetensi Pelaksana" before "Pelaksana").
+
+use crate::document::ComponentKind;
+
+/// Lowercase words of a label, letters and digits only.
+pub(crate) fn label_words(label: &str) -> Vec<String> {
+    label
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether a label has `word`, allowing one typo in words of six letters or more
+/// ("Pangaduan", "Persyartan").
+fn has(words: &[String], word: &str) -> bool {
+    words
+        .iter()
+        .any(|w| w == word || (word.len() >= 6 && within_one_edit(w, word)))
+}
+
+/// Levenshtein distance at most 1, on bytes (labels are ASCII in practice).
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    a.len().max(b.len()) - prefix - suffix <= 1 && a.len().min(b.len()) >= prefix + suffix
+}
+
+fn has_prefix(words: &[String], prefix: &str) -> bool {
+    words.iter().any(|w| w.starts_with(prefix))
+}
+
+/// Classifies a label; `None` when it is not a component label. Labels longer than
+/// eight words are sentences, not labels.
+pub(crate) fn classify(label: &str) -> Option<ComponentKind> {
+    let words = label_words(label);
+    if words.is_empty() || words.len() > 8 {
+        return None;
+    }
+    use ComponentKind::*;
+    let kind = if has_prefix(&words, "evaluasi") {
+        PerformanceEvaluation
+    } else if has(&words, "kompetensi") {
+        Competence
+    } else if has(&words, "pengawasan") {
+        InternalSupervision
+    } else if has(&words, "jumlah") && has_prefix(&words, "pelaksana") {
+        Staffing
+    } else if has(&words, "keamanan") || has(&words, "keselamatan") {
+        SecurityGuarantee
+    } else if has(&words, "jaminan") {
+        ServiceGuarantee
+    } else if has(&words, "pengaduan") || has(&words, "saran") || has(&words, "masukan") || has(&words, "keluhan") {
+        ComplaintChannel
+    } else if has(&words, "hukum") && (has(&words, "dasar") || has(&words, "landasan")) {
+        LegalBasis
+    } else if has(&words, "sarana") || has(&words, "prasarana") || has(&words, "prasana") || has(&words, "fasilitas") {
+        Facilities
+    } else if has_prefix(&words, "persyaratan") || has(&words, "syarat") {
+        Requirements
+    } else if has(&words, "prosedur")
+        || has(&words, "mekanisme")
+        || has(&words, "alur")
+        || (has(&words, "tata") && has(&words, "cara"))
+    {
+        Procedure
+    } else if has(&words, "biaya") || has(&words, "tarif") || has(&words, "retribusi") {
+        Fee
+    } else if has(&words, "produk")
+        || (has(&words, "hasil") && has_prefix(&words, "layanan")
+            || has(&words, "hasil") && has_prefix(&words, "pelayanan"))
+    {
+        Product
+    } else if has(&words, "jam") || (has(&words, "hari") && has(&words, "buka")) || has(&words, "operasional") {
+        Hours
+    } else if has(&words, "jangka") || has(&words, "waktu") || has(&words, "lama") || has(&words, "durasi") {
+        Duration
+    } else if words.len() == 1 && words[0] == "pelaksana" {
+        Staffing
+    } else {
+        return None;
+    };
+    Some(kind)
+}
+
+/// Whether a label names the service itself ("Pelayanan", "Jenis Pelayanan", "Nama Layanan").
+pub(crate) fn is_service_name_label(label: &str) -> bool {
+    let words = label_words(label);
+    let rest: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !matches!(*w, "jenis" | "nama" | "judul"))
+        .collect();
+    !words.is_empty() && words.len() <= 3 && rest.len() == 1 && matches!(rest[0], "pelayanan" | "layanan")
+}
+
+/// Whether a row is the table header ("NO | KOMPONEN | URAIAN"): every cell is a header
+/// word and one of them names the component or description column.
+pub(crate) fn is_header_row(cells: &[&str]) -> bool {
+    let words: Vec<String> = cells.iter().flat_map(|c| label_words(c)).collect();
+    !words.is_empty()
+        && words.len() <= 8
+        && words.iter().all(|w| {
+            matches!(
+                w.as_str(),
+                "no" | "nomor"
+                    | "komponen"
+                    | "uraian"
+                    | "keterangan"
+                    | "unsur"
+                    | "standar"
+                    | "pelayanan"
+                    | "rincian"
+                    | "isi"
+            )
+        })
+        && words
+            .iter()
+            .any(|w| matches!(w.as_str(), "komponen" | "uraian" | "unsur" | "rincian"))
+}
+
+/// Whether a line is one of the two section markers PermenPANRB 15/2014 splits the component
+/// table into (service delivery / service management), in any of their wordings.
+pub(crate) fn is_section_marker(text: &str) -> bool {
+    let words = label_words(text);
+    if words.is_empty() || words.len() > 14 {
+        return false;
+    }
+    let joined = words.join(" ");
+    joined == "penyampaian layanan"
+        || joined == "penyampaian pelayanan"
+        || joined == "pengelolaan pelayanan"
+        || joined == "pengelolaan layanan"
+        || joined.starts_with("komponen standar pelayanan")
+        || joined.starts_with("terkait dengan proses")
+        || joined.contains("service delivery")
+        || joined.contains("manufacturing")
+}
+
+/// Whether a label fragment continues the previous one ("Penanganan Pengaduan, Saran dan
+/// Masukan /" + "Apresiasi"; "Sarana dan Prasarana" + "dan/atau Fasilitas").
+pub(crate) fn continues_label(previous: &str, next: &str) -> bool {
+    let prev = previous.trim_end();
+    let ends_open = prev.ends_with(['/', ',', '&', '-'])
+        || label_words(prev)
+            .last()
+            .is_some_and(|w| matches!(w.as_str(), "dan" | "atau" | "serta" | "dengan"));
+    let next_words = label_words(next);
+    let starts_joined = next.trim_start().starts_with(['/', '&', ','])
+        || next_words
+            .first()
+            .is_some_and(|w| matches!(w.as_str(), "dan" | "atau" | "serta"));
+    ends_open || starts_joined
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ComponentKind::*;
+
+    macro_rules! label_cases {
+        ($($name:ident: $label:expr => $kind:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                assert_eq!(classify($label), $kind, "{}", $label);
+            }
+        )*};
+    }
+
+    label_cases! {
+        persyaratan: "Persyaratan" => Some(Requirements);
+        persyaratan_pelayanan: "Persyaratan Pelayanan" => Some(Requirements);
+        sistem_mekanisme: "Sistem, Mekanisme dan Prosedur" => Some(Procedure);
+        sistem_mekanisme_no_commas: "Sistem Mekanisme Prosedur" => Some(Procedure);
+        prosedur: "Prosedur" => Some(Procedure);
+        alur: "Alur Pelayanan" => Some(Procedure);
+        jangka_waktu: "Jangka Waktu Pelayanan" => Some(Duration);
+        waktu_pelayanan: "Waktu Pelayanan" => Some(Duration);
+        waktu_penyelesaian: "Waktu Penyelesaian" => Some(Duration);
+        jam_pelayanan: "Jam Pelayanan" => Some(Hours);
+        jam_operasional: "Waktu / Jam Operasional" => Some(Hours);
+        biaya_tarif: "Biaya / Tarif" => Some(Fee);
+        biaya_tarif_glued: "Biaya/tarif" => Some(Fee);
+        produk: "Produk Pelayanan" => Some(Product);
+        pengaduan: "Penanganan Pengaduan, Saran dan Masukan / Apresiasi" => Some(ComplaintChannel);
+        pengaduan_amp: "Penanganan Pengaduan, Saran & Masukan" => Some(ComplaintChannel);
+        dasar_hukum: "Dasar Hukum" => Some(LegalBasis);
+        sarana: "Sarana dan Prasarana dan/atau Fasilitas" => Some(Facilities);
+        sarana_typo: "Sarana Prasana dan Fasilitas" => Some(Facilities);
+        kompetensi: "Kompetensi Pelaksana" => Some(Competence);
+        pengawasan: "Pengawasan Internal" => Some(InternalSupervision);
+        jumlah: "Jumlah Pelaksana" => Some(Staffing);
+        jaminan: "Jaminan Pelayanan" => Some(ServiceGuarantee);
+        jaminan_keamanan: "Jaminan Keamanan dan Keselamatan Pelayanan" => Some(SecurityGuarantee);
+        jaminan_keamanan_amp: "Jaminan Keamanan & Keselamatan Pelayanan" => Some(SecurityGuarantee);
+        evaluasi: "Evaluasi Kinerja Pelaksana" => Some(PerformanceEvaluation);
+        not_a_label: "Pengguna layanan datang langsung" => None;
+        typo_in_label: "Penanganan Pangaduan, Saran dan Masukan" => Some(ComplaintChannel);
+        maklumat_is_not_a_component: "MAKLUMAT PELAYANAN" => None;
+        sentence: "Apabila pelayanan tidak sesuai dengan standar pelayanan yang telah ditetapkan maka siap" => None;
+    }
+
+    #[test]
+    fn service_name_labels() {
+        assert!(is_service_name_label("Pelayanan"));
+        assert!(is_service_name_label("Jenis Pelayanan"));
+        assert!(is_service_name_label("Nama Layanan"));
+        assert!(!is_service_name_label("Jaminan Pelayanan"));
+        assert!(!is_service_name_label("Produk Pelayanan"));
+    }
+
+    #[test]
+    fn headers_and_markers() {
+        assert!(is_header_row(&["NO", "KOMPONEN", "URAIAN"]));
+        assert!(is_header_row(&["No.", "KOMPONEN", "URAIAN"]));
+        assert!(!is_header_row(&["NO"]));
+        assert!(!is_header_row(&["1.", "Persyaratan", "KTP"]));
+        assert!(is_section_marker("PENYAMPAIAN LAYANAN"));
+        assert!(is_section_marker(
+            "Terkait dengan proses penyampaian pelayanan (Delivery Service)"
+        ));
+        assert!(!is_section_marker("Persyaratan"));
+    }
+
+    #[test]
+    fn label_continuations() {
+        assert!(continues_label(
+            "Penanganan Pengaduan, Saran dan Masukan /",
+            "Apresiasi"
+        ));
+        assert!(continues_label("Jaminan Keamanan dan", "Keselamatan Pelayanan"));
+        assert!(continues_label("Sarana dan Prasarana", "dan/atau Fasilitas"));
+        assert!(!continues_label("Biaya / Tarif", "Produk Pelayanan"));
+    }
+}

@@ -1,0 +1,282 @@
+//! Parsing decree files into [`Document`]s.
+//!
+//! The pipeline is: bytes -> text ([`decode`]) -> services and components found line by
+//! line ([`services`]) -> cleaned text and list items ([`markup`]) -> normalised duration
+//! and fee ([`crate::values`]) -> a [`Document`] with line ranges for every piece. The
+//! agency and decree number come from the front matter ([`header`]). No rule names a
+//! particular file, agency or service: a decree in a new layout parses because the rules
+//! are general, and what the parser cannot place is reported in `Document::warnings`.
+//!
+//! Errors are per file ([`ParseError`]); [`parse_dir`] goes on with the other files and
+//! reports which failed.
+
+mod casing;
+mod decode;
+mod header;
+mod labels;
+mod markup;
+mod services;
+
+use crate::document::{Component, ComponentKind, Document, ParseWarning, ServiceId, ServiceStandard};
+use crate::values::{parse_duration, parse_fee};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use casing::readable_case;
+
+/// Why one decree file could not be parsed.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    /// The file has no content.
+    #[error("file is empty")]
+    Empty,
+    /// The file is not text (e.g. a PDF or an image).
+    #[error("file is binary, not a text conversion of a decree (convert the PDF/Word file to text first)")]
+    Binary,
+    /// The bytes are neither UTF-8 nor Windows-1252.
+    #[error("file is neither UTF-8 nor Windows-1252 text")]
+    Encoding,
+    /// Text, but no service standard could be recognised in it.
+    #[error(
+        "no service standard found: expected headings like \"STANDAR PELAYANAN <title>\" or table rows with \
+         component labels such as \"Persyaratan\", \"Jangka Waktu\", \"Biaya / Tarif\""
+    )]
+    NoServices,
+    /// The file could not be read.
+    #[error("cannot read file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Parses one decree from its bytes; `source` is the file name used in citations and ids.
+pub fn parse_bytes(source: &str, bytes: &[u8]) -> Result<Document, ParseError> {
+    let text = decode::decode(bytes)?;
+    parse_text(source, &text)
+}
+
+/// Parses one decree file.
+pub fn parse_file(path: &Path) -> Result<Document, ParseError> {
+    let bytes = std::fs::read(path)?;
+    let source = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    parse_bytes(&source, &bytes)
+}
+
+/// The result of parsing a directory: the documents that parsed and the files that did not.
+#[derive(Debug, Default)]
+pub struct DirReport {
+    /// Parsed documents, sorted by file name.
+    pub documents: Vec<Document>,
+    /// Files that failed, with the reason.
+    pub failures: Vec<(PathBuf, ParseError)>,
+}
+
+/// Parses every `.txt`/`.md`/`.html` file of a directory (sorted by name); a bad file is
+/// reported in `failures` and the others still parse.
+pub fn parse_dir(dir: &Path) -> Result<DirReport, std::io::Error> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                matches!(
+                    e.to_ascii_lowercase().as_str(),
+                    "txt" | "md" | "markdown" | "html" | "htm"
+                )
+            })
+        })
+        .collect();
+    paths.sort();
+    let mut report = DirReport::default();
+    for path in paths {
+        match parse_file(&path) {
+            Ok(document) => report.documents.push(document),
+            Err(error) => report.failures.push((path, error)),
+        }
+    }
+    Ok(report)
+}
+
+/// Parses decoded text.
+pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut assembler = services::Assembler::new();
+    for (index, line) in lines.iter().enumerate() {
+        assembler.line(index as u32 + 1, line);
+    }
+    let (raw_services, mut warnings) = assembler.finish();
+    if raw_services.is_empty() {
+        return Err(ParseError::NoServices);
+    }
+    let front_matter_end = raw_services.first().map_or(lines.len(), |s| s.lines.start as usize - 1);
+    let front = &lines[..front_matter_end.min(lines.len())];
+    let agency = header::find_agency(front).or_else(|| header::find_agency(&lines[..lines.len().min(80)]));
+    let decree = header::find_decree(front);
+    let agency_name = agency.clone().unwrap_or_else(|| {
+        warnings.push(ParseWarning {
+            line: 1,
+            message: "instansi penerbit tidak ditemukan".to_owned(),
+        });
+        "Instansi tidak disebutkan".to_owned()
+    });
+    let stem = Path::new(source)
+        .file_stem()
+        .map_or_else(|| source.to_owned(), |s| s.to_string_lossy().into_owned());
+    let mut seen_ids: HashMap<String, usize> = HashMap::new();
+    let mut services = Vec::with_capacity(raw_services.len());
+    for (index, raw) in raw_services.into_iter().enumerate() {
+        let plain_title = markup::tidy(&markup::strip_markup(&raw.title).replace('\n', " "));
+        let mut title = readable_case(services::strip_numbering(&plain_title).1);
+        if title.is_empty() {
+            warnings.push(ParseWarning {
+                line: raw.lines.start,
+                message: "layanan tanpa judul".to_owned(),
+            });
+            title = format!("Layanan {}", index + 1);
+        }
+        let mut id = ServiceId::new(&stem, &title);
+        let count = seen_ids.entry(id.0.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            id = ServiceId(format!("{}-{}", id.0, count));
+        }
+        let components: Vec<Component> = raw.components.into_iter().map(finish_component).collect();
+        let duration = components
+            .iter()
+            .find(|c| c.kind == ComponentKind::Duration)
+            .map(|c| duration_of(&c.text));
+        let fee = components
+            .iter()
+            .find(|c| c.kind == ComponentKind::Fee)
+            .map(|c| parse_fee(&c.text.replace('\n', " ")));
+        for (kind, name) in [
+            (ComponentKind::Requirements, "persyaratan"),
+            (ComponentKind::Duration, "jangka waktu"),
+            (ComponentKind::Fee, "biaya"),
+        ] {
+            if !components.iter().any(|c| c.kind == kind) {
+                warnings.push(ParseWarning {
+                    line: raw.lines.start,
+                    message: format!("layanan \"{title}\" tidak menyebut {name}"),
+                });
+            }
+        }
+        let unit = raw
+            .unit
+            .map(|u| readable_case(&markup::tidy(&u)))
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| agency_name.clone());
+        services.push(ServiceStandard {
+            id,
+            title,
+            unit,
+            agency: agency_name.clone(),
+            source: source.to_owned(),
+            lines: raw.lines,
+            components,
+            duration,
+            fee,
+        });
+    }
+    warnings.sort_by_key(|w| w.line);
+    Ok(Document {
+        source: source.to_owned(),
+        agency,
+        decree,
+        services,
+        warnings,
+    })
+}
+
+/// The duration of a component's text. A list of alternatives, one span per line
+/// ("SD = 2 hari", "Diploma = 3 hari", "S-1 = 7 hari"), gives the range over the lines.
+fn duration_of(text: &str) -> crate::document::Duration {
+    let mut whole = parse_duration(&text.replace('\n', " "));
+    let spans: Vec<_> = text
+        .lines()
+        .map(parse_duration)
+        .filter_map(|d| Some((d.min_minutes?, d.max_minutes?, d.working_days)))
+        .collect();
+    if spans.len() >= 2 {
+        whole.min_minutes = spans.iter().map(|s| s.0).min();
+        whole.max_minutes = spans.iter().map(|s| s.1).max();
+        whole.working_days = spans.iter().any(|s| s.2);
+    }
+    whole
+}
+
+/// Cleans a raw component; a "Waktu Pelayanan" row that gives opening hours is Hours.
+fn finish_component(raw: services::RawComponent) -> Component {
+    let short_value = matches!(
+        raw.kind,
+        ComponentKind::Duration | ComponentKind::Fee | ComponentKind::Hours
+    );
+    let cleaned = markup::clean(&raw.raw, !short_value);
+    let mut kind = raw.kind;
+    if kind == ComponentKind::Duration && looks_like_opening_hours(&cleaned.text) {
+        kind = ComponentKind::Hours;
+    }
+    Component {
+        kind,
+        label: markup::tidy(&markup::strip_markup(&raw.label).replace('\n', " ")),
+        text: cleaned.text,
+        items: cleaned.items,
+        lines: raw.lines,
+    }
+}
+
+/// "Senin - Jumat pukul 08.00 - 15.30" is opening hours, not a duration.
+fn looks_like_opening_hours(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let weekday = ["senin", "selasa", "rabu", "kamis", "jumat", "jum'at", "sabtu"]
+        .iter()
+        .any(|d| lower.contains(d));
+    let clock = lower.contains("pukul") || lower.contains("wib") || has_clock_range(&lower);
+    weekday && clock || lower.contains("pukul") && has_clock_range(&lower)
+}
+
+/// "08.00 - 15.00" or "08:00-15:00".
+fn has_clock_range(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let clock_at = |i: usize| -> bool {
+        bytes.len() >= i + 5
+            && bytes[i].is_ascii_digit()
+            && bytes[i + 1].is_ascii_digit()
+            && matches!(bytes[i + 2], b'.' | b':')
+            && bytes[i + 3].is_ascii_digit()
+            && bytes[i + 4].is_ascii_digit()
+    };
+    (0..bytes.len()).any(|i| {
+        clock_at(i) && {
+            let mut j = i + 5;
+            while j < bytes.len() && matches!(bytes[j], b' ' | b'-' | b's' | b'd' | b'/') {
+                j += 1;
+            }
+            j > i + 5 && clock_at(j)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opening_hours_detected() {
+        assert!(looks_like_opening_hours("Senin - Kamis 08.00 - 15.00 WIB"));
+        assert!(looks_like_opening_hours("pukul 08:00-14:00"));
+        assert!(!looks_like_opening_hours("3 hari kerja"));
+        assert!(!looks_like_opening_hours("Senin s.d. Jumat, 3 hari"));
+    }
+
+    #[test]
+    fn no_services_is_a_clear_error() {
+        let err = parse_bytes("kosong.txt", b"Ini hanya surat biasa tanpa tabel.\n").unwrap_err();
+        assert!(matches!(err, ParseError::NoServices));
+        assert!(err.to_string().contains("STANDAR PELAYANAN"));
+    }
+}
+
+#[cfg(test)]
+mod golden_tests;

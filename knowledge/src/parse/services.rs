@@ -1,0 +1,652 @@
+//! Finds the services of a decree and their components, line by line.
+//!
+//! Decrees lay services out in several ways, and this assembler handles them with one set
+//! of general rules rather than per-file code:
+//! - an explicit heading "STANDAR PELAYANAN <title>" (optionally numbered "XVIII.", in
+//!   markdown `#`/`**`, with the title on following lines and "PADA <unit>" after it);
+//! - a service-name row inside the table ("1.<TAB>Pelayanan<TAB><b>Izin Belajar</b>",
+//!   "Jenis Pelayanan | ...");
+//! - an implicit boundary: a component that the current service already has (a second
+//!   "Persyaratan") after a heading-like line, which then names the new service.
+//!
+//! Components are rows whose label cell names a PermenPANRB component (tab or pipe
+//! separated), or label lines ("### Persyaratan", "Biaya : Gratis"); rows and lines that
+//! follow without a label continue the open component, including label cells split over
+//! two rows ("Jaminan Keamanan dan" / "Keselamatan Pelayanan").
+
+use super::labels::{classify, continues_label, is_header_row, is_section_marker, is_service_name_label, label_words};
+use super::markup::{strip_markup, tidy};
+use crate::document::{ComponentKind, LineRange, ParseWarning};
+
+/// A component as collected from the source, before cleaning.
+#[derive(Debug)]
+pub(crate) struct RawComponent {
+    pub kind: ComponentKind,
+    pub label: String,
+    pub raw: String,
+    pub lines: LineRange,
+}
+
+/// A service as collected from the source, before cleaning.
+#[derive(Debug)]
+pub(crate) struct RawService {
+    pub title: String,
+    pub unit: Option<String>,
+    pub lines: LineRange,
+    pub components: Vec<RawComponent>,
+    /// Whether the heading was numbered ("III. STANDAR PELAYANAN ..."), i.e. surely a service.
+    numbered_heading: bool,
+}
+
+impl RawService {
+    fn new(title: String, line: u32, numbered_heading: bool) -> Self {
+        Self {
+            title,
+            unit: None,
+            lines: LineRange::line(line),
+            components: Vec::new(),
+            numbered_heading,
+        }
+    }
+}
+
+/// A heading-like line that may name the next service.
+#[derive(Debug)]
+struct PendingTitle {
+    text: String,
+    line: u32,
+    /// If the line was also appended to the open component: (raw length before, end line before).
+    appended_to: Option<(usize, u32)>,
+}
+
+#[derive(Debug, PartialEq)]
+enum Mode {
+    Normal,
+    /// After "STANDAR PELAYANAN": following lines complete the title.
+    HeadingTitle {
+        lines_taken: usize,
+        needs_close: bool,
+    },
+}
+
+/// Walks the lines of one decree and collects its services.
+pub(crate) struct Assembler {
+    services: Vec<RawService>,
+    current: Option<RawService>,
+    open: Option<RawComponent>,
+    pending: Option<PendingTitle>,
+    mode: Mode,
+    blank_run: usize,
+    pub warnings: Vec<ParseWarning>,
+}
+
+impl Assembler {
+    pub(crate) fn new() -> Self {
+        Self {
+            services: Vec::new(),
+            current: None,
+            open: None,
+            pending: None,
+            mode: Mode::Normal,
+            blank_run: 0,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Feeds one source line (1-based number).
+    pub(crate) fn line(&mut self, number: u32, line: &str) {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            self.blank_run += 1;
+            return;
+        }
+        if let Some(cells) = table_cells(line) {
+            self.row(number, &cells);
+        } else {
+            self.text(number, line);
+        }
+        self.blank_run = 0;
+    }
+
+    /// Ends the input and returns the services found.
+    pub(crate) fn finish(mut self) -> (Vec<RawService>, Vec<ParseWarning>) {
+        self.finish_service();
+        (self.services, self.warnings)
+    }
+
+    fn warn(&mut self, line: u32, message: impl Into<String>) {
+        self.warnings.push(ParseWarning {
+            line,
+            message: message.into(),
+        });
+    }
+
+    fn close_component(&mut self) {
+        if let Some(component) = self.open.take() {
+            match self.current.as_mut() {
+                Some(service) => {
+                    service.lines.extend_to(component.lines.end);
+                    service.components.push(component);
+                }
+                None => {
+                    let line = component.lines.start;
+                    self.warn(
+                        line,
+                        format!(
+                            "komponen \"{}\" tanpa judul layanan di atasnya; dilewati",
+                            component.label
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn finish_service(&mut self) {
+        self.close_component();
+        if let Some(service) = self.current.take() {
+            if service.components.is_empty() {
+                if service.numbered_heading {
+                    self.warn(
+                        service.lines.start,
+                        format!("judul layanan \"{}\" tanpa tabel komponen", tidy(&service.title)),
+                    );
+                }
+            } else {
+                self.services.push(service);
+            }
+        }
+    }
+
+    fn start_service(&mut self, title: String, line: u32, numbered: bool) {
+        self.finish_service();
+        self.pending = None;
+        self.current = Some(RawService::new(title, line, numbered));
+    }
+
+    // ----- text lines -------------------------------------------------------------------
+
+    fn text(&mut self, number: u32, raw_line: &str) {
+        let text = tidy(&strip_markup(raw_line).replace('\n', " "));
+        if text.is_empty() {
+            return;
+        }
+        if self.continue_heading_title(number, raw_line, &text) {
+            return;
+        }
+        if let Some((remainder, numbered)) = standard_heading(raw_line) {
+            self.heading(number, raw_line, &remainder, numbered);
+            return;
+        }
+        if is_section_marker(&text) {
+            self.close_component();
+            return;
+        }
+        let in_service = self.current.is_some() || self.pending.is_some();
+        if let Some((label, value)) = label_line(&text).filter(|_| in_service) {
+            if is_service_name_label(&label) && !value.is_empty() {
+                self.service_name(number, value);
+                return;
+            }
+            if let Some(kind) = classify(&label) {
+                self.start_component(number, kind, label, value);
+                return;
+            }
+        }
+        let heading_like = is_heading_like(raw_line, &text) && unit_line(&text).is_none();
+        if let Some(open) = self.open.as_mut() {
+            if self.blank_run <= 3 {
+                let before = (open.raw.len(), open.lines.end);
+                open.raw.push('\n');
+                open.raw.push_str(raw_line);
+                open.lines.extend_to(number);
+                if heading_like {
+                    self.pending = Some(PendingTitle {
+                        text,
+                        line: number,
+                        appended_to: Some(before),
+                    });
+                }
+                return;
+            }
+            self.close_component();
+        }
+        if heading_like {
+            self.pending = Some(PendingTitle {
+                text,
+                line: number,
+                appended_to: None,
+            });
+        } else if let Some(unit) = unit_line(&text)
+            && let Some(service) = self.current.as_mut().filter(|s| s.components.is_empty())
+        {
+            service.unit = Some(unit);
+        }
+    }
+
+    /// Lines right after an explicit heading complete its title, up to "PADA <unit>".
+    fn continue_heading_title(&mut self, number: u32, raw_line: &str, text: &str) -> bool {
+        let Mode::HeadingTitle {
+            lines_taken,
+            needs_close,
+        } = self.mode
+        else {
+            return false;
+        };
+        let Some(service) = self.current.as_mut() else {
+            self.mode = Mode::Normal;
+            return false;
+        };
+        if let Some(unit) = unit_line(text) {
+            service.unit = Some(unit);
+            service.lines.extend_to(number);
+            self.mode = Mode::Normal;
+            return true;
+        }
+        // The first line after a bare "STANDAR PELAYANAN" is the title even when it
+        // contains a component word ("PENANGANAN PENGADUAN", "PENGANTAR PERSYARATAN ...").
+        let first = lines_taken == 0 && service.title.is_empty();
+        let takes = needs_close
+            || (lines_taken < 3
+                && standard_heading(raw_line).is_none()
+                && (first || classify(text).is_none())
+                && !text.ends_with('.')
+                && text.split_whitespace().count() <= 24);
+        if !takes {
+            self.mode = Mode::Normal;
+            return false;
+        }
+        if !service.title.is_empty() {
+            service.title.push(' ');
+        }
+        service.title.push_str(text);
+        service.lines.extend_to(number);
+        let closes = needs_close && raw_line.contains("**");
+        self.mode = if closes {
+            Mode::Normal
+        } else {
+            Mode::HeadingTitle {
+                lines_taken: lines_taken + 1,
+                needs_close,
+            }
+        };
+        true
+    }
+
+    fn heading(&mut self, number: u32, raw_line: &str, remainder: &str, numbered: bool) {
+        let (title, unit) = split_unit(remainder);
+        self.start_service(title.clone(), number, numbered);
+        if let Some(service) = self.current.as_mut() {
+            service.unit = unit;
+        }
+        let bold_open = raw_line.matches("**").count() % 2 == 1;
+        self.mode = if title.is_empty() {
+            Mode::HeadingTitle {
+                lines_taken: 0,
+                needs_close: false,
+            }
+        } else if bold_open {
+            Mode::HeadingTitle {
+                lines_taken: 0,
+                needs_close: true,
+            }
+        } else {
+            Mode::Normal
+        };
+    }
+
+    // ----- table rows ------------------------------------------------------------------
+
+    fn row(&mut self, number: u32, cells: &[String]) {
+        if cells.iter().all(|c| is_rule(c)) {
+            return;
+        }
+        if self.mode != Mode::Normal {
+            self.mode = Mode::Normal;
+        }
+        let plain = |s: &str| tidy(&strip_markup(s).replace('\n', " "));
+        let plain_cells: Vec<String> = cells.iter().map(|c| plain(c)).collect();
+        let numbered = plain_cells.first().is_some_and(|c| is_number_marker(c));
+        let content: Vec<(usize, &String)> = cells
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !is_blank_cell(&plain_cells[*i]) && (*i != 0 || !numbered))
+            .collect();
+        if content.is_empty() {
+            return;
+        }
+        if is_header_row(&plain_cells.iter().map(String::as_str).collect::<Vec<_>>()) {
+            self.close_component();
+            return;
+        }
+        if content.len() == 1 && is_section_marker(&plain(content[0].1)) {
+            self.close_component();
+            return;
+        }
+        let last_index = cells.len() - 1;
+        if content.len() >= 2 || (content[0].0 < last_index && classify(&plain(content[0].1)).is_some()) {
+            let label = plain(content[0].1);
+            let value = content[1..]
+                .iter()
+                .map(|(_, c)| c.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if self.row_continues_label(&label, numbered) {
+                let open = self.open.as_mut().expect("checked by row_continues_label");
+                open.label = format!("{} {}", open.label, label);
+                if open.kind == ComponentKind::Other {
+                    open.kind = classify(&open.label).unwrap_or(ComponentKind::Other);
+                    let start = open.lines.start;
+                    self.warnings.retain(|w| w.line != start);
+                }
+                open.raw.push('\n');
+                open.raw.push_str(&value);
+                open.lines.extend_to(number);
+                return;
+            }
+            if is_service_name_label(&label) {
+                self.service_name(number, plain(&value));
+                return;
+            }
+            if let Some(kind) = classify(&label) {
+                self.start_component(number, kind, label, value);
+                return;
+            }
+            if numbered && content[0].0 == 1 && label_words(&label).len() <= 8 {
+                self.warn(number, format!("komponen tidak dikenal: \"{label}\""));
+                self.start_component(number, ComponentKind::Other, label, value);
+                return;
+            }
+        }
+        // A row without a label continues the open component.
+        let joined = content.iter().map(|(_, c)| c.as_str()).collect::<Vec<_>>().join(" ");
+        if let Some(open) = self.open.as_mut() {
+            open.raw.push('\n');
+            open.raw.push_str(&joined);
+            open.lines.extend_to(number);
+        } else {
+            let text = plain(&joined);
+            if is_heading_like(&joined, &text) {
+                self.pending = Some(PendingTitle {
+                    text,
+                    line: number,
+                    appended_to: None,
+                });
+            }
+        }
+    }
+
+    /// Whether a row's label cell continues the open component's label rather than
+    /// starting a new component ("Jaminan" / "Pelayanan"; "... Masukan /" / "Apresiasi").
+    fn row_continues_label(&self, label: &str, numbered: bool) -> bool {
+        let Some(open) = self.open.as_ref() else {
+            return false;
+        };
+        if numbered {
+            return false;
+        }
+        let combined = classify(&format!("{} {}", open.label, label));
+        if open.kind == ComponentKind::Other {
+            // "Jumlah" / "Pelaksana": an unknown label completed by the next row.
+            return combined.is_some();
+        }
+        continues_label(&open.label, label) || (classify(label).is_none() && combined == Some(open.kind))
+    }
+
+    fn service_name(&mut self, number: u32, title: String) {
+        self.close_component();
+        match self.current.as_mut() {
+            Some(service) if service.components.is_empty() => {
+                if service.title.is_empty() || !service.numbered_heading {
+                    service.title = title;
+                }
+                service.lines.extend_to(number);
+                self.pending = None;
+            }
+            _ => self.start_service(title, number, true),
+        }
+        self.mode = Mode::Normal;
+    }
+
+    fn start_component(&mut self, number: u32, kind: ComponentKind, label: String, value: String) {
+        self.close_component();
+        let needs_new_service = match (&self.current, &self.pending) {
+            (None, _) => true,
+            (Some(service), Some(_)) => {
+                !service.components.is_empty()
+                    && (kind == ComponentKind::Requirements || service.components.iter().any(|c| c.kind == kind))
+            }
+            (Some(_), None) => false,
+        };
+        if needs_new_service {
+            match self.pending.take() {
+                Some(pending) => {
+                    // The heading line was also taken as text of the last component: undo that.
+                    if let (Some((len, end)), Some(service)) = (pending.appended_to, self.current.as_mut())
+                        && let Some(last) = service.components.last_mut()
+                    {
+                        last.raw.truncate(len);
+                        last.lines.end = end;
+                        service.lines.end = end;
+                    }
+                    self.start_service(pending.text, pending.line, false);
+                }
+                None => {
+                    self.warn(
+                        number,
+                        format!("komponen \"{label}\" muncul sebelum judul layanan mana pun"),
+                    );
+                    self.start_service(String::new(), number, false);
+                }
+            }
+        } else if let Some(service) = self.current.as_mut()
+            && service.title.is_empty()
+            && let Some(pending) = self.pending.take()
+        {
+            service.title = pending.text;
+        }
+        self.pending = None;
+        self.open = Some(RawComponent {
+            kind,
+            label,
+            raw: value,
+            lines: LineRange::line(number),
+        });
+    }
+}
+
+/// Splits a table line into cells: tab-separated, or a markdown pipe row `| a | b |`.
+fn table_cells(line: &str) -> Option<Vec<String>> {
+    if line.contains('\t') {
+        return Some(line.split('\t').map(|c| c.trim().to_owned()).collect());
+    }
+    let trimmed = line.trim();
+    if trimmed.starts_with('|') && trimmed.matches('|').count() >= 2 {
+        let inner = trimmed.trim_start_matches('|').trim_end_matches('|');
+        return Some(inner.split('|').map(|c| c.trim().to_owned()).collect());
+    }
+    None
+}
+
+/// Table rule debris: "----", ":---:", "===".
+fn is_rule(cell: &str) -> bool {
+    cell.trim().chars().all(|c| matches!(c, '-' | ':' | '=' | ' ' | '+'))
+}
+
+/// An empty cell, or one holding only punctuation left by the conversion (".", "-").
+fn is_blank_cell(cell: &str) -> bool {
+    cell.trim().chars().all(|c| !c.is_alphanumeric())
+}
+
+/// "1.", "12", "a.", "IV." alone in a cell.
+fn is_number_marker(cell: &str) -> bool {
+    let c = cell.trim().trim_end_matches(['.', ')']);
+    !c.is_empty()
+        && c.len() <= 5
+        && (c.chars().all(|ch| ch.is_ascii_digit())
+            || (c.len() == 1 && c.chars().all(|ch| ch.is_ascii_lowercase()))
+            || c.chars().all(|ch| matches!(ch, 'I' | 'V' | 'X' | 'L')))
+}
+
+/// Recognises "STANDAR PELAYANAN <rest>" headings (with decorations and numbering) and
+/// returns the rest of the line and whether it was numbered.
+fn standard_heading(raw_line: &str) -> Option<(String, bool)> {
+    if raw_line.contains('\t') {
+        return None;
+    }
+    let text = tidy(&strip_markup(raw_line).replace('\n', " "));
+    let text = text.trim_start_matches(['-', '•', ' ']);
+    let (numbered, rest) = strip_numbering(text);
+    let upper = rest.to_uppercase();
+    let after = ["STANDAR PELAYANAN", "STANDAR LAYANAN", "STANDART PELAYANAN"]
+        .iter()
+        .find_map(|p| upper.strip_prefix(p).map(|r| rest.len() - r.len()))?;
+    let remainder = &rest[after..];
+    if !(remainder.is_empty() || remainder.starts_with([' ', ':', '-'])) {
+        return None;
+    }
+    // A heading, not a sentence that begins with the words ("Standar Pelayanan merupakan ...").
+    let decorated = raw_line.trim_start().starts_with(['#', '*']);
+    let letters: Vec<char> = rest.chars().filter(|c| c.is_alphabetic()).collect();
+    let shouting = letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 8;
+    if !(numbered || decorated || shouting) || rest.ends_with('.') || rest.split_whitespace().count() > 26 {
+        return None;
+    }
+    Some((
+        remainder.trim_start_matches([' ', ':', '-']).trim().to_owned(),
+        numbered,
+    ))
+}
+
+/// Strips "XVIII. ", "12. ", "A. " from the start of a heading.
+pub(crate) fn strip_numbering(text: &str) -> (bool, &str) {
+    let token = text.split_whitespace().next().unwrap_or("");
+    let bare = token.trim_end_matches(['.', ')']);
+    let is_number = token.len() > bare.len()
+        && !bare.is_empty()
+        && (bare.chars().all(|c| c.is_ascii_digit())
+            || bare.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'))
+            || bare.len() == 1);
+    if is_number {
+        (true, text[token.len()..].trim_start())
+    } else {
+        (false, text)
+    }
+}
+
+/// Splits "KONSULTASI PADA KECAMATAN BEJI" into title and unit.
+fn split_unit(remainder: &str) -> (String, Option<String>) {
+    let upper = remainder.to_uppercase();
+    if let Some(unit) = unit_line(remainder) {
+        return (String::new(), Some(unit));
+    }
+    match upper.find(" PADA ") {
+        Some(at) => (
+            remainder[..at].trim().to_owned(),
+            Some(remainder[at + 6..].trim().to_owned()),
+        ),
+        None => (remainder.to_owned(), None),
+    }
+}
+
+/// "PADA KECAMATAN BEJI KABUPATEN PASURUAN" -> the unit.
+fn unit_line(text: &str) -> Option<String> {
+    let upper = text.to_uppercase();
+    let rest = upper.strip_prefix("PADA ")?;
+    (rest.split_whitespace().count() <= 12).then(|| text[5..].trim().trim_end_matches(['*', ':']).trim().to_owned())
+}
+
+/// "### Persyaratan", "2. Biaya / Tarif :", "**Jangka Waktu**: 3 hari" -> (label, value).
+fn label_line(text: &str) -> Option<(String, String)> {
+    let (_, rest) = strip_numbering(text.trim_start_matches(['-', '•', ' ', '#', '*']));
+    let rest = rest.trim_matches('*');
+    let (label, value) = match rest.find(':') {
+        Some(at) => (rest[..at].trim(), rest[at + 1..].trim()),
+        None => (rest.trim(), ""),
+    };
+    let words = label_words(label).len();
+    if words == 0 || words > 6 || (value.is_empty() && rest.ends_with('.')) {
+        return None;
+    }
+    Some((label.to_owned(), value.to_owned()))
+}
+
+/// A line that looks like a heading: markdown `#`, wholly bold, or short capitals.
+fn is_heading_like(raw_line: &str, text: &str) -> bool {
+    let trimmed = raw_line.trim();
+    let words = text.split_whitespace().count();
+    if words == 0 || words > 20 || text.ends_with([':', ';', ',']) || is_section_marker(text) {
+        return false;
+    }
+    if trimmed.starts_with('#') {
+        return true;
+    }
+    if trimmed.starts_with("**") && trimmed.ends_with("**") && trimmed.len() > 4 {
+        return true;
+    }
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    words >= 2 && letters.len() >= 6 && upper * 10 >= letters.len() * 9
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_are_recognised_with_decorations() {
+        assert_eq!(
+            standard_heading("I. STANDAR PELAYANAN SOSIALISASI"),
+            Some(("SOSIALISASI".into(), true))
+        );
+        assert_eq!(
+            standard_heading("**XVIII. STANDAR PELAYANAN PENYUSUNAN KEBIJAKAN"),
+            Some(("PENYUSUNAN KEBIJAKAN".into(), true))
+        );
+        assert_eq!(standard_heading("STANDAR PELAYANAN"), Some((String::new(), false)));
+        assert_eq!(standard_heading("### STANDAR PELAYANAN"), Some((String::new(), false)));
+        assert_eq!(
+            standard_heading("XXV. Standar Pelayanan Pemberian Bantuan Hibah"),
+            Some(("Pemberian Bantuan Hibah".into(), true))
+        );
+        assert_eq!(standard_heading("PENETAPAN STANDAR PELAYANAN"), None);
+        assert_eq!(standard_heading("STANDAR PELAYANANNYA"), None);
+    }
+
+    #[test]
+    fn units_split_from_titles() {
+        assert_eq!(
+            split_unit("KONSULTASI PADA KECAMATAN BEJI"),
+            ("KONSULTASI".into(), Some("KECAMATAN BEJI".into()))
+        );
+        assert_eq!(
+            split_unit("PADA SEKRETARIAT DAERAH"),
+            (String::new(), Some("SEKRETARIAT DAERAH".into()))
+        );
+    }
+
+    #[test]
+    fn label_lines() {
+        assert_eq!(
+            label_line("### Persyaratan"),
+            Some(("Persyaratan".into(), String::new()))
+        );
+        assert_eq!(
+            label_line("2. Biaya / Tarif : Gratis"),
+            Some(("Biaya / Tarif".into(), "Gratis".into()))
+        );
+        assert_eq!(
+            label_line("Pengguna layanan datang langsung ke kantor kecamatan dengan membawa berkas."),
+            None
+        );
+    }
+
+    #[test]
+    fn pipe_rows_are_cells() {
+        assert_eq!(
+            table_cells("| 1 | Persyaratan | KTP |"),
+            Some(vec!["1".into(), "Persyaratan".into(), "KTP".into()])
+        );
+        assert_eq!(table_cells("plain text"), None);
+    }
+}
