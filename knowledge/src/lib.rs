@@ -4,9 +4,17 @@
 //! - [`parse`] turns decree files (messy text conversions of *Standar Pelayanan* decrees)
 //!   into [`document::Document`]s with line ranges for citations;
 //! - [`values`] normalises durations and fees;
-//! - the answer engine (search index, Indonesian analysis, answers) builds on these.
+//! - [`analysis`] and [`spelling`] read Indonesian as citizens write it;
+//! - [`index`], [`aspect`] and [`answer`] turn a question into a cited [`answer::Answer`];
+//! - [`eval`] measures the engine on a labelled question set.
 #![warn(missing_docs)]
 
+pub mod analysis;
+pub mod answer;
+pub mod aspect;
 pub mod document;
+pub mod eval;
+pub mod index;
 pub mod parse;
+pub mod spelling;
 pub mod values;

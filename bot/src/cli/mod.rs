@@ -4,6 +4,9 @@
 //! in its own file. Commands print for people by default and JSON lines with `--json`.
 //! Errors are reported once, in `main`, with their cause chain and a non-zero exit code.
 
+mod ask;
+mod bench;
+mod eval;
 mod standards;
 
 use clap::{Parser, Subcommand};
@@ -14,10 +17,12 @@ use std::process::ExitCode;
 /// service standards (Standar Pelayanan) and forwards their complaints to the officers
 /// in charge.
 #[derive(Debug, Parser)]
-#[command(name = "loket", version, about, long_about = None, arg_required_else_help = true)]
+///
+/// Run without a command in a terminal to open the local chat console.
+#[command(name = "loket", version, about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 /// Where the decrees are read from.
@@ -43,6 +48,58 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Answer a question as a citizen would see it (no QUESTION: one per stdin line).
+    Ask {
+        /// The question, e.g. "syarat surat ahli waris apa aja".
+        question: Option<String>,
+        /// Print the answer as one JSON object (per line).
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        dir: StandardsDir,
+    },
+    /// Chat with loket in the terminal, exactly as on Telegram (no token needed).
+    Chat {
+        #[command(flatten)]
+        dir: StandardsDir,
+    },
+    /// Measure answer accuracy on the labelled question set.
+    Eval {
+        /// Question set (TSV: question, expected service id, expected aspect).
+        #[arg(long, default_value = "knowledge/eval/questions.tsv", value_name = "FILE")]
+        questions: PathBuf,
+        /// Also list every miss.
+        #[arg(long)]
+        misses: bool,
+        #[command(flatten)]
+        dir: StandardsDir,
+    },
+    /// Run the benchmarks and print a Markdown table (use a release build).
+    Bench {
+        /// Questions to time (the evaluation set by default).
+        #[arg(long, default_value = "knowledge/eval/questions.tsv", value_name = "FILE")]
+        questions: PathBuf,
+        /// How many times each question is answered for the latency figures.
+        #[arg(long, default_value_t = 50)]
+        rounds: usize,
+        #[command(flatten)]
+        dir: StandardsDir,
+    },
+}
+
+/// Parses the decrees and builds the answer engine; files that fail are reported on stderr.
+pub(crate) fn load_engine(dir: &std::path::Path) -> anyhow::Result<loket_knowledge::answer::Engine> {
+    use anyhow::Context;
+    let report = loket_knowledge::parse::parse_dir(dir).with_context(|| {
+        format!(
+            "cannot read the standards directory {} (run from the repository root, or pass --dir / set LOKET_STANDARDS_DIR)",
+            dir.display()
+        )
+    })?;
+    for (path, error) in &report.failures {
+        eprintln!("warning: skipped {}: {error}", path.display());
+    }
+    Ok(loket_knowledge::answer::Engine::build(report.documents)?)
 }
 
 /// Runs the command line and returns the process exit code.
@@ -58,7 +115,31 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command {
+    use std::io::IsTerminal;
+    let Some(command) = cli.command else {
+        if std::io::stdin().is_terminal() {
+            let dir = std::env::var_os("LOKET_STANDARDS_DIR")
+                .map_or_else(|| PathBuf::from("knowledge/standards"), PathBuf::from);
+            ask::run_chat(&load_engine(&dir)?)?;
+        } else {
+            <Cli as clap::CommandFactory>::command().print_help()?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    match command {
         Command::Standards { dir, json } => standards::run(&dir.path, json),
+        Command::Ask { question, json, dir } => {
+            ask::run_ask(&load_engine(&dir.path)?, question, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Chat { dir } => {
+            ask::run_chat(&load_engine(&dir.path)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval { questions, misses, dir } => eval::run_eval(&load_engine(&dir.path)?, &questions, misses),
+        Command::Bench { questions, rounds, dir } => {
+            bench::run_bench(&dir.path, &questions, rounds)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

@@ -1,0 +1,289 @@
+//! The Indonesian text-analysis layer: the tantivy analyzer [`ANALYZER`] and question rewriting.
+//!
+//! Citizens ask in informal Indonesian with typos, chat abbreviations and Javanese words; decrees
+//! are formal. Both go through one analyzer so they meet on the same terms:
+//!
+//! ```text
+//! SimpleTokenizer -> RemoveLongFilter(40) -> LowerCaser -> AsciiFoldingFilter
+//!   -> normalize (slang.tsv, "syarat2")  -> stopwords (stopwords.txt)
+//!   -> stem (frostem Snowball Indonesian + protected.txt + stems.tsv) -> synonyms (synonyms.tsv)
+//! ```
+//!
+//! Questions additionally go through [`rewrite_query`] first (phrases.tsv: "bawa apa" ->
+//! `syarat`, "brp hari" -> `lama hari`, vocative "kk" removed). Documents never do.
+//!
+//! The answer engine detects the asked aspect from the analysed tokens. The canonical cue tokens
+//! are: `syarat` (requirements), `biaya` and `gratis` (fee), `lama` plus `hari`/`minggu`/`bulan`
+//! (duration), `prosedur` (procedure), `jam` + `buka` (opening hours), `adu` (complaints),
+//! `hukum` (legal basis), `produk` / `hasil` (product), `tempat` / `mana` (place), `kapan`,
+//! `berapa`.
+//!
+//! `kk` rule: inside the analyzer `kk` always means KK (kartu keluarga): it is protected from
+//! stemming, never slang, never a stopword, so "fotokopi KK" matches decrees. The chat vocative
+//! "kk" (= kakak) is removed by [`rewrite_query`] only when next to a greeting, a politeness word
+//! or a question particle ("halo kk", "kk mau tanya", "syaratnya apa kk?"). A question like
+//! "kk mau tanya" with no other cue therefore loses nothing, and "kk saya hilang" keeps KK.
+//!
+//! All tables live in `knowledge/data/`, are compiled in with `include_str!` and parsed once.
+//! The analyzer is registered under a versioned name: never change the chain or a table's meaning
+//! under an old name (old segments keep old terms); add `id_v2` and reindex instead.
+//!
+//! # Example
+//! ```
+//! use loket_knowledge::analysis::{analyze, rewrite_query};
+//! let question = rewrite_query("kak, syarat2 bikin e-KTP apa aja yg hrs dibawa?");
+//! assert_eq!(analyze(&question), ["syarat", "buat", "ktp", "syarat"]);
+//! assert_eq!(analyze("Persyaratan Pelayanan Kartu Tanda Penduduk"), ["syarat", "layan", "kartu", "tanda", "penduduk"]);
+//! ```
+
+mod lexicon;
+mod normalize;
+mod phrases;
+mod stem;
+mod stopwords;
+mod synonyms;
+#[cfg(test)]
+mod testutil;
+
+use std::sync::LazyLock;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenizerManager,
+};
+
+pub use self::phrases::rewrite_query;
+
+use self::normalize::Normalize;
+use self::stem::IndonesianStem;
+use self::stopwords::StopWords;
+use self::synonyms::Synonyms;
+
+/// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
+/// (or the meaning of its tables) under an existing name: add a new name and reindex.
+pub const ANALYZER: &str = "id_v1";
+
+/// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
+const MAX_TOKEN_BYTES: usize = 40;
+
+/// A fresh instance of the Indonesian analyzer (the chain in the module docs).
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Normalize)
+        .filter(StopWords)
+        .filter(IndonesianStem)
+        .filter(Synonyms)
+        .build()
+}
+
+/// Registers [`ANALYZER`] with an index's tokenizer manager. Call it right after every
+/// `Index::create*` / `Index::open*` and before building any `QueryParser`: tantivy stores only
+/// the analyzer's name in the index.
+pub fn register(manager: &TokenizerManager) {
+    manager.register(ANALYZER, analyzer());
+}
+
+/// Final analysed tokens of `text` (for aspect detection and scoring in the answer engine).
+/// Apply [`rewrite_query`] first when `text` is a citizen's question.
+pub fn analyze(text: &str) -> Vec<String> {
+    thread_local! {
+        // One analyzer per thread: building one is cheap, but reusing it also reuses its buffers.
+        static ANALYZER_CACHE: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(analyzer());
+    }
+    // Force table parsing outside the borrow, so a panic there cannot poison the cache.
+    LazyLock::force(&lexicon::LEXICON);
+    ANALYZER_CACHE.with_borrow_mut(|analyzer| {
+        let mut tokens = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        stream.process(&mut |token: &Token| tokens.push(token.text.clone()));
+        tokens
+    })
+}
+
+/// Words of `text` after normalization and stopword removal but BEFORE stemming and synonyms.
+///
+/// This is the vocabulary for [`crate::spelling::SpellingIndex`]: typos break the stemmer's affix
+/// rules ("persyartan" does not stem to `syarat`), so misspellings are corrected on these surface
+/// words, then the corrected question is analysed with [`analyze`]. Build the spelling index from
+/// the surface words of every document (doc freq = number of documents containing the word).
+pub fn surface_words(text: &str) -> Vec<String> {
+    thread_local! {
+        static SURFACE_CACHE: std::cell::RefCell<TextAnalyzer> =
+            std::cell::RefCell::new(surface_analyzer());
+    }
+    LazyLock::force(&lexicon::LEXICON);
+    SURFACE_CACHE.with_borrow_mut(|analyzer| {
+        let mut words = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        stream.process(&mut |token: &Token| words.push(token.text.clone()));
+        words
+    })
+}
+
+/// The analyzer chain up to and including stopwords (no stemming, no synonyms).
+fn surface_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Normalize)
+        .filter(StopWords)
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::QueryParser;
+    use tantivy::schema::{IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions};
+    use tantivy::{Index, TantivyDocument, doc};
+
+    use super::testutil::{assert_sane, token_cases, tokens};
+    use super::*;
+
+    token_cases! { analyzer();
+        chain_chat_question: "Min, brp hr ngurus akta kelahiran?" =>
+            ["berapa", "hari", "urus", "akta", "lahir"],
+        chain_decree_heading: "Persyaratan Pelayanan Izin Keramaian" => ["syarat", "layan", "izin", "ramai"],
+        chain_fee_words_meet: "Biaya/Tarif: Gratis, tanpa pungutan retribusi" =>
+            ["biaya", "biaya", "gratis", "tanpa", "biaya", "biaya"],
+        chain_javanese: "piye carane ngurus ktp sing ilang" =>
+            ["bagaimana", "prosedur", "urus", "ktp", "hilang"],
+        chain_reduplication_then_stem: "berkas2nya apa aja" => ["syarat"],
+        chain_kk_kept: "Fotokopi KTP dan KK" => ["fotokopi", "ktp", "kk"],
+        chain_folding: "Pelayanan Kependudukán" => ["layan", "penduduk"],
+        chain_long_token_dropped: "syarat aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ktp" =>
+            ["syarat", "ktp"],
+        chain_izin_vs_tugas_belajar: "ijin belajar / tugas belajar" =>
+            ["izin", "belajar", "tugas", "belajar"],
+    }
+
+    #[test]
+    fn analyze_matches_the_registered_analyzer() {
+        let text = "gimana cara bikin surat keterangan domisili?";
+        assert_eq!(
+            analyze(text),
+            tokens(&mut analyzer(), text)
+                .into_iter()
+                .map(|t| t.text)
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            analyze(text),
+            ["bagaimana", "prosedur", "buat", "surat", "terang", "domisili"]
+        );
+    }
+
+    #[test]
+    fn rewritten_questions_carry_aspect_cues() {
+        let cases: &[(&str, &str)] = &[
+            ("brp hari jadinya akta lahir?", "lama"),
+            ("bikin skck bawa apa aja?", "syarat"),
+            ("izin keramaian gak bayar kan", "biaya"),
+            ("syarat2 pindah domisili", "syarat"),
+            ("mau komplain pelayanan kelurahan", "adu"),
+            ("kantor kecamatan buka jam brp", "jam"),
+            ("alurnya gmn?", "prosedur"),
+        ];
+        for (question, cue) in cases {
+            let tokens = analyze(&rewrite_query(question));
+            assert!(
+                tokens.iter().any(|t| t == cue),
+                "{question:?} -> {tokens:?}, want {cue}"
+            );
+        }
+    }
+
+    #[test]
+    fn typos_are_corrected_on_surface_words_before_analysis() {
+        use crate::spelling::SpellingIndex;
+        let documents = [
+            "Persyaratan Pelayanan Izin Keramaian",
+            "Surat Keterangan Domisili bagi Warga Negara Asing",
+            "Pelayanan Kepegawaian: Pendidikan dan Pelatihan",
+        ];
+        let mut freqs = std::collections::HashMap::<String, u32>::new();
+        for document in documents {
+            let mut words = surface_words(document);
+            words.sort();
+            words.dedup();
+            for word in words {
+                *freqs.entry(word).or_default() += 1;
+            }
+        }
+        let spelling = SpellingIndex::build(freqs);
+        let question = "persyartan ijin keramain, domisii";
+        let corrected: Vec<String> = surface_words(question)
+            .iter()
+            .map(|w| spelling.correct(w).unwrap_or(w).to_owned())
+            .collect();
+        assert_eq!(corrected, ["persyaratan", "izin", "keramaian", "domisili"]);
+        assert_eq!(analyze(&corrected.join(" ")), ["syarat", "izin", "ramai", "domisili"]);
+    }
+
+    #[test]
+    fn offsets_stay_on_the_original_text() {
+        let text = "Kak, syarat2 KTPnya apa?";
+        let tokens = tokens(&mut analyzer(), text);
+        assert_sane(text, &tokens);
+        let sliced: Vec<&str> = tokens.iter().map(|t| &text[t.offset_from..t.offset_to]).collect();
+        assert_eq!(sliced, ["syarat2", "KTPnya"]);
+    }
+
+    #[test]
+    fn in_ram_index_finds_the_right_service() {
+        let mut builder = Schema::builder();
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let body = builder.add_text_field("body", TextOptions::default().set_indexing_options(indexing));
+        let name = builder.add_text_field("name", STORED);
+        let index = Index::create_in_ram(builder.build());
+        register(index.tokenizers());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let services = [
+            (
+                "ktp",
+                "Pelayanan Kartu Tanda Penduduk (KTP). Persyaratan: fotokopi Kartu Keluarga (KK). Biaya: gratis.",
+            ),
+            (
+                "keramaian",
+                "Rekomendasi Izin Keramaian. Persyaratan: surat permohonan. Jangka waktu penyelesaian 3 hari kerja.",
+            ),
+            (
+                "waris",
+                "Surat Keterangan Ahli Waris. Prosedur: pemohon datang ke kelurahan. Tarif: tidak dipungut biaya.",
+            ),
+            (
+                "belajar",
+                "Izin Belajar bagi Pegawai Negeri Sipil. Persyaratan: surat pengantar kepala OPD.",
+            ),
+            (
+                "tugas",
+                "Tugas Belajar bagi Pegawai Negeri Sipil. Persyaratan: SK tugas belajar.",
+            ),
+        ];
+        for (id, text) in services {
+            writer.add_document(doc!(body => text, name => id)).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let parser = QueryParser::for_index(&index, vec![body]);
+        let top = |question: &str| -> String {
+            let query = parser.parse_query(&rewrite_query(question)).unwrap();
+            let hits = searcher
+                .search(&query, &TopDocs::with_limit(1).order_by_score())
+                .unwrap();
+            let doc: TantivyDocument = searcher.doc(hits[0].1).unwrap();
+            let value = doc.get_first(name).unwrap();
+            tantivy::schema::Value::as_str(&value).unwrap().to_owned()
+        };
+        assert_eq!(top("syarat bikin e-ktp"), "ktp");
+        assert_eq!(top("brp hari ngurus ijin keramaian?"), "keramaian");
+        assert_eq!(top("cara bikin surat waris gmn kak"), "waris");
+        assert_eq!(top("ijin belajar pns"), "belajar");
+        assert_eq!(top("tugas belajar syaratnya apa"), "tugas");
+    }
+}

@@ -1,0 +1,271 @@
+//! `IndonesianStem`: Snowball Indonesian stemming (frostem) with guards for our domain.
+//!
+//! Snowball Indonesian (Tala 2003) is rule based with no dictionary, so it is cheap and licence
+//! clean, but it over-stems some words and is inconsistent between a root and its derived forms
+//! (`cerai` -> `cera` but `perceraian` -> `cerai`). This filter therefore, in order:
+//! 1. leaves tokens shorter than 4 characters and tokens containing a digit untouched;
+//! 2. leaves protected tokens (`knowledge/data/protected.txt`: ktp, kk, skck, npwp, ...) untouched,
+//!    and reduces a protected token plus clitic to the token (`ktpnya` -> `ktp`);
+//! 3. applies overrides from `knowledge/data/stems.tsv` (`berapa` stays `berapa`, `pegawai` ->
+//!    `gawai` like `kepegawaian`, ...);
+//! 4. otherwise calls `frostem::Stemmer::new(Algorithm::Indonesian)`.
+//!
+//! frostem is a young crate republished daily, pinned with `=` in Cargo.toml; the golden tests
+//! below pin the stems of domain words so that an upgrade cannot silently change the index terms.
+
+use std::borrow::Cow;
+
+use frostem::{Algorithm, Stemmer};
+use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+
+use super::lexicon::LEXICON;
+
+/// Clitics stripped from a protected acronym (`ktpnya`, `kkku`, `simmu`).
+const CLITICS: [&str; 6] = ["nya", "ku", "mu", "lah", "kah", "pun"];
+
+/// Shortest token (in characters) that is stemmed.
+const MIN_STEM_CHARS: usize = 4;
+
+/// Token filter applying the guarded Indonesian stemmer (see module docs).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct IndonesianStem;
+
+impl TokenFilter for IndonesianStem {
+    type Tokenizer<T: Tokenizer> = IndonesianStemWrapper<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> IndonesianStemWrapper<T> {
+        IndonesianStemWrapper { inner: tokenizer }
+    }
+}
+
+/// The tokenizer produced by [`IndonesianStem`].
+#[derive(Clone, Debug)]
+pub(crate) struct IndonesianStemWrapper<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for IndonesianStemWrapper<T> {
+    type TokenStream<'a> = IndonesianStemStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        IndonesianStemStream {
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+/// The token stream produced by [`IndonesianStemWrapper`].
+pub(crate) struct IndonesianStemStream<T> {
+    tail: T,
+}
+
+impl<T: TokenStream> TokenStream for IndonesianStemStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        stem_in_place(&mut self.tail.token_mut().text);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// What the stemmer does to one word; lets [`stem_in_place`] edit the token buffer without
+/// allocating except for the Snowball call itself (frostem returns an owned `String` when it
+/// changes the word).
+enum Action {
+    Keep,
+    Truncate(usize),
+    Replace(&'static str),
+    Snowball(String),
+}
+
+fn action(word: &str) -> Action {
+    if word.chars().nth(MIN_STEM_CHARS - 1).is_none() || word.bytes().any(|b| b.is_ascii_digit()) {
+        return Action::Keep;
+    }
+    let lexicon = &*LEXICON;
+    if lexicon.protected.contains(word) {
+        return Action::Keep;
+    }
+    if let Some(base) = protected_with_clitic(word) {
+        return Action::Truncate(base.len());
+    }
+    if let Some(stem) = lexicon.stems.get(word) {
+        return Action::Replace(stem);
+    }
+    match Stemmer::new(Algorithm::Indonesian).stem(word) {
+        Cow::Owned(stem) if stem != word => Action::Snowball(stem),
+        _ => Action::Keep,
+    }
+}
+
+/// Stems one normalized lowercase word in place.
+pub(crate) fn stem_in_place(word: &mut String) {
+    match action(word) {
+        Action::Keep => {}
+        Action::Truncate(len) => word.truncate(len),
+        Action::Replace(stem) => {
+            word.clear();
+            word.push_str(stem);
+        }
+        Action::Snowball(stem) => {
+            word.clear();
+            word.push_str(&stem);
+        }
+    }
+}
+
+/// The stem of one normalized lowercase word; borrows unless Snowball changed it.
+#[cfg(test)]
+pub(crate) fn stem(word: &str) -> Cow<'_, str> {
+    match action(word) {
+        Action::Keep => Cow::Borrowed(word),
+        Action::Truncate(len) => Cow::Borrowed(&word[..len]),
+        Action::Replace(stem) => Cow::Borrowed(stem),
+        Action::Snowball(stem) => Cow::Owned(stem),
+    }
+}
+
+fn protected_with_clitic(word: &str) -> Option<&str> {
+    CLITICS.iter().find_map(|clitic| {
+        let base = word.strip_suffix(clitic)?;
+        LEXICON.protected.contains(base).then_some(base)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer};
+
+    use super::*;
+    use crate::analysis::testutil::{assert_token, token_cases, tokens};
+
+    fn analyzer() -> TextAnalyzer {
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(IndonesianStem)
+            .build()
+    }
+
+    token_cases! { analyzer();
+        derived_forms_meet_their_root: "persyaratan pelayanan perizinan pengaduan" =>
+            ["syarat", "layan", "izin", "adu"],
+        short_and_numeric_untouched: "sim akta 2024 sp4n kel" => ["sim", "akta", "2024", "sp4n", "kel"],
+        acronym_with_clitic: "KTPnya kknya skcknya" => ["ktp", "kk", "skck"],
+        berapa_is_not_apa: "berapa" => ["berapa"],
+        overrides_make_roots_consistent: "cerai perceraian pegawai kepegawaian" =>
+            ["cerai", "cerai", "gawai", "gawai"],
+    }
+
+    #[test]
+    fn offsets_survive_stemming() {
+        let tokens = tokens(&mut analyzer(), "Persyaratan KTPnya");
+        assert_token(&tokens[0], 0, "syarat", 0, 11);
+        assert_token(&tokens[1], 1, "ktp", 12, 18);
+    }
+
+    /// Golden stems. If a frostem upgrade changes one of these, the index terms change: bump
+    /// `analysis::ANALYZER` to a new name and reindex, or add an override to `stems.tsv`.
+    const GOLDEN: &[(&str, &str)] = &[
+        // Straight Snowball output for domain words.
+        ("persyaratan", "syarat"),
+        ("persyaratannya", "syarat"),
+        ("syaratnya", "syarat"),
+        ("pelayanan", "layan"),
+        ("layanan", "layan"),
+        ("perizinan", "izin"),
+        ("izin", "izin"),
+        ("keramaian", "ramai"),
+        ("pengaduan", "adu"),
+        ("aduan", "adu"),
+        ("kepegawaian", "gawai"),
+        ("pelatihan", "latih"),
+        ("pembayaran", "bayar"),
+        ("bayaran", "bayar"),
+        ("biayanya", "biaya"),
+        ("lamanya", "lama"),
+        ("pembuatan", "buat"),
+        ("membuat", "buat"),
+        ("pengurusan", "urus"),
+        ("kelahiran", "lahir"),
+        ("kematian", "mati"),
+        ("perkawinan", "kawin"),
+        ("pernikahan", "nikah"),
+        ("perceraian", "cerai"),
+        ("keterangan", "terang"),
+        ("pendaftaran", "daftar"),
+        ("perpanjangan", "panjang"),
+        ("kehilangan", "hilang"),
+        ("tahapan", "tahap"),
+        ("penyelesaian", "selesai"),
+        ("diselesaikan", "selesai"),
+        ("pendidikan", "didik"),
+        ("permohonan", "mohon"),
+        ("pencatatan", "catat"),
+        ("perubahan", "ubah"),
+        ("ditetapkan", "tetap"),
+        ("hukum", "hukum"),
+        ("prosedur", "prosedur"),
+        ("prosedurnya", "prosedur"),
+        ("kecamatan", "camat"),
+        ("kelurahan", "lurah"),
+        // Overrides from stems.tsv.
+        ("berapa", "berapa"),
+        ("cerai", "cerai"),
+        ("ramai", "ramai"),
+        ("pegawai", "gawai"),
+        ("pensiun", "pensiun"),
+        ("disiplin", "disiplin"),
+        ("penghargaan", "penghargaan"),
+        ("keluhan", "keluh"),
+        ("mekanisme", "mekanisme"),
+        ("keluarga", "keluarga"),
+        ("kependudukan", "penduduk"),
+        ("penerbitan", "terbit"),
+        ("domisili", "domisili"),
+        ("belajar", "belajar"),
+        ("pemohon", "mohon"),
+        ("penetapan", "tetap"),
+        ("selesai", "selesai"),
+        ("laporan", "laporan"),
+        ("sehari", "hari"),
+        // Protected.
+        ("ktp", "ktp"),
+        ("npwp", "npwp"),
+        ("bpjs", "bpjs"),
+        ("umkm", "umkm"),
+        ("diklat", "diklat"),
+    ];
+
+    #[test]
+    fn golden_stems_for_domain_words() {
+        let mismatches: Vec<String> = GOLDEN
+            .iter()
+            .filter(|(word, want)| stem(word) != *want)
+            .map(|(word, want)| format!("{word}: want {want}, got {}", stem(word)))
+            .collect();
+        assert!(mismatches.is_empty(), "{mismatches:#?}");
+    }
+
+    #[test]
+    fn every_override_row_is_needed_or_documents_a_fixed_point() {
+        // An override equal to what Snowball already produces is dead data.
+        let snowball = Stemmer::new(Algorithm::Indonesian);
+        for (word, stem) in &LEXICON.stems {
+            assert_ne!(
+                snowball.stem(word),
+                *stem,
+                "stems.tsv row {word} -> {stem} is what Snowball already does"
+            );
+        }
+    }
+}

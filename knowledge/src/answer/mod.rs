@@ -1,0 +1,589 @@
+//! The answer engine: a citizen's question in, an [`Answer`] with a citation out.
+//!
+//! The question is rewritten (chat phrases), its surface words corrected against the
+//! corpus vocabulary (a precomputed table, no fuzzy automata per query), analysed, and
+//! split into the asked [`Aspect`] and the words that name a service. The tantivy index
+//! proposes candidates by BM25; the engine then checks how much of the question the
+//! candidate's *name* (title, product, unit) actually covers, weighted by rarity, so a
+//! question about a service the decrees do not have ("syarat bikin paspor") is refused
+//! instead of answered with the nearest wrong service. Near ties become `ambiguous` with
+//! candidates; a question without service words ("kalau biayanya?") uses the previous
+//! answer's service as context.
+
+mod render;
+
+use crate::analysis::{analyze, rewrite_query, surface_words};
+use crate::aspect::{self, Aspect};
+use crate::document::{Component, ComponentKind, Decree, Document, ServiceId, ServiceStandard};
+use crate::index::SearchIndex;
+use crate::spelling::SpellingIndex;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+pub use render::component_body;
+
+/// How the engine answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerStatus {
+    /// One service, one aspect answered.
+    Answered,
+    /// Several services fit about equally; `candidates` lists them.
+    Ambiguous,
+    /// No service fits.
+    NotFound,
+    /// A greeting, thanks or a request for help.
+    Smalltalk,
+}
+
+/// The service an answer is about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceRef {
+    /// Service id.
+    pub id: ServiceId,
+    /// Title.
+    pub title: String,
+    /// Issuing agency.
+    pub agency: String,
+    /// Delivering unit.
+    pub unit: String,
+    /// Source file.
+    pub source: String,
+    /// The whole service's lines in its source file.
+    pub lines: [u32; 2],
+}
+
+/// Where the answer's text comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Citation {
+    /// Source file.
+    pub source: String,
+    /// Lines of the component(s) quoted.
+    pub lines: [u32; 2],
+    /// Decree number, when the decree states one.
+    pub decree: Option<String>,
+    /// The citation as shown to citizens.
+    pub text: String,
+}
+
+/// A service offered when the question is ambiguous.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    /// Service id.
+    pub id: ServiceId,
+    /// Title.
+    pub title: String,
+    /// Delivering unit.
+    pub unit: String,
+    /// Relative score (best = 1.0).
+    pub score: f32,
+}
+
+/// The engine's answer to one question.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    /// The question as asked.
+    pub question: String,
+    /// How it was answered.
+    pub status: AnswerStatus,
+    /// The aspect answered (or asked, when not found).
+    pub aspect: Option<Aspect>,
+    /// The service answered.
+    pub service: Option<ServiceRef>,
+    /// The decree lines the answer quotes.
+    pub citation: Option<Citation>,
+    /// Text shown to the citizen (plain text; the citation is separate).
+    #[serde(rename = "answer")]
+    pub text: String,
+    /// Choices when ambiguous.
+    pub candidates: Vec<Candidate>,
+}
+
+/// Why the engine could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The corpus has no service.
+    #[error("no services to index: the standards directory has no parseable decree")]
+    Empty,
+    /// tantivy failed (out of memory, ...).
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+}
+
+/// Minimum confidence to answer: how much of the question's service words (weighted by
+/// rarity) the service's name covers, or how much of its title the question mentions,
+/// whichever is higher. Ties are judged on the mean of the two.
+const MIN_COVERAGE: f32 = 0.5;
+/// Candidates within this much coverage and this share of the best score are a tie.
+const TIE_COVERAGE: f32 = 0.1;
+const TIE_SCORE: f32 = 0.8;
+/// Words that say what the citizen wants to do, not which service: they do not count
+/// towards coverage.
+const GENERIC: &[&str] = &[
+    "buat",
+    "urus",
+    "bisa",
+    "mau",
+    "aju",
+    "mohon",
+    "minta",
+    "layan",
+    "perlu",
+    "harus",
+    "kantor",
+    "tanya",
+    "ambil",
+    "cara",
+    "proses",
+    "apa",
+    "info",
+    "informasi",
+    "surat",
+    "berapa",
+];
+
+/// Per-service token sets used to judge coverage.
+struct ServiceTokens {
+    /// Title tokens, in order (for aspect detection against the service name).
+    title: Vec<String>,
+    /// Title, product, unit and agency tokens.
+    name: HashSet<String>,
+    /// Requirements and procedure tokens.
+    body: HashSet<String>,
+}
+
+/// The answer engine over a set of decrees.
+pub struct Engine {
+    services: Vec<ServiceStandard>,
+    decrees: HashMap<String, Decree>,
+    index: SearchIndex,
+    tokens: Vec<ServiceTokens>,
+    idf: HashMap<String, f32>,
+    max_idf: f32,
+    spelling: SpellingIndex,
+    /// Analysed tokens of requirement and procedure texts.
+    body_vocabulary: HashSet<String>,
+    /// Prefix (4-8 letters) -> the one corpus word it starts ("dispen" -> "dispensasi").
+    abbreviations: HashMap<String, String>,
+    by_id: HashMap<ServiceId, usize>,
+}
+
+impl Engine {
+    /// Builds the engine (index, vocabulary, spelling table) from parsed documents.
+    pub fn build(documents: Vec<Document>) -> Result<Self, EngineError> {
+        let mut decrees = HashMap::new();
+        let mut services = Vec::new();
+        for document in documents {
+            if let Some(decree) = document.decree {
+                decrees.insert(document.source.clone(), decree);
+            }
+            services.extend(document.services);
+        }
+        if services.is_empty() {
+            return Err(EngineError::Empty);
+        }
+        let index = SearchIndex::build(&services)?;
+        let mut surface_df: HashMap<String, u32> = HashMap::new();
+        let mut name_df: HashMap<String, u32> = HashMap::new();
+        let mut tokens = Vec::with_capacity(services.len());
+        for service in &services {
+            let texts_of = |kinds: &[ComponentKind]| -> String {
+                service
+                    .components
+                    .iter()
+                    .filter(|c| kinds.contains(&c.kind))
+                    .map(|c| c.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            let name_text = format!(
+                "{}\n{}\n{}\n{}",
+                service.title,
+                texts_of(&[ComponentKind::Product]),
+                service.unit,
+                service.agency
+            );
+            let body_text = texts_of(&[ComponentKind::Requirements, ComponentKind::Procedure]);
+            let title: Vec<String> = analyze(&service.title);
+            let name: HashSet<String> = analyze(&name_text).into_iter().collect();
+            let body: HashSet<String> = analyze(&body_text).into_iter().collect();
+            for t in &name {
+                *name_df.entry(t.clone()).or_default() += 1;
+            }
+            let surface: HashSet<String> = surface_words(&format!("{name_text}\n{body_text}"))
+                .into_iter()
+                .collect();
+            for word in surface {
+                *surface_df.entry(word).or_default() += 1;
+            }
+            tokens.push(ServiceTokens { title, name, body });
+        }
+        let n = services.len() as f32;
+        let idf_of = |df: u32| (1.0 + n / (df as f32 + 0.5)).ln();
+        let idf: HashMap<String, f32> = name_df.into_iter().map(|(t, df)| (t, idf_of(df))).collect();
+        let max_idf = idf_of(0);
+        let abbreviations = abbreviations(surface_df.keys());
+        let spelling = SpellingIndex::build(surface_df);
+        let body_vocabulary = tokens.iter().flat_map(|t| t.body.iter().cloned()).collect();
+        let by_id = services.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        Ok(Self {
+            services,
+            decrees,
+            index,
+            tokens,
+            idf,
+            max_idf,
+            spelling,
+            body_vocabulary,
+            abbreviations,
+            by_id,
+        })
+    }
+
+    /// Every service, in corpus order.
+    pub fn services(&self) -> &[ServiceStandard] {
+        &self.services
+    }
+
+    /// A service by id.
+    pub fn service(&self, id: &ServiceId) -> Option<&ServiceStandard> {
+        self.by_id.get(id).map(|&i| &self.services[i])
+    }
+
+    /// Answers a question; `context` is the service of the previous answer in this
+    /// conversation, used when the question names no service ("kalau biayanya?").
+    pub fn answer(&self, question: &str, context: Option<&ServiceId>) -> Answer {
+        let tokens = self.question_tokens(question);
+        let asked = aspect::detect(&tokens);
+        let content: Vec<&String> = tokens.iter().filter(|t| !aspect::is_cue(t)).collect();
+        let naming: Vec<&String> = content
+            .iter()
+            .copied()
+            .filter(|t| !GENERIC.contains(&t.as_str()))
+            .collect();
+        let context = context.and_then(|id| self.by_id.get(id).copied());
+
+        if naming.is_empty() {
+            if let Some(position) = context.filter(|_| asked.is_some() || content.is_empty()) {
+                return self.answer_service(question, position, asked.unwrap_or(Aspect::Overview));
+            }
+            if let Some(kind) = smalltalk_kind(question) {
+                return self.smalltalk(question, kind);
+            }
+            return self.not_found(question, asked, asked.is_some() || !content.is_empty());
+        }
+
+        // Cue words still help find services named after them ("Penanganan Pengaduan").
+        let weighted: Vec<(String, f32)> = tokens
+            .iter()
+            .map(|t| {
+                (
+                    t.clone(),
+                    if aspect::is_cue(t) || GENERIC.contains(&t.as_str()) {
+                        0.3
+                    } else {
+                        1.0
+                    },
+                )
+            })
+            .collect();
+        let hits = self.index.search(&weighted, 10);
+        let total: f32 = naming.iter().map(|t| self.idf_of(t)).sum();
+        let mut scored: Vec<(usize, f32, f32, f32)> = hits
+            .into_iter()
+            .map(|(position, score)| {
+                let st = &self.tokens[position];
+                let covered: f32 = naming
+                    .iter()
+                    .map(|t| {
+                        if st.name.contains(t.as_str()) || st.title.iter().any(|w| similar(t, w)) {
+                            self.idf_of(t)
+                        } else if st.body.contains(t.as_str()) {
+                            0.3 * self.idf_of(t)
+                        } else {
+                            0.0
+                        }
+                    })
+                    .sum();
+                let coverage = if total > 0.0 { covered / total } else { 0.0 };
+                // How much of the service's own title the question mentions (citizens add
+                // context words: "ke kecamatan", "buat lamar kerja").
+                let title: HashSet<&str> = st
+                    .title
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|t| !GENERIC.contains(t))
+                    .collect();
+                let title_total: f32 = title.iter().map(|t| self.idf_of(t)).sum();
+                let title_hit: f32 = title
+                    .iter()
+                    .filter(|t| naming.iter().any(|n| n.as_str() == **t))
+                    .map(|t| self.idf_of(t))
+                    .sum();
+                let recall = if title_total > 0.0 {
+                    title_hit / title_total
+                } else {
+                    0.0
+                };
+                let confidence = coverage.max(recall).min(1.0);
+                let closeness = 0.5 * (coverage + recall);
+                (position, score * (0.5 + closeness), confidence, closeness)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let Some(&(best, best_score, best_coverage, best_closeness)) = scored.first() else {
+            return self.fallback(question, context, asked);
+        };
+        if best_coverage < MIN_COVERAGE {
+            return self.fallback(question, context, asked);
+        }
+        let ties: Vec<&(usize, f32, f32, f32)> = scored
+            .iter()
+            .filter(|(p, s, _, c)| *p != best && *c >= best_closeness - TIE_COVERAGE && *s >= TIE_SCORE * best_score)
+            .collect();
+        if !ties.is_empty() {
+            let mut options = vec![(best, best_score)];
+            options.extend(ties.iter().map(|(p, s, _, _)| (*p, *s)));
+            options.truncate(5);
+            return self.ambiguous(question, asked, &options);
+        }
+        let aspect = aspect::detect_for_title(&tokens, &self.tokens[best].title).unwrap_or(Aspect::Overview);
+        self.answer_service(question, best, aspect)
+    }
+
+    /// The answer for a chosen service and aspect (inline keyboard choices, service cards).
+    pub fn answer_for(&self, id: &ServiceId, aspect: Aspect) -> Option<Answer> {
+        let position = *self.by_id.get(id)?;
+        Some(self.answer_service("", position, aspect))
+    }
+
+    fn idf_of(&self, token: &str) -> f32 {
+        self.idf.get(token).copied().unwrap_or(self.max_idf)
+    }
+
+    /// Rewrites, spell-corrects and analyses a question.
+    ///
+    /// A word is corrected only when it is long enough for a typo to be told from another
+    /// word (6+ letters, so "lamar" never becomes the cue "lama") and is unknown to the
+    /// corpus in both surface and analysed form. A word that is
+    /// the start of exactly one corpus word is read as its abbreviation ("dispen").
+    fn question_tokens(&self, question: &str) -> Vec<String> {
+        let rewritten = rewrite_query(question);
+        let corrected: Vec<String> = surface_words(&rewritten)
+            .into_iter()
+            .map(|word| {
+                if word.chars().any(|c| c.is_ascii_digit()) || self.spelling.contains(&word) || self.knows(&word) {
+                    return word;
+                }
+                if word.len() >= 6
+                    && let Some(fixed) = self.spelling.correct(&word)
+                {
+                    return fixed.to_owned();
+                }
+                self.abbreviations.get(&word).cloned().unwrap_or(word)
+            })
+            .collect();
+        analyze(&corrected.join(" "))
+    }
+
+    /// Whether a word's analysed form is known to the corpus or is an aspect cue.
+    fn knows(&self, word: &str) -> bool {
+        analyze(word)
+            .iter()
+            .all(|t| self.idf.contains_key(t) || self.body_vocabulary.contains(t) || aspect::is_cue(t))
+    }
+
+    /// No service fits the question's words: the context service if an aspect was asked,
+    /// otherwise an honest "not found".
+    fn fallback(&self, question: &str, context: Option<usize>, asked: Option<Aspect>) -> Answer {
+        match (context, asked) {
+            (Some(position), Some(aspect)) => self.answer_service(question, position, aspect),
+            _ => self.not_found(question, asked, false),
+        }
+    }
+
+    fn answer_service(&self, question: &str, position: usize, aspect: Aspect) -> Answer {
+        let service = &self.services[position];
+        let components: Vec<&Component> = match aspect.component() {
+            Some(kind) => service.components.iter().filter(|c| c.kind == kind).collect(),
+            None => Vec::new(),
+        };
+        let lines = match (components.first(), components.last()) {
+            (Some(first), Some(last)) => [first.lines.start, last.lines.end],
+            _ => service.lines.as_pair(),
+        };
+        let decree = self.decrees.get(&service.source);
+        let citation_text = render::citation(service, decree, lines);
+        Answer {
+            question: question.to_owned(),
+            status: AnswerStatus::Answered,
+            aspect: Some(aspect),
+            service: Some(service_ref(service)),
+            citation: Some(Citation {
+                source: service.source.clone(),
+                lines,
+                decree: decree.map(|d| d.number.clone()),
+                text: citation_text,
+            }),
+            text: render::aspect_answer(service, aspect, &components),
+            candidates: Vec::new(),
+        }
+    }
+
+    fn ambiguous(&self, question: &str, asked: Option<Aspect>, options: &[(usize, f32)]) -> Answer {
+        let best = options.first().map_or(1.0, |o| o.1).max(f32::EPSILON);
+        let services: Vec<&ServiceStandard> = options.iter().map(|(p, _)| &self.services[*p]).collect();
+        Answer {
+            question: question.to_owned(),
+            status: AnswerStatus::Ambiguous,
+            aspect: asked,
+            service: None,
+            citation: None,
+            text: render::ambiguous(&services),
+            candidates: options
+                .iter()
+                .map(|(p, s)| {
+                    let service = &self.services[*p];
+                    Candidate {
+                        id: service.id.clone(),
+                        title: service.title.clone(),
+                        unit: service.unit.clone(),
+                        score: (s / best * 1000.0).round() / 1000.0,
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn not_found(&self, question: &str, asked: Option<Aspect>, aspect_only: bool) -> Answer {
+        Answer {
+            question: question.to_owned(),
+            status: AnswerStatus::NotFound,
+            aspect: asked,
+            service: None,
+            citation: None,
+            text: render::not_found(aspect_only),
+            candidates: Vec::new(),
+        }
+    }
+
+    fn smalltalk(&self, question: &str, kind: render::Smalltalk) -> Answer {
+        Answer {
+            question: question.to_owned(),
+            status: AnswerStatus::Smalltalk,
+            aspect: None,
+            service: None,
+            citation: None,
+            text: render::smalltalk(kind),
+            candidates: Vec::new(),
+        }
+    }
+}
+
+/// Same word, or one edit apart when both are long enough for that to be a typo
+/// ("keramaian" in a question, "keramaiaan" in a decree's title).
+fn similar(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().min(b.len()) < 5 || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    a.len().max(b.len()) - prefix - suffix <= 1 && a.len().min(b.len()) >= prefix + suffix
+}
+
+/// Prefixes of 4 to 8 letters that start exactly one corpus word, for abbreviations.
+fn abbreviations<'a>(words: impl Iterator<Item = &'a String>) -> HashMap<String, String> {
+    let mut seen: HashMap<String, Option<String>> = HashMap::new();
+    for word in words.filter(|w| w.len() >= 6 && w.chars().all(|c| c.is_ascii_alphabetic())) {
+        for end in 4..=word.len().min(8) - 1 {
+            seen.entry(word[..end].to_owned())
+                .and_modify(|v| {
+                    if v.as_deref() != Some(word.as_str()) {
+                        *v = None;
+                    }
+                })
+                .or_insert_with(|| Some(word.clone()));
+        }
+    }
+    seen.into_iter()
+        .filter_map(|(prefix, word)| Some((prefix, word?)))
+        .collect()
+}
+
+fn service_ref(service: &ServiceStandard) -> ServiceRef {
+    ServiceRef {
+        id: service.id.clone(),
+        title: service.title.clone(),
+        agency: service.agency.clone(),
+        unit: service.unit.clone(),
+        source: service.source.clone(),
+        lines: service.lines.as_pair(),
+    }
+}
+
+/// Greetings, thanks and help requests, read from the raw words (the analyzer drops them).
+fn smalltalk_kind(question: &str) -> Option<render::Smalltalk> {
+    let lower = question.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    if has(&[
+        "makasih",
+        "terimakasih",
+        "trims",
+        "thanks",
+        "thx",
+        "suwun",
+        "nuwun",
+        "tengkyu",
+        "mksh",
+        "tq",
+    ]) || lower.contains("terima kasih")
+    {
+        Some(render::Smalltalk::Thanks)
+    } else if has(&["bantu", "bantuan", "help", "menu", "fitur", "panduan", "start"]) || lower.contains("bisa apa") {
+        Some(render::Smalltalk::Help)
+    } else if has(&[
+        "halo",
+        "hallo",
+        "hai",
+        "hi",
+        "hello",
+        "pagi",
+        "siang",
+        "sore",
+        "malam",
+        "assalamualaikum",
+        "salam",
+        "permisi",
+        "p",
+        "min",
+        "kak",
+        "gan",
+        "pak",
+        "bu",
+        "sugeng",
+        "punten",
+        "test",
+        "tes",
+    ]) || words.is_empty()
+    {
+        Some(render::Smalltalk::Greeting)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests;
