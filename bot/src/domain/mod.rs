@@ -1,0 +1,25 @@
+//! Validated domain types: every raw input becomes one of these through `parse` at the edge, so
+//! storage, routing and delivery only ever see values that are already known to be good.
+
+mod actor;
+mod attachment;
+mod category;
+mod complaint_status;
+mod complaint_text;
+mod incident_date;
+mod new_complaint;
+mod service_id;
+mod ticket_number;
+
+pub use actor::{Actor, ActorError};
+pub use attachment::{Attachment, AttachmentError, Attachments};
+pub use category::{Category, CategoryError};
+pub use complaint_status::{ComplaintStatus, ComplaintStatusError, TransitionError};
+pub use complaint_text::{ComplaintDescription, ComplaintTextError, ComplaintTitle, Place, StatusNote};
+pub use incident_date::{IncidentDate, IncidentDateError};
+pub use new_complaint::{NewComplaint, NewComplaintError, RawComplaint};
+pub use service_id::{ServiceId, ServiceIdError};
+pub use ticket_number::{TicketNumber, TicketNumberError};
+
+#[cfg(test)]
+pub(crate) use new_complaint::tests as fixtures;

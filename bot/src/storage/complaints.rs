@@ -1,0 +1,1032 @@
+//! Complaints: intake (complaint + first event + forwarding task in one transaction), reads, and
+//! status changes (validated transition + event + citizen notification + idempotency record in
+//! one transaction).
+//!
+//! Idempotency for the handler API follows zero2prod's "insert the key first" pattern: the key row
+//! is inserted at the start of the write transaction, so a concurrent duplicate waits on it and then
+//! replays the saved result; a refused change rolls back the key with everything else.
+
+use anyhow::Context;
+use serde_json::json;
+
+use super::deliveries::{DeliveryKind, insert_delivery};
+use super::{Dialect, Store, StoreError, on_pool};
+use crate::domain::{Actor, ComplaintStatus, NewComplaint, StatusNote, TicketNumber, TransitionError};
+
+/// A stored complaint, as read back (fields were validated on the way in).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Complaint {
+    #[serde(skip)]
+    pub id: i64,
+    pub ticket: TicketNumber,
+    #[serde(skip)]
+    pub chat_id: i64,
+    pub service_id: Option<String>,
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub place: Option<String>,
+    pub incident_date: Option<String>,
+    pub attachments: Vec<String>,
+    pub anonymous: bool,
+    pub confidential: bool,
+    pub status: ComplaintStatus,
+    pub handler_id: Option<String>,
+    pub due_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ComplaintEvent {
+    pub id: i64,
+    #[serde(skip)]
+    pub complaint_id: i64,
+    pub from: Option<ComplaintStatus>,
+    pub to: ComplaintStatus,
+    pub actor: String,
+    pub note: Option<String>,
+    pub at: i64,
+}
+
+/// How an intake is routed and whether it passes verification on submit.
+#[derive(Debug, Clone, Default)]
+pub struct SubmitOptions {
+    /// Handler chosen by routing; `None` leaves the complaint for an administrator.
+    pub handler_id: Option<String>,
+    /// Auto-verification rule matched: record `diterima -> diverifikasi` at once.
+    pub auto_verify: bool,
+}
+
+/// One requested status change.
+#[derive(Debug, Clone)]
+pub struct StatusChange {
+    pub ticket: TicketNumber,
+    pub to: ComplaintStatus,
+    pub actor: Actor,
+    pub note: Option<StatusNote>,
+    /// Replays instead of re-applying when the same actor sends the same key again.
+    pub idempotency_key: Option<String>,
+    /// When set, the complaint must be routed to this handler (otherwise: not found).
+    pub only_for_handler: Option<String>,
+    /// Re-route to another handler (with `to = diteruskan`): sets the handler and enqueues a
+    /// forwarding task to it.
+    pub reroute_to: Option<String>,
+}
+
+impl StatusChange {
+    pub fn new(ticket: TicketNumber, to: ComplaintStatus, actor: Actor) -> Self {
+        Self {
+            ticket,
+            to,
+            actor,
+            note: None,
+            idempotency_key: None,
+            only_for_handler: None,
+            reroute_to: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeOutcome {
+    pub complaint: Complaint,
+    pub event: ComplaintEvent,
+    /// True when this was a repeated request answered from the idempotency record.
+    pub replayed: bool,
+}
+
+/// 1-based page of at most 100 rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub number: u32,
+    pub size: u32,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Self { number: 1, size: 20 }
+    }
+}
+
+impl Page {
+    pub const MAX_SIZE: u32 = 100;
+
+    fn limit_offset(self) -> (i64, i64) {
+        let size = self.size.clamp(1, Self::MAX_SIZE) as i64;
+        let number = self.number.max(1) as i64;
+        (size, (number - 1) * size)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ComplaintRow {
+    id: i64,
+    ticket: String,
+    chat_id: i64,
+    service_id: Option<String>,
+    category: String,
+    title: String,
+    description: String,
+    place: Option<String>,
+    incident_date: Option<String>,
+    attachments: String,
+    anonymous: bool,
+    confidential: bool,
+    status: String,
+    handler_id: Option<String>,
+    due_at: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<ComplaintRow> for Complaint {
+    type Error = anyhow::Error;
+
+    fn try_from(row: ComplaintRow) -> anyhow::Result<Self> {
+        Ok(Self {
+            ticket: TicketNumber::parse(&row.ticket)
+                .with_context(|| format!("corrupt ticket in complaint {}", row.id))?,
+            status: ComplaintStatus::parse(&row.status)
+                .with_context(|| format!("corrupt status in complaint {}", row.id))?,
+            attachments: serde_json::from_str(&row.attachments)
+                .with_context(|| format!("corrupt attachments in complaint {}", row.id))?,
+            id: row.id,
+            chat_id: row.chat_id,
+            service_id: row.service_id,
+            category: row.category,
+            title: row.title,
+            description: row.description,
+            place: row.place,
+            incident_date: row.incident_date,
+            anonymous: row.anonymous,
+            confidential: row.confidential,
+            handler_id: row.handler_id,
+            due_at: row.due_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: i64,
+    complaint_id: i64,
+    from_status: Option<String>,
+    to_status: String,
+    actor: String,
+    note: Option<String>,
+    at: i64,
+}
+
+impl TryFrom<EventRow> for ComplaintEvent {
+    type Error = anyhow::Error;
+
+    fn try_from(row: EventRow) -> anyhow::Result<Self> {
+        let status = |s: &str| ComplaintStatus::parse(s).with_context(|| format!("corrupt status in event {}", row.id));
+        Ok(Self {
+            from: row.from_status.as_deref().map(status).transpose()?,
+            to: status(&row.to_status)?,
+            id: row.id,
+            complaint_id: row.complaint_id,
+            actor: row.actor,
+            note: row.note,
+            at: row.at,
+        })
+    }
+}
+
+fn rows_to<R, T>(rows: Vec<R>) -> Result<Vec<T>, StoreError>
+where
+    T: TryFrom<R, Error = anyhow::Error>,
+{
+    rows.into_iter()
+        .map(|r| T::try_from(r).map_err(StoreError::from))
+        .collect()
+}
+
+/// The JSON a handler receives for a new (or re-routed) complaint: the webhook contract.
+pub(crate) fn forward_payload(complaint: &Complaint, event: &str) -> serde_json::Value {
+    let citizen = if complaint.anonymous {
+        serde_json::Value::Null
+    } else {
+        json!({ "channel": "telegram", "chat_id": complaint.chat_id })
+    };
+    json!({
+        "event": event,
+        "complaint": {
+            "ticket": complaint.ticket,
+            "status": complaint.status,
+            "service_id": complaint.service_id,
+            "category": complaint.category,
+            "title": complaint.title,
+            "description": complaint.description,
+            "place": complaint.place,
+            "incident_date": complaint.incident_date,
+            "attachments": complaint.attachments,
+            "anonymous": complaint.anonymous,
+            "confidential": complaint.confidential,
+            "citizen": citizen,
+            "created_at": complaint.created_at,
+            "due_at": complaint.due_at,
+        }
+    })
+}
+
+/// The JSON of a citizen notification about a status change.
+fn notify_payload(complaint: &Complaint, event: &ComplaintEvent) -> serde_json::Value {
+    json!({
+        "event": "complaint.status_changed",
+        "ticket": complaint.ticket,
+        "from": event.from,
+        "to": event.to,
+        "note": event.note,
+        "at": event.at,
+    })
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error().is_some_and(|d| d.is_unique_violation())
+}
+
+const INSERT_COMPLAINT: &str = "
+    INSERT INTO complaints (ticket, chat_id, service_id, category, title, description, place,
+                            incident_date, attachments, anonymous, confidential, status,
+                            handler_id, due_at, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+    RETURNING *";
+
+const INSERT_EVENT: &str = "
+    INSERT INTO complaint_events (complaint_id, from_status, to_status, actor, note, at)
+    VALUES ($1, $2, $3, $4, $5, $6)
+    RETURNING *";
+
+impl Store {
+    /// Stores a new complaint, its first event(s) and, when routed, its forwarding task, all in one
+    /// transaction; draws a fresh ticket number on the (astronomically rare) collision.
+    pub async fn submit_complaint(&self, new: &NewComplaint, options: &SubmitOptions) -> Result<Complaint, StoreError> {
+        for _ in 0..5 {
+            let ticket = TicketNumber::generate();
+            if let Some(c) = self.try_submit(new, options, &ticket).await? {
+                return Ok(c);
+            }
+        }
+        Err(anyhow::anyhow!("could not draw an unused ticket number in 5 tries").into())
+    }
+
+    /// One intake attempt with `ticket`; `None` when that ticket number is already taken.
+    async fn try_submit(
+        &self,
+        new: &NewComplaint,
+        options: &SubmitOptions,
+        ticket: &TicketNumber,
+    ) -> Result<Option<Complaint>, StoreError> {
+        let now = self.now();
+        let status = if options.auto_verify {
+            ComplaintStatus::Diverifikasi
+        } else {
+            ComplaintStatus::Diterima
+        };
+        let attachments = serde_json::to_string(new.attachments.as_slice()).context("cannot serialise attachments")?;
+        let citizen = Actor::Citizen(new.chat_id).to_string();
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let inserted = sqlx::query_as::<_, ComplaintRow>(INSERT_COMPLAINT)
+                .bind(ticket.as_str())
+                .bind(new.chat_id)
+                .bind(new.service_id.as_ref().map(|s| s.as_str()))
+                .bind(new.category.as_str())
+                .bind(new.title.as_str())
+                .bind(new.description.as_str())
+                .bind(new.place.as_ref().map(|p| p.as_str()))
+                .bind(new.incident_date.map(|d| d.to_string()))
+                .bind(&attachments)
+                .bind(new.anonymous)
+                .bind(new.confidential)
+                .bind(status.as_str())
+                .bind(options.handler_id.as_deref())
+                .bind(self.deadline(status, now))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await;
+            let row = match inserted {
+                Ok(row) => row,
+                Err(e) if is_unique_violation(&e) => return Ok(None),
+                Err(e) => return Err(anyhow::Error::new(e).context("cannot insert complaint").into()),
+            };
+            let complaint = Complaint::try_from(row)?;
+            sqlx::query(INSERT_EVENT)
+                .bind(complaint.id)
+                .bind(None::<&str>)
+                .bind(ComplaintStatus::Diterima.as_str())
+                .bind(&citizen)
+                .bind(None::<&str>)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .context("cannot insert intake event")?;
+            if options.auto_verify {
+                sqlx::query(INSERT_EVENT)
+                    .bind(complaint.id)
+                    .bind(ComplaintStatus::Diterima.as_str())
+                    .bind(ComplaintStatus::Diverifikasi.as_str())
+                    .bind(Actor::System.to_string())
+                    .bind(Some("Terverifikasi otomatis"))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .context("cannot insert verification event")?;
+            }
+            if let Some(handler) = &complaint.handler_id {
+                let payload = forward_payload(&complaint, "complaint.submitted");
+                insert_delivery!(
+                    &mut *tx,
+                    DeliveryKind::Forward,
+                    Some(complaint.id),
+                    Some(handler),
+                    None::<i64>,
+                    &payload,
+                    now,
+                )?;
+            }
+            tx.commit().await.context("cannot commit complaint intake")?;
+            Ok(Some(complaint))
+        })
+    }
+
+    pub async fn get_by_ticket(&self, ticket: &TicketNumber) -> Result<Option<Complaint>, StoreError> {
+        let row = on_pool!(self, |pool| {
+            sqlx::query_as::<_, ComplaintRow>("SELECT * FROM complaints WHERE ticket = $1")
+                .bind(ticket.as_str())
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(Complaint::try_from).transpose()?)
+    }
+
+    /// The citizen's complaints, newest first (at most 50).
+    pub async fn list_for_chat(&self, chat_id: i64) -> Result<Vec<Complaint>, StoreError> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as::<_, ComplaintRow>("SELECT * FROM complaints WHERE chat_id = $1 ORDER BY id DESC LIMIT 50")
+                .bind(chat_id)
+                .fetch_all(pool)
+                .await?
+        });
+        rows_to(rows)
+    }
+
+    /// Complaints routed to `handler_id`, newest first, optionally only those in `status`.
+    pub async fn list_for_handler(
+        &self,
+        handler_id: &str,
+        status: Option<ComplaintStatus>,
+        page: Page,
+    ) -> Result<Vec<Complaint>, StoreError> {
+        let (limit, offset) = page.limit_offset();
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as::<_, ComplaintRow>(
+                "SELECT * FROM complaints
+                  WHERE handler_id = $1 AND ($2 IS NULL OR status = $2)
+                  ORDER BY id DESC LIMIT $3 OFFSET $4",
+            )
+            .bind(handler_id)
+            .bind(status.map(|s| s.as_str()))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?
+        });
+        rows_to(rows)
+    }
+
+    /// The append-only history of a complaint, oldest first.
+    pub async fn events(&self, ticket: &TicketNumber) -> Result<Vec<ComplaintEvent>, StoreError> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as::<_, EventRow>(
+                "SELECT e.* FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
+                  WHERE c.ticket = $1 ORDER BY e.id",
+            )
+            .bind(ticket.as_str())
+            .fetch_all(pool)
+            .await?
+        });
+        rows_to(rows)
+    }
+
+    /// Complaints past their current stage's deadline (oldest deadline first).
+    pub async fn list_overdue(&self, limit: u32) -> Result<Vec<Complaint>, StoreError> {
+        let now = self.now();
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as::<_, ComplaintRow>(
+                "SELECT * FROM complaints WHERE due_at IS NOT NULL AND due_at < $1
+                  ORDER BY due_at LIMIT $2",
+            )
+            .bind(now)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?
+        });
+        rows_to(rows)
+    }
+
+    /// Applies a status change: validates the transition, writes the event, the citizen's
+    /// notification task (and a forwarding task on re-route) and the idempotency record in one
+    /// transaction. A repeated idempotency key replays the first outcome without writing.
+    pub async fn change_status(&self, change: &StatusChange) -> Result<ChangeOutcome, StoreError> {
+        let now = self.now();
+        let scope = change.actor.to_string();
+        let note = change.note.as_ref().map(|n| n.as_str());
+        let fingerprint = json!({
+            "ticket": change.ticket,
+            "to": change.to,
+            "note": note,
+            "reroute_to": change.reroute_to,
+        })
+        .to_string();
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            if let Some(key) = &change.idempotency_key {
+                let fresh = sqlx::query(
+                    "INSERT INTO idempotency_keys (scope, key, request, created_at)
+                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                )
+                .bind(&scope)
+                .bind(key)
+                .bind(&fingerprint)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .context("cannot record idempotency key")?
+                .rows_affected()
+                    == 1;
+                if !fresh {
+                    let (request, response): (String, Option<String>) =
+                        sqlx::query_as("SELECT request, response FROM idempotency_keys WHERE scope = $1 AND key = $2")
+                            .bind(&scope)
+                            .bind(key)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .context("cannot read idempotency record")?;
+                    drop(tx);
+                    if request != fingerprint {
+                        return Err(StoreError::IdempotencyKeyReused);
+                    }
+                    let event_id: i64 = response
+                        .as_deref()
+                        .and_then(|r| r.parse().ok())
+                        .context("idempotency record without a saved response")?;
+                    return self.replay(&change.ticket, event_id).await;
+                }
+            }
+
+            let row = sqlx::query_as::<_, ComplaintRow>(dialect_sql(pool).select_for_update)
+                .bind(change.ticket.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(current) = row.map(Complaint::try_from).transpose()? else {
+                return Err(StoreError::NotFound);
+            };
+            if let Some(handler) = &change.only_for_handler
+                && current.handler_id.as_deref() != Some(handler.as_str())
+            {
+                return Err(StoreError::NotFound);
+            }
+            ComplaintStatus::transition(current.status, change.to)?;
+            if current.status.is_reopen(change.to) && current.due_at.is_some_and(|due| now > due) {
+                return Err(TransitionError::ReopenWindowClosed.into());
+            }
+            let handler_id = change.reroute_to.clone().or(current.handler_id.clone());
+            let updated = sqlx::query_as::<_, ComplaintRow>(
+                "UPDATE complaints SET status = $2, handler_id = $3, due_at = $4, updated_at = $5
+                  WHERE id = $1 RETURNING *",
+            )
+            .bind(current.id)
+            .bind(change.to.as_str())
+            .bind(handler_id.as_deref())
+            .bind(self.deadline(change.to, now))
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .context("cannot update complaint status")?;
+            let complaint = Complaint::try_from(updated)?;
+            let event = sqlx::query_as::<_, EventRow>(INSERT_EVENT)
+                .bind(complaint.id)
+                .bind(current.status.as_str())
+                .bind(change.to.as_str())
+                .bind(&scope)
+                .bind(note)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await
+                .context("cannot insert status event")?;
+            let event = ComplaintEvent::try_from(event)?;
+            insert_delivery!(
+                &mut *tx,
+                DeliveryKind::Notify,
+                Some(complaint.id),
+                complaint.handler_id.as_deref(),
+                Some(complaint.chat_id),
+                &notify_payload(&complaint, &event),
+                now,
+            )?;
+            if let Some(handler) = &change.reroute_to {
+                insert_delivery!(
+                    &mut *tx,
+                    DeliveryKind::Forward,
+                    Some(complaint.id),
+                    Some(handler),
+                    None::<i64>,
+                    &forward_payload(&complaint, "complaint.rerouted"),
+                    now,
+                )?;
+            }
+            if let Some(key) = &change.idempotency_key {
+                sqlx::query("UPDATE idempotency_keys SET response = $3 WHERE scope = $1 AND key = $2")
+                    .bind(&scope)
+                    .bind(key)
+                    .bind(event.id.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .context("cannot save idempotent response")?;
+            }
+            tx.commit().await.context("cannot commit status change")?;
+            Ok(ChangeOutcome {
+                complaint,
+                event,
+                replayed: false,
+            })
+        })
+    }
+
+    /// Closes resolved complaints whose auto-close window has passed (`selesai -> ditutup`, actor
+    /// `system`), each in its own transaction; returns the closed tickets. A complaint the citizen
+    /// reopened in the meantime is simply skipped.
+    pub async fn close_expired(&self, limit: u32) -> Result<Vec<TicketNumber>, StoreError> {
+        let now = self.now();
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as::<_, ComplaintRow>(
+                "SELECT * FROM complaints WHERE status = 'selesai' AND due_at IS NOT NULL
+                    AND due_at < $1 ORDER BY due_at LIMIT $2",
+            )
+            .bind(now)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?
+        });
+        let mut closed = Vec::new();
+        for complaint in rows_to::<_, Complaint>(rows)? {
+            let mut change = StatusChange::new(complaint.ticket.clone(), ComplaintStatus::Ditutup, Actor::System);
+            change.note = StatusNote::parse("Ditutup otomatis karena tidak ada tanggapan dalam batas waktu.").ok();
+            match self.change_status(&change).await {
+                Ok(_) => closed.push(complaint.ticket),
+                Err(StoreError::Transition(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(closed)
+    }
+
+    async fn replay(&self, ticket: &TicketNumber, event_id: i64) -> Result<ChangeOutcome, StoreError> {
+        let complaint = self.get_by_ticket(ticket).await?.ok_or(StoreError::NotFound)?;
+        let row = on_pool!(self, |pool| {
+            sqlx::query_as::<_, EventRow>("SELECT * FROM complaint_events WHERE id = $1")
+                .bind(event_id)
+                .fetch_one(pool)
+                .await
+                .context("saved idempotent event is missing")?
+        });
+        Ok(ChangeOutcome {
+            complaint,
+            event: ComplaintEvent::try_from(row)?,
+            replayed: true,
+        })
+    }
+
+    /// Forgets idempotency keys older than `max_age_secs`.
+    pub async fn purge_idempotency_keys(&self, max_age_secs: i64) -> Result<u64, StoreError> {
+        let cutoff = self.now() - max_age_secs;
+        let done = on_pool!(self, |pool| {
+            sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+                .bind(cutoff)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(done)
+    }
+}
+
+pub(crate) struct DialectSql {
+    pub(crate) select_for_update: &'static str,
+    pub(crate) claim_delivery: &'static str,
+}
+
+pub(crate) fn dialect_sql<P: Dialect>(_: &P) -> DialectSql {
+    DialectSql {
+        select_for_update: P::SELECT_COMPLAINT_FOR_UPDATE,
+        claim_delivery: P::CLAIM_DELIVERY,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures;
+    use crate::storage::testing::{TestDb, both_backends};
+    use crate::storage::{DeliveryKind, DeliveryStatus};
+
+    fn new_complaint() -> NewComplaint {
+        NewComplaint::parse(&fixtures::raw(), fixtures::today()).unwrap()
+    }
+
+    fn routed(handler: &str) -> SubmitOptions {
+        SubmitOptions {
+            handler_id: Some(handler.into()),
+            auto_verify: false,
+        }
+    }
+
+    async fn submit_writes_complaint_event_and_forwarding_task(db: TestDb) {
+        let store = &db.store;
+        let c = store
+            .submit_complaint(&new_complaint(), &routed("dukcapil"))
+            .await
+            .unwrap();
+        assert_eq!(c.status, ComplaintStatus::Diterima);
+        assert_eq!(c.handler_id.as_deref(), Some("dukcapil"));
+        assert_eq!(c.attachments, vec!["AgACAgUAAxkBAAIB".to_string()]);
+        assert_eq!(c.incident_date.as_deref(), Some("2025-08-01"));
+        assert!(c.confidential && !c.anonymous);
+
+        let fetched = store.get_by_ticket(&c.ticket).await.unwrap().unwrap();
+        assert_eq!(fetched, c);
+
+        let events = store.events(&c.ticket).await.unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!((events[0].from, events[0].to), (None, ComplaintStatus::Diterima));
+        assert_eq!(events[0].actor, "citizen:424242");
+
+        let tasks = store.deliveries_for_complaint(c.id).await.unwrap();
+        assert_eq!(tasks.len(), 1);
+        assert_eq!(tasks[0].kind, DeliveryKind::Forward);
+        assert_eq!(tasks[0].status, DeliveryStatus::Pending);
+        assert_eq!(tasks[0].handler_id.as_deref(), Some("dukcapil"));
+        let payload: serde_json::Value = serde_json::from_str(&tasks[0].payload).unwrap();
+        assert_eq!(payload["complaint"]["ticket"], c.ticket.as_str());
+        assert_eq!(payload["complaint"]["citizen"]["chat_id"], 424242);
+    }
+
+    async fn anonymous_complaints_never_reveal_the_citizen(db: TestDb) {
+        let mut new = new_complaint();
+        new.anonymous = true;
+        let c = db.store.submit_complaint(&new, &routed("dukcapil")).await.unwrap();
+        let tasks = db.store.deliveries_for_complaint(c.id).await.unwrap();
+        let payload: serde_json::Value = serde_json::from_str(&tasks[0].payload).unwrap();
+        assert!(payload["complaint"]["citizen"].is_null());
+        assert!(!tasks[0].payload.contains("424242"));
+    }
+
+    async fn unrouted_complaint_has_no_forwarding_task(db: TestDb) {
+        let c = db
+            .store
+            .submit_complaint(&new_complaint(), &SubmitOptions::default())
+            .await
+            .unwrap();
+        assert!(db.store.deliveries_for_complaint(c.id).await.unwrap().is_empty());
+    }
+
+    async fn auto_verification_records_two_events(db: TestDb) {
+        let options = SubmitOptions {
+            handler_id: Some("dukcapil".into()),
+            auto_verify: true,
+        };
+        let c = db.store.submit_complaint(&new_complaint(), &options).await.unwrap();
+        assert_eq!(c.status, ComplaintStatus::Diverifikasi);
+        let events = db.store.events(&c.ticket).await.unwrap();
+        let path: Vec<_> = events.iter().map(|e| (e.from, e.to)).collect();
+        assert_eq!(
+            path,
+            vec![
+                (None, ComplaintStatus::Diterima),
+                (Some(ComplaintStatus::Diterima), ComplaintStatus::Diverifikasi)
+            ]
+        );
+    }
+
+    async fn lists_by_chat_and_by_handler_with_filter_and_pages(db: TestDb) {
+        let store = &db.store;
+        let mut tickets = Vec::new();
+        for i in 0..5 {
+            let handler = if i % 2 == 0 { "a" } else { "b" };
+            tickets.push(
+                store
+                    .submit_complaint(&new_complaint(), &routed(handler))
+                    .await
+                    .unwrap()
+                    .ticket,
+            );
+        }
+        let mut other = new_complaint();
+        other.chat_id = 7;
+        store.submit_complaint(&other, &routed("a")).await.unwrap();
+
+        assert_eq!(store.list_for_chat(424242).await.unwrap().len(), 5);
+        let mine = store.list_for_chat(7).await.unwrap();
+        assert_eq!(mine.len(), 1);
+
+        let a = store.list_for_handler("a", None, Page::default()).await.unwrap();
+        assert_eq!(a.len(), 4);
+        assert!(a.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+        let page2 = store
+            .list_for_handler("a", None, Page { number: 2, size: 3 })
+            .await
+            .unwrap();
+        assert_eq!(page2.len(), 1);
+
+        store
+            .change_status(&StatusChange::new(
+                tickets[0].clone(),
+                ComplaintStatus::Diverifikasi,
+                Actor::Handler("a".into()),
+            ))
+            .await
+            .unwrap();
+        let verified = store
+            .list_for_handler("a", Some(ComplaintStatus::Diverifikasi), Page::default())
+            .await
+            .unwrap();
+        assert_eq!(verified.len(), 1);
+        assert_eq!(verified[0].ticket, tickets[0]);
+        assert!(
+            store
+                .list_for_handler("nobody", None, Page::default())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    async fn status_change_writes_event_and_notification(db: TestDb) {
+        let store = &db.store;
+        let c = store
+            .submit_complaint(&new_complaint(), &routed("dukcapil"))
+            .await
+            .unwrap();
+        db.clock.advance(60);
+        let mut change = StatusChange::new(
+            c.ticket.clone(),
+            ComplaintStatus::Diverifikasi,
+            Actor::Handler("dukcapil".into()),
+        );
+        change.note = Some(StatusNote::parse("Laporan lengkap").unwrap());
+        let outcome = store.change_status(&change).await.unwrap();
+        assert!(!outcome.replayed);
+        assert_eq!(outcome.complaint.status, ComplaintStatus::Diverifikasi);
+        assert_eq!(outcome.complaint.updated_at, c.created_at + 60);
+        assert_eq!(outcome.event.from, Some(ComplaintStatus::Diterima));
+        assert_eq!(outcome.event.note.as_deref(), Some("Laporan lengkap"));
+
+        let tasks = store.deliveries_for_complaint(c.id).await.unwrap();
+        let notify: Vec<_> = tasks.iter().filter(|t| t.kind == DeliveryKind::Notify).collect();
+        assert_eq!(notify.len(), 1);
+        assert_eq!(notify[0].chat_id, Some(424242));
+        let payload: serde_json::Value = serde_json::from_str(&notify[0].payload).unwrap();
+        assert_eq!(payload["to"], "diverifikasi");
+        assert_eq!(store.events(&c.ticket).await.unwrap().len(), 2);
+    }
+
+    async fn invalid_transition_is_refused_without_any_write(db: TestDb) {
+        let store = &db.store;
+        let c = store
+            .submit_complaint(&new_complaint(), &routed("dukcapil"))
+            .await
+            .unwrap();
+        let mut change = StatusChange::new(
+            c.ticket.clone(),
+            ComplaintStatus::Selesai,
+            Actor::Handler("dukcapil".into()),
+        );
+        change.idempotency_key = Some("k1".into());
+        let err = store.change_status(&change).await.unwrap_err();
+        assert!(
+            matches!(err, StoreError::Transition(TransitionError::NotAllowed { .. })),
+            "{err:?}"
+        );
+        assert_eq!(
+            store.get_by_ticket(&c.ticket).await.unwrap().unwrap().status,
+            ComplaintStatus::Diterima
+        );
+        assert_eq!(store.events(&c.ticket).await.unwrap().len(), 1);
+        assert_eq!(store.deliveries_for_complaint(c.id).await.unwrap().len(), 1);
+        // The key was rolled back with the refused change, so a valid request may use it.
+        change.to = ComplaintStatus::Diverifikasi;
+        assert!(!store.change_status(&change).await.unwrap().replayed);
+    }
+
+    async fn unknown_ticket_and_foreign_handler_are_not_found(db: TestDb) {
+        let store = &db.store;
+        let c = store
+            .submit_complaint(&new_complaint(), &routed("dukcapil"))
+            .await
+            .unwrap();
+        let unknown = TicketNumber::generate();
+        let err = store
+            .change_status(&StatusChange::new(
+                unknown,
+                ComplaintStatus::Diverifikasi,
+                Actor::System,
+            ))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound));
+        let mut change = StatusChange::new(
+            c.ticket.clone(),
+            ComplaintStatus::Diverifikasi,
+            Actor::Handler("dinkes".into()),
+        );
+        change.only_for_handler = Some("dinkes".into());
+        assert!(matches!(
+            store.change_status(&change).await.unwrap_err(),
+            StoreError::NotFound
+        ));
+    }
+
+    async fn repeated_idempotency_key_replays_without_writing(db: TestDb) {
+        let store = &db.store;
+        let c = store
+            .submit_complaint(&new_complaint(), &routed("dukcapil"))
+            .await
+            .unwrap();
+        let mut change = StatusChange::new(
+            c.ticket.clone(),
+            ComplaintStatus::Diverifikasi,
+            Actor::Handler("dukcapil".into()),
+        );
+        change.idempotency_key = Some("req-1".into());
+        let first = store.change_status(&change).await.unwrap();
+        db.clock.advance(5);
+        let second = store.change_status(&change).await.unwrap();
+        assert!(second.replayed);
+        assert_eq!(second.event, first.event);
+        assert_eq!(store.events(&c.ticket).await.unwrap().len(), 2);
+        assert_eq!(store.deliveries_for_complaint(c.id).await.unwrap().len(), 2);
+
+        // Same key, different request: refused.
+        change.to = ComplaintStatus::Ditolak;
+        assert!(matches!(
+            store.change_status(&change).await.unwrap_err(),
+            StoreError::IdempotencyKeyReused
+        ));
+        // Same key from another actor is a different scope.
+        change.actor = Actor::Handler("other".into());
+        change.to = ComplaintStatus::Diteruskan;
+        assert!(!store.change_status(&change).await.unwrap().replayed);
+    }
+
+    async fn concurrent_duplicates_apply_once(db: TestDb) {
+        let store = db.store.clone();
+        let c = store
+            .submit_complaint(&new_complaint(), &routed("dukcapil"))
+            .await
+            .unwrap();
+        let mut change = StatusChange::new(
+            c.ticket.clone(),
+            ComplaintStatus::Diverifikasi,
+            Actor::Handler("dukcapil".into()),
+        );
+        change.idempotency_key = Some("same".into());
+        let mut handles = Vec::new();
+        for _ in 0..4 {
+            let (store, change) = (store.clone(), change.clone());
+            handles.push(tokio::spawn(async move { store.change_status(&change).await }));
+        }
+        let mut applied = 0;
+        for h in handles {
+            let outcome = h.await.unwrap().unwrap();
+            applied += usize::from(!outcome.replayed);
+        }
+        assert_eq!(applied, 1);
+        assert_eq!(store.events(&c.ticket).await.unwrap().len(), 2);
+    }
+
+    async fn reroute_from_bukan_wewenang_forwards_to_the_new_handler(db: TestDb) {
+        let store = &db.store;
+        let c = store
+            .submit_complaint(&new_complaint(), &routed("dukcapil"))
+            .await
+            .unwrap();
+        let actor = Actor::Handler("dukcapil".into());
+        store
+            .change_status(&StatusChange::new(
+                c.ticket.clone(),
+                ComplaintStatus::BukanWewenang,
+                actor.clone(),
+            ))
+            .await
+            .unwrap();
+        let mut change = StatusChange::new(
+            c.ticket.clone(),
+            ComplaintStatus::Diteruskan,
+            Actor::Admin("admin".into()),
+        );
+        change.reroute_to = Some("dinsos".into());
+        let outcome = store.change_status(&change).await.unwrap();
+        assert_eq!(outcome.complaint.handler_id.as_deref(), Some("dinsos"));
+        let forwards: Vec<_> = store
+            .deliveries_for_complaint(c.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.kind == DeliveryKind::Forward)
+            .collect();
+        assert_eq!(forwards.len(), 2);
+        assert_eq!(forwards[1].handler_id.as_deref(), Some("dinsos"));
+    }
+
+    async fn events_are_append_only(db: TestDb) {
+        let c = db.store.submit_complaint(&new_complaint(), &routed("x")).await.unwrap();
+        on_pool!(db.store, |pool| {
+            let update = sqlx::query("UPDATE complaint_events SET note = 'x'")
+                .execute(pool)
+                .await;
+            assert!(update.is_err(), "update allowed");
+            let delete = sqlx::query("DELETE FROM complaint_events").execute(pool).await;
+            assert!(delete.is_err(), "delete allowed");
+        });
+        assert_eq!(db.store.events(&c.ticket).await.unwrap().len(), 1);
+    }
+
+    async fn deadlines_follow_the_sla_and_bound_the_reopen_window(db: TestDb) {
+        use crate::calendar::{Sla, SlaSettings, WorkingCalendar};
+        let sla = Sla::new(SlaSettings::default(), WorkingCalendar::embedded());
+        let store = db.store.clone().with_deadlines(std::sync::Arc::new(sla.clone()));
+        let handler = Actor::Handler("dukcapil".into());
+        let c = store
+            .submit_complaint(&new_complaint(), &routed("dukcapil"))
+            .await
+            .unwrap();
+        let start = db.clock.now();
+        assert_eq!(c.due_at, sla.calendar.deadline(start, 3).into());
+        assert!(store.list_overdue(10).await.unwrap().is_empty());
+        db.clock.advance(7 * 86_400);
+        assert_eq!(store.list_overdue(10).await.unwrap().len(), 1, "verification is late");
+
+        for to in [
+            ComplaintStatus::Diverifikasi,
+            ComplaintStatus::Diteruskan,
+            ComplaintStatus::Selesai,
+        ] {
+            store
+                .change_status(&StatusChange::new(c.ticket.clone(), to, handler.clone()))
+                .await
+                .unwrap();
+        }
+        let resolved = store.get_by_ticket(&c.ticket).await.unwrap().unwrap();
+        let window_end = resolved.due_at.unwrap();
+        assert_eq!(window_end, sla.calendar.deadline(db.clock.now(), 10));
+
+        // Within the window the citizen may reopen; the handler resolves again.
+        let citizen = Actor::Citizen(424242);
+        let reopen = StatusChange::new(c.ticket.clone(), ComplaintStatus::Ditindaklanjuti, citizen.clone());
+        store.change_status(&reopen).await.unwrap();
+        store
+            .change_status(&StatusChange::new(
+                c.ticket.clone(),
+                ComplaintStatus::Selesai,
+                handler.clone(),
+            ))
+            .await
+            .unwrap();
+
+        // After the window: no reopen, and the sweeper closes it.
+        let due = store.get_by_ticket(&c.ticket).await.unwrap().unwrap().due_at.unwrap();
+        db.clock.set(due + 1);
+        let err = store.change_status(&reopen).await.unwrap_err();
+        assert!(
+            matches!(err, StoreError::Transition(TransitionError::ReopenWindowClosed)),
+            "{err:?}"
+        );
+        assert_eq!(store.close_expired(10).await.unwrap(), vec![c.ticket.clone()]);
+        let closed = store.get_by_ticket(&c.ticket).await.unwrap().unwrap();
+        assert_eq!(closed.status, ComplaintStatus::Ditutup);
+        assert_eq!(closed.due_at, None);
+        assert!(store.close_expired(10).await.unwrap().is_empty());
+    }
+
+    both_backends!(
+        deadlines_follow_the_sla_and_bound_the_reopen_window,
+        submit_writes_complaint_event_and_forwarding_task,
+        anonymous_complaints_never_reveal_the_citizen,
+        unrouted_complaint_has_no_forwarding_task,
+        auto_verification_records_two_events,
+        lists_by_chat_and_by_handler_with_filter_and_pages,
+        status_change_writes_event_and_notification,
+        invalid_transition_is_refused_without_any_write,
+        unknown_ticket_and_foreign_handler_are_not_found,
+        repeated_idempotency_key_replays_without_writing,
+        concurrent_duplicates_apply_once,
+        reroute_from_bukan_wewenang_forwards_to_the_new_handler,
+        events_are_append_only,
+    );
+}

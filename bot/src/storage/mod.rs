@@ -1,0 +1,248 @@
+//! Storage: one [`Store`] over SQLite or PostgreSQL, chosen by `DATABASE_URL`.
+//!
+//! The SQL that both engines understand the same way is written once and expanded for each pool by
+//! [`on_pool!`] (so every query is type-checked against both drivers); the statements that differ
+//! (row locking, write transactions) live as constants in `sqlite.rs` and `postgres.rs`, side by
+//! side and readable. Migrations are embedded and applied at connect. Writes that belong together
+//! (a complaint, its first event and its forwarding task; a status change, its event and the
+//! citizen's notification) commit in one transaction; no transaction is ever held across a
+//! network call: the delivery worker takes a lease instead.
+
+mod clock;
+mod complaints;
+mod deliveries;
+mod postgres;
+mod sqlite;
+#[cfg(test)]
+pub(crate) mod testing;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::{PgPool, SqlitePool};
+
+pub use clock::Clock;
+pub use complaints::{ChangeOutcome, Complaint, ComplaintEvent, Page, StatusChange, SubmitOptions};
+pub use deliveries::{Delivery, DeliveryKind, DeliveryStatus, Retry};
+
+use crate::domain::{ComplaintStatus, TransitionError};
+
+/// Default database when nothing is configured: a file next to the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/loket.db";
+
+/// Errors a caller reacts to (HTTP status, Indonesian reply); everything else is `Unexpected`.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("Pengaduan tidak ditemukan.")]
+    NotFound,
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("Idempotency-Key sudah dipakai untuk permintaan yang berbeda.")]
+    IdempotencyKeyReused,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Unexpected(anyhow::Error::new(e).context("database error"))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same body against whichever pool the store holds; `$pool` is bound to it.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::storage::Backend::Sqlite($pool) => $body,
+            $crate::storage::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// The statements that differ between engines, one implementation per backend file.
+pub(crate) trait Dialect {
+    type Db: sqlx::Database;
+    /// Claim one ready delivery: binds `$1` kind, `$2` now, `$3` lease_until, `$4` worker id.
+    const CLAIM_DELIVERY: &'static str;
+    /// Select a complaint for change, locking it where the engine has row locks.
+    const SELECT_COMPLAINT_FOR_UPDATE: &'static str;
+    /// Starts a transaction that will write, taking the write lock up front where needed.
+    fn begin_write(&self) -> impl Future<Output = sqlx::Result<sqlx::Transaction<'static, Self::Db>>> + Send;
+}
+
+/// Computes the deadline of the stage a complaint enters (the SLA); `None` means no clock runs.
+pub trait DeadlinePolicy: Send + Sync + std::fmt::Debug {
+    fn due_at(&self, status: ComplaintStatus, entered_at: i64) -> Option<i64>;
+}
+
+/// No deadlines at all (until an SLA is configured).
+#[derive(Debug)]
+pub struct NoDeadlines;
+
+impl DeadlinePolicy for NoDeadlines {
+    fn due_at(&self, _: ComplaintStatus, _: i64) -> Option<i64> {
+        None
+    }
+}
+
+/// The storage handle: cheap to clone, shared by the bot, the HTTP API and the workers.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) backend: Backend,
+    clock: Clock,
+    deadlines: Arc<dyn DeadlinePolicy>,
+}
+
+impl Store {
+    /// Connects to `database_url` (`sqlite:` or `postgres://`), creating the SQLite file and its
+    /// directory when missing, and applies the embedded migrations.
+    pub async fn connect(database_url: &str) -> anyhow::Result<Self> {
+        Self::connect_with(database_url, ConnectOptions::default()).await
+    }
+
+    pub async fn connect_with(database_url: &str, options: ConnectOptions) -> anyhow::Result<Self> {
+        let backend = if database_url.starts_with("sqlite:") {
+            Backend::Sqlite(sqlite::connect(database_url, &options).await?)
+        } else if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+            Backend::Postgres(postgres::connect(database_url, &options).await?)
+        } else {
+            anyhow::bail!(
+                "unsupported DATABASE_URL {:?}: expected sqlite:... or postgres://...",
+                redact(database_url)
+            );
+        };
+        Ok(Self {
+            backend,
+            clock: Clock::system(),
+            deadlines: Arc::new(NoDeadlines),
+        })
+    }
+
+    /// Replaces the clock (tests drive time by hand).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Sets the SLA used to stamp `due_at` whenever a complaint enters a stage.
+    pub fn with_deadlines(mut self, deadlines: Arc<dyn DeadlinePolicy>) -> Self {
+        self.deadlines = deadlines;
+        self
+    }
+
+    pub(crate) fn deadline(&self, status: ComplaintStatus, entered_at: i64) -> Option<i64> {
+        self.deadlines.due_at(status, entered_at)
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    pub(crate) fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// `"sqlite"` or `"postgres"`, for logs and readiness output.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Cheap round trip for `/readyz`.
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        on_pool!(self, |pool| {
+            sqlx::query("SELECT 1")
+                .execute(pool)
+                .await
+                .context("database ping failed")?;
+        });
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, |pool| pool.close().await)
+    }
+}
+
+/// Pool tuning; defaults suit one process on a small machine.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+    pub sqlite_busy_timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(10),
+            sqlite_busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Hides a password in a connection URL before it reaches a log line or an error.
+pub(crate) fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite:data/loket.db"), "sqlite:data/loket.db");
+    }
+
+    #[tokio::test]
+    async fn unknown_scheme_is_refused() {
+        let err = Store::connect("mysql://localhost/x").await.unwrap_err();
+        assert!(err.to_string().contains("unsupported DATABASE_URL"), "{err}");
+    }
+
+    /// Both migration directories must carry the same versions and names, or the two backends
+    /// drift apart silently.
+    #[test]
+    fn migration_directories_match() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
+        let list = |dir: &str| -> Vec<String> {
+            let mut names: Vec<String> = std::fs::read_dir(root.join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".sql"))
+                .collect();
+            names.sort();
+            names
+        };
+        let sqlite = list("sqlite");
+        assert!(!sqlite.is_empty());
+        assert_eq!(sqlite, list("postgres"));
+        assert_eq!(sqlite::MIGRATOR.iter().count(), postgres::MIGRATOR.iter().count());
+        for (a, b) in sqlite::MIGRATOR.iter().zip(postgres::MIGRATOR.iter()) {
+            assert_eq!((a.version, &a.description), (b.version, &b.description));
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! PostgreSQL specifics: pool options, the embedded migrations and the statements that differ
+//! from SQLite.
+//!
+//! Claiming uses `FOR UPDATE SKIP LOCKED` in the subquery so any number of workers, in any number
+//! of processes, each take a different row; the outer `WHERE` re-checks readiness so a row
+//! claimed in between is never taken twice.
+
+use anyhow::Context;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{PgPool, Postgres};
+
+use super::{ConnectOptions, Dialect, redact};
+
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::sqlx_macros::migrate!("../migrations/postgres");
+
+pub(crate) async fn connect(url: &str, options: &ConnectOptions) -> anyhow::Result<PgPool> {
+    let pool = PgPoolOptions::new()
+        .max_connections(options.max_connections)
+        .acquire_timeout(options.acquire_timeout)
+        .connect(url)
+        .await
+        .with_context(|| format!("cannot connect to PostgreSQL at {}", redact(url)))?;
+    MIGRATOR
+        .run(&pool)
+        .await
+        .context("failed to apply PostgreSQL migrations")?;
+    Ok(pool)
+}
+
+impl Dialect for PgPool {
+    type Db = Postgres;
+
+    const CLAIM_DELIVERY: &'static str = "
+        UPDATE deliveries
+           SET status = 'in_flight', attempts = attempts + 1, lease_until = $3,
+               locked_by = $4, updated_at = $2
+         WHERE id = (
+                SELECT id FROM deliveries
+                 WHERE kind = $1
+                   AND ((status = 'pending' AND next_attempt_at <= $2)
+                     OR (status = 'in_flight' AND lease_until <= $2))
+                 ORDER BY next_attempt_at, seq
+                 LIMIT 1
+                 FOR UPDATE SKIP LOCKED)
+           AND ((status = 'pending' AND next_attempt_at <= $2)
+             OR (status = 'in_flight' AND lease_until <= $2))
+        RETURNING *";
+
+    const SELECT_COMPLAINT_FOR_UPDATE: &'static str = "SELECT * FROM complaints WHERE ticket = $1 FOR UPDATE";
+
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Postgres>> {
+        self.begin().await
+    }
+}

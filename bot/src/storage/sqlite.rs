@@ -1,0 +1,63 @@
+//! SQLite specifics: connection options (file created with its directory, WAL, busy timeout,
+//! foreign keys), the embedded migrations and the statements that differ from PostgreSQL.
+//!
+//! SQLite has no row locks: a write transaction starts with `BEGIN IMMEDIATE` so it holds the
+//! single write lock from its first statement (no late lock upgrade that fails with SQLITE_BUSY),
+//! and claiming a delivery is one atomic `UPDATE ... RETURNING`.
+
+use std::str::FromStr;
+
+use anyhow::Context;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool};
+
+use super::{ConnectOptions, Dialect};
+
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::sqlx_macros::migrate!("../migrations/sqlite");
+
+pub(crate) async fn connect(url: &str, options: &ConnectOptions) -> anyhow::Result<SqlitePool> {
+    let connect_options = SqliteConnectOptions::from_str(url)
+        .with_context(|| format!("invalid SQLite URL {url:?}"))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(options.sqlite_busy_timeout)
+        .foreign_keys(true);
+    let file = connect_options.get_filename();
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
+        && file.as_os_str() != ":memory:"
+    {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create database directory {}", dir.display()))?;
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(options.max_connections)
+        .acquire_timeout(options.acquire_timeout)
+        .connect_with(connect_options)
+        .await
+        .with_context(|| format!("cannot open SQLite database {url:?}"))?;
+    MIGRATOR.run(&pool).await.context("failed to apply SQLite migrations")?;
+    Ok(pool)
+}
+
+impl Dialect for SqlitePool {
+    type Db = Sqlite;
+
+    const CLAIM_DELIVERY: &'static str = "
+        UPDATE deliveries
+           SET status = 'in_flight', attempts = attempts + 1, lease_until = $3,
+               locked_by = $4, updated_at = $2
+         WHERE id = (
+                SELECT id FROM deliveries
+                 WHERE kind = $1
+                   AND ((status = 'pending' AND next_attempt_at <= $2)
+                     OR (status = 'in_flight' AND lease_until <= $2))
+                 ORDER BY next_attempt_at, seq
+                 LIMIT 1)
+        RETURNING *";
+
+    const SELECT_COMPLAINT_FOR_UPDATE: &'static str = "SELECT * FROM complaints WHERE ticket = $1";
+
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Sqlite>> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
