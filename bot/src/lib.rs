@@ -3,6 +3,9 @@
 pub mod calendar;
 pub mod cli;
 pub mod configuration;
+pub mod delivery;
 pub mod domain;
+pub mod http;
 pub mod routing;
+pub mod startup;
 pub mod storage;

@@ -112,17 +112,25 @@ pub fn is_cue(token: &str) -> bool {
 }
 
 /// The aspect asked in analysed question tokens; `None` when no cue is present.
+///
+/// A complaint cue wins over any other ("petugas minta duit, lapor kemana" asks where to
+/// complain, not the fee); otherwise the first strong cue, else the first weak one.
 pub fn detect(tokens: &[String]) -> Option<Aspect> {
+    let mut strong = None;
     let mut weak = None;
     for token in tokens {
         if let Some(cue) = CUES.get(token.as_str()) {
-            if cue.strong {
+            if cue.strong && cue.aspect == Aspect::ComplaintChannel {
                 return Some(cue.aspect);
             }
-            weak.get_or_insert(cue.aspect);
+            if cue.strong {
+                strong.get_or_insert(cue.aspect);
+            } else {
+                weak.get_or_insert(cue.aspect);
+            }
         }
     }
-    weak
+    strong.or(weak)
 }
 
 /// Like [`detect`], ignoring cue tokens that are part of the service's own name (the "hukum"

@@ -33,7 +33,8 @@ pub struct SearchIndex {
 
 impl SearchIndex {
     /// Indexes services in memory (well under a second for hundreds of services).
-    pub fn build(services: &[ServiceStandard]) -> tantivy::Result<Self> {
+    /// `aliases[i]` holds extra name words for service `i` (acronyms of its title).
+    pub fn build(services: &[ServiceStandard], aliases: &[String]) -> tantivy::Result<Self> {
         let mut schema = Schema::builder();
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -47,7 +48,7 @@ impl SearchIndex {
         let index = Index::create_in_ram(schema.build());
         analysis::register(index.tokenizers());
         let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
-        for service in services {
+        for (position, service) in services.iter().enumerate() {
             let component = |kind| {
                 service
                     .components
@@ -62,7 +63,7 @@ impl SearchIndex {
                 .chain(component(ComponentKind::Procedure))
                 .collect();
             writer.add_document(doc!(
-                name => service.title.as_str(),
+                name => format!("{} {}", service.title, aliases.get(position).map_or("", String::as_str)),
                 key => key_text.join("\n"),
                 body => body_text.join("\n"),
                 id => service.id.as_str(),

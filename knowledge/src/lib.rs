@@ -12,6 +12,7 @@
 pub mod analysis;
 pub mod answer;
 pub mod aspect;
+pub mod diff;
 pub mod document;
 pub mod eval;
 pub mod index;

@@ -254,10 +254,7 @@ mod tests {
 
     #[test]
     fn notes_are_required_where_the_citizen_needs_an_explanation() {
-        let with_note: Vec<_> = ComplaintStatus::ALL
-            .into_iter()
-            .filter(|s| s.requires_note())
-            .collect();
+        let with_note: Vec<_> = ComplaintStatus::ALL.into_iter().filter(|s| s.requires_note()).collect();
         assert_eq!(with_note, vec![Ditolak, Selesai, Ditunda, BukanWewenang]);
     }
 

@@ -37,11 +37,20 @@ pub struct Complaint {
     pub updated_at: i64,
 }
 
+/// A status change, or a message from the handler to the citizen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Status,
+    Reply,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ComplaintEvent {
     pub id: i64,
     #[serde(skip)]
     pub complaint_id: i64,
+    pub kind: EventKind,
     pub from: Option<ComplaintStatus>,
     pub to: ComplaintStatus,
     pub actor: String,
@@ -173,6 +182,7 @@ impl TryFrom<ComplaintRow> for Complaint {
 struct EventRow {
     id: i64,
     complaint_id: i64,
+    kind: String,
     from_status: Option<String>,
     to_status: String,
     actor: String,
@@ -185,7 +195,13 @@ impl TryFrom<EventRow> for ComplaintEvent {
 
     fn try_from(row: EventRow) -> anyhow::Result<Self> {
         let status = |s: &str| ComplaintStatus::parse(s).with_context(|| format!("corrupt status in event {}", row.id));
+        let kind = match row.kind.as_str() {
+            "status" => EventKind::Status,
+            "reply" => EventKind::Reply,
+            other => anyhow::bail!("corrupt kind {other:?} in event {}", row.id),
+        };
         Ok(Self {
+            kind,
             from: row.from_status.as_deref().map(status).transpose()?,
             to: status(&row.to_status)?,
             id: row.id,
@@ -556,6 +572,125 @@ impl Store {
                 event,
                 replayed: false,
             })
+        })
+    }
+
+    /// Records a message from the handler to the citizen (an event of kind `reply`) and the
+    /// task that delivers it, in one transaction. With `only_for_handler`, the complaint must be
+    /// routed to that handler.
+    pub async fn add_reply(
+        &self,
+        ticket: &TicketNumber,
+        actor: &Actor,
+        message: &StatusNote,
+        only_for_handler: Option<&str>,
+    ) -> Result<ComplaintEvent, StoreError> {
+        let now = self.now();
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let row = sqlx::query_as::<_, ComplaintRow>(dialect_sql(pool).select_for_update)
+                .bind(ticket.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(complaint) = row.map(Complaint::try_from).transpose()? else {
+                return Err(StoreError::NotFound);
+            };
+            if let Some(handler) = only_for_handler
+                && complaint.handler_id.as_deref() != Some(handler)
+            {
+                return Err(StoreError::NotFound);
+            }
+            let event = sqlx::query_as::<_, EventRow>(
+                "INSERT INTO complaint_events (complaint_id, kind, from_status, to_status, actor, note, at)
+                 VALUES ($1, 'reply', NULL, $2, $3, $4, $5)
+                 RETURNING *",
+            )
+            .bind(complaint.id)
+            .bind(complaint.status.as_str())
+            .bind(actor.to_string())
+            .bind(message.as_str())
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .context("cannot insert reply event")?;
+            let event = ComplaintEvent::try_from(event)?;
+            let payload = json!({
+                "event": "complaint.reply",
+                "ticket": complaint.ticket,
+                "status": complaint.status,
+                "message": message.as_str(),
+                "at": now,
+            });
+            insert_delivery!(
+                &mut *tx,
+                DeliveryKind::Notify,
+                Some(complaint.id),
+                complaint.handler_id.as_deref(),
+                Some(complaint.chat_id),
+                &payload,
+                now,
+            )?;
+            tx.commit().await.context("cannot commit reply")?;
+            Ok(event)
+        })
+    }
+
+    /// Sends the handler an overdue notice (a forwarding task with event `complaint.overdue`) for
+    /// every routed complaint past its stage deadline, once per deadline; returns the tickets
+    /// escalated. Resolved complaints are left to [`Store::close_expired`].
+    pub async fn escalate_overdue(&self, limit: u32) -> Result<Vec<TicketNumber>, StoreError> {
+        let now = self.now();
+        let ids: Vec<(i64,)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id FROM complaints
+                  WHERE due_at IS NOT NULL AND due_at < $1 AND handler_id IS NOT NULL
+                    AND status <> 'selesai'
+                    AND (escalated_due_at IS NULL OR escalated_due_at <> due_at)
+                  ORDER BY due_at LIMIT $2",
+            )
+            .bind(now)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?
+        });
+        let mut escalated = Vec::new();
+        for (id,) in ids {
+            escalated.extend(self.escalate_one(id, now).await?);
+        }
+        Ok(escalated)
+    }
+
+    /// Escalates one complaint if it is still overdue and not yet escalated for this deadline.
+    async fn escalate_one(&self, id: i64, now: i64) -> Result<Option<TicketNumber>, StoreError> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let row = sqlx::query_as::<_, ComplaintRow>(
+                "UPDATE complaints SET escalated_due_at = due_at
+                      WHERE id = $1 AND due_at IS NOT NULL AND due_at < $2
+                        AND handler_id IS NOT NULL AND status <> 'selesai'
+                        AND (escalated_due_at IS NULL OR escalated_due_at <> due_at)
+                     RETURNING *",
+            )
+            .bind(id)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await
+            .context("cannot mark escalation")?;
+            let Some(complaint) = row.map(Complaint::try_from).transpose()? else {
+                return Ok(None);
+            };
+            let payload = forward_payload(&complaint, "complaint.overdue");
+            insert_delivery!(
+                &mut *tx,
+                DeliveryKind::Forward,
+                Some(complaint.id),
+                complaint.handler_id.as_deref(),
+                None::<i64>,
+                &payload,
+                now,
+            )?;
+            tx.commit().await.context("cannot commit escalation")?;
+            Ok(Some(complaint.ticket))
         })
     }
 
@@ -1014,7 +1149,92 @@ mod tests {
         assert!(store.close_expired(10).await.unwrap().is_empty());
     }
 
+    async fn replies_are_logged_and_sent_to_the_citizen(db: TestDb) {
+        let store = &db.store;
+        let c = store
+            .submit_complaint(&new_complaint(), &routed("dukcapil"))
+            .await
+            .unwrap();
+        let actor = Actor::Handler("dukcapil".into());
+        let message = StatusNote::parse("Mohon kirimkan foto KTP Anda.").unwrap();
+        let event = store
+            .add_reply(&c.ticket, &actor, &message, Some("dukcapil"))
+            .await
+            .unwrap();
+        assert_eq!(event.kind, EventKind::Reply);
+        assert_eq!(event.to, ComplaintStatus::Diterima);
+        let notify: Vec<_> = store
+            .deliveries_for_complaint(c.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.kind == DeliveryKind::Notify)
+            .collect();
+        assert_eq!(notify.len(), 1);
+        assert!(notify[0].payload.contains("foto KTP"));
+        let err = store
+            .add_reply(&c.ticket, &actor, &message, Some("dinsos"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound));
+        assert_eq!(
+            store.get_by_ticket(&c.ticket).await.unwrap().unwrap().status,
+            ComplaintStatus::Diterima
+        );
+    }
+
+    async fn overdue_complaints_escalate_once_per_deadline(db: TestDb) {
+        use crate::calendar::{Sla, SlaSettings, WorkingCalendar};
+        let sla = Sla::new(SlaSettings::default(), WorkingCalendar::embedded());
+        let store = db.store.clone().with_deadlines(std::sync::Arc::new(sla));
+        let c = store
+            .submit_complaint(&new_complaint(), &routed("dukcapil"))
+            .await
+            .unwrap();
+        store
+            .submit_complaint(&new_complaint(), &SubmitOptions::default())
+            .await
+            .unwrap();
+        assert!(
+            store.escalate_overdue(10).await.unwrap().is_empty(),
+            "nothing is late yet"
+        );
+        db.clock.advance(7 * 86_400);
+        assert_eq!(
+            store.escalate_overdue(10).await.unwrap(),
+            vec![c.ticket.clone()],
+            "only routed ones"
+        );
+        assert!(
+            store.escalate_overdue(10).await.unwrap().is_empty(),
+            "once per deadline"
+        );
+        let overdue: Vec<_> = store
+            .deliveries_for_complaint(c.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.payload.contains("complaint.overdue"))
+            .collect();
+        assert_eq!(overdue.len(), 1);
+        assert_eq!(overdue[0].kind, DeliveryKind::Forward);
+        // A new stage brings a new deadline, which escalates again when missed.
+        let handler = Actor::Handler("dukcapil".into());
+        store
+            .change_status(&StatusChange::new(
+                c.ticket.clone(),
+                ComplaintStatus::Diverifikasi,
+                handler,
+            ))
+            .await
+            .unwrap();
+        db.clock.advance(7 * 86_400);
+        assert_eq!(store.escalate_overdue(10).await.unwrap().len(), 1);
+    }
+
     both_backends!(
+        overdue_complaints_escalate_once_per_deadline,
+        replies_are_logged_and_sent_to_the_citizen,
         deadlines_follow_the_sla_and_bound_the_reopen_window,
         submit_writes_complaint_event_and_forwarding_task,
         anonymous_complaints_never_reveal_the_citizen,

@@ -23,7 +23,7 @@ use anyhow::Context;
 use sqlx::{PgPool, SqlitePool};
 
 pub use clock::Clock;
-pub use complaints::{ChangeOutcome, Complaint, ComplaintEvent, Page, StatusChange, SubmitOptions};
+pub use complaints::{ChangeOutcome, Complaint, ComplaintEvent, EventKind, Page, StatusChange, SubmitOptions};
 pub use deliveries::{Delivery, DeliveryKind, DeliveryStatus, Retry};
 
 use crate::domain::{ComplaintStatus, TransitionError};
@@ -221,6 +221,27 @@ mod tests {
     async fn unknown_scheme_is_refused() {
         let err = Store::connect("mysql://localhost/x").await.unwrap_err();
         assert!(err.to_string().contains("unsupported DATABASE_URL"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn sqlite_file_and_directories_are_created_in_wal_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("nested/deeper/loket.db");
+        let store = Store::connect(&format!("sqlite:{}", file.display())).await.unwrap();
+        assert!(file.exists());
+        assert_eq!(store.backend_name(), "sqlite");
+        let Backend::Sqlite(pool) = &store.backend else {
+            panic!("expected SQLite");
+        };
+        let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(pool).await.unwrap();
+        assert_eq!(mode, "wal");
+        let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys").fetch_one(pool).await.unwrap();
+        assert_eq!(fk, 1);
+        store.ping().await.unwrap();
+        store.close().await;
+        // Reopening applies no migration twice.
+        let again = Store::connect(&format!("sqlite:{}", file.display())).await.unwrap();
+        again.close().await;
     }
 
     /// Both migration directories must carry the same versions and names, or the two backends

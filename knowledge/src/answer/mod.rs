@@ -159,6 +159,9 @@ pub struct Engine {
     index: SearchIndex,
     tokens: Vec<ServiceTokens>,
     idf: HashMap<String, f32>,
+    /// Weight of a word no service name has (the 75th percentile of name-word weights).
+    unknown_idf: f32,
+    /// Weight of an unknown acronym the citizen typed in capitals ("SIM"): the rarest.
     max_idf: f32,
     spelling: SpellingIndex,
     /// Analysed tokens of requirement and procedure texts.
@@ -182,7 +185,23 @@ impl Engine {
         if services.is_empty() {
             return Err(EngineError::Empty);
         }
-        let index = SearchIndex::build(&services)?;
+        let aliases: Vec<String> = services
+            .iter()
+            .map(|s| {
+                let product = s
+                    .components
+                    .iter()
+                    .filter(|c| c.kind == ComponentKind::Product)
+                    .map(|c| c.text.as_str());
+                aliases_for(
+                    &std::iter::once(s.title.as_str())
+                        .chain(product)
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                )
+            })
+            .collect();
+        let index = SearchIndex::build(&services, &aliases)?;
         let mut surface_df: HashMap<String, u32> = HashMap::new();
         let mut name_df: HashMap<String, u32> = HashMap::new();
         let mut tokens = Vec::with_capacity(services.len());
@@ -204,8 +223,9 @@ impl Engine {
                 service.agency
             );
             let body_text = texts_of(&[ComponentKind::Requirements, ComponentKind::Procedure]);
-            let title: Vec<String> = analyze(&service.title);
-            let name: HashSet<String> = analyze(&name_text).into_iter().collect();
+            let aliases = aliases_for(&format!("{}\n{}", service.title, texts_of(&[ComponentKind::Product])));
+            let title: Vec<String> = analyze(&format!("{} {aliases}", service.title));
+            let name: HashSet<String> = analyze(&format!("{name_text}\n{aliases}")).into_iter().collect();
             let body: HashSet<String> = analyze(&body_text).into_iter().collect();
             for t in &name {
                 *name_df.entry(t.clone()).or_default() += 1;
@@ -221,6 +241,11 @@ impl Engine {
         let n = services.len() as f32;
         let idf_of = |df: u32| (1.0 + n / (df as f32 + 0.5)).ln();
         let idf: HashMap<String, f32> = name_df.into_iter().map(|(t, df)| (t, idf_of(df))).collect();
+        // A word no service name has weighs like a rare name word, not more: questions carry
+        // unknown verbs ("ditanggapi", "dipersulit") as often as unknown services.
+        let mut sorted: Vec<f32> = idf.values().copied().collect();
+        sorted.sort_by(f32::total_cmp);
+        let unknown_idf = sorted.get(sorted.len() * 3 / 4).copied().unwrap_or_else(|| idf_of(0));
         let max_idf = idf_of(0);
         let abbreviations = abbreviations(surface_df.keys());
         let spelling = SpellingIndex::build(surface_df);
@@ -232,6 +257,7 @@ impl Engine {
             index,
             tokens,
             idf,
+            unknown_idf,
             max_idf,
             spelling,
             body_vocabulary,
@@ -262,12 +288,21 @@ impl Engine {
             .filter(|t| !GENERIC.contains(&t.as_str()))
             .collect();
         let context = context.and_then(|id| self.by_id.get(id).copied());
+        let chat = smalltalk_kind(question);
+        // "bisa bantu apa aja?", "oke makasih ya": short small talk, whatever words it shares
+        // with service names ("bantuan").
+        if let Some(kind) = chat.filter(|k| *k != render::Smalltalk::Greeting || naming.is_empty())
+            && asked.is_none()
+            && question.split_whitespace().count() <= 6
+        {
+            return self.smalltalk(question, kind);
+        }
 
         if naming.is_empty() {
             if let Some(position) = context.filter(|_| asked.is_some() || content.is_empty()) {
                 return self.answer_service(question, position, asked.unwrap_or(Aspect::Overview));
             }
-            if let Some(kind) = smalltalk_kind(question) {
+            if let Some(kind) = chat {
                 return self.smalltalk(question, kind);
             }
             return self.not_found(question, asked, asked.is_some() || !content.is_empty());
@@ -288,55 +323,63 @@ impl Engine {
             })
             .collect();
         let hits = self.index.search(&weighted, 10);
-        let total: f32 = naming.iter().map(|t| self.idf_of(t)).sum();
-        let mut scored: Vec<(usize, f32, f32, f32)> = hits
-            .into_iter()
-            .map(|(position, score)| {
-                let st = &self.tokens[position];
-                let covered: f32 = naming
-                    .iter()
-                    .map(|t| {
-                        if st.name.contains(t.as_str()) || st.title.iter().any(|w| similar(t, w)) {
-                            self.idf_of(t)
-                        } else if st.body.contains(t.as_str()) {
-                            0.3 * self.idf_of(t)
-                        } else {
-                            0.0
-                        }
-                    })
-                    .sum();
-                let coverage = if total > 0.0 { covered / total } else { 0.0 };
-                // How much of the service's own title the question mentions (citizens add
-                // context words: "ke kecamatan", "buat lamar kerja").
-                let title: HashSet<&str> = st
-                    .title
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|t| !GENERIC.contains(t))
-                    .collect();
-                let title_total: f32 = title.iter().map(|t| self.idf_of(t)).sum();
-                let title_hit: f32 = title
-                    .iter()
-                    .filter(|t| naming.iter().any(|n| n.as_str() == **t))
-                    .map(|t| self.idf_of(t))
-                    .sum();
-                let recall = if title_total > 0.0 {
-                    title_hit / title_total
-                } else {
-                    0.0
-                };
-                let confidence = coverage.max(recall).min(1.0);
-                let closeness = 0.5 * (coverage + recall);
-                (position, score * (0.5 + closeness), confidence, closeness)
-            })
+        let typed_acronyms: HashSet<String> = question
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| (2..=6).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase()))
+            .map(str::to_lowercase)
             .collect();
+        let scored_hits = hits.into_iter().map(|(position, score)| {
+            let st = &self.tokens[position];
+            // Cue words count as naming words when the service is named after them
+            // ("aduan" for "Penanganan Pengaduan").
+            let named_cues: Vec<&String> = tokens
+                .iter()
+                .filter(|t| aspect::is_cue(t) && st.title.iter().any(|w| w == *t))
+                .collect();
+            let words = naming.iter().copied().chain(named_cues.iter().copied());
+            let (mut covered, mut total) = (0.0f32, 0.0f32);
+            for t in words {
+                let idf = self.weight(t, &typed_acronyms);
+                total += idf;
+                if st.name.contains(t.as_str()) || st.title.iter().any(|w| similar(t, w)) {
+                    covered += idf;
+                } else if st.body.contains(t.as_str()) {
+                    covered += 0.3 * idf;
+                }
+            }
+            let coverage = if total > 0.0 { covered / total } else { 0.0 };
+            // How much of the service's own title the question mentions (citizens add
+            // context words: "ke kecamatan", "buat lamar kerja"); cue words count half.
+            let title: HashSet<&str> = st
+                .title
+                .iter()
+                .map(String::as_str)
+                .filter(|t| !GENERIC.contains(t))
+                .collect();
+            let title_total: f32 = title.iter().map(|t| self.idf_of(t)).sum();
+            let title_hit: f32 = title
+                .iter()
+                .filter(|t| tokens.iter().any(|n| similar(n, t)))
+                .map(|t| if aspect::is_cue(t) { 0.5 } else { 1.0 } * self.idf_of(t))
+                .sum();
+            let recall = if title_total > 0.0 {
+                title_hit / title_total
+            } else {
+                0.0
+            };
+            let confidence = coverage.max(recall).min(1.0);
+            let closeness = 0.5 * (coverage + recall);
+            (position, score * (0.5 + closeness), confidence, closeness)
+        });
+        let mut scored: Vec<(usize, f32, f32, f32)> = scored_hits.collect();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let Some(&(best, best_score, best_coverage, best_closeness)) = scored.first() else {
+        let confident = scored.first().filter(|s| s.2 >= MIN_COVERAGE);
+        let Some(&(best, best_score, _, best_closeness)) = confident else {
+            if let Some(kind) = chat.filter(|_| asked.is_none()) {
+                return self.smalltalk(question, kind);
+            }
             return self.fallback(question, context, asked);
         };
-        if best_coverage < MIN_COVERAGE {
-            return self.fallback(question, context, asked);
-        }
         let ties: Vec<&(usize, f32, f32, f32)> = scored
             .iter()
             .filter(|(p, s, _, c)| *p != best && *c >= best_closeness - TIE_COVERAGE && *s >= TIE_SCORE * best_score)
@@ -358,7 +401,17 @@ impl Engine {
     }
 
     fn idf_of(&self, token: &str) -> f32 {
-        self.idf.get(token).copied().unwrap_or(self.max_idf)
+        self.idf.get(token).copied().unwrap_or(self.unknown_idf)
+    }
+
+    /// Like [`Self::idf_of`], but an unknown acronym typed in capitals weighs the most: it
+    /// names something specific the decrees do not have ("perpanjang SIM").
+    fn weight(&self, token: &str, acronyms: &HashSet<String>) -> f32 {
+        match self.idf.get(token) {
+            Some(idf) => *idf,
+            None if acronyms.contains(token) => self.max_idf,
+            None => self.unknown_idf,
+        }
     }
 
     /// Rewrites, spell-corrects and analyses a question.
@@ -377,6 +430,7 @@ impl Engine {
                 }
                 if word.len() >= 6
                     && let Some(fixed) = self.spelling.correct(&word)
+                    && (word.len() >= 8 || !analyze(fixed).iter().any(|t| aspect::is_cue(t)))
                 {
                     return fixed.to_owned();
                 }
@@ -478,6 +532,37 @@ impl Engine {
             candidates: Vec::new(),
         }
     }
+}
+
+/// Acronyms (`knowledge/data/acronyms.tsv`) whose long form appears in a service's title or
+/// product ("Pegawai Negeri Sipil" -> "pns"), and long forms of acronyms that appear there
+/// ("SKCK" -> "surat keterangan catatan kepolisian"), to be indexed with its name.
+fn aliases_for(text: &str) -> String {
+    static ACRONYMS: std::sync::LazyLock<Vec<(&'static str, String)>> = std::sync::LazyLock::new(|| {
+        include_str!("../../data/acronyms.tsv")
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(acronym, long)| (acronym, format!(" {} ", long.trim())))
+            .collect()
+    });
+    let words: String = text
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let padded = format!(" {words} ");
+    let mut aliases = Vec::new();
+    for (acronym, long) in ACRONYMS.iter() {
+        if padded.contains(long.as_str()) {
+            aliases.push(acronym.to_string());
+        } else if padded.contains(&format!(" {acronym} ")) {
+            // The title uses the acronym ("Pengantar SKCK"): index the long form as well.
+            aliases.push(long.trim().to_owned());
+        }
+    }
+    aliases.join(" ")
 }
 
 /// Same word, or one edit apart when both are long enough for that to be a typo

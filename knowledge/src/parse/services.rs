@@ -76,7 +76,6 @@ pub(crate) struct Assembler {
     open: Option<RawComponent>,
     pending: Option<PendingTitle>,
     mode: Mode,
-    blank_run: usize,
     pub warnings: Vec<ParseWarning>,
 }
 
@@ -88,16 +87,16 @@ impl Assembler {
             open: None,
             pending: None,
             mode: Mode::Normal,
-            blank_run: 0,
             warnings: Vec::new(),
         }
     }
 
     /// Feeds one source line (1-based number).
     pub(crate) fn line(&mut self, number: u32, line: &str) {
-        let line = line.trim_end_matches('\r');
+        // Trailing spaces and tabs carry no structure (a stray tab after a heading must not
+        // make it a table row); leading tabs do (empty cells).
+        let line = line.trim_end();
         if line.trim().is_empty() {
-            self.blank_run += 1;
             return;
         }
         if let Some(cells) = table_cells(line) {
@@ -105,7 +104,6 @@ impl Assembler {
         } else {
             self.text(number, line);
         }
-        self.blank_run = 0;
     }
 
     /// Ends the input and returns the services found.
@@ -195,21 +193,18 @@ impl Assembler {
         }
         let heading_like = is_heading_like(raw_line, &text) && unit_line(&text).is_none();
         if let Some(open) = self.open.as_mut() {
-            if self.blank_run <= 3 {
-                let before = (open.raw.len(), open.lines.end);
-                open.raw.push('\n');
-                open.raw.push_str(raw_line);
-                open.lines.extend_to(number);
-                if heading_like {
-                    self.pending = Some(PendingTitle {
-                        text,
-                        line: number,
-                        appended_to: Some(before),
-                    });
-                }
-                return;
+            let before = (open.raw.len(), open.lines.end);
+            open.raw.push('\n');
+            open.raw.push_str(raw_line);
+            open.lines.extend_to(number);
+            if heading_like {
+                self.pending = Some(PendingTitle {
+                    text,
+                    line: number,
+                    appended_to: Some(before),
+                });
             }
-            self.close_component();
+            return;
         }
         if heading_like {
             self.pending = Some(PendingTitle {

@@ -1,0 +1,152 @@
+//! `Application`: everything `loket serve` runs, built from [`Settings`].
+//!
+//! `build` connects the store (migrations applied), loads the handlers file and binds the HTTP
+//! listener, so `port()` is known before serving (tests bind port 0). `run_until_stopped` serves
+//! the API and runs the forwarding worker until the shutdown future resolves; the Telegram side
+//! (notifications, officer chat) is added by the caller when a bot token is configured.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::configuration::Settings;
+use crate::delivery::{Forwarder, HandlerChannels, RetryPolicy, WebhookForwarder, Worker};
+use crate::http::{AppState, router};
+use crate::routing::Routing;
+use crate::storage::{DeliveryKind, Store};
+
+pub struct Application {
+    listener: TcpListener,
+    addr: SocketAddr,
+    store: Store,
+    routing: Arc<Routing>,
+    settings: Settings,
+    officer_chat: Option<Arc<dyn Forwarder>>,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let store = settings.store().await?;
+        Self::build_with_store(settings, store).await
+    }
+
+    /// Like [`build`](Self::build) with an already connected store (tests, custom clocks).
+    pub async fn build_with_store(settings: Settings, store: Store) -> anyhow::Result<Self> {
+        let routing = Arc::new(settings.routing()?);
+        let listener = TcpListener::bind(settings.http_addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.http_addr))?;
+        let addr = listener.local_addr().context("cannot read the bound address")?;
+        tracing::info!(%addr, database = store.backend_name(), handlers = routing.handlers().len(), "loket HTTP API bound");
+        Ok(Self {
+            listener,
+            addr,
+            store,
+            routing,
+            settings,
+            officer_chat: None,
+        })
+    }
+
+    /// Adds the officer-chat forwarding adapter (from the Telegram side).
+    pub fn with_officer_chat(mut self, adapter: Arc<dyn Forwarder>) -> Self {
+        self.officer_chat = Some(adapter);
+        self
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn routing(&self) -> &Arc<Routing> {
+        &self.routing
+    }
+
+    /// The worker that forwards complaints to handlers, as configured.
+    pub fn forward_worker(&self) -> anyhow::Result<Worker> {
+        let delivery = &self.settings.delivery;
+        let webhook = WebhookForwarder::new(self.routing.clone(), delivery.timeout())?;
+        let mut channels = HandlerChannels::new(self.routing.clone(), webhook);
+        if let Some(adapter) = &self.officer_chat {
+            channels = channels.with_officer_chat(adapter.clone());
+        }
+        Ok(Worker::new(
+            self.store.clone(),
+            DeliveryKind::Forward,
+            Arc::new(channels),
+            RetryPolicy::from(delivery),
+            delivery.lease(),
+        ))
+    }
+
+    /// Serves HTTP and forwards complaints until `shutdown` resolves.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let worker = self.forward_worker()?;
+        let app = router(
+            AppState {
+                store: self.store.clone(),
+                routing: self.routing.clone(),
+            },
+            self.settings.http.body_limit_bytes,
+        );
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let idle = Duration::from_millis(self.settings.delivery.idle_poll_millis);
+        let mut worker_stop = stop_rx.clone();
+        let worker_task = tokio::spawn(worker.run_until_stopped(idle, async move {
+            let _ = worker_stop.wait_for(|stop| *stop).await;
+        }));
+        let mut server_stop = stop_rx;
+        let server = axum::serve(self.listener, app).with_graceful_shutdown(async move {
+            let _ = server_stop.wait_for(|stop| *stop).await;
+        });
+        let signal = tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        });
+        let served = server.await.context("HTTP server failed");
+        signal.abort();
+        let _ = worker_task.await;
+        self.store.close().await;
+        served
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::testing::{TestDb, both_backends};
+
+    async fn serves_on_a_random_port_and_stops(db: TestDb) {
+        let settings = Settings {
+            http_addr: "127.0.0.1:0".parse().unwrap(),
+            ..Settings::default()
+        };
+        let app = Application::build_with_store(settings, db.store.clone()).await.unwrap();
+        let port = app.port();
+        assert_ne!(port, 0);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let running = tokio::spawn(app.run_until_stopped(async {
+            let _ = stopped.await;
+        }));
+        let client = reqwest::Client::new();
+        let url = format!("http://127.0.0.1:{port}/readyz");
+        let response = client.get(&url).send().await.unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::OK);
+        stop.send(()).unwrap();
+        running.await.unwrap().unwrap();
+    }
+
+    both_backends!(serves_on_a_random_port_and_stops);
+}
