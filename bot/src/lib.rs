@@ -9,3 +9,5 @@ pub mod http;
 pub mod routing;
 pub mod startup;
 pub mod storage;
+pub mod telegram;
+pub mod telemetry;

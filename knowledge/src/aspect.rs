@@ -114,7 +114,9 @@ pub fn is_cue(token: &str) -> bool {
 /// The aspect asked in analysed question tokens; `None` when no cue is present.
 ///
 /// A complaint cue wins over any other ("petugas minta duit, lapor kemana" asks where to
-/// complain, not the fee); otherwise the first strong cue, else the first weak one.
+/// complain, not the fee); otherwise the first strong cue, else the first weak one. A
+/// procedure cue yields to any other strong cue: "proses" and "cara" are also ordinary
+/// nouns ("proses suratnya berapa hari" asks the duration).
 pub fn detect(tokens: &[String]) -> Option<Aspect> {
     let mut strong = None;
     let mut weak = None;
@@ -124,6 +126,9 @@ pub fn detect(tokens: &[String]) -> Option<Aspect> {
                 return Some(cue.aspect);
             }
             if cue.strong {
+                if strong == Some(Aspect::Procedure) && cue.aspect != Aspect::Procedure {
+                    strong = Some(cue.aspect);
+                }
                 strong.get_or_insert(cue.aspect);
             } else {
                 weak.get_or_insert(cue.aspect);

@@ -6,7 +6,9 @@
 
 mod ask;
 mod bench;
+mod deliveries;
 mod eval;
+mod serve;
 mod standards;
 
 use clap::{Parser, Subcommand};
@@ -74,6 +76,23 @@ enum Command {
         #[command(flatten)]
         dir: StandardsDir,
     },
+    /// Run the HTTP API, the forwarding worker and the Telegram bot until SIGTERM/Ctrl-C.
+    Serve {
+        /// Run without the Telegram bot (HTTP API and workers only; no token needed).
+        #[arg(long)]
+        no_telegram: bool,
+    },
+    /// Inspect and requeue failed complaint deliveries (dead letters).
+    Deliveries {
+        /// List deliveries that failed for good.
+        #[arg(long)]
+        failed: bool,
+        /// How many to list.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[command(subcommand)]
+        action: Option<DeliveriesAction>,
+    },
     /// Run the benchmarks and print a Markdown table (use a release build).
     Bench {
         /// Questions to time (the evaluation set by default).
@@ -84,6 +103,15 @@ enum Command {
         rounds: usize,
         #[command(flatten)]
         dir: StandardsDir,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DeliveriesAction {
+    /// Put a failed delivery back in the queue.
+    Requeue {
+        /// Delivery id (from `loket deliveries --failed`).
+        id: String,
     },
 }
 
@@ -137,6 +165,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval { questions, misses, dir } => eval::run_eval(&load_engine(&dir.path)?, &questions, misses),
+        Command::Serve { no_telegram } => {
+            serve::run(no_telegram)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Deliveries { failed, limit, action } => {
+            match action {
+                Some(DeliveriesAction::Requeue { id }) => deliveries::requeue(&id)?,
+                None if failed => deliveries::list_failed(limit)?,
+                None => anyhow::bail!("say what to do: `loket deliveries --failed` or `loket deliveries requeue ID`"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench { questions, rounds, dir } => {
             bench::run_bench(&dir.path, &questions, rounds)?;
             Ok(ExitCode::SUCCESS)

@@ -1,7 +1,7 @@
 //! `Actor`: who caused a change (a status event, a reply), recorded in the append-only log.
 //!
 //! Stored as a short tagged string (`citizen:<chat id>`, `handler:<id>`, `officer:<user id>`,
-//! `admin:<name>`, `system`) so both backends keep it in one TEXT column and logs stay readable.
+//! `admin:<name>`, `open311`, `system`) so both backends keep it in one TEXT column and logs stay readable.
 
 use std::fmt;
 
@@ -11,6 +11,8 @@ pub enum Actor {
     Handler(String),
     Officer(i64),
     Admin(String),
+    /// A citizen who filed through an Open311 client (no chat identity).
+    Open311,
     System,
 }
 
@@ -21,8 +23,10 @@ pub struct ActorError(String);
 impl Actor {
     pub fn parse(raw: &str) -> Result<Self, ActorError> {
         let err = || ActorError(raw.to_owned());
-        if raw == "system" {
-            return Ok(Self::System);
+        match raw {
+            "system" => return Ok(Self::System),
+            "open311" => return Ok(Self::Open311),
+            _ => {}
         }
         let (tag, rest) = raw.split_once(':').ok_or_else(err)?;
         if rest.is_empty() {
@@ -45,6 +49,7 @@ impl fmt::Display for Actor {
             Self::Handler(id) => write!(f, "handler:{id}"),
             Self::Officer(user) => write!(f, "officer:{user}"),
             Self::Admin(name) => write!(f, "admin:{name}"),
+            Self::Open311 => f.write_str("open311"),
             Self::System => f.write_str("system"),
         }
     }
@@ -61,6 +66,7 @@ mod tests {
             (Actor::Handler("dukcapil".into()), "handler:dukcapil"),
             (Actor::Officer(42), "officer:42"),
             (Actor::Admin("budi".into()), "admin:budi"),
+            (Actor::Open311, "open311"),
             (Actor::System, "system"),
         ];
         for (actor, text) in cases {

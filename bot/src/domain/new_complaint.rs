@@ -2,13 +2,15 @@
 //!
 //! The raw form ([`RawComplaint`], what the Telegram dialogue, the HTTP API or Open311 collected)
 //! becomes a `NewComplaint` through one `parse`, which reports the first bad field in Indonesian.
-//! Storage accepts only `NewComplaint`.
+//! Storage accepts only `NewComplaint`. The citizen's channel is a [`Citizen`]: a Telegram chat
+//! (from `RawComplaint::chat_id`) or, for Open311 intake, the contact details the client sent
+//! ([`NewComplaint::parse_with_citizen`]), with the Open311 extras `location` and `media_url`.
 
 use chrono::NaiveDate;
 
 use super::{
-    AttachmentError, Attachments, Category, CategoryError, ComplaintDescription, ComplaintTextError, ComplaintTitle,
-    IncidentDate, IncidentDateError, Place, ServiceId, ServiceIdError,
+    AttachmentError, Attachments, Category, CategoryError, Citizen, ComplaintDescription, ComplaintTextError,
+    ComplaintTitle, GeoPoint, IncidentDate, IncidentDateError, MediaUrl, Place, ServiceId, ServiceIdError,
 };
 
 /// Unvalidated input, as deserialised from a form or assembled by the dialogue.
@@ -29,9 +31,9 @@ pub struct RawComplaint {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewComplaint {
-    /// The citizen's Telegram chat (their channel identity). Never shown to the handler when
-    /// `anonymous` is set.
-    pub chat_id: i64,
+    /// The citizen's channel identity (Telegram chat or Open311 contact). Never shown to the
+    /// handler when `anonymous` is set.
+    pub citizen: Citizen,
     pub service_id: Option<ServiceId>,
     pub category: Category,
     pub title: ComplaintTitle,
@@ -43,6 +45,10 @@ pub struct NewComplaint {
     pub anonymous: bool,
     /// Never listed publicly (LAPOR! "rahasia").
     pub confidential: bool,
+    /// Where the problem is (Open311 `lat`/`long`).
+    pub location: Option<GeoPoint>,
+    /// A link to a photo of the problem (Open311 `media_url`).
+    pub media_url: Option<MediaUrl>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -66,13 +72,22 @@ fn blank_to_none(value: Option<&String>) -> Option<&str> {
 }
 
 impl NewComplaint {
-    /// Validates every field; `today` is the local date used to judge the incident date.
+    /// Validates every field of a Telegram complaint (`raw.chat_id` is the citizen); `today` is
+    /// the local date used to judge the incident date.
     pub fn parse(raw: &RawComplaint, today: NaiveDate) -> Result<Self, NewComplaintError> {
         if raw.chat_id == 0 {
             return Err(NewComplaintError::ChatId);
         }
+        Self::parse_with_citizen(raw, Citizen::Telegram { chat_id: raw.chat_id }, today)
+    }
+
+    /// Validates every field for `citizen` (`raw.chat_id` is ignored): the Open311 intake path.
+    pub fn parse_with_citizen(raw: &RawComplaint, citizen: Citizen, today: NaiveDate) -> Result<Self, NewComplaintError> {
+        if citizen.telegram_chat() == Some(0) {
+            return Err(NewComplaintError::ChatId);
+        }
         Ok(Self {
-            chat_id: raw.chat_id,
+            citizen,
             service_id: blank_to_none(raw.service_id.as_ref())
                 .map(ServiceId::parse)
                 .transpose()?,
@@ -86,6 +101,8 @@ impl NewComplaint {
             attachments: Attachments::parse(&raw.attachments)?,
             anonymous: raw.anonymous,
             confidential: raw.confidential,
+            location: None,
+            media_url: None,
         })
     }
 }

@@ -11,7 +11,9 @@ use serde_json::json;
 
 use super::deliveries::{DeliveryKind, insert_delivery};
 use super::{Dialect, Store, StoreError, on_pool};
-use crate::domain::{Actor, ComplaintStatus, NewComplaint, StatusNote, TicketNumber, TransitionError};
+use crate::domain::{
+    Actor, Citizen, ComplaintStatus, Contact, GeoPoint, NewComplaint, StatusNote, TicketNumber, TransitionError,
+};
 
 /// A stored complaint, as read back (fields were validated on the way in).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -19,8 +21,12 @@ pub struct Complaint {
     #[serde(skip)]
     pub id: i64,
     pub ticket: TicketNumber,
+    /// The citizen's Telegram chat; 0 when the complaint came over Open311 (see `citizen`).
     #[serde(skip)]
     pub chat_id: i64,
+    /// Who complained and through which channel; handlers see it only when not anonymous.
+    #[serde(skip)]
+    pub citizen: Citizen,
     pub service_id: Option<String>,
     pub category: String,
     pub title: String,
@@ -30,6 +36,10 @@ pub struct Complaint {
     pub attachments: Vec<String>,
     pub anonymous: bool,
     pub confidential: bool,
+    /// Open311 `lat`/`long`.
+    pub location: Option<GeoPoint>,
+    /// Open311 `media_url`.
+    pub media_url: Option<String>,
     pub status: ComplaintStatus,
     pub handler_id: Option<String>,
     pub due_at: Option<i64>,
@@ -147,13 +157,34 @@ struct ComplaintRow {
     due_at: Option<i64>,
     created_at: i64,
     updated_at: i64,
+    channel: String,
+    contact: Option<String>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    media_url: Option<String>,
 }
 
 impl TryFrom<ComplaintRow> for Complaint {
     type Error = anyhow::Error;
 
     fn try_from(row: ComplaintRow) -> anyhow::Result<Self> {
+        let citizen = match row.channel.as_str() {
+            "telegram" => Citizen::Telegram { chat_id: row.chat_id },
+            "open311" => Citizen::Open311(match &row.contact {
+                Some(json) => serde_json::from_str::<Contact>(json)
+                    .with_context(|| format!("corrupt contact in complaint {}", row.id))?,
+                None => Contact::default(),
+            }),
+            other => anyhow::bail!("corrupt channel {other:?} in complaint {}", row.id),
+        };
+        let location = match (row.latitude, row.longitude) {
+            (Some(lat), Some(long)) => Some(GeoPoint { lat, long }),
+            _ => None,
+        };
         Ok(Self {
+            citizen,
+            location,
+            media_url: row.media_url,
             ticket: TicketNumber::parse(&row.ticket)
                 .with_context(|| format!("corrupt ticket in complaint {}", row.id))?,
             status: ComplaintStatus::parse(&row.status)
@@ -227,7 +258,7 @@ pub(crate) fn forward_payload(complaint: &Complaint, event: &str) -> serde_json:
     let citizen = if complaint.anonymous {
         serde_json::Value::Null
     } else {
-        json!({ "channel": "telegram", "chat_id": complaint.chat_id })
+        serde_json::to_value(&complaint.citizen).unwrap_or_default()
     };
     json!({
         "event": event,
@@ -239,6 +270,8 @@ pub(crate) fn forward_payload(complaint: &Complaint, event: &str) -> serde_json:
             "title": complaint.title,
             "description": complaint.description,
             "place": complaint.place,
+            "location": complaint.location,
+            "media_url": complaint.media_url,
             "incident_date": complaint.incident_date,
             "attachments": complaint.attachments,
             "anonymous": complaint.anonymous,
@@ -269,8 +302,10 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 const INSERT_COMPLAINT: &str = "
     INSERT INTO complaints (ticket, chat_id, service_id, category, title, description, place,
                             incident_date, attachments, anonymous, confidential, status,
-                            handler_id, due_at, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+                            handler_id, due_at, created_at, updated_at,
+                            channel, contact, latitude, longitude, media_url)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15,
+            $16, $17, $18, $19, $20)
     RETURNING *";
 
 const INSERT_EVENT: &str = "
@@ -305,12 +340,20 @@ impl Store {
             ComplaintStatus::Diterima
         };
         let attachments = serde_json::to_string(new.attachments.as_slice()).context("cannot serialise attachments")?;
-        let citizen = Actor::Citizen(new.chat_id).to_string();
+        let citizen = match &new.citizen {
+            Citizen::Telegram { chat_id } => Actor::Citizen(*chat_id),
+            Citizen::Open311(_) => Actor::Open311,
+        }
+        .to_string();
+        let contact = match &new.citizen {
+            Citizen::Open311(contact) => Some(serde_json::to_string(contact).context("cannot serialise contact")?),
+            Citizen::Telegram { .. } => None,
+        };
         on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let inserted = sqlx::query_as::<_, ComplaintRow>(INSERT_COMPLAINT)
                 .bind(ticket.as_str())
-                .bind(new.chat_id)
+                .bind(new.citizen.telegram_chat().unwrap_or(0))
                 .bind(new.service_id.as_ref().map(|s| s.as_str()))
                 .bind(new.category.as_str())
                 .bind(new.title.as_str())
@@ -324,6 +367,11 @@ impl Store {
                 .bind(options.handler_id.as_deref())
                 .bind(self.deadline(status, now))
                 .bind(now)
+                .bind(new.citizen.channel())
+                .bind(contact.as_deref())
+                .bind(new.location.map(|p| p.lat))
+                .bind(new.location.map(|p| p.long))
+                .bind(new.media_url.as_ref().map(|u| u.as_str()))
                 .fetch_one(&mut *tx)
                 .await;
             let row = match inserted {
@@ -537,15 +585,18 @@ impl Store {
                 .await
                 .context("cannot insert status event")?;
             let event = ComplaintEvent::try_from(event)?;
-            insert_delivery!(
-                &mut *tx,
-                DeliveryKind::Notify,
-                Some(complaint.id),
-                complaint.handler_id.as_deref(),
-                Some(complaint.chat_id),
-                &notify_payload(&complaint, &event),
-                now,
-            )?;
+            // Open311 citizens have no chat: their client polls the status instead.
+            if let Some(chat) = complaint.citizen.telegram_chat() {
+                insert_delivery!(
+                    &mut *tx,
+                    DeliveryKind::Notify,
+                    Some(complaint.id),
+                    complaint.handler_id.as_deref(),
+                    Some(chat),
+                    &notify_payload(&complaint, &event),
+                    now,
+                )?;
+            }
             if let Some(handler) = &change.reroute_to {
                 insert_delivery!(
                     &mut *tx,
@@ -621,15 +672,17 @@ impl Store {
                 "message": message.as_str(),
                 "at": now,
             });
-            insert_delivery!(
-                &mut *tx,
-                DeliveryKind::Notify,
-                Some(complaint.id),
-                complaint.handler_id.as_deref(),
-                Some(complaint.chat_id),
-                &payload,
-                now,
-            )?;
+            if let Some(chat) = complaint.citizen.telegram_chat() {
+                insert_delivery!(
+                    &mut *tx,
+                    DeliveryKind::Notify,
+                    Some(complaint.id),
+                    complaint.handler_id.as_deref(),
+                    Some(chat),
+                    &payload,
+                    now,
+                )?;
+            }
             tx.commit().await.context("cannot commit reply")?;
             Ok(event)
         })
@@ -863,7 +916,7 @@ mod tests {
             );
         }
         let mut other = new_complaint();
-        other.chat_id = 7;
+        other.citizen = Citizen::Telegram { chat_id: 7 };
         store.submit_complaint(&other, &routed("a")).await.unwrap();
 
         assert_eq!(store.list_for_chat(424242).await.unwrap().len(), 5);

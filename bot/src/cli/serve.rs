@@ -1,0 +1,116 @@
+//! `loket serve`: the long-running service — the handler HTTP API, the forwarding worker and
+//! (unless `--no-telegram`) the Telegram bot, in one process, until SIGTERM or Ctrl-C.
+//!
+//! Configuration comes from `loket.toml` (or `LOKET_CONFIG`), `LOKET_*` variables and
+//! `DATABASE_URL` (see `Settings`). Shutdown stops taking requests, lets in-flight work
+//! finish, and closes the database.
+
+use crate::configuration::Settings;
+use crate::delivery::{RetryPolicy, Worker};
+use crate::startup::Application;
+use crate::storage::DeliveryKind;
+use crate::telegram::{
+    BotConfig, Catalog, OfficerChatForwarder, SenderLimits, TelegramDeps, TelegramNotifier, TelegramSender,
+    bot_from_env, run_polling,
+};
+use anyhow::Context;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub(crate) fn run(no_telegram: bool) -> anyhow::Result<()> {
+    crate::telemetry::init();
+    if !no_telegram && std::env::var_os("TELOXIDE_TOKEN").is_none_or(|t| t.is_empty()) {
+        anyhow::bail!(
+            "TELOXIDE_TOKEN is not set. Set it to the bot token from @BotFather to run the Telegram bot, \
+             run `loket serve --no-telegram` for the HTTP API and workers only, \
+             or try the bot locally without a token with `loket chat`."
+        );
+    }
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let settings = Settings::load()?;
+        let app = Application::build(settings.clone()).await?;
+        tracing::info!(address = %app.address(), telegram = !no_telegram, "loket serve started");
+        if no_telegram {
+            return app.run_until_stopped(shutdown_signal()).await;
+        }
+        serve_with_telegram(app, settings).await
+    })
+}
+
+/// The HTTP API and forwarding worker plus the Telegram bot (long polling), the citizen
+/// notification worker and the officer-chat forwarding channel, stopped together.
+async fn serve_with_telegram(app: Application, settings: Settings) -> anyhow::Result<()> {
+    let dir = settings
+        .standards_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("knowledge/standards"));
+    let catalog = Arc::new(Catalog::new(super::load_engine(&dir)?));
+    let bot = bot_from_env()?;
+    let store = app.store().clone();
+    let routing = app.routing().clone();
+    let sender = Arc::new(TelegramSender::new(bot.clone(), SenderLimits::default()));
+    let officers = OfficerChatForwarder::new(sender.clone(), store.clone(), routing.clone(), catalog.clone());
+    let app = app.with_officer_chat(Arc::new(officers));
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = move |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let deps = TelegramDeps {
+        store: store.clone(),
+        catalog,
+        routing,
+        config: BotConfig {
+            intake: settings.intake.clone(),
+            utc_offset_hours: settings.calendar.utc_offset_hours,
+        },
+    };
+    let polling = tokio::spawn(run_polling(bot, deps, stopped(stop_rx.clone())));
+    let notify_worker = Worker::new(
+        store.clone(),
+        DeliveryKind::Notify,
+        Arc::new(TelegramNotifier::new(sender, store)),
+        RetryPolicy::from(&settings.delivery),
+        settings.delivery.lease(),
+    );
+    let idle = Duration::from_millis(settings.delivery.idle_poll_millis);
+    let notify = tokio::spawn(notify_worker.run_until_stopped(idle, stopped(stop_rx.clone())));
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let served = app.run_until_stopped(stopped(stop_rx)).await;
+    if let Ok(Err(e)) = polling.await {
+        tracing::error!(error.cause_chain = ?e, "Telegram polling stopped with an error");
+    }
+    let _ = notify.await;
+    served
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub(crate) async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutdown requested");
+}

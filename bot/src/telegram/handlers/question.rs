@@ -1,0 +1,104 @@
+//! Questions: free text in a private chat is answered by the engine, exactly as `loket chat`
+//! answers it, with buttons instead of numbers.
+//!
+//! The context (last service, offered candidates) lives in `State::Idle`, so "kalau biayanya?"
+//! after a question about a service answers that service's fee, also after a restart. An
+//! ambiguous answer offers its candidates as buttons (`svc:<key>:<aspect>`); an answered one gets
+//! the service-card buttons (requirements, procedure, duration, fee, report a problem).
+
+use std::sync::Arc;
+
+use loket_knowledge::answer::{Answer, AnswerStatus};
+use loket_knowledge::aspect::Aspect;
+use teloxide::prelude::*;
+use teloxide::types::InlineKeyboardMarkup;
+
+use super::{answer_callback, callback_chat, guarded, send_html, send_text};
+use crate::telegram::catalog::Catalog;
+use crate::telegram::conversation::Context;
+use crate::telegram::state::State;
+use crate::telegram::{BotDialogue, HandlerResult, keyboards, render, text};
+
+/// The buttons that go under an answer.
+fn markup(catalog: &Catalog, answer: &Answer) -> Option<InlineKeyboardMarkup> {
+    match answer.status {
+        AnswerStatus::Ambiguous => {
+            let ids: Vec<String> = answer.candidates.iter().map(|c| c.id.0.clone()).collect();
+            Some(keyboards::candidates(
+                catalog,
+                &ids,
+                answer.aspect.unwrap_or(Aspect::Overview),
+            ))
+        }
+        AnswerStatus::Answered => {
+            let service = answer.service.as_ref()?;
+            Some(keyboards::service_card(catalog.service_key(service.id.as_str())?))
+        }
+        AnswerStatus::NotFound | AnswerStatus::Smalltalk => None,
+    }
+}
+
+pub(crate) async fn send_answer(bot: &Bot, chat: ChatId, catalog: &Catalog, answer: &Answer) -> HandlerResult {
+    send_html(bot, chat, render::answer(answer), markup(catalog, answer)).await?;
+    Ok(())
+}
+
+/// Free text while no dialogue runs.
+pub(crate) async fn ask(
+    bot: Bot,
+    dialogue: BotDialogue,
+    msg: Message,
+    context: Context,
+    catalog: Arc<Catalog>,
+) -> HandlerResult {
+    let chat = msg.chat.id;
+    let Some(question) = msg.text() else {
+        send_text(&bot, chat, text::ONLY_TEXT, None).await?;
+        return Ok(());
+    };
+    guarded(
+        &bot,
+        chat,
+        async {
+            let mut context = context;
+            let answer = context.reply(catalog.engine(), question);
+            dialogue.update(State::Idle { context }).await?;
+            send_answer(&bot, chat, &catalog, &answer).await
+        }
+        .await,
+    )
+    .await
+}
+
+/// A candidate or service-card button: answers that service for that aspect. Outside a
+/// dialogue it becomes the context; inside one (a complaint) the dialogue is left alone.
+pub(crate) async fn service_button(
+    bot: Bot,
+    dialogue: BotDialogue,
+    q: CallbackQuery,
+    (key, aspect): (String, Aspect),
+    state: State,
+    catalog: Arc<Catalog>,
+) -> HandlerResult {
+    let answer = catalog
+        .service_by_key(&key)
+        .and_then(|service| catalog.engine().answer_for(&service.id, aspect));
+    let (Some(chat), Some(answer)) = (callback_chat(&q), answer) else {
+        answer_callback(&bot, &q, Some(text::STALE_BUTTON)).await?;
+        return Ok(());
+    };
+    answer_callback(&bot, &q, None).await?;
+    guarded(
+        &bot,
+        chat,
+        async {
+            if let State::Idle { mut context } = state {
+                context.remember(&answer);
+                dialogue.update(State::Idle { context }).await?;
+            }
+            send_answer(&bot, chat, &catalog, &answer).await
+        }
+        .await,
+    )
+    .await
+}

@@ -1,0 +1,40 @@
+//! Telegram: the citizen-facing bot and the officer chats, built on teloxide.
+//!
+//! [`schema`] builds the whole update tree (commands, dialogue steps, callback buttons); the
+//! handlers live one flow per file in `handlers/`; every word a citizen or officer reads is in
+//! `text.rs`. The dialogue state ([`State`]) is persisted through our own `Storage<State>` on the
+//! store's pool (`store.rs`), so a restart mid-dialogue loses nothing. Outgoing messages that no
+//! update triggered (status notifications, officer posts) go through the rate-limited sender in
+//! `sender.rs`, driven from the delivery outbox. `run.rs` wires it all for `loket serve`.
+
+mod catalog;
+mod commands;
+mod conversation;
+mod handlers;
+mod keyboards;
+mod officer;
+mod render;
+mod run;
+mod schema;
+mod sender;
+mod state;
+mod store;
+mod text;
+
+#[cfg(test)]
+mod tests;
+
+pub use catalog::Catalog;
+pub use officer::OfficerChatForwarder;
+pub use run::{BotConfig, TelegramDeps, bot_from_env, build_dispatcher, run_polling};
+pub use schema::schema;
+pub use sender::{SenderLimits, TelegramNotifier, TelegramSender};
+pub use state::State;
+pub use store::DialogueStore;
+
+/// The error type of every handler: anything, logged by the dispatcher.
+pub type BotError = Box<dyn std::error::Error + Send + Sync>;
+pub(crate) type HandlerResult = Result<(), BotError>;
+/// The dialogue storage as injected: our database storage, type-erased.
+pub(crate) type DialogueStorage = teloxide::dispatching::dialogue::ErasedStorage<State>;
+pub(crate) type BotDialogue = teloxide::dispatching::dialogue::Dialogue<State, DialogueStorage>;

@@ -1,0 +1,152 @@
+//! Running the bot for `loket serve`: the token check, the dependencies, the dispatcher.
+//!
+//! The lead's `serve` builds a [`TelegramDeps`] from the settings, gets a `Bot` from
+//! [`bot_from_env`] (which refuses to start without `TELOXIDE_TOKEN` and points to `loket chat`)
+//! and awaits [`run_polling`] next to the HTTP API and the workers.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use teloxide::dispatching::dialogue::Storage;
+use teloxide::dispatching::{DefaultKey, Dispatcher};
+use teloxide::dptree::deps;
+use teloxide::error_handlers::LoggingErrorHandler;
+use teloxide::prelude::*;
+
+use super::BotError;
+use super::catalog::Catalog;
+use super::commands::Command;
+use super::schema::schema;
+use super::store::DialogueStore;
+use crate::configuration::IntakeSettings;
+use crate::routing::Routing;
+use crate::storage::Store;
+
+/// What the handlers need to know about the deployment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BotConfig {
+    /// When a complaint passes verification on submit.
+    pub intake: IntakeSettings,
+    /// Local time zone, hours east of UTC (7 = WIB), for dates citizens type and read.
+    pub utc_offset_hours: i32,
+}
+
+impl Default for BotConfig {
+    fn default() -> Self {
+        Self {
+            intake: IntakeSettings::default(),
+            utc_offset_hours: 7,
+        }
+    }
+}
+
+/// Everything the update handlers use, each injected under its own type.
+#[derive(Clone)]
+pub struct TelegramDeps {
+    pub store: Store,
+    pub catalog: Arc<Catalog>,
+    pub routing: Arc<Routing>,
+    pub config: BotConfig,
+}
+
+impl TelegramDeps {
+    /// The dependency map of the dispatcher (also what the MockBot tests inject).
+    pub(crate) fn dependency_map(&self) -> DependencyMap {
+        let dialogues = Arc::new(DialogueStore::new(self.store.clone())).erase();
+        deps![
+            self.store.clone(),
+            self.catalog.clone(),
+            self.routing.clone(),
+            Arc::new(self.config.clone()),
+            dialogues
+        ]
+    }
+}
+
+/// The bot for `loket serve`: `TELOXIDE_TOKEN` (required) and `TELOXIDE_API_URL` (optional, a
+/// local Bot API server).
+pub fn bot_from_env() -> anyhow::Result<Bot> {
+    bot_from(
+        std::env::var("TELOXIDE_TOKEN").ok(),
+        std::env::var("TELOXIDE_API_URL").ok(),
+    )
+}
+
+fn bot_from(token: Option<String>, api_url: Option<String>) -> anyhow::Result<Bot> {
+    let token = token.unwrap_or_default();
+    anyhow::ensure!(
+        !token.trim().is_empty(),
+        "TELOXIDE_TOKEN is not set: `loket serve` needs the Telegram bot token from @BotFather \
+         (export TELOXIDE_TOKEN=123456:ABC...). To try loket without Telegram, run `loket chat`."
+    );
+    let mut bot = Bot::new(token.trim());
+    if let Some(url) = api_url.filter(|u| !u.trim().is_empty()) {
+        let url = reqwest::Url::parse(url.trim()).with_context(|| format!("TELOXIDE_API_URL {url:?} is not a URL"))?;
+        bot = bot.set_api_url(url);
+    }
+    Ok(bot)
+}
+
+/// The dispatcher over [`schema`] with our dependencies; updates nobody handles (chatter in
+/// officer groups) are ignored quietly, handler errors are logged.
+pub fn build_dispatcher(bot: Bot, deps: &TelegramDeps) -> Dispatcher<Bot, BotError, DefaultKey> {
+    Dispatcher::builder(bot, schema())
+        .dependencies(deps.dependency_map())
+        .default_handler(|_| async {})
+        .error_handler(LoggingErrorHandler::with_custom_text("telegram update handler failed"))
+        .build()
+}
+
+/// Registers the command menu, then long-polls until `shutdown` resolves; in-flight updates
+/// finish before it returns.
+pub async fn run_polling(
+    bot: Bot,
+    deps: TelegramDeps,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    if let Err(error) = bot.set_my_commands(Command::menu()).await {
+        tracing::warn!(%error, "cannot register the command menu with Telegram");
+    }
+    let mut dispatcher = build_dispatcher(bot, &deps);
+    let token = dispatcher.shutdown_token();
+    tokio::spawn(async move {
+        shutdown.await;
+        loop {
+            match token.shutdown() {
+                Ok(done) => {
+                    done.await;
+                    return;
+                }
+                // Not dispatching yet: try again shortly.
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            }
+        }
+    });
+    tracing::info!("telegram long polling started");
+    dispatcher.dispatch().await;
+    tracing::info!("telegram long polling stopped");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_token_is_refused_with_a_pointer_to_loket_chat() {
+        for token in [None, Some(String::new()), Some("  ".into())] {
+            let error = bot_from(token, None).unwrap_err().to_string();
+            assert!(
+                error.contains("TELOXIDE_TOKEN") && error.contains("loket chat"),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_local_bot_api_server_is_honoured() {
+        let bot = bot_from(Some("123:abc".into()), Some("http://127.0.0.1:8081/".into())).unwrap();
+        assert_eq!(bot.api_url().as_str(), "http://127.0.0.1:8081/");
+        assert!(bot_from(Some("123:abc".into()), Some("not a url".into())).is_err());
+    }
+}

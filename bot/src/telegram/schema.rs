@@ -1,0 +1,64 @@
+//! `schema()`: the whole update tree, and nothing else (teloxide_tests drives it as is).
+
+use teloxide::dispatching::{DpHandlerDescription, UpdateFilterExt, UpdateHandler, dialogue};
+use teloxide::dptree::{self, case};
+use teloxide::prelude::*;
+
+use super::commands::Command;
+use super::handlers::{browse, cancel, complaint, officer, question, stale_button, start, status, subscribe};
+use super::keyboards::Callback;
+use super::state::State;
+use super::{BotError, DialogueStorage};
+
+fn private(msg: Message) -> bool {
+    msg.chat.is_private()
+}
+
+fn callback(q: CallbackQuery) -> Option<Callback> {
+    q.data.as_deref().and_then(Callback::parse)
+}
+
+/// Commands, questions and dialogue steps in private chats; officers' note replies anywhere;
+/// buttons by their parsed data; unreadable buttons answered as stale.
+pub fn schema() -> UpdateHandler<BotError> {
+    let commands: teloxide::dispatching::UpdateHandler<BotError> = teloxide::filter_command::<Command, _>()
+        .branch(case![Command::Start].endpoint(start::start))
+        .branch(case![Command::Bantuan].endpoint(start::help))
+        .branch(case![Command::Layanan].endpoint(browse::services))
+        .branch(case![Command::Lapor].endpoint(complaint::start))
+        .branch(case![Command::Status(ticket)].endpoint(status::status))
+        .branch(case![Command::Laporanku].endpoint(status::my_complaints))
+        .branch(case![Command::Langganan].endpoint(subscribe::choose))
+        .branch(case![Command::Berhenti].endpoint(subscribe::unsubscribe))
+        .branch(case![Command::Batal].endpoint(cancel::cancel));
+
+    let steps = dptree::entry()
+        .branch(case![State::Idle { context }].endpoint(question::ask))
+        .branch(case![State::ComplaintTopic { draft }].endpoint(complaint::topic))
+        .branch(case![State::ComplaintDescription { draft }].endpoint(complaint::description))
+        .branch(case![State::ComplaintPlace { draft }].endpoint(complaint::place))
+        .branch(case![State::ComplaintDate { draft }].endpoint(complaint::date))
+        .branch(case![State::ComplaintAttachments { draft }].endpoint(complaint::attachment))
+        .branch(case![State::ComplaintAnonymous { draft }].endpoint(complaint::use_buttons))
+        .branch(case![State::ComplaintConfirm { draft }].endpoint(complaint::use_buttons));
+
+    let messages = Update::filter_message()
+        .branch(dptree::filter_map_async(officer::pending_note).endpoint(officer::note))
+        .branch(dptree::filter(private).branch(commands).branch(steps));
+
+    let buttons: Handler<'static, Result<(), BotError>, DpHandlerDescription> = dptree::filter_map(callback)
+        .branch(case![Callback::Service { key, aspect }].endpoint(question::service_button))
+        .branch(case![Callback::Agencies { page }].endpoint(browse::agencies_page))
+        .branch(case![Callback::Agency { key, page }].endpoint(browse::agency_page))
+        .branch(case![Callback::Complaint(choice)].endpoint(complaint::choice))
+        .branch(case![Callback::ReportAbout { key }].endpoint(complaint::start_about))
+        .branch(case![Callback::Subscribe { agency }].endpoint(subscribe::subscribe))
+        .branch(case![Callback::Officer { to, ticket }].endpoint(officer::button));
+    let callbacks = Update::filter_callback_query()
+        .branch(buttons)
+        .branch(dptree::endpoint(stale_button));
+
+    dialogue::enter::<Update, DialogueStorage, State, _>()
+        .branch(messages)
+        .branch(callbacks)
+}

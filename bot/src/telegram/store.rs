@@ -1,0 +1,465 @@
+//! The Telegram side's SQL, on the store's own pools (never a second pool).
+//!
+//! [`DialogueStore`] implements teloxide's `Storage<State>` on the `dialogues` table (teloxide's
+//! built-in SQL storages would open their own pool outside our migrations). The rest: the chat's
+//! blocked flag and announcement subscriptions (`chats`, `subscriptions` of migration 0001;
+//! a subscription's topic is `all` or `agency:<agency name>`), send markers that stop a message
+//! from going out twice after a crash, officer posts and officer note prompts (migration 0002).
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use teloxide::dispatching::dialogue::Storage;
+use teloxide::types::ChatId;
+
+use super::state::State;
+
+type BoxFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+use crate::domain::{ComplaintStatus, TicketNumber};
+use crate::storage::{Store, StoreError, on_pool};
+
+/// Topic of a subscription to every agency.
+pub(crate) const TOPIC_ALL: &str = "all";
+
+pub(crate) fn agency_topic(agency: &str) -> String {
+    format!("agency:{agency}")
+}
+
+/// `Storage<State>` on our database; see the module docs.
+#[derive(Clone, Debug)]
+pub struct DialogueStore {
+    store: Store,
+}
+
+impl DialogueStore {
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+
+    async fn load(&self, chat_id: i64) -> Result<Option<State>, StoreError> {
+        let row: Option<(String,)> = on_pool!(self.store, |pool| {
+            sqlx::query_as("SELECT state FROM dialogues WHERE chat_id = $1")
+                .bind(chat_id)
+                .fetch_optional(pool)
+                .await
+                .context("cannot read dialogue state")?
+        });
+        Ok(row.and_then(|(json,)| match serde_json::from_str(&json) {
+            Ok(state) => Some(state),
+            Err(error) => {
+                // A state written by an older version: start over rather than fail every update.
+                tracing::warn!(chat_id, %error, "unreadable dialogue state reset to the default");
+                None
+            }
+        }))
+    }
+
+    async fn save(&self, chat_id: i64, state: &State) -> Result<(), StoreError> {
+        let json = serde_json::to_string(state).context("cannot serialise dialogue state")?;
+        let now = self.store.now();
+        on_pool!(self.store, |pool| {
+            sqlx::query(
+                "INSERT INTO dialogues (chat_id, state, updated_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+            )
+            .bind(chat_id)
+            .bind(&json)
+            .bind(now)
+            .execute(pool)
+            .await
+            .context("cannot save dialogue state")?;
+        });
+        Ok(())
+    }
+
+    async fn remove(&self, chat_id: i64) -> Result<(), StoreError> {
+        on_pool!(self.store, |pool| {
+            sqlx::query("DELETE FROM dialogues WHERE chat_id = $1")
+                .bind(chat_id)
+                .execute(pool)
+                .await
+                .context("cannot remove dialogue state")?;
+        });
+        Ok(())
+    }
+}
+
+impl Storage<State> for DialogueStore {
+    type Error = StoreError;
+
+    fn remove_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<'static, Result<(), Self::Error>> {
+        Box::pin(async move { self.remove(chat_id.0).await })
+    }
+
+    fn update_dialogue(
+        self: Arc<Self>,
+        chat_id: ChatId,
+        dialogue: State,
+    ) -> BoxFuture<'static, Result<(), Self::Error>> {
+        Box::pin(async move { self.save(chat_id.0, &dialogue).await })
+    }
+
+    fn get_dialogue(self: Arc<Self>, chat_id: ChatId) -> BoxFuture<'static, Result<Option<State>, Self::Error>> {
+        Box::pin(async move { self.load(chat_id.0).await })
+    }
+}
+
+/// Where an earlier attempt at one outgoing message got to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SendMark {
+    /// Started and never finished: the process died mid-send, the outcome is unknown.
+    Sending,
+    /// Delivered (Telegram's message id).
+    Sent(i64),
+}
+
+/// An officer's pending "write a note" prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NotePrompt {
+    pub(crate) ticket: TicketNumber,
+    pub(crate) to: ComplaintStatus,
+    pub(crate) user_id: i64,
+}
+
+/// The Telegram side's queries on the shared [`Store`].
+#[derive(Clone, Debug)]
+pub(crate) struct TelegramStore<'a>(pub(crate) &'a Store);
+
+impl TelegramStore<'_> {
+    /// Records that a chat talks to us (again): creates it or clears its blocked flag.
+    pub(crate) async fn activate_chat(&self, chat_id: i64) -> Result<(), StoreError> {
+        let now = self.0.now();
+        on_pool!(self.0, |pool| {
+            sqlx::query(
+                "INSERT INTO chats (chat_id, status, created_at, updated_at) VALUES ($1, 'active', $2, $2)
+                 ON CONFLICT (chat_id) DO UPDATE SET status = 'active', updated_at = excluded.updated_at",
+            )
+            .bind(chat_id)
+            .bind(now)
+            .execute(pool)
+            .await
+            .context("cannot activate chat")?;
+        });
+        Ok(())
+    }
+
+    /// Marks a chat blocked (Telegram answered 403): nothing is sent to it until it writes again.
+    pub(crate) async fn block_chat(&self, chat_id: i64) -> Result<(), StoreError> {
+        let now = self.0.now();
+        on_pool!(self.0, |pool| {
+            sqlx::query(
+                "INSERT INTO chats (chat_id, status, created_at, updated_at) VALUES ($1, 'blocked', $2, $2)
+                 ON CONFLICT (chat_id) DO UPDATE SET status = 'blocked', updated_at = excluded.updated_at",
+            )
+            .bind(chat_id)
+            .bind(now)
+            .execute(pool)
+            .await
+            .context("cannot mark chat blocked")?;
+        });
+        Ok(())
+    }
+
+    pub(crate) async fn is_blocked(&self, chat_id: i64) -> Result<bool, StoreError> {
+        let row: Option<(String,)> = on_pool!(self.0, |pool| {
+            sqlx::query_as("SELECT status FROM chats WHERE chat_id = $1")
+                .bind(chat_id)
+                .fetch_optional(pool)
+                .await
+                .context("cannot read chat status")?
+        });
+        Ok(row.is_some_and(|(status,)| status == "blocked"))
+    }
+
+    pub(crate) async fn subscribe(&self, chat_id: i64, topic: &str) -> Result<(), StoreError> {
+        self.activate_chat(chat_id).await?;
+        let now = self.0.now();
+        on_pool!(self.0, |pool| {
+            sqlx::query(
+                "INSERT INTO subscriptions (chat_id, topic, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(chat_id)
+            .bind(topic)
+            .bind(now)
+            .execute(pool)
+            .await
+            .context("cannot subscribe")?;
+        });
+        Ok(())
+    }
+
+    /// Removes every subscription of the chat; returns how many there were.
+    pub(crate) async fn unsubscribe_all(&self, chat_id: i64) -> Result<u64, StoreError> {
+        let n = on_pool!(self.0, |pool| {
+            sqlx::query("DELETE FROM subscriptions WHERE chat_id = $1")
+                .bind(chat_id)
+                .execute(pool)
+                .await
+                .context("cannot unsubscribe")?
+                .rows_affected()
+        });
+        Ok(n)
+    }
+
+    #[cfg(test)]
+    pub(crate) async fn subscriptions(&self, chat_id: i64) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> = on_pool!(self.0, |pool| {
+            sqlx::query_as("SELECT topic FROM subscriptions WHERE chat_id = $1 ORDER BY topic")
+                .bind(chat_id)
+                .fetch_all(pool)
+                .await
+                .context("cannot list subscriptions")?
+        });
+        Ok(rows.into_iter().map(|(t,)| t).collect())
+    }
+
+    pub(crate) async fn send_mark(&self, key: &str) -> Result<Option<SendMark>, StoreError> {
+        let row: Option<(String, Option<i64>)> = on_pool!(self.0, |pool| {
+            sqlx::query_as("SELECT state, message_id FROM telegram_sends WHERE key = $1")
+                .bind(key)
+                .fetch_optional(pool)
+                .await
+                .context("cannot read send marker")?
+        });
+        Ok(row.map(|(state, message_id)| match (state.as_str(), message_id) {
+            ("sent", Some(id)) => SendMark::Sent(id),
+            _ => SendMark::Sending,
+        }))
+    }
+
+    /// Claims the right to send message `key`; false when a marker already exists.
+    pub(crate) async fn begin_send(&self, key: &str, chat_id: i64) -> Result<bool, StoreError> {
+        let now = self.0.now();
+        let n = on_pool!(self.0, |pool| {
+            sqlx::query(
+                "INSERT INTO telegram_sends (key, chat_id, state, updated_at) VALUES ($1, $2, 'sending', $3)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(key)
+            .bind(chat_id)
+            .bind(now)
+            .execute(pool)
+            .await
+            .context("cannot write send marker")?
+            .rows_affected()
+        });
+        Ok(n == 1)
+    }
+
+    pub(crate) async fn finish_send(&self, key: &str, message_id: i64) -> Result<(), StoreError> {
+        let now = self.0.now();
+        on_pool!(self.0, |pool| {
+            sqlx::query("UPDATE telegram_sends SET state = 'sent', message_id = $2, updated_at = $3 WHERE key = $1")
+                .bind(key)
+                .bind(message_id)
+                .bind(now)
+                .execute(pool)
+                .await
+                .context("cannot finish send marker")?;
+        });
+        Ok(())
+    }
+
+    /// Forgets a marker after a send that certainly did not deliver (so a retry may send).
+    pub(crate) async fn abort_send(&self, key: &str) -> Result<(), StoreError> {
+        on_pool!(self.0, |pool| {
+            sqlx::query("DELETE FROM telegram_sends WHERE key = $1 AND state = 'sending'")
+                .bind(key)
+                .execute(pool)
+                .await
+                .context("cannot remove send marker")?;
+        });
+        Ok(())
+    }
+
+    pub(crate) async fn record_officer_post(
+        &self,
+        ticket: &TicketNumber,
+        chat_id: i64,
+        message_id: i64,
+    ) -> Result<(), StoreError> {
+        let now = self.0.now();
+        on_pool!(self.0, |pool| {
+            sqlx::query(
+                "INSERT INTO officer_posts (ticket, chat_id, message_id, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(ticket.as_str())
+            .bind(chat_id)
+            .bind(message_id)
+            .bind(now)
+            .execute(pool)
+            .await
+            .context("cannot record officer post")?;
+        });
+        Ok(())
+    }
+
+    /// Every (chat, message) where the complaint was posted to officers.
+    pub(crate) async fn officer_posts(&self, ticket: &TicketNumber) -> Result<Vec<(i64, i64)>, StoreError> {
+        let rows: Vec<(i64, i64)> = on_pool!(self.0, |pool| {
+            sqlx::query_as(
+                "SELECT chat_id, message_id FROM officer_posts WHERE ticket = $1 ORDER BY chat_id, message_id",
+            )
+            .bind(ticket.as_str())
+            .fetch_all(pool)
+            .await
+            .context("cannot list officer posts")?
+        });
+        Ok(rows)
+    }
+
+    pub(crate) async fn save_prompt(
+        &self,
+        chat_id: i64,
+        message_id: i64,
+        prompt: &NotePrompt,
+    ) -> Result<(), StoreError> {
+        let now = self.0.now();
+        on_pool!(self.0, |pool| {
+            sqlx::query(
+                "INSERT INTO officer_prompts (chat_id, message_id, ticket, to_status, user_id, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            )
+            .bind(chat_id)
+            .bind(message_id)
+            .bind(prompt.ticket.as_str())
+            .bind(prompt.to.as_str())
+            .bind(prompt.user_id)
+            .bind(now)
+            .execute(pool)
+            .await
+            .context("cannot save officer prompt")?;
+        });
+        Ok(())
+    }
+
+    pub(crate) async fn prompt(&self, chat_id: i64, message_id: i64) -> Result<Option<NotePrompt>, StoreError> {
+        let row: Option<(String, String, i64)> = on_pool!(self.0, |pool| {
+            sqlx::query_as(
+                "SELECT ticket, to_status, user_id FROM officer_prompts WHERE chat_id = $1 AND message_id = $2",
+            )
+            .bind(chat_id)
+            .bind(message_id)
+            .fetch_optional(pool)
+            .await
+            .context("cannot read officer prompt")?
+        });
+        let Some((ticket, to, user_id)) = row else {
+            return Ok(None);
+        };
+        Ok(Some(NotePrompt {
+            ticket: TicketNumber::parse(&ticket).context("corrupt ticket in officer prompt")?,
+            to: ComplaintStatus::parse(&to).context("corrupt status in officer prompt")?,
+            user_id,
+        }))
+    }
+
+    pub(crate) async fn remove_prompt(&self, chat_id: i64, message_id: i64) -> Result<(), StoreError> {
+        on_pool!(self.0, |pool| {
+            sqlx::query("DELETE FROM officer_prompts WHERE chat_id = $1 AND message_id = $2")
+                .bind(chat_id)
+                .bind(message_id)
+                .execute(pool)
+                .await
+                .context("cannot remove officer prompt")?;
+        });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::testing::{TestDb, both_backends};
+    use crate::telegram::state::Draft;
+
+    async fn dialogue_state_round_trips_and_resets_when_unreadable(db: TestDb) {
+        let storage = Arc::new(DialogueStore::new(db.store.clone()));
+        let chat = ChatId(77);
+        assert_eq!(storage.clone().get_dialogue(chat).await.unwrap(), None);
+        let state = State::ComplaintPlace {
+            draft: Draft {
+                category: Some("kebersihan".into()),
+                ..Draft::default()
+            },
+        };
+        storage.clone().update_dialogue(chat, state.clone()).await.unwrap();
+        assert_eq!(storage.clone().get_dialogue(chat).await.unwrap(), Some(state));
+        storage.clone().update_dialogue(chat, State::default()).await.unwrap();
+        assert_eq!(
+            storage.clone().get_dialogue(chat).await.unwrap(),
+            Some(State::default())
+        );
+        on_pool!(db.store, |pool| {
+            sqlx::query("UPDATE dialogues SET state = '{\"step\":\"renamed\"}' WHERE chat_id = 77")
+                .execute(pool)
+                .await
+                .unwrap();
+        });
+        assert_eq!(storage.clone().get_dialogue(chat).await.unwrap(), None);
+        storage.clone().remove_dialogue(chat).await.unwrap();
+        storage.clone().remove_dialogue(chat).await.unwrap();
+        assert_eq!(storage.get_dialogue(chat).await.unwrap(), None);
+    }
+
+    async fn chats_block_and_come_back(db: TestDb) {
+        let t = TelegramStore(&db.store);
+        assert!(!t.is_blocked(5).await.unwrap());
+        t.block_chat(5).await.unwrap();
+        assert!(t.is_blocked(5).await.unwrap());
+        t.activate_chat(5).await.unwrap();
+        assert!(!t.is_blocked(5).await.unwrap());
+    }
+
+    async fn subscriptions_are_idempotent_and_removable(db: TestDb) {
+        let t = TelegramStore(&db.store);
+        t.subscribe(9, TOPIC_ALL).await.unwrap();
+        t.subscribe(9, TOPIC_ALL).await.unwrap();
+        t.subscribe(9, &agency_topic("Kecamatan Beji")).await.unwrap();
+        assert_eq!(t.subscriptions(9).await.unwrap(), vec!["agency:Kecamatan Beji", "all"]);
+        assert_eq!(t.unsubscribe_all(9).await.unwrap(), 2);
+        assert!(t.subscriptions(9).await.unwrap().is_empty());
+    }
+
+    async fn send_markers_guard_one_message(db: TestDb) {
+        let t = TelegramStore(&db.store);
+        assert_eq!(t.send_mark("d1:5").await.unwrap(), None);
+        assert!(t.begin_send("d1:5", 5).await.unwrap());
+        assert!(!t.begin_send("d1:5", 5).await.unwrap());
+        assert_eq!(t.send_mark("d1:5").await.unwrap(), Some(SendMark::Sending));
+        t.abort_send("d1:5").await.unwrap();
+        assert_eq!(t.send_mark("d1:5").await.unwrap(), None);
+        assert!(t.begin_send("d1:5", 5).await.unwrap());
+        t.finish_send("d1:5", 321).await.unwrap();
+        t.abort_send("d1:5").await.unwrap();
+        assert_eq!(t.send_mark("d1:5").await.unwrap(), Some(SendMark::Sent(321)));
+    }
+
+    async fn officer_posts_and_prompts(db: TestDb) {
+        let t = TelegramStore(&db.store);
+        let ticket = TicketNumber::generate();
+        t.record_officer_post(&ticket, -100, 7).await.unwrap();
+        t.record_officer_post(&ticket, -100, 7).await.unwrap();
+        t.record_officer_post(&ticket, -200, 3).await.unwrap();
+        assert_eq!(t.officer_posts(&ticket).await.unwrap(), vec![(-200, 3), (-100, 7)]);
+        let prompt = NotePrompt {
+            ticket,
+            to: ComplaintStatus::Selesai,
+            user_id: 42,
+        };
+        t.save_prompt(-100, 8, &prompt).await.unwrap();
+        assert_eq!(t.prompt(-100, 8).await.unwrap(), Some(prompt));
+        t.remove_prompt(-100, 8).await.unwrap();
+        assert_eq!(t.prompt(-100, 8).await.unwrap(), None);
+    }
+
+    both_backends!(
+        dialogue_state_round_trips_and_resets_when_unreadable,
+        chats_block_and_come_back,
+        subscriptions_are_idempotent_and_removable,
+        send_markers_guard_one_message,
+        officer_posts_and_prompts,
+    );
+}

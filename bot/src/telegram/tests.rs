@@ -1,0 +1,881 @@
+//! MockBot tests of every command and dialogue transition (teloxide_tests), in one module
+//! because MockBot holds a global lock: they run one at a time anyway.
+//!
+//! Each test gets a fresh SQLite store with a manual clock, the real corpus
+//! (`knowledge/standards`, built once) and a small handlers file with one officer chat.
+
+use std::sync::{Arc, LazyLock};
+
+use super::catalog::Catalog;
+
+static CATALOG: LazyLock<Arc<Catalog>> = LazyLock::new(|| {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../knowledge/standards");
+    let report = loket_knowledge::parse::parse_dir(&dir).expect("cannot read knowledge/standards");
+    let engine = loket_knowledge::answer::Engine::build(report.documents).expect("cannot build the engine");
+    Arc::new(Catalog::new(engine))
+});
+
+/// The catalog over the shipped corpus, built once per test binary.
+pub(crate) fn catalog() -> Arc<Catalog> {
+    CATALOG.clone()
+}
+
+use std::path::Path;
+
+use teloxide::types::{InlineKeyboardButtonKind, InlineKeyboardMarkup, ReplyMarkup};
+use teloxide_tests::{
+    MockBot, MockCallbackQuery, MockGroupChat, MockMessageDocument, MockMessagePhoto, MockMessageText, MockUser,
+};
+
+use super::conversation::Context;
+use super::keyboards::{Callback, ComplaintChoice};
+use super::run::{BotConfig, TelegramDeps};
+use super::state::{Draft, State};
+use super::{BotError, render, schema, text};
+use crate::domain::{ComplaintStatus, TicketNumber};
+use crate::routing::Routing;
+use crate::storage::{Clock, Store};
+
+/// The citizen of every test: teloxide_tests' default private chat.
+const CITIZEN: i64 = MockUser::ID as i64;
+const OFFICER_CHAT: i64 = -100_777;
+const OFFICER: u64 = 4242;
+/// 2025-08-20 09:00 WIB.
+const NOW: i64 = 1_755_655_200;
+const AHLI_WARIS: &str = "003_5e30365896fb6814:surat-keterangan-ahli-waris";
+
+const HANDLERS: &str = r#"
+[[handler]]
+id = "kecamatan-beji"
+name = "Kecamatan Beji"
+default = true
+agencies = ["Kecamatan Beji Kabupaten Pasuruan"]
+officer_chat_ids = [-100777]
+officer_user_ids = [4242]
+"#;
+
+struct Harness {
+    store: Store,
+    deps: TelegramDeps,
+    _dir: tempfile::TempDir,
+}
+
+impl Harness {
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("loket.db").display());
+        let store = Store::connect(&url).await.unwrap().with_clock(Clock::manual(NOW));
+        let routing = Arc::new(Routing::from_toml(HANDLERS, Path::new("handlers.toml")).unwrap());
+        let deps = TelegramDeps {
+            store: store.clone(),
+            catalog: catalog(),
+            routing,
+            config: BotConfig::default(),
+        };
+        Self { store, deps, _dir: dir }
+    }
+
+    fn bot(
+        &self,
+        update: impl teloxide_tests::IntoUpdate,
+    ) -> MockBot<BotError, teloxide_tests::mock_bot::DistributionKey> {
+        let mut bot = MockBot::new(update, schema());
+        bot.dependencies(self.deps.dependency_map());
+        bot
+    }
+}
+
+fn msg(text: &str) -> MockMessageText {
+    MockMessageText::new().text(text)
+}
+
+fn button(data: impl Into<String>) -> MockCallbackQuery {
+    MockCallbackQuery::new().data(data.into())
+}
+
+fn escaped(raw: &str) -> String {
+    render::plain(raw).concat()
+}
+
+fn last_markup(bot: &MockBot<BotError, teloxide_tests::mock_bot::DistributionKey>) -> InlineKeyboardMarkup {
+    let responses = bot.get_responses();
+    match responses
+        .sent_messages_text
+        .last()
+        .and_then(|m| m.bot_request.reply_markup.clone())
+    {
+        Some(ReplyMarkup::InlineKeyboard(k)) => k,
+        other => panic!("no inline keyboard: {other:?}"),
+    }
+}
+
+fn callback_data(markup: &InlineKeyboardMarkup) -> Vec<String> {
+    markup
+        .inline_keyboard
+        .iter()
+        .flatten()
+        .filter_map(|b| match &b.kind {
+            InlineKeyboardButtonKind::CallbackData(d) => Some(d.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn edited_data(bot: &MockBot<BotError, teloxide_tests::mock_bot::DistributionKey>) -> Vec<String> {
+    match bot
+        .get_responses()
+        .edited_messages_text
+        .last()
+        .and_then(|m| m.bot_request.reply_markup.clone())
+    {
+        Some(ReplyMarkup::InlineKeyboard(k)) => callback_data(&k),
+        other => panic!("no inline keyboard: {other:?}"),
+    }
+}
+
+fn idle(last_service: Option<&str>) -> State {
+    State::Idle {
+        context: Context::about(last_service.map(str::to_owned)),
+    }
+}
+
+fn draft_until_place() -> Draft {
+    Draft {
+        category: Some("Kebersihan & lingkungan".into()),
+        description: Some("Sampah di depan kantor kelurahan tidak diangkut dua minggu.".into()),
+        place: Some("Kantor Kelurahan Beji".into()),
+        ..Draft::default()
+    }
+}
+
+fn answer_text(question: &str, context: Option<&str>) -> (String, loket_knowledge::answer::Answer) {
+    let id = context.map(|c| loket_knowledge::document::ServiceId(c.to_owned()));
+    let answer = catalog().engine().answer(question, id.as_ref());
+    (render::answer(&answer).concat(), answer)
+}
+
+// ---- start / help / cancel ------------------------------------------------------------------
+
+#[tokio::test]
+async fn start_welcomes_and_activates_the_chat() {
+    let h = Harness::new().await;
+    super::store::TelegramStore(&h.store).block_chat(CITIZEN).await.unwrap();
+    let mut bot = h.bot(msg("/start"));
+    bot.dispatch_and_check_last_text_and_state(&escaped(text::WELCOME), State::default())
+        .await;
+    assert!(!super::store::TelegramStore(&h.store).is_blocked(CITIZEN).await.unwrap());
+}
+
+#[tokio::test]
+async fn help_lists_the_commands() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(msg("/bantuan"));
+    bot.dispatch_and_check_last_text(&escaped(text::HELP)).await;
+}
+
+#[tokio::test]
+async fn cancel_leaves_any_dialogue_and_says_so_when_there_is_none() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(msg("/batal"));
+    bot.dispatch_and_check_last_text_and_state(&escaped(text::NOTHING_TO_CANCEL), State::default())
+        .await;
+    bot.set_state(State::ComplaintPlace {
+        draft: Draft {
+            offered_service: Some(AHLI_WARIS.into()),
+            ..Draft::default()
+        },
+    })
+    .await;
+    bot.dispatch_and_check_last_text_and_state(&escaped(text::CANCELLED), idle(Some(AHLI_WARIS)))
+        .await;
+}
+
+// ---- questions ------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_question_is_answered_like_the_console_and_becomes_the_context() {
+    let h = Harness::new().await;
+    let (expected, answer) = answer_text("syarat surat keterangan ahli waris", None);
+    let mut bot = h.bot(msg("syarat surat keterangan ahli waris"));
+    bot.dispatch_and_check_last_text_and_state(&expected, idle(Some(AHLI_WARIS)))
+        .await;
+    assert_eq!(answer.service.unwrap().id.0, AHLI_WARIS);
+    let responses = bot.get_responses();
+    assert_eq!(
+        responses.sent_messages_text[0].bot_request.parse_mode,
+        Some(teloxide::types::ParseMode::Html)
+    );
+    let key = catalog().service_key(AHLI_WARIS).unwrap().to_owned();
+    assert!(callback_data(&last_markup(&bot)).contains(&format!("svc:{key}:fee")));
+
+    // Follow-up without a service name uses the context.
+    let (expected, answer) = answer_text("kalau biayanya?", Some(AHLI_WARIS));
+    assert_eq!(answer.aspect, Some(loket_knowledge::aspect::Aspect::Fee));
+    bot.update(msg("kalau biayanya?"));
+    bot.dispatch_and_check_last_text_and_state(&expected, idle(Some(AHLI_WARIS)))
+        .await;
+}
+
+#[tokio::test]
+async fn an_ambiguous_question_offers_buttons_and_a_number_or_a_button_picks_one() {
+    let h = Harness::new().await;
+    // The corpus and the engine evolve: take the first of these that is ambiguous today.
+    let question = [
+        "surat keterangan",
+        "penyusunan",
+        "rekomendasi",
+        "pelatihan",
+        "izin",
+        "fasilitasi",
+        "evaluasi",
+    ]
+    .into_iter()
+    .find(|q| answer_text(q, None).1.status == loket_knowledge::answer::AnswerStatus::Ambiguous)
+    .expect("no ambiguous question left in the list");
+    let (expected, answer) = answer_text(question, None);
+    let ids: Vec<String> = answer.candidates.iter().map(|c| c.id.0.clone()).collect();
+    let mut bot = h.bot(msg(question));
+    let state = State::Idle {
+        context: Context {
+            last_service: None,
+            choices: ids.clone(),
+            pending_aspect: None,
+        },
+    };
+    bot.dispatch_and_check_last_text_and_state(&expected, state).await;
+    let data = callback_data(&last_markup(&bot));
+    assert_eq!(data.len(), ids.len());
+    assert!(data.iter().all(|d| d.len() <= 64));
+
+    // "2" picks the second candidate, as in the console.
+    let second = catalog()
+        .engine()
+        .answer_for(
+            &loket_knowledge::document::ServiceId(ids[1].clone()),
+            loket_knowledge::aspect::Aspect::Overview,
+        )
+        .unwrap();
+    bot.update(msg("2"));
+    bot.dispatch_and_check_last_text_and_state(&render::answer(&second).concat(), idle(Some(&ids[1])))
+        .await;
+
+    // Pressing the first button answers the first candidate.
+    let first = catalog()
+        .engine()
+        .answer_for(
+            &loket_knowledge::document::ServiceId(ids[0].clone()),
+            loket_knowledge::aspect::Aspect::Overview,
+        )
+        .unwrap();
+    bot.update(button(data[0].clone()));
+    bot.dispatch_and_check_last_text_and_state(&render::answer(&first).concat(), idle(Some(&ids[0])))
+        .await;
+    assert_eq!(bot.get_responses().answered_callback_queries.len(), 1);
+}
+
+#[tokio::test]
+async fn a_service_button_inside_a_dialogue_answers_without_leaving_it() {
+    let h = Harness::new().await;
+    let key = catalog().service_key(AHLI_WARIS).unwrap().to_owned();
+    let fee = catalog()
+        .engine()
+        .answer_for(
+            &loket_knowledge::document::ServiceId(AHLI_WARIS.into()),
+            loket_knowledge::aspect::Aspect::Fee,
+        )
+        .unwrap();
+    let mut bot = h.bot(button(format!("svc:{key}:fee")));
+    let state = State::ComplaintPlace {
+        draft: Draft::default(),
+    };
+    bot.set_state(state.clone()).await;
+    bot.dispatch_and_check_last_text_and_state(&render::answer(&fee).concat(), state)
+        .await;
+}
+
+#[tokio::test]
+async fn non_text_outside_a_dialogue_gets_the_text_only_reply() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(MockMessagePhoto::new());
+    bot.dispatch_and_check_last_text_and_state(&escaped(text::ONLY_TEXT), State::default())
+        .await;
+}
+
+#[tokio::test]
+async fn stale_buttons_are_answered_and_change_nothing() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(button("svc:00000000:fee"));
+    bot.dispatch_and_check_state(State::default()).await;
+    let answered = bot.get_responses().answered_callback_queries;
+    assert_eq!(answered.len(), 1);
+    assert_eq!(answered[0].text.as_deref(), Some(text::STALE_BUTTON));
+    bot.update(button("garbage"));
+    bot.dispatch().await;
+    assert_eq!(
+        bot.get_responses().answered_callback_queries[0].text.as_deref(),
+        Some(text::STALE_BUTTON)
+    );
+}
+
+// ---- browsing -------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn browsing_goes_agencies_then_services_then_a_card() {
+    let h = Harness::new().await;
+    let catalog = catalog();
+    let mut bot = h.bot(msg("/layanan"));
+    bot.dispatch_and_check_last_text(&escaped(text::CHOOSE_AGENCY)).await;
+    let data = callback_data(&last_markup(&bot));
+    assert_eq!(data.len(), catalog.agencies().len());
+    let agency = catalog.agencies().iter().max_by_key(|a| a.services.len()).unwrap();
+
+    bot.update(button(format!("ag:{}:0", agency.key)));
+    bot.dispatch().await;
+    let edited = bot.get_responses().edited_messages_text;
+    assert_eq!(
+        edited.last().unwrap().message.text(),
+        Some(escaped(&text::choose_service(&agency.name)).as_str())
+    );
+    let data = edited_data(&bot);
+    assert_eq!(
+        data.len(),
+        super::keyboards::PAGE_SIZE + 2,
+        "a full page, next and back: {data:?}"
+    );
+    assert!(data.contains(&format!("ag:{}:1", agency.key)));
+
+    bot.update(button(format!("ag:{}:1", agency.key)));
+    bot.dispatch().await;
+    assert!(edited_data(&bot).contains(&format!("ag:{}:0", agency.key)));
+
+    bot.update(button("agp:0"));
+    bot.dispatch().await;
+    let edited = bot.get_responses().edited_messages_text;
+    assert_eq!(edited.last().unwrap().message.text(), Some(text::CHOOSE_AGENCY));
+
+    // A service of the list: its overview with the card buttons.
+    let position = agency.services[0];
+    let service = &catalog.engine().services()[position];
+    let overview = catalog
+        .engine()
+        .answer_for(&service.id, loket_knowledge::aspect::Aspect::Overview)
+        .unwrap();
+    bot.update(button(format!("svc:{}:overview", catalog.key_of_position(position))));
+    bot.dispatch_and_check_last_text_and_state(&render::answer(&overview).concat(), idle(Some(service.id.as_str())))
+        .await;
+    assert_eq!(callback_data(&last_markup(&bot)).len(), 5);
+}
+
+// ---- complaint dialogue ---------------------------------------------------------------------
+
+#[tokio::test]
+async fn report_without_context_offers_categories() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(msg("/lapor"));
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped(text::ASK_TOPIC),
+        State::ComplaintTopic {
+            draft: Draft::default(),
+        },
+    )
+    .await;
+    assert_eq!(callback_data(&last_markup(&bot)).len(), text::CATEGORIES.len());
+}
+
+#[tokio::test]
+async fn report_after_a_question_offers_its_service_and_the_button_takes_it() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(msg("/lapor"));
+    bot.set_state(idle(Some(AHLI_WARIS))).await;
+    let draft = Draft {
+        offered_service: Some(AHLI_WARIS.into()),
+        ..Draft::default()
+    };
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped(&text::ask_topic_with_service("Surat Keterangan Ahli Waris")),
+        State::ComplaintTopic { draft: draft.clone() },
+    )
+    .await;
+    assert_eq!(callback_data(&last_markup(&bot))[0], "lp:svc");
+
+    bot.update(button("lp:svc"));
+    let next = Draft {
+        service_id: Some(AHLI_WARIS.into()),
+        category: Some(text::CATEGORY_SERVICE.into()),
+        ..draft
+    };
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped(text::ASK_DESCRIPTION),
+        State::ComplaintDescription { draft: next },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn report_from_a_service_card_offers_that_service() {
+    let h = Harness::new().await;
+    let key = catalog().service_key(AHLI_WARIS).unwrap().to_owned();
+    let mut bot = h.bot(button(Callback::ReportAbout { key }.encode()));
+    let draft = Draft {
+        offered_service: Some(AHLI_WARIS.into()),
+        ..Draft::default()
+    };
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped(&text::ask_topic_with_service("Surat Keterangan Ahli Waris")),
+        State::ComplaintTopic { draft },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn topic_by_button_or_typed_and_a_bad_category_is_explained() {
+    let h = Harness::new().await;
+    let topic = State::ComplaintTopic {
+        draft: Draft::default(),
+    };
+    let mut bot = h.bot(button(Callback::Complaint(ComplaintChoice::Category(4)).encode()));
+    bot.set_state(topic.clone()).await;
+    let chosen = |c: &str| State::ComplaintDescription {
+        draft: Draft {
+            category: Some(c.into()),
+            ..Draft::default()
+        },
+    };
+    bot.dispatch_and_check_last_text_and_state(&escaped(text::ASK_DESCRIPTION), chosen(text::CATEGORIES[4]))
+        .await;
+
+    bot.set_state(topic.clone()).await;
+    bot.update(msg("<script>"));
+    let error = crate::domain::Category::parse("<script>").unwrap_err().to_string();
+    bot.dispatch_and_check_last_text_and_state(&escaped(&error), topic.clone())
+        .await;
+
+    bot.update(msg("Parkir liar"));
+    bot.dispatch_and_check_last_text_and_state(&escaped(text::ASK_DESCRIPTION), chosen("Parkir liar"))
+        .await;
+}
+
+#[tokio::test]
+async fn description_and_place_are_validated_then_stored() {
+    let h = Harness::new().await;
+    let start = Draft {
+        category: Some("Kebersihan & lingkungan".into()),
+        ..Draft::default()
+    };
+    let mut bot = h.bot(msg("kotor"));
+    bot.set_state(State::ComplaintDescription { draft: start.clone() })
+        .await;
+    let error = crate::domain::ComplaintDescription::parse("kotor")
+        .unwrap_err()
+        .to_string();
+    bot.dispatch_and_check_last_text_and_state(&escaped(&error), State::ComplaintDescription { draft: start.clone() })
+        .await;
+
+    let description = "Sampah di depan kantor kelurahan tidak diangkut dua minggu.";
+    bot.update(msg(description));
+    let with_description = Draft {
+        description: Some(description.into()),
+        ..start
+    };
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped(text::ASK_PLACE),
+        State::ComplaintPlace {
+            draft: with_description.clone(),
+        },
+    )
+    .await;
+
+    bot.update(msg("ab"));
+    let error = crate::domain::Place::parse("ab").unwrap_err().to_string();
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped(&error),
+        State::ComplaintPlace {
+            draft: with_description.clone(),
+        },
+    )
+    .await;
+
+    bot.update(msg("Kantor Kelurahan Beji"));
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped(text::ASK_DATE),
+        State::ComplaintDate {
+            draft: draft_until_place(),
+        },
+    )
+    .await;
+    assert_eq!(callback_data(&last_markup(&bot)), vec!["lp:skip"]);
+}
+
+#[tokio::test]
+async fn date_is_validated_against_today_or_skipped() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(msg("21-08-2025"));
+    bot.set_state(State::ComplaintDate {
+        draft: draft_until_place(),
+    })
+    .await;
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped("Tanggal kejadian tidak boleh di masa depan."),
+        State::ComplaintDate {
+            draft: draft_until_place(),
+        },
+    )
+    .await;
+
+    bot.update(msg("17-08-2025"));
+    let dated = Draft {
+        incident_date: Some("17-08-2025".into()),
+        ..draft_until_place()
+    };
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped(text::ASK_ATTACHMENTS),
+        State::ComplaintAttachments { draft: dated },
+    )
+    .await;
+
+    bot.set_state(State::ComplaintDate {
+        draft: draft_until_place(),
+    })
+    .await;
+    bot.update(button("lp:skip"));
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped(text::ASK_ATTACHMENTS),
+        State::ComplaintAttachments {
+            draft: draft_until_place(),
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn photos_and_documents_are_collected_until_done() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(MockMessagePhoto::new());
+    bot.set_state(State::ComplaintAttachments {
+        draft: draft_until_place(),
+    })
+    .await;
+    let with = |ids: &[&str]| State::ComplaintAttachments {
+        draft: Draft {
+            attachments: ids.iter().map(|s| (*s).to_owned()).collect(),
+            ..draft_until_place()
+        },
+    };
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped(&text::attachment_received(1)),
+        with(&[teloxide_tests::MockPhotoSize::FILE_ID]),
+    )
+    .await;
+
+    bot.update(MockMessageDocument::new());
+    let both = with(&[teloxide_tests::MockPhotoSize::FILE_ID, MockMessageDocument::FILE_ID]);
+    bot.dispatch_and_check_last_text_and_state(&escaped(&text::attachment_received(2)), both.clone())
+        .await;
+
+    bot.update(msg("ini fotonya"));
+    bot.dispatch_and_check_last_text_and_state(&escaped(text::ATTACHMENT_EXPECTED), both.clone())
+        .await;
+
+    bot.update(button("lp:done"));
+    let State::ComplaintAttachments { draft } = both else {
+        unreachable!()
+    };
+    bot.dispatch_and_check_last_text_and_state(&escaped(text::ASK_ANONYMOUS), State::ComplaintAnonymous { draft })
+        .await;
+}
+
+#[tokio::test]
+async fn anonymity_is_chosen_by_button_and_the_summary_shown() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(msg("ya"));
+    bot.set_state(State::ComplaintAnonymous {
+        draft: draft_until_place(),
+    })
+    .await;
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped(text::CHOOSE_WITH_BUTTONS),
+        State::ComplaintAnonymous {
+            draft: draft_until_place(),
+        },
+    )
+    .await;
+
+    bot.update(button("lp:anon:1"));
+    let draft = Draft {
+        anonymous: true,
+        ..draft_until_place()
+    };
+    let summary = text::summary(&text::Summary {
+        category: "Kebersihan & lingkungan",
+        service: None,
+        description: "Sampah di depan kantor kelurahan tidak diangkut dua minggu.",
+        place: "Kantor Kelurahan Beji",
+        date: None,
+        attachments: 0,
+        anonymous: true,
+    });
+    bot.dispatch_and_check_last_text_and_state(&escaped(&summary), State::ComplaintConfirm { draft: draft.clone() })
+        .await;
+    assert_eq!(callback_data(&last_markup(&bot)), vec!["lp:ok", "lp:no"]);
+
+    bot.update(msg("kirim"));
+    bot.dispatch_and_check_last_text_and_state(&escaped(text::CHOOSE_WITH_BUTTONS), State::ComplaintConfirm { draft })
+        .await;
+}
+
+#[tokio::test]
+async fn confirming_submits_routes_and_returns_the_ticket() {
+    let h = Harness::new().await;
+    let draft = Draft {
+        offered_service: Some(AHLI_WARIS.into()),
+        service_id: Some(AHLI_WARIS.into()),
+        anonymous: true,
+        attachments: vec!["AgACAgUAAxkBAAIB".into()],
+        incident_date: Some("17-08-2025".into()),
+        ..draft_until_place()
+    };
+    let mut bot = h.bot(button("lp:ok"));
+    bot.set_state(State::ComplaintConfirm { draft }).await;
+    bot.dispatch_and_check_state(idle(Some(AHLI_WARIS))).await;
+    let complaints = h.store.list_for_chat(CITIZEN).await.unwrap();
+    assert_eq!(complaints.len(), 1);
+    let c = &complaints[0];
+    assert_eq!(c.handler_id.as_deref(), Some("kecamatan-beji"));
+    assert_eq!(c.service_id.as_deref(), Some(AHLI_WARIS));
+    assert_eq!(c.title, "Sampah di depan kantor kelurahan tidak diangkut dua minggu.");
+    assert_eq!(c.incident_date.as_deref(), Some("2025-08-17"));
+    assert!(c.anonymous);
+    let responses = bot.get_responses();
+    assert_eq!(
+        responses.sent_messages.last().unwrap().text(),
+        Some(escaped(&text::submitted(c.ticket.as_str())).as_str())
+    );
+
+    // A second press of the same button finds no confirmation step: nothing is filed twice.
+    bot.update(button("lp:ok"));
+    bot.dispatch().await;
+    assert_eq!(h.store.list_for_chat(CITIZEN).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_cancel_button_leaves_the_dialogue() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(button("lp:no"));
+    bot.set_state(State::ComplaintConfirm {
+        draft: draft_until_place(),
+    })
+    .await;
+    bot.dispatch_and_check_last_text_and_state(&escaped(text::CANCELLED), State::default())
+        .await;
+}
+
+#[tokio::test]
+async fn a_restart_mid_dialogue_loses_nothing() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(msg("Kantor Kelurahan Beji"));
+    bot.set_state(State::ComplaintPlace {
+        draft: Draft {
+            place: None,
+            ..draft_until_place()
+        },
+    })
+    .await;
+    bot.dispatch().await;
+    drop(bot);
+    // A new dispatcher over the same database continues where the chat was.
+    let mut bot = h.bot(button("lp:skip"));
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped(text::ASK_ATTACHMENTS),
+        State::ComplaintAttachments {
+            draft: draft_until_place(),
+        },
+    )
+    .await;
+}
+
+// ---- status ---------------------------------------------------------------------------------
+
+async fn file_complaint(store: &Store, chat: i64) -> TicketNumber {
+    let raw = crate::domain::RawComplaint {
+        chat_id: chat,
+        category: "kebersihan".into(),
+        title: "Sampah tidak diangkut".into(),
+        description: "Sampah di depan kantor kelurahan tidak diangkut dua minggu.".into(),
+        ..Default::default()
+    };
+    let new = crate::domain::NewComplaint::parse(&raw, chrono::NaiveDate::from_ymd_opt(2025, 8, 20).unwrap()).unwrap();
+    let options = crate::storage::SubmitOptions {
+        handler_id: Some("kecamatan-beji".into()),
+        auto_verify: false,
+    };
+    store.submit_complaint(&new, &options).await.unwrap().ticket
+}
+
+#[tokio::test]
+async fn status_shows_only_the_citizens_own_tickets() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(msg("/status"));
+    bot.dispatch_and_check_last_text(&escaped(text::STATUS_USAGE)).await;
+
+    bot.update(msg("/status LKT-AAAA-AAAA"));
+    let error = TicketNumber::parse("LKT-AAAA-AAAA").unwrap_err().to_string();
+    bot.dispatch_and_check_last_text(&escaped(&error)).await;
+
+    let theirs = file_complaint(&h.store, 999).await;
+    bot.update(msg(&format!("/status {theirs}")));
+    bot.dispatch_and_check_last_text(&escaped(text::TICKET_NOT_FOUND)).await;
+
+    let mine = file_complaint(&h.store, CITIZEN).await;
+    bot.update(msg(&format!("/status {}", mine.as_str().to_lowercase())));
+    let expected = format!(
+        "{}\n{}",
+        text::status_header(mine.as_str(), "Sampah tidak diangkut", ComplaintStatus::Diterima),
+        text::status_event("20-08-2025", ComplaintStatus::Diterima, None)
+    );
+    bot.dispatch_and_check_last_text(&escaped(&expected)).await;
+}
+
+#[tokio::test]
+async fn my_complaints_lists_newest_first() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(msg("/laporanku"));
+    bot.dispatch_and_check_last_text(&escaped(text::NO_COMPLAINTS)).await;
+    let first = file_complaint(&h.store, CITIZEN).await;
+    let second = file_complaint(&h.store, CITIZEN).await;
+    let expected = format!(
+        "{}\n{}\n{}\n\n{}",
+        text::MY_COMPLAINTS_HEADER,
+        text::status_line(second.as_str(), ComplaintStatus::Diterima, "Sampah tidak diangkut"),
+        text::status_line(first.as_str(), ComplaintStatus::Diterima, "Sampah tidak diangkut"),
+        text::MY_COMPLAINTS_FOOTER
+    );
+    bot.dispatch_and_check_last_text(&escaped(&expected)).await;
+}
+
+// ---- subscriptions --------------------------------------------------------------------------
+
+#[tokio::test]
+async fn subscribe_to_all_or_one_agency_and_stop() {
+    let h = Harness::new().await;
+    let t = super::store::TelegramStore(&h.store);
+    let mut bot = h.bot(msg("/langganan"));
+    bot.dispatch_and_check_last_text(&escaped(text::CHOOSE_SUBSCRIPTION))
+        .await;
+    let data = callback_data(&last_markup(&bot));
+    assert_eq!(data[0], "sub:all");
+    assert_eq!(data.len(), catalog().agencies().len() + 1);
+
+    bot.update(button("sub:all"));
+    bot.dispatch_and_check_last_text(&escaped(text::SUBSCRIBED_ALL)).await;
+    let catalog = catalog();
+    let agency = &catalog.agencies()[0];
+    bot.update(button(format!("sub:{}", agency.key)));
+    bot.dispatch_and_check_last_text(&escaped(&text::subscribed_agency(&agency.name)))
+        .await;
+    assert_eq!(t.subscriptions(CITIZEN).await.unwrap().len(), 2);
+
+    bot.update(msg("/berhenti"));
+    bot.dispatch_and_check_last_text(&escaped(text::UNSUBSCRIBED)).await;
+    assert!(t.subscriptions(CITIZEN).await.unwrap().is_empty());
+    bot.dispatch_and_check_last_text(&escaped(text::NOT_SUBSCRIBED)).await;
+}
+
+// ---- officers -------------------------------------------------------------------------------
+
+fn officer_button(to: ComplaintStatus, ticket: &TicketNumber, user: u64) -> MockCallbackQuery {
+    let chat = MockGroupChat::new().id(OFFICER_CHAT).build();
+    let post = MockMessageText::new().text("Pengaduan baru").chat(chat).build();
+    MockCallbackQuery::new()
+        .data(
+            Callback::Officer {
+                to,
+                ticket: ticket.clone(),
+            }
+            .encode(),
+        )
+        .message(post)
+        .from(MockUser::new().id(user).build())
+}
+
+#[tokio::test]
+async fn only_listed_officers_may_press_status_buttons() {
+    let h = Harness::new().await;
+    let ticket = file_complaint(&h.store, CITIZEN).await;
+    let mut bot = h.bot(officer_button(ComplaintStatus::Diverifikasi, &ticket, 1));
+    bot.dispatch().await;
+    let answered = bot.get_responses().answered_callback_queries;
+    assert_eq!(answered[0].text.as_deref(), Some(text::OFFICER_NOT_ALLOWED));
+    assert_eq!(
+        h.store.get_by_ticket(&ticket).await.unwrap().unwrap().status,
+        ComplaintStatus::Diterima
+    );
+}
+
+#[tokio::test]
+async fn an_officer_verifies_then_resolves_with_a_note() {
+    let h = Harness::new().await;
+    let ticket = file_complaint(&h.store, CITIZEN).await;
+    let t = super::store::TelegramStore(&h.store);
+
+    let mut bot = h.bot(officer_button(ComplaintStatus::Diverifikasi, &ticket, OFFICER));
+    bot.dispatch().await;
+    // The post the button sits under is the one the fake server knows; record it as our post.
+    let responses = bot.get_responses();
+    assert_eq!(
+        responses.answered_callback_queries[0].text.as_deref(),
+        Some(text::OFFICER_DONE)
+    );
+    let complaint = h.store.get_by_ticket(&ticket).await.unwrap().unwrap();
+    assert_eq!(complaint.status, ComplaintStatus::Diverifikasi);
+    let events = h.store.events(&ticket).await.unwrap();
+    assert_eq!(events.last().unwrap().actor, format!("officer:{OFFICER}"));
+
+    // Selesai needs a note: the bot asks, the officer replies, the change is applied.
+    t.record_officer_post(&ticket, OFFICER_CHAT, 1).await.unwrap();
+    bot.update(officer_button(ComplaintStatus::Selesai, &ticket, OFFICER));
+    bot.dispatch().await;
+    let responses = bot.get_responses();
+    let prompt = responses.sent_messages.last().unwrap().clone();
+    assert_eq!(
+        prompt.text(),
+        Some(escaped(&text::officer_ask_note(ticket.as_str(), ComplaintStatus::Selesai)).as_str())
+    );
+    assert_eq!(
+        h.store.get_by_ticket(&ticket).await.unwrap().unwrap().status,
+        ComplaintStatus::Diverifikasi
+    );
+
+    let reply = MockMessageText::new()
+        .text("Sampah sudah diangkut pagi ini.")
+        .chat(MockGroupChat::new().id(OFFICER_CHAT).build())
+        .from(MockUser::new().id(OFFICER).build())
+        .reply_to_message(prompt);
+    bot.update(reply);
+    bot.dispatch_and_check_last_text(&escaped(text::OFFICER_NOTE_RECEIVED))
+        .await;
+    let complaint = h.store.get_by_ticket(&ticket).await.unwrap().unwrap();
+    assert_eq!(complaint.status, ComplaintStatus::Selesai);
+    let events = h.store.events(&ticket).await.unwrap();
+    let path: Vec<_> = events.iter().map(|e| e.to).collect();
+    assert_eq!(
+        path,
+        vec![
+            ComplaintStatus::Diterima,
+            ComplaintStatus::Diverifikasi,
+            ComplaintStatus::Diteruskan,
+            ComplaintStatus::Selesai
+        ]
+    );
+    assert_eq!(
+        events.last().unwrap().note.as_deref(),
+        Some("Sampah sudah diangkut pagi ini.")
+    );
+    // The recorded post was edited to the new status, without buttons left to press.
+    let edited = bot.get_responses().edited_messages_text;
+    let last = edited.last().unwrap();
+    assert!(
+        last.bot_request.text.contains("Status: Selesai"),
+        "{}",
+        last.bot_request.text
+    );
+}
