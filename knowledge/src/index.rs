@@ -3,16 +3,27 @@
 //! One document per service, in service order (a single segment written by one thread, so
 //! a document id is the service's position), with three text fields analysed by the
 //! Indonesian analyzer ([`crate::analysis::ANALYZER`]): `name` (title), `key` (product,
-//! unit, agency) and `body` (requirements and procedure). Queries arrive already analysed
-//! (the engine rewrites, corrects and analyses the question once), so they are built from
-//! term queries directly, with per-field boosts, and scored by BM25.
+//! unit, agency) and `body` (requirements and procedure).
+//!
+//! Answers must take microseconds, and a corpus of standards is small (hundreds of
+//! services), so after building the index we read its postings and field norms once and
+//! precompute every term's BM25 contribution per service (boosted per field) into a sparse
+//! table. A query then sums a few short vectors: the same scores tantivy's own term queries
+//! give ([`SearchIndex::search_with_tantivy`] keeps that path for checking), without
+//! building a query, weights and scorers per question.
 
 use crate::analysis;
 use crate::document::{ComponentKind, ServiceStandard};
+use std::collections::HashMap;
 use tantivy::collector::TopDocs;
+use tantivy::postings::Postings;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value};
-use tantivy::{Index, IndexReader, Searcher, TantivyDocument, Term, doc};
+use tantivy::{DocSet, Index, IndexReader, Searcher, TERMINATED, TantivyDocument, Term, doc};
+
+/// BM25 parameters, as tantivy uses them.
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
 
 /// Field boosts: the service's name matters most, its product/unit next, its requirements
 /// and procedure text least (they share much vocabulary across services).
@@ -29,6 +40,9 @@ pub struct SearchIndex {
     key: Field,
     body: Field,
     id: Field,
+    /// Term -> (service position, boosted BM25 score summed over the fields).
+    scores: HashMap<String, Vec<(u32, f32)>>,
+    services: usize,
 }
 
 impl SearchIndex {
@@ -72,6 +86,7 @@ impl SearchIndex {
         writer.commit()?;
         let reader = index.reader()?;
         let searcher = reader.searcher();
+        let scores = score_table(&searcher, &[(name, NAME_BOOST), (key, KEY_BOOST), (body, BODY_BOOST)])?;
         Ok(Self {
             _index: index,
             _reader: reader,
@@ -80,12 +95,30 @@ impl SearchIndex {
             key,
             body,
             id,
+            scores,
+            services: services.len(),
         })
     }
 
     /// The best services for analysed query tokens, each with its own weight, as
-    /// (service position, BM25 score), best first.
+    /// (service position, BM25 score), best first, from the precomputed score table.
     pub fn search(&self, tokens: &[(String, f32)], limit: usize) -> Vec<(usize, f32)> {
+        let mut totals = vec![0.0f32; self.services];
+        for (token, weight) in tokens {
+            if let Some(postings) = self.scores.get(token) {
+                for &(doc, score) in postings {
+                    totals[doc as usize] += score * weight;
+                }
+            }
+        }
+        let mut hits: Vec<(usize, f32)> = totals.into_iter().enumerate().filter(|(_, s)| *s > 0.0).collect();
+        hits.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        hits.truncate(limit);
+        hits
+    }
+
+    /// The same search through tantivy's query machinery (slower; for tests and checks).
+    pub fn search_with_tantivy(&self, tokens: &[(String, f32)], limit: usize) -> Vec<(usize, f32)> {
         if tokens.is_empty() {
             return Vec::new();
         }
@@ -111,5 +144,76 @@ impl SearchIndex {
         let address = tantivy::DocAddress::new(0, position as u32);
         let document: TantivyDocument = self.searcher.doc(address).ok()?;
         document.get_first(self.id).and_then(|v| v.as_str().map(str::to_owned))
+    }
+}
+
+/// Reads every term's postings from the single segment and computes its boosted BM25
+/// score per document, summed over the fields.
+fn score_table(searcher: &Searcher, fields: &[(Field, f32)]) -> tantivy::Result<HashMap<String, Vec<(u32, f32)>>> {
+    let mut table: HashMap<String, HashMap<u32, f32>> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let documents = segment.num_docs() as f32;
+        for &(field, boost) in fields {
+            let inverted = segment.inverted_index(field)?;
+            let norms = segment.get_fieldnorms_reader(field)?;
+            let average = (inverted.total_num_tokens() as f32 / documents.max(1.0)).max(1.0);
+            let mut terms = inverted.terms().stream()?;
+            while terms.advance() {
+                let Ok(text) = std::str::from_utf8(terms.key()) else {
+                    continue;
+                };
+                let info = terms.value();
+                let df = info.doc_freq as f32;
+                let idf = (1.0 + (documents - df + 0.5) / (df + 0.5)).ln();
+                let mut postings = inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
+                let entry = table.entry(text.to_owned()).or_default();
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    let tf = postings.term_freq() as f32;
+                    let norm = norms.fieldnorm(doc) as f32;
+                    let tf_part = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * norm / average));
+                    *entry.entry(doc).or_default() += boost * idf * tf_part;
+                    doc = postings.advance();
+                }
+            }
+        }
+    }
+    Ok(table
+        .into_iter()
+        .map(|(term, docs)| (term, docs.into_iter().collect()))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_dir;
+
+    /// The precomputed table ranks like tantivy's own BM25 term queries.
+    #[test]
+    fn precomputed_scores_match_tantivy() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("standards");
+        let services: Vec<_> = parse_dir(&dir)
+            .unwrap()
+            .documents
+            .into_iter()
+            .flat_map(|d| d.services)
+            .collect();
+        let index = SearchIndex::build(&services, &vec![String::new(); services.len()]).unwrap();
+        assert_eq!(index.stored_id(5).as_deref(), Some(services[5].id.as_str()));
+        for query in [
+            &["waris"][..],
+            &["izin", "belajar"],
+            &["antar", "skck", "camat"],
+            &["syarat", "cuti"],
+        ] {
+            let tokens: Vec<(String, f32)> = query.iter().map(|t| (t.to_string(), 1.0)).collect();
+            let fast = index.search(&tokens, 5);
+            let slow = index.search_with_tantivy(&tokens, 5);
+            assert_eq!(fast.first().map(|h| h.0), slow.first().map(|h| h.0), "{query:?}");
+            for ((_, a), (_, b)) in fast.iter().zip(&slow) {
+                assert!((a - b).abs() / b.max(1e-6) < 0.05, "{query:?}: {a} vs {b}");
+            }
+        }
     }
 }
