@@ -47,8 +47,9 @@ pub struct SearchIndex {
 
 impl SearchIndex {
     /// Indexes services in memory (well under a second for hundreds of services).
-    /// `aliases[i]` holds extra name words for service `i` (acronyms of its title).
-    pub fn build(services: &[ServiceStandard], aliases: &[String]) -> tantivy::Result<Self> {
+    /// `aliases[i]` holds extra words for service `i`: acronyms of its title (indexed with
+    /// the name) and of its unit/agency (indexed with the key field).
+    pub fn build(services: &[ServiceStandard], aliases: &[(String, String)]) -> tantivy::Result<Self> {
         let mut schema = Schema::builder();
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -70,14 +71,15 @@ impl SearchIndex {
                     .filter(move |c| c.kind == kind)
                     .map(|c| c.text.as_str())
             };
+            let key_alias = aliases.get(position).map_or("", |a| a.1.as_str());
             let key_text: Vec<&str> = component(ComponentKind::Product)
-                .chain([service.unit.as_str(), service.agency.as_str()])
+                .chain([service.unit.as_str(), service.agency.as_str(), key_alias])
                 .collect();
             let body_text: Vec<&str> = component(ComponentKind::Requirements)
                 .chain(component(ComponentKind::Procedure))
                 .collect();
             writer.add_document(doc!(
-                name => format!("{} {}", service.title, aliases.get(position).map_or("", String::as_str)),
+                name => format!("{} {}", service.title, aliases.get(position).map_or("", |a| a.0.as_str())),
                 key => key_text.join("\n"),
                 body => body_text.join("\n"),
                 id => service.id.as_str(),
@@ -199,7 +201,7 @@ mod tests {
             .into_iter()
             .flat_map(|d| d.services)
             .collect();
-        let index = SearchIndex::build(&services, &vec![String::new(); services.len()]).unwrap();
+        let index = SearchIndex::build(&services, &vec![(String::new(), String::new()); services.len()]).unwrap();
         assert_eq!(index.stored_id(5).as_deref(), Some(services[5].id.as_str()));
         for query in [
             &["waris"][..],

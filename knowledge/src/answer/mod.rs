@@ -114,6 +114,9 @@ pub enum EngineError {
 /// rarity) the service's name covers, or how much of its title the question mentions,
 /// whichever is higher. Ties are judged on the mean of the two.
 const MIN_COVERAGE: f32 = 0.5;
+/// Summed rarity (idf) of matched name words that identifies a service on its own: about
+/// two words that few services share (when they are at least 40% of the question's words).
+const DISTINCTIVE_MASS: f32 = 6.0;
 /// Candidates within this much coverage and this share of the best score are a tie.
 const TIE_COVERAGE: f32 = 0.1;
 const TIE_SCORE: f32 = 0.8;
@@ -185,7 +188,7 @@ impl Engine {
         if services.is_empty() {
             return Err(EngineError::Empty);
         }
-        let aliases: Vec<String> = services
+        let aliases: Vec<(String, String)> = services
             .iter()
             .map(|s| {
                 let product = s
@@ -193,12 +196,13 @@ impl Engine {
                     .iter()
                     .filter(|c| c.kind == ComponentKind::Product)
                     .map(|c| c.text.as_str());
-                aliases_for(
+                let name = aliases_for(
                     &std::iter::once(s.title.as_str())
                         .chain(product)
                         .collect::<Vec<_>>()
                         .join("\n"),
-                )
+                );
+                (name, aliases_for(&format!("{}\n{}", s.unit, s.agency)))
             })
             .collect();
         let index = SearchIndex::build(&services, &aliases)?;
@@ -224,8 +228,11 @@ impl Engine {
             );
             let body_text = texts_of(&[ComponentKind::Requirements, ComponentKind::Procedure]);
             let aliases = aliases_for(&format!("{}\n{}", service.title, texts_of(&[ComponentKind::Product])));
+            let agency_aliases = aliases_for(&format!("{}\n{}", service.unit, service.agency));
             let title: Vec<String> = analyze(&format!("{} {aliases}", service.title));
-            let name: HashSet<String> = analyze(&format!("{name_text}\n{aliases}")).into_iter().collect();
+            let name: HashSet<String> = analyze(&format!("{name_text}\n{aliases}\n{agency_aliases}"))
+                .into_iter()
+                .collect();
             let body: HashSet<String> = analyze(&body_text).into_iter().collect();
             for t in &name {
                 *name_df.entry(t.clone()).or_default() += 1;
@@ -337,12 +344,13 @@ impl Engine {
                 .filter(|t| aspect::is_cue(t) && st.title.iter().any(|w| w == *t))
                 .collect();
             let words = naming.iter().copied().chain(named_cues.iter().copied());
-            let (mut covered, mut total) = (0.0f32, 0.0f32);
+            let (mut covered, mut total, mut named) = (0.0f32, 0.0f32, 0.0f32);
             for t in words {
                 let idf = self.weight(t, &typed_acronyms);
                 total += idf;
                 if st.name.contains(t.as_str()) || st.title.iter().any(|w| similar(t, w)) {
                     covered += idf;
+                    named += idf;
                 } else if st.body.contains(t.as_str()) {
                     covered += 0.3 * idf;
                 }
@@ -367,7 +375,14 @@ impl Engine {
             } else {
                 0.0
             };
-            let confidence = coverage.max(recall).min(1.0);
+            // Two or more distinctive name words ("studi banding", "unjuk rasa") identify a
+            // service even in a long question with many other words.
+            let distinctive = if named >= DISTINCTIVE_MASS && coverage >= 0.4 {
+                MIN_COVERAGE
+            } else {
+                0.0
+            };
+            let confidence = coverage.max(recall).max(distinctive).min(1.0);
             let closeness = 0.5 * (coverage + recall);
             (position, score * (0.5 + closeness), confidence, closeness)
         });
