@@ -81,6 +81,19 @@ enum Command {
         /// Run without the Telegram bot (HTTP API and workers only; no token needed).
         #[arg(long)]
         no_telegram: bool,
+        /// Receive Telegram updates by webhook at this public HTTPS URL instead of long
+        /// polling (needed to run several processes); the secret token comes from
+        /// LOKET_WEBHOOK_SECRET (generated when unset).
+        #[arg(long, env = "LOKET_WEBHOOK_URL", value_name = "URL", conflicts_with = "no_telegram")]
+        webhook: Option<reqwest::Url>,
+        /// Local address the webhook server listens on (behind the TLS proxy).
+        #[arg(
+            long,
+            env = "LOKET_WEBHOOK_ADDR",
+            default_value = "0.0.0.0:8443",
+            value_name = "ADDR"
+        )]
+        webhook_addr: std::net::SocketAddr,
     },
     /// Inspect and requeue failed complaint deliveries (dead letters).
     Deliveries {
@@ -165,8 +178,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval { questions, misses, dir } => eval::run_eval(&load_engine(&dir.path)?, &questions, misses),
-        Command::Serve { no_telegram } => {
-            serve::run(no_telegram)?;
+        Command::Serve {
+            no_telegram,
+            webhook,
+            webhook_addr,
+        } => {
+            let webhook = webhook
+                .map(|url| {
+                    crate::telegram::WebhookConfig::new(url, webhook_addr, std::env::var("LOKET_WEBHOOK_SECRET").ok())
+                })
+                .transpose()?;
+            serve::run(no_telegram, webhook)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Deliveries { failed, limit, action } => {

@@ -1,5 +1,6 @@
 //! `loket serve`: the long-running service — the handler HTTP API, the forwarding worker and
-//! (unless `--no-telegram`) the Telegram bot, in one process, until SIGTERM or Ctrl-C.
+//! (unless `--no-telegram`) the Telegram bot by long polling or, with `--webhook URL`, by
+//! webhook, in one process, until SIGTERM or Ctrl-C.
 //!
 //! Configuration comes from `loket.toml` (or `LOKET_CONFIG`), `LOKET_*` variables and
 //! `DATABASE_URL` (see `Settings`). Shutdown stops taking requests, lets in-flight work
@@ -11,14 +12,14 @@ use crate::startup::Application;
 use crate::storage::DeliveryKind;
 use crate::telegram::{
     BotConfig, Catalog, OfficerChatForwarder, SenderLimits, TelegramDeps, TelegramNotifier, TelegramSender,
-    bot_from_env, run_polling,
+    WebhookConfig, bot_from_env, run_polling, run_webhook,
 };
 use anyhow::Context;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub(crate) fn run(no_telegram: bool) -> anyhow::Result<()> {
+pub(crate) fn run(no_telegram: bool, webhook: Option<WebhookConfig>) -> anyhow::Result<()> {
     crate::telemetry::init();
     if !no_telegram && std::env::var_os("TELOXIDE_TOKEN").is_none_or(|t| t.is_empty()) {
         anyhow::bail!(
@@ -35,13 +36,17 @@ pub(crate) fn run(no_telegram: bool) -> anyhow::Result<()> {
         if no_telegram {
             return app.run_until_stopped(shutdown_signal()).await;
         }
-        serve_with_telegram(app, settings).await
+        serve_with_telegram(app, settings, webhook).await
     })
 }
 
 /// The HTTP API and forwarding worker plus the Telegram bot (long polling), the citizen
 /// notification worker and the officer-chat forwarding channel, stopped together.
-async fn serve_with_telegram(app: Application, settings: Settings) -> anyhow::Result<()> {
+async fn serve_with_telegram(
+    app: Application,
+    settings: Settings,
+    webhook: Option<WebhookConfig>,
+) -> anyhow::Result<()> {
     let dir = settings
         .standards_dir
         .clone()
@@ -67,7 +72,10 @@ async fn serve_with_telegram(app: Application, settings: Settings) -> anyhow::Re
             utc_offset_hours: settings.calendar.utc_offset_hours,
         },
     };
-    let polling = tokio::spawn(run_polling(bot, deps, stopped(stop_rx.clone())));
+    let polling = match webhook {
+        Some(config) => tokio::spawn(run_webhook(bot, deps, config, stopped(stop_rx.clone()))),
+        None => tokio::spawn(run_polling(bot, deps, stopped(stop_rx.clone()))),
+    };
     let notify_worker = Worker::new(
         store.clone(),
         DeliveryKind::Notify,

@@ -145,11 +145,18 @@ mod tests {
 
     #[test]
     fn contact_table() {
-        let ok = Contact::parse(Some(" Siti "), None, Some("siti@contoh.go.id"), Some("+62 812-3456-7890")).unwrap();
+        let ok = Contact::parse(
+            Some(" Siti "),
+            None,
+            Some("siti@contoh.go.id"),
+            Some("+62 812-3456-7890"),
+        )
+        .unwrap();
         assert_eq!(ok.first_name.as_deref(), Some("Siti"));
         assert_eq!(Contact::parse(None, Some(""), None, None).unwrap(), Contact::default());
         let long = "a".repeat(101);
-        let cases: [(Option<&str>, Option<&str>, Option<&str>, ContactError); 5] = [
+        type Case<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, ContactError);
+        let cases: [Case; 5] = [
             (
                 Some(&long),
                 None,
@@ -159,7 +166,12 @@ mod tests {
                     max: 100,
                 },
             ),
-            (Some("a\u{7}b"), None, None, ContactError::ForbiddenCharacter { field: "Nama depan" }),
+            (
+                Some("a\u{7}b"),
+                None,
+                None,
+                ContactError::ForbiddenCharacter { field: "Nama depan" },
+            ),
             (None, Some("siti@"), None, ContactError::Email),
             (None, Some("siti@contoh"), None, ContactError::Email),
             (None, None, Some("12ab"), ContactError::Phone),

@@ -82,7 +82,11 @@ impl NewComplaint {
     }
 
     /// Validates every field for `citizen` (`raw.chat_id` is ignored): the Open311 intake path.
-    pub fn parse_with_citizen(raw: &RawComplaint, citizen: Citizen, today: NaiveDate) -> Result<Self, NewComplaintError> {
+    pub fn parse_with_citizen(
+        raw: &RawComplaint,
+        citizen: Citizen,
+        today: NaiveDate,
+    ) -> Result<Self, NewComplaintError> {
         if citizen.telegram_chat() == Some(0) {
             return Err(NewComplaintError::ChatId);
         }

@@ -20,6 +20,7 @@ mod sender;
 mod state;
 mod store;
 mod text;
+mod webhook;
 
 #[cfg(test)]
 mod tests;
@@ -31,6 +32,7 @@ pub use schema::schema;
 pub use sender::{SenderLimits, TelegramNotifier, TelegramSender};
 pub use state::State;
 pub use store::DialogueStore;
+pub use webhook::{WebhookConfig, run_webhook};
 
 /// The error type of every handler: anything, logged by the dispatcher.
 pub type BotError = Box<dyn std::error::Error + Send + Sync>;
