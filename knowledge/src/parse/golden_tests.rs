@@ -232,6 +232,31 @@ fn pipe_table_layout_parses() {
     assert_eq!(s.fee.as_ref().unwrap().rupiah, Some(0));
 }
 
+/// An HTML-table layout, with a row spread over several lines.
+#[test]
+fn html_table_layout_parses() {
+    let text = "<p>PEMERINTAH KOTA CONTOH</p>\n<p>KECAMATAN SUKAMAJU</p>\n<h2>STANDAR PELAYANAN SURAT KETERANGAN USAHA</h2>\n\
+<table>\n<tr><th>No</th><th>Komponen</th><th>Uraian</th></tr>\n\
+<tr><td>1</td><td>Persyaratan</td><td><ul><li>Fotokopi KTP</li><li>Surat pengantar RT/RW</li></ul></td></tr>\n\
+<tr>\n<td>2</td>\n<td>Jangka Waktu</td>\n<td>2 hari kerja</td>\n</tr>\n\
+<tr><td>3</td><td>Biaya/Tarif</td><td>Rp. 0,-</td></tr>\n</table>\n";
+    let doc = parse_text("sukamaju.html", text).unwrap();
+    assert_eq!(doc.services.len(), 1, "{:?}", doc.warnings);
+    let s = &doc.services[0];
+    assert_eq!(s.title, "Surat Keterangan Usaha");
+    let req = s.component(ComponentKind::Requirements).unwrap();
+    assert_eq!(
+        req.items.iter().map(|i| i.text.as_str()).collect::<Vec<_>>(),
+        vec!["Fotokopi KTP", "Surat pengantar RT/RW"]
+    );
+    let duration = s.component(ComponentKind::Duration).unwrap();
+    assert_eq!(duration.lines.as_pair(), [7, 11]);
+    assert_eq!(s.duration.as_ref().unwrap().max_minutes, Some(2 * 1440));
+    assert!(s.duration.as_ref().unwrap().working_days);
+    assert_eq!(s.fee.as_ref().unwrap().rupiah, Some(0));
+    assert_eq!(doc.agency.as_deref(), Some("Kecamatan Sukamaju Kota Contoh"));
+}
+
 #[test]
 fn bad_files_give_clear_errors() {
     assert!(matches!(parse_bytes("a.txt", b""), Err(ParseError::Empty)));

@@ -102,8 +102,17 @@ pub fn parse_dir(dir: &Path) -> Result<DirReport, std::io::Error> {
 pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     let lines: Vec<&str> = text.split('\n').collect();
     let mut assembler = services::Assembler::new();
-    for (index, line) in lines.iter().enumerate() {
-        assembler.line(index as u32 + 1, line);
+    let mut index = 0;
+    while index < lines.len() {
+        // An HTML table row written over several lines is read as one row.
+        let end = html_row_end(&lines, index);
+        if end > index {
+            assembler.line(index as u32 + 1, &lines[index..=end].join(" "));
+            assembler.extend_open_to(end as u32 + 1);
+        } else {
+            assembler.line(index as u32 + 1, lines[index]);
+        }
+        index = end + 1;
     }
     let (raw_services, mut warnings) = assembler.finish();
     if raw_services.is_empty() {
@@ -204,6 +213,24 @@ fn duration_of(text: &str) -> crate::document::Duration {
         whole.working_days = spans.iter().any(|s| s.2);
     }
     whole
+}
+
+/// The last line of an HTML `<tr>` that opens on line `start` and closes later (at most 200
+/// lines on), or `start` itself.
+fn html_row_end(lines: &[&str], start: usize) -> usize {
+    let first = lines[start].to_ascii_lowercase();
+    let Some(open) = first.rfind("<tr") else {
+        return start;
+    };
+    if first[open..].contains("</tr") {
+        return start;
+    }
+    for (offset, line) in lines[start + 1..].iter().take(200).enumerate() {
+        if line.to_ascii_lowercase().contains("</tr") {
+            return start + 1 + offset;
+        }
+    }
+    start
 }
 
 /// Cleans a raw component; a "Waktu Pelayanan" row that gives opening hours is Hours.

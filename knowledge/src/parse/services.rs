@@ -106,6 +106,14 @@ impl Assembler {
         }
     }
 
+    /// Extends the open component (and its service) to `line`, for rows joined from several
+    /// source lines.
+    pub(crate) fn extend_open_to(&mut self, line: u32) {
+        if let Some(open) = self.open.as_mut() {
+            open.lines.extend_to(line);
+        }
+    }
+
     /// Ends the input and returns the services found.
     pub(crate) fn finish(mut self) -> (Vec<RawService>, Vec<ParseWarning>) {
         self.finish_service();
@@ -452,6 +460,9 @@ impl Assembler {
 
 /// Splits a table line into cells: tab-separated, or a markdown pipe row `| a | b |`.
 fn table_cells(line: &str) -> Option<Vec<String>> {
+    if let Some(cells) = html_cells(line) {
+        return Some(cells);
+    }
     if line.contains('\t') {
         return Some(line.split('\t').map(|c| c.trim().to_owned()).collect());
     }
@@ -461,6 +472,41 @@ fn table_cells(line: &str) -> Option<Vec<String>> {
         return Some(inner.split('|').map(|c| c.trim().to_owned()).collect());
     }
     None
+}
+
+/// Cells of an HTML table row on one line: `<tr><td>1</td><td>Persyaratan</td>...</tr>`.
+/// Nested markup inside a cell (lists, paragraphs) is kept for the cleaner.
+fn html_cells(line: &str) -> Option<Vec<String>> {
+    let lower = line.to_ascii_lowercase();
+    if !(lower.contains("<td") || lower.contains("<th")) {
+        return None;
+    }
+    let mut starts: Vec<usize> = Vec::new();
+    for tag in ["<td", "<th"] {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(tag) {
+            let at = from + at;
+            // "<th" must not match "<thead"; "<td" has no such sibling.
+            let next = lower.as_bytes().get(at + 3).copied().unwrap_or(b'>');
+            if next == b'>' || next == b' ' {
+                starts.push(at);
+            }
+            from = at + 3;
+        }
+    }
+    starts.sort_unstable();
+    let mut cells = Vec::with_capacity(starts.len());
+    for (i, &start) in starts.iter().enumerate() {
+        let open_end = lower[start..].find('>').map_or(line.len(), |e| start + e + 1);
+        let limit = starts.get(i + 1).copied().unwrap_or(line.len());
+        let close = ["</td", "</th"]
+            .iter()
+            .filter_map(|t| lower[open_end.min(limit)..limit].find(t))
+            .min();
+        let end = close.map_or(limit, |c| open_end.min(limit) + c);
+        cells.push(line[open_end.min(end)..end].trim().to_owned());
+    }
+    (cells.len() >= 2).then_some(cells)
 }
 
 /// Table rule debris: "----", ":---:", "===".
@@ -633,6 +679,18 @@ mod tests {
         assert_eq!(
             label_line("Pengguna layanan datang langsung ke kantor kecamatan dengan membawa berkas."),
             None
+        );
+    }
+
+    #[test]
+    fn html_rows_are_cells() {
+        assert_eq!(
+            table_cells("<tr><td>1.</td><td>Persyaratan</td><td><ol><li>KTP</li></ol></td></tr>"),
+            Some(vec!["1.".into(), "Persyaratan".into(), "<ol><li>KTP</li></ol>".into()])
+        );
+        assert_eq!(
+            table_cells("<thead><tr><th>No</th><th>Komponen</th></tr></thead>").map(|c| c.len()),
+            Some(2)
         );
     }
 
