@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 
 use crate::configuration::Settings;
 use crate::delivery::{Forwarder, HandlerChannels, RetryPolicy, WebhookForwarder, Worker};
-use crate::http::{AppState, router};
+use crate::http::{AppState, Open311Catalog, router};
 use crate::routing::Routing;
 use crate::storage::{DeliveryKind, Store};
 
@@ -24,8 +24,10 @@ pub struct Application {
     addr: SocketAddr,
     store: Store,
     routing: Arc<Routing>,
+    open311: Arc<Open311Catalog>,
     settings: Settings,
     officer_chat: Option<Arc<dyn Forwarder>>,
+    run_workers: bool,
 }
 
 impl Application {
@@ -37,6 +39,9 @@ impl Application {
     /// Like [`build`](Self::build) with an already connected store (tests, custom clocks).
     pub async fn build_with_store(settings: Settings, store: Store) -> anyhow::Result<Self> {
         let routing = Arc::new(settings.routing()?);
+        let open311 = Arc::new(
+            open311_catalog(&settings)?.with_intake(settings.intake.clone(), settings.calendar.utc_offset_hours),
+        );
         let listener = TcpListener::bind(settings.http_addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.http_addr))?;
@@ -47,14 +52,23 @@ impl Application {
             addr,
             store,
             routing,
+            open311,
             settings,
             officer_chat: None,
+            run_workers: true,
         })
     }
 
     /// Adds the officer-chat forwarding adapter (from the Telegram side).
     pub fn with_officer_chat(mut self, adapter: Arc<dyn Forwarder>) -> Self {
         self.officer_chat = Some(adapter);
+        self
+    }
+
+    /// Serves HTTP only: the caller drives [`forward_worker`](Self::forward_worker) itself (tests
+    /// step it with `try_execute_task`, so nothing races them).
+    pub fn without_workers(mut self) -> Self {
+        self.run_workers = false;
         self
     }
 
@@ -72,6 +86,11 @@ impl Application {
 
     pub fn routing(&self) -> &Arc<Routing> {
         &self.routing
+    }
+
+    /// The services offered over Open311.
+    pub fn open311(&self) -> &Arc<Open311Catalog> {
+        &self.open311
     }
 
     /// The worker that forwards complaints to handlers, as configured.
@@ -98,15 +117,23 @@ impl Application {
             AppState {
                 store: self.store.clone(),
                 routing: self.routing.clone(),
+                open311: self.open311.clone(),
             },
             self.settings.http.body_limit_bytes,
         );
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let idle = Duration::from_millis(self.settings.delivery.idle_poll_millis);
         let mut worker_stop = stop_rx.clone();
-        let worker_task = tokio::spawn(worker.run_until_stopped(idle, async move {
-            let _ = worker_stop.wait_for(|stop| *stop).await;
-        }));
+        let run_workers = self.run_workers;
+        let worker_task = tokio::spawn(async move {
+            if run_workers {
+                worker
+                    .run_until_stopped(idle, async move {
+                        let _ = worker_stop.wait_for(|stop| *stop).await;
+                    })
+                    .await;
+            }
+        });
         let mut server_stop = stop_rx;
         let server = axum::serve(self.listener, app).with_graceful_shutdown(async move {
             let _ = server_stop.wait_for(|stop| *stop).await;
@@ -122,6 +149,27 @@ impl Application {
         served
     }
 }
+
+/// Where the Open311 services come from: `standards_dir` when configured (unreadable = error),
+/// else `knowledge/standards` when the process runs from the repository root, else none (the
+/// service list is empty and Open311 intake refuses every service_code).
+fn open311_catalog(settings: &Settings) -> anyhow::Result<Open311Catalog> {
+    match &settings.standards_dir {
+        Some(dir) => Open311Catalog::load(dir),
+        None => {
+            let dir = std::path::Path::new(DEFAULT_STANDARDS_DIR);
+            if dir.is_dir() {
+                Open311Catalog::load(dir)
+            } else {
+                tracing::warn!("no standards directory (set LOKET_STANDARDS_DIR): Open311 offers no services");
+                Ok(Open311Catalog::default())
+            }
+        }
+    }
+}
+
+/// The embedded corpus, relative to the repository root.
+const DEFAULT_STANDARDS_DIR: &str = "knowledge/standards";
 
 #[cfg(test)]
 mod tests {

@@ -7,8 +7,8 @@
 //! among equals. No cue means an overview of the service.
 
 use crate::document::ComponentKind;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// What the citizen asks about.
@@ -141,7 +141,7 @@ pub fn detect(tokens: &[String]) -> Option<Aspect> {
 /// Like [`detect`], ignoring cue tokens that are part of the service's own name (the "hukum"
 /// of "Bantuan Hukum", the "adu" of "Penanganan Pengaduan") as often as the name has them.
 pub fn detect_for_title(tokens: &[String], title_tokens: &[String]) -> Option<Aspect> {
-    let mut budget: HashMap<&str, usize> = HashMap::new();
+    let mut budget: HashMap<&str, usize> = HashMap::default();
     for t in title_tokens {
         *budget.entry(t.as_str()).or_default() += 1;
     }

@@ -14,7 +14,7 @@
 
 use crate::analysis;
 use crate::document::{ComponentKind, ServiceStandard};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use tantivy::collector::TopDocs;
 use tantivy::postings::Postings;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
@@ -152,7 +152,7 @@ impl SearchIndex {
 /// Reads every term's postings from the single segment and computes its boosted BM25
 /// score per document, summed over the fields.
 fn score_table(searcher: &Searcher, fields: &[(Field, f32)]) -> tantivy::Result<HashMap<String, Vec<(u32, f32)>>> {
-    let mut table: HashMap<String, HashMap<u32, f32>> = HashMap::new();
+    let mut table: HashMap<String, HashMap<u32, f32>> = HashMap::default();
     for segment in searcher.segment_readers() {
         let documents = segment.num_docs() as f32;
         for &(field, boost) in fields {

@@ -1,1 +1,29 @@
-//! Support code for acceptance tests.
+//! Support code for the acceptance tests (`tests/acceptance/`) and the intake benchmark: a fresh
+//! database per test on each backend, the whole `Application` on port 0, a fake handler endpoint
+//! that checks signatures and counts deliveries, and the worker driver.
+//!
+//! Everything binds loopback addresses only; nothing here sleeps to wait for an outcome except the
+//! bounded polls of the process-level (SIGKILL) test, which has no other way to observe a child.
+
+pub mod app;
+pub mod bench;
+pub mod database;
+pub mod process;
+pub mod receiver;
+
+pub use app::{API_KEY, OTHER_API_KEY, TestApp, WEBHOOK_SECRET};
+pub use database::{Backend, TestDatabase, run_on};
+pub use receiver::{FakeHandler, Mode};
+
+/// The repository root (this package lives in `tests/`).
+pub fn repo_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_owned()
+}
+
+/// The shipped decrees, the Open311 service list of every test app.
+pub fn standards_dir() -> std::path::PathBuf {
+    repo_root().join("knowledge/standards")
+}

@@ -155,8 +155,9 @@ mod tests {
         assert_eq!(ok.first_name.as_deref(), Some("Siti"));
         assert_eq!(Contact::parse(None, Some(""), None, None).unwrap(), Contact::default());
         let long = "a".repeat(101);
+        /// (first name, email, phone, expected error)
         type Case<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, ContactError);
-        let cases: [Case; 5] = [
+        let cases: [Case<'_>; 5] = [
             (
                 Some(&long),
                 None,

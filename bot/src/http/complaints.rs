@@ -24,7 +24,7 @@ fn complaint_view(c: &Complaint) -> Value {
     value["citizen"] = if c.anonymous {
         Value::Null
     } else {
-        json!({ "channel": "telegram", "chat_id": c.chat_id })
+        serde_json::to_value(&c.citizen).unwrap_or_default()
     };
     value
 }

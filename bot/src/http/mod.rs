@@ -1,12 +1,14 @@
-//! The HTTP API served by `loket serve`: the handler API (`/api/v1/...`) and health probes.
+//! The HTTP API served by `loket serve`: the handler API (`/api/v1/...`), Open311 GeoReport v2
+//! (`/open311/v2/...`) and health probes.
 //!
-//! One axum `Router` over [`AppState`] (store + routing). Bodies above the configured limit are
+//! One axum `Router` over [`AppState`] (store + routing + Open311 services). Bodies above the configured limit are
 //! refused with 413 before they are read; every error is a JSON body (see [`ApiError`]).
 
 mod auth;
 mod complaints;
 mod error;
 mod health;
+mod open311;
 
 use std::sync::Arc;
 
@@ -18,6 +20,7 @@ use tower_http::trace::TraceLayer;
 
 pub use auth::AuthenticatedHandler;
 pub use error::ApiError;
+pub use open311::{OPEN311_CATEGORY, Open311Catalog, Open311Service, open311_status};
 
 use crate::routing::Routing;
 use crate::storage::Store;
@@ -26,6 +29,8 @@ use crate::storage::Store;
 pub struct AppState {
     pub store: Store,
     pub routing: Arc<Routing>,
+    /// The services offered over Open311 (the parsed standards).
+    pub open311: Arc<Open311Catalog>,
 }
 
 async fn no_route() -> ApiError {
@@ -41,6 +46,9 @@ pub fn router(state: AppState, body_limit_bytes: usize) -> Router {
         .route("/api/v1/complaints/{ticket}", get(complaints::show))
         .route("/api/v1/complaints/{ticket}/status", post(complaints::change_status))
         .route("/api/v1/complaints/{ticket}/replies", post(complaints::reply))
+        .route("/open311/v2/services.json", get(open311::services))
+        .route("/open311/v2/requests.json", get(open311::list).post(open311::create))
+        .route("/open311/v2/requests/{file}", get(open311::show))
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(body_limit_bytes))
         .layer(TraceLayer::new_for_http())
@@ -77,6 +85,7 @@ mod tests {
             AppState {
                 store: db.store.clone(),
                 routing: routing(),
+                open311: Arc::default(),
             },
             4096,
         )

@@ -115,6 +115,42 @@ pub struct ChangeOutcome {
     pub replayed: bool,
 }
 
+/// Statuses shown as "closed" publicly (Open311): the complaint needs nothing more from anyone.
+/// `list_public` spells the same list in SQL; a test keeps them together.
+pub const PUBLICLY_CLOSED: [ComplaintStatus; 4] = [
+    ComplaintStatus::Ditolak,
+    ComplaintStatus::Selesai,
+    ComplaintStatus::Ditutup,
+    ComplaintStatus::BukanWewenang,
+];
+
+/// Filters of the public listing ([`Store::list_public`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicFilter {
+    pub service_id: Option<String>,
+    /// `Some(true)`: only closed complaints; `Some(false)`: only open ones.
+    pub closed: Option<bool>,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub limit: u32,
+}
+
+impl PublicFilter {
+    pub const MAX_LIMIT: u32 = 1000;
+}
+
+impl Default for PublicFilter {
+    fn default() -> Self {
+        Self {
+            service_id: None,
+            closed: None,
+            from: None,
+            to: None,
+            limit: Self::MAX_LIMIT,
+        }
+    }
+}
+
 /// 1-based page of at most 100 rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
@@ -308,6 +344,15 @@ const INSERT_COMPLAINT: &str = "
             $16, $17, $18, $19, $20)
     RETURNING *";
 
+const LIST_PUBLIC: &str = "
+    SELECT * FROM complaints
+     WHERE NOT confidential
+       AND ($1 IS NULL OR service_id = $1)
+       AND ($2 IS NULL OR ($2 = 'closed') = (status IN ('ditolak', 'selesai', 'ditutup', 'bukan_wewenang')))
+       AND ($3 IS NULL OR created_at >= $3)
+       AND ($4 IS NULL OR created_at <= $4)
+     ORDER BY created_at DESC, id DESC LIMIT $5";
+
 const INSERT_EVENT: &str = "
     INSERT INTO complaint_events (complaint_id, from_status, to_status, actor, note, at)
     VALUES ($1, $2, $3, $4, $5, $6)
@@ -432,10 +477,12 @@ impl Store {
     /// The citizen's complaints, newest first (at most 50).
     pub async fn list_for_chat(&self, chat_id: i64) -> Result<Vec<Complaint>, StoreError> {
         let rows = on_pool!(self, |pool| {
-            sqlx::query_as::<_, ComplaintRow>("SELECT * FROM complaints WHERE chat_id = $1 ORDER BY id DESC LIMIT 50")
-                .bind(chat_id)
-                .fetch_all(pool)
-                .await?
+            sqlx::query_as::<_, ComplaintRow>(
+                "SELECT * FROM complaints WHERE chat_id = $1 AND channel = 'telegram' ORDER BY id DESC LIMIT 50",
+            )
+            .bind(chat_id)
+            .fetch_all(pool)
+            .await?
         });
         rows_to(rows)
     }
@@ -460,6 +507,24 @@ impl Store {
             .bind(offset)
             .fetch_all(pool)
             .await?
+        });
+        rows_to(rows)
+    }
+
+    /// Non-confidential complaints for public listing (Open311 `GET requests`), newest first:
+    /// optionally only one service, only open or only closed ones (see
+    /// [`PUBLICLY_CLOSED`]), created within `[from, to]` (unix seconds).
+    pub async fn list_public(&self, filter: &PublicFilter) -> Result<Vec<Complaint>, StoreError> {
+        let open_or_closed = filter.closed.map(|closed| if closed { "closed" } else { "open" });
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as::<_, ComplaintRow>(LIST_PUBLIC)
+                .bind(filter.service_id.as_deref())
+                .bind(open_or_closed)
+                .bind(filter.from)
+                .bind(filter.to)
+                .bind(i64::from(filter.limit.clamp(1, PublicFilter::MAX_LIMIT)))
+                .fetch_all(pool)
+                .await?
         });
         rows_to(rows)
     }
@@ -1285,7 +1350,125 @@ mod tests {
         assert_eq!(store.escalate_overdue(10).await.unwrap().len(), 1);
     }
 
+    fn open311_complaint() -> NewComplaint {
+        let contact = Contact::parse(Some("Siti"), Some("Aminah"), Some("siti@contoh.id"), None).unwrap();
+        let mut raw = fixtures::raw();
+        raw.chat_id = 0;
+        raw.confidential = false;
+        raw.attachments.clear();
+        let mut new = NewComplaint::parse_with_citizen(&raw, Citizen::Open311(contact), fixtures::today()).unwrap();
+        new.location = crate::domain::GeoPoint::parse(Some("-7.5"), Some("112.7")).unwrap();
+        new.media_url = Some(crate::domain::MediaUrl::parse("https://contoh.id/foto.jpg").unwrap());
+        new
+    }
+
+    async fn open311_complaints_keep_contact_and_skip_chat_notifications(db: TestDb) {
+        let store = &db.store;
+        let c = store
+            .submit_complaint(&open311_complaint(), &routed("dukcapil"))
+            .await
+            .unwrap();
+        let Citizen::Open311(contact) = &c.citizen else {
+            panic!("expected an Open311 citizen, got {:?}", c.citizen);
+        };
+        assert_eq!(contact.email.as_deref(), Some("siti@contoh.id"));
+        assert_eq!(c.chat_id, 0);
+        assert_eq!(c.location.map(|p| p.lat), Some(-7.5));
+        assert_eq!(store.get_by_ticket(&c.ticket).await.unwrap().unwrap(), c);
+        assert_eq!(store.events(&c.ticket).await.unwrap()[0].actor, "open311");
+        let forward = &store.deliveries_for_complaint(c.id).await.unwrap()[0];
+        let payload: serde_json::Value = serde_json::from_str(&forward.payload).unwrap();
+        assert_eq!(payload["complaint"]["citizen"]["channel"], "open311");
+        assert_eq!(payload["complaint"]["citizen"]["first_name"], "Siti");
+        assert_eq!(payload["complaint"]["media_url"], "https://contoh.id/foto.jpg");
+        assert!(store.list_for_chat(0).await.unwrap().is_empty());
+
+        let change = StatusChange::new(
+            c.ticket.clone(),
+            ComplaintStatus::Diverifikasi,
+            Actor::Handler("dukcapil".into()),
+        );
+        store.change_status(&change).await.unwrap();
+        let reply = StatusNote::parse("Sedang kami cek.").unwrap();
+        store
+            .add_reply(&c.ticket, &Actor::Handler("dukcapil".into()), &reply, None)
+            .await
+            .unwrap();
+        let kinds: Vec<DeliveryKind> = store
+            .deliveries_for_complaint(c.id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|d| d.kind)
+            .collect();
+        assert_eq!(kinds, vec![DeliveryKind::Forward], "no chat, no notification task");
+    }
+
+    async fn public_listing_hides_confidential_and_filters(db: TestDb) {
+        let store = &db.store;
+        let secret = store
+            .submit_complaint(&new_complaint(), &routed("dukcapil"))
+            .await
+            .unwrap();
+        assert!(secret.confidential);
+        let open = store
+            .submit_complaint(&open311_complaint(), &routed("dukcapil"))
+            .await
+            .unwrap();
+        db.clock.advance(10);
+        let mut other = open311_complaint();
+        other.service_id = None;
+        let closed = store.submit_complaint(&other, &routed("dukcapil")).await.unwrap();
+        let reject = {
+            let mut change = StatusChange::new(closed.ticket.clone(), ComplaintStatus::Ditolak, Actor::System);
+            change.note = Some(StatusNote::parse("Bukan pengaduan").unwrap());
+            change
+        };
+        store.change_status(&reject).await.unwrap();
+        let tickets = |list: Vec<Complaint>| list.into_iter().map(|c| c.ticket).collect::<Vec<_>>();
+        let all = store.list_public(&PublicFilter::default()).await.unwrap();
+        assert_eq!(tickets(all), vec![closed.ticket.clone(), open.ticket.clone()]);
+        let only = |f: PublicFilter| async move { tickets(store.list_public(&f).await.unwrap()) };
+        let closed_only = PublicFilter {
+            closed: Some(true),
+            ..PublicFilter::default()
+        };
+        assert_eq!(only(closed_only).await, vec![closed.ticket.clone()]);
+        let open_only = PublicFilter {
+            closed: Some(false),
+            ..PublicFilter::default()
+        };
+        assert_eq!(only(open_only).await, vec![open.ticket.clone()]);
+        let by_service = PublicFilter {
+            service_id: open.service_id.clone(),
+            ..PublicFilter::default()
+        };
+        assert_eq!(only(by_service).await, vec![open.ticket.clone()]);
+        let window = PublicFilter {
+            from: Some(closed.created_at),
+            to: Some(closed.created_at),
+            ..PublicFilter::default()
+        };
+        assert_eq!(only(window).await, vec![closed.ticket.clone()]);
+        let limited = PublicFilter {
+            limit: 1,
+            ..PublicFilter::default()
+        };
+        assert_eq!(only(limited).await, vec![closed.ticket]);
+    }
+
+    #[test]
+    fn publicly_closed_statuses_match_the_sql() {
+        let in_sql: Vec<ComplaintStatus> = ComplaintStatus::ALL
+            .into_iter()
+            .filter(|s| LIST_PUBLIC.contains(&format!("'{}'", s.as_str())))
+            .collect();
+        assert_eq!(in_sql, PUBLICLY_CLOSED.to_vec());
+    }
+
     both_backends!(
+        open311_complaints_keep_contact_and_skip_chat_notifications,
+        public_listing_hides_confidential_and_filters,
         overdue_complaints_escalate_once_per_deadline,
         replies_are_logged_and_sent_to_the_citizen,
         deadlines_follow_the_sla_and_bound_the_reopen_window,

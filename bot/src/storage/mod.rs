@@ -23,7 +23,10 @@ use anyhow::Context;
 use sqlx::{PgPool, SqlitePool};
 
 pub use clock::Clock;
-pub use complaints::{ChangeOutcome, Complaint, ComplaintEvent, EventKind, Page, StatusChange, SubmitOptions};
+pub use complaints::{
+    ChangeOutcome, Complaint, ComplaintEvent, EventKind, PUBLICLY_CLOSED, Page, PublicFilter, StatusChange,
+    SubmitOptions,
+};
 pub use deliveries::{Delivery, DeliveryKind, DeliveryStatus, Retry};
 
 use crate::domain::{ComplaintStatus, TransitionError};

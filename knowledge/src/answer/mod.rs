@@ -17,8 +17,8 @@ use crate::aspect::{self, Aspect};
 use crate::document::{Component, ComponentKind, Decree, Document, ServiceId, ServiceStandard};
 use crate::index::SearchIndex;
 use crate::spelling::SpellingIndex;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
 
 pub use render::component_body;
 
@@ -177,7 +177,7 @@ pub struct Engine {
 impl Engine {
     /// Builds the engine (index, vocabulary, spelling table) from parsed documents.
     pub fn build(documents: Vec<Document>) -> Result<Self, EngineError> {
-        let mut decrees = HashMap::new();
+        let mut decrees = HashMap::default();
         let mut services = Vec::new();
         for document in documents {
             if let Some(decree) = document.decree {
@@ -206,8 +206,8 @@ impl Engine {
             })
             .collect();
         let index = SearchIndex::build(&services, &aliases)?;
-        let mut surface_df: HashMap<String, u32> = HashMap::new();
-        let mut name_df: HashMap<String, u32> = HashMap::new();
+        let mut surface_df: HashMap<String, u32> = HashMap::default();
+        let mut name_df: HashMap<String, u32> = HashMap::default();
         let mut tokens = Vec::with_capacity(services.len());
         for service in &services {
             let texts_of = |kinds: &[ComponentKind]| -> String {
@@ -335,18 +335,22 @@ impl Engine {
             .filter(|w| (2..=6).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase()))
             .map(str::to_lowercase)
             .collect();
+        // Weights once per question, not per candidate.
+        let naming_weights: Vec<(&String, f32)> =
+            naming.iter().map(|t| (*t, self.weight(t, &typed_acronyms))).collect();
+        let cue_weights: Vec<(&String, f32)> = tokens
+            .iter()
+            .filter(|t| aspect::is_cue(t))
+            .map(|t| (t, self.weight(t, &typed_acronyms)))
+            .collect();
         let scored_hits = hits.into_iter().map(|(position, score)| {
             let st = &self.tokens[position];
             // Cue words count as naming words when the service is named after them
             // ("aduan" for "Penanganan Pengaduan").
-            let named_cues: Vec<&String> = tokens
-                .iter()
-                .filter(|t| aspect::is_cue(t) && st.title.iter().any(|w| w == *t))
-                .collect();
-            let words = naming.iter().copied().chain(named_cues.iter().copied());
+            let named_cues = cue_weights.iter().filter(|(t, _)| st.title.iter().any(|w| w == *t));
+            let words = naming_weights.iter().chain(named_cues);
             let (mut covered, mut total, mut named) = (0.0f32, 0.0f32, 0.0f32);
-            for t in words {
-                let idf = self.weight(t, &typed_acronyms);
+            for &(t, idf) in words {
                 total += idf;
                 if st.name.contains(t.as_str()) || st.title.iter().any(|w| similar(t, w)) {
                     covered += idf;
@@ -602,7 +606,7 @@ fn similar(a: &str, b: &str) -> bool {
 
 /// Prefixes of 4 to 8 letters that start exactly one corpus word, for abbreviations.
 fn abbreviations<'a>(words: impl Iterator<Item = &'a String>) -> HashMap<String, String> {
-    let mut seen: HashMap<String, Option<String>> = HashMap::new();
+    let mut seen: HashMap<String, Option<String>> = HashMap::default();
     for word in words.filter(|w| w.len() >= 6 && w.chars().all(|c| c.is_ascii_alphabetic())) {
         for end in 4..=word.len().min(8) - 1 {
             seen.entry(word[..end].to_owned())

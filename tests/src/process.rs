@@ -1,0 +1,116 @@
+//! The real `loket` binary as a child process, for the crash test.
+//!
+//! `CARGO_BIN_EXE_loket` exists only inside the `loket` package, so the binary is found next to
+//! this test executable (`target/<profile>/loket`, the parent of `deps/`) after running
+//! `cargo build -p loket --bin loket` in the same profile (a no-op when it is fresh; the outer
+//! `cargo test` holds no lock while tests run). A [`LoketProcess`] is killed when dropped, so a
+//! failing test leaves no server behind.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// Builds (if needed, once per test run) and returns the path of the `loket` binary of the
+/// current profile.
+pub fn loket_binary() -> PathBuf {
+    static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BINARY.get_or_init(build_loket_binary).clone()
+}
+
+fn build_loket_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("current test executable");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test executable lives in target/<profile>/deps")
+        .to_owned();
+    let release = profile_dir.file_name().is_some_and(|n| n == "release");
+    let target_dir = profile_dir.parent().expect("target directory").to_owned();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut build = Command::new(cargo);
+    build
+        .current_dir(crate::repo_root())
+        .args(["build", "--quiet", "-p", "loket", "--bin", "loket"])
+        .env("CARGO_TARGET_DIR", &target_dir);
+    if release {
+        build.arg("--release");
+    }
+    let status = build.status().expect("cannot run cargo to build the loket binary");
+    assert!(status.success(), "cargo build -p loket --bin loket failed");
+    let binary = profile_dir.join(format!("loket{}", std::env::consts::EXE_SUFFIX));
+    assert!(binary.exists(), "no loket binary at {}", binary.display());
+    binary
+}
+
+/// A free loopback port (bound and released; the child binds it right after).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("cannot find a free port")
+        .port()
+}
+
+/// A running `loket serve --no-telegram`.
+pub struct LoketProcess {
+    child: Child,
+    pub address: String,
+}
+
+impl LoketProcess {
+    /// Starts `loket serve --no-telegram` with `env` (plus `LOKET_HTTP_ADDR` on a free loopback
+    /// port and `LOKET_CONFIG` pointing at a file that does not exist) in `dir`; output goes to
+    /// `dir/<log_name>.log`. Waits (bounded) until `/healthz` answers.
+    pub async fn start(binary: &Path, dir: &Path, env: &[(&str, String)], log_name: &str) -> Self {
+        let port = free_port();
+        let log = std::fs::File::create(dir.join(format!("{log_name}.log"))).expect("log file");
+        let mut command = Command::new(binary);
+        command
+            .args(["serve", "--no-telegram"])
+            .current_dir(dir)
+            .env("LOKET_HTTP_ADDR", format!("127.0.0.1:{port}"))
+            .env("LOKET_CONFIG", dir.join("no-config.toml"))
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log file"))
+            .stderr(log);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let child = command.spawn().expect("cannot start loket");
+        let mut process = Self {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+        };
+        let client = reqwest::Client::new();
+        for _ in 0..300 {
+            if let Ok(Some(status)) = process.child.try_wait() {
+                let log = std::fs::read_to_string(dir.join(format!("{log_name}.log"))).unwrap_or_default();
+                panic!("loket exited early with {status}:\n{log}");
+            }
+            if client
+                .get(format!("{}/healthz", process.address))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return process;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        process.kill();
+        panic!("loket did not answer /healthz within 300 polls");
+    }
+
+    /// SIGKILL: no shutdown code runs, exactly like a crash or the OOM killer.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for LoketProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
