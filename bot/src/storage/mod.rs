@@ -8,11 +8,13 @@
 //! citizen's notification) commit in one transaction; no transaction is ever held across a
 //! network call: the delivery worker takes a lease instead.
 
+pub(crate) mod announcements;
 mod clock;
 mod complaints;
 mod deliveries;
 mod postgres;
 mod sqlite;
+pub(crate) mod standards;
 #[cfg(test)]
 pub(crate) mod testing;
 
@@ -22,12 +24,14 @@ use std::time::Duration;
 use anyhow::Context;
 use sqlx::{PgPool, SqlitePool};
 
+pub use announcements::{Announcement, AnnouncementStatus, BroadcastProgress, BroadcastTask, FanOut};
 pub use clock::Clock;
 pub use complaints::{
     ChangeOutcome, Complaint, ComplaintEvent, EventKind, PUBLICLY_CLOSED, Page, PublicFilter, StatusChange,
     SubmitOptions,
 };
 pub use deliveries::{Delivery, DeliveryKind, DeliveryStatus, Retry};
+pub use standards::{IngestOptions, IngestOutcome};
 
 use crate::domain::{ComplaintStatus, TransitionError};
 
