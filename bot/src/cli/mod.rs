@@ -4,10 +4,12 @@
 //! in its own file. Commands print for people by default and JSON lines with `--json`.
 //! Errors are reported once, in `main`, with their cause chain and a non-zero exit code.
 
+mod announcements;
 mod ask;
 mod bench;
 mod deliveries;
 mod eval;
+mod ingest;
 mod serve;
 mod standards;
 
@@ -106,6 +108,19 @@ enum Command {
         #[command(subcommand)]
         action: Option<DeliveriesAction>,
     },
+    /// Store the decrees as versioned standards and report new, changed and removed services.
+    Ingest {
+        #[command(flatten)]
+        dir: StandardsDir,
+        /// Show the changes without storing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Preview, write and send announcements to subscribers.
+    Announcements {
+        #[command(subcommand)]
+        action: AnnouncementsAction,
+    },
     /// Run the benchmarks and print a Markdown table (use a release build).
     Bench {
         /// Questions to time (the evaluation set by default).
@@ -117,6 +132,33 @@ enum Command {
         #[command(flatten)]
         dir: StandardsDir,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum AnnouncementsAction {
+    /// The newest announcements with their status and progress.
+    List {
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// The text as subscribers will read it, its buttons and its progress.
+    Show { id: i64 },
+    /// Write a free-text draft to every subscriber, or to one agency's subscribers.
+    New {
+        /// Only subscribers of this agency (and those subscribed to all agencies).
+        #[arg(long, value_name = "NAME")]
+        agency: Option<String>,
+        /// The text, in Indonesian, as citizens will read it.
+        text: String,
+    },
+    /// Approve and send now, with a progress line; run again to resume after an interruption.
+    Send {
+        id: i64,
+        #[command(flatten)]
+        dir: StandardsDir,
+    },
+    /// Sent / pending / failed / blocked counts.
+    Status { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,6 +238,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some(DeliveriesAction::Requeue { id }) => deliveries::requeue(&id)?,
                 None if failed => deliveries::list_failed(limit)?,
                 None => anyhow::bail!("say what to do: `loket deliveries --failed` or `loket deliveries requeue ID`"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ingest { dir, dry_run } => ingest::run(&dir.path, dry_run),
+        Command::Announcements { action } => {
+            match action {
+                AnnouncementsAction::List { limit } => announcements::list(limit)?,
+                AnnouncementsAction::Show { id } => announcements::show(id)?,
+                AnnouncementsAction::New { agency, text } => announcements::new(agency.as_deref(), &text)?,
+                AnnouncementsAction::Send { id, dir } => announcements::send(id, Some(dir.path))?,
+                AnnouncementsAction::Status { id } => announcements::status(id)?,
             }
             Ok(ExitCode::SUCCESS)
         }

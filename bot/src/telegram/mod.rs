@@ -7,6 +7,7 @@
 //! update triggered (status notifications, officer posts) go through the rate-limited sender in
 //! `sender.rs`, driven from the delivery outbox. `run.rs` wires it all for `loket serve`.
 
+mod broadcast;
 mod catalog;
 mod commands;
 mod conversation;
@@ -25,6 +26,7 @@ mod webhook;
 #[cfg(test)]
 mod tests;
 
+pub use broadcast::{BroadcastSender, BroadcastSettings, BroadcastStep};
 pub use catalog::Catalog;
 pub use officer::OfficerChatForwarder;
 pub use run::{BotConfig, TelegramDeps, bot_from_env, build_dispatcher, run_polling};

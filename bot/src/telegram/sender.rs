@@ -106,6 +106,14 @@ impl Failure {
     }
 }
 
+/// One cell every `1/n` s with a burst of one.
+fn overall_quota(per_second: u32) -> Quota {
+    Quota::with_period(Duration::from_secs(1) / nonzero(per_second).get()).map_or_else(
+        || Quota::per_second(nonzero(per_second)),
+        |q| q.allow_burst(NonZeroU32::MIN),
+    )
+}
+
 struct Limiter {
     overall: DefaultDirectRateLimiter,
     per_chat: DefaultKeyedRateLimiter<i64>,
@@ -116,7 +124,9 @@ struct Limiter {
 impl Limiter {
     fn new(limits: SenderLimits) -> Self {
         Self {
-            overall: RateLimiter::direct(Quota::per_second(nonzero(limits.overall_per_second))),
+            // Evenly spaced, no initial burst: at most `overall_per_second` in any one-second
+            // window (a per-second quota would let a full second's burst out on top).
+            overall: RateLimiter::direct(overall_quota(limits.overall_per_second)),
             per_chat: RateLimiter::keyed(Quota::per_second(nonzero(limits.per_chat_per_second))),
             groups: RateLimiter::keyed(Quota::per_minute(nonzero(limits.group_per_minute))),
             paused_until: std::sync::Mutex::new(None),
@@ -184,6 +194,33 @@ impl TelegramSender {
             Some(markup) => request.reply_markup(markup).await,
             None => request.await,
         };
+        self.classified(chat, result)
+    }
+
+    /// Waits until the limits let a message to `chat` go out, consuming its slot; follow with
+    /// [`send_plain_now`](Self::send_plain_now). For callers that must record something between
+    /// the wait and the call (the broadcast's `sending` marker).
+    pub(crate) async fn ready(&self, chat: i64) {
+        self.limiter.until_ready(chat).await;
+    }
+
+    /// Sends plain text (no parse mode) at once; call [`ready`](Self::ready) first.
+    pub(crate) async fn send_plain_now(
+        &self,
+        chat: i64,
+        text: String,
+        markup: Option<InlineKeyboardMarkup>,
+    ) -> Result<Message, Failure> {
+        let request = self.bot.send_message(ChatId(chat), text);
+        let result = match markup {
+            Some(markup) => request.reply_markup(markup).await,
+            None => request.await,
+        };
+        self.classified(chat, result)
+    }
+
+    /// Classifies an error; a 429 pauses every send for `retry_after`.
+    fn classified(&self, chat: i64, result: Result<Message, RequestError>) -> Result<Message, Failure> {
         result.map_err(|e| {
             let failure = classify(&e);
             if let Failure::RetryAfter(after) = failure {

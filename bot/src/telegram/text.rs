@@ -289,3 +289,13 @@ Catatan ini dikirim kepada pelapor.",
 }
 
 pub(crate) const OFFICER_NOTE_RECEIVED: &str = "Catatan diterima, status diperbarui.";
+
+/// Button under an announcement that opens a changed or new service's card.
+pub(crate) fn button_see_service(title: &str) -> String {
+    let short: String = title.chars().take(48).collect();
+    if short.len() < title.len() {
+        format!("Lihat: {short}…")
+    } else {
+        format!("Lihat: {short}")
+    }
+}
