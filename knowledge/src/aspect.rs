@@ -3,8 +3,9 @@
 //! Detection runs on the analysed tokens of the question (after `rewrite_query` and the
 //! Indonesian analyzer), so chat spellings and synonyms are already canonical. The cue
 //! table is data (`knowledge/data/aspects.tsv`): strong cues decide on their own, weak ones
-//! ("kapan", "hasil") only when no strong cue is present; the first cue in the question wins
-//! among equals. No cue means an overview of the service.
+//! ("kapan", "hasil") only when no strong cue is present. Among strong cues the last one wins
+//! (citizens give context first and ask last: "tugas belajar dibiayai pemda, brp lama"), among
+//! weak ones the first. No cue means an overview of the service.
 
 use crate::document::ComponentKind;
 use rustc_hash::FxHashMap as HashMap;
@@ -114,7 +115,7 @@ pub fn is_cue(token: &str) -> bool {
 /// The aspect asked in analysed question tokens; `None` when no cue is present.
 ///
 /// A complaint cue wins over any other ("petugas minta duit, lapor kemana" asks where to
-/// complain, not the fee); otherwise the first strong cue, else the first weak one. A
+/// complain, not the fee); otherwise the last strong cue, else the first weak one. A
 /// procedure cue yields to any other strong cue: "proses" and "cara" are also ordinary
 /// nouns ("proses suratnya berapa hari" asks the duration).
 pub fn detect(tokens: &[String]) -> Option<Aspect> {
@@ -126,10 +127,9 @@ pub fn detect(tokens: &[String]) -> Option<Aspect> {
                 return Some(cue.aspect);
             }
             if cue.strong {
-                if strong == Some(Aspect::Procedure) && cue.aspect != Aspect::Procedure {
+                if strong.is_none() || cue.aspect != Aspect::Procedure {
                     strong = Some(cue.aspect);
                 }
-                strong.get_or_insert(cue.aspect);
             } else {
                 weak.get_or_insert(cue.aspect);
             }
@@ -138,25 +138,64 @@ pub fn detect(tokens: &[String]) -> Option<Aspect> {
     strong.or(weak)
 }
 
-/// Like [`detect`], ignoring cue tokens that are part of the service's own name (the "hukum"
-/// of "Bantuan Hukum", the "adu" of "Penanganan Pengaduan") as often as the name has them.
-pub fn detect_for_title(tokens: &[String], title_tokens: &[String]) -> Option<Aspect> {
+/// Like [`detect`], for a question answered with a service whose analysed title is
+/// `title_tokens`: a cue word that is also a word of the title may be naming the service (the
+/// "hukum" of "Bantuan Hukum", the "adu" of "Penanganan Pengaduan") rather than asking.
+///
+/// For each occurrence of such a word in the question:
+/// - asked with a whole phrase (`phrase_cues`, e.g. "bawa apa aja" -> `syarat`), it asks;
+/// - next to a neighbouring title word in title order ("bantuan hukum"), it names the service,
+///   as often as the title has it, and is ignored;
+/// - otherwise it asks, but only as a weak cue: "pengaduan ke dprd diproses brp lama" asks
+///   the duration, "syarat pengantar tni" the requirements.
+pub fn detect_for_title(tokens: &[String], phrase_cues: &[String], title_tokens: &[String]) -> Option<Aspect> {
     let mut budget: HashMap<&str, usize> = HashMap::default();
     for t in title_tokens {
-        *budget.entry(t.as_str()).or_default() += 1;
+        if CUES.contains_key(t.as_str()) {
+            *budget.entry(t.as_str()).or_default() += 1;
+        }
     }
-    let remaining: Vec<String> = tokens
-        .iter()
-        .filter(|t| match budget.get_mut(t.as_str()) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                false
+    if budget.is_empty() {
+        return detect(tokens);
+    }
+    let mut phrase_budget: HashMap<&str, usize> = HashMap::default();
+    for t in phrase_cues {
+        *phrase_budget.entry(t.as_str()).or_default() += 1;
+    }
+    let follows = |a: &str, b: &str| title_tokens.windows(2).any(|w| w[0] == a && w[1] == b);
+    let mut strong = None;
+    let mut weak = None;
+    for (i, token) in tokens.iter().enumerate() {
+        let Some(cue) = CUES.get(token.as_str()) else {
+            continue;
+        };
+        let mut is_strong = cue.strong;
+        if let Some(left) = budget.get_mut(token.as_str()) {
+            match phrase_budget.get_mut(token.as_str()) {
+                Some(n) if *n > 0 => *n -= 1,
+                _ => {
+                    let before = i.checked_sub(1).is_some_and(|j| follows(&tokens[j], token));
+                    let after = tokens.get(i + 1).is_some_and(|next| follows(token, next));
+                    if (before || after) && *left > 0 {
+                        *left -= 1;
+                        continue;
+                    }
+                    is_strong = false;
+                }
             }
-            _ => true,
-        })
-        .cloned()
-        .collect();
-    detect(&remaining)
+        }
+        if is_strong && cue.aspect == Aspect::ComplaintChannel {
+            return Some(cue.aspect);
+        }
+        if is_strong {
+            if strong.is_none() || cue.aspect != Aspect::Procedure {
+                strong = Some(cue.aspect);
+            }
+        } else {
+            weak.get_or_insert(cue.aspect);
+        }
+    }
+    strong.or(weak)
 }
 
 #[cfg(test)]
@@ -177,14 +216,53 @@ mod tests {
     #[test]
     fn title_words_are_not_cues() {
         let title = toks(&["bantu", "hukum", "masyarakat", "miskin"]);
-        assert_eq!(detect_for_title(&toks(&["bantu", "hukum", "miskin"]), &title), None);
+        let none: &[String] = &[];
         assert_eq!(
-            detect_for_title(&toks(&["hukum", "bantu", "hukum"]), &title),
+            detect_for_title(&toks(&["bantu", "hukum", "miskin"]), none, &title),
+            None
+        );
+        assert_eq!(
+            detect_for_title(&toks(&["hukum", "bantu", "hukum"]), none, &title),
             Some(Aspect::LegalBasis)
         );
         assert_eq!(
-            detect_for_title(&toks(&["syarat", "bantu", "hukum"]), &title),
+            detect_for_title(&toks(&["syarat", "bantu", "hukum"]), none, &title),
             Some(Aspect::Requirements)
+        );
+    }
+
+    /// "Penanganan Pengaduan": the service's own cue word must not hide the asked aspect.
+    #[test]
+    fn complaint_service_asked_for_duration_or_procedure() {
+        let title = toks(&["tangan", "adu"]);
+        let none: &[String] = &[];
+        assert_eq!(
+            detect_for_title(&toks(&["adu", "sekretariat", "dprd", "prosedur", "lama"]), none, &title),
+            Some(Aspect::Duration)
+        );
+        assert_eq!(
+            detect_for_title(&toks(&["prosedur", "adu", "camat", "adu"]), none, &title),
+            Some(Aspect::Procedure)
+        );
+        assert_eq!(detect_for_title(&toks(&["tangan", "adu", "camat"]), none, &title), None);
+    }
+
+    /// "Pengantar Persyaratan PNS TNI POLRI": "bawa apa aja" asks the requirements even though
+    /// the title has the word.
+    #[test]
+    fn phrase_cue_asks_even_when_the_title_has_the_word() {
+        let title = toks(&["antar", "syarat", "pns", "tni", "polri"]);
+        assert_eq!(
+            detect_for_title(
+                &toks(&["daftar", "polri", "antar", "syarat"]),
+                &toks(&["syarat"]),
+                &title
+            ),
+            Some(Aspect::Requirements)
+        );
+        assert_eq!(
+            detect_for_title(&toks(&["daftar", "polri", "antar", "syarat"]), &[], &title),
+            Some(Aspect::Procedure)
         );
     }
 

@@ -22,6 +22,9 @@ pub struct Case {
     pub smalltalk: bool,
     /// Line in the file.
     pub line: usize,
+    /// The note says `ambiguous-ok`: an `ambiguous` answer listing the expected service counts
+    /// as right.
+    pub ambiguous_ok: bool,
 }
 
 /// Parses the TSV set; rows starting with `#` are comments.
@@ -53,9 +56,17 @@ pub fn parse_cases(text: &str) -> Result<Vec<Case>, String> {
             aspect,
             smalltalk,
             line: index + 1,
+            ambiguous_ok: cols.get(3).is_some_and(|note| note.contains("ambiguous-ok")),
         });
     }
     Ok(cases)
+}
+
+/// Whether a row of the main set belongs to its held-out part: every fifth line of the file
+/// (line numbers 5, 10, 15, ...). Tune on the rest (the dev part) and check that a change also
+/// helps here; a gain on dev alone is fitted to those sentences.
+pub fn is_held_out(case: &Case) -> bool {
+    case.line.is_multiple_of(5)
 }
 
 /// Results of one evaluation run.
@@ -124,17 +135,25 @@ pub fn run(engine: &Engine, cases: &[Case]) -> Report {
         match &case.service {
             None => {
                 report.unanswerable += 1;
-                if answer.status == AnswerStatus::Answered {
+                // Only an honest "not found" is a refusal: an answer, a list of candidates or
+                // a small-talk reply all fail to say "we do not have this".
+                if answer.status == AnswerStatus::NotFound {
+                    report.refused += 1;
+                } else {
                     report
                         .misses
                         .push((case.line, case.question.clone(), "refusal".into(), got));
-                } else {
-                    report.refused += 1;
                 }
             }
             Some(expected) => {
                 report.answerable += 1;
-                let service_ok = got_service.as_deref() == Some(expected.as_str());
+                let service_ok = match answer.status {
+                    AnswerStatus::Answered => got_service.as_deref() == Some(expected.as_str()),
+                    AnswerStatus::Ambiguous => {
+                        case.ambiguous_ok && answer.candidates.iter().any(|c| c.id.as_str() == expected)
+                    }
+                    _ => false,
+                };
                 let aspect_ok = answer.aspect == case.aspect
                     || (case.aspect == Some(Aspect::Overview) && answer.aspect.is_none() && service_ok);
                 report.service_correct += usize::from(service_ok);
@@ -160,6 +179,8 @@ mod tests {
         assert_eq!(cases[0].service, None);
         assert!(cases[1].smalltalk);
         assert_eq!(cases[2].aspect, Some(Aspect::Fee));
+        assert!(!cases[0].ambiguous_ok);
+        assert!(parse_cases("q\ta:b\toverview\tparaphrase, ambiguous-ok").unwrap()[0].ambiguous_ok);
         assert!(parse_cases("no tabs here").is_err());
         assert!(parse_cases("q\tx\tcolour").is_err());
     }

@@ -114,7 +114,13 @@ impl SearchIndex {
             }
         }
         let mut hits: Vec<(usize, f32)> = totals.into_iter().enumerate().filter(|(_, s)| *s > 0.0).collect();
-        hits.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let order = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        // Only the best `limit` need sorting.
+        if hits.len() > limit && limit > 0 {
+            hits.select_nth_unstable_by(limit - 1, order);
+            hits.truncate(limit);
+        }
+        hits.sort_unstable_by(order);
         hits.truncate(limit);
         hits
     }

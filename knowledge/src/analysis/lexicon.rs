@@ -15,7 +15,7 @@
 //! A malformed row is a programming error in data that ships inside the binary, so parsing panics
 //! with the file name and line; the unit tests force every table to load so CI catches it first.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 const SLANG: &str = include_str!("../../data/slang.tsv");
@@ -51,11 +51,15 @@ pub(crate) struct Lexicon {
     pub(crate) synonyms: HashMap<&'static str, &'static str>,
     /// Phrase rules keyed by their first pattern word, longest pattern first.
     pub(crate) phrases: HashMap<&'static str, Vec<Phrase>>,
+    /// Every standard word the tables know (slang targets, stopwords, protected words, stem
+    /// and synonym keys and values, phrase words): words of the language, not typos, even when
+    /// no decree uses them.
+    pub(crate) known: HashSet<&'static str>,
 }
 
 impl Lexicon {
     fn load() -> Self {
-        let mut phrases: HashMap<&'static str, Vec<Phrase>> = HashMap::new();
+        let mut phrases: HashMap<&'static str, Vec<Phrase>> = HashMap::default();
         for (line, pattern, replacement) in pairs("phrases.tsv", PHRASES, true) {
             let phrase = parse_phrase(line, pattern, replacement);
             phrases.entry(phrase.words[0]).or_default().push(phrase);
@@ -64,13 +68,28 @@ impl Lexicon {
             // Longest first; stable sort keeps file order among equals (deterministic).
             rules.sort_by_key(|rule| std::cmp::Reverse(rule.words.len()));
         }
+        let slang = map("slang.tsv", SLANG);
+        let stopwords = words("stopwords.txt", STOPWORDS);
+        let protected = words("protected.txt", PROTECTED);
+        let stems = map("stems.tsv", STEMS);
+        let synonyms = map("synonyms.tsv", SYNONYMS);
+        let mut known: HashSet<&'static str> = HashSet::default();
+        known.extend(slang.values());
+        known.extend(&stopwords);
+        known.extend(&protected);
+        known.extend(stems.keys().chain(stems.values()));
+        known.extend(synonyms.keys().chain(synonyms.values()));
+        for rule in phrases.values().flatten() {
+            known.extend(rule.words.iter().chain(&rule.replacement));
+        }
         Lexicon {
-            slang: map("slang.tsv", SLANG),
-            stopwords: words("stopwords.txt", STOPWORDS),
-            protected: words("protected.txt", PROTECTED),
-            stems: map("stems.tsv", STEMS),
-            synonyms: map("synonyms.tsv", SYNONYMS),
+            slang,
+            stopwords,
+            protected,
+            stems,
+            synonyms,
             phrases,
+            known,
         }
     }
 }
@@ -94,7 +113,7 @@ fn check_word(file: &str, line: usize, word: &str) {
 }
 
 fn words(file: &str, text: &'static str) -> HashSet<&'static str> {
-    let mut set = HashSet::new();
+    let mut set = HashSet::default();
     for (line, word) in data_lines(text) {
         let word = word.trim();
         check_word(file, line, word);
@@ -128,7 +147,7 @@ fn pairs(
 }
 
 fn map(file: &'static str, text: &'static str) -> HashMap<&'static str, &'static str> {
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     for (line, key, value) in pairs(file, text, false) {
         assert!(
             [key, value]

@@ -51,7 +51,15 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenizerManager,
 };
 
+pub(crate) use self::phrases::rewrite_marked;
 pub use self::phrases::rewrite_query;
+
+/// Whether the analyzer's tables know `word` (a lowercase standard word: a slang target, a
+/// stopword, a protected acronym, a stem or synonym entry, a phrase word). Such a word is part
+/// of the language even when no decree uses it, so it is never "corrected" into a decree word.
+pub(crate) fn is_known_word(word: &str) -> bool {
+    lexicon::LEXICON.known.contains(word)
+}
 
 use self::normalize::Normalize;
 use self::stem::IndonesianStem;
@@ -60,7 +68,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v1";
+pub const ANALYZER: &str = "id_v2";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;

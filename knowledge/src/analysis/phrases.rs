@@ -31,6 +31,13 @@ use super::normalize::standard_form;
 ///
 /// [`analyze`]: super::analyze
 pub fn rewrite_query(text: &str) -> String {
+    rewrite_marked(text, &mut Vec::new())
+}
+
+/// Like [`rewrite_query`], and pushes onto `asked` the replacement of every matched pattern of
+/// two or more words: what the citizen asked with a whole phrase ("bawa apa aja" -> `syarat`),
+/// as opposed to a single word that may be part of a service's name.
+pub(crate) fn rewrite_marked(text: &str, asked: &mut Vec<&'static [&'static str]>) -> String {
     let raw: Vec<String> = words(text).map(str::to_lowercase).collect();
     let standard: Vec<Cow<'_, str>> = raw.iter().map(|w| standard_form(w)).collect();
     let mut out = String::with_capacity(text.len() + 16);
@@ -38,6 +45,9 @@ pub fn rewrite_query(text: &str) -> String {
     while at < raw.len() {
         match longest_match(&raw, &standard, at) {
             Some(phrase) => {
+                if phrase.words.len() >= 2 {
+                    asked.push(&phrase.replacement);
+                }
                 for word in &phrase.replacement {
                     push_word(&mut out, word);
                 }

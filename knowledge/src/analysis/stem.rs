@@ -101,6 +101,15 @@ fn action(word: &str) -> Action {
     if let Some(stem) = lexicon.stems.get(word) {
         return Action::Replace(stem);
     }
+    // An override holds for the word with a clitic too: "belajarnya" is "belajar", not the
+    // Snowball "ajar" the override exists to prevent.
+    if let Some(stem) = CLITICS
+        .iter()
+        .filter_map(|clitic| word.strip_suffix(clitic))
+        .find_map(|base| lexicon.stems.get(base))
+    {
+        return Action::Replace(stem);
+    }
     match Stemmer::new(Algorithm::Indonesian).stem(word) {
         Cow::Owned(stem) if stem != word => Action::Snowball(stem),
         _ => Action::Keep,
@@ -164,6 +173,7 @@ mod tests {
         berapa_is_not_apa: "berapa" => ["berapa"],
         overrides_make_roots_consistent: "cerai perceraian pegawai kepegawaian" =>
             ["cerai", "cerai", "gawai", "gawai"],
+        override_holds_with_clitic: "belajarnya pegawainya pensiunnya" => ["belajar", "gawai", "pensiun"],
     }
 
     #[test]

@@ -6,13 +6,18 @@
 //! proposes candidates by BM25; the engine then checks how much of the question the
 //! candidate's *name* (title, product, unit) actually covers, weighted by rarity, so a
 //! question about a service the decrees do not have ("syarat bikin paspor") is refused
-//! instead of answered with the nearest wrong service. Near ties become `ambiguous` with
-//! candidates; a question without service words ("kalau biayanya?") uses the previous
-//! answer's service as context.
+//! instead of answered with the nearest wrong service. Words the decrees never use weigh
+//! like rare name words; institutions, documents and sectors they never mention
+//! (`knowledge/data/entities.txt`: "karyawan pabrik", "KUA") weigh double, so a look-alike
+//! service is refused. Two question words that follow each other in a name ("sekretariat
+//! daerah") raise its score. Near ties become `ambiguous` with candidates, unless the best
+//! candidate's name has every question word the other has and more (the question named the
+//! agency); a question without service words ("kalau biayanya?") uses the previous answer's
+//! service as context.
 
 mod render;
 
-use crate::analysis::{analyze, rewrite_query, surface_words};
+use crate::analysis::{analyze, is_known_word, rewrite_marked, surface_words};
 use crate::aspect::{self, Aspect};
 use crate::document::{Component, ComponentKind, Decree, Document, ServiceId, ServiceStandard};
 use crate::index::SearchIndex;
@@ -117,6 +122,17 @@ const MIN_COVERAGE: f32 = 0.5;
 /// Summed rarity (idf) of matched name words that identifies a service on its own: about
 /// two words that few services share (when they are at least 40% of the question's words).
 const DISTINCTIVE_MASS: f32 = 6.0;
+/// Credit for a question word found in a service's requirements or procedure text but not in
+/// its name.
+const BODY_CREDIT: f32 = 0.3;
+/// How much the share of the question a service does not explain discounts the evidence of
+/// a mentioned title (see `rank`).
+const RECALL_PENALTY: f32 = 0.3;
+/// An institution, document or sector the decrees never mention ([`ENTITIES`]) weighs this
+/// many times an ordinary unknown word.
+const ENTITY_WEIGHT: f32 = 2.0;
+/// Weight of two question words found next to each other in a name, relative to the rarer.
+const BIGRAM_WEIGHT: f32 = 0.5;
 /// Candidates within this much coverage and this share of the best score are a tie.
 const TIE_COVERAGE: f32 = 0.1;
 const TIE_SCORE: f32 = 0.8;
@@ -145,6 +161,22 @@ const GENERIC: &[&str] = &[
     "berapa",
 ];
 
+/// Words that name an institution, a document or a sector a public service may be about
+/// (`knowledge/data/entities.txt`, analysed). One the decrees never mention says the question is
+/// about something they do not cover ("cuti karyawan pabrik"), so it weighs like a service word.
+static ENTITIES: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| {
+    include_str!("../../data/entities.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .flat_map(analyze)
+        .collect()
+});
+
+/// Analysed help words that may stand beside a help request without naming a service.
+const HELP_TOKENS: &[&str] = &[
+    "bantu", "help", "menu", "fitur", "panduan", "start", "bot", "robot", "chatbot",
+];
+
 /// Per-service token sets used to judge coverage.
 struct ServiceTokens {
     /// Title tokens, in order (for aspect detection against the service name).
@@ -153,6 +185,29 @@ struct ServiceTokens {
     name: HashSet<String>,
     /// Requirements and procedure tokens.
     body: HashSet<String>,
+    /// Hashes of consecutive token pairs of the name ([`bigram`]).
+    bigrams: HashSet<u64>,
+    /// Distinct title tokens that say which service (not generic words), with their weight.
+    title_weights: Vec<(String, f32)>,
+    /// Sum of `title_weights`.
+    title_total: f32,
+}
+
+/// One candidate service with the figures that ranked it.
+#[derive(Debug, Clone, Copy)]
+struct Scored {
+    position: usize,
+    /// BM25 reweighted by closeness: the ranking key.
+    score: f32,
+    bm25: f32,
+    coverage: f32,
+    recall: f32,
+    /// Whether to answer at all (>= MIN_COVERAGE).
+    confidence: f32,
+    /// Mean of coverage and recall; ties are judged on it.
+    closeness: f32,
+    /// Which naming words (by position, up to 64) the service's name has.
+    mask: u64,
 }
 
 /// The answer engine over a set of decrees.
@@ -169,6 +224,9 @@ pub struct Engine {
     spelling: SpellingIndex,
     /// Analysed tokens of requirement and procedure texts.
     body_vocabulary: HashSet<String>,
+    /// Weight of a body word no service name has: its rarity among the bodies, at most
+    /// `unknown_idf` ("tahun", "desa" in every body weigh little).
+    body_weight: HashMap<String, f32>,
     /// Prefix (4-8 letters) -> the one corpus word it starts ("dispen" -> "dispensasi").
     abbreviations: HashMap<String, String>,
     by_id: HashMap<ServiceId, usize>,
@@ -229,10 +287,12 @@ impl Engine {
             let body_text = texts_of(&[ComponentKind::Requirements, ComponentKind::Procedure]);
             let aliases = aliases_for(&format!("{}\n{}", service.title, texts_of(&[ComponentKind::Product])));
             let agency_aliases = aliases_for(&format!("{}\n{}", service.unit, service.agency));
-            let title: Vec<String> = analyze(&format!("{} {aliases}", service.title));
-            let name: HashSet<String> = analyze(&format!("{name_text}\n{aliases}\n{agency_aliases}"))
-                .into_iter()
-                .collect();
+            // The title with its own acronyms expanded (or long forms abbreviated), not the
+            // product's: "Pemrosesan KARPEG" is also "kartu pegawai".
+            let title: Vec<String> = analyze(&format!("{} {}", service.title, aliases_for(&service.title)));
+            let name_tokens = analyze(&format!("{name_text}\n{aliases}\n{agency_aliases}"));
+            let bigrams: HashSet<u64> = name_tokens.windows(2).map(|w| bigram(&w[0], &w[1])).collect();
+            let name: HashSet<String> = name_tokens.into_iter().collect();
             let body: HashSet<String> = analyze(&body_text).into_iter().collect();
             for t in &name {
                 *name_df.entry(t.clone()).or_default() += 1;
@@ -243,7 +303,14 @@ impl Engine {
             for word in surface {
                 *surface_df.entry(word).or_default() += 1;
             }
-            tokens.push(ServiceTokens { title, name, body });
+            tokens.push(ServiceTokens {
+                title,
+                name,
+                bigrams,
+                body,
+                title_weights: Vec::new(),
+                title_total: 0.0,
+            });
         }
         let n = services.len() as f32;
         let idf_of = |df: u32| (1.0 + n / (df as f32 + 0.5)).ln();
@@ -254,9 +321,35 @@ impl Engine {
         sorted.sort_by(f32::total_cmp);
         let unknown_idf = sorted.get(sorted.len() * 3 / 4).copied().unwrap_or_else(|| idf_of(0));
         let max_idf = idf_of(0);
+        for st in &mut tokens {
+            let mut distinct: Vec<String> = st
+                .title
+                .iter()
+                .filter(|t| !GENERIC.contains(&t.as_str()))
+                .cloned()
+                .collect();
+            distinct.sort();
+            distinct.dedup();
+            st.title_weights = distinct
+                .into_iter()
+                .map(|t| {
+                    let w = idf.get(&t).copied().unwrap_or(unknown_idf);
+                    (t, w)
+                })
+                .collect();
+            st.title_total = st.title_weights.iter().map(|(_, w)| w).sum();
+        }
         let abbreviations = abbreviations(surface_df.keys());
         let spelling = SpellingIndex::build(surface_df);
-        let body_vocabulary = tokens.iter().flat_map(|t| t.body.iter().cloned()).collect();
+        let mut body_df: HashMap<&str, u32> = HashMap::default();
+        for t in tokens.iter().flat_map(|t| t.body.iter()) {
+            *body_df.entry(t.as_str()).or_default() += 1;
+        }
+        let body_weight: HashMap<String, f32> = body_df
+            .iter()
+            .map(|(t, df)| ((*t).to_owned(), idf_of(*df).min(unknown_idf)))
+            .collect();
+        let body_vocabulary = body_weight.keys().cloned().collect();
         let by_id = services.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
         Ok(Self {
             services,
@@ -268,6 +361,7 @@ impl Engine {
             max_idf,
             spelling,
             body_vocabulary,
+            body_weight,
             abbreviations,
             by_id,
         })
@@ -286,7 +380,7 @@ impl Engine {
     /// Answers a question; `context` is the service of the previous answer in this
     /// conversation, used when the question names no service ("kalau biayanya?").
     pub fn answer(&self, question: &str, context: Option<&ServiceId>) -> Answer {
-        let tokens = self.question_tokens(question);
+        let (tokens, phrase_cues) = self.question_tokens(question);
         let asked = aspect::detect(&tokens);
         let content: Vec<&String> = tokens.iter().filter(|t| !aspect::is_cue(t)).collect();
         let naming: Vec<&String> = content
@@ -298,8 +392,13 @@ impl Engine {
         let chat = smalltalk_kind(question);
         // "bisa bantu apa aja?", "oke makasih ya": short small talk, whatever words it shares
         // with service names ("bantuan").
-        if let Some(kind) = chat.filter(|k| *k != render::Smalltalk::Greeting || naming.is_empty())
-            && asked.is_none()
+        // A help word among other service words ("bantuan modal usaha") asks for a service.
+        let help_only = naming.iter().all(|t| HELP_TOKENS.contains(&t.as_str()));
+        if let Some(kind) = chat.filter(|k| match k {
+            render::Smalltalk::Greeting => naming.is_empty(),
+            render::Smalltalk::Help => help_only,
+            render::Smalltalk::Thanks => true,
+        }) && asked.is_none()
             && question.split_whitespace().count() <= 6
         {
             return self.smalltalk(question, kind);
@@ -329,7 +428,54 @@ impl Engine {
                 )
             })
             .collect();
-        let hits = self.index.search(&weighted, 10);
+        let scored = self.rank(question, &tokens, &naming, &weighted);
+        let confident = scored.first().filter(|s| s.confidence >= MIN_COVERAGE);
+        let Some(&Scored {
+            position: best,
+            score: best_score,
+            closeness: best_closeness,
+            mask: best_mask,
+            ..
+        }) = confident
+        else {
+            if let Some(kind) = chat.filter(|k| asked.is_none() && (*k != render::Smalltalk::Help || help_only)) {
+                return self.smalltalk(question, kind);
+            }
+            return self.fallback(question, context, asked);
+        };
+        let ties: Vec<&Scored> = scored
+            .iter()
+            .filter(|s| {
+                s.position != best
+                    && s.closeness >= best_closeness - TIE_COVERAGE
+                    && s.score >= TIE_SCORE * best_score
+                    && !dominated(s.mask, best_mask)
+            })
+            .collect();
+        if !ties.is_empty() {
+            let mut options = vec![(best, best_score)];
+            options.extend(ties.iter().map(|s| (s.position, s.score)));
+            options.truncate(5);
+            return self.ambiguous(question, asked, &options);
+        }
+        // Cue words asked with a phrase, unless the phrase names this very service ("lelang
+        // jabatan" -> "seleksi terbuka jabatan ...", whose "terbuka" is no question of hours).
+        let title = &self.tokens[best].title;
+        let asked_cues: Vec<String> = phrase_cues
+            .iter()
+            .filter(|group| !group.iter().any(|t| !aspect::is_cue(t) && title.contains(t)))
+            .flatten()
+            .filter(|t| aspect::is_cue(t))
+            .cloned()
+            .collect();
+        let aspect = aspect::detect_for_title(&tokens, &asked_cues, title).unwrap_or(Aspect::Overview);
+        self.answer_service(question, best, aspect)
+    }
+
+    /// Candidate services for analysed question tokens, best first: BM25 from the index,
+    /// reweighted by how well each candidate's name covers the question.
+    fn rank(&self, question: &str, tokens: &[String], naming: &[&String], weighted: &[(String, f32)]) -> Vec<Scored> {
+        let hits = self.index.search(weighted, 10);
         let typed_acronyms: HashSet<String> = question
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| (2..=6).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase()))
@@ -338,79 +484,129 @@ impl Engine {
         // Weights once per question, not per candidate.
         let naming_weights: Vec<(&String, f32)> =
             naming.iter().map(|t| (*t, self.weight(t, &typed_acronyms))).collect();
+        let pairs: Vec<(u64, f32)> = naming_weights
+            .windows(2)
+            .filter(|w| w[0].0 != w[1].0)
+            .map(|w| (bigram(w[0].0, w[1].0), BIGRAM_WEIGHT * w[0].1.min(w[1].1)))
+            .take(31)
+            .collect();
         let cue_weights: Vec<(&String, f32)> = tokens
             .iter()
             .filter(|t| aspect::is_cue(t))
             .map(|t| (t, self.weight(t, &typed_acronyms)))
             .collect();
-        let scored_hits = hits.into_iter().map(|(position, score)| {
-            let st = &self.tokens[position];
-            // Cue words count as naming words when the service is named after them
-            // ("aduan" for "Penanganan Pengaduan").
-            let named_cues = cue_weights.iter().filter(|(t, _)| st.title.iter().any(|w| w == *t));
-            let words = naming_weights.iter().chain(named_cues);
-            let (mut covered, mut total, mut named) = (0.0f32, 0.0f32, 0.0f32);
-            for &(t, idf) in words {
-                total += idf;
-                if st.name.contains(t.as_str()) || st.title.iter().any(|w| similar(t, w)) {
-                    covered += idf;
-                    named += idf;
-                } else if st.body.contains(t.as_str()) {
-                    covered += 0.3 * idf;
+        let mut scored: Vec<Scored> = hits
+            .into_iter()
+            .map(|(position, score)| {
+                let st = &self.tokens[position];
+                // Cue words count as naming words when the service is named after them
+                // ("aduan" for "Penanganan Pengaduan").
+                let named_cues = cue_weights.iter().filter(|(t, _)| st.title.iter().any(|w| w == *t));
+                let words = naming_weights.iter().chain(named_cues);
+                let (mut covered, mut total, mut named) = (0.0f32, 0.0f32, 0.0f32);
+                let mut mask = 0u64;
+                for (i, &(t, idf)) in words.enumerate().take(32) {
+                    total += idf;
+                    if st.name.contains(t.as_str()) || st.title.iter().any(|w| similar(t, w)) {
+                        covered += idf;
+                        named += idf;
+                        mask |= 1u64 << i;
+                    } else if st.body.contains(t.as_str()) {
+                        covered += BODY_CREDIT * idf;
+                    }
                 }
-            }
-            let coverage = if total > 0.0 { covered / total } else { 0.0 };
-            // How much of the service's own title the question mentions (citizens add
-            // context words: "ke kecamatan", "buat lamar kerja"); cue words count half.
-            let title: HashSet<&str> = st
-                .title
-                .iter()
-                .map(String::as_str)
-                .filter(|t| !GENERIC.contains(t))
-                .collect();
-            let title_total: f32 = title.iter().map(|t| self.idf_of(t)).sum();
-            let title_hit: f32 = title
-                .iter()
-                .filter(|t| tokens.iter().any(|n| similar(n, t)))
-                .map(|t| if aspect::is_cue(t) { 0.5 } else { 1.0 } * self.idf_of(t))
-                .sum();
-            let recall = if title_total > 0.0 {
-                title_hit / title_total
-            } else {
-                0.0
-            };
-            // Two or more distinctive name words ("studi banding", "unjuk rasa") identify a
-            // service even in a long question with many other words.
-            let distinctive = if named >= DISTINCTIVE_MASS && coverage >= 0.4 {
-                MIN_COVERAGE
-            } else {
-                0.0
-            };
-            let confidence = coverage.max(recall).max(distinctive).min(1.0);
-            let closeness = 0.5 * (coverage + recall);
-            (position, score * (0.5 + closeness), confidence, closeness)
-        });
-        let mut scored: Vec<(usize, f32, f32, f32)> = scored_hits.collect();
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let confident = scored.first().filter(|s| s.2 >= MIN_COVERAGE);
-        let Some(&(best, best_score, _, best_closeness)) = confident else {
-            if let Some(kind) = chat.filter(|_| asked.is_none()) {
-                return self.smalltalk(question, kind);
-            }
-            return self.fallback(question, context, asked);
-        };
-        let ties: Vec<&(usize, f32, f32, f32)> = scored
-            .iter()
-            .filter(|(p, s, _, c)| *p != best && *c >= best_closeness - TIE_COVERAGE && *s >= TIE_SCORE * best_score)
+                // Two question words that follow each other in the name ("sekretariat daerah")
+                // say more than the two words apart ("Sekretariat Dewan ... Daerah").
+                let coverage = if total > 0.0 { covered / total } else { 0.0 };
+                let mut paired = 0.0f32;
+                for (i, &(pair, w)) in pairs.iter().enumerate() {
+                    if st.bigrams.contains(&pair) {
+                        paired += w;
+                        mask |= 1u64 << (32 + i);
+                    }
+                }
+                let paired = if total > 0.0 { paired / total } else { 0.0 };
+                // How much of the service's own title the question mentions (citizens add
+                // context words: "ke kecamatan", "buat lamar kerja"); cue words count half.
+                let title_hit: f32 = st
+                    .title_weights
+                    .iter()
+                    .filter(|(t, _)| tokens.iter().any(|n| similar(n, t)))
+                    .map(|(t, w)| if aspect::is_cue(t) { 0.5 } else { 1.0 } * w)
+                    .sum();
+                let recall = if st.title_total > 0.0 {
+                    title_hit / st.title_total
+                } else {
+                    0.0
+                };
+                // Two or more distinctive name words ("studi banding", "unjuk rasa") identify a
+                // service even in a long question with many other words.
+                let distinctive = if named >= DISTINCTIVE_MASS && coverage >= 0.4 {
+                    MIN_COVERAGE
+                } else {
+                    0.0
+                };
+                // Mentioning most of a short title ("cuti") is not enough when much of the
+                // question is about something else ("cuti karyawan pabrik").
+                let recall_evidence = recall * (1.0 - RECALL_PENALTY * (1.0 - coverage));
+                let confidence = coverage.max(recall_evidence).max(distinctive).min(1.0);
+                let closeness = 0.5 * (coverage + recall);
+                Scored {
+                    position,
+                    score: score * (0.5 + closeness) * (1.0 + paired),
+                    bm25: score,
+                    coverage,
+                    recall,
+                    confidence,
+                    closeness,
+                    mask,
+                }
+            })
             .collect();
-        if !ties.is_empty() {
-            let mut options = vec![(best, best_score)];
-            options.extend(ties.iter().map(|(p, s, _, _)| (*p, *s)));
-            options.truncate(5);
-            return self.ambiguous(question, asked, &options);
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+        scored
+    }
+
+    /// Diagnostic for studying misses: the analysed tokens, the asked aspect and the top
+    /// candidates with their scores. Not shown to citizens.
+    pub fn explain(&self, question: &str) -> String {
+        let (tokens, _) = self.question_tokens(question);
+        let asked = aspect::detect(&tokens);
+        let naming: Vec<&String> = tokens
+            .iter()
+            .filter(|t| !aspect::is_cue(t) && !GENERIC.contains(&t.as_str()))
+            .collect();
+        let weighted: Vec<(String, f32)> = tokens
+            .iter()
+            .map(|t| {
+                (
+                    t.clone(),
+                    if aspect::is_cue(t) || GENERIC.contains(&t.as_str()) {
+                        0.3
+                    } else {
+                        1.0
+                    },
+                )
+            })
+            .collect();
+        let mut out = format!("tokens {tokens:?}\nasked {asked:?}\nnaming");
+        for t in &naming {
+            out.push_str(&format!(" {t}:{:.2}", self.idf_of(t)));
         }
-        let aspect = aspect::detect_for_title(&tokens, &self.tokens[best].title).unwrap_or(Aspect::Overview);
-        self.answer_service(question, best, aspect)
+        out.push('\n');
+        for s in self.rank(question, &tokens, &naming, &weighted).iter().take(6) {
+            out.push_str(&format!(
+                "  {:<70} score {:6.2} bm25 {:6.2} cov {:.2} rec {:.2} conf {:.2} close {:.2}\n",
+                self.services[s.position].id.as_str(),
+                s.score,
+                s.bm25,
+                s.coverage,
+                s.recall,
+                s.confidence,
+                s.closeness
+            ));
+        }
+        out
     }
 
     /// The answer for a chosen service and aspect (inline keyboard choices, service cards).
@@ -429,34 +625,67 @@ impl Engine {
         match self.idf.get(token) {
             Some(idf) => *idf,
             None if acronyms.contains(token) => self.max_idf,
+            None if let Some(w) = self.body_weight.get(token) => *w,
+            None if ENTITIES.contains(token) => ENTITY_WEIGHT * self.unknown_idf,
             None => self.unknown_idf,
         }
     }
 
-    /// Rewrites, spell-corrects and analyses a question.
+    /// Rewrites, spell-corrects and analyses a question: the analysed tokens, and the analysed
+    /// replacement of every phrase of two or more words ("bawa apa aja" -> `syarat`).
     ///
-    /// A word is corrected only when it is long enough for a typo to be told from another
-    /// word (6+ letters, so "lamar" never becomes the cue "lama") and is unknown to the
-    /// corpus in both surface and analysed form. A word that is
-    /// the start of exactly one corpus word is read as its abbreviation ("dispen").
-    fn question_tokens(&self, question: &str) -> Vec<String> {
-        let rewritten = rewrite_query(question);
-        let corrected: Vec<String> = surface_words(&rewritten)
-            .into_iter()
-            .map(|word| {
-                if word.chars().any(|c| c.is_ascii_digit()) || self.spelling.contains(&word) || self.knows(&word) {
-                    return word;
-                }
-                if word.len() >= 6
-                    && let Some(fixed) = self.spelling.correct(&word)
-                    && (word.len() >= 8 || !analyze(fixed).iter().any(|t| aspect::is_cue(t)))
-                {
-                    return fixed.to_owned();
-                }
-                self.abbreviations.get(&word).cloned().unwrap_or(word)
-            })
-            .collect();
-        analyze(&corrected.join(" "))
+    /// A word the corpus or the analyzer's tables know is kept. An unknown word made of two
+    /// corpus words is split ("ahliwaris"). An unknown word is corrected only when it is long
+    /// enough for a typo to be told from another word (6+ letters, so "lamar" never becomes the
+    /// cue "lama"), and the correction keeps its first letter (citizens mistype the middle of a
+    /// word, and "karyawan" is not a typo of "wartawan"). A word that is the start of exactly
+    /// one corpus word is read as its abbreviation ("dispen").
+    fn question_tokens(&self, question: &str) -> (Vec<String>, Vec<Vec<String>>) {
+        let mut phrase_cues = Vec::new();
+        let rewritten = rewrite_marked(question, &mut phrase_cues);
+        let mut corrected = String::with_capacity(rewritten.len() + 8);
+        for word in surface_words(&rewritten) {
+            if !corrected.is_empty() {
+                corrected.push(' ');
+            }
+            if word.chars().any(|c| c.is_ascii_digit())
+                || self.spelling.contains(&word)
+                || is_known_word(&word)
+                || self.knows(&word)
+            {
+                corrected.push_str(&word);
+                continue;
+            }
+            if let Some((left, right)) = self.split_compound(&word) {
+                corrected.push_str(left);
+                corrected.push(' ');
+                corrected.push_str(right);
+                continue;
+            }
+            if word.len() >= 6
+                && let Some(fixed) = self.spelling.correct(&word)
+                && fixed.as_bytes().first() == word.as_bytes().first()
+                && (word.len() >= 8 || !analyze(fixed).iter().any(|t| aspect::is_cue(t)))
+            {
+                corrected.push_str(fixed);
+                continue;
+            }
+            corrected.push_str(self.abbreviations.get(&word).map_or(word.as_str(), String::as_str));
+        }
+        let groups = phrase_cues.iter().map(|words| analyze(&words.join(" "))).collect();
+        (analyze(&corrected), groups)
+    }
+
+    /// Two corpus words written as one ("ahliwaris", "kartupegawai"): the split whose shorter
+    /// half is longest, both halves at least 3 letters.
+    fn split_compound<'w>(&self, word: &'w str) -> Option<(&'w str, &'w str)> {
+        if word.len() < 7 || !word.is_ascii() {
+            return None;
+        }
+        (3..=word.len() - 3)
+            .filter(|&at| self.spelling.contains(&word[..at]) && self.spelling.contains(&word[at..]))
+            .max_by_key(|&at| at.min(word.len() - at))
+            .map(|at| word.split_at(at))
     }
 
     /// Whether a word's analysed form is known to the corpus or is an aspect cue.
@@ -604,6 +833,22 @@ fn similar(a: &str, b: &str) -> bool {
     a.len().max(b.len()) - prefix - suffix <= 1 && a.len().min(b.len()) >= prefix + suffix
 }
 
+/// A hash of two consecutive analysed tokens (a collision only adds a spurious match).
+fn bigram(a: &str, b: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    a.hash(&mut hasher);
+    b.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Whether a candidate whose name has the question words `mask` is beaten outright by the best
+/// one (`best`): the best has every word it has and more ("konsultasi di setda": both services
+/// are "Konsultasi", only one is at the Setda). Then it is no tie.
+fn dominated(mask: u64, best: u64) -> bool {
+    mask & !best == 0 && best & !mask != 0
+}
+
 /// Prefixes of 4 to 8 letters that start exactly one corpus word, for abbreviations.
 fn abbreviations<'a>(words: impl Iterator<Item = &'a String>) -> HashMap<String, String> {
     let mut seen: HashMap<String, Option<String>> = HashMap::default();
@@ -656,7 +901,10 @@ fn smalltalk_kind(question: &str) -> Option<render::Smalltalk> {
     ]) || lower.contains("terima kasih")
     {
         Some(render::Smalltalk::Thanks)
-    } else if has(&["bantu", "bantuan", "help", "menu", "fitur", "panduan", "start"]) || lower.contains("bisa apa") {
+    } else if has(&[
+        "bantu", "bantuan", "help", "menu", "fitur", "panduan", "start", "bot", "robot", "chatbot",
+    ]) || lower.contains("bisa apa")
+    {
         Some(render::Smalltalk::Help)
     } else if has(&[
         "halo",

@@ -75,3 +75,97 @@ fn smalltalk_gets_a_friendly_reply() {
     assert_eq!(ask("makasih kak").status, AnswerStatus::Smalltalk);
     assert_eq!(ask("").status, AnswerStatus::Smalltalk);
 }
+
+#[test]
+fn glued_words_are_split_into_corpus_words() {
+    let (tokens, _) = ENGINE.question_tokens("syarat ahliwaris apa");
+    assert!(tokens.iter().any(|t| t == "waris"), "{tokens:?}");
+    let a = ask("bikin surat ahliwaris di kecamatan beji bawa apa");
+    assert_eq!(id(&a), "003_5e30365896fb6814:surat-keterangan-ahli-waris", "{}", a.text);
+}
+
+/// "gmn" is normalised to "bagaimana", which no decree uses; it was "corrected" to the
+/// decrees' "sebagaimana", a naming word that diluted every question.
+#[test]
+fn known_words_are_never_spell_corrected() {
+    let (tokens, _) = ENGINE.question_tokens("alurnya gmn");
+    assert!(!tokens.iter().any(|t| t == "sebagaimana"), "{tokens:?}");
+}
+
+/// "karyawan" was "corrected" to "wartawan" (two edits, different first letter).
+#[test]
+fn corrections_keep_the_first_letter() {
+    let (tokens, _) = ENGINE.question_tokens("cuti hamil karyawan toko");
+    assert!(!tokens.iter().any(|t| t.starts_with("wartaw")), "{tokens:?}");
+}
+
+#[test]
+fn leave_for_a_private_employee_is_refused() {
+    let a = ask("cuti hamil buat karyawan swasta dapat berapa bulan");
+    assert_eq!(a.status, AnswerStatus::NotFound, "{} {}", id(&a), a.text);
+}
+
+/// Both agencies offer "Konsultasi"; naming the Setda settles it (no tie).
+#[test]
+fn agency_named_in_the_question_breaks_the_tie() {
+    let a = ask("konsultasi ke setda pasuruan bayar gak");
+    assert_eq!(id(&a), "000_4d00da837d591dc0:konsultasi", "{:?} {}", a.status, a.text);
+    assert_eq!(a.aspect, Some(Aspect::Fee));
+}
+
+/// "sekretariat daerah" is the Setda, not the "Sekretariat Dewan Perwakilan Rakyat Daerah".
+#[test]
+fn adjacent_name_words_beat_scattered_ones() {
+    let a = ask("minta data ke sekretariat daerah berapa hari");
+    assert_eq!(
+        id(&a),
+        "000_4d00da837d591dc0:data-dan-informasi",
+        "{:?} {}",
+        a.status,
+        a.text
+    );
+}
+
+/// The complaint service's own word "pengaduan" hid the asked duration.
+#[test]
+fn complaint_service_answers_the_asked_aspect() {
+    let a = ask("pengaduan di kecamatan beji ditanggapi berapa lama");
+    assert_eq!(
+        id(&a),
+        "003_5e30365896fb6814:penanganan-pengaduan",
+        "{:?} {}",
+        a.status,
+        a.text
+    );
+    assert_eq!(a.aspect, Some(Aspect::Duration));
+    let b = ask("penanganan pengaduan sekretariat dprd berapa lama");
+    assert_eq!(
+        id(&b),
+        "001_f4e4e6960aa12399:penanganan-dan-pengaduan",
+        "{:?} {}",
+        b.status,
+        b.text
+    );
+    assert_eq!(b.aspect, Some(Aspect::Duration));
+}
+
+/// "lelang jabatan" is rewritten to the service's name, whose "terbuka" is no question of hours.
+#[test]
+fn phrase_naming_the_service_asks_nothing() {
+    let a = ask("lelang jabatan syaratnya apa aja");
+    assert_eq!(a.aspect, Some(Aspect::Requirements), "{}", a.text);
+}
+
+/// "dibiayai" is context, "brp lama" at the end is the question.
+#[test]
+fn the_last_strong_cue_is_the_question() {
+    let a = ask("tugas belajar dibiayai pemda, prosesnya brp lama");
+    assert_eq!(id(&a), "002_81250e56fc566e31:izin-tugas-belajar", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Duration));
+}
+
+#[test]
+fn help_word_among_service_words_is_no_smalltalk() {
+    assert_eq!(ask("minta bantuan modal usaha warung").status, AnswerStatus::NotFound);
+    assert_eq!(ask("ini chatbot ya").status, AnswerStatus::Smalltalk);
+}

@@ -1,0 +1,159 @@
+//! Accuracy and latency of the answer engine without the bot crate, for engine work:
+//!
+//! ```text
+//! cargo run --release -p loket-knowledge --example engine_eval -- eval [FILE...] [--misses]
+//! cargo run --release -p loket-knowledge --example engine_eval -- bench [ROUNDS]
+//! cargo run --release -p loket-knowledge --example engine_eval -- services
+//! cargo run --release -p loket-knowledge --example engine_eval -- ask QUESTION
+//! ```
+//!
+//! `eval` prints the same figures as `loket eval` (one block per file; default
+//! `knowledge/eval/questions.tsv`), `bench` the answer-latency rows of `loket bench`.
+//! Run from the repository root or the crate directory.
+
+use loket_knowledge::answer::Engine;
+use loket_knowledge::eval::{Case, Report, is_held_out, parse_cases, run};
+use loket_knowledge::parse::parse_dir;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let dir = crate_dir().join("standards");
+    let documents = parse_dir(&dir).expect("standards readable").documents;
+    let mode = args.first().map_or("eval", String::as_str);
+    match mode {
+        "services" => {
+            for service in documents.iter().flat_map(|d| &d.services) {
+                let kinds: Vec<&str> = service.components.iter().map(|c| c.kind.as_str()).collect();
+                println!("{}\t{}\t{}", service.id.as_str(), service.unit, kinds.join(","));
+            }
+        }
+        "ask" => {
+            let engine = Engine::build(documents).expect("engine builds");
+            let question = args[1..].join(" ");
+            let answer = engine.answer(&question, None);
+            println!("{}", serde_json::to_string_pretty(&answer).expect("serialisable"));
+        }
+        "explain" => {
+            let engine = Engine::build(documents).expect("engine builds");
+            print!("{}", engine.explain(&args[1..].join(" ")));
+        }
+        "bench" => {
+            let rounds: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(30);
+            let build = {
+                let mut times: Vec<Duration> = (0..5)
+                    .map(|_| {
+                        let start = Instant::now();
+                        let engine = Engine::build(documents.clone()).expect("engine builds");
+                        let elapsed = start.elapsed();
+                        drop(engine);
+                        elapsed
+                    })
+                    .collect();
+                times.sort();
+                times[2]
+            };
+            let engine = Engine::build(documents).expect("engine builds");
+            let questions = questions(&crate_dir().join("eval/questions.tsv"));
+            for q in &questions {
+                std::hint::black_box(engine.answer(q, None));
+            }
+            let mut samples = Vec::with_capacity(questions.len() * rounds);
+            for _ in 0..rounds {
+                for q in &questions {
+                    let start = Instant::now();
+                    std::hint::black_box(engine.answer(q, None));
+                    samples.push(start.elapsed());
+                }
+            }
+            samples.sort();
+            let pct = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
+            println!("engine build (median of 5): {:.1} ms", build.as_secs_f64() * 1e3);
+            println!(
+                "answer p50 ({} answers): {:.1} µs",
+                samples.len(),
+                pct(0.5).as_secs_f64() * 1e6
+            );
+            println!("answer p99: {:.1} µs", pct(0.99).as_secs_f64() * 1e6);
+            println!(
+                "answer max: {:.1} µs",
+                samples.last().map_or(0.0, |d| d.as_secs_f64() * 1e6)
+            );
+        }
+        "profile" => {
+            // A steady loop for `valgrind --tool=callgrind`.
+            let engine = Engine::build(documents).expect("engine builds");
+            let questions = questions(&crate_dir().join("eval/questions.tsv"));
+            let rounds: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);
+            for _ in 0..rounds {
+                for q in &questions {
+                    std::hint::black_box(engine.answer(q, None));
+                }
+            }
+        }
+        _ => {
+            let engine = Engine::build(documents).expect("engine builds");
+            let misses = args.iter().any(|a| a == "--misses");
+            let mut files: Vec<PathBuf> = args[1..]
+                .iter()
+                .filter(|a| !a.starts_with("--"))
+                .map(PathBuf::from)
+                .collect();
+            if files.is_empty() {
+                files.push(crate_dir().join("eval/questions.tsv"));
+            }
+            for file in files {
+                let text = std::fs::read_to_string(&file).expect("question file readable");
+                let cases = parse_cases(&text).expect("question file parses");
+                let report = run(&engine, &cases);
+                print_report(&file.display().to_string(), &report, misses);
+                if file.ends_with("eval/questions.tsv") {
+                    let (held, dev): (Vec<Case>, Vec<Case>) = cases.into_iter().partition(is_held_out);
+                    print_report("  dev part", &run(&engine, &dev), false);
+                    print_report("  held-out part (every 5th line)", &run(&engine, &held), false);
+                }
+            }
+        }
+    }
+}
+
+fn questions(file: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(file).expect("question file readable");
+    parse_cases(&text)
+        .expect("parses")
+        .into_iter()
+        .map(|c| c.question)
+        .collect()
+}
+
+fn print_report(file: &str, report: &Report, misses: bool) {
+    println!("== {file}");
+    println!(
+        "questions: {} answerable, {} unanswerable, {} small talk",
+        report.answerable, report.unanswerable, report.smalltalk
+    );
+    println!(
+        "top-1 service: {:.1}% ({}/{})  aspect: {:.1}% ({}/{})  refusals: {:.1}% ({}/{})  small talk: {}/{}",
+        report.service_accuracy() * 100.0,
+        report.service_correct,
+        report.answerable,
+        report.aspect_accuracy() * 100.0,
+        report.aspect_correct,
+        report.answerable,
+        report.refusal_rate() * 100.0,
+        report.refused,
+        report.unanswerable,
+        report.smalltalk_correct,
+        report.smalltalk
+    );
+    if misses {
+        for (line, question, expected, got) in &report.misses {
+            println!("  line {line}: {question:?}\n    expected {expected}\n    got      {got}");
+        }
+    }
+}
