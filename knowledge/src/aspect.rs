@@ -107,6 +107,11 @@ static CUES: LazyLock<HashMap<&'static str, Cue>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The aspect a cue token asks and whether it is a strong cue.
+pub fn cue(token: &str) -> Option<(Aspect, bool)> {
+    CUES.get(token).map(|c| (c.aspect, c.strong))
+}
+
 /// Whether a token is an aspect cue.
 pub fn is_cue(token: &str) -> bool {
     CUES.contains_key(token)

@@ -51,6 +51,7 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenizerManager,
 };
 
+pub(crate) use self::normalize::standard_form;
 pub(crate) use self::phrases::rewrite_marked;
 pub use self::phrases::rewrite_query;
 

@@ -9,15 +9,22 @@
 //! instead of answered with the nearest wrong service. Words the decrees never use weigh
 //! like rare name words; institutions, documents and sectors they never mention
 //! (`knowledge/data/entities.txt`: "karyawan pabrik", "KUA") weigh double, so a look-alike
-//! service is refused. Two question words that follow each other in a name ("sekretariat
-//! daerah") raise its score. Near ties become `ambiguous` with candidates, unless the best
-//! candidate's name has every question word the other has and more (the question named the
-//! agency); a question without service words ("kalau biayanya?") uses the previous answer's
-//! service as context.
+//! service is refused. Common everyday words (`knowledge/data/everyday.txt`: "bapak", "tahun
+//! depan", "soal") weigh a quarter, for and against every service alike, so a long chatty
+//! question is judged on its service words. Chat verb forms ("ngajuin", "benerin", "ijinnya")
+//! are read as their standard word when that word is known. A word the question rules out
+//! ("bukan WNA") excludes the services named by it. A cue word the question asks ("pns mau
+//! cerai syaratnya apa") does not name a title that happens to contain it ("Pengantar
+//! Persyaratan ..."). Two question words that follow each other in a name ("sekretariat
+//! daerah") raise its score. The answer is the best-scoring confident candidate, replaced by
+//! one whose name has every question word it has and more (BM25 favours short names); near
+//! ties become `ambiguous` with candidates unless the best beats them that way (the question
+//! named the agency); a question without service words ("kalau biayanya?") uses the previous
+//! answer's service as context.
 
 mod render;
 
-use crate::analysis::{analyze, is_known_word, rewrite_marked, surface_words};
+use crate::analysis::{analyze, is_known_word, rewrite_marked, standard_form, surface_words};
 use crate::aspect::{self, Aspect};
 use crate::document::{Component, ComponentKind, Decree, Document, ServiceId, ServiceStandard};
 use crate::index::SearchIndex;
@@ -131,6 +138,14 @@ const RECALL_PENALTY: f32 = 0.3;
 /// An institution, document or sector the decrees never mention ([`ENTITIES`]) weighs this
 /// many times an ordinary unknown word.
 const ENTITY_WEIGHT: f32 = 2.0;
+/// An everyday word ([`EVERYDAY`]: "bapak", "tahun depan", "soal") weighs this share of its
+/// usual weight, for and against every candidate alike.
+const EVERYDAY_WEIGHT: f32 = 0.25;
+/// Words that negate the next word ("domisili buat warga biasa, bukan WNA").
+const NEGATORS: &[&str] = &["bukan", "selain", "kecuali", "non"];
+/// A candidate that names every question word the best one names, and more, replaces it when it
+/// scores at least this share of the best score (BM25 favours short names).
+const DOMINANT_SCORE: f32 = 0.3;
 /// Weight of two question words found next to each other in a name, relative to the rarer.
 const BIGRAM_WEIGHT: f32 = 0.5;
 /// Candidates within this much coverage and this share of the best score are a tie.
@@ -172,6 +187,18 @@ static ENTITIES: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new
         .collect()
 });
 
+/// Common everyday words (`knowledge/data/everyday.txt`, analysed): who asks, when, chat filler,
+/// ordinary verbs. They say nothing about which service is meant, so they weigh little either
+/// way ([`EVERYDAY_WEIGHT`]) and barely steer the index search.
+static EVERYDAY: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| {
+    include_str!("../../data/everyday.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .flat_map(analyze)
+        .filter(|t| !aspect::is_cue(t))
+        .collect()
+});
+
 /// Analysed help words that may stand beside a help request without naming a service.
 const HELP_TOKENS: &[&str] = &[
     "bantu", "help", "menu", "fitur", "panduan", "start", "bot", "robot", "chatbot",
@@ -208,6 +235,8 @@ struct Scored {
     closeness: f32,
     /// Which naming words (by position, up to 64) the service's name has.
     mask: u64,
+    /// `mask` without the cue words the title is named after.
+    naming_mask: u64,
 }
 
 /// The answer engine over a set of decrees.
@@ -380,7 +409,7 @@ impl Engine {
     /// Answers a question; `context` is the service of the previous answer in this
     /// conversation, used when the question names no service ("kalau biayanya?").
     pub fn answer(&self, question: &str, context: Option<&ServiceId>) -> Answer {
-        let (tokens, phrase_cues) = self.question_tokens(question);
+        let (tokens, phrase_cues, negated) = self.question_tokens(question);
         let asked = aspect::detect(&tokens);
         let content: Vec<&String> = tokens.iter().filter(|t| !aspect::is_cue(t)).collect();
         let naming: Vec<&String> = content
@@ -414,29 +443,16 @@ impl Engine {
             return self.not_found(question, asked, asked.is_some() || !content.is_empty());
         }
 
-        // Cue words still help find services named after them ("Penanganan Pengaduan").
-        let weighted: Vec<(String, f32)> = tokens
-            .iter()
-            .map(|t| {
-                (
-                    t.clone(),
-                    if aspect::is_cue(t) || GENERIC.contains(&t.as_str()) {
-                        0.3
-                    } else {
-                        1.0
-                    },
-                )
-            })
-            .collect();
-        let scored = self.rank(question, &tokens, &naming, &weighted);
-        let confident = scored.first().filter(|s| s.confidence >= MIN_COVERAGE);
-        let Some(&Scored {
-            position: best,
-            score: best_score,
-            closeness: best_closeness,
-            mask: best_mask,
-            ..
-        }) = confident
+        let weighted = query_weights(&tokens);
+        let scored = self.rank(question, &tokens, &naming, &weighted, &negated);
+        let Some(
+            best_scored @ Scored {
+                position: best,
+                score: best_score,
+                closeness: best_closeness,
+                ..
+            },
+        ) = choose(&scored)
         else {
             if let Some(kind) = chat.filter(|k| asked.is_none() && (*k != render::Smalltalk::Help || help_only)) {
                 return self.smalltalk(question, kind);
@@ -447,9 +463,10 @@ impl Engine {
             .iter()
             .filter(|s| {
                 s.position != best
+                    && s.confidence >= MIN_COVERAGE
                     && s.closeness >= best_closeness - TIE_COVERAGE
                     && s.score >= TIE_SCORE * best_score
-                    && !dominated(s.mask, best_mask)
+                    && !beats(&best_scored, s)
             })
             .collect();
         if !ties.is_empty() {
@@ -474,7 +491,14 @@ impl Engine {
 
     /// Candidate services for analysed question tokens, best first: BM25 from the index,
     /// reweighted by how well each candidate's name covers the question.
-    fn rank(&self, question: &str, tokens: &[String], naming: &[&String], weighted: &[(String, f32)]) -> Vec<Scored> {
+    fn rank(
+        &self,
+        question: &str,
+        tokens: &[String],
+        naming: &[&String],
+        weighted: &[(String, f32)],
+        negated: &[String],
+    ) -> Vec<Scored> {
         let hits = self.index.search(weighted, 10);
         let typed_acronyms: HashSet<String> = question
             .split(|c: char| !c.is_alphanumeric())
@@ -495,13 +519,18 @@ impl Engine {
             .filter(|t| aspect::is_cue(t))
             .map(|t| (t, self.weight(t, &typed_acronyms)))
             .collect();
+        let naming_bits = (1u64 << naming_weights.len().min(32)) - 1;
         let mut scored: Vec<Scored> = hits
             .into_iter()
             .map(|(position, score)| {
                 let st = &self.tokens[position];
                 // Cue words count as naming words when the service is named after them
-                // ("aduan" for "Penanganan Pengaduan").
-                let named_cues = cue_weights.iter().filter(|(t, _)| st.title.iter().any(|w| w == *t));
+                // ("aduan" for "Penanganan Pengaduan"), but only when the question asks
+                // something else or says the cue next to a neighbouring title word: in "pns mau
+                // cerai syaratnya apa", "syarat" asks and does not name "Pengantar Persyaratan".
+                let named_cues = cue_weights
+                    .iter()
+                    .filter(|(t, _)| st.title.iter().any(|w| w == *t) && names_title(tokens, t, &st.title));
                 let words = naming_weights.iter().chain(named_cues);
                 let (mut covered, mut total, mut named) = (0.0f32, 0.0f32, 0.0f32);
                 let mut mask = 0u64;
@@ -550,6 +579,12 @@ impl Engine {
                 // question is about something else ("cuti karyawan pabrik").
                 let recall_evidence = recall * (1.0 - RECALL_PENALTY * (1.0 - coverage));
                 let confidence = coverage.max(recall_evidence).max(distinctive).min(1.0);
+                // A service named by a word the question rules out ("bukan WNA") is not meant.
+                let confidence = if negated.iter().any(|t| st.name.contains(t.as_str())) {
+                    0.0
+                } else {
+                    confidence
+                };
                 let closeness = 0.5 * (coverage + recall);
                 Scored {
                     position,
@@ -560,6 +595,7 @@ impl Engine {
                     confidence,
                     closeness,
                     mask,
+                    naming_mask: mask & (naming_bits | !0u64 << 32),
                 }
             })
             .collect();
@@ -570,40 +606,34 @@ impl Engine {
     /// Diagnostic for studying misses: the analysed tokens, the asked aspect and the top
     /// candidates with their scores. Not shown to citizens.
     pub fn explain(&self, question: &str) -> String {
-        let (tokens, _) = self.question_tokens(question);
+        let (tokens, _, negated) = self.question_tokens(question);
         let asked = aspect::detect(&tokens);
         let naming: Vec<&String> = tokens
             .iter()
             .filter(|t| !aspect::is_cue(t) && !GENERIC.contains(&t.as_str()))
             .collect();
-        let weighted: Vec<(String, f32)> = tokens
-            .iter()
-            .map(|t| {
-                (
-                    t.clone(),
-                    if aspect::is_cue(t) || GENERIC.contains(&t.as_str()) {
-                        0.3
-                    } else {
-                        1.0
-                    },
-                )
-            })
-            .collect();
-        let mut out = format!("tokens {tokens:?}\nasked {asked:?}\nnaming");
+        let weighted = query_weights(&tokens);
+        let mut out = format!("tokens {tokens:?} negated {negated:?}\nasked {asked:?}\nnaming");
+        let none = HashSet::default();
         for t in &naming {
-            out.push_str(&format!(" {t}:{:.2}", self.idf_of(t)));
+            out.push_str(&format!(" {t}:{:.2}", self.weight(t, &none)));
         }
         out.push('\n');
-        for s in self.rank(question, &tokens, &naming, &weighted).iter().take(6) {
+        let scored = self.rank(question, &tokens, &naming, &weighted, &negated);
+        if let Some(best) = choose(&scored) {
+            out.push_str(&format!("chosen {}\n", self.services[best.position].id.as_str()));
+        }
+        for s in scored.iter().take(6) {
             out.push_str(&format!(
-                "  {:<70} score {:6.2} bm25 {:6.2} cov {:.2} rec {:.2} conf {:.2} close {:.2}\n",
+                "  {:<70} score {:6.2} bm25 {:6.2} cov {:.2} rec {:.2} conf {:.2} close {:.2} mask {:x}\n",
                 self.services[s.position].id.as_str(),
                 s.score,
                 s.bm25,
                 s.coverage,
                 s.recall,
                 s.confidence,
-                s.closeness
+                s.closeness,
+                s.mask
             ));
         }
         out
@@ -622,6 +652,9 @@ impl Engine {
     /// Like [`Self::idf_of`], but an unknown acronym typed in capitals weighs the most: it
     /// names something specific the decrees do not have ("perpanjang SIM").
     fn weight(&self, token: &str, acronyms: &HashSet<String>) -> f32 {
+        if EVERYDAY.contains(token) && !acronyms.contains(token) {
+            return EVERYDAY_WEIGHT * self.idf_of(token);
+        }
         match self.idf.get(token) {
             Some(idf) => *idf,
             None if acronyms.contains(token) => self.max_idf,
@@ -640,9 +673,10 @@ impl Engine {
     /// cue "lama"), and the correction keeps its first letter (citizens mistype the middle of a
     /// word, and "karyawan" is not a typo of "wartawan"). A word that is the start of exactly
     /// one corpus word is read as its abbreviation ("dispen").
-    fn question_tokens(&self, question: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    fn question_tokens(&self, question: &str) -> (Vec<String>, Vec<Vec<String>>, Vec<String>) {
         let mut phrase_cues = Vec::new();
         let rewritten = rewrite_marked(question, &mut phrase_cues);
+        let (rewritten, negated) = split_negated(&rewritten);
         let mut corrected = String::with_capacity(rewritten.len() + 8);
         for word in surface_words(&rewritten) {
             if !corrected.is_empty() {
@@ -654,6 +688,10 @@ impl Engine {
                 || self.knows(&word)
             {
                 corrected.push_str(&word);
+                continue;
+            }
+            if let Some(base) = self.colloquial_base(&word) {
+                corrected.push_str(&base);
                 continue;
             }
             if let Some((left, right)) = self.split_compound(&word) {
@@ -673,7 +711,53 @@ impl Engine {
             corrected.push_str(self.abbreviations.get(&word).map_or(word.as_str(), String::as_str));
         }
         let groups = phrase_cues.iter().map(|words| analyze(&words.join(" "))).collect();
-        (analyze(&corrected), groups)
+        let negated = analyze(&negated);
+        let mut tokens = analyze(&corrected);
+        tokens.retain(|t| !negated.contains(t));
+        (tokens, groups, negated)
+    }
+
+    /// The standard word behind a chat form of it: Jakarta-style `-in` for `-kan`/`-i`
+    /// ("ngajuin", "benerin"), the nasal prefixes `ng(e)-`/`ny-` ("ngusulin", "nyari") and the
+    /// clitic `-nya` on a slang word ("ijinnya"). Only a known base is accepted (a slang
+    /// entry, an analyzer word or a corpus word), so "ingin", "kawin" or "miskin" are never cut.
+    fn colloquial_base(&self, word: &str) -> Option<String> {
+        if word.len() < 5 || !word.is_ascii() {
+            return None;
+        }
+        let known = |w: &str| {
+            w.len() >= 3 && (standard_form(w) != w || is_known_word(w) || self.spelling.contains(w) || self.knows(w))
+        };
+        let mut bases: Vec<String> = Vec::with_capacity(8);
+        let unclitic = word.strip_suffix("nya").filter(|b| b.len() >= 3);
+        for stem in std::iter::once(word).chain(unclitic) {
+            let unsuffixed = stem.strip_suffix("in").filter(|b| b.len() >= 3);
+            for base in std::iter::once(stem).chain(unsuffixed) {
+                bases.push(base.to_owned());
+                if let Some(rest) = base.strip_prefix("nge") {
+                    bases.push(rest.to_owned());
+                }
+                if let Some(rest) = base
+                    .strip_prefix("ng")
+                    .filter(|r| r.starts_with(['a', 'e', 'i', 'o', 'u']))
+                {
+                    bases.push(rest.to_owned());
+                    bases.push(format!("k{rest}"));
+                }
+                if let Some(rest) = base
+                    .strip_prefix("ny")
+                    .filter(|r| r.starts_with(['a', 'e', 'i', 'o', 'u']))
+                {
+                    bases.push(format!("s{rest}"));
+                    bases.push(format!("c{rest}"));
+                }
+            }
+        }
+        bases
+            .into_iter()
+            .filter(|b| b != word)
+            .find(|b| known(b))
+            .map(|b| standard_form(&b).into_owned())
     }
 
     /// Two corpus words written as one ("ahliwaris", "kartupegawai"): the split whose shorter
@@ -831,6 +915,81 @@ fn similar(a: &str, b: &str) -> bool {
         .take_while(|(x, y)| x == y)
         .count();
     a.len().max(b.len()) - prefix - suffix <= 1 && a.len().min(b.len()) >= prefix + suffix
+}
+
+/// Whether the cue word `cue` of a question names a title that has it rather than asking its
+/// aspect: the question has a strong cue of another aspect ("pengaduan ke dprd brp lama"), or
+/// says the cue next to a word that neighbours it in the title ("penanganan pengaduan").
+fn names_title(tokens: &[String], cue: &str, title: &[String]) -> bool {
+    let own = aspect::cue(cue).map(|(a, _)| a);
+    if tokens
+        .iter()
+        .any(|t| aspect::cue(t).is_some_and(|(a, strong)| strong && Some(a) != own))
+    {
+        return true;
+    }
+    let follows = |a: &str, b: &str| title.windows(2).any(|w| w[0] == a && w[1] == b);
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| *t == cue)
+        .any(|(i, t)| (i > 0 && follows(&tokens[i - 1], t)) || tokens.get(i + 1).is_some_and(|n| follows(t, n)))
+}
+
+/// Index-query weights of analysed question tokens: cue words still help find services named
+/// after them ("Penanganan Pengaduan"), generic and everyday words barely steer the search.
+fn query_weights(tokens: &[String]) -> Vec<(String, f32)> {
+    tokens
+        .iter()
+        .map(|t| {
+            let weak = aspect::is_cue(t) || GENERIC.contains(&t.as_str()) || EVERYDAY.contains(t);
+            (t.clone(), if weak { 0.3 } else { 1.0 })
+        })
+        .collect()
+}
+
+/// The words a question rules out, and the question without them: the first word after a
+/// negator that is more than a function word ("bukan untuk WNA" rules out "WNA").
+fn split_negated(text: &str) -> (String, String) {
+    let mut kept = String::with_capacity(text.len());
+    let mut negated = String::new();
+    let mut pending = false;
+    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        let lower = word.to_lowercase();
+        if NEGATORS.contains(&lower.as_str()) {
+            pending = true;
+            continue;
+        }
+        if pending && !analyze(&lower).is_empty() {
+            pending = false;
+            negated.push_str(word);
+            negated.push(' ');
+            continue;
+        }
+        kept.push_str(word);
+        kept.push(' ');
+    }
+    (kept, negated)
+}
+
+/// The candidate to answer: the best-scoring one that is confident enough, replaced by any
+/// confident one that [`beats`] it and scores at least [`DOMINANT_SCORE`] of it.
+fn choose(scored: &[Scored]) -> Option<Scored> {
+    let mut best = *scored.iter().find(|s| s.confidence >= MIN_COVERAGE)?;
+    while let Some(better) = scored
+        .iter()
+        .find(|s| s.confidence >= MIN_COVERAGE && s.score >= DOMINANT_SCORE * best.score && beats(s, &best))
+    {
+        best = *better;
+    }
+    Some(best)
+}
+
+/// Whether `a`'s name has every naming word of the question `b`'s has, and more; or, naming
+/// the same words, also the asked cue words its title is named after ("pengaduan ke
+/// sekretariat dprd": only one of the services there is "Penanganan Pengaduan").
+fn beats(a: &Scored, b: &Scored) -> bool {
+    dominated(b.naming_mask, a.naming_mask) || (a.naming_mask == b.naming_mask && dominated(b.mask, a.mask))
 }
 
 /// A hash of two consecutive analysed tokens (a collision only adds a spurious match).

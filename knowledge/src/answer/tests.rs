@@ -78,7 +78,7 @@ fn smalltalk_gets_a_friendly_reply() {
 
 #[test]
 fn glued_words_are_split_into_corpus_words() {
-    let (tokens, _) = ENGINE.question_tokens("syarat ahliwaris apa");
+    let (tokens, _, _) = ENGINE.question_tokens("syarat ahliwaris apa");
     assert!(tokens.iter().any(|t| t == "waris"), "{tokens:?}");
     let a = ask("bikin surat ahliwaris di kecamatan beji bawa apa");
     assert_eq!(id(&a), "003_5e30365896fb6814:surat-keterangan-ahli-waris", "{}", a.text);
@@ -88,14 +88,14 @@ fn glued_words_are_split_into_corpus_words() {
 /// decrees' "sebagaimana", a naming word that diluted every question.
 #[test]
 fn known_words_are_never_spell_corrected() {
-    let (tokens, _) = ENGINE.question_tokens("alurnya gmn");
+    let (tokens, _, _) = ENGINE.question_tokens("alurnya gmn");
     assert!(!tokens.iter().any(|t| t == "sebagaimana"), "{tokens:?}");
 }
 
 /// "karyawan" was "corrected" to "wartawan" (two edits, different first letter).
 #[test]
 fn corrections_keep_the_first_letter() {
-    let (tokens, _) = ENGINE.question_tokens("cuti hamil karyawan toko");
+    let (tokens, _, _) = ENGINE.question_tokens("cuti hamil karyawan toko");
     assert!(!tokens.iter().any(|t| t.starts_with("wartaw")), "{tokens:?}");
 }
 
@@ -168,4 +168,78 @@ fn the_last_strong_cue_is_the_question() {
 fn help_word_among_service_words_is_no_smalltalk() {
     assert_eq!(ask("minta bantuan modal usaha warung").status, AnswerStatus::NotFound);
     assert_eq!(ask("ini chatbot ya").status, AnswerStatus::Smalltalk);
+}
+
+/// Family, time and chat words ("bapak", "thn depan") sank a question about a real service
+/// below the answer threshold.
+#[test]
+fn everyday_words_do_not_sink_a_long_question() {
+    let a = ask("bapak sy pns mau purna tugas thn depan, berkasnya apa aja");
+    assert_eq!(
+        id(&a),
+        "002_81250e56fc566e31:usulan-pensiun-bup-aps-dan-janda-duda",
+        "{}",
+        a.text
+    );
+    assert_eq!(a.aspect, Some(Aspect::Requirements));
+}
+
+/// "syarat" asked the requirements but also counted as naming "Pengantar Persyaratan PNS TNI
+/// POLRI", which then tied with the service the question is about.
+#[test]
+fn asked_cue_word_does_not_name_a_title() {
+    let a = ask("pns mau cerai syaratnya apa");
+    assert_eq!(a.status, AnswerStatus::Answered, "{}", a.text);
+    assert!(
+        id(&a).starts_with("002_81250e56fc566e31:penyelesaian-permohonan-perkawinan"),
+        "{}",
+        id(&a)
+    );
+    assert_eq!(a.aspect, Some(Aspect::Requirements));
+    // Asked with another aspect, the title's cue word names it again.
+    let b = ask("pengaduan ke sekretariat dprd diproses brp lama");
+    assert_eq!(id(&b), "001_f4e4e6960aa12399:penanganan-dan-pengaduan", "{}", b.text);
+    assert_eq!(b.aspect, Some(Aspect::Duration));
+}
+
+/// "bukan WNA": the negated word counted for the WNA service instead of against it.
+#[test]
+fn negated_word_rules_out_the_service_it_names() {
+    let a = ask("surat keterangan domisili buat warga biasa (bukan WNA) dimana");
+    assert_eq!(a.status, AnswerStatus::NotFound, "{}", id(&a));
+    let b = ask("surat keterangan domisili untuk wna syaratnya apa");
+    assert_eq!(
+        id(&b),
+        "003_5e30365896fb6814:rekomendasi-surat-keterangan-domisili-untuk-wna"
+    );
+}
+
+/// "minta data ke sekretariat daerah": BM25 preferred the DPRD secretariat's service, whose
+/// name lacks the pair "sekretariat daerah", and the answer was ambiguous.
+#[test]
+fn candidate_naming_more_question_words_beats_a_higher_bm25() {
+    let a = ask("minta data ke sekretariat daerah pasuruan brp hari");
+    assert_eq!(id(&a), "000_4d00da837d591dc0:data-dan-informasi", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Duration));
+}
+
+/// Jakarta-style verb forms were unknown words that weighed against every service.
+#[test]
+fn chat_verb_forms_are_read_as_standard_words() {
+    assert_eq!(ENGINE.colloquial_base("ngajuin").as_deref(), Some("aju"));
+    assert_eq!(ENGINE.colloquial_base("ijinnya").as_deref(), Some("izin"));
+    assert_eq!(ENGINE.colloquial_base("miskin"), None);
+    let a = ask("alur ngajuin cuti di bkppd gmn");
+    assert_eq!(id(&a), "002_81250e56fc566e31:pemrosesan-cuti", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Procedure));
+}
+
+/// Questions that ask the steps or the paperwork without a cue word got an overview.
+#[test]
+fn procedure_and_requirements_asked_without_a_cue_word() {
+    let a = ask("mau demo di dprd kab pasuruan, harus ngapain dulu");
+    assert_eq!(a.aspect, Some(Aspect::Procedure), "{}", id(&a));
+    let b = ask("laporan IKM triwulan diserahkan ke bagian organisasi, lampirannya apa");
+    assert_eq!(id(&b), "000_4d00da837d591dc0:pelaporan-indeks-kepuasan-masyarakat");
+    assert_eq!(b.aspect, Some(Aspect::Requirements));
 }
