@@ -5,6 +5,12 @@
 //! `LOKET_SLA__VERIFICATION_DAYS=2`) -> `DATABASE_URL`. The contract variables of issue 5 map
 //! directly: `DATABASE_URL`, `LOKET_HTTP_ADDR`, `LOKET_HANDLERS`, `LOKET_STANDARDS_DIR`.
 //! Callers (the CLI) may merge their own flags on top of [`Settings::figment`].
+//!
+//! Checked at start: unknown keys are refused at every level (`deny_unknown_fields`), values by
+//! `validate`, each error naming its key. Only `LOKET_*` variables that name a setting are read
+//! ([`Settings::keys`]), so `LOKET_CONFIG`, `LOKET_LOG_FORMAT` and the like never count as unknown
+//! settings. `Debug` of [`Settings`] hides the database password and every secret, token and API
+//! key (digest), so settings can be logged.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -17,10 +23,12 @@ use figment::providers::{Env, Format, Serialized, Toml};
 
 use crate::calendar::{Sla, SlaSettings, WorkingCalendar};
 use crate::routing::Routing;
-use crate::storage::{DEFAULT_DATABASE_URL, Store};
+use crate::storage::{ConnectOptions, DEFAULT_DATABASE_URL, Store};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+/// Every setting; unknown keys are refused at every level. `Debug` redacts secrets (see
+/// [`Settings::keys`] and the `Debug` impl), so a settings dump is safe to log.
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// `sqlite:path` or `postgres://...`.
     pub database_url: String,
@@ -35,6 +43,14 @@ pub struct Settings {
     pub delivery: DeliverySettings,
     pub intake: IntakeSettings,
     pub http: HttpSettings,
+    /// Database pool (`[database]`).
+    pub database: DatabaseSettings,
+    /// Broadcasts: approval or auto-send, Telegram rate limits (`[announcements]`).
+    pub announcements: crate::telegram::BroadcastSettings,
+    /// Watching the standards directory (`[reindex]`).
+    pub reindex: crate::reindex::ReindexSettings,
+    /// The administrator's API (`[admin]`).
+    pub admin: AdminSettings,
 }
 
 impl Default for Settings {
@@ -49,6 +65,10 @@ impl Default for Settings {
             delivery: DeliverySettings::default(),
             intake: IntakeSettings::default(),
             http: HttpSettings::default(),
+            database: DatabaseSettings::default(),
+            announcements: crate::telegram::BroadcastSettings::default(),
+            reindex: crate::reindex::ReindexSettings::default(),
+            admin: AdminSettings::default(),
         }
     }
 }
@@ -149,6 +169,120 @@ impl Default for HttpSettings {
     }
 }
 
+/// The administrator's API (`POST /api/v1/admin/reindex`): enabled only with a key. `Debug`
+/// hides the digest.
+#[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdminSettings {
+    /// Hex SHA-256 of the admin API key (`printf %s KEY | sha256sum`), like the handlers'
+    /// `api_key_sha256`; the key itself is never stored.
+    pub api_key_sha256: Option<String>,
+}
+
+impl std::fmt::Debug for AdminSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminSettings")
+            .field("api_key_sha256", &self.api_key_sha256.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
+}
+
+impl AdminSettings {
+    /// The digest as bytes; `None` when unset (the admin API then answers 404).
+    pub fn digest(&self) -> anyhow::Result<Option<[u8; 32]>> {
+        let Some(hex_digest) = &self.api_key_sha256 else {
+            return Ok(None);
+        };
+        let bytes = hex::decode(hex_digest.trim())
+            .ok()
+            .and_then(|b| <[u8; 32]>::try_from(b).ok());
+        bytes
+            .map(Some)
+            .context("admin.api_key_sha256 must be 64 hexadecimal characters (the SHA-256 of the key)")
+    }
+}
+
+/// The database connection pool. The acquire timeout bounds how long a request or a worker
+/// waits for a connection while the database is unreachable (restarted, network cut): the API
+/// then answers 503 instead of hanging, and the workers pause and try again.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// Connections per process (several `loket serve` processes each open this many).
+    pub max_connections: u32,
+    /// Longest wait for a connection, including reconnecting to a database that went away.
+    pub acquire_timeout_secs: u64,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            acquire_timeout_secs: 5,
+        }
+    }
+}
+
+impl DatabaseSettings {
+    pub fn connect_options(&self) -> ConnectOptions {
+        ConnectOptions {
+            max_connections: self.max_connections,
+            acquire_timeout: Duration::from_secs(self.acquire_timeout_secs),
+            ..ConnectOptions::default()
+        }
+    }
+}
+
+/// True for keys whose values must never be shown: tokens, secrets, passwords, API keys (and
+/// their digests).
+fn is_secret_key(key: &str) -> bool {
+    ["secret", "token", "password", "api_key"]
+        .iter()
+        .any(|word| key.contains(word))
+}
+
+/// A settings value with its secrets hidden: secret keys print `[redacted]`, connection URLs
+/// print without their password.
+struct Redacted<'a>(&'a str, &'a serde_json::Value);
+
+impl std::fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use serde_json::Value;
+        let Redacted(key, value) = *self;
+        match value {
+            Value::Null => f.write_str("None"),
+            _ if is_secret_key(key) => f.write_str("[redacted]"),
+            Value::String(s) if key.ends_with("url") => std::fmt::Debug::fmt(&crate::storage::redact(s), f),
+            Value::String(s) => std::fmt::Debug::fmt(s, f),
+            Value::Object(map) => {
+                let mut table = f.debug_struct("");
+                for (name, value) in map {
+                    table.field(name, &Redacted(name, value));
+                }
+                table.finish()
+            }
+            Value::Array(items) => f.debug_list().entries(items.iter().map(|v| Redacted(key, v))).finish(),
+            other => std::fmt::Display::fmt(other, f),
+        }
+    }
+}
+
+/// Every field, nested tables included, with secrets redacted (the database URL's password,
+/// any key naming a secret, token, password or API key). Built from the serialised settings, so
+/// a field added later is shown, and redacted by its name, without touching this impl.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Ok(serde_json::Value::Object(map)) = serde_json::to_value(self) else {
+            return f.write_str("Settings { .. }");
+        };
+        let mut s = f.debug_struct("Settings");
+        for (name, value) in &map {
+            s.field(name, &Redacted(name, value));
+        }
+        s.finish()
+    }
+}
+
 impl Settings {
     /// The standard layering: defaults, `LOKET_CONFIG` (or `loket.toml`), `LOKET_*`, `DATABASE_URL`.
     pub fn figment() -> Figment {
@@ -164,9 +298,40 @@ impl Settings {
         if let Some(file) = config_file {
             figment = figment.merge(Toml::file(file));
         }
+        // Only variables naming a setting are read: LOKET_CONFIG, LOKET_LOG_FORMAT and friends
+        // share the prefix and must not be refused as unknown settings.
+        let keys: Arc<std::collections::HashSet<String>> = Arc::new(Self::keys().into_iter().collect());
         figment
-            .merge(Env::prefixed(env_prefix).split("__"))
+            .merge(
+                Env::prefixed(env_prefix)
+                    .split("__")
+                    .filter(move |key| keys.contains(&key.as_str().to_ascii_lowercase())),
+            )
             .merge(Env::raw().only(&["DATABASE_URL"]))
+    }
+
+    /// Every setting's dotted key (`database_url`, `sla.verification_days`, ...), read from the
+    /// defaults so a new field is covered without a list to keep.
+    pub fn keys() -> Vec<String> {
+        fn walk(prefix: &str, value: &serde_json::Value, out: &mut Vec<String>) {
+            let serde_json::Value::Object(map) = value else { return };
+            for (name, value) in map {
+                let key = if prefix.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{prefix}.{name}")
+                };
+                if value.is_object() {
+                    walk(&key, value, out);
+                } else {
+                    out.push(key);
+                }
+            }
+        }
+        let defaults = serde_json::to_value(Settings::default()).expect("settings serialise");
+        let mut keys = Vec::new();
+        walk("", &defaults, &mut keys);
+        keys
     }
 
     /// Loads with the standard layering.
@@ -203,6 +368,16 @@ impl Settings {
             self.http.body_limit_bytes >= 1024,
             "http.body_limit_bytes must be at least 1024"
         );
+        anyhow::ensure!(
+            self.database.max_connections >= 1 && self.database.acquire_timeout_secs >= 1,
+            "database.max_connections and database.acquire_timeout_secs must be at least 1"
+        );
+        self.admin.digest()?;
+        let a = &self.announcements;
+        anyhow::ensure!(
+            a.overall_per_second >= 1 && a.per_chat_per_second >= 1 && a.concurrency >= 1,
+            "announcements.overall_per_second, per_chat_per_second and concurrency must be at least 1"
+        );
         Ok(())
     }
 
@@ -226,7 +401,9 @@ impl Settings {
     /// Connects the store (applying migrations) with the configured SLA.
     pub async fn store(&self) -> anyhow::Result<Store> {
         let sla = self.sla()?;
-        Ok(Store::connect(&self.database_url).await?.with_deadlines(Arc::new(sla)))
+        Ok(Store::connect_with(&self.database_url, self.database.connect_options())
+            .await?
+            .with_deadlines(Arc::new(sla)))
     }
 }
 
@@ -279,6 +456,10 @@ mod tests {
             ("[delivery]\nmax_attempts = 0", "max_attempts"),
             ("[delivery]\nlease_secs = 5\ntimeout_secs = 10", "lease_secs"),
             ("[calendar]\nutc_offset_hours = 20", "utc_offset_hours"),
+            ("[database]\nacquire_timeout_secs = 0", "acquire_timeout_secs"),
+            ("[admin]\napi_key_sha256 = \"abc\"", "api_key_sha256"),
+            ("[announcements]\noverall_per_second = 0", "overall_per_second"),
+            ("[reindex]\npoll_secs = 3", "poll_secs"),
         ];
         for (text, key) in cases {
             let err = format!("{:#}", from_toml(text).unwrap_err());
@@ -330,5 +511,109 @@ mod tests {
         assert!(!s.routing().unwrap().handlers().is_empty());
         s.calendar.holidays_file = Some(PathBuf::from("/nonexistent/holidays.toml"));
         assert!(s.sla().is_err());
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_at_every_level_naming_the_key() {
+        for (text, key) in [
+            ("databse_url = \"sqlite:x.db\"", "databse_url"),
+            ("[delivery]\nmax_attempt = 3", "max_attempt"),
+            ("[slaa]\nverification_days = 2", "slaa"),
+        ] {
+            let err = format!("{:#}", from_toml(text).unwrap_err());
+            assert!(err.contains(key), "expected {key:?} in {err:?}");
+        }
+    }
+
+    #[test]
+    fn environment_variables_that_name_no_setting_are_ignored() {
+        let prefix = "LOKET_CFGTEST_UNKNOWN_9C1D_";
+        // SAFETY: the variables are unique to this test, and std serialises environment access.
+        unsafe {
+            std::env::set_var(format!("{prefix}LOG_FORMAT"), "json");
+            std::env::set_var(format!("{prefix}WEBHOOK_SECRET"), "abc");
+            std::env::set_var(format!("{prefix}SLA__NOT_A_SETTING"), "3");
+            std::env::set_var(format!("{prefix}SLA__RESOLUTION_DAYS"), "12");
+        }
+        let s = Settings::from_figment(&Settings::figment_with(None, prefix)).unwrap();
+        assert_eq!(s.sla.resolution_days, 12, "known keys still apply");
+        let keys = Settings::keys();
+        for key in [
+            "database_url",
+            "handlers",
+            "sla.verification_days",
+            "calendar.holidays_file",
+            "http.body_limit_bytes",
+        ] {
+            assert!(keys.iter().any(|k| k == key), "{key} missing from {keys:?}");
+        }
+    }
+
+    #[test]
+    fn debug_redacts_secrets_at_every_level() {
+        let digest = crate::routing::api_key_digest("kunci-admin-rahasia");
+        let s = from_toml(&format!(
+            "database_url = \"postgres://loket:s3cr3t-pw@db:5432/loket\"\n[admin]\napi_key_sha256 = \"{digest}\"\n"
+        ))
+        .unwrap();
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("s3cr3t-pw"), "{shown}");
+        assert!(!shown.contains(&digest), "{shown}");
+        assert!(shown.contains("postgres://loket:***@db:5432/loket"), "{shown}");
+        assert!(shown.contains("api_key_sha256: [redacted]"), "{shown}");
+        assert!(
+            shown.contains("verification_days: 3"),
+            "nested tables are shown: {shown}"
+        );
+        assert!(shown.contains("handlers: None"), "{shown}");
+        let pretty = format!("{s:#?}");
+        assert!(!pretty.contains("s3cr3t-pw") && !pretty.contains(&digest));
+        let admin = format!("{:?}", s.admin);
+        assert!(!admin.contains(&digest) && admin.contains("[redacted]"), "{admin}");
+    }
+
+    /// `deploy/loket.example.toml` documents every setting with its default value: it loads
+    /// (so no key in it is stale), yields exactly the defaults, and names every key (commented
+    /// out for settings without a default).
+    #[test]
+    fn the_example_file_loads_with_the_defaults_and_covers_every_key() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/loket.example.toml");
+        let loaded = Settings::from_figment(&Settings::figment_with(Some(&path), "LOKET_CFGTEST_EXAMPLE_NONE_"))
+            .unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
+        let mut expected = Settings::default();
+        // DATABASE_URL of the environment (CI) wins over the file; compare the file only.
+        expected.database_url.clone_from(&loaded.database_url);
+        assert_eq!(loaded, expected, "the example's values must be the defaults");
+
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut table = String::new();
+        let mut documented = std::collections::HashSet::new();
+        for line in text.lines() {
+            let line = line.trim();
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                table = name.to_owned();
+                continue;
+            }
+            let line = line.trim_start_matches('#').trim();
+            if let Some((key, _)) = line.split_once('=') {
+                let key = key.trim();
+                if !key.is_empty()
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                {
+                    documented.insert(if table.is_empty() {
+                        key.to_owned()
+                    } else {
+                        format!("{table}.{key}")
+                    });
+                }
+            }
+        }
+        let missing: Vec<String> = Settings::keys()
+            .into_iter()
+            .filter(|k| !documented.contains(k))
+            .collect();
+        assert!(missing.is_empty(), "{} does not document {missing:?}", path.display());
     }
 }

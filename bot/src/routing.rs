@@ -51,8 +51,9 @@ pub struct Webhook {
     pub secret: SecretString,
 }
 
-/// One handler (an agency, unit or desk that receives complaints), validated.
-#[derive(Debug, Clone)]
+/// One handler (an agency, unit or desk that receives complaints), validated. `Debug` hides
+/// the webhook secret and the API key digest.
+#[derive(Clone)]
 pub struct Handler {
     pub id: String,
     pub name: String,
@@ -65,6 +66,23 @@ pub struct Handler {
     pub officer_chat_ids: Vec<i64>,
     pub officer_user_ids: Vec<i64>,
     api_key_sha256: Option<[u8; 32]>,
+}
+
+impl std::fmt::Debug for Handler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handler")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("agencies", &self.agencies)
+            .field("categories", &self.categories)
+            .field("services", &self.services)
+            .field("default", &self.default)
+            .field("webhook", &self.webhook)
+            .field("officer_chat_ids", &self.officer_chat_ids)
+            .field("officer_user_ids", &self.officer_user_ids)
+            .field("api_key_sha256", &self.api_key_sha256.map(|_| "[redacted]"))
+            .finish()
+    }
 }
 
 /// Why a handler was chosen (logged with the routing decision).
@@ -329,6 +347,15 @@ mod tests {
 
     fn routing() -> Routing {
         Routing::from_toml(FILE, Path::new("handlers.toml")).unwrap()
+    }
+
+    #[test]
+    fn debug_hides_webhook_secrets_and_key_digests() {
+        let shown = format!("{:?}", routing());
+        assert!(!shown.contains("0123456789abcdef0123"), "{shown}");
+        assert!(!shown.contains("9f86d081"), "{shown}");
+        assert!(!shown.contains("159, 134"), "digest bytes: {shown}");
+        assert!(shown.contains("dukcapil") && shown.contains("[redacted]"), "{shown}");
     }
 
     #[test]

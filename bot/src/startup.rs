@@ -3,7 +3,9 @@
 //! `build` connects the store (migrations applied), loads the handlers file and binds the HTTP
 //! listener, so `port()` is known before serving (tests bind port 0). `run_until_stopped` serves
 //! the API and runs the forwarding worker until the shutdown future resolves; the Telegram side
-//! (notifications, officer chat) is added by the caller when a bot token is configured.
+//! (notifications, officer chat) is added by the caller when a bot token is configured. With a
+//! [`Reindexer`] (`with_reindexer`), it also serves `POST /api/v1/admin/reindex` and watches the
+//! standards directory.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -15,7 +17,8 @@ use tokio::net::TcpListener;
 
 use crate::configuration::Settings;
 use crate::delivery::{Forwarder, HandlerChannels, RetryPolicy, WebhookForwarder, Worker};
-use crate::http::{AppState, Open311Catalog, router};
+use crate::http::{AdminState, AppState, Open311Catalog, Open311Handle, router};
+use crate::reindex::Reindexer;
 use crate::routing::Routing;
 use crate::storage::{DeliveryKind, Store};
 
@@ -24,7 +27,8 @@ pub struct Application {
     addr: SocketAddr,
     store: Store,
     routing: Arc<Routing>,
-    open311: Arc<Open311Catalog>,
+    open311: Open311Handle,
+    reindexer: Option<Arc<Reindexer>>,
     settings: Settings,
     officer_chat: Option<Arc<dyn Forwarder>>,
     run_workers: bool,
@@ -39,7 +43,7 @@ impl Application {
     /// Like [`build`](Self::build) with an already connected store (tests, custom clocks).
     pub async fn build_with_store(settings: Settings, store: Store) -> anyhow::Result<Self> {
         let routing = Arc::new(settings.routing()?);
-        let open311 = Arc::new(
+        let open311 = Open311Handle::new(
             open311_catalog(&settings)?.with_intake(settings.intake.clone(), settings.calendar.utc_offset_hours),
         );
         let listener = TcpListener::bind(settings.http_addr)
@@ -53,6 +57,7 @@ impl Application {
             store,
             routing,
             open311,
+            reindexer: None,
             settings,
             officer_chat: None,
             run_workers: true,
@@ -62,6 +67,13 @@ impl Application {
     /// Adds the officer-chat forwarding adapter (from the Telegram side).
     pub fn with_officer_chat(mut self, adapter: Arc<dyn Forwarder>) -> Self {
         self.officer_chat = Some(adapter);
+        self
+    }
+
+    /// Serves the admin reindex API with `reindexer` and, unless `[reindex] watch = false`,
+    /// watches its directory. Build it on [`open311`](Self::open311) so reindexes reach Open311.
+    pub fn with_reindexer(mut self, reindexer: Arc<Reindexer>) -> Self {
+        self.reindexer = Some(reindexer);
         self
     }
 
@@ -88,8 +100,8 @@ impl Application {
         &self.routing
     }
 
-    /// The services offered over Open311.
-    pub fn open311(&self) -> &Arc<Open311Catalog> {
+    /// The services offered over Open311 (swapped by a reindex).
+    pub fn open311(&self) -> &Open311Handle {
         &self.open311
     }
 
@@ -118,6 +130,10 @@ impl Application {
                 store: self.store.clone(),
                 routing: self.routing.clone(),
                 open311: self.open311.clone(),
+                admin: AdminState {
+                    key_sha256: self.settings.admin.digest()?,
+                    reindexer: self.reindexer.clone(),
+                },
             },
             self.settings.http.body_limit_bytes,
         );
@@ -134,6 +150,16 @@ impl Application {
                     .await;
             }
         });
+        let watcher = self
+            .reindexer
+            .clone()
+            .filter(|_| self.settings.reindex.watch)
+            .map(|reindexer| {
+                let mut stop = stop_rx.clone();
+                tokio::spawn(reindexer.watch(self.settings.reindex.clone(), async move {
+                    let _ = stop.wait_for(|stop| *stop).await;
+                }))
+            });
         let mut server_stop = stop_rx;
         let server = axum::serve(self.listener, app).with_graceful_shutdown(async move {
             let _ = server_stop.wait_for(|stop| *stop).await;
@@ -145,6 +171,9 @@ impl Application {
         let served = server.await.context("HTTP server failed");
         signal.abort();
         let _ = worker_task.await;
+        if let Some(watcher) = watcher {
+            let _ = watcher.await;
+        }
         self.store.close().await;
         served
     }

@@ -3,12 +3,15 @@
 //! One test binary; one module per area; support code in `loket_acceptance` (tests/src).
 
 mod bad_input;
-mod bench;
+mod broadcast_kill;
 mod delivery_failures;
+mod drills;
 mod flow;
 mod idempotency;
 mod open311;
 mod process_kill;
+mod scale_out;
+mod telegram_e2e;
 
 /// `both_backends!(a, b)` where each is `async fn(database_url: String, dir: PathBuf)` in the
 /// current module: generates `a::sqlite` and `a::postgres`, each on its own fresh database.

@@ -14,7 +14,7 @@ use loket::delivery::{ExecutionOutcome, Worker};
 use loket::domain::{NewComplaint, RawComplaint, TicketNumber};
 use loket::routing::api_key_digest;
 use loket::startup::Application;
-use loket::storage::{Clock, Complaint, Delivery, DeliveryKind, Store, SubmitOptions};
+use loket::storage::{Clock, Complaint, ConnectOptions, Delivery, DeliveryKind, Store, SubmitOptions};
 use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -42,6 +42,8 @@ pub struct TestApp {
     pub worker: Worker,
     pub receiver: FakeHandler,
     pub client: reqwest::Client,
+    /// What the application was built with.
+    pub settings: Settings,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -93,17 +95,29 @@ pub fn test_settings(database_url: &str, handlers: &Path) -> Settings {
 impl TestApp {
     /// Starts the application on `database_url`, writing its handlers file into `dir`.
     pub async fn spawn(database_url: &str, dir: &Path) -> Self {
+        Self::spawn_with(database_url, dir, |_| {}, ConnectOptions::default()).await
+    }
+
+    /// Like [`spawn`](Self::spawn), with the test settings changed by `configure` and the pool
+    /// opened with `connect` (the failure drills: short timeouts, a capped SQLite file).
+    pub async fn spawn_with(
+        database_url: &str,
+        dir: &Path,
+        configure: impl FnOnce(&mut Settings),
+        connect: ConnectOptions,
+    ) -> Self {
         let receiver = FakeHandler::spawn(WEBHOOK_SECRET).await;
         let handlers = dir.join("handlers.toml");
         std::fs::write(&handlers, handlers_toml(&receiver.url())).expect("cannot write the handlers file");
-        let settings = test_settings(database_url, &handlers);
+        let mut settings = test_settings(database_url, &handlers);
+        configure(&mut settings);
         let clock = Clock::manual(chrono::Utc::now().timestamp());
-        let store = Store::connect(database_url)
+        let store = Store::connect_with(database_url, connect)
             .await
             .expect("cannot open the test database")
             .with_clock(clock.clone())
             .with_deadlines(Arc::new(settings.sla().expect("SLA")));
-        let app = Application::build_with_store(settings, store.clone())
+        let app = Application::build_with_store(settings.clone(), store.clone())
             .await
             .expect("cannot build the application")
             .without_workers();
@@ -120,6 +134,7 @@ impl TestApp {
             worker,
             receiver,
             client: reqwest::Client::new(),
+            settings,
             stop: Some(stop),
             server: Some(server),
         }

@@ -1,15 +1,20 @@
-//! Support code for the acceptance tests (`tests/acceptance/`) and the intake benchmark: a fresh
+//! Support code for the acceptance tests (`tests/acceptance/`): a fresh
 //! database per test on each backend, the whole `Application` on port 0, a fake handler endpoint
 //! that checks signatures and counts deliveries, and the worker driver.
 //!
 //! Everything binds loopback addresses only; nothing here sleeps to wait for an outcome except the
-//! bounded polls of the process-level (SIGKILL) test, which has no other way to observe a child.
+//! bounded polls ([`wait::wait_until`]) of the process-level tests (SIGKILL, scale-out, failure
+//! drills), which have no other way to observe a child or a real timeout. A TCP proxy
+//! ([`proxy::TcpProxy`]) lets a drill take PostgreSQL away from loket.
 
 pub mod app;
-pub mod bench;
+pub mod broadcast;
 pub mod database;
+pub mod load;
 pub mod process;
+pub mod proxy;
 pub mod receiver;
+pub mod wait;
 
 pub use app::{API_KEY, OTHER_API_KEY, TestApp, WEBHOOK_SECRET};
 pub use database::{Backend, TestDatabase, run_on};

@@ -55,6 +55,7 @@ pub fn free_port() -> u16 {
 pub struct LoketProcess {
     child: Child,
     pub address: String,
+    log: PathBuf,
 }
 
 impl LoketProcess {
@@ -62,11 +63,23 @@ impl LoketProcess {
     /// port and `LOKET_CONFIG` pointing at a file that does not exist) in `dir`; output goes to
     /// `dir/<log_name>.log`. Waits (bounded) until `/healthz` answers.
     pub async fn start(binary: &Path, dir: &Path, env: &[(&str, String)], log_name: &str) -> Self {
+        Self::start_with_args(binary, dir, &["serve", "--no-telegram"], env, log_name).await
+    }
+
+    /// Like [`start`](Self::start) with other arguments, e.g. `["serve"]` with the Telegram bot
+    /// (then `env` names `TELOXIDE_TOKEN` and `TELOXIDE_API_URL`).
+    pub async fn start_with_args(
+        binary: &Path,
+        dir: &Path,
+        args: &[&str],
+        env: &[(&str, String)],
+        log_name: &str,
+    ) -> Self {
         let port = free_port();
         let log = std::fs::File::create(dir.join(format!("{log_name}.log"))).expect("log file");
         let mut command = Command::new(binary);
         command
-            .args(["serve", "--no-telegram"])
+            .args(args)
             .current_dir(dir)
             .env("LOKET_HTTP_ADDR", format!("127.0.0.1:{port}"))
             .env("LOKET_CONFIG", dir.join("no-config.toml"))
@@ -81,6 +94,7 @@ impl LoketProcess {
         let mut process = Self {
             child,
             address: format!("http://127.0.0.1:{port}"),
+            log: dir.join(format!("{log_name}.log")),
         };
         let client = reqwest::Client::new();
         for _ in 0..300 {
@@ -100,6 +114,16 @@ impl LoketProcess {
         }
         process.kill();
         panic!("loket did not answer /healthz within 300 polls");
+    }
+
+    /// The child's process id (worker ids in `deliveries.locked_by` contain it).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Everything the child logged so far (for failure messages).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// SIGKILL: no shutdown code runs, exactly like a crash or the OOM killer.

@@ -2,11 +2,12 @@
 //!
 //! Every request's `X-Loket-Signature` is verified with the shared secret (a bad one is answered
 //! 401 and counted apart); validly signed deliveries are recorded per `Idempotency-Key` with their
-//! JSON body. The answer follows the current [`Mode`]: healthy, failing with a status, or stalled
+//! JSON body. The answer follows the current [`Mode`]: healthy, failing with a status, stalled
 //! (the request is recorded, then held without an answer until the mode changes), which is how a
-//! test catches a worker mid-delivery.
+//! test catches a worker mid-delivery, slow (answers 200 only after a delay longer than the
+//! sender's timeout), or holding just the n-th request (to catch one of several workers).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -27,6 +28,11 @@ pub enum Mode {
     Failing(u16),
     /// Record the request, then answer nothing until the mode changes.
     Stalled,
+    /// Record the request, answer 200 after this delay (whatever the mode is by then).
+    Delayed(std::time::Duration),
+    /// The n-th validly signed request (1-based, counting all so far) is held like `Stalled`;
+    /// every other one is answered 200.
+    HoldNth(usize),
 }
 
 #[derive(Default)]
@@ -68,19 +74,23 @@ async fn hook(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes
         return StatusCode::UNAUTHORIZED;
     }
     let json = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
-    shared
-        .log
-        .lock()
-        .unwrap()
-        .deliveries
-        .push((header("idempotency-key"), json));
+    let position = {
+        let mut log = shared.log.lock().unwrap();
+        log.deliveries.push((header("idempotency-key"), json));
+        log.deliveries.len()
+    };
     let mut mode = shared.mode.subscribe();
     loop {
         let current = *mode.borrow_and_update();
         match current {
             Mode::Healthy => return StatusCode::OK,
             Mode::Failing(code) => return StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
-            Mode::Stalled => {
+            Mode::Delayed(delay) => {
+                tokio::time::sleep(delay).await;
+                return StatusCode::OK;
+            }
+            Mode::HoldNth(n) if n != position => return StatusCode::OK,
+            Mode::Stalled | Mode::HoldNth(_) => {
                 if mode.changed().await.is_err() {
                     return StatusCode::SERVICE_UNAVAILABLE;
                 }
@@ -129,6 +139,18 @@ impl FakeHandler {
             *counts.entry(key.clone()).or_insert(0) += 1;
         }
         counts
+    }
+
+    /// The distinct Idempotency-Keys received for each ticket (`complaint.ticket` of the body).
+    /// One forwarding task per complaint means exactly one key per ticket, however often that
+    /// key was retried or redelivered.
+    pub fn keys_by_ticket(&self) -> HashMap<String, BTreeSet<String>> {
+        let mut keys: HashMap<String, BTreeSet<String>> = HashMap::new();
+        for (key, body) in self.shared.log.lock().unwrap().deliveries.iter() {
+            let ticket = body["complaint"]["ticket"].as_str().unwrap_or_default().to_owned();
+            keys.entry(ticket).or_default().insert(key.clone());
+        }
+        keys
     }
 
     pub fn bad_signatures(&self) -> usize {

@@ -16,7 +16,7 @@ use anyhow::Context;
 
 use crate::configuration::Settings;
 use crate::storage::{Announcement, BroadcastProgress, Store};
-use crate::telegram::{BroadcastSender, Catalog, TelegramSender, bot_from_env};
+use crate::telegram::{BroadcastSender, Catalog, bot_from_env};
 
 fn with_store<T>(f: impl AsyncFnOnce(&Store) -> anyhow::Result<T>) -> anyhow::Result<T> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
@@ -133,7 +133,7 @@ pub(crate) fn send(id: i64, standards_dir: Option<PathBuf>) -> anyhow::Result<()
         } else {
             eprintln!("announcement #{id} was approved before: resuming");
         }
-        let sender = Arc::new(TelegramSender::new(bot, settings.limits()));
+        let sender = Arc::new(settings.sender(bot));
         let mut broadcaster = BroadcastSender::new(sender, store.clone(), settings);
         if let Some(catalog) = catalog {
             broadcaster = broadcaster.with_catalog(catalog);

@@ -6,7 +6,8 @@
 //! unless `[announcements] auto_send` is on). Unchanged files store and announce nothing;
 //! `--dry-run` prints the same report and stores nothing. Parse failures go to stderr and make
 //! the exit code 1 (the files that parsed are still ingested, so a broken file reads as removed
-//! services: check the report).
+//! services: check the report). The first ingest into an empty database is a baseline: stored,
+//! not announced. `loket serve` reindexes through `reindex::record`, the same path.
 
 use std::io::Write;
 use std::path::Path;
@@ -17,18 +18,12 @@ use anyhow::Context;
 use loket_knowledge::parse::parse_dir;
 
 use crate::configuration::Settings;
-use crate::storage::{IngestOptions, IngestOutcome};
+use crate::storage::IngestOutcome;
 use crate::telegram::BroadcastSettings;
 
 /// The `[announcements]` section, or its defaults when absent.
 pub(crate) fn broadcast_settings() -> anyhow::Result<BroadcastSettings> {
-    let figment = Settings::figment();
-    if figment.find_value("announcements").is_err() {
-        return Ok(BroadcastSettings::default());
-    }
-    figment
-        .extract_inner("announcements")
-        .context("invalid [announcements] configuration")
+    Ok(Settings::load()?.announcements)
 }
 
 pub(crate) fn run(dir: &Path, dry_run: bool) -> anyhow::Result<ExitCode> {
@@ -50,12 +45,7 @@ pub(crate) fn run(dir: &Path, dry_run: bool) -> anyhow::Result<ExitCode> {
         let outcome = if dry_run {
             store.preview_ingest(&report.documents).await
         } else {
-            let options = IngestOptions {
-                auto_approve: broadcast.auto_send,
-            };
-            store
-                .record_ingest_with(&report.documents, &dir.display().to_string(), options)
-                .await
+            crate::reindex::record(&store, &report.documents, dir, &broadcast).await
         };
         store.close().await;
         outcome.context("ingest failed")
@@ -103,7 +93,14 @@ pub(crate) fn print_report(out: &mut impl Write, outcome: &IngestOutcome, dry_ru
     for s in &diff.removed {
         writeln!(out, "- {}  {}", s.id, s.title)?;
     }
-    if !outcome.announcements.is_empty() {
+    if outcome.baseline {
+        writeln!(
+            out,
+            "first ingest into an empty database: {}baseline of {} services, nothing announced",
+            if dry_run { "would record a " } else { "recorded a " },
+            outcome.new
+        )?;
+    } else if !outcome.announcements.is_empty() {
         let ids: Vec<String> = outcome.announcements.iter().map(|id| format!("#{id}")).collect();
         writeln!(
             out,
@@ -155,6 +152,7 @@ mod tests {
                     }],
                 }],
             },
+            baseline: false,
             announcements: vec![4],
         };
         let mut out = Vec::new();
@@ -171,5 +169,19 @@ mod tests {
         );
         assert!(text.contains("- a:lama  Layanan Lama\n"), "{text}");
         assert!(text.contains("#4"), "{text}");
+    }
+
+    #[test]
+    fn a_baseline_says_nothing_was_announced() {
+        let outcome = IngestOutcome {
+            ingest_id: Some(1),
+            new: 97,
+            baseline: true,
+            ..IngestOutcome::default()
+        };
+        let mut out = Vec::new();
+        print_report(&mut out, &outcome, false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("baseline of 97 services, nothing announced"), "{text}");
     }
 }

@@ -7,11 +7,14 @@
 mod announcements;
 mod ask;
 mod bench;
+mod bench_broadcast;
+mod bench_telegram;
 mod deliveries;
 mod eval;
 mod ingest;
 mod serve;
 mod standards;
+mod stats;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -129,8 +132,38 @@ enum Command {
         /// How many times each question is answered for the latency figures.
         #[arg(long, default_value_t = 50)]
         rounds: usize,
+        /// Run one section only.
+        #[arg(long, value_enum, value_name = "SECTION")]
+        only: Option<bench::Section>,
+        /// PostgreSQL server for the intake bench (it creates and drops a scratch database there).
+        #[arg(
+            long,
+            env = "LOKET_BENCH_DATABASE_URL",
+            default_value = bench::DEFAULT_BENCH_DATABASE_URL,
+            value_name = "URL",
+            hide_env_values = true
+        )]
+        database_url: String,
+        /// Complaints filed (and forwarded) per backend in the intake bench.
+        #[arg(long, default_value_t = 2000)]
+        complaints: usize,
+        /// Questions sent in the Telegram bench.
+        #[arg(long, default_value_t = 1000)]
+        messages: usize,
+        /// Subscribers (messages) in the broadcast bench; at 30/s, 300 take ten seconds.
+        #[arg(long, default_value_t = 300)]
+        broadcast: usize,
         #[command(flatten)]
         dir: StandardsDir,
+    },
+    /// Operational figures from the database: complaints, overdue, queues, subscribers, broadcasts.
+    Stats {
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// How many of the newest announcements to show with their progress.
+        #[arg(long, default_value_t = 5)]
+        announcements: u32,
     },
 }
 
@@ -252,8 +285,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { questions, rounds, dir } => {
-            bench::run_bench(&dir.path, &questions, rounds)?;
+        Command::Bench {
+            questions,
+            rounds,
+            only,
+            database_url,
+            complaints,
+            messages,
+            broadcast,
+            dir,
+        } => {
+            bench::run_bench(&bench::BenchOptions {
+                dir: dir.path,
+                questions,
+                rounds,
+                only,
+                database_url,
+                complaints,
+                messages,
+                broadcast,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stats { json, announcements } => {
+            stats::run(json, announcements)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -2,17 +2,25 @@
 //! (unless `--no-telegram`) the Telegram bot by long polling or, with `--webhook URL`, by
 //! webhook, in one process, until SIGTERM or Ctrl-C.
 //!
+//! At start it reads the standards directory, records it like `loket ingest` (a baseline on an
+//! empty database: nothing announced) and then keeps it current: a change in the directory or
+//! `POST /api/v1/admin/reindex` swaps the engine without a restart (see `reindex`). With the
+//! bot, the broadcast sender works the announcements outbox through the same rate-limited
+//! sender as notifications and officer posts, so together they stay within
+//! `[announcements] overall_per_second`.
+//!
 //! Configuration comes from `loket.toml` (or `LOKET_CONFIG`), `LOKET_*` variables and
 //! `DATABASE_URL` (see `Settings`). Shutdown stops taking requests, lets in-flight work
-//! finish, and closes the database.
+//! finish (a broadcast send in flight is completed and recorded), and closes the database.
 
 use crate::configuration::Settings;
 use crate::delivery::{RetryPolicy, Worker};
+use crate::reindex::{ReindexReport, Reindexer};
 use crate::startup::Application;
 use crate::storage::DeliveryKind;
 use crate::telegram::{
-    BotConfig, Catalog, OfficerChatForwarder, SenderLimits, TelegramDeps, TelegramNotifier, TelegramSender,
-    WebhookConfig, bot_from_env, run_polling, run_webhook,
+    BotConfig, BroadcastSender, OfficerChatForwarder, TelegramDeps, TelegramNotifier, WebhookConfig, bot_from_env,
+    run_polling, run_webhook,
 };
 use anyhow::Context;
 use std::path::PathBuf;
@@ -32,12 +40,62 @@ pub(crate) fn run(no_telegram: bool, webhook: Option<WebhookConfig>) -> anyhow::
     runtime.block_on(async move {
         let settings = Settings::load()?;
         let app = Application::build(settings.clone()).await?;
+        let reindexer = match standards_dir(&settings) {
+            Some(dir) => {
+                let (reindexer, report) = Reindexer::start(
+                    dir.clone(),
+                    app.store().clone(),
+                    &settings,
+                    app.open311().clone(),
+                    !no_telegram,
+                )
+                .await
+                .with_context(|| format!("cannot load the standards directory {}", dir.display()))?;
+                log_start(&report);
+                Some(reindexer)
+            }
+            None if no_telegram => {
+                tracing::warn!("no standards directory (set LOKET_STANDARDS_DIR): no reindex, no admin reindex API");
+                None
+            }
+            None => anyhow::bail!(
+                "no standards directory: set LOKET_STANDARDS_DIR (or run from the repository root, where \
+                 knowledge/standards is the default)"
+            ),
+        };
+        let app = match &reindexer {
+            Some(reindexer) => app.with_reindexer(reindexer.clone()),
+            None => app,
+        };
         tracing::info!(address = %app.address(), telegram = !no_telegram, "loket serve started");
-        if no_telegram {
-            return app.run_until_stopped(shutdown_signal()).await;
+        match reindexer {
+            Some(reindexer) if !no_telegram => serve_with_telegram(app, settings, reindexer, webhook).await,
+            _ => app.run_until_stopped(shutdown_signal()).await,
         }
-        serve_with_telegram(app, settings, webhook).await
     })
+}
+
+/// `standards_dir` when configured, else `knowledge/standards` when it exists (the repository).
+fn standards_dir(settings: &Settings) -> Option<PathBuf> {
+    settings.standards_dir.clone().or_else(|| {
+        let default = PathBuf::from("knowledge/standards");
+        default.is_dir().then_some(default)
+    })
+}
+
+fn log_start(report: &ReindexReport) {
+    tracing::info!(
+        documents = report.documents,
+        services = report.services,
+        baseline = report.baseline,
+        recorded = report.recorded,
+        new = report.new.len(),
+        changed = report.changed.len(),
+        removed = report.removed.len(),
+        announcements = ?report.announcements,
+        "standards loaded{}",
+        if report.baseline { " (first ingest: baseline recorded, nothing announced)" } else { "" }
+    );
 }
 
 /// The HTTP API and forwarding worker plus the Telegram bot (long polling), the citizen
@@ -45,17 +103,19 @@ pub(crate) fn run(no_telegram: bool, webhook: Option<WebhookConfig>) -> anyhow::
 async fn serve_with_telegram(
     app: Application,
     settings: Settings,
+    reindexer: Arc<Reindexer>,
     webhook: Option<WebhookConfig>,
 ) -> anyhow::Result<()> {
-    let dir = settings
-        .standards_dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("knowledge/standards"));
-    let catalog = Arc::new(Catalog::new(super::load_engine(&dir)?));
+    let catalog = reindexer
+        .catalog()
+        .cloned()
+        .context("the reindexer was started without the answer engine")?;
     let bot = bot_from_env()?;
     let store = app.store().clone();
     let routing = app.routing().clone();
-    let sender = Arc::new(TelegramSender::new(bot.clone(), SenderLimits::default()));
+    // One limiter for everything sent without an update: notifications, officer posts and
+    // broadcasts together stay within the overall rate.
+    let sender = Arc::new(settings.announcements.sender(bot.clone()));
     let officers = OfficerChatForwarder::new(sender.clone(), store.clone(), routing.clone(), catalog.clone());
     let app = app.with_officer_chat(Arc::new(officers));
 
@@ -65,7 +125,7 @@ async fn serve_with_telegram(
     };
     let deps = TelegramDeps {
         store: store.clone(),
-        catalog,
+        catalog: catalog.clone(),
         routing,
         config: BotConfig {
             intake: settings.intake.clone(),
@@ -79,12 +139,17 @@ async fn serve_with_telegram(
     let notify_worker = Worker::new(
         store.clone(),
         DeliveryKind::Notify,
-        Arc::new(TelegramNotifier::new(sender, store)),
+        Arc::new(TelegramNotifier::new(sender.clone(), store.clone())),
         RetryPolicy::from(&settings.delivery),
         settings.delivery.lease(),
     );
     let idle = Duration::from_millis(settings.delivery.idle_poll_millis);
     let notify = tokio::spawn(notify_worker.run_until_stopped(idle, stopped(stop_rx.clone())));
+    let broadcaster = Arc::new(
+        BroadcastSender::new(sender.clone(), store.clone(), settings.announcements.clone())
+            .with_catalog(catalog.clone()),
+    );
+    let broadcast = tokio::spawn(broadcaster.run(stop_rx.clone()));
     tokio::spawn(async move {
         shutdown_signal().await;
         let _ = stop_tx.send(true);
@@ -94,6 +159,7 @@ async fn serve_with_telegram(
         tracing::error!(error.cause_chain = ?e, "Telegram polling stopped with an error");
     }
     let _ = notify.await;
+    let _ = broadcast.await;
     served
 }
 

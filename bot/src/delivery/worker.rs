@@ -72,7 +72,7 @@ impl Worker {
             return Ok(ExecutionOutcome::EmptyQueue);
         };
         tracing::Span::current().record("task", task.id.as_str());
-        let result = self.forwarder.send(&task).await;
+        let result = crate::metrics::timed_delivery(self.kind, self.forwarder.send(&task)).await;
         let attempts = u32::try_from(task.attempts).unwrap_or(u32::MAX);
         let (owned, outcome) = match result {
             Ok(()) => (
@@ -96,6 +96,7 @@ impl Worker {
                 (owned, outcome)
             }
         };
+        crate::metrics::delivery_outcome(self.kind, &outcome, owned);
         if owned {
             Ok(outcome)
         } else {

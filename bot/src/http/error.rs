@@ -2,7 +2,9 @@
 //!
 //! Shape: `{"error": {"code": "not_found", "message": "..."}}`. Messages are Indonesian (officers
 //! read them); internal errors are logged with their cause chain and answered with a fixed
-//! message, never with details.
+//! message, never with details. A database that cannot be reached is 503 `database_unavailable`
+//! (with `Retry-After`), a full one 507 `storage_full`: the caller knows to retry, and nothing
+//! was written.
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -10,7 +12,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::storage::StoreError;
+use crate::storage::{DatabaseTrouble, StoreError};
+
+/// Seconds a client should wait before retrying after a 503.
+pub(crate) const RETRY_AFTER_SECS: u64 = 5;
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -52,6 +57,28 @@ impl ApiError {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", message)
     }
 
+    /// The database is unreachable or full (see [`DatabaseTrouble`]); logged for the operator.
+    pub fn database(trouble: DatabaseTrouble, error: &anyhow::Error) -> Self {
+        match trouble {
+            DatabaseTrouble::Unavailable => {
+                tracing::warn!(error.cause_chain = ?error, error.message = %error, "database unavailable: request refused with 503");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database_unavailable",
+                    "Basis data sedang tidak dapat dihubungi; permintaan tidak diproses. Silakan coba lagi sebentar lagi.",
+                )
+            }
+            DatabaseTrouble::Full => {
+                tracing::error!(error.cause_chain = ?error, error.message = %error, "database storage is full: free disk space; the request wrote nothing");
+                Self::new(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "storage_full",
+                    "Penyimpanan server penuh; permintaan tidak disimpan. Silakan coba lagi nanti.",
+                )
+            }
+        }
+    }
+
     pub fn internal(error: &anyhow::Error) -> Self {
         tracing::error!(error.cause_chain = ?error, error.message = %error, "request failed");
         Self::new(
@@ -65,12 +92,21 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({ "error": { "code": self.code, "message": self.message } });
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, RETRY_AFTER_SECS.into());
+        }
+        response
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
+        if let (Some(trouble), StoreError::Unexpected(error)) = (e.trouble(), &e) {
+            return Self::database(trouble, error);
+        }
         match e {
             StoreError::NotFound => Self::not_found(),
             StoreError::Transition(t) => Self::new(StatusCode::CONFLICT, "invalid_transition", t.to_string()),

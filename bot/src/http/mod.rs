@@ -1,13 +1,15 @@
 //! The HTTP API served by `loket serve`: the handler API (`/api/v1/...`), Open311 GeoReport v2
-//! (`/open311/v2/...`) and health probes.
+//! (`/open311/v2/...`), health probes and `/metrics` (Prometheus).
 //!
 //! One axum `Router` over [`AppState`] (store + routing + Open311 services). Bodies above the configured limit are
 //! refused with 413 before they are read; every error is a JSON body (see [`ApiError`]).
 
+mod admin;
 mod auth;
 mod complaints;
 mod error;
 mod health;
+mod metrics;
 mod open311;
 
 use std::sync::Arc;
@@ -18,9 +20,10 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use tower_http::trace::TraceLayer;
 
+pub use admin::AdminState;
 pub use auth::AuthenticatedHandler;
 pub use error::ApiError;
-pub use open311::{OPEN311_CATEGORY, Open311Catalog, Open311Service, open311_status};
+pub use open311::{OPEN311_CATEGORY, Open311Catalog, Open311Handle, Open311Service, open311_status};
 
 use crate::routing::Routing;
 use crate::storage::Store;
@@ -29,8 +32,10 @@ use crate::storage::Store;
 pub struct AppState {
     pub store: Store,
     pub routing: Arc<Routing>,
-    /// The services offered over Open311 (the parsed standards).
-    pub open311: Arc<Open311Catalog>,
+    /// The services offered over Open311 (the parsed standards), swapped by a reindex.
+    pub open311: Open311Handle,
+    /// The administrator's API (reindex); disabled by default.
+    pub admin: AdminState,
 }
 
 async fn no_route() -> ApiError {
@@ -42,6 +47,8 @@ pub fn router(state: AppState, body_limit_bytes: usize) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::scrape))
+        .route("/api/v1/admin/reindex", post(admin::reindex))
         .route("/api/v1/complaints", get(complaints::list))
         .route("/api/v1/complaints/{ticket}", get(complaints::show))
         .route("/api/v1/complaints/{ticket}/status", post(complaints::change_status))
@@ -51,7 +58,8 @@ pub fn router(state: AppState, body_limit_bytes: usize) -> Router {
         .route("/open311/v2/requests/{file}", get(open311::show))
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(body_limit_bytes))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(TraceLayer::new_for_http().make_span_with(crate::telemetry::request_span))
         .with_state(state)
 }
 
@@ -85,7 +93,8 @@ mod tests {
             AppState {
                 store: db.store.clone(),
                 routing: routing(),
-                open311: Arc::default(),
+                open311: Open311Handle::default(),
+                admin: AdminState::default(),
             },
             4096,
         )

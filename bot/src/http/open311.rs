@@ -106,6 +106,9 @@ impl Open311Catalog {
     }
 }
 
+/// The Open311 services as `loket serve` holds them: swapped whole after a reindex.
+pub type Open311Handle = crate::live::Live<Open311Catalog>;
+
 /// An error in the spec's shape.
 #[derive(Debug)]
 pub struct Open311Error {
@@ -133,12 +136,23 @@ impl Open311Error {
 impl IntoResponse for Open311Error {
     fn into_response(self) -> Response {
         let body = json!([{ "code": self.status.as_u16(), "description": self.description }]);
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, super::error::RETRY_AFTER_SECS.into());
+        }
+        response
     }
 }
 
 impl From<StoreError> for Open311Error {
     fn from(e: StoreError) -> Self {
+        if let (Some(trouble), StoreError::Unexpected(error)) = (e.trouble(), &e) {
+            // Same status and words as the handler API, in the spec's shape.
+            let api = super::ApiError::database(trouble, error);
+            return Self::new(api.status, api.message);
+        }
         match e {
             StoreError::NotFound => Self::not_found("Pengaduan tidak ditemukan."),
             StoreError::Unexpected(e) => {
@@ -182,6 +196,7 @@ fn strip_json(file: &str) -> Result<&str, Open311Error> {
 pub(crate) async fn services(State(state): State<AppState>) -> Json<Value> {
     let list: Vec<Value> = state
         .open311
+        .load()
         .services()
         .iter()
         .map(|s| {
@@ -228,6 +243,8 @@ pub(crate) async fn create(
     form: Result<Form<CreateRequest>, FormRejection>,
 ) -> Result<Response, Open311Error> {
     let Form(request) = form?;
+    // One snapshot for the whole request: a reindex meanwhile does not change its answer.
+    let catalog = state.open311.load();
     let key = request.api_key.as_deref().map(str::trim).unwrap_or_default();
     if key.is_empty() || state.routing.authenticate(key).is_none() {
         return Err(Open311Error::new(
@@ -241,8 +258,7 @@ pub(crate) async fn create(
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .ok_or_else(|| Open311Error::bad_request("service_code wajib diisi."))?;
-    let service = state
-        .open311
+    let service = catalog
         .get(code)
         .ok_or_else(|| Open311Error::not_found(format!("service_code '{code}' tidak dikenal.")))?
         .clone();
@@ -276,8 +292,7 @@ pub(crate) async fn create(
         place,
         ..RawComplaint::default()
     };
-    let today = state
-        .open311
+    let today = catalog
         .offset()
         .timestamp_opt(state.store.clock().now(), 0)
         .single()
@@ -294,7 +309,7 @@ pub(crate) async fn create(
     });
     let options = SubmitOptions {
         handler_id: route.map(|(h, _)| h.id.clone()),
-        auto_verify: state.open311.intake.auto_verifies(new.description.as_str()),
+        auto_verify: catalog.intake.auto_verifies(new.description.as_str()),
     };
     let complaint = state.store.submit_complaint(&new, &options).await?;
     tracing::info!(ticket = %complaint.ticket, handler = ?complaint.handler_id, "Open311 request filed");
@@ -430,7 +445,7 @@ pub(crate) async fn show(
 
 /// A complaint as a public Open311 service request: never the citizen's identity.
 fn request_view(state: &AppState, c: &Complaint, status_notes: Option<String>) -> Value {
-    let catalog = &state.open311;
+    let catalog = state.open311.load();
     let service_name = c
         .service_id
         .as_deref()

@@ -403,6 +403,24 @@ impl Store {
         Ok(p)
     }
 
+    /// The chats whose task failed for good, with the reason (e.g. a send cut off by a crash).
+    pub async fn broadcast_failures(&self, announcement_id: i64) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows: Vec<(i64, Option<String>)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT chat_id, last_error FROM broadcast_tasks
+                  WHERE announcement_id = $1 AND status = 'failed' ORDER BY chat_id",
+            )
+            .bind(announcement_id)
+            .fetch_all(pool)
+            .await
+            .context("cannot list failed broadcast tasks")?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(chat, e)| (chat, e.unwrap_or_default()))
+            .collect())
+    }
+
     /// Claims the next ready broadcast task (any announcement) for `worker` until now + `lease`.
     pub async fn claim_broadcast(&self, worker: &str, lease: Duration) -> Result<Option<BroadcastTask>, StoreError> {
         let now = self.now();
@@ -459,6 +477,27 @@ impl Store {
             .execute(pool)
             .await
             .context("cannot skip blocked broadcast task")?
+            .rows_affected()
+        });
+        Ok(n == 1)
+    }
+
+    /// Gives a claimed task back unsent (the sender is stopping): `pending` again at once, the
+    /// claim not counted as an attempt.
+    pub async fn release_broadcast(&self, seq: i64, worker: &str) -> Result<bool, StoreError> {
+        let now = self.now();
+        let n = on_pool!(self, |pool| {
+            sqlx::query(
+                "UPDATE broadcast_tasks SET status = 'pending', attempts = attempts - 1, lease_until = NULL,
+                        next_attempt_at = $3, updated_at = $3
+                  WHERE seq = $1 AND locked_by = $2 AND status = 'in_flight'",
+            )
+            .bind(seq)
+            .bind(worker)
+            .bind(now)
+            .execute(pool)
+            .await
+            .context("cannot release broadcast task")?
             .rows_affected()
         });
         Ok(n == 1)
@@ -600,7 +639,7 @@ impl Store {
 pub(crate) mod tests {
     use super::*;
     use crate::storage::IngestOptions;
-    use crate::storage::standards::tests::{AGENCY, corpus};
+    use crate::storage::standards::tests::{AGENCY, baseline, corpus};
     use crate::storage::testing::{TestDb, both_backends};
 
     const LEASE: Duration = Duration::from_secs(60);
@@ -637,6 +676,7 @@ pub(crate) mod tests {
     }
 
     async fn an_ingest_with_changes_creates_draft_announcements(db: TestDb) {
+        baseline(&db.store).await;
         let first = db.store.record_ingest(&corpus("Gratis")).await.unwrap();
         assert_eq!(first.announcements.len(), 1);
         let again = db.store.record_ingest(&corpus("Gratis")).await.unwrap();
@@ -667,6 +707,7 @@ pub(crate) mod tests {
         subscribe(store, 4, &agency_topic(AGENCY)).await; // both topics: still one task
         subscribe(store, 5, "all").await;
         set_chat_status(store, 5, "blocked").await;
+        baseline(store).await;
         let outcome = store.record_ingest(&corpus("Gratis")).await.unwrap();
         let id = outcome.announcements[0];
         assert_eq!(
@@ -723,6 +764,7 @@ pub(crate) mod tests {
 
     async fn auto_send_approves_and_fans_out_in_the_ingest_transaction(db: TestDb) {
         subscribe(&db.store, 1, "all").await;
+        baseline(&db.store).await;
         let options = IngestOptions { auto_approve: true };
         let outcome = db
             .store

@@ -15,8 +15,10 @@ mod deliveries;
 mod postgres;
 mod sqlite;
 pub(crate) mod standards;
+mod stats;
 #[cfg(test)]
 pub(crate) mod testing;
+mod trouble;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +34,8 @@ pub use complaints::{
 };
 pub use deliveries::{Delivery, DeliveryKind, DeliveryStatus, Retry};
 pub use standards::{IngestOptions, IngestOutcome};
+pub use stats::{AnnouncementScope, AnnouncementStats, OpsStats, QUEUES, QueueStats, SubscriberStats};
+pub use trouble::{DatabaseTrouble, trouble_of};
 
 use crate::domain::{ComplaintStatus, TransitionError};
 
@@ -187,6 +191,10 @@ pub struct ConnectOptions {
     pub max_connections: u32,
     pub acquire_timeout: Duration,
     pub sqlite_busy_timeout: Duration,
+    /// Caps an SQLite database at this many pages (`PRAGMA max_page_count` on every connection):
+    /// a quota on a shared disk, and how the disk-full drill fills a database without filling
+    /// the machine's disk. Writes that would grow it further fail with `DatabaseTrouble::Full`.
+    pub sqlite_max_page_count: Option<u32>,
 }
 
 impl Default for ConnectOptions {
@@ -195,6 +203,7 @@ impl Default for ConnectOptions {
             max_connections: 8,
             acquire_timeout: Duration::from_secs(10),
             sqlite_busy_timeout: Duration::from_secs(5),
+            sqlite_max_page_count: None,
         }
     }
 }

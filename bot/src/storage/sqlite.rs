@@ -9,20 +9,23 @@ use std::str::FromStr;
 
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool};
+use sqlx::{Connection, Sqlite, SqlitePool};
 
 use super::{ConnectOptions, Dialect};
 
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::sqlx_macros::migrate!("../migrations/sqlite");
 
 pub(crate) async fn connect(url: &str, options: &ConnectOptions) -> anyhow::Result<SqlitePool> {
-    let connect_options = SqliteConnectOptions::from_str(url)
+    let mut connect_options = SqliteConnectOptions::from_str(url)
         .with_context(|| format!("invalid SQLite URL {url:?}"))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(options.sqlite_busy_timeout)
         .foreign_keys(true);
+    if let Some(pages) = options.sqlite_max_page_count {
+        connect_options = connect_options.pragma("max_page_count", pages.to_string());
+    }
     let file = connect_options.get_filename();
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
         && file.as_os_str() != ":memory:"
@@ -32,6 +35,14 @@ pub(crate) async fn connect(url: &str, options: &ConnectOptions) -> anyhow::Resu
     let pool = SqlitePoolOptions::new()
         .max_connections(options.max_connections)
         .acquire_timeout(options.acquire_timeout)
+        // When a write fails with SQLITE_FULL (disk full) SQLite may roll the transaction back by
+        // itself; sqlx's own ROLLBACK then fails quietly and the connection stays marked as in a
+        // transaction, so every later `BEGIN IMMEDIATE` on it would fail until a restart. Such a
+        // connection is replaced instead of handed out (found by the disk-full drill).
+        .before_acquire(|conn, _| {
+            let clean = !conn.is_in_transaction();
+            Box::pin(std::future::ready(Ok(clean)))
+        })
         .connect_with(connect_options)
         .await
         .with_context(|| format!("cannot open SQLite database {url:?}"))?;

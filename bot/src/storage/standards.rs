@@ -6,7 +6,9 @@
 //! version of each service and, in one transaction, stores a new version only for new and
 //! changed services, a `removed` tombstone for services that disappeared, the ingest run with its
 //! [`StandardsDiff`], and the announcement drafts of that diff (see `announcements.rs`).
-//! Unchanged files store nothing and announce nothing. The diff's change lines need the old
+//! Unchanged files store nothing and announce nothing. The first ingest into a database without
+//! stored standards is a *baseline*: every service is recorded as version 1, but nothing is
+//! announced (subscribers would otherwise get the whole corpus as "new"). The diff's change lines need the old
 //! *content*, which is why the whole standard is stored and not only its hashes.
 
 use std::collections::{HashMap, HashSet};
@@ -30,6 +32,8 @@ pub struct IngestOutcome {
     pub removed: usize,
     pub unchanged: usize,
     pub diff: StandardsDiff,
+    /// The first ingest into an empty database: versions recorded, nothing announced.
+    pub baseline: bool,
     /// Announcements created by this ingest (one per agency part), in creation order.
     pub announcements: Vec<i64>,
 }
@@ -193,7 +197,9 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await
                 .context("cannot read stored standards")?;
+            let baseline = latest.is_empty();
             let Plan { mut outcome, rows } = plan(latest, documents)?;
+            outcome.baseline = baseline;
             if rows.is_empty() {
                 tx.rollback().await?;
                 return Ok(outcome);
@@ -228,7 +234,12 @@ impl Store {
                     .await
                     .with_context(|| format!("cannot store a version of {}", row.service_id))?;
             }
-            for announcement in loket_knowledge::diff::announcement(&outcome.diff) {
+            let announcements = if baseline {
+                Vec::new()
+            } else {
+                loket_knowledge::diff::announcement(&outcome.diff)
+            };
+            for announcement in announcements {
                 let new = NewAnnouncement::from_diff(ingest_id, &announcement)?;
                 let id = insert_announcement!(&mut *tx, &new, status, now)?;
                 if options.auto_approve {
@@ -251,7 +262,10 @@ impl Store {
                 .await
                 .context("cannot read stored standards")?
         });
-        Ok(plan(latest, documents)?.outcome)
+        let baseline = latest.is_empty();
+        let mut outcome = plan(latest, documents)?.outcome;
+        outcome.baseline = baseline;
+        Ok(outcome)
     }
 
     /// The latest stored version of every service still in the standards, in id order.
@@ -350,12 +364,27 @@ pub(crate) mod tests {
         )]
     }
 
-    async fn first_ingest_stores_every_service_as_new(db: TestDb) {
+    /// A first ingest of one unrelated service of [`AGENCY`], so the next ingest is no baseline.
+    pub(crate) async fn baseline(store: &Store) {
+        let other = service("000_lain.txt", AGENCY, "Layanan Lain", "Gratis", "KTP");
+        let outcome = store
+            .record_ingest(&[document("000_lain.txt", AGENCY, vec![other])])
+            .await
+            .unwrap();
+        assert!(outcome.baseline && outcome.announcements.is_empty());
+    }
+
+    async fn first_ingest_is_a_baseline_stored_but_not_announced(db: TestDb) {
+        let preview = db.store.preview_ingest(&corpus("Gratis")).await.unwrap();
+        assert!(preview.baseline);
         let outcome = db.store.record_ingest(&corpus("Gratis")).await.unwrap();
         assert_eq!(
             (outcome.new, outcome.changed, outcome.removed, outcome.unchanged),
             (2, 0, 0, 0)
         );
+        assert!(outcome.baseline);
+        assert!(outcome.announcements.is_empty(), "the baseline announces nothing");
+        assert!(db.store.list_announcements(10).await.unwrap().is_empty());
         assert!(outcome.ingest_id.is_some());
         assert_eq!(outcome.diff.added.len(), 2);
         assert_eq!(db.store.current_standards().await.unwrap().len(), 2);
@@ -433,8 +462,21 @@ pub(crate) mod tests {
         assert_eq!(real.diff, preview.diff);
     }
 
+    async fn the_ingest_after_the_baseline_announces(db: TestDb) {
+        db.store.record_ingest(&corpus("Gratis")).await.unwrap();
+        let mut more = corpus("Gratis");
+        more[0]
+            .services
+            .push(service("003_beji.txt", AGENCY, "Surat Pindah", "Gratis", "KTP"));
+        let outcome = db.store.record_ingest(&more).await.unwrap();
+        assert!(!outcome.baseline);
+        assert_eq!((outcome.new, outcome.unchanged), (1, 2));
+        assert_eq!(outcome.announcements.len(), 1);
+    }
+
     both_backends!(
-        first_ingest_stores_every_service_as_new,
+        first_ingest_is_a_baseline_stored_but_not_announced,
+        the_ingest_after_the_baseline_announces,
         unchanged_files_store_and_announce_nothing,
         a_changed_fee_stores_a_new_version_with_its_change_lines,
         removed_services_get_a_tombstone_and_can_come_back,

@@ -21,7 +21,7 @@ use loket_knowledge::aspect::Aspect;
 use loket_knowledge::diff::ServiceStatus;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
-use super::catalog::Catalog;
+use super::catalog::{Catalog, CatalogHandle};
 use super::keyboards::Callback;
 use super::sender::{Failure, TelegramSender};
 use super::store::TelegramStore;
@@ -34,8 +34,11 @@ use crate::storage::{Announcement, BroadcastProgress, BroadcastTask, Store, Stor
 pub struct BroadcastSettings {
     /// Send an ingest's announcements without waiting for `loket announcements send ID`.
     pub auto_send: bool,
-    /// Telegram's overall limit as we apply it (messages per second, evenly spaced).
+    /// Telegram's overall limit as we apply it: at most this many messages in any one-second
+    /// window (evenly spaced), for broadcasts, notifications and officer posts together.
     pub overall_per_second: u32,
+    /// Added to the one-second window to absorb network jitter (costs `margin / 1 s` of the rate).
+    pub window_margin_millis: u64,
     /// Messages per second to one chat.
     pub per_chat_per_second: u32,
     /// Sends in flight at once.
@@ -53,6 +56,7 @@ impl Default for BroadcastSettings {
         Self {
             auto_send: false,
             overall_per_second: 30,
+            window_margin_millis: 25,
             per_chat_per_second: 1,
             concurrency: 8,
             lease_secs: 60,
@@ -70,6 +74,11 @@ impl BroadcastSettings {
             per_chat_per_second: self.per_chat_per_second.max(1),
             ..super::SenderLimits::default()
         }
+    }
+
+    /// The sender these settings describe: limits and window margin.
+    pub fn sender(&self, bot: teloxide::Bot) -> TelegramSender {
+        TelegramSender::new(bot, self.limits()).with_window_margin(Duration::from_millis(self.window_margin_millis))
     }
 
     fn lease(&self) -> Duration {
@@ -94,21 +103,23 @@ pub enum BroadcastStep {
     Failed,
     /// Another sender owns the task now.
     LeaseLost,
-    /// Nothing is ready.
+    /// Nothing is ready (or, when stopping, the task went back to the queue unsent).
     Idle,
 }
 
-/// The message of one announcement, prepared once.
+/// The message of one announcement, prepared once per catalog version.
 struct Prepared {
     text: String,
     markup: Option<InlineKeyboardMarkup>,
+    /// The catalog the buttons were made with (a reindex swaps it: buttons are made again).
+    catalog: Option<Arc<Catalog>>,
 }
 
 /// See the module docs.
 pub struct BroadcastSender {
     sender: Arc<TelegramSender>,
     store: Store,
-    catalog: Option<Arc<Catalog>>,
+    catalog: Option<CatalogHandle>,
     settings: BroadcastSettings,
     id: String,
     prepared: std::sync::Mutex<HashMap<i64, Arc<Prepared>>>,
@@ -133,8 +144,8 @@ impl BroadcastSender {
 
     /// With the catalog, announcements get a "Lihat: <layanan>" button per new or changed
     /// service (the buttons need the catalog's short keys).
-    pub fn with_catalog(mut self, catalog: Arc<Catalog>) -> Self {
-        self.catalog = Some(catalog);
+    pub fn with_catalog(mut self, catalog: impl Into<CatalogHandle>) -> Self {
+        self.catalog = Some(catalog.into());
         self
     }
 
@@ -143,8 +154,8 @@ impl BroadcastSender {
         &self.id
     }
 
-    fn keyboard(&self, announcement: &Announcement) -> Option<InlineKeyboardMarkup> {
-        let catalog = self.catalog.as_ref()?;
+    fn keyboard(catalog: Option<&Catalog>, announcement: &Announcement) -> Option<InlineKeyboardMarkup> {
+        let catalog = catalog?;
         let rows: Vec<Vec<InlineKeyboardButton>> = announcement
             .services
             .iter()
@@ -167,11 +178,17 @@ impl BroadcastSender {
     }
 
     async fn prepared(&self, announcement_id: i64) -> Result<Arc<Prepared>, StoreError> {
+        let catalog = self.catalog.as_ref().map(CatalogHandle::load);
         if let Some(p) = self
             .prepared
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(&announcement_id)
+            .filter(|p| match (&p.catalog, &catalog) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            })
         {
             return Ok(p.clone());
         }
@@ -181,8 +198,9 @@ impl BroadcastSender {
             .await?
             .ok_or(StoreError::NotFound)?;
         let prepared = Arc::new(Prepared {
-            markup: self.keyboard(&announcement),
+            markup: Self::keyboard(catalog.as_deref(), &announcement),
             text: announcement.text,
+            catalog,
         });
         self.prepared
             .lock()
@@ -193,13 +211,31 @@ impl BroadcastSender {
 
     /// Claims and sends at most one task.
     pub async fn try_send_one(&self) -> Result<BroadcastStep, StoreError> {
+        self.send_one(std::future::pending()).await
+    }
+
+    /// [`try_send_one`](Self::try_send_one) that gives up waiting for the rate limit when `stop`
+    /// resolves, putting the task back unsent. Once the `sending` marker is written the send
+    /// goes through and is recorded, so stopping never leaves an outcome unknown.
+    #[tracing::instrument(name = "broadcast", skip(self, stop), fields(sender = %self.id, announcement, chat_id))]
+    async fn send_one(&self, stop: impl Future<Output = ()>) -> Result<BroadcastStep, StoreError> {
         let lease = self.settings.lease();
         let Some(task) = self.store.claim_broadcast(&self.id, lease).await? else {
             return Ok(BroadcastStep::Idle);
         };
+        tracing::Span::current()
+            .record("announcement", task.announcement_id)
+            .record("chat_id", task.chat_id);
         let prepared = self.prepared(task.announcement_id).await?;
-        self.sender.ready(task.chat_id).await;
+        let permit = tokio::select! {
+            permit = self.sender.ready(task.chat_id) => permit,
+            () = stop => {
+                self.store.release_broadcast(task.seq, &self.id).await?;
+                return Ok(BroadcastStep::Idle);
+            }
+        };
         if !self.store.mark_broadcast_sending(task.seq, &self.id, lease).await? {
+            permit.cancel();
             return Ok(if self.store.skip_blocked_broadcast(task.seq, &self.id).await? {
                 BroadcastStep::Blocked
             } else {
@@ -208,9 +244,11 @@ impl BroadcastSender {
         }
         let result = self
             .sender
-            .send_plain_now(task.chat_id, prepared.text.clone(), prepared.markup.clone())
+            .send_plain_now(permit, task.chat_id, prepared.text.clone(), prepared.markup.clone())
             .await;
-        self.record(&task, result).await
+        self.record(&task, result)
+            .await
+            .inspect(|step| crate::metrics::broadcast_step(*step))
     }
 
     async fn record(
@@ -319,18 +357,34 @@ impl BroadcastSender {
     }
 
     /// The background worker of `loket serve`: sends whatever is approved until `stop` is true.
+    /// It waits one rate window before its first send: a process restarted right after a crash
+    /// must not add a fresh second's worth of messages to the ones its predecessor just sent.
     pub async fn run(self: Arc<Self>, stop: tokio::sync::watch::Receiver<bool>) {
+        let window = Duration::from_secs(1) + Duration::from_millis(self.settings.window_margin_millis);
+        let mut stopping = stop.clone();
+        tokio::select! {
+            () = tokio::time::sleep(window) => {}
+            _ = stopping.wait_for(|s| *s) => return,
+        }
         let mut loops = tokio::task::JoinSet::new();
         for _ in 0..self.settings.concurrency.max(1) {
             let this = self.clone();
             let stop = stop.clone();
             loops.spawn(async move {
                 while !*stop.borrow() {
-                    match this.try_send_one().await {
+                    let mut stopping = stop.clone();
+                    let stopped = async move {
+                        let _ = stopping.wait_for(|s| *s).await;
+                    };
+                    match this.send_one(stopped).await {
                         Ok(BroadcastStep::Idle) => {
                             let _ = this.store.expire_interrupted_broadcasts().await;
                             let _ = this.store.settle_announcements().await;
-                            tokio::time::sleep(this.settings.idle()).await;
+                            let mut stopping = stop.clone();
+                            tokio::select! {
+                                () = tokio::time::sleep(this.settings.idle()) => {}
+                                _ = stopping.wait_for(|s| *s) => {}
+                            }
                         }
                         Ok(_) => {}
                         Err(error) => {
@@ -442,7 +496,7 @@ mod tests {
     }
 
     fn broadcaster(db: &TestDb, bot: Bot, settings: BroadcastSettings) -> Arc<BroadcastSender> {
-        let sender = Arc::new(TelegramSender::new(bot, settings.limits()));
+        let sender = Arc::new(settings.sender(bot));
         Arc::new(BroadcastSender::new(sender, db.store.clone(), settings))
     }
 

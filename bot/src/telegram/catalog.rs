@@ -12,6 +12,10 @@ use loket_knowledge::answer::Engine;
 use loket_knowledge::document::{ServiceId, ServiceStandard};
 use sha2::{Digest, Sha256};
 
+/// The catalog as `loket serve` holds it: swapped whole after a reindex; every update takes
+/// one snapshot (see `schema`).
+pub type CatalogHandle = crate::live::Live<Catalog>;
+
 /// One agency and its services (positions in the engine's corpus), in corpus order.
 #[derive(Debug, Clone)]
 pub(crate) struct Agency {

@@ -31,6 +31,8 @@ pub(crate) enum Callback {
     Subscribe { agency: Option<String> },
     /// An officer's status button: `of:<status>:<ticket>`.
     Officer { to: ComplaintStatus, ticket: TicketNumber },
+    /// An officer's "Balas warga" button: `ofm:<ticket>`.
+    OfficerReply { ticket: TicketNumber },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +65,7 @@ impl Callback {
             Self::Subscribe { agency: None } => "sub:all".into(),
             Self::Subscribe { agency: Some(key) } => format!("sub:{key}"),
             Self::Officer { to, ticket } => format!("of:{}:{ticket}", officer_code(*to)),
+            Self::OfficerReply { ticket } => format!("ofm:{ticket}"),
         }
     }
 
@@ -97,6 +100,9 @@ impl Callback {
             }),
             ["of", code, ticket] => Some(Self::Officer {
                 to: officer_status(code)?,
+                ticket: TicketNumber::parse(ticket).ok()?,
+            }),
+            ["ofm", ticket] => Some(Self::OfficerReply {
                 ticket: TicketNumber::parse(ticket).ok()?,
             }),
             _ => None,
@@ -288,7 +294,8 @@ pub(crate) fn subscriptions(catalog: &Catalog) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(one_per_row(buttons))
 }
 
-/// The status buttons an officer may press for a complaint in `status` (none when final).
+/// The status buttons an officer may press for a complaint in `status` (none when final), and
+/// "Balas warga" until the complaint is closed.
 pub(crate) fn officer_actions(ticket: &TicketNumber, status: ComplaintStatus) -> InlineKeyboardMarkup {
     let button = |to, label| {
         Callback::Officer {
@@ -308,7 +315,13 @@ pub(crate) fn officer_actions(ticket: &TicketNumber, status: ComplaintStatus) ->
             row.push(button(to, label));
         }
     }
-    InlineKeyboardMarkup::new(if row.is_empty() { vec![] } else { vec![row] })
+    let mut rows = if row.is_empty() { vec![] } else { vec![row] };
+    if status != ComplaintStatus::Ditutup {
+        rows.push(vec![
+            Callback::OfficerReply { ticket: ticket.clone() }.button(text::BUTTON_REPLY_CITIZEN),
+        ]);
+    }
+    InlineKeyboardMarkup::new(rows)
 }
 
 #[cfg(test)]
@@ -342,8 +355,9 @@ mod tests {
             Callback::Subscribe { agency: Some(long_key) },
             Callback::Officer {
                 to: ComplaintStatus::Selesai,
-                ticket,
+                ticket: ticket.clone(),
             },
+            Callback::OfficerReply { ticket },
         ];
         for callback in cases {
             let data = callback.encode();
@@ -360,6 +374,7 @@ mod tests {
             "svc:k:nonsense",
             "agp:x",
             "of:v:LKT-0000-0000",
+            "ofm:LKT-0000-0000",
             "lp:anon:2",
             "zzz:1",
         ] {

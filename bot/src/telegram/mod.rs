@@ -11,9 +11,11 @@ mod broadcast;
 mod catalog;
 mod commands;
 mod conversation;
+pub mod fake_api;
 mod handlers;
 mod keyboards;
 mod officer;
+mod pacer;
 mod render;
 mod run;
 mod schema;
@@ -27,8 +29,10 @@ mod webhook;
 mod tests;
 
 pub use broadcast::{BroadcastSender, BroadcastSettings, BroadcastStep};
-pub use catalog::Catalog;
+pub use catalog::{Catalog, CatalogHandle};
 pub use officer::OfficerChatForwarder;
+/// An answer as the bot renders it (HTML messages), for the Telegram benchmark.
+pub(crate) use render::answer as render_answer;
 pub use run::{BotConfig, TelegramDeps, bot_from_env, build_dispatcher, run_polling};
 pub use schema::schema;
 pub use sender::{SenderLimits, TelegramNotifier, TelegramSender};

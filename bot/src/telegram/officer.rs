@@ -4,8 +4,9 @@
 //! (`officer_chat_ids` in the handlers file; plug it in with
 //! `HandlerChannels::with_officer_chat`): it posts the complaint into each officer chat with
 //! buttons (Verifikasi, Tolak, Tindak lanjuti, Selesai) and records the posts, so a retry skips
-//! chats already served and a status change can edit every copy. An anonymous citizen is never
-//! identified in a post. The buttons drive the same validated transitions as the handler API
+//! chats already served and a status change can edit every copy. The complaint's photos and
+//! documents follow the post, sent by file id as replies to it (also skipped on a retry once
+//! sent). An anonymous citizen is never identified in a post. The buttons drive the same validated transitions as the handler API
 //! ([`Store::change_status`]); [`path`] says which steps a button takes from the current status.
 
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use crate::domain::{Actor, ComplaintStatus, StatusNote, TicketNumber};
 use crate::routing::Routing;
 use crate::storage::{Complaint, Delivery, StatusChange, Store, StoreError};
 
-use super::catalog::Catalog;
+use super::catalog::{Catalog, CatalogHandle};
 use super::keyboards;
 use super::render;
 use super::sender::{Failure, TelegramSender};
@@ -127,16 +128,21 @@ pub struct OfficerChatForwarder {
     sender: Arc<TelegramSender>,
     store: Store,
     routing: Arc<Routing>,
-    catalog: Arc<Catalog>,
+    catalog: CatalogHandle,
 }
 
 impl OfficerChatForwarder {
-    pub fn new(sender: Arc<TelegramSender>, store: Store, routing: Arc<Routing>, catalog: Arc<Catalog>) -> Self {
+    pub fn new(
+        sender: Arc<TelegramSender>,
+        store: Store,
+        routing: Arc<Routing>,
+        catalog: impl Into<CatalogHandle>,
+    ) -> Self {
         Self {
             sender,
             store,
             routing,
-            catalog,
+            catalog: catalog.into(),
         }
     }
 
@@ -162,7 +168,7 @@ impl OfficerChatForwarder {
             .await
             .map_err(unexpected)?
             .ok_or_else(|| SendError::permanent(format!("complaint {ticket} not found")))?;
-        let html = post_html(&complaint, &self.catalog, None);
+        let html = post_html(&complaint, &self.catalog.load(), None);
         let buttons = keyboards::officer_actions(&complaint.ticket, complaint.status);
         let t = TelegramStore(&self.store);
         let mut failures = Vec::new();
@@ -170,23 +176,31 @@ impl OfficerChatForwarder {
             // Posts are at-least-once: an interrupted post is sent again (a lost complaint is
             // worse than a duplicate in the officers' group).
             let key = format!("post:{}:{chat}", task.id);
-            if let Some(SendMark::Sent(_)) = t.send_mark(&key).await.map_err(unexpected)? {
-                continue;
-            }
-            t.begin_send(&key, chat).await.map_err(unexpected)?;
-            match self.sender.send_html(chat, html.clone(), Some(buttons.clone())).await {
-                Ok(message) => {
-                    let id = i64::from(message.id.0);
-                    t.record_officer_post(&complaint.ticket, chat, id)
-                        .await
-                        .map_err(unexpected)?;
-                    t.finish_send(&key, id).await.map_err(unexpected)?;
+            let post = match t.send_mark(&key).await.map_err(unexpected)? {
+                Some(SendMark::Sent(id)) => id,
+                _ => {
+                    t.begin_send(&key, chat).await.map_err(unexpected)?;
+                    match self.sender.send_html(chat, html.clone(), Some(buttons.clone())).await {
+                        Ok(message) => {
+                            let id = i64::from(message.id.0);
+                            t.record_officer_post(&complaint.ticket, chat, id)
+                                .await
+                                .map_err(unexpected)?;
+                            t.finish_send(&key, id).await.map_err(unexpected)?;
+                            id
+                        }
+                        Err(failure) => {
+                            t.abort_send(&key).await.map_err(unexpected)?;
+                            tracing::warn!(chat_id = chat, ?failure, %ticket, "cannot post complaint to officer chat");
+                            failures.push(failure);
+                            continue;
+                        }
+                    }
                 }
-                Err(failure) => {
-                    t.abort_send(&key).await.map_err(unexpected)?;
-                    tracing::warn!(chat_id = chat, ?failure, %ticket, "cannot post complaint to officer chat");
-                    failures.push(failure);
-                }
+            };
+            if let Err(failure) = self.send_attachments(&t, task, chat, post, &complaint).await? {
+                tracing::warn!(chat_id = chat, ?failure, %ticket, "cannot forward an attachment to officer chat");
+                failures.push(failure);
             }
         }
         // Retry while any chat may still take it; give up only if every failure is permanent.
@@ -197,6 +211,40 @@ impl OfficerChatForwarder {
             None => Ok(()),
             Some(failure) => Err(failure.into_send_error()),
         }
+    }
+}
+
+impl OfficerChatForwarder {
+    /// The complaint's photos and documents, by file id, as replies to its post `post`, in
+    /// order; each at most once per task and chat like the post (a retry skips those sent).
+    /// Stops at the first failure, which the outer `Result` carries for the retry decision.
+    async fn send_attachments(
+        &self,
+        t: &TelegramStore<'_>,
+        task: &Delivery,
+        chat: i64,
+        post: i64,
+        complaint: &Complaint,
+    ) -> Result<Result<(), Failure>, SendError> {
+        let unexpected = |e: StoreError| SendError::retryable(format!("storage: {e}"));
+        let total = complaint.attachments.len();
+        for (i, file_id) in complaint.attachments.iter().enumerate() {
+            let key = format!("att:{}:{chat}:{i}", task.id);
+            if let Some(SendMark::Sent(_)) = t.send_mark(&key).await.map_err(unexpected)? {
+                continue;
+            }
+            t.begin_send(&key, chat).await.map_err(unexpected)?;
+            let caption = text::attachment_caption(complaint.ticket.as_str(), i + 1, total);
+            let reply_to = i32::try_from(post).ok();
+            match self.sender.send_file(chat, file_id, caption, reply_to).await {
+                Ok(message) => t.finish_send(&key, i64::from(message.id.0)).await.map_err(unexpected)?,
+                Err(failure) => {
+                    t.abort_send(&key).await.map_err(unexpected)?;
+                    return Ok(Err(failure));
+                }
+            }
+        }
+        Ok(Ok(()))
     }
 }
 
@@ -216,21 +264,25 @@ mod tests {
     use crate::domain::{NewComplaint, fixtures};
     use crate::storage::testing::{TestDb, both_backends};
     use crate::storage::{DeliveryKind, SubmitOptions};
+    use crate::telegram::fake_api::{Call, FakeBotApi, Fault};
     use crate::telegram::sender::SenderLimits;
-    use crate::telegram::sender::tests::{Reply, spawn_api};
     use ComplaintStatus::*;
 
     const HANDLERS: &str = "[[handler]]\nid = \"kecamatan\"\nname = \"Kecamatan\"\n\
         officer_chat_ids = [-100, -200]\nofficer_user_ids = [7]\n";
 
-    async fn forward(
-        db: &TestDb,
-        anonymous: bool,
-        script: &[Reply],
-    ) -> (Worker, crate::telegram::sender::tests::Shared, Complaint) {
-        let (bot, api) = spawn_api(script).await;
+    /// A forwarding worker posting through a fake Bot API, and a complaint (with the fixture's
+    /// photo plus `extra` attachments) routed to the officer chats.
+    async fn forward(db: &TestDb, anonymous: bool, extra: &[&str]) -> (Worker, FakeBotApi, Complaint) {
+        let api = FakeBotApi::start().await.unwrap();
         let routing = Arc::new(Routing::from_toml(HANDLERS, Path::new("h.toml")).unwrap());
-        let sender = Arc::new(TelegramSender::new(bot, SenderLimits::default()));
+        // Loose limits: the tests are about what is sent, not when.
+        let limits = SenderLimits {
+            overall_per_second: 1_000,
+            per_chat_per_second: 1_000,
+            group_per_minute: 60_000,
+        };
+        let sender = Arc::new(TelegramSender::new(api.bot(), limits));
         let officers = OfficerChatForwarder::new(
             sender,
             db.store.clone(),
@@ -253,6 +305,7 @@ mod tests {
         );
         let mut raw = fixtures::raw();
         raw.anonymous = anonymous;
+        raw.attachments.extend(extra.iter().map(|a| (*a).to_owned()));
         let new = NewComplaint::parse(&raw, fixtures::today()).unwrap();
         let options = SubmitOptions {
             handler_id: Some("kecamatan".into()),
@@ -262,21 +315,49 @@ mod tests {
         (worker, api, complaint)
     }
 
+    fn chats(calls: &[Call]) -> Vec<i64> {
+        calls.iter().filter_map(|c| c.chat_id).collect()
+    }
+
     async fn complaints_are_posted_to_every_officer_chat_with_buttons(db: TestDb) {
         let (worker, api, c) = forward(&db, false, &[]).await;
         assert_eq!(
             worker.try_execute_task().await.unwrap(),
             ExecutionOutcome::TaskCompleted
         );
-        let requests = api.lock().unwrap().requests.clone();
-        let chats: Vec<i64> = requests.iter().map(|(chat, _)| *chat).collect();
-        assert_eq!(chats, vec![-100, -200]);
-        assert!(requests[0].1.contains(c.ticket.as_str()));
-        assert!(requests[0].1.contains(&format!("chat Telegram {}", c.chat_id)));
+        let posts = api.calls_of("sendMessage");
+        assert_eq!(chats(&posts), vec![-100, -200]);
+        let text = posts[0].text().unwrap();
+        assert!(text.contains(c.ticket.as_str()));
+        assert!(text.contains(&format!("chat Telegram {}", c.chat_id)));
+        assert!(posts[0].callback_data().contains(&format!("ofm:{}", c.ticket)));
         assert_eq!(
             TelegramStore(&db.store).officer_posts(&c.ticket).await.unwrap().len(),
             2
         );
+    }
+
+    async fn attachments_follow_the_post_as_replies_in_order(db: TestDb) {
+        let (worker, api, c) = forward(&db, false, &["BQACAgUAAxkBAAIC"]).await;
+        assert_eq!(
+            worker.try_execute_task().await.unwrap(),
+            ExecutionOutcome::TaskCompleted
+        );
+        for chat in [-100, -200] {
+            let sent = api.sent_to(chat);
+            let methods: Vec<&str> = sent.iter().map(|c| c.method.as_str()).collect();
+            assert_eq!(methods, vec!["sendMessage", "sendPhoto", "sendDocument"]);
+            let post = i64::from(sent[0].message_id.unwrap());
+            assert_eq!(sent[1].param("photo"), Some("AgACAgUAAxkBAAIB"));
+            assert_eq!(sent[2].param("document"), Some("BQACAgUAAxkBAAIC"));
+            for (i, file) in sent[1..].iter().enumerate() {
+                assert_eq!(file.params["reply_parameters"]["message_id"], post);
+                assert_eq!(
+                    file.param("caption"),
+                    Some(text::attachment_caption(c.ticket.as_str(), i + 1, 2).as_str())
+                );
+            }
+        }
     }
 
     async fn an_anonymous_citizen_is_never_identified_to_officers(db: TestDb) {
@@ -285,14 +366,20 @@ mod tests {
             worker.try_execute_task().await.unwrap(),
             ExecutionOutcome::TaskCompleted
         );
-        for (_, text) in api.lock().unwrap().requests.iter() {
-            assert!(!text.contains(&c.chat_id.to_string()), "{text}");
-            assert!(text.contains("Pelapor: anonim"));
+        let calls = api.calls();
+        assert!(calls.len() >= 4, "{calls:?}");
+        for call in calls {
+            let params = call.params.to_string();
+            assert!(!params.contains(&c.chat_id.to_string()), "{params}");
+            if call.is("sendMessage") {
+                assert!(call.text().unwrap().contains("Pelapor: anonim"));
+            }
         }
     }
 
     async fn a_retry_skips_the_chats_already_served(db: TestDb) {
-        let (worker, api, c) = forward(&db, false, &[Reply::Ok, Reply::TooManyRequests(1)]).await;
+        let (worker, api, c) = forward(&db, false, &[]).await;
+        api.fail_next_to("sendMessage", -200, 1, Fault::TooManyRequests { retry_after: 1 });
         assert!(matches!(
             worker.try_execute_task().await.unwrap(),
             ExecutionOutcome::TaskRetryScheduled { .. }
@@ -302,8 +389,31 @@ mod tests {
             worker.try_execute_task().await.unwrap(),
             ExecutionOutcome::TaskCompleted
         );
-        let chats: Vec<i64> = api.lock().unwrap().requests.iter().map(|(chat, _)| *chat).collect();
-        assert_eq!(chats, vec![-100, -200, -200]);
+        assert_eq!(chats(&api.calls_of("sendMessage")), vec![-100, -200, -200]);
+        assert_eq!(chats(&api.calls_of("sendPhoto")), vec![-100, -200]);
+        assert_eq!(
+            TelegramStore(&db.store).officer_posts(&c.ticket).await.unwrap().len(),
+            2
+        );
+    }
+
+    async fn a_failed_attachment_is_retried_without_reposting(db: TestDb) {
+        let (worker, api, c) = forward(&db, false, &["BQACAgUAAxkBAAIC"]).await;
+        api.fail_next_to("sendDocument", -100, 1, Fault::TooManyRequests { retry_after: 1 });
+        assert!(matches!(
+            worker.try_execute_task().await.unwrap(),
+            ExecutionOutcome::TaskRetryScheduled { .. }
+        ));
+        db.clock.advance(600);
+        assert_eq!(
+            worker.try_execute_task().await.unwrap(),
+            ExecutionOutcome::TaskCompleted
+        );
+        for chat in [-100, -200] {
+            let methods: Vec<String> = api.sent_to(chat).into_iter().map(|c| c.method).collect();
+            assert_eq!(methods, vec!["sendMessage", "sendPhoto", "sendDocument"], "chat {chat}");
+        }
+        assert_eq!(api.calls_of("sendDocument").len(), 3, "one refused, two delivered");
         assert_eq!(
             TelegramStore(&db.store).officer_posts(&c.ticket).await.unwrap().len(),
             2
@@ -312,8 +422,10 @@ mod tests {
 
     both_backends!(
         complaints_are_posted_to_every_officer_chat_with_buttons,
+        attachments_follow_the_post_as_replies_in_order,
         an_anonymous_citizen_is_never_identified_to_officers,
         a_retry_skips_the_chats_already_served,
+        a_failed_attachment_is_retried_without_reposting,
     );
 
     #[test]

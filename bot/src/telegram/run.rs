@@ -14,7 +14,7 @@ use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 
 use super::BotError;
-use super::catalog::Catalog;
+use super::catalog::CatalogHandle;
 use super::commands::Command;
 use super::schema::schema;
 use super::store::DialogueStore;
@@ -44,7 +44,8 @@ impl Default for BotConfig {
 #[derive(Clone)]
 pub struct TelegramDeps {
     pub store: Store,
-    pub catalog: Arc<Catalog>,
+    /// The answer engine, swapped by a reindex; each update uses one snapshot.
+    pub catalog: CatalogHandle,
     pub routing: Arc<Routing>,
     pub config: BotConfig,
 }
@@ -90,7 +91,7 @@ fn bot_from(token: Option<String>, api_url: Option<String>) -> anyhow::Result<Bo
 /// The dispatcher over [`schema`] with our dependencies; updates nobody handles (chatter in
 /// officer groups) are ignored quietly, handler errors are logged.
 pub fn build_dispatcher(bot: Bot, deps: &TelegramDeps) -> Dispatcher<Bot, BotError, DefaultKey> {
-    Dispatcher::builder(bot, schema())
+    Dispatcher::builder(bot, crate::telemetry::traced_updates(schema()))
         .dependencies(deps.dependency_map())
         .default_handler(|_| async {})
         .error_handler(LoggingErrorHandler::with_custom_text("telegram update handler failed"))

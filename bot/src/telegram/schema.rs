@@ -4,6 +4,7 @@ use teloxide::dispatching::{DpHandlerDescription, UpdateFilterExt, UpdateHandler
 use teloxide::dptree::{self, case};
 use teloxide::prelude::*;
 
+use super::catalog::CatalogHandle;
 use super::commands::Command;
 use super::handlers::{browse, cancel, complaint, officer, question, stale_button, start, status, subscribe};
 use super::keyboards::Callback;
@@ -19,7 +20,9 @@ fn callback(q: CallbackQuery) -> Option<Callback> {
 }
 
 /// Commands, questions and dialogue steps in private chats; officers' note replies anywhere;
-/// buttons by their parsed data; unreadable buttons answered as stale.
+/// buttons by their parsed data; unreadable buttons answered as stale. Every update first takes
+/// one snapshot of the catalog (`Arc<Catalog>` for the handlers), so a reindex swapping it
+/// mid-update changes nothing for that update.
 pub fn schema() -> UpdateHandler<BotError> {
     let commands: teloxide::dispatching::UpdateHandler<BotError> = teloxide::filter_command::<Command, _>()
         .branch(case![Command::Start].endpoint(start::start))
@@ -53,12 +56,15 @@ pub fn schema() -> UpdateHandler<BotError> {
         .branch(case![Callback::Complaint(choice)].endpoint(complaint::choice))
         .branch(case![Callback::ReportAbout { key }].endpoint(complaint::start_about))
         .branch(case![Callback::Subscribe { agency }].endpoint(subscribe::subscribe))
-        .branch(case![Callback::Officer { to, ticket }].endpoint(officer::button));
+        .branch(case![Callback::Officer { to, ticket }].endpoint(officer::button))
+        .branch(case![Callback::OfficerReply { ticket }].endpoint(officer::reply_button));
     let callbacks = Update::filter_callback_query()
         .branch(buttons)
         .branch(dptree::endpoint(stale_button));
 
-    dialogue::enter::<Update, DialogueStorage, State, _>()
-        .branch(messages)
-        .branch(callbacks)
+    dptree::map(|catalog: CatalogHandle| catalog.load()).chain(
+        dialogue::enter::<Update, DialogueStorage, State, _>()
+            .branch(messages)
+            .branch(callbacks),
+    )
 }

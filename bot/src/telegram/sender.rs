@@ -19,11 +19,12 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, ParseMode};
 
+use super::pacer::{DEFAULT_MARGIN, Pacer, Permit};
 use super::render;
 use super::store::{SendMark, TelegramStore};
 use super::text;
@@ -106,16 +107,11 @@ impl Failure {
     }
 }
 
-/// One cell every `1/n` s with a burst of one.
-fn overall_quota(per_second: u32) -> Quota {
-    Quota::with_period(Duration::from_secs(1) / nonzero(per_second).get()).map_or_else(
-        || Quota::per_second(nonzero(per_second)),
-        |q| q.allow_burst(NonZeroU32::MIN),
-    )
-}
-
 struct Limiter {
-    overall: DefaultDirectRateLimiter,
+    overall_per_second: u32,
+    /// Evenly spaced, and never more than `overall_per_second` in any one-second window (see
+    /// `pacer.rs`).
+    overall: Pacer,
     per_chat: DefaultKeyedRateLimiter<i64>,
     groups: DefaultKeyedRateLimiter<i64>,
     paused_until: std::sync::Mutex<Option<Instant>>,
@@ -124,9 +120,8 @@ struct Limiter {
 impl Limiter {
     fn new(limits: SenderLimits) -> Self {
         Self {
-            // Evenly spaced, no initial burst: at most `overall_per_second` in any one-second
-            // window (a per-second quota would let a full second's burst out on top).
-            overall: RateLimiter::direct(overall_quota(limits.overall_per_second)),
+            overall_per_second: limits.overall_per_second,
+            overall: Pacer::new(limits.overall_per_second, DEFAULT_MARGIN),
             per_chat: RateLimiter::keyed(Quota::per_second(nonzero(limits.per_chat_per_second))),
             groups: RateLimiter::keyed(Quota::per_minute(nonzero(limits.group_per_minute))),
             paused_until: std::sync::Mutex::new(None),
@@ -138,16 +133,33 @@ impl Limiter {
         guard.and_then(|until| until.checked_duration_since(Instant::now()))
     }
 
-    /// Waits until a message to `chat` may go out.
-    async fn until_ready(&self, chat: i64) {
+    async fn wait_out_pause(&self) {
         while let Some(wait) = self.pause_remaining() {
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// Waits until a message to `chat` may go out; it counts as sent when the permit is dropped.
+    async fn permit(&self, chat: i64) -> Permit<'_> {
+        self.wait_out_pause().await;
         self.per_chat.until_key_ready(&chat).await;
         if chat < 0 {
             self.groups.until_key_ready(&chat).await;
         }
-        self.overall.until_ready().await;
+        loop {
+            let permit = self.overall.acquire().await;
+            if self.pause_remaining().is_none() {
+                return permit;
+            }
+            // A 429 arrived while we waited: nothing goes out until it has passed.
+            permit.cancel();
+            self.wait_out_pause().await;
+        }
+    }
+
+    /// Waits until a message to `chat` may go out (and counts it as sent now).
+    async fn until_ready(&self, chat: i64) {
+        drop(self.permit(chat).await);
     }
 
     /// After a 429: nothing goes out before `after` has passed (Telegram's flood control is
@@ -174,6 +186,19 @@ impl std::fmt::Debug for TelegramSender {
 }
 
 impl TelegramSender {
+    /// Widens the overall window to `1 s + margin` (default 25 ms): the margin absorbs jitter
+    /// between our send times and Telegram's arrival times, and costs `margin / 1 s` of the rate.
+    pub fn with_window_margin(mut self, margin: Duration) -> Self {
+        self.limiter.overall = Pacer::new(self.limiter.overall_per_second, margin);
+        self
+    }
+
+    /// Counts a message sent outside this sender (a reply to a citizen's update) against the
+    /// overall rate, so the paced senders leave room for it.
+    pub fn note_unpaced_send(&self) {
+        self.limiter.overall.record_unpaced();
+    }
+
     pub fn new(bot: Bot, limits: SenderLimits) -> Self {
         Self {
             bot,
@@ -197,21 +222,63 @@ impl TelegramSender {
         self.classified(chat, result)
     }
 
-    /// Waits until the limits let a message to `chat` go out, consuming its slot; follow with
-    /// [`send_plain_now`](Self::send_plain_now). For callers that must record something between
-    /// the wait and the call (the broadcast's `sending` marker).
-    pub(crate) async fn ready(&self, chat: i64) {
-        self.limiter.until_ready(chat).await;
+    /// Sends a file Telegram already has (a photo or document `file_id`) with a caption, as a
+    /// reply to `reply_to` when given. Photos go by sendPhoto, anything else by sendDocument; if
+    /// Telegram refuses the guessed kind, the other one is tried once.
+    pub(crate) async fn send_file(
+        &self,
+        chat: i64,
+        file_id: &str,
+        caption: String,
+        reply_to: Option<i32>,
+    ) -> Result<Message, Failure> {
+        let photo_first = is_photo_id(file_id);
+        let mut result = Err(Failure::Permanent(String::new()));
+        for photo in [photo_first, !photo_first] {
+            self.limiter.until_ready(chat).await;
+            let file = teloxide::types::InputFile::file_id(file_id.to_owned().into());
+            let reply = reply_to.map(|id| {
+                teloxide::types::ReplyParameters::new(teloxide::types::MessageId(id)).allow_sending_without_reply()
+            });
+            let sent = if photo {
+                let request = self.bot.send_photo(ChatId(chat), file).caption(caption.clone());
+                match reply {
+                    Some(reply) => request.reply_parameters(reply).await,
+                    None => request.await,
+                }
+            } else {
+                let request = self.bot.send_document(ChatId(chat), file).caption(caption.clone());
+                match reply {
+                    Some(reply) => request.reply_parameters(reply).await,
+                    None => request.await,
+                }
+            };
+            result = self.classified(chat, sent);
+            if !matches!(result, Err(Failure::Permanent(_))) {
+                break;
+            }
+        }
+        result
     }
 
-    /// Sends plain text (no parse mode) at once; call [`ready`](Self::ready) first.
+    /// Waits until the limits let a message to `chat` go out and reserves its place; follow
+    /// with [`send_plain_now`](Self::send_plain_now), or [`Permit::cancel`] when nothing is sent.
+    /// For callers that must record something between the wait and the call (the broadcast's
+    /// `sending` marker): the place counts against the window from the wait until the call.
+    pub(crate) async fn ready(&self, chat: i64) -> Permit<'_> {
+        self.limiter.permit(chat).await
+    }
+
+    /// Sends plain text (no parse mode) now, on the place reserved by [`ready`](Self::ready).
     pub(crate) async fn send_plain_now(
         &self,
+        permit: Permit<'_>,
         chat: i64,
         text: String,
         markup: Option<InlineKeyboardMarkup>,
     ) -> Result<Message, Failure> {
         let request = self.bot.send_message(ChatId(chat), text);
+        drop(permit); // on the wire now
         let result = match markup {
             Some(markup) => request.reply_markup(markup).await,
             None => request.await,
@@ -221,6 +288,7 @@ impl TelegramSender {
 
     /// Classifies an error; a 429 pauses every send for `retry_after`.
     fn classified(&self, chat: i64, result: Result<Message, RequestError>) -> Result<Message, Failure> {
+        crate::metrics::telegram_result(&result);
         result.map_err(|e| {
             let failure = classify(&e);
             if let Failure::RetryAfter(after) = failure {
@@ -230,6 +298,13 @@ impl TelegramSender {
             failure
         })
     }
+}
+
+/// Whether a Telegram `file_id` names a photo: its first decoded byte is the file type, 2 for
+/// photos (URL-safe base64 "A" then one of "g".."v"). Only a first guess; see `send_file`.
+fn is_photo_id(file_id: &str) -> bool {
+    let mut chars = file_id.chars();
+    chars.next() == Some('A') && chars.next().is_some_and(|c| ('g'..='v').contains(&c))
 }
 
 /// A citizen notification as queued in the outbox (`storage::complaints` writes it).
@@ -532,6 +607,14 @@ pub(crate) mod tests {
         network_errors_retry_with_backoff,
         a_crash_after_sending_never_sends_twice,
     );
+
+    #[test]
+    fn photo_file_ids_are_told_from_documents() {
+        assert!(is_photo_id("AgACAgUAAxkBAAIB"));
+        assert!(!is_photo_id("BQACAgUAAxkBAAIC"));
+        assert!(!is_photo_id("AwACAgUAAxkBAAID"));
+        assert!(!is_photo_id(""));
+    }
 
     #[test]
     fn telegram_errors_are_classified() {

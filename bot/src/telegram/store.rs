@@ -113,12 +113,39 @@ pub(crate) enum SendMark {
     Sent(i64),
 }
 
-/// An officer's pending "write a note" prompt.
+/// An officer's pending prompt: a note for a status change, or a reply to the citizen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NotePrompt {
     pub(crate) ticket: TicketNumber,
-    pub(crate) to: ComplaintStatus,
+    pub(crate) action: PromptAction,
     pub(crate) user_id: i64,
+}
+
+/// What the officer's answer to a prompt does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PromptAction {
+    /// Change the status, with the answer as the note.
+    Status(ComplaintStatus),
+    /// Send the answer to the citizen as the handler's reply (stored as `reply` in `to_status`).
+    Reply,
+}
+
+impl PromptAction {
+    const REPLY: &str = "reply";
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Status(status) => status.as_str(),
+            Self::Reply => Self::REPLY,
+        }
+    }
+
+    fn parse(raw: &str) -> anyhow::Result<Self> {
+        if raw == Self::REPLY {
+            return Ok(Self::Reply);
+        }
+        Ok(Self::Status(ComplaintStatus::parse(raw)?))
+    }
 }
 
 /// The Telegram side's queries on the shared [`Store`].
@@ -325,7 +352,7 @@ impl TelegramStore<'_> {
             .bind(chat_id)
             .bind(message_id)
             .bind(prompt.ticket.as_str())
-            .bind(prompt.to.as_str())
+            .bind(prompt.action.as_str())
             .bind(prompt.user_id)
             .bind(now)
             .execute(pool)
@@ -351,7 +378,7 @@ impl TelegramStore<'_> {
         };
         Ok(Some(NotePrompt {
             ticket: TicketNumber::parse(&ticket).context("corrupt ticket in officer prompt")?,
-            to: ComplaintStatus::parse(&to).context("corrupt status in officer prompt")?,
+            action: PromptAction::parse(&to).context("corrupt action in officer prompt")?,
             user_id,
         }))
     }
@@ -445,12 +472,19 @@ mod tests {
         t.record_officer_post(&ticket, -200, 3).await.unwrap();
         assert_eq!(t.officer_posts(&ticket).await.unwrap(), vec![(-200, 3), (-100, 7)]);
         let prompt = NotePrompt {
-            ticket,
-            to: ComplaintStatus::Selesai,
+            ticket: ticket.clone(),
+            action: PromptAction::Status(ComplaintStatus::Selesai),
             user_id: 42,
         };
         t.save_prompt(-100, 8, &prompt).await.unwrap();
         assert_eq!(t.prompt(-100, 8).await.unwrap(), Some(prompt));
+        let reply = NotePrompt {
+            ticket,
+            action: PromptAction::Reply,
+            user_id: 42,
+        };
+        t.save_prompt(-100, 9, &reply).await.unwrap();
+        assert_eq!(t.prompt(-100, 9).await.unwrap(), Some(reply));
         t.remove_prompt(-100, 8).await.unwrap();
         assert_eq!(t.prompt(-100, 8).await.unwrap(), None);
     }

@@ -68,7 +68,7 @@ impl Harness {
         let routing = Arc::new(Routing::from_toml(HANDLERS, Path::new("handlers.toml")).unwrap());
         let deps = TelegramDeps {
             store: store.clone(),
-            catalog: catalog(),
+            catalog: catalog().into(),
             routing,
             config: BotConfig::default(),
         };
@@ -878,4 +878,117 @@ async fn an_officer_verifies_then_resolves_with_a_note() {
         "{}",
         last.bot_request.text
     );
+}
+
+fn officer_reply_button(ticket: &TicketNumber, user: u64) -> MockCallbackQuery {
+    let chat = MockGroupChat::new().id(OFFICER_CHAT).build();
+    let post = MockMessageText::new().text("Pengaduan baru").chat(chat).build();
+    MockCallbackQuery::new()
+        .data(Callback::OfficerReply { ticket: ticket.clone() }.encode())
+        .message(post)
+        .from(MockUser::new().id(user).build())
+}
+
+#[tokio::test]
+async fn officer_posts_offer_a_reply_button_until_closed() {
+    let ticket = TicketNumber::generate();
+    for (status, offered) in [
+        (ComplaintStatus::Diterima, true),
+        (ComplaintStatus::Selesai, true),
+        (ComplaintStatus::Ditutup, false),
+    ] {
+        let data = callback_data(&super::keyboards::officer_actions(&ticket, status));
+        assert_eq!(data.contains(&format!("ofm:{ticket}")), offered, "{status}: {data:?}");
+    }
+}
+
+#[tokio::test]
+async fn only_listed_officers_may_reply_to_the_citizen() {
+    let h = Harness::new().await;
+    let ticket = file_complaint(&h.store, CITIZEN).await;
+    let mut bot = h.bot(officer_reply_button(&ticket, 1));
+    bot.dispatch().await;
+    let responses = bot.get_responses();
+    assert_eq!(
+        responses.answered_callback_queries[0].text.as_deref(),
+        Some(text::OFFICER_NOT_ALLOWED)
+    );
+    assert!(responses.sent_messages.is_empty());
+}
+
+#[tokio::test]
+async fn an_officer_replies_to_an_anonymous_citizen_without_seeing_who_it_is() {
+    let h = Harness::new().await;
+    let raw = crate::domain::RawComplaint {
+        chat_id: CITIZEN,
+        category: "kebersihan".into(),
+        title: "Sampah tidak diangkut".into(),
+        description: "Sampah di depan kantor kelurahan tidak diangkut dua minggu.".into(),
+        anonymous: true,
+        ..Default::default()
+    };
+    let new = crate::domain::NewComplaint::parse(&raw, chrono::NaiveDate::from_ymd_opt(2025, 8, 20).unwrap()).unwrap();
+    let options = crate::storage::SubmitOptions {
+        handler_id: Some("kecamatan-beji".into()),
+        auto_verify: false,
+    };
+    let ticket = h.store.submit_complaint(&new, &options).await.unwrap().ticket;
+
+    let mut bot = h.bot(officer_reply_button(&ticket, OFFICER));
+    bot.dispatch().await;
+    let responses = bot.get_responses();
+    assert_eq!(responses.answered_callback_queries[0].text, None);
+    let prompt = responses.sent_messages.last().unwrap().clone();
+    assert_eq!(
+        prompt.text(),
+        Some(escaped(&text::officer_ask_reply(ticket.as_str())).as_str())
+    );
+    assert!(matches!(
+        responses.sent_messages_text.last().unwrap().bot_request.reply_markup,
+        Some(ReplyMarkup::ForceReply(_))
+    ));
+
+    // Another member of the chat answering the prompt is refused; the officer's answer goes out.
+    let answer = |user: u64, text: &str| {
+        MockMessageText::new()
+            .text(text)
+            .chat(MockGroupChat::new().id(OFFICER_CHAT).build())
+            .from(MockUser::new().id(user).build())
+            .reply_to_message(prompt.clone())
+    };
+    bot.update(answer(1, "Saya bukan petugas."));
+    bot.dispatch_and_check_last_text(&escaped(text::OFFICER_NOT_ALLOWED))
+        .await;
+    bot.update(answer(OFFICER, "Mohon kirim foto lokasi yang lebih jelas."));
+    bot.dispatch_and_check_last_text(&escaped(text::OFFICER_REPLY_SENT))
+        .await;
+    for sent in bot.get_responses().sent_messages {
+        let text = sent.text().unwrap_or_default();
+        assert!(!text.contains(&CITIZEN.to_string()), "{text}");
+    }
+
+    // Stored as the handler's reply, with a notification to the citizen's chat; status unchanged.
+    let events = h.store.events(&ticket).await.unwrap();
+    let reply = events.last().unwrap();
+    assert_eq!(reply.kind, crate::storage::EventKind::Reply);
+    assert_eq!(reply.actor, format!("officer:{OFFICER}"));
+    assert_eq!(reply.note.as_deref(), Some("Mohon kirim foto lokasi yang lebih jelas."));
+    let complaint = h.store.get_by_ticket(&ticket).await.unwrap().unwrap();
+    assert_eq!(complaint.status, ComplaintStatus::Diterima);
+    let notify: Vec<_> = h
+        .store
+        .deliveries_for_complaint(complaint.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.kind == crate::storage::DeliveryKind::Notify)
+        .collect();
+    assert_eq!(notify.len(), 1);
+    assert_eq!(notify[0].chat_id, Some(CITIZEN));
+    assert!(notify[0].payload.contains("complaint.reply"), "{}", notify[0].payload);
+
+    // The prompt is used up: answering it again does nothing.
+    bot.update(answer(OFFICER, "Balasan kedua."));
+    bot.dispatch().await;
+    assert_eq!(h.store.events(&ticket).await.unwrap().len(), events.len());
 }

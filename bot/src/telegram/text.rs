@@ -290,6 +290,23 @@ Catatan ini dikirim kepada pelapor.",
 
 pub(crate) const OFFICER_NOTE_RECEIVED: &str = "Catatan diterima, status diperbarui.";
 
+/// Button under a complaint post: write to the citizen through the bot.
+pub(crate) const BUTTON_REPLY_CITIZEN: &str = "Balas warga";
+
+pub(crate) fn officer_ask_reply(ticket: &str) -> String {
+    format!(
+        "Tulis balasan untuk pelapor pengaduan {ticket} dengan membalas (reply) pesan ini. \
+Balasan dikirim kepada pelapor lewat loket; identitas pelapor tetap terlindungi."
+    )
+}
+
+pub(crate) const OFFICER_REPLY_SENT: &str = "Balasan diteruskan kepada pelapor.";
+
+/// Caption of a complaint's photo or document forwarded into an officer chat.
+pub(crate) fn attachment_caption(ticket: &str, number: usize, total: usize) -> String {
+    format!("Lampiran {number}/{total} pengaduan {ticket}")
+}
+
 /// Button under an announcement that opens a changed or new service's card.
 pub(crate) fn button_see_service(title: &str) -> String {
     let short: String = title.chars().take(48).collect();

@@ -14,8 +14,8 @@ use teloxide::prelude::*;
 use teloxide::update_listeners::UpdateListener;
 use teloxide::update_listeners::webhooks::{Options, axum_to_router};
 
-/// Where and how Telegram reaches us.
-#[derive(Debug, Clone)]
+/// Where and how Telegram reaches us. `Debug` hides the secret.
+#[derive(Clone)]
 pub struct WebhookConfig {
     /// Public HTTPS URL Telegram posts to (e.g. `https://loket.example.go.id/telegram`).
     pub url: reqwest::Url,
@@ -23,6 +23,16 @@ pub struct WebhookConfig {
     pub address: SocketAddr,
     /// Secret Telegram sends in `X-Telegram-Bot-Api-Secret-Token` (1-256 of `A-Za-z0-9_-`).
     pub secret: String,
+}
+
+impl std::fmt::Debug for WebhookConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookConfig")
+            .field("url", &self.url.as_str())
+            .field("address", &self.address)
+            .field("secret", &"[redacted]")
+            .finish()
+    }
 }
 
 impl WebhookConfig {
@@ -109,5 +119,21 @@ mod tests {
         assert!(WebhookConfig::new(url.clone(), address, Some("no spaces allowed".into())).is_err());
         let plain: reqwest::Url = "http://loket.example.go.id/telegram".parse().unwrap();
         assert!(WebhookConfig::new(plain, address, None).is_err());
+    }
+
+    #[test]
+    fn debug_hides_the_secret() {
+        let url: reqwest::Url = "https://loket.example.go.id/telegram".parse().unwrap();
+        let config = WebhookConfig::new(
+            url,
+            "127.0.0.1:8443".parse().unwrap(),
+            Some("rahasia_Webhook-42".into()),
+        )
+        .unwrap();
+        let shown = format!("{config:?}");
+        assert!(
+            !shown.contains("rahasia_Webhook-42") && shown.contains("[redacted]"),
+            "{shown}"
+        );
     }
 }

@@ -1,10 +1,13 @@
-//! Officer buttons and notes in officer chats.
+//! Officer buttons, notes and replies in officer chats.
 //!
 //! Only a user listed in `officer_user_ids` of the complaint's handler, pressing in one of that
 //! handler's `officer_chat_ids`, may act (the user id is checked, not just the chat). Statuses
 //! that need a note for the citizen (Tolak, Selesai) ask for it: the bot posts a prompt, and the
 //! officer's reply to that prompt applies the change with the note. Every post of the complaint
-//! is then edited to show the new status and the buttons that still apply.
+//! is then edited to show the new status and the buttons that still apply. "Balas warga" works
+//! the same way: the officer's answer to its prompt is stored as the handler's reply
+//! ([`Store::add_reply`]) and reaches the citizen through the notification outbox, so the
+//! officer never learns who (or which chat) the citizen is.
 
 use std::sync::Arc;
 
@@ -12,12 +15,12 @@ use teloxide::prelude::*;
 use teloxide::types::{ForceReply, ReplyParameters};
 
 use super::{answer_callback, callback_chat, log_internal};
-use crate::domain::{ComplaintStatus, StatusNote, TicketNumber};
+use crate::domain::{Actor, ComplaintStatus, StatusNote, TicketNumber};
 use crate::routing::{Handler, Routing};
 use crate::storage::{Store, StoreError};
 use crate::telegram::catalog::Catalog;
 use crate::telegram::officer;
-use crate::telegram::store::{NotePrompt, TelegramStore};
+use crate::telegram::store::{NotePrompt, PromptAction, TelegramStore};
 use crate::telegram::{HandlerResult, text};
 
 /// The handler whose officers may act on `ticket` from `chat`, if `user` is one of them.
@@ -91,7 +94,7 @@ pub(crate) async fn button(
                 .map_err(|e| StoreError::Unexpected(anyhow::anyhow!("cannot ask for a note: {e}")))?;
             let pending = NotePrompt {
                 ticket: ticket.clone(),
-                to,
+                action: PromptAction::Status(to),
                 user_id: user_id(&q.from),
             };
             TelegramStore(&store)
@@ -105,6 +108,52 @@ pub(crate) async fn button(
     match outcome {
         Ok(notice) if notice.is_empty() => answer_callback(&bot, &q, None).await?,
         Ok(notice) => answer_callback(&bot, &q, Some(&notice)).await?,
+        Err(error) => {
+            log_internal(chat, &error.into());
+            answer_callback(&bot, &q, Some(text::APOLOGY)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// "Balas warga" under a complaint post: asks the officer for the reply (ForceReply prompt).
+pub(crate) async fn reply_button(
+    bot: Bot,
+    q: CallbackQuery,
+    ticket: TicketNumber,
+    store: Store,
+    routing: Arc<Routing>,
+) -> HandlerResult {
+    let Some(chat) = callback_chat(&q) else {
+        answer_callback(&bot, &q, Some(text::STALE_BUTTON)).await?;
+        return Ok(());
+    };
+    let outcome: Result<Option<&str>, StoreError> = async {
+        if authorised(&store, &routing, &ticket, chat, user_id(&q.from))
+            .await?
+            .is_none()
+        {
+            return Ok(Some(text::OFFICER_NOT_ALLOWED));
+        }
+        let prompt = bot
+            .send_message(chat, render_plain(&text::officer_ask_reply(ticket.as_str())))
+            .parse_mode(teloxide::types::ParseMode::Html)
+            .reply_markup(ForceReply::new().selective())
+            .await
+            .map_err(|e| StoreError::Unexpected(anyhow::anyhow!("cannot ask for a reply: {e}")))?;
+        let pending = NotePrompt {
+            ticket: ticket.clone(),
+            action: PromptAction::Reply,
+            user_id: user_id(&q.from),
+        };
+        TelegramStore(&store)
+            .save_prompt(chat.0, i64::from(prompt.id.0), &pending)
+            .await?;
+        Ok(None)
+    }
+    .await;
+    match outcome {
+        Ok(notice) => answer_callback(&bot, &q, notice).await?,
         Err(error) => {
             log_internal(chat, &error.into());
             answer_callback(&bot, &q, Some(text::APOLOGY)).await?;
@@ -137,7 +186,8 @@ pub(crate) async fn pending_note(msg: Message, store: Store) -> Option<PendingNo
     }
 }
 
-/// The officer's note: applies the pending change with it.
+/// The officer's answer to a prompt: applies the pending change with it as the note, or sends it
+/// to the citizen as the handler's reply.
 pub(crate) async fn note(
     bot: Bot,
     msg: Message,
@@ -160,25 +210,27 @@ pub(crate) async fn note(
             Ok(note) => note,
             Err(e) => return Ok(e.to_string()),
         };
-        let reply = change(
-            &bot,
-            &store,
-            &catalog,
-            handler,
-            &prompt.ticket,
-            prompt.to,
-            from,
-            Some(note),
-        )
-        .await?;
+        let reply = match prompt.action {
+            PromptAction::Status(to) => {
+                let reply = change(&bot, &store, &catalog, handler, &prompt.ticket, to, from, Some(note)).await?;
+                if reply == text::OFFICER_DONE {
+                    text::OFFICER_NOTE_RECEIVED.to_owned()
+                } else {
+                    reply
+                }
+            }
+            PromptAction::Reply => {
+                let officer = Actor::Officer(user_id(from));
+                store
+                    .add_reply(&prompt.ticket, &officer, &note, Some(&handler.id))
+                    .await?;
+                text::OFFICER_REPLY_SENT.to_owned()
+            }
+        };
         TelegramStore(&store)
             .remove_prompt(chat.0, pending.prompt_message)
             .await?;
-        Ok(if reply == text::OFFICER_DONE {
-            text::OFFICER_NOTE_RECEIVED.to_owned()
-        } else {
-            reply
-        })
+        Ok(reply)
     }
     .await;
     let reply = outcome.unwrap_or_else(|error| {

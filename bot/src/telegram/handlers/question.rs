@@ -61,7 +61,7 @@ pub(crate) async fn ask(
         chat,
         async {
             let mut context = context;
-            let answer = context.reply(catalog.engine(), question);
+            let answer = crate::metrics::timed_answer(|| context.reply(catalog.engine(), question));
             dialogue.update(State::Idle { context }).await?;
             send_answer(&bot, chat, &catalog, &answer).await
         }

@@ -1,0 +1,370 @@
+//! The Telegram bot end to end: the real `loket serve` binary long-polls a fake Telegram Bot API
+//! served by this test (`loket::telegram::fake_api`) and forwards to a fake handler webhook.
+//!
+//! A citizen asks a question and gets the engine's answer, files a complaint with a photo through
+//! every step of `/lapor`; the complaint reaches the handler's webhook and its officer chat (post
+//! with buttons, then the photo); a chat member who is not a listed officer is refused; the listed
+//! officer verifies, resolves with a note and replies through "Balas warga". The citizen gets
+//! every status message and the reply exactly once, although the first status message was
+//! answered 429 (the retry comes no sooner than `retry_after`). Then the citizen blocks the bot:
+//! the next message is answered 403, the chat is marked blocked and nothing more is attempted.
+//!
+//! Every wait is on the fake's recorded calls (or the webhook's deliveries), bounded, never a
+//! fixed sleep.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use loket::domain::{ComplaintStatus, TicketNumber};
+use loket::storage::{DeliveryKind, DeliveryStatus, Store};
+use loket::telegram::fake_api::{self, Call, FakeBotApi, Fault};
+use loket_acceptance::process::{LoketProcess, loket_binary};
+use loket_acceptance::{FakeHandler, WEBHOOK_SECRET};
+
+use crate::both_backends;
+
+const CITIZEN: i64 = 700_001;
+const OFFICER_CHAT: i64 = -1_001_000_000_077;
+const OFFICER: i64 = 4_242;
+const STRANGER: i64 = 555;
+const PHOTO: &str = "AgACAgUAAxkBAAIBZ2VfYWtlLXBob3Rv";
+const QUESTION: &str = "syarat surat keterangan ahli waris apa aja";
+const SERVICE: &str = "003_5e30365896fb6814:surat-keterangan-ahli-waris";
+const WAIT: Duration = Duration::from_secs(60);
+
+fn handlers_toml(webhook_url: &str) -> String {
+    format!(
+        r#"
+[[handler]]
+id = "kecamatan-beji"
+name = "Kecamatan Beji"
+default = true
+webhook_url = "{webhook_url}"
+webhook_secret = "{WEBHOOK_SECRET}"
+officer_chat_ids = [{OFFICER_CHAT}]
+officer_user_ids = [{OFFICER}]
+"#
+    )
+}
+
+/// Successful messages to `chat`, in order.
+fn delivered(calls: &[Call], chat: i64) -> Vec<Call> {
+    calls
+        .iter()
+        .filter(|c| c.chat_id == Some(chat) && c.sends() && c.ok())
+        .cloned()
+        .collect()
+}
+
+/// One chat as the test reads it: messages are consumed in order.
+struct Chat<'a> {
+    api: &'a FakeBotApi,
+    id: i64,
+    seen: usize,
+}
+
+impl<'a> Chat<'a> {
+    fn new(api: &'a FakeBotApi, id: i64) -> Self {
+        Self { api, id, seen: 0 }
+    }
+
+    /// The next message to this chat containing `needle` (earlier ones are skipped).
+    async fn expect(&mut self, needle: &str) -> Call {
+        let (id, seen) = (self.id, self.seen);
+        let calls = self
+            .api
+            .wait_until(
+                |calls| {
+                    delivered(calls, id)
+                        .iter()
+                        .skip(seen)
+                        .any(|c| c.text().or(c.param("caption")).unwrap_or_default().contains(needle))
+                },
+                WAIT,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("chat {id} never got {needle:?}: {e}"));
+        let (i, call) = delivered(&calls, id)
+            .into_iter()
+            .enumerate()
+            .skip(seen)
+            .find(|(_, c)| c.text().or(c.param("caption")).unwrap_or_default().contains(needle))
+            .expect("found above");
+        self.seen = i + 1;
+        call
+    }
+}
+
+/// The answer text of a callback query answered after `from` calls.
+async fn callback_answer(api: &FakeBotApi, from: usize) -> Option<String> {
+    let calls = api
+        .wait_until(|calls| calls[from..].iter().any(|c| c.is("answerCallbackQuery")), WAIT)
+        .await
+        .unwrap();
+    calls[from..]
+        .iter()
+        .find(|c| c.is("answerCallbackQuery"))
+        .and_then(|c| c.param("text").map(str::to_owned))
+}
+
+fn button(call: &Call, prefix: &str) -> String {
+    call.callback_data()
+        .into_iter()
+        .find(|d| d.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix} button under {:?}", call.text()))
+}
+
+fn ticket_in(text: &str) -> TicketNumber {
+    let start = text.find("LKT-").expect("a tracking number");
+    TicketNumber::parse(&text[start..start + 13]).expect("a valid tracking number")
+}
+
+/// The status messages (and replies) the citizen got, as their first lines.
+fn citizen_news(api: &FakeBotApi, ticket: &TicketNumber) -> Vec<String> {
+    delivered(&api.calls(), CITIZEN)
+        .iter()
+        .filter_map(|c| c.text())
+        .filter(|t| t.starts_with("Kabar pengaduan") || t.starts_with("Balasan petugas"))
+        .filter(|t| t.contains(ticket.as_str()))
+        .map(|t| t.lines().next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn status_line(ticket: &TicketNumber, status: ComplaintStatus) -> String {
+    format!("Kabar pengaduan {ticket}: status sekarang \"{}\".", status.label())
+}
+
+async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf) {
+    let binary = tokio::task::spawn_blocking(loket_binary).await.expect("build task");
+    let api = FakeBotApi::start().await.expect("fake Bot API");
+    let receiver = FakeHandler::spawn(WEBHOOK_SECRET).await;
+    std::fs::write(dir.join("handlers.toml"), handlers_toml(&receiver.url())).unwrap();
+    let standards = loket_acceptance::standards_dir();
+    let env = vec![
+        ("DATABASE_URL", url.clone()),
+        ("LOKET_HANDLERS", dir.join("handlers.toml").display().to_string()),
+        ("LOKET_STANDARDS_DIR", standards.display().to_string()),
+        ("TELOXIDE_TOKEN", fake_api::TOKEN.to_owned()),
+        ("TELOXIDE_API_URL", api.url().to_string()),
+        ("LOKET_DELIVERY__IDLE_POLL_MILLIS", "50".into()),
+        ("LOKET_DELIVERY__INITIAL_BACKOFF_SECS", "1".into()),
+    ];
+    let process = LoketProcess::start_with_args(&binary, &dir, &["serve"], &env, "serve").await;
+    api.wait_until(|c| c.iter().any(|c| c.is("getUpdates")), WAIT)
+        .await
+        .unwrap_or_else(|e| panic!("loket never polled: {e}\n{}", process.log()));
+    assert!(
+        api.calls().iter().any(|c| c.is("setMyCommands")),
+        "the command menu is registered"
+    );
+
+    // ---- a question, answered as the engine answers it --------------------------------------
+    let mut citizen = Chat::new(&api, CITIZEN);
+    // The engine's answer (see `loket ask`): that service's requirements, citing the decree.
+    api.push_text(CITIZEN, CITIZEN, QUESTION);
+    let answer = citizen.expect("Persyaratan Surat Keterangan Ahli Waris").await;
+    assert!(answer.text().unwrap().contains("Sumber"), "{:?}", answer.text());
+    let buttons = answer.callback_data();
+    assert!(buttons.iter().any(|d| d.starts_with("svc:")), "{buttons:?}");
+    assert!(buttons.iter().any(|d| d.starts_with("lp:about:")), "{buttons:?}");
+
+    // ---- /lapor, every step -------------------------------------------------------------------
+    api.push_text(CITIZEN, CITIZEN, "/lapor");
+    let topic = citizen.expect("Anda akan menyampaikan pengaduan").await;
+    api.push_callback(CITIZEN, CITIZEN, topic.message_id.unwrap(), &button(&topic, "lp:svc"));
+    citizen.expect("Ceritakan masalahnya").await;
+    api.push_text(CITIZEN, CITIZEN, "lama");
+    citizen.expect("20").await; // too short: the rule is explained
+    api.push_text(
+        CITIZEN,
+        CITIZEN,
+        "Sudah tiga minggu berkas surat ahli waris saya belum diproses dan petugas minta uang tambahan.",
+    );
+    citizen.expect("Di mana kejadiannya").await;
+    api.push_text(CITIZEN, CITIZEN, "Kantor Kecamatan Beji");
+    citizen.expect("Kapan kejadiannya").await;
+    let yesterday = (chrono::Utc::now() + chrono::Duration::hours(7) - chrono::Duration::days(1))
+        .format("%d-%m-%Y")
+        .to_string();
+    api.push_text(CITIZEN, CITIZEN, &yesterday);
+    citizen.expect("Kirim foto atau dokumen").await;
+    api.push_photo(CITIZEN, CITIZEN, PHOTO);
+    let received = citizen.expect("Lampiran diterima (1 berkas)").await;
+    api.push_callback(CITIZEN, CITIZEN, received.message_id.unwrap(), "lp:done");
+    let anonymous = citizen.expect("dirahasiakan").await;
+    api.push_callback(CITIZEN, CITIZEN, anonymous.message_id.unwrap(), "lp:anon:0");
+    let summary = citizen.expect("Periksa kembali pengaduan Anda").await;
+    assert!(summary.text().unwrap().contains("Lampiran: 1 berkas"));
+    assert!(summary.text().unwrap().contains(&yesterday));
+    api.push_callback(CITIZEN, CITIZEN, summary.message_id.unwrap(), "lp:ok");
+    let submitted = citizen.expect("sudah kami terima dengan nomor").await;
+    let ticket = ticket_in(submitted.text().unwrap());
+
+    // ---- forwarded: the webhook and the officer chat (post, then the photo) ------------------
+    let mut officers = Chat::new(&api, OFFICER_CHAT);
+    let post = officers.expect(ticket.as_str()).await;
+    let post_id = post.message_id.unwrap();
+    assert!(post.text().unwrap().contains(&format!("chat Telegram {CITIZEN}")));
+    for prefix in ["of:v:", "of:r:", "ofm:"] {
+        button(&post, prefix);
+    }
+    let photo = officers.expect("Lampiran 1/1").await;
+    assert!(photo.is("sendPhoto"));
+    assert_eq!(photo.param("photo"), Some(PHOTO));
+    assert_eq!(photo.params["reply_parameters"]["message_id"], post_id);
+    loket_acceptance::wait::wait_until(WAIT, "the webhook delivery", || async {
+        !receiver.deliveries().is_empty()
+    })
+    .await;
+    let (_, body) = receiver.deliveries()[0].clone();
+    assert_eq!(body["complaint"]["ticket"], ticket.as_str());
+    assert_eq!(body["complaint"]["attachments"][0], PHOTO);
+    assert_eq!(body["complaint"]["service_id"], SERVICE);
+
+    // ---- a chat member who is not a listed officer is refused ---------------------------------
+    let before = api.call_count();
+    api.push_callback(OFFICER_CHAT, STRANGER, post_id, &button(&post, "of:v:"));
+    let refusal = callback_answer(&api, before).await;
+    assert!(refusal.unwrap_or_default().contains("tidak berwenang"));
+
+    // ---- the officer verifies; the citizen's first status message meets a 429 ----------------
+    api.fail_next_to("sendMessage", CITIZEN, 1, Fault::TooManyRequests { retry_after: 1 });
+    let before = api.call_count();
+    api.push_callback(OFFICER_CHAT, OFFICER, post_id, &button(&post, "of:v:"));
+    assert_eq!(
+        callback_answer(&api, before).await.as_deref(),
+        Some("Status diperbarui.")
+    );
+    let verified = citizen
+        .expect(&status_line(&ticket, ComplaintStatus::Diverifikasi))
+        .await;
+    let refused: Vec<Call> = api
+        .calls()
+        .into_iter()
+        .filter(|c| c.chat_id == Some(CITIZEN) && c.status == 429)
+        .collect();
+    assert_eq!(refused.len(), 1);
+    assert!(
+        verified.at.duration_since(refused[0].at) >= Duration::from_secs(1),
+        "the retry waited for retry_after"
+    );
+    let edited = api
+        .wait_until(
+            |c| {
+                c.iter()
+                    .any(|c| c.is("editMessageText") && c.text().is_some_and(|t| t.contains("Status: Diverifikasi")))
+            },
+            WAIT,
+        )
+        .await
+        .unwrap();
+    let edit = edited.iter().rev().find(|c| c.is("editMessageText")).unwrap();
+    assert_eq!(edit.params["message_id"], post_id);
+
+    // ---- resolved with a note (prompt, reply to it) -------------------------------------------
+    let current = api.message(OFFICER_CHAT, post_id).unwrap();
+    let resolve = current["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row.as_array().cloned().unwrap_or_default())
+        .filter_map(|b| b["callback_data"].as_str().map(str::to_owned))
+        .find(|d| d.starts_with("of:s:"))
+        .expect("a Selesai button after verification");
+    api.push_callback(OFFICER_CHAT, OFFICER, post_id, &resolve);
+    let prompt = officers.expect("Tulis catatan").await;
+    api.push_reply(
+        OFFICER_CHAT,
+        OFFICER,
+        "Berkas sudah diproses, silakan ambil di kantor kecamatan.",
+        prompt.message_id.unwrap(),
+    );
+    officers.expect("Catatan diterima").await;
+    citizen.expect(&status_line(&ticket, ComplaintStatus::Selesai)).await;
+
+    // ---- "Balas warga": the officer's reply reaches the citizen through the bot ---------------
+    api.push_callback(OFFICER_CHAT, OFFICER, post_id, &format!("ofm:{ticket}"));
+    let prompt = officers.expect("Tulis balasan").await;
+    api.push_reply(
+        OFFICER_CHAT,
+        OFFICER,
+        "Terima kasih atas laporannya.",
+        prompt.message_id.unwrap(),
+    );
+    officers.expect("Balasan diteruskan").await;
+    let reply = citizen.expect("Balasan petugas").await;
+    assert!(reply.text().unwrap().contains("Terima kasih atas laporannya."));
+
+    // Each status message and the reply exactly once, in order.
+    assert_eq!(
+        citizen_news(&api, &ticket),
+        vec![
+            status_line(&ticket, ComplaintStatus::Diverifikasi),
+            status_line(&ticket, ComplaintStatus::Diteruskan),
+            status_line(&ticket, ComplaintStatus::Selesai),
+            format!("Balasan petugas untuk pengaduan {ticket}:"),
+        ]
+    );
+    assert_eq!(receiver.counts().len(), 1, "one webhook delivery");
+
+    // ---- the citizen blocks the bot: 403 once, then nothing is attempted -----------------------
+    api.block_chat(CITIZEN);
+    for (n, message) in ["Mohon konfirmasi.", "Apakah sudah diambil?"].into_iter().enumerate() {
+        api.push_callback(OFFICER_CHAT, OFFICER, post_id, &format!("ofm:{ticket}"));
+        let prompt = officers.expect("Tulis balasan").await;
+        api.push_reply(OFFICER_CHAT, OFFICER, message, prompt.message_id.unwrap());
+        officers.expect("Balasan diteruskan").await;
+        if n == 0 {
+            api.wait_until(
+                |c| c.iter().any(|c| c.chat_id == Some(CITIZEN) && c.status == 403),
+                WAIT,
+            )
+            .await
+            .unwrap();
+        }
+    }
+    let store = Store::connect(&url).await.expect("open the database");
+    let complaint = store.get_by_ticket(&ticket).await.unwrap().unwrap();
+    let notifications = || async {
+        let mut notify: Vec<_> = store
+            .deliveries_for_complaint(complaint.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|d| d.kind == DeliveryKind::Notify)
+            .collect();
+        notify.sort_by_key(|d| d.created_at);
+        notify
+    };
+    loket_acceptance::wait::wait_until(WAIT, "both notifications to the blocked chat are given up", || async {
+        let notify = notifications().await;
+        notify.len() >= 2
+            && notify[notify.len() - 2..]
+                .iter()
+                .all(|d| d.status == DeliveryStatus::Dead)
+    })
+    .await;
+    let notify = notifications().await;
+    let (done, dead) = notify.split_at(notify.len() - 2);
+    assert!(done.iter().all(|d| d.status == DeliveryStatus::Done), "{done:?}");
+    assert!(
+        dead[1].last_error.as_deref().unwrap_or_default().contains("blocked"),
+        "{dead:?}"
+    );
+    let to_blocked: Vec<u16> = api
+        .calls()
+        .into_iter()
+        .filter(|c| c.chat_id == Some(CITIZEN) && c.status == 403)
+        .map(|c| c.status)
+        .collect();
+    assert_eq!(
+        to_blocked,
+        vec![403],
+        "the second message to a blocked chat is not attempted"
+    );
+    assert_eq!(citizen_news(&api, &ticket).len(), 4);
+    store.close().await;
+    drop(process);
+}
+
+both_backends!(a_citizen_and_an_officer_meet_through_the_bot);
