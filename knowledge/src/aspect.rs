@@ -3,7 +3,7 @@
 //! Detection runs on the analysed tokens of the question (after `rewrite_query` and the
 //! Indonesian analyzer), so chat spellings and synonyms are already canonical. The cue
 //! table is data (`knowledge/data/aspects.tsv`): strong cues decide on their own, weak ones
-//! ("kapan", "hasil") only when no strong cue is present. Among strong cues the last one wins
+//! ("kapan", "hasil") only when no strong cue is present, hints ("lapor") only when no other is. Among strong cues the last one wins
 //! (citizens give context first and ask last: "tugas belajar dibiayai pemda, brp lama"), among
 //! weak ones the first. No cue means an overview of the service.
 
@@ -88,6 +88,8 @@ impl Aspect {
 struct Cue {
     aspect: Aspect,
     strong: bool,
+    /// Decides only when no other cue is present ("lapor": complain, or file a report).
+    hint: bool,
 }
 
 static CUES: LazyLock<HashMap<&'static str, Cue>> = LazyLock::new(|| {
@@ -101,8 +103,10 @@ static CUES: LazyLock<HashMap<&'static str, Cue>> = LazyLock::new(|| {
                 .next()
                 .and_then(Aspect::parse)
                 .unwrap_or_else(|| panic!("aspects.tsv: bad aspect in {line:?}"));
-            let strong = cols.next() == Some("strong");
-            (token, Cue { aspect, strong })
+            let strength = cols.next();
+            let strong = strength == Some("strong");
+            let hint = strength == Some("hint");
+            (token, Cue { aspect, strong, hint })
         })
         .collect()
 });
@@ -126,6 +130,7 @@ pub fn is_cue(token: &str) -> bool {
 pub fn detect(tokens: &[String]) -> Option<Aspect> {
     let mut strong = None;
     let mut weak = None;
+    let mut hint = None;
     for token in tokens {
         if let Some(cue) = CUES.get(token.as_str()) {
             if cue.strong && cue.aspect == Aspect::ComplaintChannel {
@@ -135,12 +140,14 @@ pub fn detect(tokens: &[String]) -> Option<Aspect> {
                 if strong.is_none() || cue.aspect != Aspect::Procedure {
                     strong = Some(cue.aspect);
                 }
+            } else if cue.hint {
+                hint.get_or_insert(cue.aspect);
             } else {
                 weak.get_or_insert(cue.aspect);
             }
         }
     }
-    strong.or(weak)
+    strong.or(weak).or(hint)
 }
 
 /// Like [`detect`], for a question answered with a service whose analysed title is
@@ -170,6 +177,7 @@ pub fn detect_for_title(tokens: &[String], phrase_cues: &[String], title_tokens:
     let follows = |a: &str, b: &str| title_tokens.windows(2).any(|w| w[0] == a && w[1] == b);
     let mut strong = None;
     let mut weak = None;
+    let mut hint = None;
     for (i, token) in tokens.iter().enumerate() {
         let Some(cue) = CUES.get(token.as_str()) else {
             continue;
@@ -196,11 +204,13 @@ pub fn detect_for_title(tokens: &[String], phrase_cues: &[String], title_tokens:
             if strong.is_none() || cue.aspect != Aspect::Procedure {
                 strong = Some(cue.aspect);
             }
+        } else if cue.hint {
+            hint.get_or_insert(cue.aspect);
         } else {
             weak.get_or_insert(cue.aspect);
         }
     }
-    strong.or(weak)
+    strong.or(weak).or(hint)
 }
 
 #[cfg(test)]
@@ -216,6 +226,18 @@ mod tests {
         assert_eq!(detect(&toks(&["kapan", "biaya", "ktp"])), Some(Aspect::Fee));
         assert_eq!(detect(&toks(&["kapan", "ktp"])), Some(Aspect::Duration));
         assert_eq!(detect(&toks(&["ktp"])), None);
+    }
+
+    /// "lapor LHKPN butuh apa", "lhkpn lapornya gmn": to report is not to complain, so "lapor"
+    /// decides only when nothing else is asked ("pelayanan lambat, lapor").
+    #[test]
+    fn reporting_is_only_a_complaint_hint() {
+        assert_eq!(detect(&toks(&["lapor", "lhkpn", "syarat"])), Some(Aspect::Requirements));
+        assert_eq!(detect(&toks(&["lhkpn", "lapor", "bagaimana"])), Some(Aspect::Procedure));
+        assert_eq!(
+            detect(&toks(&["layan", "lambat", "lapor"])),
+            Some(Aspect::ComplaintChannel)
+        );
     }
 
     #[test]

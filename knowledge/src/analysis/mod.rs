@@ -26,7 +26,9 @@
 //!
 //! All tables live in `knowledge/data/`, are compiled in with `include_str!` and parsed once.
 //! The analyzer is registered under a versioned name: never change the chain or a table's meaning
-//! under an old name (old segments keep old terms); add `id_v2` and reindex instead.
+//! under an old name (old segments keep old terms); add the next version and reindex instead.
+//! `id_v3` (2026-11): "lapor" no longer means `adu` (it also means filing a report) and
+//! "pengantar" (cover letter) is no longer stemmed to `antar` ("between", "deliver").
 //!
 //! # Example
 //! ```
@@ -69,7 +71,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v2";
+pub const ANALYZER: &str = "id_v3";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;

@@ -247,6 +247,11 @@ mod tests {
         ("penetapan", "tetap"),
         ("selesai", "selesai"),
         ("laporan", "laporan"),
+        ("pengantar", "pengantar"),
+        ("sekolah", "sekolah"),
+        ("sekolahnya", "sekolah"),
+        ("masalah", "masalah"),
+        ("antar", "antar"),
         ("sehari", "hari"),
         // Protected.
         ("ktp", "ktp"),

@@ -89,8 +89,8 @@ mod tests {
         requirement_words: "persyaratan dokumen berkas" => ["syarat", "syarat", "syarat"],
         procedure_words: "alur tahapan langkah cara mekanisme prosedur" =>
             ["prosedur", "prosedur", "prosedur", "prosedur", "prosedur", "prosedur"],
-        complaint_words: "aduan pengaduan komplain keluhan lapor melapor" =>
-            ["adu", "adu", "adu", "adu", "adu", "adu"],
+        complaint_words: "aduan pengaduan komplain keluhan" => ["adu", "adu", "adu", "adu"],
+        reporting_is_not_complaint: "lapor melapor dilaporkan" => ["lapor", "lapor", "lapor"],
         report_is_not_complaint: "laporan pelaporan" => ["laporan", "laporan"],
         award_is_not_fee: "penghargaan" => ["penghargaan"],
         services_stay_apart: "izin belajar tugas belajar" => ["izin", "belajar", "tugas", "belajar"],

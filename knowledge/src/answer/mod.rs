@@ -12,7 +12,13 @@
 //! service is refused. Common everyday words (`knowledge/data/everyday.txt`: "bapak", "tahun
 //! depan", "soal") weigh a quarter, for and against every service alike, so a long chatty
 //! question is judged on its service words. Chat verb forms ("ngajuin", "benerin", "ijinnya")
-//! are read as their standard word when that word is known. A word the question rules out
+//! are read as their standard word when that word is known. Background weighs like everyday
+//! words too: a purpose no service is named after ("cuti besar buat umroh"), the state left in
+//! "X jadi Y", a bare number. An institution or sector a service's name lacks ("bantuan hukum
+//! untuk perusahaan") keeps two distinctive name words from answering on their own, and the
+//! place the citizen goes ("di KUA") gets no credit from a requirement that mentions it. A
+//! long form inside a longer one names only the longer acronym ("calon pegawai negeri sipil"
+//! is CPNS, not also PNS). A word the question rules out
 //! ("bukan WNA") excludes the services named by it. A cue word the question asks ("pns mau
 //! cerai syaratnya apa") does not name a title that happens to contain it ("Pengantar
 //! Persyaratan ..."). Two question words that follow each other in a name ("sekretariat
@@ -141,6 +147,11 @@ const ENTITY_WEIGHT: f32 = 2.0;
 /// An everyday word ([`EVERYDAY`]: "bapak", "tahun depan", "soal") weighs this share of its
 /// usual weight, for and against every candidate alike.
 const EVERYDAY_WEIGHT: f32 = 0.25;
+/// Raw words that introduce a purpose ("buat umroh", "untuk berobat"); "bikin" (make) is not
+/// one, although its standard form is also "buat".
+const PURPOSE_MARKERS: &[&str] = &["untuk", "utk", "untk", "buat", "bwt", "guna", "demi"];
+/// How many words after a purpose marker give background.
+const PURPOSE_SPAN: usize = 2;
 /// Words that negate the next word ("domisili buat warga biasa, bukan WNA").
 const NEGATORS: &[&str] = &["bukan", "selain", "kecuali", "non"];
 /// A candidate that names every question word the best one names, and more, replaces it when it
@@ -506,8 +517,33 @@ impl Engine {
             .map(str::to_lowercase)
             .collect();
         // Weights once per question, not per candidate.
-        let naming_weights: Vec<(&String, f32)> =
-            naming.iter().map(|t| (*t, self.weight(t, &typed_acronyms))).collect();
+        let background = self.background_words(question);
+        // Institutions, documents and sectors ("perusahaan", "PT", "KUA"): a service whose name
+        // lacks one does not serve what the question is about. One named as the place ("di
+        // KUA", "ke samsat") is where the citizen goes: it weighs as an entity even when a
+        // requirement mentions it ("surat dari KUA"), and that mention is no evidence.
+        let places = entity_places(question);
+        let naming_weights: Vec<(&String, f32)> = naming
+            .iter()
+            .map(|t| {
+                let mut w = self.weight(t, &typed_acronyms);
+                if places.contains(*t) && !self.idf.contains_key(t.as_str()) {
+                    w = w.max(ENTITY_WEIGHT * self.unknown_idf);
+                }
+                (
+                    *t,
+                    if background.contains(*t) {
+                        EVERYDAY_WEIGHT * w
+                    } else {
+                        w
+                    },
+                )
+            })
+            .collect();
+        let entity: Vec<(bool, bool)> = naming
+            .iter()
+            .map(|t| (ENTITIES.contains(*t), places.iter().any(|p| p == *t)))
+            .collect();
         let pairs: Vec<(u64, f32)> = naming_weights
             .windows(2)
             .filter(|w| w[0].0 != w[1].0)
@@ -534,13 +570,18 @@ impl Engine {
                 let words = naming_weights.iter().chain(named_cues);
                 let (mut covered, mut total, mut named) = (0.0f32, 0.0f32, 0.0f32);
                 let mut mask = 0u64;
+                let mut unserved = false;
                 for (i, &(t, idf)) in words.enumerate().take(32) {
                     total += idf;
+                    let (is_entity, is_place) = entity.get(i).copied().unwrap_or_default();
                     if st.name.contains(t.as_str()) || st.title.iter().any(|w| similar(t, w)) {
                         covered += idf;
                         named += idf;
                         mask |= 1u64 << i;
-                    } else if st.body.contains(t.as_str()) {
+                        continue;
+                    }
+                    unserved |= is_entity;
+                    if !is_place && st.body.contains(t.as_str()) {
                         covered += BODY_CREDIT * idf;
                     }
                 }
@@ -570,7 +611,9 @@ impl Engine {
                 };
                 // Two or more distinctive name words ("studi banding", "unjuk rasa") identify a
                 // service even in a long question with many other words.
-                let distinctive = if named >= DISTINCTIVE_MASS && coverage >= 0.4 {
+                // Not when the question is about an institution or sector the service's name does
+                // not serve ("bantuan hukum untuk perusahaan").
+                let distinctive = if named >= DISTINCTIVE_MASS && coverage >= 0.4 && !unserved {
                     MIN_COVERAGE
                 } else {
                     0.0
@@ -613,7 +656,10 @@ impl Engine {
             .filter(|t| !aspect::is_cue(t) && !GENERIC.contains(&t.as_str()))
             .collect();
         let weighted = query_weights(&tokens);
-        let mut out = format!("tokens {tokens:?} negated {negated:?}\nasked {asked:?}\nnaming");
+        let mut out = format!(
+            "tokens {tokens:?} negated {negated:?} background {:?}\nasked {asked:?}\nnaming",
+            self.background_words(question)
+        );
         let none = HashSet::default();
         for t in &naming {
             out.push_str(&format!(" {t}:{:.2}", self.weight(t, &none)));
@@ -645,6 +691,63 @@ impl Engine {
         Some(self.answer_service("", position, aspect))
     }
 
+    /// Analysed question words that give background, not the service, and weigh like everyday
+    /// words: a purpose no service is named after ("cuti besar buat umroh", "sktm untuk
+    /// berobat"; institutions and sectors in [`ENTITIES`] still count), and the state the
+    /// citizen leaves in "X jadi Y" when Y names a service too ("dari cpns jadi pns": the
+    /// service is about becoming a PNS).
+    fn background_words(&self, question: &str) -> HashSet<String> {
+        let mut background = HashSet::default();
+        let lower = question.to_lowercase();
+        // Clauses end at punctuation; within one, the raw words in order.
+        for clause in lower.split([',', '.', '?', '!', ';', ':']) {
+            let words: Vec<&str> = clause
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            for (i, word) in words.iter().enumerate() {
+                if PURPOSE_MARKERS.contains(word) {
+                    // A purpose no service is named after ("naik haji": "haji" is in no name)
+                    // is background as a whole, "naik" included.
+                    let span: Vec<String> = words
+                        .iter()
+                        .skip(i + 1)
+                        .take(PURPOSE_SPAN)
+                        .flat_map(|w| analyze(w))
+                        .filter(|t| !ENTITIES.contains(t) && !aspect::is_cue(t))
+                        .collect();
+                    if span.iter().any(|t| !self.idf.contains_key(t.as_str())) {
+                        background.extend(span);
+                    }
+                } else if matches!(standard_form(word).as_ref(), "jadi" | "menjadi")
+                    && i > 0
+                    && let Some(next) = words.get(i + 1)
+                    && analyze(next)
+                        .iter()
+                        .any(|t| self.idf.contains_key(t.as_str()) && !aspect::is_cue(t))
+                {
+                    // The state: the word before "jadi", unless it is a passive verb ("diangkat
+                    // jadi pns" names the target), and the word after "dari" ("dari cpns ...").
+                    let prev = words[i - 1];
+                    let passive = prev.len() > 4 && (prev.starts_with("di") || prev.starts_with("ter"));
+                    let from = words[..i]
+                        .iter()
+                        .position(|w| *w == "dari")
+                        .and_then(|at| words.get(at + 1).filter(|_| at + 1 < i));
+                    let after: HashSet<String> = analyze(next).into_iter().collect();
+                    for prev in std::iter::once(prev).filter(|_| !passive).chain(from.copied()) {
+                        background.extend(
+                            analyze(prev)
+                                .into_iter()
+                                .filter(|t| self.idf.contains_key(t.as_str()) && !after.contains(t)),
+                        );
+                    }
+                }
+            }
+        }
+        background
+    }
+
     fn idf_of(&self, token: &str) -> f32 {
         self.idf.get(token).copied().unwrap_or(self.unknown_idf)
     }
@@ -652,7 +755,9 @@ impl Engine {
     /// Like [`Self::idf_of`], but an unknown acronym typed in capitals weighs the most: it
     /// names something specific the decrees do not have ("perpanjang SIM").
     fn weight(&self, token: &str, acronyms: &HashSet<String>) -> f32 {
-        if EVERYDAY.contains(token) && !acronyms.contains(token) {
+        // A number no name has ("100%", "2024", "10 hari") is a count or a date, not a service.
+        let number = !self.idf.contains_key(token) && token.bytes().all(|b| b.is_ascii_digit());
+        if number || EVERYDAY.contains(token) && !acronyms.contains(token) {
             return EVERYDAY_WEIGHT * self.idf_of(token);
         }
         match self.idf.get(token) {
@@ -885,10 +990,18 @@ fn aliases_for(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     let padded = format!(" {words} ");
+    // Long forms are matched longest first and blanked once matched, so a long form inside a
+    // longer one names only the longer: "calon pegawai negeri sipil" is CPNS, not also PNS.
+    let mut unmatched = padded.clone();
+    let mut by_length: Vec<&(&str, String)> = ACRONYMS.iter().collect();
+    by_length.sort_by_key(|(_, long)| std::cmp::Reverse(long.len()));
     let mut aliases = Vec::new();
-    for (acronym, long) in ACRONYMS.iter() {
-        if padded.contains(long.as_str()) {
+    for (acronym, long) in by_length {
+        if unmatched.contains(long.as_str()) {
             aliases.push(acronym.to_string());
+            unmatched = unmatched.replace(long.as_str(), " | ");
+        } else if padded.contains(long.as_str()) {
+            continue;
         } else if padded.contains(&format!(" {acronym} ")) {
             // The title uses the acronym ("Pengantar SKCK"): index the long form as well.
             aliases.push(long.trim().to_owned());
@@ -990,6 +1103,22 @@ fn choose(scored: &[Scored]) -> Option<Scored> {
 /// sekretariat dprd": only one of the services there is "Penanganan Pengaduan").
 fn beats(a: &Scored, b: &Scored) -> bool {
     dominated(b.naming_mask, a.naming_mask) || (a.naming_mask == b.naming_mask && dominated(b.mask, a.mask))
+}
+
+/// Analysed entity words ([`ENTITIES`]) a question names as the place to go: the word after
+/// "di" or "ke" ("daftar nikah di KUA", "ke samsat").
+fn entity_places(question: &str) -> Vec<String> {
+    let lower = question.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(2)
+        .filter(|w| matches!(w[0], "di" | "ke"))
+        .flat_map(|w| analyze(w[1]))
+        .filter(|t| ENTITIES.contains(t))
+        .collect()
 }
 
 /// A hash of two consecutive analysed tokens (a collision only adds a spurious match).

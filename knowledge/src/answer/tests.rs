@@ -243,3 +243,123 @@ fn procedure_and_requirements_asked_without_a_cue_word() {
     assert_eq!(id(&b), "000_4d00da837d591dc0:pelaporan-indeks-kepuasan-masyarakat");
     assert_eq!(b.aspect, Some(Aspect::Requirements));
 }
+
+/// "lapor" was a synonym of "adu", so filing a report ("lapor LHKPN") was answered with the
+/// complaint channel. It is now a complaint hint: it decides only when nothing else is asked.
+#[test]
+fn filing_a_report_is_not_a_complaint() {
+    let a = ask("syarat lapor lhkpn apa aja");
+    assert_eq!(
+        id(&a),
+        "002_81250e56fc566e31:penyelesaian-laporan-harta-kekayaan-penyelenggara-negara",
+        "{}",
+        a.text
+    );
+    assert_eq!(a.aspect, Some(Aspect::Requirements));
+    let b = ask("lapor absen bulanan asn gimana caranya");
+    assert_eq!(b.aspect, Some(Aspect::Procedure), "{}", id(&b));
+    let c = ask("pelayanan sktm di kecamatan lambat banget, lapor ke mana");
+    assert_eq!(id(&c), "003_5e30365896fb6814:pengantar-permohonan-sktm", "{}", c.text);
+    assert_eq!(c.aspect, Some(Aspect::ComplaintChannel));
+}
+
+/// "antar" ("between") was read as the stem of "pengantar" and named the Kecamatan's
+/// cover-letter services.
+#[test]
+fn antar_between_is_not_a_cover_letter() {
+    assert_eq!(analyze("surat pengantar"), ["surat", "pengantar"]);
+    assert_eq!(analyze("antar kabupaten"), ["kabupaten"]);
+    let a = ask("syarat mutasi antar daerah buat pns");
+    assert_eq!(
+        id(&a),
+        "002_81250e56fc566e31:kenaikan-jenjang-jabatan-dan-mutasi",
+        "{}",
+        a.text
+    );
+    let b = ask("surat pengantar skck brp lama");
+    assert_eq!(id(&b), "003_5e30365896fb6814:pengantar-skck", "{}", b.text);
+    assert_eq!(b.aspect, Some(Aspect::Duration));
+}
+
+/// "Calon Pegawai Negeri Sipil" was also aliased "pns", so the CPNS appointment named every
+/// "pns" question word.
+#[test]
+fn a_long_form_inside_a_longer_one_names_only_the_longer() {
+    let aliases = aliases_for("Pengangkatan Calon Pegawai Negeri Sipil");
+    assert!(aliases.split(' ').any(|w| w == "cpns"), "{aliases}");
+    assert!(!aliases.split(' ').any(|w| w == "pns"), "{aliases}");
+    assert!(
+        aliases_for("Pengangkatan Pegawai Negeri Sipil")
+            .split(' ')
+            .any(|w| w == "pns")
+    );
+}
+
+/// "cpns jadi pns" picked the CPNS appointment: in "X jadi Y" the service is about Y.
+#[test]
+fn the_state_left_in_x_jadi_y_is_background() {
+    let a = ask("pengangkatan cpns menjadi pns dasar hukumnya");
+    assert_eq!(
+        id(&a),
+        "002_81250e56fc566e31:pengangkatan-pegawai-negeri-sipil",
+        "{}",
+        a.text
+    );
+    assert_eq!(a.aspect, Some(Aspect::LegalBasis));
+    let b = ask("pengangkatan cpns syaratnya apa");
+    assert_eq!(
+        id(&b),
+        "002_81250e56fc566e31:pengangkatan-calon-pegawai-negeri-sipil",
+        "{}",
+        b.text
+    );
+}
+
+/// "cuti besar buat umroh", "sktm untuk berobat": a purpose no service is named after
+/// weighed against the right service like an unknown service word.
+#[test]
+fn a_purpose_no_service_names_is_background() {
+    let a = ask("cuti besar untuk naik haji syaratnya");
+    assert_eq!(id(&a), "002_81250e56fc566e31:pemrosesan-cuti", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Requirements));
+    // An institution or sector in the purpose still counts against the service.
+    let b = ask("bantuan hukum buat CV yang lagi digugat");
+    assert_eq!(b.status, AnswerStatus::NotFound, "{}", id(&b));
+}
+
+/// "nikah di KUA", "bantuan hukum untuk perusahaan", "domisili usaha buat PT": the KUA in a
+/// requirement gave the dispensation letter partial credit, and two distinctive name words
+/// answered a service that does not serve a company.
+#[test]
+fn an_institution_the_service_does_not_serve_is_refused() {
+    for q in [
+        "cara daftar nikah di kua",
+        "bantuan hukum untuk perusahaan yang kena gugatan",
+        "bikin surat keterangan domisili usaha buat PT",
+    ] {
+        let a = ask(q);
+        assert_eq!(a.status, AnswerStatus::NotFound, "{q}: {}", id(&a));
+    }
+    // A requirement from that institution is still evidence when it is not the place to go.
+    let b = ask("dispensasi nikah perlu surat dari kua gak");
+    assert_eq!(
+        id(&b),
+        "003_5e30365896fb6814:pengantar-surat-dispensasi-nikah",
+        "{}",
+        b.text
+    );
+}
+
+/// "benerin" (fix) was an unknown word; "berapa jam" asked the opening hours.
+#[test]
+fn chat_words_for_fixing_and_minutes() {
+    let a = ask("tanggal lahir di data pegawai saya keliru, cara benerinnya gimana");
+    assert_eq!(
+        id(&a),
+        "002_81250e56fc566e31:usulan-perbaikan-data-pegawai",
+        "{}",
+        a.text
+    );
+    let b = ask("pengantar skck di kecamatan jadinya berapa menit");
+    assert_eq!(b.aspect, Some(Aspect::Duration), "{}", id(&b));
+}
