@@ -162,6 +162,9 @@ const BIGRAM_WEIGHT: f32 = 0.5;
 /// Candidates within this much coverage and this share of the best score are a tie.
 const TIE_COVERAGE: f32 = 0.1;
 const TIE_SCORE: f32 = 0.8;
+/// A generic word counts for a service named after it only when at most about one service in
+/// six has it in its name ("informasi" yes, "surat" no).
+const NAMED_GENERIC_IDF: f32 = 2.0;
 /// Words that say what the citizen wants to do, not which service: they do not count
 /// towards coverage.
 const GENERIC: &[&str] = &[
@@ -555,6 +558,13 @@ impl Engine {
             .filter(|t| aspect::is_cue(t))
             .map(|t| (t, self.weight(t, &typed_acronyms)))
             .collect();
+        let mut generic_weights: Vec<(&String, f32)> = tokens
+            .iter()
+            .filter(|t| GENERIC.contains(&t.as_str()))
+            .map(|t| (t, self.weight(t, &typed_acronyms)))
+            .filter(|(_, w)| *w >= NAMED_GENERIC_IDF)
+            .collect();
+        generic_weights.dedup_by(|a, b| a.0 == b.0);
         let naming_bits = (1u64 << naming_weights.len().min(32)) - 1;
         let mut scored: Vec<Scored> = hits
             .into_iter()
@@ -567,7 +577,11 @@ impl Engine {
                 let named_cues = cue_weights
                     .iter()
                     .filter(|(t, _)| st.title.iter().any(|w| w == *t) && names_title(tokens, t, &st.title));
-                let words = naming_weights.iter().chain(named_cues);
+                // Generic words ("informasi", "surat") say what the citizen wants, not which
+                // service, unless a service is named after them ("Data dan Informasi"): then
+                // they count for that service alone, by their rarity among names.
+                let named_generics = generic_weights.iter().filter(|(t, _)| st.title.iter().any(|w| w == *t));
+                let words = naming_weights.iter().chain(named_cues).chain(named_generics);
                 let (mut covered, mut total, mut named) = (0.0f32, 0.0f32, 0.0f32);
                 let mut mask = 0u64;
                 let mut unserved = false;

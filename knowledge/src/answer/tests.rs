@@ -363,3 +363,38 @@ fn chat_words_for_fixing_and_minutes() {
     let b = ask("pengantar skck di kecamatan jadinya berapa menit");
     assert_eq!(b.aspect, Some(Aspect::Duration), "{}", id(&b));
 }
+
+#[test]
+fn generic_word_counts_for_a_service_named_after_it() {
+    // "informasi" is a generic word, except for the services named "Data dan Informasi".
+    let a = ask("pengen dapet informasi dari kecamatan beji, bawa apa aja");
+    assert_eq!(a.status, AnswerStatus::Answered, "{}", a.text);
+    assert_eq!(id(&a), "003_5e30365896fb6814:data-dan-informasi");
+    assert_eq!(a.aspect, Some(Aspect::Requirements));
+    // "surat" is in too many names to say which service: a death letter is not an heir letter.
+    let a = ask("cara dapet surat keterangan meninggal dari desa");
+    assert_eq!(a.status, AnswerStatus::NotFound, "{}", a.text);
+}
+
+#[test]
+fn village_officials_and_public_information_requests() {
+    let a = ask("kasun di dusun kami mau diganti, rekomendasi camatnya perlu berkas apa");
+    assert_eq!(
+        id(&a),
+        "003_5e30365896fb6814:rekomendasi-pengangkatan-mutasi-dan-pemberhentian-perangkat",
+        "{}",
+        a.text
+    );
+    assert_eq!(a.aspect, Some(Aspect::Requirements));
+    // The village head keeps his own service.
+    let a = ask("pemberhentian kades lewat kecamatan gimana alurnya");
+    assert_eq!(
+        id(&a),
+        "003_5e30365896fb6814:pengantar-pengangkatan-dan-pemberhentian-kepala-desa-bpd",
+        "{}",
+        a.text
+    );
+    let a = ask("ngajuin permintaan informasi publik ke sekretariat dprd brp hari");
+    assert_eq!(id(&a), "001_f4e4e6960aa12399:data-dan-informasi", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Duration));
+}
