@@ -18,8 +18,9 @@
 //! - **Telegram API answering 500 and timing out** (SQLite only): the citizen-notification
 //!   worker against the fake Bot API retries both with backoff and delivers on the next attempt.
 //!
-//! Not here yet: SIGTERM during a broadcast, resumed after a restart (the broadcast sender's own
-//! tests cover kill-and-resume in process).
+//! - **SIGTERM during a broadcast** (SQLite only): the real `loket serve` stops cleanly (exit
+//!   status 0) partway through a 1,000-subscriber broadcast; a restart finishes it with exactly
+//!   one message per subscriber and nothing failed.
 //!
 //! The in-process drills move time on the store's manual clock; the process-level one waits on
 //! observable state with bounded polls. No assertion is about elapsed time.
@@ -457,4 +458,96 @@ async fn telegram_500s_and_timeouts_are_retried(url: String, dir: PathBuf) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn telegram_500s_and_timeouts() {
     run_on(Backend::Sqlite, telegram_500s_and_timeouts_are_retried).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// SIGTERM during a broadcast
+
+const TERM_SUBSCRIBERS: i64 = 1_000;
+const TERM_AT: usize = 300;
+
+/// The real `loket serve` (bot on the fake Bot API) broadcasts to 1,000 subscribers at 250
+/// messages/s; the fake holds the 300th sendMessage and sends SIGTERM from its hook, so the
+/// signal lands while sends are in flight and more tasks are claimed. loket must exit cleanly
+/// (status 0, within a bounded wait): sends past their `sending` marker finish and are recorded,
+/// claimed tasks still waiting for the rate limit go back to the queue. A second process on the
+/// same database then finishes the broadcast: every subscriber has exactly one message and
+/// `loket announcements status` shows all sent, none failed (a graceful stop leaves no outcome
+/// unknown, unlike SIGKILL in `broadcast_kill.rs`).
+///
+/// SQLite only: the stop path (release unsent claims, finish marked sends) is the same code on
+/// both backends and `broadcast_kill.rs` already resumes on PostgreSQL; one backend keeps the
+/// drill at a few seconds.
+async fn broadcast_resumes_after_sigterm(url: String, dir: PathBuf) {
+    use loket::telegram::fake_api::{self, FakeBotApi};
+    use loket_acceptance::broadcast::{announcements_status, approved_announcement, messages_per_chat};
+
+    let binary = tokio::task::spawn_blocking(loket_binary).await.expect("build task");
+    let id = approved_announcement(&url, TERM_SUBSCRIBERS, "Pengumuman: loket tutup hari Jumat.").await;
+    let api = FakeBotApi::start().await.expect("fake Bot API");
+    let env = vec![
+        ("DATABASE_URL", url.clone()),
+        (
+            "LOKET_STANDARDS_DIR",
+            loket_acceptance::standards_dir().display().to_string(),
+        ),
+        ("TELOXIDE_TOKEN", fake_api::TOKEN.to_owned()),
+        ("TELOXIDE_API_URL", api.url().to_string()),
+        ("LOKET_ANNOUNCEMENTS__OVERALL_PER_SECOND", "250".into()),
+        ("LOKET_ANNOUNCEMENTS__CONCURRENCY", "8".into()),
+        ("LOKET_ANNOUNCEMENTS__LEASE_SECS", "3".into()),
+        ("LOKET_ANNOUNCEMENTS__IDLE_POLL_MILLIS", "50".into()),
+        ("LOKET_REINDEX__WATCH", "false".into()),
+        ("RUST_LOG", "warn,loket=info".into()),
+    ];
+
+    let mut first = LoketProcess::start_with_args(&binary, &dir, &["serve"], &env, "term-first").await;
+    let pid = first.pid();
+    let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel();
+    api.on_nth_call("sendMessage", TERM_AT, move |_| {
+        let _ = signalled_tx.send(loket_acceptance::process::terminate(pid));
+    });
+    let signalled = tokio::time::timeout(Duration::from_secs(60), signalled_rx)
+        .await
+        .unwrap_or_else(|_| panic!("the {TERM_AT}th sendMessage never came:\n{}", first.log()))
+        .expect("hook ran");
+    assert!(signalled, "kill -TERM {pid} failed");
+    let status = first.wait_exit(300).await;
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "loket did not exit cleanly after SIGTERM ({status:?}):\n{}",
+        first.log()
+    );
+    let store = Store::connect(&url).await.expect("store");
+    let stopped = store.broadcast_progress(id).await.expect("progress");
+    assert!(
+        stopped.pending > 0 && stopped.sent >= TERM_AT as u64,
+        "stopped partway: {stopped:?}"
+    );
+    assert_eq!(stopped.failed, 0, "a graceful stop leaves no send unknown: {stopped:?}");
+
+    let second = LoketProcess::start_with_args(&binary, &dir, &["serve"], &env, "term-second").await;
+    wait_until(Duration::from_secs(60), "every task has an outcome", || async {
+        store.broadcast_progress(id).await.expect("progress").pending == 0
+    })
+    .await;
+    drop(second);
+
+    let got = messages_per_chat(&api.calls());
+    for chat in 1..=TERM_SUBSCRIBERS {
+        assert_eq!(got.get(&chat), Some(&1), "chat {chat}: one message");
+    }
+    assert_eq!(got.len(), TERM_SUBSCRIBERS as usize);
+    let (text, status) = announcements_status(&binary, &dir, &url, id);
+    assert_eq!(
+        (status.sent, status.total, status.pending, status.failed, status.blocked),
+        (TERM_SUBSCRIBERS as u64, TERM_SUBSCRIBERS as u64, 0, 0, 0),
+        "{text}"
+    );
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broadcast_sigterm_resumes() {
+    run_on(Backend::Sqlite, broadcast_resumes_after_sigterm).await
 }

@@ -126,6 +126,24 @@ impl LoketProcess {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// SIGTERM (by `kill -TERM`), as an orchestrator stopping the service sends it; whether the
+    /// signal was delivered.
+    pub fn terminate(&self) -> bool {
+        terminate(self.pid())
+    }
+
+    /// Waits for the process to exit, polling every 100 ms at most `polls` times; its exit
+    /// status, or `None` when it is still running.
+    pub async fn wait_exit(&mut self, polls: u32) -> Option<std::process::ExitStatus> {
+        for _ in 0..polls {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.child.try_wait().ok().flatten()
+    }
+
     /// SIGKILL: no shutdown code runs, exactly like a crash or the OOM killer.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
@@ -137,4 +155,13 @@ impl Drop for LoketProcess {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// Sends SIGTERM to `pid` (by `kill -TERM`, so no signal crate is needed); whether it was
+/// delivered. Usable from a fake API hook, where only the pid is at hand.
+pub fn terminate(pid: u32) -> bool {
+    Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .is_ok_and(|s| s.success())
 }

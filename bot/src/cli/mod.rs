@@ -87,18 +87,15 @@ enum Command {
         #[arg(long)]
         no_telegram: bool,
         /// Receive Telegram updates by webhook at this public HTTPS URL instead of long
-        /// polling (needed to run several processes); the secret token comes from
-        /// LOKET_WEBHOOK_SECRET (generated when unset).
-        #[arg(long, env = "LOKET_WEBHOOK_URL", value_name = "URL", conflicts_with = "no_telegram")]
+        /// polling (needed to run several processes). Overrides telegram.webhook.url
+        /// (LOKET_WEBHOOK_URL); the secret is telegram.webhook.secret (LOKET_WEBHOOK_SECRET,
+        /// generated when unset).
+        #[arg(long, value_name = "URL", conflicts_with = "no_telegram")]
         webhook: Option<reqwest::Url>,
-        /// Local address the webhook server listens on (behind the TLS proxy).
-        #[arg(
-            long,
-            env = "LOKET_WEBHOOK_ADDR",
-            default_value = "0.0.0.0:8443",
-            value_name = "ADDR"
-        )]
-        webhook_addr: std::net::SocketAddr,
+        /// Local address the webhook server listens on (behind the TLS proxy). Overrides
+        /// telegram.webhook.address (LOKET_WEBHOOK_ADDR, default 0.0.0.0:8443).
+        #[arg(long, value_name = "ADDR")]
+        webhook_addr: Option<std::net::SocketAddr>,
     },
     /// Inspect and requeue failed complaint deliveries (dead letters).
     Deliveries {
@@ -258,12 +255,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             webhook,
             webhook_addr,
         } => {
-            let webhook = webhook
-                .map(|url| {
-                    crate::telegram::WebhookConfig::new(url, webhook_addr, std::env::var("LOKET_WEBHOOK_SECRET").ok())
-                })
-                .transpose()?;
-            serve::run(no_telegram, webhook)?;
+            serve::run(no_telegram, webhook, webhook_addr)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Deliveries { failed, limit, action } => {

@@ -9,9 +9,11 @@
 //! sender as notifications and officer posts, so together they stay within
 //! `[announcements] overall_per_second`.
 //!
-//! Configuration comes from `loket.toml` (or `LOKET_CONFIG`), `LOKET_*` variables and
-//! `DATABASE_URL` (see `Settings`). Shutdown stops taking requests, lets in-flight work
-//! finish (a broadcast send in flight is completed and recorded), and closes the database.
+//! Configuration comes from `loket.toml` (or `LOKET_CONFIG`), `LOKET_*` variables,
+//! `TELOXIDE_TOKEN`, `TELOXIDE_API_URL`, `LOKET_WEBHOOK_*` and `DATABASE_URL`, then the
+//! `--webhook`/`--webhook-addr` flags: one validated `Settings`, loaded before anything starts.
+//! Shutdown stops taking requests, lets in-flight work finish (a broadcast send in flight is
+//! completed and recorded), and closes the database.
 
 use crate::configuration::Settings;
 use crate::delivery::{RetryPolicy, Worker};
@@ -19,26 +21,37 @@ use crate::reindex::{ReindexReport, Reindexer};
 use crate::startup::Application;
 use crate::storage::DeliveryKind;
 use crate::telegram::{
-    BotConfig, BroadcastSender, OfficerChatForwarder, TelegramDeps, TelegramNotifier, WebhookConfig, bot_from_env,
-    run_polling, run_webhook,
+    BotConfig, BroadcastSender, OfficerChatForwarder, TelegramDeps, TelegramNotifier, WebhookConfig, run_polling,
+    run_webhook,
 };
 use anyhow::Context;
+use figment::providers::Serialized;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub(crate) fn run(no_telegram: bool, webhook: Option<WebhookConfig>) -> anyhow::Result<()> {
+pub(crate) fn run(
+    no_telegram: bool,
+    webhook_url: Option<reqwest::Url>,
+    webhook_addr: Option<std::net::SocketAddr>,
+) -> anyhow::Result<()> {
     crate::telemetry::init();
-    if !no_telegram && std::env::var_os("TELOXIDE_TOKEN").is_none_or(|t| t.is_empty()) {
-        anyhow::bail!(
-            "TELOXIDE_TOKEN is not set. Set it to the bot token from @BotFather to run the Telegram bot, \
-             run `loket serve --no-telegram` for the HTTP API and workers only, \
-             or try the bot locally without a token with `loket chat`."
-        );
+    let mut figment = Settings::figment();
+    if let Some(url) = webhook_url {
+        figment = figment.merge(Serialized::default("telegram.webhook.url", url.as_str()));
     }
+    if let Some(address) = webhook_addr {
+        figment = figment.merge(Serialized::default("telegram.webhook.address", address.to_string()));
+    }
+    let settings = Settings::from_figment(&figment)?;
+    // Refuse before anything starts: no token (pointing to `loket chat` and --no-telegram).
+    let telegram = if no_telegram {
+        None
+    } else {
+        Some((settings.telegram.bot()?, settings.telegram.webhook_config()?))
+    };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
-        let settings = Settings::load()?;
         let app = Application::build(settings.clone()).await?;
         let reindexer = match standards_dir(&settings) {
             Some(dir) => {
@@ -68,8 +81,10 @@ pub(crate) fn run(no_telegram: bool, webhook: Option<WebhookConfig>) -> anyhow::
             None => app,
         };
         tracing::info!(address = %app.address(), telegram = !no_telegram, "loket serve started");
-        match reindexer {
-            Some(reindexer) if !no_telegram => serve_with_telegram(app, settings, reindexer, webhook).await,
+        match (reindexer, telegram) {
+            (Some(reindexer), Some((bot, webhook))) => {
+                serve_with_telegram(app, settings, reindexer, bot, webhook).await
+            }
             _ => app.run_until_stopped(shutdown_signal()).await,
         }
     })
@@ -104,13 +119,13 @@ async fn serve_with_telegram(
     app: Application,
     settings: Settings,
     reindexer: Arc<Reindexer>,
+    bot: teloxide::Bot,
     webhook: Option<WebhookConfig>,
 ) -> anyhow::Result<()> {
     let catalog = reindexer
         .catalog()
         .cloned()
         .context("the reindexer was started without the answer engine")?;
-    let bot = bot_from_env()?;
     let store = app.store().clone();
     let routing = app.routing().clone();
     // One limiter for everything sent without an update: notifications, officer posts and
@@ -131,6 +146,7 @@ async fn serve_with_telegram(
             intake: settings.intake.clone(),
             utc_offset_hours: settings.calendar.utc_offset_hours,
         },
+        sender: Some(sender.clone()),
     };
     let polling = match webhook {
         Some(config) => tokio::spawn(run_webhook(bot, deps, config, stopped(stop_rx.clone()))),
@@ -154,13 +170,18 @@ async fn serve_with_telegram(
         shutdown_signal().await;
         let _ = stop_tx.send(true);
     });
-    let served = app.run_until_stopped(stopped(stop_rx)).await;
-    if let Ok(Err(e)) = polling.await {
-        tracing::error!(error.cause_chain = ?e, "Telegram polling stopped with an error");
-    }
-    let _ = notify.await;
-    let _ = broadcast.await;
-    served
+    // The app closes the store's pool when it stops: it must wait until the Telegram side has
+    // finished, or a send in flight at SIGTERM could not record its outcome (the broadcast task
+    // would be left `sending`, i.e. unknown, and never re-sent).
+    let telegram_stopped = async move {
+        stopped(stop_rx).await;
+        if let Ok(Err(e)) = polling.await {
+            tracing::error!(error.cause_chain = ?e, "Telegram polling stopped with an error");
+        }
+        let _ = notify.await;
+        let _ = broadcast.await;
+    };
+    app.run_until_stopped(telegram_stopped).await
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -5,7 +5,9 @@
 //! `text.rs`. The dialogue state ([`State`]) is persisted through our own `Storage<State>` on the
 //! store's pool (`store.rs`), so a restart mid-dialogue loses nothing. Outgoing messages that no
 //! update triggered (status notifications, officer posts) go through the rate-limited sender in
-//! `sender.rs`, driven from the delivery outbox. `run.rs` wires it all for `loket serve`.
+//! `sender.rs`, driven from the delivery outbox; replies to updates go through `reply.rs`
+//! (429 waited out, 403 marks the chat blocked, counted against the same pacer). `run.rs` wires it
+//! all for `loket serve`.
 
 mod broadcast;
 mod catalog;
@@ -17,6 +19,7 @@ mod keyboards;
 mod officer;
 mod pacer;
 mod render;
+mod reply;
 mod run;
 mod schema;
 mod sender;

@@ -1,12 +1,12 @@
 //! Running the bot for `loket serve`: the token check, the dependencies, the dispatcher.
 //!
 //! The lead's `serve` builds a [`TelegramDeps`] from the settings, gets a `Bot` from
-//! [`bot_from_env`] (which refuses to start without `TELOXIDE_TOKEN` and points to `loket chat`)
+//! [`TelegramSettings::bot`](crate::configuration::TelegramSettings::bot) (which refuses to start
+//! without a token and points to `loket chat` and `--no-telegram`)
 //! and awaits [`run_polling`] next to the HTTP API and the workers.
 
 use std::sync::Arc;
 
-use anyhow::Context;
 use teloxide::dispatching::dialogue::Storage;
 use teloxide::dispatching::{DefaultKey, Dispatcher};
 use teloxide::dptree::deps;
@@ -16,7 +16,9 @@ use teloxide::prelude::*;
 use super::BotError;
 use super::catalog::CatalogHandle;
 use super::commands::Command;
+use super::reply::ReplyGate;
 use super::schema::schema;
+use super::sender::TelegramSender;
 use super::store::DialogueStore;
 use crate::configuration::IntakeSettings;
 use crate::routing::Routing;
@@ -48,6 +50,9 @@ pub struct TelegramDeps {
     pub catalog: CatalogHandle,
     pub routing: Arc<Routing>,
     pub config: BotConfig,
+    /// The paced sender of notifications and broadcasts, when there is one: direct replies
+    /// count against its overall rate and honour its flood-control pauses.
+    pub sender: Option<Arc<TelegramSender>>,
 }
 
 impl TelegramDeps {
@@ -59,33 +64,16 @@ impl TelegramDeps {
             self.catalog.clone(),
             self.routing.clone(),
             Arc::new(self.config.clone()),
-            dialogues
+            dialogues,
+            Arc::new(ReplyGate::new(self.store.clone(), self.sender.clone()))
         ]
     }
 }
 
-/// The bot for `loket serve`: `TELOXIDE_TOKEN` (required) and `TELOXIDE_API_URL` (optional, a
-/// local Bot API server).
+/// The bot from the settings (`[telegram]`: the file, `LOKET_TELEGRAM__*`, `TELOXIDE_TOKEN`,
+/// `TELOXIDE_API_URL`), for commands that load no other settings.
 pub fn bot_from_env() -> anyhow::Result<Bot> {
-    bot_from(
-        std::env::var("TELOXIDE_TOKEN").ok(),
-        std::env::var("TELOXIDE_API_URL").ok(),
-    )
-}
-
-fn bot_from(token: Option<String>, api_url: Option<String>) -> anyhow::Result<Bot> {
-    let token = token.unwrap_or_default();
-    anyhow::ensure!(
-        !token.trim().is_empty(),
-        "TELOXIDE_TOKEN is not set: `loket serve` needs the Telegram bot token from @BotFather \
-         (export TELOXIDE_TOKEN=123456:ABC...). To try loket without Telegram, run `loket chat`."
-    );
-    let mut bot = Bot::new(token.trim());
-    if let Some(url) = api_url.filter(|u| !u.trim().is_empty()) {
-        let url = reqwest::Url::parse(url.trim()).with_context(|| format!("TELOXIDE_API_URL {url:?} is not a URL"))?;
-        bot = bot.set_api_url(url);
-    }
-    Ok(bot)
+    crate::configuration::Settings::load()?.telegram.bot()
 }
 
 /// The dispatcher over [`schema`] with our dependencies; updates nobody handles (chatter in
@@ -133,12 +121,23 @@ pub async fn run_polling(
 mod tests {
     use super::*;
 
+    use crate::configuration::TelegramSettings;
+
+    fn bot_from(token: Option<&str>, api_url: Option<&str>) -> anyhow::Result<Bot> {
+        TelegramSettings {
+            token: token.map(Into::into),
+            api_url: api_url.map(Into::into),
+            ..TelegramSettings::default()
+        }
+        .bot()
+    }
+
     #[test]
     fn a_missing_token_is_refused_with_a_pointer_to_loket_chat() {
-        for token in [None, Some(String::new()), Some("  ".into())] {
+        for token in [None, Some(""), Some("  ")] {
             let error = bot_from(token, None).unwrap_err().to_string();
             assert!(
-                error.contains("TELOXIDE_TOKEN") && error.contains("loket chat"),
+                error.contains("TELOXIDE_TOKEN") && error.contains("loket chat") && error.contains("--no-telegram"),
                 "{error}"
             );
         }
@@ -146,8 +145,8 @@ mod tests {
 
     #[test]
     fn a_local_bot_api_server_is_honoured() {
-        let bot = bot_from(Some("123:abc".into()), Some("http://127.0.0.1:8081/".into())).unwrap();
+        let bot = bot_from(Some("123:abc"), Some("http://127.0.0.1:8081/")).unwrap();
         assert_eq!(bot.api_url().as_str(), "http://127.0.0.1:8081/");
-        assert!(bot_from(Some("123:abc".into()), Some("not a url".into())).is_err());
+        assert!(bot_from(Some("123:abc"), Some("not a url")).is_err());
     }
 }

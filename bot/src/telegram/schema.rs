@@ -1,5 +1,7 @@
 //! `schema()`: the whole update tree, and nothing else (teloxide_tests drives it as is).
 
+use std::sync::Arc;
+
 use teloxide::dispatching::{DpHandlerDescription, UpdateFilterExt, UpdateHandler, dialogue};
 use teloxide::dptree::{self, case};
 use teloxide::prelude::*;
@@ -8,6 +10,7 @@ use super::catalog::CatalogHandle;
 use super::commands::Command;
 use super::handlers::{browse, cancel, complaint, officer, question, stale_button, start, status, subscribe};
 use super::keyboards::Callback;
+use super::reply::{Replier, ReplyGate};
 use super::state::State;
 use super::{BotError, DialogueStorage};
 
@@ -22,7 +25,8 @@ fn callback(q: CallbackQuery) -> Option<Callback> {
 /// Commands, questions and dialogue steps in private chats; officers' note replies anywhere;
 /// buttons by their parsed data; unreadable buttons answered as stale. Every update first takes
 /// one snapshot of the catalog (`Arc<Catalog>` for the handlers), so a reindex swapping it
-/// mid-update changes nothing for that update.
+/// mid-update changes nothing for that update. Handlers get the bot as a [`Replier`], which
+/// sends their replies within Telegram's limits (`reply.rs`).
 pub fn schema() -> UpdateHandler<BotError> {
     let commands: teloxide::dispatching::UpdateHandler<BotError> = teloxide::filter_command::<Command, _>()
         .branch(case![Command::Start].endpoint(start::start))
@@ -62,9 +66,11 @@ pub fn schema() -> UpdateHandler<BotError> {
         .branch(buttons)
         .branch(dptree::endpoint(stale_button));
 
-    dptree::map(|catalog: CatalogHandle| catalog.load()).chain(
-        dialogue::enter::<Update, DialogueStorage, State, _>()
-            .branch(messages)
-            .branch(callbacks),
-    )
+    dptree::map(|catalog: CatalogHandle| catalog.load())
+        .chain(dptree::map(|bot: Bot, gate: Arc<ReplyGate>| Replier::new(bot, gate)))
+        .chain(
+            dialogue::enter::<Update, DialogueStorage, State, _>()
+                .branch(messages)
+                .branch(callbacks),
+        )
 }

@@ -199,6 +199,16 @@ impl TelegramSender {
         self.limiter.overall.record_unpaced();
     }
 
+    /// Waits while a 429 pauses every send (flood control is per bot).
+    pub(crate) async fn wait_out_flood_control(&self) {
+        self.limiter.wait_out_pause().await;
+    }
+
+    /// A 429 seen outside this sender (a reply): nothing goes out before `after` has passed.
+    pub(crate) fn note_retry_after(&self, after: Duration) {
+        self.limiter.pause(after);
+    }
+
     pub fn new(bot: Bot, limits: SenderLimits) -> Self {
         Self {
             bot,

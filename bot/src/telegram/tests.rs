@@ -71,6 +71,7 @@ impl Harness {
             catalog: catalog().into(),
             routing,
             config: BotConfig::default(),
+            sender: None,
         };
         Self { store, deps, _dir: dir }
     }
@@ -991,4 +992,55 @@ async fn an_officer_replies_to_an_anonymous_citizen_without_seeing_who_it_is() {
     bot.update(answer(OFFICER, "Balasan kedua."));
     bot.dispatch().await;
     assert_eq!(h.store.events(&ticket).await.unwrap().len(), events.len());
+}
+
+/// The real dispatcher against the fake Bot API: a reply refused with 429 is sent again after
+/// `retry_after` (once), and a chat answering 403 is marked blocked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_replies_wait_out_flood_control_and_mark_blocked_chats() {
+    use std::time::Duration;
+
+    use crate::telegram::fake_api::{FakeBotApi, Fault};
+    use crate::telegram::{SenderLimits, TelegramSender, build_dispatcher};
+
+    let mut h = Harness::new().await;
+    let api = FakeBotApi::start().await.unwrap();
+    h.deps.sender = Some(Arc::new(TelegramSender::new(api.bot(), SenderLimits::default())));
+    api.fail_next_to("sendMessage", 10, 1, Fault::TooManyRequests { retry_after: 1 });
+    api.block_chat(20);
+    api.push_text(10, 10, "/start");
+    api.push_text(20, 20, "/start");
+    let mut dispatcher = build_dispatcher(api.bot(), &h.deps);
+    let token = dispatcher.shutdown_token();
+    let running = tokio::spawn(async move { dispatcher.dispatch().await });
+    let to = |chat: i64| move |c: &&crate::telegram::fake_api::Call| c.is("sendMessage") && c.chat_id == Some(chat);
+    api.wait_until(
+        |calls| calls.iter().filter(to(10)).any(|c| c.ok()) && calls.iter().filter(to(20)).count() > 0,
+        Duration::from_secs(30),
+    )
+    .await
+    .unwrap();
+    // Shutting down lets the updates in flight finish (the blocked flag is written after the 403).
+    loop {
+        match token.shutdown() {
+            Ok(done) => break done.await,
+            Err(_) => tokio::task::yield_now().await,
+        }
+    }
+    running.await.unwrap();
+
+    let calls = api.calls();
+    let welcome = |chat: i64| {
+        calls
+            .iter()
+            .filter(to(chat))
+            .map(|c| (c.status, c.text().map(str::to_owned)))
+            .collect::<Vec<_>>()
+    };
+    let expected = Some(render::plain(text::WELCOME).concat());
+    assert_eq!(welcome(10), vec![(429, expected.clone()), (200, expected.clone())]);
+    assert_eq!(welcome(20), vec![(403, expected)]);
+    let t = super::store::TelegramStore(&h.store);
+    assert!(t.is_blocked(20).await.unwrap());
+    assert!(!t.is_blocked(10).await.unwrap());
 }

@@ -8,6 +8,7 @@
 
 use super::{TelegramDeps, build_dispatcher, commands::Command};
 use anyhow::Context;
+use secrecy::{ExposeSecret, SecretString};
 use std::future::Future;
 use std::net::SocketAddr;
 use teloxide::prelude::*;
@@ -22,7 +23,7 @@ pub struct WebhookConfig {
     /// Local address the webhook server listens on (behind the TLS-terminating proxy).
     pub address: SocketAddr,
     /// Secret Telegram sends in `X-Telegram-Bot-Api-Secret-Token` (1-256 of `A-Za-z0-9_-`).
-    pub secret: String,
+    pub secret: SecretString,
 }
 
 impl std::fmt::Debug for WebhookConfig {
@@ -36,16 +37,15 @@ impl std::fmt::Debug for WebhookConfig {
 }
 
 impl WebhookConfig {
-    /// Checks the secret against Telegram's rules; generates one when none is given.
+    /// Checks the secret against Telegram's rules; generates one when none is given. The URL
+    /// must be https:// (plain http only on a loopback host, for tests).
     pub fn new(url: reqwest::Url, address: SocketAddr, secret: Option<String>) -> anyhow::Result<Self> {
         let secret = match secret.filter(|s| !s.is_empty()) {
             Some(secret) => {
                 anyhow::ensure!(
-                    secret.len() <= 256
-                        && secret
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'),
-                    "LOKET_WEBHOOK_SECRET must be 1 to 256 characters of A-Z, a-z, 0-9, '_' and '-'"
+                    crate::configuration::is_valid_webhook_secret(&secret),
+                    "telegram.webhook.secret (LOKET_WEBHOOK_SECRET) must be 1 to 256 characters of \
+                     A-Z, a-z, 0-9, '_' and '-'"
                 );
                 secret
             }
@@ -58,11 +58,19 @@ impl WebhookConfig {
                     .collect()
             }
         };
+        let loopback = url
+            .host_str()
+            .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
+            .is_some_and(|h| h == "localhost" || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()));
         anyhow::ensure!(
-            url.scheme() == "https",
-            "the webhook URL must be https:// (Telegram only posts to HTTPS)"
+            url.scheme() == "https" || (url.scheme() == "http" && loopback),
+            "telegram.webhook.url must be https:// (Telegram only posts to HTTPS)"
         );
-        Ok(Self { url, address, secret })
+        Ok(Self {
+            url,
+            address,
+            secret: SecretString::from(secret),
+        })
     }
 }
 
@@ -76,7 +84,8 @@ pub async fn run_webhook(
     let tcp = tokio::net::TcpListener::bind(config.address)
         .await
         .with_context(|| format!("cannot listen for the Telegram webhook on {}", config.address))?;
-    let options = Options::new(config.address, config.url.clone()).secret_token(config.secret.clone());
+    let options =
+        Options::new(config.address, config.url.clone()).secret_token(config.secret.expose_secret().to_owned());
     let (mut listener, stop_flag, router) = axum_to_router(bot.clone(), options)
         .await
         .context("Telegram refused setWebhook")?;
@@ -114,7 +123,7 @@ mod tests {
         let url: reqwest::Url = "https://loket.example.go.id/telegram".parse().unwrap();
         let address: SocketAddr = "127.0.0.1:8443".parse().unwrap();
         let generated = WebhookConfig::new(url.clone(), address, None).unwrap();
-        assert_eq!(generated.secret.len(), 48);
+        assert_eq!(generated.secret.expose_secret().len(), 48);
         assert!(WebhookConfig::new(url.clone(), address, Some("abc_DEF-123".into())).is_ok());
         assert!(WebhookConfig::new(url.clone(), address, Some("no spaces allowed".into())).is_err());
         let plain: reqwest::Url = "http://loket.example.go.id/telegram".parse().unwrap();

@@ -8,11 +8,13 @@ use std::sync::Arc;
 
 use teloxide::prelude::*;
 
+use crate::telegram::reply::Replier;
+
 use super::{answer_callback, callback_chat, send_text};
 use crate::telegram::catalog::Catalog;
 use crate::telegram::{HandlerResult, keyboards, render, text};
 
-pub(crate) async fn services(bot: Bot, msg: Message, catalog: Arc<Catalog>) -> HandlerResult {
+pub(crate) async fn services(bot: Replier, msg: Message, catalog: Arc<Catalog>) -> HandlerResult {
     send_text(
         &bot,
         msg.chat.id,
@@ -25,7 +27,7 @@ pub(crate) async fn services(bot: Bot, msg: Message, catalog: Arc<Catalog>) -> H
 
 /// Replaces the list message with `raw` and `keyboard`.
 async fn show(
-    bot: &Bot,
+    bot: &Replier,
     q: &CallbackQuery,
     raw: &str,
     keyboard: teloxide::types::InlineKeyboardMarkup,
@@ -34,14 +36,17 @@ async fn show(
         return Ok(());
     };
     let html = render::plain(raw).concat();
-    bot.edit_message_text(message.chat().id, message.id(), html)
+    let chat = message.chat().id;
+    let request = bot
+        .inner()
+        .edit_message_text(chat, message.id(), html)
         .parse_mode(teloxide::types::ParseMode::Html)
-        .reply_markup(keyboard)
-        .await?;
+        .reply_markup(keyboard);
+    bot.send(Some(chat), request).await?;
     Ok(())
 }
 
-pub(crate) async fn agencies_page(bot: Bot, q: CallbackQuery, page: usize, catalog: Arc<Catalog>) -> HandlerResult {
+pub(crate) async fn agencies_page(bot: Replier, q: CallbackQuery, page: usize, catalog: Arc<Catalog>) -> HandlerResult {
     answer_callback(&bot, &q, None).await?;
     if callback_chat(&q).is_some() {
         show(&bot, &q, text::CHOOSE_AGENCY, keyboards::agencies(&catalog, page)).await?;
@@ -50,7 +55,7 @@ pub(crate) async fn agencies_page(bot: Bot, q: CallbackQuery, page: usize, catal
 }
 
 pub(crate) async fn agency_page(
-    bot: Bot,
+    bot: Replier,
     q: CallbackQuery,
     (key, page): (String, usize),
     catalog: Arc<Catalog>,

@@ -2,11 +2,13 @@
 
 use teloxide::prelude::*;
 
+use crate::telegram::reply::Replier;
+
 use super::{guarded, send_text};
 use crate::telegram::state::State;
 use crate::telegram::{BotDialogue, HandlerResult, text};
 
-pub(crate) async fn cancel(bot: Bot, dialogue: BotDialogue, msg: Message, state: State) -> HandlerResult {
+pub(crate) async fn cancel(bot: Replier, dialogue: BotDialogue, msg: Message, state: State) -> HandlerResult {
     let chat = msg.chat.id;
     guarded(
         &bot,

@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 use teloxide::prelude::*;
 
+use crate::telegram::reply::Replier;
+
 use super::{answer_callback, callback_chat, guarded, local_date, send_text};
 use crate::domain::{
     Attachment, Attachments, Category, ComplaintDescription, IncidentDate, NewComplaint, Place, RawComplaint,
@@ -26,7 +28,7 @@ use crate::telegram::{BotDialogue, HandlerResult, text};
 
 /// Asks for the topic, offering `service` (the last question's) when there is one.
 async fn ask_topic(
-    bot: &Bot,
+    bot: &Replier,
     dialogue: &BotDialogue,
     chat: ChatId,
     catalog: &Catalog,
@@ -51,7 +53,7 @@ async fn ask_topic(
 
 /// `/lapor`, in any state: starts (or restarts) the dialogue.
 pub(crate) async fn start(
-    bot: Bot,
+    bot: Replier,
     dialogue: BotDialogue,
     msg: Message,
     state: State,
@@ -68,7 +70,7 @@ pub(crate) async fn start(
 
 /// "Laporkan masalah layanan ini" under a service card.
 pub(crate) async fn start_about(
-    bot: Bot,
+    bot: Replier,
     dialogue: BotDialogue,
     q: CallbackQuery,
     key: String,
@@ -84,7 +86,7 @@ pub(crate) async fn start_about(
 }
 
 /// Moves to `next` and asks its question.
-async fn advance(bot: &Bot, dialogue: &BotDialogue, chat: ChatId, next: State) -> HandlerResult {
+async fn advance(bot: &Replier, dialogue: &BotDialogue, chat: ChatId, next: State) -> HandlerResult {
     let (prompt, keyboard) = match &next {
         State::ComplaintDescription { .. } => (text::ASK_DESCRIPTION.to_owned(), None),
         State::ComplaintPlace { .. } => (text::ASK_PLACE.to_owned(), None),
@@ -112,7 +114,7 @@ fn summary(draft: &Draft, service_title: Option<&str>) -> String {
 }
 
 /// Text of the message, or the "text only" reply.
-async fn text_of<'m>(bot: &Bot, msg: &'m Message) -> Result<Option<&'m str>, teloxide::RequestError> {
+async fn text_of<'m>(bot: &Replier, msg: &'m Message) -> Result<Option<&'m str>, teloxide::RequestError> {
     match msg.text() {
         Some(t) => Ok(Some(t)),
         None => {
@@ -123,7 +125,7 @@ async fn text_of<'m>(bot: &Bot, msg: &'m Message) -> Result<Option<&'m str>, tel
 }
 
 /// A typed category.
-pub(crate) async fn topic(bot: Bot, dialogue: BotDialogue, msg: Message, draft: Draft) -> HandlerResult {
+pub(crate) async fn topic(bot: Replier, dialogue: BotDialogue, msg: Message, draft: Draft) -> HandlerResult {
     let chat = msg.chat.id;
     let Some(raw) = text_of(&bot, &msg).await? else {
         return Ok(());
@@ -144,7 +146,7 @@ pub(crate) async fn topic(bot: Bot, dialogue: BotDialogue, msg: Message, draft: 
     .await
 }
 
-pub(crate) async fn description(bot: Bot, dialogue: BotDialogue, msg: Message, draft: Draft) -> HandlerResult {
+pub(crate) async fn description(bot: Replier, dialogue: BotDialogue, msg: Message, draft: Draft) -> HandlerResult {
     let chat = msg.chat.id;
     let Some(raw) = text_of(&bot, &msg).await? else {
         return Ok(());
@@ -167,7 +169,7 @@ pub(crate) async fn description(bot: Bot, dialogue: BotDialogue, msg: Message, d
     Ok(())
 }
 
-pub(crate) async fn place(bot: Bot, dialogue: BotDialogue, msg: Message, draft: Draft) -> HandlerResult {
+pub(crate) async fn place(bot: Replier, dialogue: BotDialogue, msg: Message, draft: Draft) -> HandlerResult {
     let chat = msg.chat.id;
     let Some(raw) = text_of(&bot, &msg).await? else {
         return Ok(());
@@ -191,7 +193,7 @@ pub(crate) async fn place(bot: Bot, dialogue: BotDialogue, msg: Message, draft: 
 }
 
 pub(crate) async fn date(
-    bot: Bot,
+    bot: Replier,
     dialogue: BotDialogue,
     msg: Message,
     draft: Draft,
@@ -222,7 +224,7 @@ pub(crate) async fn date(
 }
 
 /// A photo (largest size) or a document while collecting attachments.
-pub(crate) async fn attachment(bot: Bot, dialogue: BotDialogue, msg: Message, draft: Draft) -> HandlerResult {
+pub(crate) async fn attachment(bot: Replier, dialogue: BotDialogue, msg: Message, draft: Draft) -> HandlerResult {
     let chat = msg.chat.id;
     let file_id = match (msg.photo().and_then(|sizes| sizes.last()), msg.document()) {
         (Some(photo), _) => photo.file.id.to_string(),
@@ -268,7 +270,7 @@ pub(crate) async fn attachment(bot: Bot, dialogue: BotDialogue, msg: Message, dr
 }
 
 /// Text where only a button fits (anonymous?, confirm).
-pub(crate) async fn use_buttons(bot: Bot, msg: Message) -> HandlerResult {
+pub(crate) async fn use_buttons(bot: Replier, msg: Message) -> HandlerResult {
     send_text(&bot, msg.chat.id, text::CHOOSE_WITH_BUTTONS, None).await?;
     Ok(())
 }
@@ -276,7 +278,7 @@ pub(crate) async fn use_buttons(bot: Bot, msg: Message) -> HandlerResult {
 /// A button of the complaint dialogue, judged against the current step.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn choice(
-    bot: Bot,
+    bot: Replier,
     dialogue: BotDialogue,
     q: CallbackQuery,
     choice: ComplaintChoice,
@@ -399,7 +401,7 @@ pub(crate) fn title_from(description: &str) -> String {
 
 #[allow(clippy::too_many_arguments)]
 async fn submit(
-    bot: &Bot,
+    bot: &Replier,
     dialogue: &BotDialogue,
     chat: ChatId,
     draft: Draft,

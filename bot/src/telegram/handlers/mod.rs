@@ -1,6 +1,7 @@
 //! Handlers: one file per flow, each a set of named async endpoints the schema wires up.
 //!
-//! This file holds what every flow shares: sending escaped HTML (split to fit), the guard that
+//! This file holds what every flow shares: sending escaped HTML (split to fit) through the
+//! [`Replier`] (retries within Telegram's limits, `reply.rs`), the guard that
 //! turns an internal failure into a logged error plus the fixed apology, the local date, and the
 //! answer to buttons whose data no longer means anything.
 
@@ -16,6 +17,8 @@ pub(crate) mod subscribe;
 use chrono::NaiveDate;
 use teloxide::RequestError;
 use teloxide::prelude::*;
+
+use crate::telegram::reply::Replier;
 use teloxide::types::{InlineKeyboardMarkup, ParseMode};
 
 use super::render;
@@ -24,7 +27,7 @@ use super::{BotError, HandlerResult};
 
 /// Sends HTML messages in order; the keyboard goes under the last one.
 pub(crate) async fn send_html(
-    bot: &Bot,
+    bot: &Replier,
     chat: ChatId,
     messages: Vec<String>,
     markup: Option<InlineKeyboardMarkup>,
@@ -32,10 +35,10 @@ pub(crate) async fn send_html(
     let last = messages.len().saturating_sub(1);
     let mut markup = markup;
     for (i, html) in messages.into_iter().enumerate() {
-        let request = bot.send_message(chat, html).parse_mode(ParseMode::Html);
+        let request = bot.inner().send_message(chat, html).parse_mode(ParseMode::Html);
         match markup.take().filter(|_| i == last) {
-            Some(keyboard) => request.reply_markup(keyboard).await?,
-            None => request.await?,
+            Some(keyboard) => bot.send(Some(chat), request.reply_markup(keyboard)).await?,
+            None => bot.send(Some(chat), request).await?,
         };
     }
     Ok(())
@@ -43,7 +46,7 @@ pub(crate) async fn send_html(
 
 /// Sends a plain text (escaped, split if needed).
 pub(crate) async fn send_text(
-    bot: &Bot,
+    bot: &Replier,
     chat: ChatId,
     raw: &str,
     markup: Option<InlineKeyboardMarkup>,
@@ -53,7 +56,7 @@ pub(crate) async fn send_text(
 
 /// Turns an internal failure into a log line and the fixed apology; Telegram failures are
 /// passed on to the dispatcher (sending an apology would fail the same way).
-pub(crate) async fn guarded(bot: &Bot, chat: ChatId, result: HandlerResult) -> HandlerResult {
+pub(crate) async fn guarded(bot: &Replier, chat: ChatId, result: HandlerResult) -> HandlerResult {
     let Err(error) = result else { return Ok(()) };
     if error.downcast_ref::<RequestError>().is_some() {
         return Err(error);
@@ -75,11 +78,16 @@ pub(crate) fn local_date(now: i64, utc_offset_hours: i32) -> NaiveDate {
 }
 
 /// Answers a callback query, optionally with a short notice.
-pub(crate) async fn answer_callback(bot: &Bot, q: &CallbackQuery, notice: Option<&str>) -> Result<(), RequestError> {
-    let request = bot.answer_callback_query(q.id.clone());
+pub(crate) async fn answer_callback(
+    bot: &Replier,
+    q: &CallbackQuery,
+    notice: Option<&str>,
+) -> Result<(), RequestError> {
+    let request = bot.inner().answer_callback_query(q.id.clone());
+    let chat = callback_chat(q);
     match notice {
-        Some(notice) => request.text(notice).await?,
-        None => request.await?,
+        Some(notice) => bot.send(chat, request.text(notice)).await?,
+        None => bot.send(chat, request).await?,
     };
     Ok(())
 }
@@ -90,7 +98,7 @@ pub(crate) fn callback_chat(q: &CallbackQuery) -> Option<ChatId> {
 }
 
 /// A button whose data this version cannot read (an old message, a changed corpus).
-pub(crate) async fn stale_button(bot: Bot, q: CallbackQuery) -> HandlerResult {
+pub(crate) async fn stale_button(bot: Replier, q: CallbackQuery) -> HandlerResult {
     answer_callback(&bot, &q, Some(text::STALE_BUTTON)).await?;
     Ok(())
 }

@@ -12,6 +12,8 @@
 use std::sync::Arc;
 
 use teloxide::prelude::*;
+
+use crate::telegram::reply::Replier;
 use teloxide::types::{ForceReply, ReplyParameters};
 
 use super::{answer_callback, callback_chat, log_internal};
@@ -48,7 +50,7 @@ fn user_id(user: &teloxide::types::User) -> i64 {
 /// Applies the change and updates the posts; the Indonesian outcome for the officer.
 #[allow(clippy::too_many_arguments)]
 async fn change(
-    bot: &Bot,
+    bot: &Replier,
     store: &Store,
     catalog: &Catalog,
     handler: &Handler,
@@ -60,7 +62,7 @@ async fn change(
     match officer::apply(store, ticket, &handler.id, to, user_id(officer), note).await {
         Ok(complaint) => {
             let footer = text::officer_status_line(complaint.status, &officer.full_name());
-            officer::refresh_posts(bot, store, catalog, &complaint, &footer).await?;
+            officer::refresh_posts(bot.inner(), store, catalog, &complaint, &footer).await?;
             Ok(text::OFFICER_DONE.to_owned())
         }
         Err(StoreError::Transition(e)) => Ok(e.to_string()),
@@ -70,7 +72,7 @@ async fn change(
 
 /// A status button under a complaint post.
 pub(crate) async fn button(
-    bot: Bot,
+    bot: Replier,
     q: CallbackQuery,
     (to, ticket): (ComplaintStatus, TicketNumber),
     store: Store,
@@ -87,9 +89,13 @@ pub(crate) async fn button(
         };
         if to.requires_note() {
             let prompt = bot
-                .send_message(chat, render_plain(&text::officer_ask_note(ticket.as_str(), to)))
-                .parse_mode(teloxide::types::ParseMode::Html)
-                .reply_markup(ForceReply::new().selective())
+                .send(
+                    Some(chat),
+                    bot.inner()
+                        .send_message(chat, render_plain(&text::officer_ask_note(ticket.as_str(), to)))
+                        .parse_mode(teloxide::types::ParseMode::Html)
+                        .reply_markup(ForceReply::new().selective()),
+                )
                 .await
                 .map_err(|e| StoreError::Unexpected(anyhow::anyhow!("cannot ask for a note: {e}")))?;
             let pending = NotePrompt {
@@ -118,7 +124,7 @@ pub(crate) async fn button(
 
 /// "Balas warga" under a complaint post: asks the officer for the reply (ForceReply prompt).
 pub(crate) async fn reply_button(
-    bot: Bot,
+    bot: Replier,
     q: CallbackQuery,
     ticket: TicketNumber,
     store: Store,
@@ -136,9 +142,13 @@ pub(crate) async fn reply_button(
             return Ok(Some(text::OFFICER_NOT_ALLOWED));
         }
         let prompt = bot
-            .send_message(chat, render_plain(&text::officer_ask_reply(ticket.as_str())))
-            .parse_mode(teloxide::types::ParseMode::Html)
-            .reply_markup(ForceReply::new().selective())
+            .send(
+                Some(chat),
+                bot.inner()
+                    .send_message(chat, render_plain(&text::officer_ask_reply(ticket.as_str())))
+                    .parse_mode(teloxide::types::ParseMode::Html)
+                    .reply_markup(ForceReply::new().selective()),
+            )
             .await
             .map_err(|e| StoreError::Unexpected(anyhow::anyhow!("cannot ask for a reply: {e}")))?;
         let pending = NotePrompt {
@@ -189,7 +199,7 @@ pub(crate) async fn pending_note(msg: Message, store: Store) -> Option<PendingNo
 /// The officer's answer to a prompt: applies the pending change with it as the note, or sends it
 /// to the citizen as the handler's reply.
 pub(crate) async fn note(
-    bot: Bot,
+    bot: Replier,
     msg: Message,
     pending: PendingNote,
     store: Store,
@@ -238,9 +248,11 @@ pub(crate) async fn note(
         text::APOLOGY.to_owned()
     });
     let reply_to = ReplyParameters::new(msg.id);
-    bot.send_message(chat, render_plain(&reply))
+    let request = bot
+        .inner()
+        .send_message(chat, render_plain(&reply))
         .parse_mode(teloxide::types::ParseMode::Html)
-        .reply_parameters(reply_to)
-        .await?;
+        .reply_parameters(reply_to);
+    bot.send(Some(chat), request).await?;
     Ok(())
 }

@@ -11,6 +11,8 @@ use std::sync::Arc;
 use loket_knowledge::answer::{Answer, AnswerStatus};
 use loket_knowledge::aspect::Aspect;
 use teloxide::prelude::*;
+
+use crate::telegram::reply::Replier;
 use teloxide::types::InlineKeyboardMarkup;
 
 use super::{answer_callback, callback_chat, guarded, send_html, send_text};
@@ -38,14 +40,14 @@ fn markup(catalog: &Catalog, answer: &Answer) -> Option<InlineKeyboardMarkup> {
     }
 }
 
-pub(crate) async fn send_answer(bot: &Bot, chat: ChatId, catalog: &Catalog, answer: &Answer) -> HandlerResult {
+pub(crate) async fn send_answer(bot: &Replier, chat: ChatId, catalog: &Catalog, answer: &Answer) -> HandlerResult {
     send_html(bot, chat, render::answer(answer), markup(catalog, answer)).await?;
     Ok(())
 }
 
 /// Free text while no dialogue runs.
 pub(crate) async fn ask(
-    bot: Bot,
+    bot: Replier,
     dialogue: BotDialogue,
     msg: Message,
     context: Context,
@@ -73,7 +75,7 @@ pub(crate) async fn ask(
 /// A candidate or service-card button: answers that service for that aspect. Outside a
 /// dialogue it becomes the context; inside one (a complaint) the dialogue is left alone.
 pub(crate) async fn service_button(
-    bot: Bot,
+    bot: Replier,
     dialogue: BotDialogue,
     q: CallbackQuery,
     (key, aspect): (String, Aspect),

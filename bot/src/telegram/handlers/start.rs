@@ -5,12 +5,14 @@
 
 use teloxide::prelude::*;
 
+use crate::telegram::reply::Replier;
+
 use super::{guarded, send_text};
 use crate::storage::Store;
 use crate::telegram::store::TelegramStore;
 use crate::telegram::{HandlerResult, text};
 
-pub(crate) async fn start(bot: Bot, msg: Message, store: Store) -> HandlerResult {
+pub(crate) async fn start(bot: Replier, msg: Message, store: Store) -> HandlerResult {
     let chat = msg.chat.id;
     guarded(
         &bot,
@@ -25,7 +27,7 @@ pub(crate) async fn start(bot: Bot, msg: Message, store: Store) -> HandlerResult
     .await
 }
 
-pub(crate) async fn help(bot: Bot, msg: Message) -> HandlerResult {
+pub(crate) async fn help(bot: Replier, msg: Message) -> HandlerResult {
     send_text(&bot, msg.chat.id, text::HELP, None).await?;
     Ok(())
 }

@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use teloxide::prelude::*;
 
+use crate::telegram::reply::Replier;
+
 use super::{guarded, local_date, send_text};
 use crate::domain::TicketNumber;
 use crate::storage::Store;
@@ -17,7 +19,13 @@ fn local_day(at: i64, config: &BotConfig) -> String {
     local_date(at, config.utc_offset_hours).format("%d-%m-%Y").to_string()
 }
 
-pub(crate) async fn status(bot: Bot, msg: Message, raw: String, store: Store, config: Arc<BotConfig>) -> HandlerResult {
+pub(crate) async fn status(
+    bot: Replier,
+    msg: Message,
+    raw: String,
+    store: Store,
+    config: Arc<BotConfig>,
+) -> HandlerResult {
     let chat = msg.chat.id;
     if raw.trim().is_empty() {
         send_text(&bot, chat, text::STATUS_USAGE, None).await?;
@@ -56,7 +64,7 @@ pub(crate) async fn status(bot: Bot, msg: Message, raw: String, store: Store, co
     .await
 }
 
-pub(crate) async fn my_complaints(bot: Bot, msg: Message, store: Store) -> HandlerResult {
+pub(crate) async fn my_complaints(bot: Replier, msg: Message, store: Store) -> HandlerResult {
     let chat = msg.chat.id;
     guarded(
         &bot,

@@ -6,13 +6,15 @@ use std::sync::Arc;
 
 use teloxide::prelude::*;
 
+use crate::telegram::reply::Replier;
+
 use super::{answer_callback, callback_chat, guarded, send_text};
 use crate::storage::Store;
 use crate::telegram::catalog::Catalog;
 use crate::telegram::store::{TOPIC_ALL, TelegramStore, agency_topic};
 use crate::telegram::{HandlerResult, keyboards, text};
 
-pub(crate) async fn choose(bot: Bot, msg: Message, catalog: Arc<Catalog>) -> HandlerResult {
+pub(crate) async fn choose(bot: Replier, msg: Message, catalog: Arc<Catalog>) -> HandlerResult {
     send_text(
         &bot,
         msg.chat.id,
@@ -24,7 +26,7 @@ pub(crate) async fn choose(bot: Bot, msg: Message, catalog: Arc<Catalog>) -> Han
 }
 
 pub(crate) async fn subscribe(
-    bot: Bot,
+    bot: Replier,
     q: CallbackQuery,
     agency: Option<String>,
     catalog: Arc<Catalog>,
@@ -62,7 +64,7 @@ pub(crate) async fn subscribe(
     .await
 }
 
-pub(crate) async fn unsubscribe(bot: Bot, msg: Message, store: Store) -> HandlerResult {
+pub(crate) async fn unsubscribe(bot: Replier, msg: Message, store: Store) -> HandlerResult {
     let chat = msg.chat.id;
     guarded(
         &bot,
