@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use loket::storage::Store;
 use loket::telegram::fake_api::Call;
@@ -59,15 +59,7 @@ pub fn messages_per_chat(calls: &[Call]) -> HashMap<i64, usize> {
 
 /// Most of `times` (sorted) within any one second.
 pub fn busiest_second(times: &[Instant]) -> usize {
-    let mut busiest = 0;
-    let mut start = 0;
-    for end in 0..times.len() {
-        while times[end].duration_since(times[start]) >= Duration::from_secs(1) {
-            start += 1;
-        }
-        busiest = busiest.max(end - start + 1);
-    }
-    busiest
+    loket::telegram::fake_api::busiest_second_and_rate(times).0
 }
 
 /// The counts `loket announcements status ID` prints.

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::storage::{Store, on_pool};
-use crate::telegram::fake_api::FakeBotApi;
+use crate::telegram::fake_api::{FakeBotApi, busiest_second_and_rate};
 use crate::telegram::{BroadcastSender, BroadcastSettings};
 
 /// What [`measure_broadcast`] found.
@@ -83,23 +83,6 @@ impl Drop for Scratch {
             let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
         }
     }
-}
-
-/// Most instants within any one second, and the average rate first to last.
-pub(crate) fn window_and_rate(times: &[Instant]) -> (usize, f64) {
-    let mut busiest = 0;
-    let mut start = 0;
-    for end in 0..times.len() {
-        while times[end].duration_since(times[start]) >= Duration::from_secs(1) {
-            start += 1;
-        }
-        busiest = busiest.max(end - start + 1);
-    }
-    let rate = match (times.first(), times.last()) {
-        (Some(a), Some(b)) if b > a => (times.len() - 1) as f64 / b.duration_since(*a).as_secs_f64(),
-        _ => 0.0,
-    };
-    (busiest, rate)
 }
 
 /// See the module docs. `messages` of 300 at 30/s takes about ten seconds.
@@ -178,7 +161,7 @@ async fn run(store: &Store, dir: &Path, messages: usize, per_second: u32) -> any
         .filter(|c| c.ok())
         .map(|c| c.at)
         .collect();
-    let (busiest_window, achieved_per_second) = window_and_rate(&times);
+    let (busiest_window, achieved_per_second) = busiest_second_and_rate(&times);
     Ok(BroadcastFigures {
         limit_per_second: per_second,
         messages,
@@ -222,7 +205,7 @@ mod tests {
     fn windows_and_rates_come_from_arrival_times() {
         let t0 = Instant::now();
         let times: Vec<Instant> = (0..11).map(|i| t0 + Duration::from_millis(i * 100)).collect();
-        let (busiest, rate) = window_and_rate(&times);
+        let (busiest, rate) = busiest_second_and_rate(&times);
         assert_eq!(busiest, 10, "0.0 s to 0.9 s; 1.0 s starts a new window");
         assert!((rate - 10.0).abs() < 1e-9);
     }

@@ -530,24 +530,7 @@ mod tests {
     /// Most messages accepted in any one-second window, and the average rate.
     fn rates(api: &Shared) -> (usize, f64) {
         let times: Vec<Instant> = api.lock().unwrap().accepted.iter().map(|(_, _, t)| *t).collect();
-        let mut max = 0;
-        let mut start = 0;
-        for end in 0..times.len() {
-            while times[end].duration_since(times[start]) >= Duration::from_secs(1) {
-                start += 1;
-            }
-            max = max.max(end - start + 1);
-        }
-        let span = match (times.first(), times.last()) {
-            (Some(a), Some(b)) if b > a => b.duration_since(*a).as_secs_f64(),
-            _ => 0.0,
-        };
-        let average = if span > 0.0 {
-            (times.len() - 1) as f64 / span
-        } else {
-            0.0
-        };
-        (max, average)
+        crate::telegram::fake_api::busiest_second_and_rate(&times)
     }
 
     async fn every_subscriber_gets_one_message_and_blocked_ones_none(db: TestDb) {

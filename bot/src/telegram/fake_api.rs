@@ -871,6 +871,24 @@ fn split_bytes<'a>(mut body: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
     parts
 }
 
+/// The most of `times` (arrival times, sorted) that fall within any one second, and the average
+/// rate from the first to the last: how a test or benchmark checks a send rate against a limit.
+pub fn busiest_second_and_rate(times: &[Instant]) -> (usize, f64) {
+    let mut busiest = 0;
+    let mut start = 0;
+    for end in 0..times.len() {
+        while times[end].duration_since(times[start]) >= Duration::from_secs(1) {
+            start += 1;
+        }
+        busiest = busiest.max(end - start + 1);
+    }
+    let rate = match (times.first(), times.last()) {
+        (Some(a), Some(b)) if b > a => (times.len() - 1) as f64 / b.duration_since(*a).as_secs_f64(),
+        _ => 0.0,
+    };
+    (busiest, rate)
+}
+
 #[cfg(test)]
 mod tests {
     use teloxide::prelude::*;
