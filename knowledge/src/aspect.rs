@@ -128,26 +128,47 @@ pub fn is_cue(token: &str) -> bool {
 /// procedure cue yields to any other strong cue: "proses" and "cara" are also ordinary
 /// nouns ("proses suratnya berapa hari" asks the duration).
 pub fn detect(tokens: &[String]) -> Option<Aspect> {
-    let mut strong = None;
-    let mut weak = None;
-    let mut hint = None;
+    let mut asked = Asked::default();
     for token in tokens {
-        if let Some(cue) = CUES.get(token.as_str()) {
-            if cue.strong && cue.aspect == Aspect::ComplaintChannel {
-                return Some(cue.aspect);
-            }
-            if cue.strong {
-                if strong.is_none() || cue.aspect != Aspect::Procedure {
-                    strong = Some(cue.aspect);
-                }
-            } else if cue.hint {
-                hint.get_or_insert(cue.aspect);
-            } else {
-                weak.get_or_insert(cue.aspect);
-            }
+        if let Some(cue) = CUES.get(token.as_str())
+            && let Some(complaint) = asked.add(cue, cue.strong)
+        {
+            return Some(complaint);
         }
     }
-    strong.or(weak).or(hint)
+    asked.best()
+}
+
+/// The cues seen so far in a question, ranked as [`detect`] describes.
+#[derive(Default)]
+struct Asked {
+    strong: Option<Aspect>,
+    weak: Option<Aspect>,
+    hint: Option<Aspect>,
+}
+
+impl Asked {
+    /// Takes one cue (`strong` as it counts here); `Some` when it settles the question: a strong
+    /// complaint cue wins over everything.
+    fn add(&mut self, cue: &Cue, strong: bool) -> Option<Aspect> {
+        if strong && cue.aspect == Aspect::ComplaintChannel {
+            return Some(cue.aspect);
+        }
+        if strong {
+            if self.strong.is_none() || cue.aspect != Aspect::Procedure {
+                self.strong = Some(cue.aspect);
+            }
+        } else if cue.hint {
+            self.hint.get_or_insert(cue.aspect);
+        } else {
+            self.weak.get_or_insert(cue.aspect);
+        }
+        None
+    }
+
+    fn best(&self) -> Option<Aspect> {
+        self.strong.or(self.weak).or(self.hint)
+    }
 }
 
 /// Like [`detect`], for a question answered with a service whose analysed title is
@@ -175,9 +196,7 @@ pub fn detect_for_title(tokens: &[String], phrase_cues: &[String], title_tokens:
         *phrase_budget.entry(t.as_str()).or_default() += 1;
     }
     let follows = |a: &str, b: &str| title_tokens.windows(2).any(|w| w[0] == a && w[1] == b);
-    let mut strong = None;
-    let mut weak = None;
-    let mut hint = None;
+    let mut asked = Asked::default();
     for (i, token) in tokens.iter().enumerate() {
         let Some(cue) = CUES.get(token.as_str()) else {
             continue;
@@ -197,20 +216,11 @@ pub fn detect_for_title(tokens: &[String], phrase_cues: &[String], title_tokens:
                 }
             }
         }
-        if is_strong && cue.aspect == Aspect::ComplaintChannel {
-            return Some(cue.aspect);
-        }
-        if is_strong {
-            if strong.is_none() || cue.aspect != Aspect::Procedure {
-                strong = Some(cue.aspect);
-            }
-        } else if cue.hint {
-            hint.get_or_insert(cue.aspect);
-        } else {
-            weak.get_or_insert(cue.aspect);
+        if let Some(complaint) = asked.add(cue, is_strong) {
+            return Some(complaint);
         }
     }
-    strong.or(weak).or(hint)
+    asked.best()
 }
 
 #[cfg(test)]
