@@ -1,6 +1,6 @@
-//! Support for the broadcast tests: subscribers by the thousand in one statement, an approved
-//! announcement, and the checks read from the fake Bot API's records (messages per chat, the
-//! busiest one-second window of arrivals) and from `loket announcements status`.
+//! Support for the broadcast tests: an approved announcement to subscribers by the thousand,
+//! and the checks read from the fake Bot API's records (messages per chat, the busiest
+//! one-second window of arrivals) and from `loket announcements status`.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -10,35 +10,10 @@ use std::time::Instant;
 use loket::storage::Store;
 use loket::telegram::fake_api::Call;
 
-/// `n` active chats with ids `1..=n`, each subscribed to every announcement.
-pub async fn subscribe_many(url: &str, n: i64) {
-    let sql_chats = "WITH RECURSIVE seq(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM seq WHERE x < $1)
-                     INSERT INTO chats (chat_id, status, created_at, updated_at) SELECT x, 'active', 0, 0 FROM seq";
-    let sql_subscriptions =
-        "INSERT INTO subscriptions (chat_id, topic, created_at) SELECT chat_id, 'all', 0 FROM chats";
-    if url.starts_with("postgres") {
-        let pool = sqlx::PgPool::connect(url).await.expect("connect PostgreSQL");
-        sqlx::query(sql_chats).bind(n).execute(&pool).await.expect("chats");
-        sqlx::query(sql_subscriptions)
-            .execute(&pool)
-            .await
-            .expect("subscriptions");
-        pool.close().await;
-    } else {
-        let pool = sqlx::SqlitePool::connect(url).await.expect("connect SQLite");
-        sqlx::query(sql_chats).bind(n).execute(&pool).await.expect("chats");
-        sqlx::query(sql_subscriptions)
-            .execute(&pool)
-            .await
-            .expect("subscriptions");
-        pool.close().await;
-    }
-}
-
 /// Creates the database (migrations), `n` subscribers and an approved announcement; its id.
 pub async fn approved_announcement(url: &str, n: i64, text: &str) -> i64 {
     let store = Store::connect(url).await.expect("connect the store");
-    subscribe_many(url, n).await;
+    store.seed_subscribers(n).await.expect("subscribers");
     let announcement = store.create_announcement(None, text).await.expect("announcement");
     let fan = store.approve_and_fan_out(announcement.id).await.expect("approve");
     assert_eq!(fan.tasks, u64::try_from(n).unwrap());

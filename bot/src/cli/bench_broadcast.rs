@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use crate::storage::{Store, on_pool};
+use crate::storage::Store;
 use crate::telegram::fake_api::{FakeBotApi, busiest_second_and_rate};
 use crate::telegram::{BroadcastSender, BroadcastSettings};
 
@@ -126,20 +126,7 @@ async fn run(store: &Store, dir: &Path, messages: usize, per_second: u32) -> any
 
     // Broadcast to `messages` subscribers.
     let n = i64::try_from(messages).context("too many messages")?;
-    on_pool!(store, |pool| {
-        sqlx::query(
-            "WITH RECURSIVE seq(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM seq WHERE x < $1)
-             INSERT INTO chats (chat_id, status, created_at, updated_at) SELECT x, 'active', 0, 0 FROM seq",
-        )
-        .bind(n)
-        .execute(pool)
-        .await
-        .context("cannot create subscribers")?;
-        sqlx::query("INSERT INTO subscriptions (chat_id, topic, created_at) SELECT chat_id, 'all', 0 FROM chats")
-            .execute(pool)
-            .await
-            .context("cannot subscribe")?;
-    });
+    store.seed_subscribers(n).await.context("cannot create subscribers")?;
     let api = FakeBotApi::start().await?;
     let announcement = store.create_announcement(None, "Pengumuman uji kecepatan.").await?;
     store.approve_and_fan_out(announcement.id).await?;

@@ -307,6 +307,24 @@ impl Store {
         self.announcement(id).await?.ok_or(StoreError::NotFound)
     }
 
+    /// For benchmarks and tests: `n` active chats with ids `1..=n`, each subscribed to every
+    /// announcement, in two statements (a broadcast to thousands needs no loop of inserts).
+    pub async fn seed_subscribers(&self, n: i64) -> Result<(), StoreError> {
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "WITH RECURSIVE seq(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM seq WHERE x < $1)
+                 INSERT INTO chats (chat_id, status, created_at, updated_at) SELECT x, 'active', 0, 0 FROM seq",
+            )
+            .bind(n)
+            .execute(pool)
+            .await?;
+            sqlx::query("INSERT INTO subscriptions (chat_id, topic, created_at) SELECT chat_id, 'all', 0 FROM chats")
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
     pub async fn announcement(&self, id: i64) -> Result<Option<Announcement>, StoreError> {
         let row = on_pool!(self, |pool| {
             sqlx::query_as::<_, AnnouncementRow>("SELECT * FROM announcements WHERE id = $1")

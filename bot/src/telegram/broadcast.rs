@@ -502,20 +502,7 @@ mod tests {
 
     /// `n` chats subscribed to everything, ids 1..=n, in one statement.
     async fn many_subscribers(store: &Store, n: i32) {
-        on_pool!(store, |pool| {
-            sqlx::query(
-                "WITH RECURSIVE seq(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM seq WHERE x < $1)
-                 INSERT INTO chats (chat_id, status, created_at, updated_at) SELECT x, 'active', 0, 0 FROM seq",
-            )
-            .bind(n)
-            .execute(pool)
-            .await
-            .unwrap();
-            sqlx::query("INSERT INTO subscriptions (chat_id, topic, created_at) SELECT chat_id, 'all', 0 FROM chats")
-                .execute(pool)
-                .await
-                .unwrap();
-        });
+        store.seed_subscribers(i64::from(n)).await.unwrap();
     }
 
     /// Per chat, how many messages Telegram accepted.
