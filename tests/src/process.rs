@@ -2,8 +2,12 @@
 //!
 //! `CARGO_BIN_EXE_loket` exists only inside the `loket` package, so the binary is found next to
 //! this test executable (`target/<profile>/loket`, the parent of `deps/`) after running
-//! `cargo build -p loket --bin loket` in the same profile (a no-op when it is fresh; the outer
-//! `cargo test` holds no lock while tests run). A [`LoketProcess`] is killed when dropped, so a
+//! `cargo test --workspace --no-run` in the same profile. That is the README's test command
+//! without running anything: its feature resolution is the outer run's, so when the outer run
+//! was `cargo test --workspace` it is a no-op (the `loket` package's own integration test has
+//! already built the binary) and the dependencies are compiled once. `cargo build -p loket`
+//! would resolve features without the dev-dependencies and compile them all a second time.
+//! The outer `cargo test` holds no lock while tests run. A [`LoketProcess`] is killed when dropped, so a
 //! failing test leaves no server behind.
 
 use std::net::TcpListener;
@@ -31,13 +35,13 @@ fn build_loket_binary() -> PathBuf {
     let mut build = Command::new(cargo);
     build
         .current_dir(crate::repo_root())
-        .args(["build", "--quiet", "-p", "loket", "--bin", "loket"])
+        .args(["test", "--quiet", "--workspace", "--no-run"])
         .env("CARGO_TARGET_DIR", &target_dir);
     if release {
         build.arg("--release");
     }
     let status = build.status().expect("cannot run cargo to build the loket binary");
-    assert!(status.success(), "cargo build -p loket --bin loket failed");
+    assert!(status.success(), "cargo test --workspace --no-run failed");
     let binary = profile_dir.join(format!("loket{}", std::env::consts::EXE_SUFFIX));
     assert!(binary.exists(), "no loket binary at {}", binary.display());
     binary
