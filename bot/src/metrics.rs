@@ -156,6 +156,7 @@ fn status_label(status: AnswerStatus) -> &'static str {
         AnswerStatus::Ambiguous => "ambiguous",
         AnswerStatus::NotFound => "not_found",
         AnswerStatus::Smalltalk => "smalltalk",
+        AnswerStatus::Region => "region",
     }
 }
 
@@ -340,6 +341,7 @@ mod tests {
             citation: None,
             text: String::new(),
             candidates: Vec::new(),
+            region: Vec::new(),
         }
     }
 

@@ -7,12 +7,12 @@
 //! cargo run --release -p loket-knowledge --example engine_eval -- ask QUESTION
 //! ```
 //!
-//! `eval` prints the same figures as `loket eval` (one block per file; default
-//! `knowledge/eval/questions.tsv`), `bench` the answer-latency rows of `loket bench`.
+//! `eval` prints the same figures as `loket eval` (one block per question or conversation file;
+//! default `knowledge/eval/questions.tsv`), `bench` the answer-latency rows of `loket bench`.
 //! Run from the repository root or the crate directory.
 
 use loket_knowledge::answer::Engine;
-use loket_knowledge::eval::{Case, Report, is_held_out, parse_cases, run};
+use loket_knowledge::eval::{Case, Report, is_held_out, parse_cases, parse_turns, run, run_conversations};
 use loket_knowledge::parse::parse_dir;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -41,7 +41,14 @@ fn main() {
         }
         "explain" => {
             let engine = Engine::build(documents).expect("engine builds");
-            print!("{}", engine.explain(&args[1..].join(" ")));
+            if args.len() == 1 {
+                // One question per stdin line, separated by a blank line.
+                for line in std::io::stdin().lines().map_while(Result::ok) {
+                    println!("Q {line}\n{}", engine.explain(&line));
+                }
+            } else {
+                print!("{}", engine.explain(&args[1..].join(" ")));
+            }
         }
         "bench" => {
             let rounds: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(30);
@@ -108,7 +115,22 @@ fn main() {
                 files.push(crate_dir().join("eval/questions.tsv"));
             }
             for file in files {
-                let text = std::fs::read_to_string(&file).expect("question file readable");
+                let text = std::fs::read_to_string(&file).expect("evaluation file readable");
+                if text.starts_with("# conversation") {
+                    let turns = parse_turns(&text).expect("conversation file parses");
+                    let report = run_conversations(&engine, &turns);
+                    println!(
+                        "== {}\nconversation turns: {:.1}% ({}/{})",
+                        file.display(),
+                        report.accuracy() * 100.0,
+                        report.correct,
+                        report.turns
+                    );
+                    if misses {
+                        print_misses(&report.misses);
+                    }
+                    continue;
+                }
                 let cases = parse_cases(&text).expect("question file parses");
                 let report = run(&engine, &cases);
                 print_report(&file.display().to_string(), &report, misses);
@@ -138,13 +160,16 @@ fn print_report(file: &str, report: &Report, misses: bool) {
         report.answerable, report.unanswerable, report.smalltalk
     );
     println!(
-        "top-1 service: {:.1}% ({}/{})  aspect: {:.1}% ({}/{})  refusals: {:.1}% ({}/{})  small talk: {}/{}",
+        "answered: {:.1}% ({}/{})  one tap: {:.1}% ({}/{})  aspect: {:.1}% ({}/{})  refusals: {:.1}% ({}/{})  small talk: {}/{}",
         report.service_accuracy() * 100.0,
         report.service_correct,
         report.answerable,
+        report.one_tap_rate() * 100.0,
+        report.one_tap,
+        report.answerable,
         report.aspect_accuracy() * 100.0,
         report.aspect_correct,
-        report.answerable,
+        report.service_right,
         report.refusal_rate() * 100.0,
         report.refused,
         report.unanswerable,
@@ -152,8 +177,12 @@ fn print_report(file: &str, report: &Report, misses: bool) {
         report.smalltalk
     );
     if misses {
-        for (line, question, expected, got) in &report.misses {
-            println!("  line {line}: {question:?}\n    expected {expected}\n    got      {got}");
-        }
+        print_misses(&report.misses);
+    }
+}
+
+fn print_misses(misses: &[(usize, String, String, String)]) {
+    for (line, question, expected, got) in misses {
+        println!("  line {line}: {question:?}\n    expected {expected}\n    got      {got}");
     }
 }

@@ -139,6 +139,26 @@ pub fn detect(tokens: &[String]) -> Option<Aspect> {
     asked.best()
 }
 
+/// Whether the tokens hold a strong cue (one that decides the aspect on its own).
+pub fn has_strong_cue(tokens: &[String]) -> bool {
+    tokens.iter().any(|t| CUES.get(t.as_str()).is_some_and(|c| c.strong))
+}
+
+/// The aspect a component answers, if any (the inverse of [`Aspect::component`]).
+pub fn of_component(kind: ComponentKind) -> Option<Aspect> {
+    Some(match kind {
+        ComponentKind::Requirements => Aspect::Requirements,
+        ComponentKind::Fee => Aspect::Fee,
+        ComponentKind::Duration => Aspect::Duration,
+        ComponentKind::Procedure => Aspect::Procedure,
+        ComponentKind::Product => Aspect::Product,
+        ComponentKind::ComplaintChannel => Aspect::ComplaintChannel,
+        ComponentKind::LegalBasis => Aspect::LegalBasis,
+        ComponentKind::Hours => Aspect::Hours,
+        _ => return None,
+    })
+}
+
 /// The cues seen so far in a question, ranked as [`detect`] describes.
 #[derive(Default)]
 struct Asked {

@@ -1,13 +1,15 @@
-//! Measuring the answer engine on a labelled question set (`knowledge/eval/questions.tsv`).
+//! Measuring the answer engine on labelled question sets and conversations (`knowledge/eval/`).
 //!
-//! Each row gives a question, the expected service id (`-` when no standard answers it) and
-//! the expected aspect (`-` for refusals, `smalltalk` for greetings). The report gives top-1
-//! service accuracy and aspect accuracy over answerable questions, and the share of
-//! unanswerable questions correctly refused, plus every miss so the mechanism (never the
-//! set) can be improved.
+//! Each question row gives a question, the expected service id (`-` when no standard answers
+//! it) and the expected aspect (`-` for refusals, `smalltalk` for greetings). The report gives,
+//! over answerable questions, the right service answered and the right service answered or
+//! offered among at most [`ONE_TAP`] choices; the aspect when the service is right; the share
+//! of unanswerable questions refused; plus every miss so the mechanism (never the set) can be
+//! improved. Conversation turns are played through a [`Dialogue`] and judged one by one.
 
-use crate::answer::{AnswerStatus, Engine};
+use crate::answer::{Answer, AnswerStatus, Engine};
 use crate::aspect::Aspect;
+use crate::dialogue::Dialogue;
 
 /// One labelled question.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,9 +76,15 @@ pub fn is_held_out(case: &Case) -> bool {
 pub struct Report {
     /// Answerable questions.
     pub answerable: usize,
-    /// Answerable questions whose top service was right.
+    /// Answerable questions answered with the right service (for `ambiguous-ok` rows a list
+    /// that holds it counts too).
     pub service_correct: usize,
-    /// Answerable questions whose aspect was right (service right or not).
+    /// Answerable questions whose right service was answered or offered among at most
+    /// [`ONE_TAP`] choices.
+    pub one_tap: usize,
+    /// Questions whose service was right (answered or one tap) ...
+    pub service_right: usize,
+    /// ... and of those, the aspect too.
     pub aspect_correct: usize,
     /// Questions no standard answers.
     pub unanswerable: usize,
@@ -90,14 +98,21 @@ pub struct Report {
     pub misses: Vec<(usize, String, String, String)>,
 }
 
+/// A list of at most this many services is one tap away from the answer.
+pub const ONE_TAP: usize = 3;
+
 impl Report {
-    /// Share of answerable questions with the right service.
+    /// Share of answerable questions answered with the right service.
     pub fn service_accuracy(&self) -> f64 {
         ratio(self.service_correct, self.answerable)
     }
-    /// Share of answerable questions with the right aspect.
+    /// Share of answerable questions answered or offered in a short list.
+    pub fn one_tap_rate(&self) -> f64 {
+        ratio(self.one_tap, self.answerable)
+    }
+    /// Share of right-service questions with the right aspect.
     pub fn aspect_accuracy(&self) -> f64 {
-        ratio(self.aspect_correct, self.answerable)
+        ratio(self.aspect_correct, self.service_right)
     }
     /// Share of unanswerable questions refused.
     pub fn refusal_rate(&self) -> f64 {
@@ -109,18 +124,27 @@ fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 1.0 } else { a as f64 / b as f64 }
 }
 
+fn describe(answer: &Answer) -> String {
+    let mut got = format!(
+        "{:?} {} {}",
+        answer.status,
+        answer.service.as_ref().map_or("-", |s| s.id.as_str()),
+        answer.aspect.map_or("-", Aspect::as_str)
+    );
+    if !answer.candidates.is_empty() {
+        let ids: Vec<&str> = answer.candidates.iter().map(|c| c.id.as_str()).collect();
+        got.push_str(&format!(" [{}]", ids.join(", ")));
+    }
+    got
+}
+
 /// Runs every case through the engine (no conversation context).
 pub fn run(engine: &Engine, cases: &[Case]) -> Report {
     let mut report = Report::default();
     for case in cases {
         let answer = engine.answer(&case.question, None);
         let got_service = answer.service.as_ref().map(|s| s.id.as_str().to_owned());
-        let got = format!(
-            "{:?} {} {}",
-            answer.status,
-            got_service.as_deref().unwrap_or("-"),
-            answer.aspect.map_or("-", Aspect::as_str)
-        );
+        let got = describe(&answer);
         if case.smalltalk {
             report.smalltalk += 1;
             if answer.status == AnswerStatus::Smalltalk {
@@ -147,23 +171,175 @@ pub fn run(engine: &Engine, cases: &[Case]) -> Report {
             }
             Some(expected) => {
                 report.answerable += 1;
-                let service_ok = match answer.status {
-                    AnswerStatus::Answered => got_service.as_deref() == Some(expected.as_str()),
-                    AnswerStatus::Ambiguous => {
-                        case.ambiguous_ok && answer.candidates.iter().any(|c| c.id.as_str() == expected)
-                    }
-                    _ => false,
-                };
+                let listed = answer.status == AnswerStatus::Ambiguous
+                    && answer.candidates.iter().any(|c| c.id.as_str() == expected);
+                let answered =
+                    answer.status == AnswerStatus::Answered && got_service.as_deref() == Some(expected.as_str());
+                let service_ok = answered || (case.ambiguous_ok && listed);
+                let one_tap = answered || (listed && answer.candidates.len() <= ONE_TAP);
                 let aspect_ok = answer.aspect == case.aspect
-                    || (case.aspect == Some(Aspect::Overview) && answer.aspect.is_none() && service_ok);
+                    || (case.aspect == Some(Aspect::Overview) && answer.aspect.is_none() && one_tap);
                 report.service_correct += usize::from(service_ok);
-                report.aspect_correct += usize::from(aspect_ok);
-                if !service_ok || !aspect_ok {
+                report.one_tap += usize::from(one_tap);
+                if one_tap {
+                    report.service_right += 1;
+                    report.aspect_correct += usize::from(aspect_ok);
+                }
+                if !service_ok || (one_tap && !aspect_ok) {
                     let expected = format!("{} {}", expected, case.aspect.map_or("-", Aspect::as_str));
                     report.misses.push((case.line, case.question.clone(), expected, got));
                 }
             }
         }
+    }
+    report
+}
+
+/// What a conversation turn must get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TurnStatus {
+    /// The expected service, with the expected aspect.
+    Answered,
+    /// A list that holds the expected service.
+    Ambiguous,
+    /// A pick from the list just offered: the expected service answered.
+    Choice,
+    /// An honest "not found".
+    NotFound,
+    /// The region or agency noted.
+    Region,
+    /// Small talk.
+    Smalltalk,
+}
+
+/// One turn of a labelled conversation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Turn {
+    /// Conversation name (turns of one conversation are consecutive).
+    pub conversation: String,
+    /// The message.
+    pub message: String,
+    /// Expected service id; `@N` is the N-th service offered in the previous turn.
+    pub service: Option<String>,
+    /// Expected aspect.
+    pub aspect: Option<Aspect>,
+    /// Expected outcome.
+    pub status: TurnStatus,
+    /// Line in the file.
+    pub line: usize,
+}
+
+/// Parses a conversation TSV (conversation, turn, message, service, aspect, status, note).
+pub fn parse_turns(text: &str) -> Result<Vec<Turn>, String> {
+    let mut turns = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        let at = |e: String| format!("line {}: {e}", index + 1);
+        if cols.len() < 6 {
+            return Err(at(
+                "expected conversation, turn, message, service, aspect and status".into()
+            ));
+        }
+        let status = match cols[5].trim() {
+            "answered" => TurnStatus::Answered,
+            "ambiguous" => TurnStatus::Ambiguous,
+            "choice" => TurnStatus::Choice,
+            "not_found" => TurnStatus::NotFound,
+            "region" => TurnStatus::Region,
+            "smalltalk" => TurnStatus::Smalltalk,
+            other => return Err(at(format!("unknown status {other:?}"))),
+        };
+        let aspect = match cols[4].trim() {
+            "-" | "smalltalk" => None,
+            name => Some(Aspect::parse(name).ok_or_else(|| at(format!("unknown aspect {name:?}")))?),
+        };
+        turns.push(Turn {
+            conversation: cols[0].trim().to_owned(),
+            message: cols[2].to_owned(),
+            service: Some(cols[3].trim()).filter(|s| *s != "-").map(str::to_owned),
+            aspect,
+            status,
+            line: index + 1,
+        });
+    }
+    Ok(turns)
+}
+
+/// Results of the conversation turns.
+#[derive(Debug, Default)]
+pub struct TurnReport {
+    /// Turns.
+    pub turns: usize,
+    /// Turns answered as expected.
+    pub correct: usize,
+    /// Misses: (line, message, expected, got).
+    pub misses: Vec<(usize, String, String, String)>,
+}
+
+impl TurnReport {
+    /// Share of turns answered as expected.
+    pub fn accuracy(&self) -> f64 {
+        ratio(self.correct, self.turns)
+    }
+}
+
+/// Plays every conversation through a fresh [`Dialogue`] and judges each turn.
+pub fn run_conversations(engine: &Engine, turns: &[Turn]) -> TurnReport {
+    let mut report = TurnReport::default();
+    let mut dialogue = Dialogue::default();
+    let mut current = "";
+    let mut offered: Vec<String> = Vec::new();
+    for turn in turns {
+        if turn.conversation != current {
+            dialogue = Dialogue::default();
+            current = &turn.conversation;
+            offered.clear();
+        }
+        let answer = dialogue.reply(engine, &turn.message);
+        let expected = match turn.service.as_deref() {
+            Some(at) if at.starts_with('@') => at[1..]
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| offered.get(i).cloned()),
+            other => other.map(str::to_owned),
+        };
+        let got_id = answer.service.as_ref().map(|s| s.id.as_str());
+        let answered_expected = answer.status == AnswerStatus::Answered && got_id == expected.as_deref();
+        let aspect_ok = turn.aspect.is_none_or(|a| answer.aspect == Some(a));
+        let ok = match turn.status {
+            TurnStatus::Answered => answered_expected && aspect_ok,
+            TurnStatus::Choice => answered_expected,
+            TurnStatus::Ambiguous => {
+                answer.status == AnswerStatus::Ambiguous
+                    && answer
+                        .candidates
+                        .iter()
+                        .any(|c| Some(c.id.as_str()) == expected.as_deref())
+            }
+            TurnStatus::NotFound => answer.status == AnswerStatus::NotFound,
+            TurnStatus::Region => answer.status == AnswerStatus::Region,
+            TurnStatus::Smalltalk => answer.status == AnswerStatus::Smalltalk,
+        };
+        report.turns += 1;
+        report.correct += usize::from(ok);
+        if !ok {
+            report.misses.push((
+                turn.line,
+                format!("{} {}", turn.conversation, turn.message),
+                format!(
+                    "{:?} {} {}",
+                    turn.status,
+                    expected.as_deref().unwrap_or("-"),
+                    turn.aspect.map_or("-", Aspect::as_str)
+                ),
+                describe(&answer),
+            ));
+        }
+        offered = answer.candidates.iter().map(|c| c.id.as_str().to_owned()).collect();
     }
     report
 }

@@ -9,9 +9,11 @@
 //! - [`eval`] measures the engine on a labelled question set.
 #![warn(missing_docs)]
 
+pub mod aliases;
 pub mod analysis;
 pub mod answer;
 pub mod aspect;
+pub mod dialogue;
 pub mod diff;
 pub mod document;
 pub mod eval;

@@ -1,13 +1,13 @@
 //! `loket ask` and `loket chat`: the answer engine from the command line.
 //!
-//! `ask` answers one question (or, with `--json` and no question, one per stdin line,
-//! building the index once). `chat` is a local console that talks exactly like the
+//! `ask` answers one question (or, with no question, one per stdin line, building the index
+//! once; with `--conversation` the lines are one conversation's messages, a blank line starting
+//! the next). `chat` is a local console that talks exactly like the
 //! Telegram bot: same engine, same text, the previous answer's service kept as context,
 //! and a numbered reply picks one of the offered services.
 
-use loket_knowledge::answer::{Answer, AnswerStatus, Engine};
-use loket_knowledge::aspect::Aspect;
-use loket_knowledge::document::ServiceId;
+use loket_knowledge::answer::{Answer, Engine};
+use loket_knowledge::dialogue::Dialogue;
 use std::io::{BufRead, Write};
 
 /// The answer as a citizen sees it: the text, then the citation line.
@@ -18,70 +18,42 @@ pub(crate) fn render(answer: &Answer) -> String {
     }
 }
 
-pub(crate) fn run_ask(engine: &Engine, question: Option<String>, as_json: bool) -> anyhow::Result<()> {
+pub(crate) fn run_ask(
+    engine: &Engine,
+    question: Option<String>,
+    as_json: bool,
+    conversation: bool,
+) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match question {
-        Some(question) => {
-            let answer = engine.answer(&question, None);
-            if as_json {
-                writeln!(out, "{}", serde_json::to_string(&answer)?)?;
-            } else {
-                writeln!(out, "{}", render(&answer))?;
-            }
+    let mut print = |answer: &Answer| -> anyhow::Result<()> {
+        if as_json {
+            writeln!(out, "{}", serde_json::to_string(answer)?)?;
+        } else {
+            writeln!(out, "{}\n", render(answer))?;
         }
+        Ok(())
+    };
+    match question {
+        Some(question) => print(&engine.answer(&question, None))?,
         None => {
+            // With --conversation the lines are the messages of one conversation and a blank
+            // line starts the next; without it every line stands alone.
+            let mut dialogue = Dialogue::default();
             for line in std::io::stdin().lock().lines() {
                 let line = line?;
-                let answer = engine.answer(line.trim(), None);
-                if as_json {
-                    writeln!(out, "{}", serde_json::to_string(&answer)?)?;
+                let message = line.trim();
+                if !conversation {
+                    print(&engine.answer(message, None))?;
+                } else if message.is_empty() {
+                    dialogue = Dialogue::default();
                 } else {
-                    writeln!(out, "{}\n", render(&answer))?;
+                    print(&dialogue.reply(engine, message))?;
                 }
             }
         }
     }
     Ok(())
-}
-
-/// One conversation: the context a chat keeps between messages.
-#[derive(Debug, Default)]
-pub(crate) struct Conversation {
-    last_service: Option<ServiceId>,
-    choices: Vec<ServiceId>,
-    pending_aspect: Option<Aspect>,
-}
-
-impl Conversation {
-    /// Answers one message, updating the context.
-    pub(crate) fn reply(&mut self, engine: &Engine, message: &str) -> Answer {
-        let trimmed = message.trim();
-        if let Ok(choice) = trimmed.parse::<usize>()
-            && let Some(id) = choice.checked_sub(1).and_then(|i| self.choices.get(i)).cloned()
-            && let Some(answer) = engine.answer_for(&id, self.pending_aspect.unwrap_or(Aspect::Overview))
-        {
-            self.remember(&answer);
-            return answer;
-        }
-        let answer = engine.answer(trimmed, self.last_service.as_ref());
-        self.remember(&answer);
-        answer
-    }
-
-    fn remember(&mut self, answer: &Answer) {
-        match answer.status {
-            AnswerStatus::Answered => {
-                self.last_service = answer.service.as_ref().map(|s| s.id.clone());
-                self.choices.clear();
-            }
-            AnswerStatus::Ambiguous => {
-                self.choices = answer.candidates.iter().map(|c| c.id.clone()).collect();
-                self.pending_aspect = answer.aspect;
-            }
-            _ => {}
-        }
-    }
 }
 
 pub(crate) fn run_chat(engine: &Engine) -> anyhow::Result<()> {
@@ -92,7 +64,7 @@ pub(crate) fn run_chat(engine: &Engine) -> anyhow::Result<()> {
         "loket — konsol lokal ({} layanan). Tulis pertanyaan Anda; ketik /keluar untuk selesai.\n",
         engine.services().len()
     )?;
-    let mut conversation = Conversation::default();
+    let mut conversation = Dialogue::default();
     loop {
         write!(out, "> ")?;
         out.flush()?;

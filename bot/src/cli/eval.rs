@@ -1,45 +1,197 @@
-//! `loket eval`: accuracy of the answer engine on the labelled question set.
+//! `loket eval`: accuracy of the answer engine on the labelled question sets and conversations.
+//!
+//! Without `--questions`/`--conversations` it runs the whole suite of `knowledge/eval/` and prints
+//! one table: the team's own sets, the blind sets (dev: tune on it; test: read only at the end),
+//! their conversations, and the blind set of a decree in a layout not in the standards directory
+//! (indexed together with the shipped decrees). The test parts are left out unless `--final` is
+//! given: they are read once, at the end of a round. `--misses` lists the misses of the sets meant for
+//! tuning only; a test set's misses are printed only when that file is named explicitly.
 
 use loket_knowledge::answer::Engine;
-use loket_knowledge::eval::{parse_cases, run};
-use std::path::Path;
+use loket_knowledge::eval::{Report, TurnReport, parse_cases, parse_turns, run, run_conversations};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-pub(crate) fn run_eval(engine: &Engine, file: &Path, show_misses: bool) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| anyhow::anyhow!("cannot read the question set {}: {e}", file.display()))?;
-    let cases = parse_cases(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let report = run(engine, &cases);
-    println!(
-        "questions: {} answerable, {} unanswerable, {} small talk",
-        report.answerable, report.unanswerable, report.smalltalk
-    );
-    println!(
-        "top-1 service accuracy: {:.1}% ({}/{})",
-        report.service_accuracy() * 100.0,
-        report.service_correct,
-        report.answerable
-    );
-    println!(
-        "aspect accuracy:        {:.1}% ({}/{})",
-        report.aspect_accuracy() * 100.0,
-        report.aspect_correct,
-        report.answerable
-    );
-    println!(
-        "correct refusals:       {:.1}% ({}/{})",
-        report.refusal_rate() * 100.0,
-        report.refused,
-        report.unanswerable
-    );
-    println!(
-        "small talk recognised:  {}/{}",
-        report.smalltalk_correct, report.smalltalk
-    );
-    if show_misses {
-        for (line, question, expected, got) in &report.misses {
-            println!("  line {line}: {question:?}\n    expected {expected}\n    got      {got}");
+/// What to evaluate.
+pub(crate) struct EvalRequest {
+    pub(crate) standards: PathBuf,
+    pub(crate) questions: Option<PathBuf>,
+    pub(crate) conversations: Option<PathBuf>,
+    pub(crate) extra: Option<PathBuf>,
+    pub(crate) misses: bool,
+    /// Include the test parts (read them only at the end of a round).
+    pub(crate) final_: bool,
+}
+
+/// A set of the default suite.
+struct Set {
+    name: &'static str,
+    questions: Option<&'static str>,
+    conversations: Option<&'static str>,
+    /// Extra decrees indexed with the shipped ones.
+    extra: Option<&'static str>,
+    /// Meant for tuning: its misses may be studied.
+    tune: bool,
+}
+
+const SUITE: &[Set] = &[
+    Set {
+        name: "team set (questions.tsv)",
+        questions: Some("knowledge/eval/questions.tsv"),
+        conversations: None,
+        extra: None,
+        tune: true,
+    },
+    Set {
+        name: "team held-out (heldout.tsv)",
+        questions: Some("knowledge/eval/heldout.tsv"),
+        conversations: None,
+        extra: None,
+        tune: true,
+    },
+    Set {
+        name: "blind dev",
+        questions: Some("knowledge/eval/blind/dev.tsv"),
+        conversations: Some("knowledge/eval/blind/conversations-dev.tsv"),
+        extra: None,
+        tune: true,
+    },
+    Set {
+        name: "blind test",
+        questions: Some("knowledge/eval/blind/test.tsv"),
+        conversations: Some("knowledge/eval/blind/conversations-test.tsv"),
+        extra: None,
+        tune: false,
+    },
+    Set {
+        name: "new layout dev",
+        questions: Some("knowledge/eval/blind/newlayout/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/newlayout"),
+        tune: true,
+    },
+    Set {
+        name: "new layout test",
+        questions: Some("knowledge/eval/blind/newlayout/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/newlayout"),
+        tune: false,
+    },
+];
+
+pub(crate) fn run_eval(request: &EvalRequest) -> anyhow::Result<ExitCode> {
+    if request.questions.is_some() || request.conversations.is_some() {
+        let engine = engine_with(&request.standards, request.extra.as_deref())?;
+        let questions = request
+            .questions
+            .as_deref()
+            .map(|f| questions(&engine, f))
+            .transpose()?;
+        let turns = request
+            .conversations
+            .as_deref()
+            .map(|f| conversations(&engine, f))
+            .transpose()?;
+        print_header();
+        print_row("selected", questions.as_ref(), turns.as_ref());
+        if request.misses {
+            print_misses(questions.as_ref(), turns.as_ref());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let shipped = engine_with(&request.standards, None)?;
+    let mut with_extra: Option<(String, Engine)> = None;
+    print_header();
+    let mut studied = Vec::new();
+    for set in SUITE.iter().filter(|s| s.tune || request.final_) {
+        let engine = match set.extra {
+            None => &shipped,
+            Some(extra) => {
+                if with_extra.as_ref().is_none_or(|(dir, _)| dir != extra) {
+                    with_extra = Some((
+                        extra.to_owned(),
+                        engine_with(&request.standards, Some(Path::new(extra)))?,
+                    ));
+                }
+                &with_extra.as_ref().expect("just built").1
+            }
+        };
+        let questions = set.questions.map(|f| questions(engine, Path::new(f))).transpose()?;
+        let turns = set
+            .conversations
+            .map(|f| conversations(engine, Path::new(f)))
+            .transpose()?;
+        print_row(set.name, questions.as_ref(), turns.as_ref());
+        if set.tune {
+            studied.push((set.name, questions, turns));
+        }
+    }
+    if request.misses {
+        for (name, questions, turns) in &studied {
+            println!("\n## misses: {name}");
+            print_misses(questions.as_ref(), turns.as_ref());
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn engine_with(standards: &Path, extra: Option<&Path>) -> anyhow::Result<Engine> {
+    let mut documents = super::parse_documents(standards)?;
+    if let Some(extra) = extra {
+        documents.extend(super::parse_documents(extra)?);
+    }
+    Ok(Engine::build(documents)?)
+}
+
+fn read(file: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read the evaluation file {}: {e}", file.display()))
+}
+
+fn questions(engine: &Engine, file: &Path) -> anyhow::Result<Report> {
+    let cases = parse_cases(&read(file)?).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    Ok(run(engine, &cases))
+}
+
+fn conversations(engine: &Engine, file: &Path) -> anyhow::Result<TurnReport> {
+    let turns = parse_turns(&read(file)?).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    Ok(run_conversations(engine, &turns))
+}
+
+fn print_header() {
+    println!(
+        "| set | right service answered | one tap (answered or in <= 3 choices) | aspect when service right | refusals where due | small talk | conversation turns |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+}
+
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        "-".to_owned()
+    } else {
+        format!("{:.1}% ({part}/{whole})", part as f64 * 100.0 / whole as f64)
+    }
+}
+
+fn print_row(name: &str, questions: Option<&Report>, turns: Option<&TurnReport>) {
+    let q = |f: &dyn Fn(&Report) -> String| questions.map_or("-".to_owned(), f);
+    println!(
+        "| {name} | {} | {} | {} | {} | {} | {} |",
+        q(&|r| percent(r.service_correct, r.answerable)),
+        q(&|r| percent(r.one_tap, r.answerable)),
+        q(&|r| percent(r.aspect_correct, r.service_right)),
+        q(&|r| percent(r.refused, r.unanswerable)),
+        q(&|r| percent(r.smalltalk_correct, r.smalltalk)),
+        turns.map_or("-".to_owned(), |t| percent(t.correct, t.turns)),
+    );
+}
+
+fn print_misses(questions: Option<&Report>, turns: Option<&TurnReport>) {
+    let misses = questions
+        .iter()
+        .flat_map(|r| &r.misses)
+        .chain(turns.iter().flat_map(|t| &t.misses));
+    for (line, question, expected, got) in misses {
+        println!("  line {line}: {question:?}\n    expected {expected}\n    got      {got}");
+    }
 }

@@ -62,6 +62,10 @@ enum Command {
         /// Print the answer as one JSON object (per line).
         #[arg(long)]
         json: bool,
+        /// Stdin lines are the messages of one conversation, each answered with the context of
+        /// the previous ones; a blank line starts a new conversation.
+        #[arg(long, conflicts_with = "question")]
+        conversation: bool,
         #[command(flatten)]
         dir: StandardsDir,
     },
@@ -70,14 +74,24 @@ enum Command {
         #[command(flatten)]
         dir: StandardsDir,
     },
-    /// Measure answer accuracy on the labelled question set.
+    /// Measure answer accuracy on the labelled question sets and conversations (all of
+    /// knowledge/eval/ as one table, or the files given).
     Eval {
-        /// Question set (TSV: question, expected service id, expected aspect).
-        #[arg(long, default_value = "knowledge/eval/questions.tsv", value_name = "FILE")]
-        questions: PathBuf,
-        /// Also list every miss.
+        /// One question set (TSV: question, expected service id, expected aspect, note).
+        #[arg(long, value_name = "FILE")]
+        questions: Option<PathBuf>,
+        /// One conversation set (TSV: conversation, turn, message, service, aspect, status, note).
+        #[arg(long, value_name = "FILE")]
+        conversations: Option<PathBuf>,
+        /// Decrees indexed together with the standards directory (e.g. a new layout).
+        #[arg(long, value_name = "PATH")]
+        with: Option<PathBuf>,
+        /// Also list every miss (of the sets meant for tuning, or of the files given).
         #[arg(long)]
         misses: bool,
+        /// Also run the test parts of the blind sets (read them only at the end of a round).
+        #[arg(long = "final")]
+        final_: bool,
         #[command(flatten)]
         dir: StandardsDir,
     },
@@ -202,6 +216,11 @@ enum DeliveriesAction {
 
 /// Parses the decrees and builds the answer engine; files that fail are reported on stderr.
 pub(crate) fn load_engine(dir: &std::path::Path) -> anyhow::Result<loket_knowledge::answer::Engine> {
+    Ok(loket_knowledge::answer::Engine::build(parse_documents(dir)?)?)
+}
+
+/// Parses a standards directory; files that fail are named on stderr and skipped.
+pub(crate) fn parse_documents(dir: &std::path::Path) -> anyhow::Result<Vec<loket_knowledge::document::Document>> {
     use anyhow::Context;
     let report = loket_knowledge::parse::parse_dir(dir).with_context(|| {
         format!(
@@ -212,7 +231,7 @@ pub(crate) fn load_engine(dir: &std::path::Path) -> anyhow::Result<loket_knowled
     for (path, error) in &report.failures {
         eprintln!("warning: skipped {}: {error}", path.display());
     }
-    Ok(loket_knowledge::answer::Engine::build(report.documents)?)
+    Ok(report.documents)
 }
 
 /// Runs the command line and returns the process exit code.
@@ -241,15 +260,34 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     match command {
         Command::Standards { dir, json } => standards::run(&dir.path, json),
-        Command::Ask { question, json, dir } => {
-            ask::run_ask(&load_engine(&dir.path)?, question, json)?;
+        Command::Ask {
+            question,
+            json,
+            conversation,
+            dir,
+        } => {
+            ask::run_ask(&load_engine(&dir.path)?, question, json, conversation)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Chat { dir } => {
             ask::run_chat(&load_engine(&dir.path)?)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval { questions, misses, dir } => eval::run_eval(&load_engine(&dir.path)?, &questions, misses),
+        Command::Eval {
+            questions,
+            conversations,
+            with,
+            misses,
+            final_,
+            dir,
+        } => eval::run_eval(&eval::EvalRequest {
+            standards: dir.path,
+            questions,
+            conversations,
+            extra: with,
+            misses,
+            final_,
+        }),
         Command::Serve {
             no_telegram,
             webhook,

@@ -238,9 +238,8 @@ async fn an_ambiguous_question_offers_buttons_and_a_number_or_a_button_picks_one
     let mut bot = h.bot(msg(question));
     let state = State::Idle {
         context: Context {
-            last_service: None,
             choices: ids.clone(),
-            pending_aspect: None,
+            ..Context::default()
         },
     };
     bot.dispatch_and_check_last_text_and_state(&expected, state).await;

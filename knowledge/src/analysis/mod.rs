@@ -29,6 +29,8 @@
 //! under an old name (old segments keep old terms); add the next version and reindex instead.
 //! `id_v3` (2026-11): "lapor" no longer means `adu` (it also means filing a report) and
 //! "pengantar" (cover letter) is no longer stemmed to `antar` ("between", "deliver").
+//! `id_v4` (2026-12): Javanese question words, demonstratives and particles in `slang.tsv`
+//! ("endi" -> mana, "sopo" -> siapa, "wadul"/"sambat" -> adu).
 //!
 //! # Example
 //! ```
@@ -71,7 +73,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v3";
+pub const ANALYZER: &str = "id_v4";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;

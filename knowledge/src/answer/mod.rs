@@ -30,6 +30,7 @@
 
 mod render;
 
+use crate::aliases::Aliases;
 use crate::analysis::{analyze, is_known_word, rewrite_marked, standard_form, surface_words};
 use crate::aspect::{self, Aspect};
 use crate::document::{Component, ComponentKind, Decree, Document, ServiceId, ServiceStandard};
@@ -52,6 +53,9 @@ pub enum AnswerStatus {
     NotFound,
     /// A greeting, thanks or a request for help.
     Smalltalk,
+    /// The message only says which region or agency the citizen means ("saya di kecamatan
+    /// beji"); `region` holds its analysed words.
+    Region,
 }
 
 /// The service an answer is about.
@@ -115,6 +119,9 @@ pub struct Answer {
     pub text: String,
     /// Choices when ambiguous.
     pub candidates: Vec<Candidate>,
+    /// The region or agency words the message set (status `region`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub region: Vec<String>,
 }
 
 /// Why the engine could not be built.
@@ -135,9 +142,12 @@ const MIN_COVERAGE: f32 = 0.5;
 /// Summed rarity (idf) of matched name words that identifies a service on its own: about
 /// two words that few services share (when they are at least 40% of the question's words).
 const DISTINCTIVE_MASS: f32 = 6.0;
-/// Credit for a question word found in a service's requirements or procedure text but not in
-/// its name.
+/// Credit for a question word found in one of a service's components but not in its name.
 const BODY_CREDIT: f32 = 0.3;
+/// Confidence from which a service is offered as "maybe one of these" when none is confident.
+const SUGGEST_COVERAGE: f32 = 0.3;
+/// A service is offered beside the best-scoring one only with at least this share of its score.
+const SUGGEST_SCORE: f32 = 0.5;
 /// How much the share of the question a service does not explain discounts the evidence of
 /// a mentioned title (see `rank`).
 const RECALL_PENALTY: f32 = 0.3;
@@ -159,6 +169,14 @@ const NEGATORS: &[&str] = &["bukan", "selain", "kecuali", "non"];
 const DOMINANT_SCORE: f32 = 0.3;
 /// Weight of two question words found next to each other in a name, relative to the rarer.
 const BIGRAM_WEIGHT: f32 = 0.5;
+/// A short form that may stand for more long forms than this names nothing in particular.
+const MAX_LONG_FORMS: usize = 2;
+/// Evidence (summed body weight of detail words) by which another component must beat the one a
+/// weak cue names to answer instead.
+const COMPONENT_MARGIN: f32 = 1.0;
+/// At most this many services are offered in a list: a citizen picks from a few, not from a
+/// page (WhatsApp shows three buttons).
+const MAX_CHOICES: usize = 3;
 /// Candidates within this much coverage and this share of the best score are a tie.
 const TIE_COVERAGE: f32 = 0.1;
 const TIE_SCORE: f32 = 0.8;
@@ -188,6 +206,13 @@ const GENERIC: &[&str] = &[
     "informasi",
     "surat",
     "berapa",
+    // Question words ask, they do not name ("diteruskan ke mana", "siapa yang tanda tangan").
+    "siapa",
+    "mana",
+    "tempat",
+    "bagaimana",
+    "napa",
+    "kapan",
 ];
 
 /// Words that name an institution, a document or a sector a public service may be about
@@ -226,6 +251,11 @@ struct ServiceTokens {
     name: HashSet<String>,
     /// Requirements and procedure tokens.
     body: HashSet<String>,
+    /// Unit and agency tokens (with their acronyms): where the service is delivered.
+    agency: HashSet<String>,
+    /// For each component that answers an aspect, the ids ([`Engine::terms`]) of its analysed
+    /// words, sorted: which component a question's details are found in.
+    components: Vec<(Aspect, Vec<u32>)>,
     /// Hashes of consecutive token pairs of the name ([`bigram`]).
     bigrams: HashSet<u64>,
     /// Distinct title tokens that say which service (not generic words), with their weight.
@@ -251,6 +281,10 @@ struct Scored {
     mask: u64,
     /// `mask` without the cue words the title is named after.
     naming_mask: u64,
+    /// The question has a word no decree uses that this service does not explain.
+    foreign: bool,
+    /// Summed weight of the question words the service's name has.
+    named: f32,
 }
 
 /// The answer engine over a set of decrees.
@@ -272,6 +306,13 @@ pub struct Engine {
     body_weight: HashMap<String, f32>,
     /// Prefix (4-8 letters) -> the one corpus word it starts ("dispen" -> "dispensasi").
     abbreviations: HashMap<String, String>,
+    /// Short forms derived from the titles and spelled out in the decrees ("karpeg" -> "kartu
+    /// pegawai"), see [`crate::aliases`].
+    aliases: Aliases,
+    /// Words of units and agencies that no title has ("camat", "beji", "pasuruan", "setda").
+    region_vocabulary: HashSet<String>,
+    /// Analysed component word -> id, for [`ServiceTokens::components`].
+    terms: HashMap<String, u32>,
     by_id: HashMap<ServiceId, usize>,
 }
 
@@ -306,10 +347,24 @@ impl Engine {
                 (name, aliases_for(&format!("{}\n{}", s.unit, s.agency)))
             })
             .collect();
+        let derived = Aliases::derive(
+            services.iter().map(|s| s.title.as_str()),
+            services
+                .iter()
+                .flat_map(|s| s.components.iter().map(|c| c.text.as_str())),
+        );
+        // A short form the decree uses in a title ("Pemrosesan KARPEG") also names the service by
+        // its long form, and the other way round.
+        let aliases: Vec<(String, String)> = aliases
+            .into_iter()
+            .zip(&services)
+            .map(|((name, key), s)| (format!("{name} {}", derived.name_forms(&s.title)), key))
+            .collect();
         let index = SearchIndex::build(&services, &aliases)?;
         let mut surface_df: HashMap<String, u32> = HashMap::default();
         let mut name_df: HashMap<String, u32> = HashMap::default();
         let mut tokens = Vec::with_capacity(services.len());
+        let mut terms: HashMap<String, u32> = HashMap::default();
         for service in &services {
             let texts_of = |kinds: &[ComponentKind]| -> String {
                 service
@@ -327,8 +382,17 @@ impl Engine {
                 service.unit,
                 service.agency
             );
-            let body_text = texts_of(&[ComponentKind::Requirements, ComponentKind::Procedure]);
-            let aliases = aliases_for(&format!("{}\n{}", service.title, texts_of(&[ComponentKind::Product])));
+            let body_text: String = service
+                .components
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            let aliases = format!(
+                "{}\n{}",
+                aliases_for(&format!("{}\n{}", service.title, texts_of(&[ComponentKind::Product]))),
+                derived.name_forms(&service.title)
+            );
             let agency_aliases = aliases_for(&format!("{}\n{}", service.unit, service.agency));
             // The title with its own acronyms expanded (or long forms abbreviated), not the
             // product's: "Pemrosesan KARPEG" is also "kartu pegawai".
@@ -336,6 +400,9 @@ impl Engine {
             let name_tokens = analyze(&format!("{name_text}\n{aliases}\n{agency_aliases}"));
             let bigrams: HashSet<u64> = name_tokens.windows(2).map(|w| bigram(&w[0], &w[1])).collect();
             let name: HashSet<String> = name_tokens.into_iter().collect();
+            let agency: HashSet<String> = analyze(&format!("{}\n{}\n{agency_aliases}", service.unit, service.agency))
+                .into_iter()
+                .collect();
             let body: HashSet<String> = analyze(&body_text).into_iter().collect();
             for t in &name {
                 *name_df.entry(t.clone()).or_default() += 1;
@@ -351,6 +418,24 @@ impl Engine {
                 name,
                 bigrams,
                 body,
+                agency,
+                components: service
+                    .components
+                    .iter()
+                    .filter_map(|c| {
+                        let aspect = aspect::of_component(c.kind)?;
+                        let mut ids: Vec<u32> = analyze(&c.text)
+                            .into_iter()
+                            .map(|t| {
+                                let next = terms.len() as u32;
+                                *terms.entry(t).or_insert(next)
+                            })
+                            .collect();
+                        ids.sort_unstable();
+                        ids.dedup();
+                        Some((aspect, ids))
+                    })
+                    .collect(),
                 title_weights: Vec::new(),
                 title_total: 0.0,
             });
@@ -394,6 +479,13 @@ impl Engine {
             .collect();
         let body_vocabulary = body_weight.keys().cloned().collect();
         let by_id = services.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        let title_vocabulary: HashSet<&String> = tokens.iter().flat_map(|t| &t.title).collect();
+        let region_vocabulary: HashSet<String> = tokens
+            .iter()
+            .flat_map(|t| &t.agency)
+            .filter(|t| !title_vocabulary.contains(t))
+            .cloned()
+            .collect();
         Ok(Self {
             services,
             decrees,
@@ -406,6 +498,9 @@ impl Engine {
             body_vocabulary,
             body_weight,
             abbreviations,
+            aliases: derived,
+            region_vocabulary,
+            terms,
             by_id,
         })
     }
@@ -420,9 +515,17 @@ impl Engine {
         self.by_id.get(id).map(|&i| &self.services[i])
     }
 
-    /// Answers a question; `context` is the service of the previous answer in this
-    /// conversation, used when the question names no service ("kalau biayanya?").
+    /// Answers a question on its own, or with `context`, the service of the previous answer in
+    /// this conversation, used only when the question names no service ("kalau biayanya?").
     pub fn answer(&self, question: &str, context: Option<&ServiceId>) -> Answer {
+        self.answer_in(question, context, &[])
+    }
+
+    /// Answers a question in a conversation: `context` as in [`Self::answer`]; `region` holds
+    /// the analysed words of the region or agency the citizen said they mean (see
+    /// [`crate::dialogue::Dialogue`]), which decide between services that several agencies
+    /// offer. A message that only names a region or agency gets status `region`.
+    pub fn answer_in(&self, question: &str, context: Option<&ServiceId>, region: &[String]) -> Answer {
         let (tokens, phrase_cues, negated) = self.question_tokens(question);
         let asked = aspect::detect(&tokens);
         let content: Vec<&String> = tokens.iter().filter(|t| !aspect::is_cue(t)).collect();
@@ -447,6 +550,11 @@ impl Engine {
             return self.smalltalk(question, kind);
         }
 
+        if let Some(words) = self.region_words(&naming)
+            && asked.is_none()
+        {
+            return self.region_set(question, words);
+        }
         if naming.is_empty() {
             if let Some(position) = context.filter(|_| asked.is_some() || content.is_empty()) {
                 return self.answer_service(question, position, asked.unwrap_or(Aspect::Overview));
@@ -471,7 +579,27 @@ impl Engine {
             if let Some(kind) = chat.filter(|k| asked.is_none() && (*k != render::Smalltalk::Help || help_only)) {
                 return self.smalltalk(question, kind);
             }
-            return self.fallback(question, context, asked);
+            // No confident answer. Services with real evidence (their components answer much
+            // of the question) are offered as "maybe one of these"; otherwise the question
+            // names something no service fits: a new topic, never the previous service (a
+            // passport question after an SKTM answer is not about the SKTM).
+            // Only when the best-scoring service is itself plausible: when the question is
+            // about something it does not serve, weaker matches are no better.
+            let plausible = |s: &Scored| s.confidence >= SUGGEST_COVERAGE && !s.foreign && s.named >= self.unknown_idf;
+            let top = scored
+                .first()
+                .filter(|s| plausible(s))
+                .map_or(f32::INFINITY, |s| s.score);
+            let mut maybe: Vec<(usize, f32)> = scored
+                .iter()
+                .filter(|s| plausible(s) && s.score >= SUGGEST_SCORE * top)
+                .map(|s| (s.position, s.score))
+                .collect();
+            if !maybe.is_empty() {
+                maybe.truncate(MAX_CHOICES);
+                return self.ambiguous(question, asked, &maybe);
+            }
+            return self.not_found(question, asked, false);
         };
         let ties: Vec<&Scored> = scored
             .iter()
@@ -486,12 +614,30 @@ impl Engine {
         if !ties.is_empty() {
             let mut options = vec![(best, best_score)];
             options.extend(ties.iter().map(|s| (s.position, s.score)));
-            options.truncate(5);
+            // The citizen's region or agency settles a choice between agencies.
+            let in_region: Vec<(usize, f32)> = options
+                .iter()
+                .copied()
+                .filter(|(p, _)| !region.is_empty() && region.iter().all(|t| self.tokens[*p].agency.contains(t)))
+                .collect();
+            match in_region.as_slice() {
+                [(only, _)] => {
+                    return self.answer_service(question, *only, self.aspect_for(&tokens, &phrase_cues, *only));
+                }
+                [] => {}
+                _ => options = in_region,
+            }
+            options.truncate(MAX_CHOICES);
             return self.ambiguous(question, asked, &options);
         }
+        self.answer_service(question, best, self.aspect_for(&tokens, &phrase_cues, best))
+    }
+
+    /// The aspect a question asks of one service.
+    fn aspect_for(&self, tokens: &[String], phrase_cues: &[Vec<String>], position: usize) -> Aspect {
         // Cue words asked with a phrase, unless the phrase names this very service ("lelang
         // jabatan" -> "seleksi terbuka jabatan ...", whose "terbuka" is no question of hours).
-        let title = &self.tokens[best].title;
+        let title = &self.tokens[position].title;
         let asked_cues: Vec<String> = phrase_cues
             .iter()
             .filter(|group| !group.iter().any(|t| !aspect::is_cue(t) && title.contains(t)))
@@ -499,8 +645,162 @@ impl Engine {
             .filter(|t| aspect::is_cue(t))
             .cloned()
             .collect();
-        let aspect = aspect::detect_for_title(&tokens, &asked_cues, title).unwrap_or(Aspect::Overview);
-        self.answer_service(question, best, aspect)
+        let detected = aspect::detect_for_title(tokens, &asked_cues, title);
+        self.component_aspect(tokens, position, detected)
+            .unwrap_or(Aspect::Overview)
+    }
+
+    /// The aspect whose component holds the question's details. Without a strong cue, the
+    /// component of this service that has the most of the question's own words (not its title's,
+    /// not cue, question or everyday words) answers it: "dikirim ke provinsi dulu" is found in
+    /// the procedure, "paling lambat diserahkan" in the requirements. A strong cue keeps its
+    /// aspect unless that component has none of those words and another has two or more.
+    fn component_aspect(&self, tokens: &[String], position: usize, detected: Option<Aspect>) -> Option<Aspect> {
+        let st = &self.tokens[position];
+        let mut details: Vec<(u32, f32)> = tokens
+            .iter()
+            .filter(|t| {
+                !aspect::is_cue(t)
+                    && !GENERIC.contains(&t.as_str())
+                    && !EVERYDAY.contains(t.as_str())
+                    && !st.title.contains(t)
+                    && !st.agency.contains(t.as_str())
+            })
+            .filter_map(|t| {
+                Some((
+                    *self.terms.get(t.as_str())?,
+                    self.body_weight.get(t.as_str()).copied().unwrap_or(1.0),
+                ))
+            })
+            .collect();
+        details.sort_unstable_by_key(|d| d.0);
+        details.dedup_by_key(|d| d.0);
+        if details.is_empty() {
+            return detected;
+        }
+        let evidence = |ids: &[u32]| -> (f32, usize) {
+            details
+                .iter()
+                .filter(|(id, _)| ids.binary_search(id).is_ok())
+                .fold((0.0, 0), |(w, n), (_, dw)| (w + dw, n + 1))
+        };
+        let mut best: Option<(Aspect, f32, usize)> = None;
+        let mut of_detected = (0.0f32, 0usize);
+        for (aspect, ids) in &st.components {
+            let (w, n) = evidence(ids);
+            if Some(*aspect) == detected {
+                of_detected = (of_detected.0.max(w), of_detected.1.max(n));
+            }
+            if best.is_none_or(|b| w > b.1) {
+                best = Some((*aspect, w, n));
+            }
+        }
+        let Some((aspect, weight, count)) = best.filter(|b| b.1 > 0.0) else {
+            return detected;
+        };
+        let strong = detected.is_some() && aspect::has_strong_cue(tokens);
+        if !strong {
+            return if detected.is_none() || weight > of_detected.0 + COMPONENT_MARGIN {
+                Some(aspect)
+            } else {
+                detected
+            };
+        }
+        if of_detected.1 == 0 && count >= 2 {
+            Some(aspect)
+        } else {
+            detected
+        }
+    }
+
+    /// The aspect a message asks, whatever service it is about ("biayanya?" -> fee).
+    pub fn asked_aspect(&self, message: &str) -> Option<Aspect> {
+        aspect::detect(&self.question_tokens(message).0)
+    }
+
+    /// The naming words of a message when they only name a region or agency: every one is a
+    /// word of some service's unit or agency and of no service's title ("kecamatan beji",
+    /// "setda"). `None` otherwise.
+    fn region_words(&self, naming: &[&String]) -> Option<Vec<String>> {
+        let words: Vec<String> = naming
+            .iter()
+            .filter(|t| !EVERYDAY.contains(t.as_str()))
+            .map(|t| (*t).clone())
+            .collect();
+        (!words.is_empty() && words.iter().all(|t| self.region_vocabulary.contains(t))).then_some(words)
+    }
+
+    fn region_set(&self, question: &str, words: Vec<String>) -> Answer {
+        let place = self
+            .tokens
+            .iter()
+            .position(|st| words.iter().all(|t| st.agency.contains(t)))
+            .map(|p| self.services[p].unit.clone());
+        Answer {
+            question: question.to_owned(),
+            status: AnswerStatus::Region,
+            aspect: None,
+            service: None,
+            citation: None,
+            text: render::region_set(place.as_deref()),
+            candidates: Vec::new(),
+            region: words,
+        }
+    }
+
+    /// Whether a service is delivered in the region or by the agency `region` names.
+    pub fn serves_region(&self, id: &ServiceId, region: &[String]) -> bool {
+        self.by_id
+            .get(id)
+            .is_some_and(|&p| !region.is_empty() && region.iter().all(|t| self.tokens[p].agency.contains(t)))
+    }
+
+    /// The words of `chosen`'s agency that the other `choices` lack, when they are at other
+    /// agencies: choosing it says which agency the citizen means.
+    pub fn agency_words(&self, chosen: &ServiceId, choices: &[ServiceId]) -> Option<Vec<String>> {
+        let &p = self.by_id.get(chosen)?;
+        let others: Vec<usize> = choices
+            .iter()
+            .filter(|c| *c != chosen)
+            .filter_map(|c| self.by_id.get(c).copied())
+            .collect();
+        let mut own: Vec<String> = self.tokens[p]
+            .agency
+            .iter()
+            .filter(|t| others.iter().all(|&o| !self.tokens[o].agency.contains(*t)))
+            .cloned()
+            .collect();
+        own.sort();
+        (!own.is_empty() && !others.is_empty()).then_some(own)
+    }
+
+    /// The one offered service a short reply picks by its words ("yg kecamatan", "yang
+    /// cuti"): every naming word of the reply is a word of some offered service, and one offered
+    /// service has strictly more of them than every other.
+    pub fn pick(&self, message: &str, choices: &[ServiceId]) -> Option<ServiceId> {
+        let (tokens, _, _) = self.question_tokens(message);
+        let naming: Vec<&String> = tokens
+            .iter()
+            .filter(|t| !aspect::is_cue(t) && !GENERIC.contains(&t.as_str()) && !EVERYDAY.contains(t.as_str()))
+            .collect();
+        let positions: Vec<usize> = choices.iter().filter_map(|c| self.by_id.get(c).copied()).collect();
+        if naming.is_empty() || positions.is_empty() {
+            return None;
+        }
+        let has = |p: usize, t: &String| self.tokens[p].name.contains(t) || self.tokens[p].agency.contains(t);
+        if !naming.iter().all(|t| positions.iter().any(|&p| has(p, t))) {
+            return None;
+        }
+        let counts: Vec<usize> = positions
+            .iter()
+            .map(|&p| naming.iter().filter(|t| has(p, t)).count())
+            .collect();
+        let best = *counts.iter().max()?;
+        let winners: Vec<usize> = (0..positions.len()).filter(|&i| counts[i] == best).collect();
+        match winners.as_slice() {
+            [only] if best > 0 => Some(self.services[positions[*only]].id.clone()),
+            _ => None,
+        }
     }
 
     /// Candidate services for analysed question tokens, best first: BM25 from the index,
@@ -535,7 +835,10 @@ impl Engine {
                 }
                 (
                     *t,
-                    if background.contains(*t) {
+                    // Who asks and from where ("desa kami", "pemkab pasuruan", a unit's name)
+                    // says little about which service: the words of units and agencies that no
+                    // title has weigh like everyday words (they still decide between agencies).
+                    if background.contains(*t) || self.region_vocabulary.contains(t.as_str()) {
                         EVERYDAY_WEIGHT * w
                     } else {
                         w
@@ -585,6 +888,7 @@ impl Engine {
                 let (mut covered, mut total, mut named) = (0.0f32, 0.0f32, 0.0f32);
                 let mut mask = 0u64;
                 let mut unserved = false;
+                let mut foreign = false;
                 for (i, &(t, idf)) in words.enumerate().take(32) {
                     total += idf;
                     let (is_entity, is_place) = entity.get(i).copied().unwrap_or_default();
@@ -597,6 +901,13 @@ impl Engine {
                     unserved |= is_entity;
                     if !is_place && st.body.contains(t.as_str()) {
                         covered += BODY_CREDIT * idf;
+                    } else if idf >= self.unknown_idf
+                        && !self.idf.contains_key(t.as_str())
+                        && !self.body_vocabulary.contains(t.as_str())
+                    {
+                        // A word no decree uses, left unexplained: the question may be about
+                        // something the decrees do not cover ("sim", "paspor").
+                        foreign = true;
                     }
                 }
                 // Two question words that follow each other in the name ("sekretariat daerah")
@@ -653,6 +964,8 @@ impl Engine {
                     closeness,
                     mask,
                     naming_mask: mask & (naming_bits | !0u64 << 32),
+                    foreign: foreign || unserved,
+                    named,
                 }
             })
             .collect();
@@ -809,6 +1122,12 @@ impl Engine {
                 corrected.push_str(&word);
                 continue;
             }
+            // A short form of a title or one the decrees spell out ("skj", "karpeg").
+            let long_forms = self.aliases.expand(&word);
+            if !long_forms.is_empty() && long_forms.len() <= MAX_LONG_FORMS {
+                corrected.push_str(&long_forms.join(" "));
+                continue;
+            }
             if let Some(base) = self.colloquial_base(&word) {
                 corrected.push_str(&base);
                 continue;
@@ -898,15 +1217,6 @@ impl Engine {
             .all(|t| self.idf.contains_key(t) || self.body_vocabulary.contains(t) || aspect::is_cue(t))
     }
 
-    /// No service fits the question's words: the context service if an aspect was asked,
-    /// otherwise an honest "not found".
-    fn fallback(&self, question: &str, context: Option<usize>, asked: Option<Aspect>) -> Answer {
-        match (context, asked) {
-            (Some(position), Some(aspect)) => self.answer_service(question, position, aspect),
-            _ => self.not_found(question, asked, false),
-        }
-    }
-
     fn answer_service(&self, question: &str, position: usize, aspect: Aspect) -> Answer {
         let service = &self.services[position];
         let components: Vec<&Component> = match aspect.component() {
@@ -932,6 +1242,7 @@ impl Engine {
             }),
             text: render::aspect_answer(service, aspect, &components),
             candidates: Vec::new(),
+            region: Vec::new(),
         }
     }
 
@@ -957,6 +1268,7 @@ impl Engine {
                     }
                 })
                 .collect(),
+            region: Vec::new(),
         }
     }
 
@@ -969,6 +1281,7 @@ impl Engine {
             citation: None,
             text: render::not_found(aspect_only),
             candidates: Vec::new(),
+            region: Vec::new(),
         }
     }
 
@@ -981,6 +1294,7 @@ impl Engine {
             citation: None,
             text: render::smalltalk(kind),
             candidates: Vec::new(),
+            region: Vec::new(),
         }
     }
 }

@@ -50,6 +50,17 @@ pub(crate) fn not_found(asked_aspect_only: bool) -> String {
     }
 }
 
+/// The citizen said which region or agency they mean.
+pub(crate) fn region_set(place: Option<&str>) -> String {
+    match place {
+        Some(place) => format!(
+            "Baik, saya catat: {place}. Pertanyaan berikutnya tentang layanan yang ada di beberapa instansi \
+             akan saya jawab untuk instansi itu. Silakan tulis pertanyaan Anda."
+        ),
+        None => "Baik, saya catat wilayah Anda. Silakan tulis pertanyaan Anda.".to_owned(),
+    }
+}
+
 /// Several services fit about equally.
 pub(crate) fn ambiguous(candidates: &[&ServiceStandard]) -> String {
     let mut text = String::from("Ada beberapa layanan yang cocok. Maksud Anda yang mana?\n");

@@ -36,7 +36,7 @@ fn markup(catalog: &Catalog, answer: &Answer) -> Option<InlineKeyboardMarkup> {
             let service = answer.service.as_ref()?;
             Some(keyboards::service_card(catalog.service_key(service.id.as_str())?))
         }
-        AnswerStatus::NotFound | AnswerStatus::Smalltalk => None,
+        AnswerStatus::NotFound | AnswerStatus::Smalltalk | AnswerStatus::Region => None,
     }
 }
 

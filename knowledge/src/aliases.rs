@@ -1,0 +1,415 @@
+//! Short names citizens give services: abbreviations derived by rule from the decrees.
+//!
+//! Indonesian bureaucracy shortens names in two ways, and citizens invent new shortenings the
+//! same way: initials ("Surat Keterangan Tidak Mampu" -> `sktm`) and syllable blends ("Kartu
+//! Pegawai" -> `karpeg`, "Sekretaris Daerah" -> `sekda`, "Pusat Kesehatan Masyarakat" ->
+//! `puskesmas`): each word gives its first letter, or its first syllable (open, or with the
+//! consonant that follows it), or a whole short word; small words ("dan", "bagi") are skipped. No list of
+//! abbreviations is kept by hand. Two sources feed the table, both read at index time:
+//!
+//! - [`title_forms`]: every span of two or more consecutive content words of every title and
+//!   of every parenthesised part of a title, shortened by the rule (strict: first letter or
+//!   first syllable per word);
+//! - [`spelled_out`]: pairs the decrees write themselves, "Kartu Pegawai (KARPEG)" or "LKPJ
+//!   (Laporan Keterangan Pertanggungjawaban)", accepted when the short form can be read off the
+//!   long one (looser: any short prefix per word, as such pairs are explicit).
+//!
+//! [`Aliases::expand`] turns a word the corpus does not know into the long forms it may stand
+//! for; [`Aliases::shorten`] gives the short forms of a long text, indexed with the service's
+//! name so a decree's own acronym matches the words it abbreviates.
+
+use rustc_hash::FxHashMap as HashMap;
+
+/// Words skipped in abbreviations: conjunctions and prepositions.
+const SMALL_WORDS: &[&str] = &[
+    "dan",
+    "atau",
+    "di",
+    "ke",
+    "dari",
+    "yang",
+    "untuk",
+    "pada",
+    "bagi",
+    "dengan",
+    "serta",
+    "oleh",
+    "dalam",
+    "para",
+    "kepada",
+    "tentang",
+    "melalui",
+    "the",
+    "of",
+    "dll",
+    "lainnya",
+    "seterusnya",
+];
+/// Longest span of words shortened into one alias.
+const MAX_SPAN: usize = 4;
+/// Shortest alias: two letters name too many things.
+const MIN_ALIAS: usize = 3;
+/// Longest alias.
+const MAX_ALIAS: usize = 12;
+/// A whole word this short may stand in a blend as it is ("tu" in "spmu").
+const WHOLE_WORD: usize = 3;
+
+/// Short form -> the long forms (lowercase words separated by spaces) it abbreviates.
+#[derive(Debug, Default, Clone)]
+pub struct Aliases {
+    long_forms: HashMap<String, Vec<String>>,
+    short_forms: HashMap<String, Vec<String>>,
+    /// Pairs the decrees spell out: short form -> long forms, and long form -> short forms.
+    spelled: HashMap<String, Vec<String>>,
+    spelled_short: HashMap<String, Vec<String>>,
+}
+
+impl Aliases {
+    /// Derives the table from service titles and the decrees' full texts.
+    pub fn derive<'a>(titles: impl IntoIterator<Item = &'a str>, texts: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut aliases = Self::default();
+        for title in titles {
+            for (short, long) in title_forms(title) {
+                aliases.add(short, long);
+            }
+        }
+        for text in texts {
+            for (short, long) in spelled_out(text) {
+                aliases.spelled.entry(short.clone()).or_default().push(long.clone());
+                aliases
+                    .spelled_short
+                    .entry(long.clone())
+                    .or_default()
+                    .push(short.clone());
+                aliases.add(short, long);
+            }
+        }
+        for forms in aliases.spelled.values_mut().chain(aliases.spelled_short.values_mut()) {
+            forms.sort();
+            forms.dedup();
+        }
+        for forms in aliases.long_forms.values_mut() {
+            forms.sort();
+            forms.dedup();
+        }
+        for forms in aliases.short_forms.values_mut() {
+            forms.sort();
+            forms.dedup();
+        }
+        aliases
+    }
+
+    fn add(&mut self, short: String, long: String) {
+        self.short_forms.entry(long.clone()).or_default().push(short.clone());
+        self.long_forms.entry(short).or_default().push(long);
+    }
+
+    /// The long forms a lowercase word may abbreviate (empty when none).
+    pub fn expand(&self, word: &str) -> &[String] {
+        self.long_forms.get(word).map_or(&[], Vec::as_slice)
+    }
+
+    /// Short forms of every span of `text` that has one, space-separated.
+    pub fn shorten(&self, text: &str) -> String {
+        shorten_with(&self.short_forms, text)
+    }
+
+    /// Short forms the decrees spell out for spans of `text`.
+    fn shorten_spelled(&self, text: &str) -> String {
+        shorten_with(&self.spelled_short, text)
+    }
+
+    /// The other names of a title, for indexing with it: the long forms of its short words
+    /// ("Pemrosesan KARPEG" -> "kartu pegawai") and the short forms the decrees give its spans.
+    pub fn name_forms(&self, title: &str) -> String {
+        let mut out: Vec<String> = words(title)
+            .iter()
+            .filter(|w| w.len() <= MAX_ALIAS)
+            .flat_map(|w| self.spelled.get(w.as_str()).into_iter().flatten().cloned())
+            .collect();
+        let shorts = self.shorten_spelled(title);
+        if !shorts.is_empty() {
+            out.push(shorts);
+        }
+        out.join(" ")
+    }
+
+    /// Number of distinct short forms.
+    pub fn len(&self) -> usize {
+        self.long_forms.len()
+    }
+
+    /// Whether the table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.long_forms.is_empty()
+    }
+}
+
+/// Short forms of the spans of `text` found in `table`, longest span first; a span inside one
+/// already shortened names nothing more ("calon pegawai negeri sipil" is CPNS, not also PNS).
+fn shorten_with(table: &HashMap<String, Vec<String>>, text: &str) -> String {
+    let words = words(text);
+    let mut taken = vec![false; words.len()];
+    let mut out = Vec::new();
+    for len in (2..=8.min(words.len())).rev() {
+        for start in 0..=words.len() - len {
+            if taken[start..start + len].iter().any(|t| *t) {
+                continue;
+            }
+            if let Some(shorts) = table.get(&words[start..start + len].join(" ")) {
+                out.extend(shorts.iter().cloned());
+                taken[start..start + len].iter_mut().for_each(|t| *t = true);
+            }
+        }
+    }
+    out.join(" ")
+}
+
+/// Lowercase alphabetic words of a text ("Barang/Jasa" is two words).
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// The syllable pieces of a word: its open first syllable ("daerah" -> "da", "dampak" ->
+/// "da") and that syllable with the consonant that follows it ("kartu" -> "kar", "pegawai" ->
+/// "peg", "pusat" -> "pus"); `ng` and `ny` are one consonant ("pengadaan" -> "peng").
+fn syllable_pieces(word: &str) -> Vec<String> {
+    let b = word.as_bytes();
+    let mut pieces = Vec::new();
+    if !word.is_ascii() || b.len() < 2 {
+        return pieces;
+    }
+    let Some(vowel) = b.iter().position(|&c| is_vowel(c)) else {
+        return pieces;
+    };
+    let open = vowel + 1;
+    pieces.push(word[..open].to_owned());
+    if open < b.len() && !is_vowel(b[open]) {
+        let mut closed = open + 1;
+        if closed < b.len() && b[open] == b'n' && matches!(b[closed], b'g' | b'y') {
+            closed += 1;
+        }
+        pieces.push(word[..closed].to_owned());
+    }
+    pieces
+}
+
+/// Strict pieces a title word gives a derived alias: its initial, its syllable pieces, or the
+/// whole word when it is very short.
+fn strict_pieces(word: &str) -> Vec<String> {
+    let mut pieces = vec![word[..word.char_indices().nth(1).map_or(word.len(), |(i, _)| i)].to_owned()];
+    pieces.extend(syllable_pieces(word));
+    if word.len() <= WHOLE_WORD {
+        pieces.push(word.to_owned());
+    }
+    pieces.sort();
+    pieces.dedup();
+    pieces
+}
+
+/// Short forms of a title by rule: for every span of 2..=[`MAX_SPAN`] consecutive content words
+/// (of the title and of each parenthesised part), every combination of the words' strict pieces.
+/// Each pair is (short form, long form).
+pub fn title_forms(title: &str) -> Vec<(String, String)> {
+    let mut parts = vec![title.to_owned()];
+    let mut rest = title;
+    while let Some(open) = rest.find('(') {
+        let inner = &rest[open + 1..];
+        let close = inner.find(')').unwrap_or(inner.len());
+        parts.push(inner[..close].to_owned());
+        rest = &inner[close.min(inner.len())..];
+    }
+    let mut out = Vec::new();
+    for part in parts {
+        let content: Vec<String> = words(&part)
+            .into_iter()
+            .filter(|w| !SMALL_WORDS.contains(&w.as_str()) && w.is_ascii())
+            .collect();
+        for start in 0..content.len() {
+            for end in start + 2..=(start + MAX_SPAN).min(content.len()) {
+                let span = &content[start..end];
+                let long = span.join(" ");
+                let mut forms = vec![String::new()];
+                for word in span {
+                    let pieces = strict_pieces(word);
+                    forms = forms
+                        .iter()
+                        .flat_map(|f| pieces.iter().map(move |p| format!("{f}{p}")))
+                        .filter(|f| f.len() <= MAX_ALIAS)
+                        .collect();
+                }
+                for form in forms {
+                    // A form that is one of the span's own words says nothing new.
+                    if form.len() >= MIN_ALIAS && !span.contains(&form) {
+                        out.push((form, long.clone()));
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether `short` can be read off `long` words in order: each word gives a prefix of up to
+/// four letters or its first letter followed by one later consonant cluster ("kinerja" ->
+/// "kj"), small words may give nothing, and every other word gives at least its first letter.
+fn reads_off(short: &[u8], long: &[&str]) -> bool {
+    fn go(short: &[u8], long: &[&str]) -> bool {
+        let Some((word, rest)) = long.split_first() else {
+            return short.is_empty();
+        };
+        let w = word.as_bytes();
+        if SMALL_WORDS.contains(word) && go(short, rest) {
+            return true;
+        }
+        if short.first() != w.first() {
+            return false;
+        }
+        for take in 1..=w.len().min(4).min(short.len()) {
+            if w[..take] == short[..take] && go(&short[take..], rest) {
+                return true;
+            }
+        }
+        // First letter plus one later letter ("kinerja" -> "kj").
+        if short.len() >= 2 && w[1..].contains(&short[1]) && !w.starts_with(&short[..2]) && go(&short[2..], rest) {
+            return true;
+        }
+        false
+    }
+    !long.is_empty() && go(short, long)
+}
+
+/// Pairs a text spells out itself: "Long Form (ACR)" and "ACR (Long Form)", where ACR is
+/// written in capitals (2-10 letters, mixed case like "LKjIP" allowed) and can be read off the
+/// words next to it. Each pair is (short form, long form), lowercase.
+pub fn spelled_out(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut rest = line;
+        let mut before_offset = 0;
+        while let Some(open) = rest.find('(') {
+            let inner = &rest[open + 1..];
+            let Some(close) = inner.find(')') else { break };
+            let inside = inner[..close].trim();
+            let before = &line[..before_offset + open];
+            let after = &inner[close + 1..];
+            if is_acronym(inside) {
+                let short = inside.to_lowercase();
+                let preceding = words(before);
+                let tail: Vec<&str> = preceding.iter().rev().take(8).rev().map(String::as_str).collect();
+                // The shortest run of words ending right before the parenthesis.
+                if let Some(long) = (1..=tail.len())
+                    .map(|n| &tail[tail.len() - n..])
+                    .find(|span| span.len() >= 2 && reads_off(short.as_bytes(), span))
+                {
+                    out.push((short.clone(), long.join(" ")));
+                }
+            } else if let Some(acronym) = before.split_whitespace().last().filter(|w| is_acronym(w)) {
+                let short = acronym.to_lowercase();
+                let inside_words = words(inside);
+                let span: Vec<&str> = inside_words.iter().map(String::as_str).collect();
+                if span.len() >= 2 && span.len() <= 8 && reads_off(short.as_bytes(), &span) {
+                    out.push((short, span.join(" ")));
+                }
+            }
+            before_offset += open + 1 + close + 1;
+            rest = after;
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A word written as an acronym: 2-10 ASCII letters, at least two capitals and mostly capitals.
+fn is_acronym(word: &str) -> bool {
+    let word = word.trim();
+    let upper = word.bytes().filter(u8::is_ascii_uppercase).count();
+    (2..=10).contains(&word.len())
+        && word.bytes().all(|b| b.is_ascii_alphabetic())
+        && upper >= 2
+        && upper * 3 >= word.len() * 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has(forms: &[(String, String)], short: &str, long: &str) -> bool {
+        forms.iter().any(|(s, l)| s == short && l == long)
+    }
+
+    #[test]
+    fn blend_pieces_follow_syllables() {
+        let piece = |w: &str| syllable_pieces(w).pop().unwrap();
+        assert_eq!(piece("kartu"), "kar");
+        assert_eq!(piece("pegawai"), "peg");
+        assert_eq!(piece("sekretaris"), "sek");
+        assert_eq!(piece("daerah"), "da");
+        assert_eq!(syllable_pieces("dampak"), ["da", "dam"]);
+        assert_eq!(piece("pusat"), "pus");
+        assert_eq!(piece("kesehatan"), "kes");
+        assert_eq!(piece("masyarakat"), "mas");
+        assert_eq!(piece("pengadaan"), "peng");
+    }
+
+    #[test]
+    fn titles_give_initials_and_blends() {
+        let forms = title_forms("Surat Keterangan Tidak Mampu");
+        assert!(has(&forms, "sktm", "surat keterangan tidak mampu"));
+        let forms = title_forms("Pemrosesan Kartu Pegawai");
+        assert!(has(&forms, "karpeg", "kartu pegawai"));
+        let forms = title_forms("Pusat Kesehatan Masyarakat");
+        assert!(has(&forms, "puskesmas", "pusat kesehatan masyarakat"));
+        let forms = title_forms("Sekretaris Daerah");
+        assert!(has(&forms, "sekda", "sekretaris daerah"));
+        let forms = title_forms("Kenaikan Gaji Berkala");
+        assert!(has(&forms, "kgb", "kenaikan gaji berkala"));
+        let forms = title_forms("Pemrosesan Karis/Karsu (Kartu Istri/Kartu Suami)");
+        assert!(has(&forms, "karis", "kartu istri"));
+        assert!(has(&forms, "karsu", "kartu suami"));
+    }
+
+    #[test]
+    fn parenthesised_parts_are_titles_too() {
+        let forms = title_forms("Pembayaran PBB (Pajak Bumi dan Bangunan)");
+        assert!(has(&forms, "pbb", "pajak bumi bangunan"));
+        let forms = title_forms("Persetujuan Lingkungan (Analisis Mengenai Dampak Lingkungan)");
+        assert!(has(&forms, "amdal", "analisis mengenai dampak lingkungan"));
+    }
+
+    #[test]
+    fn decrees_spell_out_their_acronyms() {
+        let text = "2. Kartu Pegawai (KARPEG) yang hilang\nmenyusun Laporan Kinerja Instansi Pemerintah (LKjIP)\n\
+                    LKPJ (Laporan Keterangan Pertanggungjawaban) disampaikan\nTidak dipungut biaya (GRATIS)";
+        let pairs = spelled_out(text);
+        assert!(has(&pairs, "karpeg", "kartu pegawai"), "{pairs:?}");
+        assert!(has(&pairs, "lkjip", "laporan kinerja instansi pemerintah"), "{pairs:?}");
+        assert!(
+            has(&pairs, "lkpj", "laporan keterangan pertanggungjawaban"),
+            "{pairs:?}"
+        );
+        assert!(!pairs.iter().any(|(s, _)| s == "gratis"), "{pairs:?}");
+    }
+
+    #[test]
+    fn the_table_expands_and_shortens() {
+        let aliases = Aliases::derive(["Kenaikan Gaji Berkala"], ["Sasaran Kerja Pegawai (SKP)"]);
+        assert!(aliases.expand("kgb").contains(&"kenaikan gaji berkala".to_owned()));
+        assert!(aliases.expand("skp").contains(&"sasaran kerja pegawai".to_owned()));
+        assert!(aliases.shorten("nilai Sasaran Kerja Pegawai").contains("skp"));
+        let nested = Aliases::derive([], ["Calon Pegawai Negeri Sipil (CPNS) dan Pegawai Negeri Sipil (PNS)"]);
+        assert_eq!(nested.name_forms("Pengangkatan Calon Pegawai Negeri Sipil"), "cpns");
+        assert!(aliases.expand("kenaikan").is_empty());
+    }
+}

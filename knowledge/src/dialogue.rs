@@ -1,0 +1,271 @@
+//! The question-and-answer context of one conversation: last service, last choices, region.
+//!
+//! Every front end (Telegram, `loket chat`, `loket ask --conversation`, the evaluation) keeps
+//! one [`Dialogue`] per citizen and answers through [`Dialogue::reply`], so a follow-up means the
+//! same thing everywhere. The rules:
+//!
+//! - A reply that picks from the list just offered ("2", "yang kedua", "no 3", or words that
+//!   only one offered service has, like its agency: "yg kecamatan") answers that service, for the
+//!   aspect asked then or now.
+//! - A message that only says where the citizen is or which agency they mean ("saya di kecamatan
+//!   beji", "yg di setda aja") sets the region; it then decides between services offered by
+//!   several agencies, in this message's list and in later questions.
+//! - The previous service is used only when the new message names no service and no other topic
+//!   ("trus biayanya?", "yang tadi berapa lama"); anything else is answered on its own, or
+//!   refused, never with the previous service (the engine decides that, see
+//!   [`Engine::answer_in`]).
+//!
+//! Serialisable, with every field defaulted, because chat front ends persist it between
+//! messages and older stored states lack newer fields.
+
+use crate::answer::{Answer, AnswerStatus, Engine};
+use crate::aspect::Aspect;
+use crate::document::ServiceId;
+use serde::{Deserialize, Serialize};
+
+/// Context kept between the messages of one conversation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dialogue {
+    /// The service of the last answered question.
+    #[serde(default)]
+    pub last_service: Option<String>,
+    /// Candidates of the last list offered, in order.
+    #[serde(default)]
+    pub choices: Vec<String>,
+    /// The aspect asked when the list was offered.
+    #[serde(default)]
+    pub pending_aspect: Option<Aspect>,
+    /// Analysed words of the region or agency the citizen said they mean ("camat beji").
+    #[serde(default)]
+    pub region: Vec<String>,
+}
+
+impl Dialogue {
+    /// A dialogue whose last answer was about `service`.
+    pub fn about(service: Option<String>) -> Self {
+        Self {
+            last_service: service,
+            ..Self::default()
+        }
+    }
+
+    /// Answers one message in this conversation and updates the context.
+    pub fn reply(&mut self, engine: &Engine, message: &str) -> Answer {
+        let message = message.trim();
+        if !self.choices.is_empty() {
+            let picked = ordinal(message)
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| self.choices.get(i))
+                .cloned()
+                .or_else(|| {
+                    let choices: Vec<ServiceId> = self.choices.iter().cloned().map(ServiceId).collect();
+                    engine.pick(message, &choices).map(|id| id.0)
+                });
+            if let Some(id) = picked {
+                let aspect = engine
+                    .asked_aspect(message)
+                    .or(self.pending_aspect)
+                    .unwrap_or(Aspect::Overview);
+                if let Some(mut answer) = engine.answer_for(&ServiceId(id.clone()), aspect) {
+                    answer.question = message.to_owned();
+                    self.remember_choice(engine, &id);
+                    self.remember(&answer);
+                    return answer;
+                }
+            }
+        }
+        let last = self.last_service.clone().map(ServiceId);
+        let answer = engine.answer_in(message, last.as_ref(), &self.region);
+        if answer.status == AnswerStatus::Region {
+            self.region = answer.region.clone();
+            // The region may settle the list just offered.
+            let matching: Vec<&String> = self
+                .choices
+                .iter()
+                .filter(|id| engine.serves_region(&ServiceId((*id).clone()), &self.region))
+                .collect();
+            if let [only] = matching.as_slice()
+                && let Some(mut answer) = engine.answer_for(
+                    &ServiceId((*only).clone()),
+                    self.pending_aspect.unwrap_or(Aspect::Overview),
+                )
+            {
+                answer.question = message.to_owned();
+                self.remember(&answer);
+                return answer;
+            }
+            return answer;
+        }
+        self.remember(&answer);
+        answer
+    }
+
+    /// Records an answer given some other way (a button): same rules as a typed message.
+    pub fn remember(&mut self, answer: &Answer) {
+        match answer.status {
+            AnswerStatus::Answered => {
+                self.last_service = answer.service.as_ref().map(|s| s.id.0.clone());
+                self.choices.clear();
+                self.pending_aspect = None;
+            }
+            AnswerStatus::Ambiguous => {
+                self.choices = answer.candidates.iter().map(|c| c.id.0.clone()).collect();
+                self.pending_aspect = answer.aspect;
+            }
+            AnswerStatus::NotFound => {
+                // The engine refuses with a context service only when the message is about
+                // something else: that old service is no longer the topic.
+                self.last_service = None;
+                self.choices.clear();
+            }
+            AnswerStatus::Smalltalk | AnswerStatus::Region => {}
+        }
+    }
+
+    /// A choice among services of different agencies says which agency the citizen means.
+    fn remember_choice(&mut self, engine: &Engine, id: &str) {
+        let choices: Vec<ServiceId> = self.choices.iter().cloned().map(ServiceId).collect();
+        if let Some(region) = engine.agency_words(&ServiceId(id.to_owned()), &choices) {
+            self.region = region;
+        }
+    }
+}
+
+/// The number a reply picks: "2", "no 2", "nomor 2", "yg ke-2", "yang kedua", "pertama".
+fn ordinal(message: &str) -> Option<usize> {
+    const ORDINALS: &[(&str, usize)] = &[
+        ("pertama", 1),
+        ("satu", 1),
+        ("kedua", 2),
+        ("dua", 2),
+        ("ketiga", 3),
+        ("tiga", 3),
+        ("keempat", 4),
+        ("empat", 4),
+        ("kelima", 5),
+        ("lima", 5),
+    ];
+    const FILLER: &[&str] = &[
+        "no", "nomor", "nomer", "yg", "yang", "ke", "pilih", "itu", "aja", "saja", "deh", "kak", "min", "ya", "nah",
+    ];
+    let lower = message.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut found = None;
+    for word in &words {
+        let value = word
+            .parse::<usize>()
+            .ok()
+            .or_else(|| ORDINALS.iter().find(|(w, _)| w == word).map(|(_, n)| *n));
+        match value {
+            Some(n) if found.is_none() => found = Some(n),
+            Some(_) => return None,
+            None if FILLER.contains(word) => {}
+            None => return None,
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ordinal;
+
+    #[test]
+    fn ordinals_in_chat_forms() {
+        assert_eq!(ordinal("2"), Some(2));
+        assert_eq!(ordinal("no 3"), Some(3));
+        assert_eq!(ordinal("yg ke-2"), Some(2));
+        assert_eq!(ordinal("yang kedua aja kak"), Some(2));
+        assert_eq!(ordinal("pertama"), Some(1));
+        assert_eq!(ordinal("2 hari kerja"), None);
+        assert_eq!(ordinal("syarat ktp"), None);
+    }
+}
+
+#[cfg(test)]
+mod conversation_tests {
+    use super::*;
+    use crate::parse::parse_dir;
+    use std::sync::LazyLock;
+
+    static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("standards");
+        Engine::build(parse_dir(&dir).unwrap().documents).unwrap()
+    });
+
+    fn id(answer: &Answer) -> &str {
+        answer.service.as_ref().map_or("-", |s| s.id.as_str())
+    }
+
+    #[test]
+    fn a_follow_up_without_a_service_uses_the_previous_one() {
+        let mut d = Dialogue::default();
+        let first = d.reply(&ENGINE, "syarat sktm apa aja");
+        assert_eq!(first.status, AnswerStatus::Answered);
+        let next = d.reply(&ENGINE, "trus biayanya?");
+        assert_eq!(id(&next), id(&first));
+        assert_eq!(next.aspect, Some(Aspect::Fee));
+    }
+
+    #[test]
+    fn another_topic_is_never_answered_with_the_previous_service() {
+        for other in [
+            "kalo paspor syaratnya apa",
+            "perpanjang SIM biayanya brp",
+            "bpjs kesehatan gmn daftarnya",
+        ] {
+            let mut d = Dialogue::default();
+            d.reply(&ENGINE, "syarat sktm apa aja");
+            let answer = d.reply(&ENGINE, other);
+            assert_eq!(answer.status, AnswerStatus::NotFound, "{other}: {}", id(&answer));
+            // And the old service is no longer the topic.
+            let after = d.reply(&ENGINE, "biayanya?");
+            assert_ne!(after.status, AnswerStatus::Answered, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_service_at_several_agencies_is_asked_with_the_agency_and_remembered() {
+        let mut d = Dialogue::default();
+        let list = d.reply(&ENGINE, "konsultasi bayar gak");
+        assert_eq!(list.status, AnswerStatus::Ambiguous);
+        assert!(list.candidates.len() <= 3);
+        let units: std::collections::HashSet<&str> = list.candidates.iter().map(|c| c.unit.as_str()).collect();
+        assert_eq!(units.len(), list.candidates.len(), "every choice names its own agency");
+        let pick = list
+            .candidates
+            .iter()
+            .position(|c| c.unit.contains("Kecamatan"))
+            .expect("the kecamatan offers it");
+        let chosen = d.reply(&ENGINE, &(pick + 1).to_string());
+        assert_eq!(chosen.status, AnswerStatus::Answered);
+        assert_eq!(chosen.aspect, Some(Aspect::Fee));
+        // The agency chosen decides the next question about another shared service.
+        let next = d.reply(&ENGINE, "kalau sosialisasi syaratnya apa");
+        assert_eq!(next.status, AnswerStatus::Answered, "{}", next.text);
+        assert!(next.service.as_ref().unwrap().unit.contains("Kecamatan"));
+    }
+
+    #[test]
+    fn the_citizen_can_say_where_they_are() {
+        let mut d = Dialogue::default();
+        let noted = d.reply(&ENGINE, "saya di kecamatan beji");
+        assert_eq!(noted.status, AnswerStatus::Region, "{}", noted.text);
+        let answer = d.reply(&ENGINE, "konsultasi bayar gak");
+        assert_eq!(answer.status, AnswerStatus::Answered, "{}", answer.text);
+        assert!(answer.service.as_ref().unwrap().unit.contains("Kecamatan Beji"));
+    }
+
+    #[test]
+    fn a_choice_can_be_named_instead_of_numbered() {
+        let mut d = Dialogue::default();
+        let list = d.reply(&ENGINE, "konsultasi bayar gak");
+        assert_eq!(list.status, AnswerStatus::Ambiguous);
+        let answer = d.reply(&ENGINE, "yang kecamatan");
+        assert_eq!(answer.status, AnswerStatus::Answered, "{}", answer.text);
+        assert!(answer.service.as_ref().unwrap().unit.contains("Kecamatan"));
+    }
+}
