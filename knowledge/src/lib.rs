@@ -5,8 +5,10 @@
 //!   into [`document::Document`]s with line ranges for citations;
 //! - [`values`] normalises durations and fees;
 //! - [`analysis`] and [`spelling`] read Indonesian as citizens write it;
+//! - [`aliases`] derives the short names citizens give services (initials, syllable blends);
 //! - [`index`], [`aspect`] and [`answer`] turn a question into a cited [`answer::Answer`];
-//! - [`eval`] measures the engine on a labelled question set.
+//! - [`dialogue`] keeps one conversation's context (last service, last list, region);
+//! - [`eval`] measures the engine on labelled question sets and conversations.
 #![warn(missing_docs)]
 
 pub mod aliases;

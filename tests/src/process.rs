@@ -33,6 +33,16 @@ fn build_loket_binary() -> PathBuf {
     let target_dir = profile_dir.parent().expect("target directory").to_owned();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut build = Command::new(cargo);
+    // Cargo gives a test process the variables of its own package (CARGO_MANIFEST_DIR,
+    // CARGO_PKG_NAME, ...). Some build scripts (ring's) ask to be rerun when those change, so an
+    // inner cargo that inherited them would rebuild ring and everything above it, and the next
+    // outer run would rebuild them back. Drop them: the inner cargo sees the outer one's environment.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if TEST_PROCESS_VARIABLES.iter().any(|prefix| name.starts_with(prefix)) {
+            build.env_remove(name.as_ref());
+        }
+    }
     build
         .current_dir(crate::repo_root())
         .args(["test", "--quiet", "--workspace", "--no-run"])
@@ -46,6 +56,18 @@ fn build_loket_binary() -> PathBuf {
     assert!(binary.exists(), "no loket binary at {}", binary.display());
     binary
 }
+
+/// Variables (or prefixes) cargo sets for a test process, not for cargo itself.
+const TEST_PROCESS_VARIABLES: &[&str] = &[
+    "CARGO_MANIFEST_",
+    "CARGO_PKG_",
+    "CARGO_CRATE_NAME",
+    "CARGO_BIN_",
+    "CARGO_PRIMARY_PACKAGE",
+    "CARGO_TARGET_TMPDIR",
+    "CARGO_RUSTC_CURRENT_DIR",
+    "OUT_DIR",
+];
 
 /// A free loopback port (bound and released; the child binds it right after).
 pub fn free_port() -> u16 {

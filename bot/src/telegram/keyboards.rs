@@ -152,13 +152,24 @@ fn pager(page: usize, total: usize, to: impl Fn(usize) -> Callback) -> Vec<Inlin
 
 /// Candidates of an ambiguous answer, one button each, answering the asked aspect.
 pub(crate) fn candidates(catalog: &Catalog, ids: &[String], aspect: Aspect) -> InlineKeyboardMarkup {
+    // Services of the same name at several agencies are told apart by their unit ("Konsultasi —
+    // Kecamatan Beji Kabupaten Pasuruan"), never two buttons reading alike.
+    let titles: Vec<&str> = ids
+        .iter()
+        .filter_map(|id| catalog.service(id).map(|s| s.title.as_str()))
+        .collect();
     let buttons = ids
         .iter()
         .enumerate()
         .filter_map(|(i, id)| {
             let key = catalog.service_key(id)?.to_owned();
             let service = catalog.service(id)?;
-            Some(Callback::Service { key, aspect }.button(format!("{}. {}", i + 1, service.title)))
+            let label = if titles.iter().filter(|t| **t == service.title).count() > 1 {
+                format!("{}. {} — {}", i + 1, service.title, service.unit)
+            } else {
+                format!("{}. {}", i + 1, service.title)
+            };
+            Some(Callback::Service { key, aspect }.button(label))
         })
         .collect();
     InlineKeyboardMarkup::new(one_per_row(buttons))

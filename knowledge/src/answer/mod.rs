@@ -25,8 +25,21 @@
 //! daerah") raise its score. The answer is the best-scoring confident candidate, replaced by
 //! one whose name has every question word it has and more (BM25 favours short names); near
 //! ties become `ambiguous` with candidates unless the best beats them that way (the question
-//! named the agency); a question without service words ("kalau biayanya?") uses the previous
-//! answer's service as context.
+//! named the agency) or the conversation's region decides; a question without service words
+//! ("kalau biayanya?") uses the previous answer's service as context, and a question whose words
+//! no service fits is refused, never answered with the previous service.
+//!
+//! Added for questions written by people outside the team (issue 12):
+//! - a word the corpus does not know is first read as a short form ([`crate::aliases`]: "skj",
+//!   "karpeg") of a title span or of a pair the decrees spell out;
+//! - the aspect is decided with the chosen service's own components when no strong cue asks:
+//!   the component holding most of the question's own words answers it;
+//! - when no service is confident, up to [`MAX_CHOICES`] plausible ones are offered ("maybe one
+//!   of these") if the best-scoring one is plausible and no word the decrees never use is left
+//!   unexplained; otherwise the answer is an honest "not found";
+//! - words of units and agencies that no title has (who asks and from where: "pemkab",
+//!   "kecamatan", a regency) weigh like everyday words, and a message made only of them sets the
+//!   region (status `region`).
 
 mod render;
 
