@@ -16,7 +16,7 @@
 //! | `loket_telegram_messages_sent_total` | counter | | messages Telegram accepted from our sender (notifications, officer posts, broadcasts) |
 //! | `loket_telegram_api_errors_total` | counter | `code` (`429`, `403`, `400`, `401`, `404`, `409`, `500`, `502`, `api_other`, `migrated`, `network`, `io`, `invalid_json`) | failed Telegram API calls of our sender |
 //! | `loket_broadcast_messages_total` | counter | `outcome` (`sent`, `blocked`, `retry`, `failed`, `lease_lost`) | broadcast sends by outcome |
-//! | `loket_http_requests_total` | counter | `method`, `route` (the matched route, or `unmatched`), `status` | HTTP requests served |
+//! | `loket_http_requests_total` | counter | `method` (the nine standard methods, else `other`), `route` (the matched route template, or `unmatched`), `status` (a registered status code, else `other`) | HTTP requests served |
 //! | `loket_http_request_duration_seconds` | histogram | `route` | HTTP request latency |
 //!
 //! Read from the database at scrape time ([`render_ops`], from [`OpsStats`]; shared by every
@@ -150,7 +150,7 @@ pub(crate) fn update_received(update: &teloxide::types::Update) {
     counter!(TELEGRAM_UPDATES, "kind" => kind).increment(1);
 }
 
-fn status_label(status: AnswerStatus) -> &'static str {
+fn answer_status_label(status: AnswerStatus) -> &'static str {
     match status {
         AnswerStatus::Answered => "answered",
         AnswerStatus::Ambiguous => "ambiguous",
@@ -166,7 +166,7 @@ pub(crate) fn timed_answer(answer: impl FnOnce() -> Answer) -> Answer {
     let answer = answer();
     histogram!(ANSWER_SECONDS).record(start.elapsed());
     let aspect = answer.aspect.map_or("none", |a| a.as_str());
-    counter!(ANSWERS, "status" => status_label(answer.status), "aspect" => aspect).increment(1);
+    counter!(ANSWERS, "status" => answer_status_label(answer.status), "aspect" => aspect).increment(1);
     answer
 }
 
@@ -246,11 +246,30 @@ pub(crate) fn broadcast_step(step: crate::telegram::BroadcastStep) {
     counter!(BROADCAST_MESSAGES, "outcome" => outcome).increment(1);
 }
 
-/// One HTTP request served (`route` is the matched route pattern, never the raw path).
+/// The methods a label may name; anything else a client sends is `other` (a client choosing
+/// the method must not choose how many series we keep).
+const HTTP_METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE",
+];
+
+fn method_label(method: &str) -> &'static str {
+    HTTP_METHODS.into_iter().find(|m| *m == method).unwrap_or("other")
+}
+
+/// A registered status code as its number, else `other` (hyper allows any 100..=999).
+fn status_label(status: u16) -> String {
+    match axum::http::StatusCode::from_u16(status) {
+        Ok(code) if code.canonical_reason().is_some() => status.to_string(),
+        _ => "other".to_owned(),
+    }
+}
+
+/// One HTTP request served. `route` is the matched route template (one of the routes written
+/// in `http/mod.rs`), never the raw path; every label comes from a closed set.
 pub(crate) fn http_request(method: &str, route: Option<&str>, status: u16, elapsed: Duration) {
     let route = route.unwrap_or("unmatched").to_owned();
     histogram!(HTTP_SECONDS, "route" => route.clone()).record(elapsed);
-    counter!(HTTP_REQUESTS, "method" => method.to_owned(), "route" => route, "status" => status.to_string())
+    counter!(HTTP_REQUESTS, "method" => method_label(method), "route" => route, "status" => status_label(status))
         .increment(1);
 }
 
@@ -486,6 +505,44 @@ mod tests {
             ),
             Some(1.0)
         );
+    }
+
+    /// Regression: 5,000 random methods made 5,000 series. Client-chosen methods and odd status
+    /// codes collapse into `other`.
+    #[test]
+    fn http_labels_come_from_closed_sets() {
+        let text = rendered(|| {
+            for i in 0..500 {
+                http_request(&format!("M{i}"), None, 404, Duration::from_millis(1));
+            }
+            http_request("get", None, 404, Duration::from_millis(1));
+            http_request("DELETE", Some("/healthz"), 599, Duration::from_millis(1));
+            http_request("PATCH", Some("/healthz"), 405, Duration::from_millis(1));
+        });
+        assert_eq!(
+            sample(
+                &text,
+                r#"loket_http_requests_total{method="other",route="unmatched",status="404"}"#
+            ),
+            Some(501.0),
+            "{text}"
+        );
+        assert_eq!(
+            sample(
+                &text,
+                r#"loket_http_requests_total{method="DELETE",route="/healthz",status="other"}"#
+            ),
+            Some(1.0),
+            "{text}"
+        );
+        let series = text
+            .lines()
+            .filter(|l| l.starts_with("loket_http_requests_total{"))
+            .count();
+        assert_eq!(series, 3, "{text}");
+        for method in HTTP_METHODS {
+            assert_eq!(method_label(method), method);
+        }
     }
 
     #[test]
