@@ -41,6 +41,7 @@
 //!   "kecamatan", a regency) weigh like everyday words, and a message made only of them sets the
 //!   region (status `region`).
 
+mod deployment;
 mod render;
 
 use crate::aliases::Aliases;
@@ -146,6 +147,9 @@ pub enum EngineError {
     /// tantivy failed (out of memory, ...).
     #[error("search index: {0}")]
     Index(#[from] tantivy::TantivyError),
+    /// A deployment alias ([`Engine::build_with_aliases`]) names a service the corpus lacks.
+    #[error("an alias names service {0}, which no decree has")]
+    UnknownAliasService(ServiceId),
 }
 
 /// Minimum confidence to answer: how much of the question's service words (weighted by
@@ -332,6 +336,13 @@ pub struct Engine {
 impl Engine {
     /// Builds the engine (index, vocabulary, spelling table) from parsed documents.
     pub fn build(documents: Vec<Document>) -> Result<Self, EngineError> {
+        Self::build_with_aliases(documents, &[])
+    }
+
+    /// Builds the engine with deployment aliases: each `(phrase, service)` is indexed as extra
+    /// name text of that service, so a question containing the phrase finds it as if the phrase
+    /// were in its title (see `deployment.rs`). An unknown service id is an error.
+    pub fn build_with_aliases(documents: Vec<Document>, aliases: &[(String, ServiceId)]) -> Result<Self, EngineError> {
         let mut decrees = HashMap::default();
         let mut services = Vec::new();
         for document in documents {
@@ -343,6 +354,7 @@ impl Engine {
         if services.is_empty() {
             return Err(EngineError::Empty);
         }
+        let deployment_names = deployment::names_by_service(&services, aliases)?;
         let aliases: Vec<(String, String)> = services
             .iter()
             .map(|s| {
@@ -370,15 +382,15 @@ impl Engine {
         // its long form, and the other way round.
         let aliases: Vec<(String, String)> = aliases
             .into_iter()
-            .zip(&services)
-            .map(|((name, key), s)| (format!("{name} {}", derived.name_forms(&s.title)), key))
+            .zip(services.iter().zip(&deployment_names))
+            .map(|((name, key), (s, extra))| (format!("{name} {}{extra}", derived.name_forms(&s.title)), key))
             .collect();
         let index = SearchIndex::build(&services, &aliases)?;
         let mut surface_df: HashMap<String, u32> = HashMap::default();
         let mut name_df: HashMap<String, u32> = HashMap::default();
         let mut tokens = Vec::with_capacity(services.len());
         let mut terms: HashMap<String, u32> = HashMap::default();
-        for service in &services {
+        for (service, extra) in services.iter().zip(&deployment_names) {
             let texts_of = |kinds: &[ComponentKind]| -> String {
                 service
                     .components
@@ -389,7 +401,7 @@ impl Engine {
                     .join("\n")
             };
             let name_text = format!(
-                "{}\n{}\n{}\n{}",
+                "{}\n{}\n{}\n{}{extra}",
                 service.title,
                 texts_of(&[ComponentKind::Product]),
                 service.unit,
