@@ -63,7 +63,9 @@ pub enum ContactError {
 const MAX_CHARS: usize = 100;
 
 fn field(raw: Option<&str>, name: &'static str) -> Result<Option<String>, ContactError> {
-    let Some(value) = raw.map(str::trim).filter(|v| !v.is_empty()) else {
+    // Direction and zero-width characters are dropped (a name must not disguise itself).
+    let visible = raw.map(super::strip_invisible);
+    let Some(value) = visible.as_deref().map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
     if value.chars().count() > MAX_CHARS {
@@ -154,6 +156,8 @@ mod tests {
         .unwrap();
         assert_eq!(ok.first_name.as_deref(), Some("Siti"));
         assert_eq!(Contact::parse(None, Some(""), None, None).unwrap(), Contact::default());
+        let spoof = Contact::parse(Some("Si\u{202E}ti\u{200B}"), None, None, None).unwrap();
+        assert_eq!(spoof.first_name.as_deref(), Some("Siti"));
         let long = "a".repeat(101);
         /// (first name, email, phone, expected error)
         type Case<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, ContactError);

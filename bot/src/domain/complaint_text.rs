@@ -1,7 +1,8 @@
 //! Validated free text of a complaint: title (judul), description (isi/kronologi) and place (lokasi).
 //!
-//! Text is trimmed, runs of blank space inside a line are kept as typed, control characters other
-//! than newline and tab are refused, and length is counted in characters (not bytes) so that limits
+//! Text is trimmed, runs of blank space inside a line are kept as typed, invisible direction and
+//! zero-width characters are stripped (see [`super::invisible`]), control characters other than
+//! newline and tab are refused, and length is counted in characters (not bytes) so that limits
 //! mean the same for every script. Limits follow what fits a Telegram message and a handler's form.
 
 use std::fmt;
@@ -37,7 +38,8 @@ pub enum ComplaintTextError {
 
 fn validate(raw: &str, limits: TextLimits) -> Result<String, ComplaintTextError> {
     let field = limits.field;
-    let text = raw.trim();
+    let visible = super::invisible::strip_invisible(raw);
+    let text = visible.trim();
     if text.is_empty() {
         return Err(ComplaintTextError::Empty { field });
     }
@@ -200,6 +202,21 @@ mod tests {
         for (i, (got, expected)) in cases.into_iter().enumerate() {
             assert_eq!(got, Err(expected), "case {i}");
         }
+    }
+
+    /// Regression: an override in a title made a ticket number read differently in the
+    /// officers' chat.
+    #[test]
+    fn direction_and_zero_width_characters_are_stripped() {
+        let title = ComplaintTitle::parse("\u{FEFF} Pungli LKT-\u{202E}DXQ9\u{202C} ").unwrap();
+        assert_eq!(title.as_str(), "Pungli LKT-DXQ9");
+        let note = StatusNote::parse("Se\u{200B}le\u{2066}sai\u{2069}").unwrap();
+        assert_eq!(note.as_str(), "Selesai");
+        assert_eq!(
+            Place::parse("\u{200B}\u{200C}\u{200D}\u{2060}"),
+            Err(ComplaintTextError::Empty { field: "Lokasi" }),
+            "only invisible characters is empty"
+        );
     }
 
     #[test]

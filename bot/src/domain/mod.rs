@@ -9,6 +9,7 @@ mod complaint_status;
 mod complaint_text;
 mod geo_point;
 mod incident_date;
+mod invisible;
 mod media_url;
 mod new_complaint;
 mod service_id;
@@ -22,6 +23,7 @@ pub use complaint_status::{ComplaintStatus, ComplaintStatusError, TransitionErro
 pub use complaint_text::{ComplaintDescription, ComplaintTextError, ComplaintTitle, Place, StatusNote};
 pub use geo_point::{GeoPoint, GeoPointError};
 pub use incident_date::{IncidentDate, IncidentDateError};
+pub use invisible::strip_invisible;
 pub use media_url::{MediaUrl, MediaUrlError};
 pub use new_complaint::{NewComplaint, NewComplaintError, RawComplaint};
 pub use service_id::{ServiceId, ServiceIdError};

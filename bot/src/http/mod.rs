@@ -2,12 +2,14 @@
 //! (`/open311/v2/...`), health probes and `/metrics` (Prometheus).
 //!
 //! One axum `Router` over [`AppState`] (store + routing + Open311 services). Bodies above the configured limit are
-//! refused with 413 before they are read; every error is a JSON body (see [`ApiError`]).
+//! refused with 413 before they are read; every error is a JSON body (see [`ApiError`]), including the
+//! router's own 404/405 and anything a layer answers (see `guard.rs`).
 
 mod admin;
 mod auth;
 mod complaints;
 mod error;
+mod guard;
 mod health;
 mod metrics;
 mod open311;
@@ -57,7 +59,10 @@ pub fn router(state: AppState, body_limit_bytes: usize) -> Router {
         .route("/open311/v2/requests.json", get(open311::list).post(open311::create))
         .route("/open311/v2/requests/{file}", get(open311::show))
         .fallback(no_route)
+        .method_not_allowed_fallback(guard::method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit_bytes))
+        .layer(axum::middleware::from_fn(guard::check_uri))
+        .layer(axum::middleware::from_fn(guard::json_errors))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http().make_span_with(crate::telemetry::request_span))
         .with_state(state)
