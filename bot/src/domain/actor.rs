@@ -2,6 +2,11 @@
 //!
 //! Stored as a short tagged string (`citizen:<chat id>`, `handler:<id>`, `officer:<user id>`,
 //! `admin:<name>`, `open311`, `system`) so both backends keep it in one TEXT column and logs stay readable.
+//!
+//! Each actor plays one [`ActorRole`] in the status machine (see
+//! [`super::ComplaintStatus::transition_by`]): a citizen (Telegram or Open311), a handler (its API
+//! key or an officer in its Telegram chat), the system (automatic verification and closing) or an
+//! administrator.
 
 use std::fmt;
 
@@ -16,11 +21,48 @@ pub enum Actor {
     System,
 }
 
+/// Who may make which status change: transitions are allowed per role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActorRole {
+    /// The person who complained: only reopens a resolved complaint.
+    Citizen,
+    /// The agency the complaint is routed to (API key or officer chat).
+    Handler,
+    /// loket itself: verification at intake and the automatic close.
+    System,
+    /// The operator: any transition of the table, including corrections.
+    Administrator,
+}
+
+impl ActorRole {
+    pub const ALL: [ActorRole; 4] = [Self::Citizen, Self::Handler, Self::System, Self::Administrator];
+
+    /// The role as an officer or citizen reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Citizen => "pelapor",
+            Self::Handler => "instansi penangan",
+            Self::System => "sistem",
+            Self::Administrator => "administrator",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown actor {0:?}")]
 pub struct ActorError(String);
 
 impl Actor {
+    /// The role this actor plays in the status machine.
+    pub fn role(&self) -> ActorRole {
+        match self {
+            Self::Citizen(_) | Self::Open311 => ActorRole::Citizen,
+            Self::Handler(_) | Self::Officer(_) => ActorRole::Handler,
+            Self::System => ActorRole::System,
+            Self::Admin(_) => ActorRole::Administrator,
+        }
+    }
+
     pub fn parse(raw: &str) -> Result<Self, ActorError> {
         let err = || ActorError(raw.to_owned());
         match raw {
@@ -75,6 +117,21 @@ mod tests {
         }
         for bad in ["", "citizen:", "citizen:abc", "robot:1", "handler"] {
             assert!(Actor::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_actor_has_its_role() {
+        let cases = [
+            (Actor::Citizen(7), ActorRole::Citizen),
+            (Actor::Open311, ActorRole::Citizen),
+            (Actor::Handler("dukcapil".into()), ActorRole::Handler),
+            (Actor::Officer(42), ActorRole::Handler),
+            (Actor::System, ActorRole::System),
+            (Actor::Admin("budi".into()), ActorRole::Administrator),
+        ];
+        for (actor, role) in cases {
+            assert_eq!(actor.role(), role, "{actor}");
         }
     }
 }

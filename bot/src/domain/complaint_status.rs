@@ -6,8 +6,17 @@
 //! The table in [`ComplaintStatus::allowed_next`] is the single source of truth; storage refuses
 //! anything else. Whether a reopen (selesai -> ditindaklanjuti) is still inside its window is a
 //! question of time and is checked by the caller that knows the deadline.
+//!
+//! Who may take a transition of the table depends on the actor's [`ActorRole`]
+//! ([`ComplaintStatus::permits`], applied by [`ComplaintStatus::transition_by`], which storage
+//! calls for every change): the citizen only reopens a resolved complaint; the handler takes
+//! every other step but neither leaves `selesai` (the reopen is the citizen's, and closing early
+//! would take away the citizen's reopen window); the system verifies at intake and closes a
+//! resolved complaint when the window has passed; the administrator may take any step.
 
 use std::fmt;
+
+use super::ActorRole;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -35,8 +44,39 @@ pub enum TransitionError {
     Unchanged(ComplaintStatus),
     #[error("Status pengaduan tidak dapat diubah dari '{}' menjadi '{}'.{}", .from.label(), .to.label(), hint(*.from))]
     NotAllowed { from: ComplaintStatus, to: ComplaintStatus },
+    #[error("Perubahan status dari '{}' menjadi '{}' tidak dapat dilakukan oleh {}. {}", .from.label(), .to.label(), .role.label(), not_permitted_reason(*.from, *.to, *.role))]
+    NotPermitted {
+        from: ComplaintStatus,
+        to: ComplaintStatus,
+        role: ActorRole,
+    },
     #[error("Batas waktu untuk membuka kembali pengaduan yang sudah selesai telah lewat.")]
     ReopenWindowClosed,
+}
+
+/// Why `role` may not take `from -> to`, and what it may do instead.
+fn not_permitted_reason(from: ComplaintStatus, to: ComplaintStatus, role: ActorRole) -> String {
+    use ComplaintStatus::*;
+    let why = match (from, to) {
+        (Selesai, Ditutup) => {
+            "Pengaduan yang sudah selesai ditutup otomatis oleh sistem setelah batas waktu bagi pelapor \
+             untuk membukanya kembali lewat."
+        }
+        (Selesai, Ditindaklanjuti) => "Hanya pelapor yang dapat membuka kembali pengaduan yang sudah selesai.",
+        _ if role == ActorRole::Citizen => "Pelapor hanya dapat membuka kembali pengaduan yang sudah selesai.",
+        _ => "Perubahan ini tidak termasuk wewenang tersebut.",
+    };
+    let next: Vec<&str> = from
+        .allowed_next()
+        .iter()
+        .filter(|to| ComplaintStatus::permits(role, from, **to))
+        .map(|s| s.as_str())
+        .collect();
+    if next.is_empty() {
+        why.to_owned()
+    } else {
+        format!("{why} Yang dapat dilakukan: {}.", next.join(", "))
+    }
 }
 
 fn hint(from: ComplaintStatus) -> String {
@@ -145,6 +185,28 @@ impl ComplaintStatus {
         }
     }
 
+    /// Whether `role` may take the transition `from -> to` of the table (the table itself is
+    /// checked by [`transition`](Self::transition)); see the module docs.
+    pub fn permits(role: ActorRole, from: Self, to: Self) -> bool {
+        use ComplaintStatus::*;
+        match role {
+            ActorRole::Administrator => true,
+            ActorRole::Citizen => from.is_reopen(to),
+            ActorRole::Handler => from != Selesai,
+            ActorRole::System => matches!((from, to), (Diterima, Diverifikasi) | (Selesai, Ditutup)),
+        }
+    }
+
+    /// [`transition`](Self::transition), then whether `role` may take it.
+    pub fn transition_by(from: Self, to: Self, role: ActorRole) -> Result<(), TransitionError> {
+        Self::transition(from, to)?;
+        if Self::permits(role, from, to) {
+            Ok(())
+        } else {
+            Err(TransitionError::NotPermitted { from, to, role })
+        }
+    }
+
     /// Statuses that must carry a note: the reason (ditolak, ditunda), the handler's answer
     /// (selesai) or which agency to contact instead (bukan_wewenang).
     pub fn requires_note(self) -> bool {
@@ -178,6 +240,113 @@ impl std::str::FromStr for ComplaintStatus {
 mod tests {
     use super::ComplaintStatus::{self, *};
     use super::TransitionError;
+    use crate::domain::ActorRole;
+
+    /// Every transition of the table, with the roles that may take it. One row per transition,
+    /// so a new transition cannot be added without deciding who may take it.
+    fn permission_table() -> Vec<(ComplaintStatus, ComplaintStatus, &'static [ActorRole])> {
+        use ActorRole::*;
+        const STAFF: &[ActorRole] = &[Handler, Administrator];
+        vec![
+            (Diterima, Diverifikasi, &[Handler, System, Administrator]),
+            (Diterima, Ditolak, STAFF),
+            (Diterima, Ditunda, STAFF),
+            (Diterima, BukanWewenang, STAFF),
+            (Diverifikasi, Diteruskan, STAFF),
+            (Diverifikasi, Ditunda, STAFF),
+            (Diverifikasi, BukanWewenang, STAFF),
+            (Diteruskan, Ditindaklanjuti, STAFF),
+            (Diteruskan, Selesai, STAFF),
+            (Diteruskan, Ditunda, STAFF),
+            (Diteruskan, BukanWewenang, STAFF),
+            (Ditindaklanjuti, Selesai, STAFF),
+            (Ditindaklanjuti, Ditunda, STAFF),
+            // The citizen's reopen, and the close after the reopen window.
+            (Selesai, Ditindaklanjuti, &[Citizen, Administrator]),
+            (Selesai, Ditutup, &[System, Administrator]),
+            (Ditunda, Diverifikasi, STAFF),
+            (Ditunda, Diteruskan, STAFF),
+            (Ditunda, Ditindaklanjuti, STAFF),
+            (Ditunda, Ditolak, STAFF),
+            (Ditunda, BukanWewenang, STAFF),
+            (BukanWewenang, Diteruskan, STAFF),
+        ]
+    }
+
+    #[test]
+    fn each_actor_takes_exactly_its_transitions() {
+        let table = permission_table();
+        let listed: usize = ComplaintStatus::ALL.iter().map(|s| s.allowed_next().len()).sum();
+        assert_eq!(table.len(), listed, "every transition of the table has a row");
+        for (from, to, roles) in table {
+            for role in ActorRole::ALL {
+                let expected = if roles.contains(&role) {
+                    Ok(())
+                } else {
+                    Err(TransitionError::NotPermitted { from, to, role })
+                };
+                assert_eq!(
+                    ComplaintStatus::transition_by(from, to, role),
+                    expected,
+                    "{role:?}: {from} -> {to}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_table_is_checked_before_the_actor() {
+        for role in ActorRole::ALL {
+            assert_eq!(
+                ComplaintStatus::transition_by(Diterima, Selesai, role),
+                Err(TransitionError::NotAllowed {
+                    from: Diterima,
+                    to: Selesai
+                })
+            );
+            assert_eq!(
+                ComplaintStatus::transition_by(Selesai, Selesai, role),
+                Err(TransitionError::Unchanged(Selesai))
+            );
+        }
+    }
+
+    /// Regression: a handler closed a resolved complaint at once, taking away the citizen's
+    /// reopen window, and could perform the citizen's reopen.
+    #[test]
+    fn a_handler_neither_closes_early_nor_reopens() {
+        let close = ComplaintStatus::transition_by(Selesai, Ditutup, ActorRole::Handler).unwrap_err();
+        assert_eq!(
+            close.to_string(),
+            "Perubahan status dari 'Selesai' menjadi 'Ditutup' tidak dapat dilakukan oleh instansi penangan. \
+             Pengaduan yang sudah selesai ditutup otomatis oleh sistem setelah batas waktu bagi pelapor untuk \
+             membukanya kembali lewat."
+        );
+        let reopen = ComplaintStatus::transition_by(Selesai, Ditindaklanjuti, ActorRole::Handler).unwrap_err();
+        assert!(
+            reopen.to_string().contains("Hanya pelapor yang dapat membuka kembali"),
+            "{reopen}"
+        );
+        let citizen = ComplaintStatus::transition_by(Diterima, Diverifikasi, ActorRole::Citizen).unwrap_err();
+        assert!(
+            citizen
+                .to_string()
+                .ends_with("Pelapor hanya dapat membuka kembali pengaduan yang sudah selesai.")
+        );
+        let system = ComplaintStatus::transition_by(Diteruskan, Selesai, ActorRole::System).unwrap_err();
+        assert!(
+            system.to_string().ends_with("tidak termasuk wewenang tersebut."),
+            "{system}"
+        );
+        // Where the role has other steps, the message names them.
+        let early = ComplaintStatus::transition_by(Diterima, Diverifikasi, ActorRole::Citizen).unwrap_err();
+        assert!(!early.to_string().contains("Yang dapat dilakukan"), "{early}");
+        let system = ComplaintStatus::transition_by(Diterima, Ditolak, ActorRole::System).unwrap_err();
+        assert!(
+            system.to_string().ends_with("Yang dapat dilakukan: diverifikasi."),
+            "{system}"
+        );
+    }
 
     #[test]
     fn names_round_trip() {

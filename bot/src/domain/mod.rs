@@ -15,7 +15,7 @@ mod new_complaint;
 mod service_id;
 mod ticket_number;
 
-pub use actor::{Actor, ActorError};
+pub use actor::{Actor, ActorError, ActorRole};
 pub use attachment::{Attachment, AttachmentError, Attachments};
 pub use category::{Category, CategoryError};
 pub use citizen::{Citizen, Contact, ContactError};

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::domain::TransitionError;
 use crate::storage::{DatabaseTrouble, StoreError};
 
 /// Seconds a client should wait before retrying after a 503.
@@ -109,6 +110,10 @@ impl From<StoreError> for ApiError {
         }
         match e {
             StoreError::NotFound => Self::not_found(),
+            // The table allows the step, but not for this actor (e.g. a handler closing early).
+            StoreError::Transition(t @ TransitionError::NotPermitted { .. }) => {
+                Self::new(StatusCode::FORBIDDEN, "transition_not_permitted", t.to_string())
+            }
             StoreError::Transition(t) => Self::new(StatusCode::CONFLICT, "invalid_transition", t.to_string()),
             StoreError::IdempotencyKeyReused => Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,

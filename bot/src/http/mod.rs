@@ -378,7 +378,40 @@ mod tests {
         );
     }
 
+    /// Regression: a handler moved `selesai` -> `ditutup` at once (taking away the citizen's
+    /// reopen window) and could perform the citizen's reopen. Both are refused with 403 and a
+    /// JSON reason, and nothing is written.
+    async fn handlers_cannot_close_early_or_reopen(db: TestDb) {
+        let app = app(&db);
+        let ticket = submit(&db, "dukcapil", false).await;
+        let uri = format!("/api/v1/complaints/{ticket}/status");
+        for body in [
+            r#"{"status": "diverifikasi"}"#,
+            r#"{"status": "diteruskan"}"#,
+            r#"{"status": "selesai", "note": "Sudah diperbaiki."}"#,
+        ] {
+            let (status, json, _) = send(&app, post_json(&uri, "kunci-dukcapil", body)).await;
+            assert_eq!(status, StatusCode::OK, "{body}: {json}");
+        }
+        let events_before = db.store.events(&ticket.parse().unwrap()).await.unwrap().len();
+        for (body, reason) in [
+            (r#"{"status": "ditutup"}"#, "ditutup otomatis oleh sistem"),
+            (r#"{"status": "ditindaklanjuti"}"#, "Hanya pelapor"),
+        ] {
+            let (status, json, _) = send(&app, post_json(&uri, "kunci-dukcapil", body)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{body}: {json}");
+            assert_eq!(json["error"]["code"], "transition_not_permitted");
+            let message = json["error"]["message"].as_str().unwrap();
+            assert!(message.contains(reason), "{message}");
+        }
+        let c = db.store.get_by_ticket(&ticket.parse().unwrap()).await.unwrap().unwrap();
+        assert_eq!(c.status, crate::domain::ComplaintStatus::Selesai);
+        let events_after = db.store.events(&ticket.parse().unwrap()).await.unwrap().len();
+        assert_eq!(events_after, events_before, "a refused change writes no event");
+    }
+
     both_backends!(
+        handlers_cannot_close_early_or_reopen,
         health_probes,
         authentication_is_required,
         handlers_see_only_their_complaints,

@@ -621,7 +621,7 @@ impl Store {
             {
                 return Err(StoreError::NotFound);
             }
-            ComplaintStatus::transition(current.status, change.to)?;
+            ComplaintStatus::transition_by(current.status, change.to, change.actor.role())?;
             if current.status.is_reopen(change.to) && current.due_at.is_some_and(|due| now > due) {
                 return Err(TransitionError::ReopenWindowClosed.into());
             }
@@ -1420,7 +1420,11 @@ mod tests {
         other.service_id = None;
         let closed = store.submit_complaint(&other, &routed("dukcapil")).await.unwrap();
         let reject = {
-            let mut change = StatusChange::new(closed.ticket.clone(), ComplaintStatus::Ditolak, Actor::System);
+            let mut change = StatusChange::new(
+                closed.ticket.clone(),
+                ComplaintStatus::Ditolak,
+                Actor::Handler("dukcapil".into()),
+            );
             change.note = Some(StatusNote::parse("Bukan pengaduan").unwrap());
             change
         };

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use teloxide::prelude::*;
 
 use crate::delivery::{Forwarder, SendError, SendFuture};
-use crate::domain::{Actor, ComplaintStatus, StatusNote, TicketNumber};
+use crate::domain::{Actor, ActorRole, ComplaintStatus, StatusNote, TicketNumber};
 use crate::routing::Routing;
 use crate::storage::{Complaint, Delivery, StatusChange, Store, StoreError};
 
@@ -26,18 +26,21 @@ use super::store::{SendMark, TelegramStore};
 use super::text;
 
 /// The statuses a button for `to` walks through from `from`: the direct transition, or one
-/// through `diteruskan` (an officer chat *is* the handler the complaint was forwarded to). `None`
-/// when the button does not apply (it is then not shown).
+/// through `diteruskan` (an officer chat *is* the handler the complaint was forwarded to). Only
+/// steps a handler may take count (an officer neither reopens nor closes a resolved complaint).
+/// `None` when the button does not apply (it is then not shown).
 pub(crate) fn path(from: ComplaintStatus, to: ComplaintStatus) -> Option<Vec<ComplaintStatus>> {
+    let step = |from: ComplaintStatus, to: ComplaintStatus| {
+        from.allowed_next().contains(&to) && ComplaintStatus::permits(ActorRole::Handler, from, to)
+    };
     if from == to {
         return None;
     }
-    if from.allowed_next().contains(&to) {
+    if step(from, to) {
         return Some(vec![to]);
     }
     let via = ComplaintStatus::Diteruskan;
-    (to != ComplaintStatus::Diverifikasi && from.allowed_next().contains(&via) && via.allowed_next().contains(&to))
-        .then(|| vec![via, to])
+    (to != ComplaintStatus::Diverifikasi && step(from, via) && step(via, to)).then(|| vec![via, to])
 }
 
 /// The post's HTML: the complaint (never the identity of an anonymous citizen), plus `footer`.
@@ -441,6 +444,8 @@ mod tests {
             (Diteruskan, Ditindaklanjuti, Some(vec![Ditindaklanjuti])),
             (Ditindaklanjuti, Selesai, Some(vec![Selesai])),
             (Selesai, Selesai, None),
+            // Regression: the "Tindak lanjuti" button reopened a resolved complaint (the citizen's step).
+            (Selesai, Ditindaklanjuti, None),
             (Ditutup, Ditindaklanjuti, None),
         ];
         for (from, to, expected) in cases {
