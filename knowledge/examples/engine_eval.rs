@@ -7,6 +7,8 @@
 //! cargo run --release -p loket-knowledge --example engine_eval -- ask QUESTION
 //! ```
 //!
+//! Every mode takes `--with DIR` to index the decrees of DIR beside the shipped ones.
+//!
 //! `eval` prints the same figures as `loket eval` (one block per question or conversation file;
 //! default `knowledge/eval/questions.tsv`), `bench` the answer-latency rows of `loket bench`.
 //! Run from the repository root or the crate directory.
@@ -22,15 +24,27 @@ fn crate_dir() -> PathBuf {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
     let dir = crate_dir().join("standards");
-    let documents = parse_dir(&dir).expect("standards readable").documents;
+    let mut documents = parse_dir(&dir).expect("standards readable").documents;
+    // `--with DIR` indexes the decrees of DIR too (a decree in a new layout).
+    while let Some(at) = args.iter().position(|a| a == "--with") {
+        let extra = args.get(at + 1).expect("--with needs a directory").clone();
+        documents.extend(parse_dir(Path::new(&extra)).expect("directory readable").documents);
+        args.drain(at..=at + 1);
+    }
     let mode = args.first().map_or("eval", String::as_str);
     match mode {
         "services" => {
             for service in documents.iter().flat_map(|d| &d.services) {
                 let kinds: Vec<&str> = service.components.iter().map(|c| c.kind.as_str()).collect();
-                println!("{}\t{}\t{}", service.id.as_str(), service.unit, kinds.join(","));
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    service.id.as_str(),
+                    service.title,
+                    service.unit,
+                    kinds.join(",")
+                );
             }
         }
         "ask" => {

@@ -214,6 +214,107 @@ fn markdown_label_layout_parses_without_special_code() {
     assert_eq!(doc.decree.as_ref().unwrap().number, "440/12/2024");
 }
 
+/// A PDF conversion with a letterhead, a "STANDAR PELAYANAN PADA" title split over lines,
+/// a list of the services, lettered headings with the word "PELAYANAN", numbered labels,
+/// nested label-like lines, running footers with page numbers and a pipe table without
+/// outer pipes.
+#[test]
+fn lettered_headings_with_letterhead_and_footers_parse() {
+    let text = "\
+                 PEMERINTAH KOTA CONTOH
+                 DINAS PERHUBUNGAN
+         Jalan Merdeka Nomor 2, Telepon (021) 555
+____________________________________________________
+         KEPUTUSAN KEPALA DINAS PERHUBUNGAN KOTA CONTOH
+                 NOMOR 550/7/2025
+                      TENTANG
+              STANDAR PELAYANAN PADA
+            DINAS PERHUBUNGAN KOTA CONTOH
+Mengingat : 1. Peraturan Daerah Nomor 1 Tahun 2024 tentang Pajak Daerah
+               dan Retribusi Daerah;
+
+        STANDAR PELAYANAN PADA DINAS PERHUBUNGAN KOTA CONTOH
+Standar Pelayanan disusun untuk jenis pelayanan sebagai berikut:
+  1. Uji Berkala Kendaraan Bermotor;
+  2. Pengaduan Parkir Liar.
+
+A. PELAYANAN UJI BERKALA KENDARAAN BERMOTOR (KIR)
+
+   1. Persyaratan
+        1) Buku uji lama;
+        2) Salinan STNK yang masih berlaku;
+
+Kep. Kadis Hub No. 550/7/2025 ttg Standar Pelayanan
+                    - 2 -
+
+        3) Kendaraan dalam keadaan bersih.
+   2. Jangka Waktu Pelayanan
+        1 (satu) hari kerja.
+   3. Biaya/Tarif
+        Sesuai Peraturan Daerah tentang Retribusi: Rp75.000,00.
+   4. Penanganan Pengaduan, Saran dan Masukan
+        a. Posko Pengaduan: telepon (021) 555;
+        b. SP4N-LAPOR!.
+
+Kep. Kadis Hub No. 550/7/2025 ttg Standar Pelayanan
+                    - 3 -
+
+B. PELAYANAN PENGADUAN PARKIR LIAR
+
+ NO  | KOMPONEN          | URAIAN
+-----+-------------------+------------------------------
+ 1.  | Persyaratan       | Foto lokasi dan waktu kejadian.
+-----+-------------------+------------------------------
+ 2.  | Sistem, Mekanisme | 1) Pengadu melapor;
+     | dan Prosedur      | 2) Petugas menertibkan.
+-----+-------------------+------------------------------
+ 3.  | Biaya/Tarif       | Gratis.
+-----+-------------------+------------------------------
+";
+    let doc = parse_text("050_dishub.txt", text).unwrap();
+    let titles: Vec<&str> = doc.services.iter().map(|s| s.title.as_str()).collect();
+    // The letterhead and the decree title are not services; numbering and the word
+    // "Pelayanan" are not part of a title; the pipe header is not a title.
+    assert_eq!(
+        titles,
+        vec!["Uji Berkala Kendaraan Bermotor (KIR)", "Pengaduan Parkir Liar"]
+    );
+    assert_eq!(
+        doc.services[0].id.as_str(),
+        "050_dishub:uji-berkala-kendaraan-bermotor-kir"
+    );
+    let kir = &doc.services[0];
+    let items: Vec<&str> = kir
+        .component(ComponentKind::Requirements)
+        .unwrap()
+        .items
+        .iter()
+        .map(|i| i.text.as_str())
+        .collect();
+    // The running footer and the page number are not requirements.
+    assert_eq!(
+        items,
+        vec![
+            "Buku uji lama;",
+            "Salinan STNK yang masih berlaku;",
+            "Kendaraan dalam keadaan bersih."
+        ]
+    );
+    assert_eq!(kir.fee.as_ref().unwrap().rupiah, Some(75_000));
+    // "Posko Pengaduan: ..." inside the complaint channel is its content, not a new label.
+    let channels: Vec<ComponentKind> = kir.components.iter().map(|c| c.kind).collect();
+    assert_eq!(
+        channels
+            .iter()
+            .filter(|k| **k == ComponentKind::ComplaintChannel)
+            .count(),
+        1
+    );
+    let parkir = &doc.services[1];
+    assert!(parkir.component(ComponentKind::Procedure).is_some());
+    assert_eq!(parkir.fee.as_ref().unwrap().rupiah, Some(0));
+}
+
 /// A pipe-table layout (markdown tables) with a "Jenis Pelayanan" row.
 #[test]
 fn pipe_table_layout_parses() {

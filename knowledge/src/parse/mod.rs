@@ -15,14 +15,16 @@ mod decode;
 mod header;
 mod labels;
 mod markup;
+mod page;
 mod services;
+mod title;
 
 use crate::document::{Component, ComponentKind, Document, ParseWarning, ServiceId, ServiceStandard};
 use crate::values::{parse_duration, parse_fee};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use casing::readable_case;
+use casing::{WordCase, readable_case_with};
 
 /// Why one decree file could not be parsed.
 #[derive(Debug, thiserror::Error)]
@@ -100,7 +102,10 @@ pub fn parse_dir(dir: &Path) -> Result<DirReport, std::io::Error> {
 
 /// Parses decoded text.
 pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
-    let lines: Vec<&str> = text.split('\n').collect();
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    for at in page::furniture(&lines) {
+        lines[at] = "";
+    }
     let mut assembler = services::Assembler::new();
     let mut index = 0;
     while index < lines.len() {
@@ -132,11 +137,12 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     let stem = Path::new(source)
         .file_stem()
         .map_or_else(|| source.to_owned(), |s| s.to_string_lossy().into_owned());
+    let evidence = WordCase::of_text(text);
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
     let mut services = Vec::with_capacity(raw_services.len());
     for (index, raw) in raw_services.into_iter().enumerate() {
         let plain_title = markup::tidy(&markup::strip_markup(&raw.title).replace('\n', " "));
-        let mut title = readable_case(services::strip_numbering(&plain_title).1);
+        let mut title = title::clean_title(&plain_title, &evidence);
         if title.is_empty() {
             warnings.push(ParseWarning {
                 line: raw.lines.start,
@@ -173,7 +179,7 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         }
         let unit = raw
             .unit
-            .map(|u| readable_case(&markup::tidy(&u)))
+            .map(|u| readable_case_with(&markup::tidy(&u), &evidence))
             .filter(|u| !u.is_empty())
             .unwrap_or_else(|| agency_name.clone());
         services.push(ServiceStandard {

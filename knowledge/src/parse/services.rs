@@ -25,6 +25,9 @@ pub(crate) struct RawComponent {
     pub label: String,
     pub raw: String,
     pub lines: LineRange,
+    /// Indentation of the label line, for labels written as text lines ("   2. Persyaratan"):
+    /// a deeper line that looks like a label ("      Posko Pengaduan: ...") is content.
+    label_indent: Option<usize>,
 }
 
 /// A service as collected from the source, before cleaning.
@@ -66,6 +69,11 @@ enum Mode {
     HeadingTitle {
         lines_taken: usize,
         needs_close: bool,
+        /// The heading was written in capitals, so its title lines are too: a line of prose
+        /// after it ("Standar Pelayanan pada Dinas ... disusun berdasarkan ...") is not a title.
+        shouting: bool,
+        /// The heading ended with "PADA": the next line names the unit.
+        unit_next: bool,
     },
 }
 
@@ -96,7 +104,7 @@ impl Assembler {
         // Trailing spaces and tabs carry no structure (a stray tab after a heading must not
         // make it a table row); leading tabs do (empty cells).
         let line = line.trim_end();
-        if line.trim().is_empty() {
+        if line.trim().is_empty() || is_rule_line(line) {
             return;
         }
         if let Some(cells) = table_cells(line) {
@@ -151,15 +159,26 @@ impl Assembler {
     fn finish_service(&mut self) {
         self.close_component();
         if let Some(service) = self.current.take() {
-            if service.components.is_empty() {
-                if service.numbered_heading {
-                    self.warn(
-                        service.lines.start,
-                        format!("judul layanan \"{}\" tanpa tabel komponen", tidy(&service.title)),
-                    );
-                }
-            } else {
+            // A service standard has several components; a block with none or one (a
+            // letterhead followed by a stray "Retribusi" line) is not a service.
+            let mut kinds: Vec<ComponentKind> = service
+                .components
+                .iter()
+                .map(|c| c.kind)
+                .filter(|k| *k != ComponentKind::Other)
+                .collect();
+            kinds.sort_by_key(|k| k.as_str());
+            kinds.dedup();
+            if kinds.len() >= 2 {
                 self.services.push(service);
+            } else if service.numbered_heading || !service.components.is_empty() {
+                self.warn(
+                    service.lines.start,
+                    format!(
+                        "judul layanan \"{}\" tanpa tabel komponen; bukan layanan, dilewati",
+                        tidy(&service.title)
+                    ),
+                );
             }
         }
     }
@@ -189,13 +208,23 @@ impl Assembler {
             return;
         }
         let in_service = self.current.is_some() || self.pending.is_some();
-        if let Some((label, value)) = label_line(&text).filter(|_| in_service) {
+        let indent = indentation(raw_line);
+        let label_indent = self.open.as_ref().and_then(|open| open.label_indent);
+        let nested = label_indent.is_some_and(|label_indent| indent > label_indent);
+        // A heading set left of the labels ("B. PELAYANAN PENGADUAN PARKIR" above
+        // "   1. Persyaratan") names the next service even if it holds a label word.
+        let outdented_heading =
+            label_indent.is_some_and(|label_indent| indent < label_indent) && is_heading_like(raw_line, &text);
+        if let Some((label, value)) = label_line(&text).filter(|_| in_service && !nested && !outdented_heading) {
             if is_service_name_label(&label) && !value.is_empty() {
                 self.service_name(number, value);
                 return;
             }
             if let Some(kind) = classify(&label) {
                 self.start_component(number, kind, label, value);
+                if let Some(open) = self.open.as_mut() {
+                    open.label_indent = Some(indent);
+                }
                 return;
             }
         }
@@ -232,6 +261,8 @@ impl Assembler {
         let Mode::HeadingTitle {
             lines_taken,
             needs_close,
+            shouting,
+            unit_next,
         } = self.mode
         else {
             return false;
@@ -240,7 +271,8 @@ impl Assembler {
             self.mode = Mode::Normal;
             return false;
         };
-        if let Some(unit) = unit_line(text) {
+        if let Some(unit) = unit_line(text).or_else(|| unit_next.then(|| text.trim_end_matches(['*', ':']).to_owned()))
+        {
             service.unit = Some(unit);
             service.lines.extend_to(number);
             self.mode = Mode::Normal;
@@ -251,6 +283,7 @@ impl Assembler {
         let first = lines_taken == 0 && service.title.is_empty();
         let takes = needs_close
             || (lines_taken < 3
+                && (!shouting || mostly_capitals(text))
                 && standard_heading(raw_line).is_none()
                 && (first || classify(text).is_none())
                 && !text.ends_with('.')
@@ -271,27 +304,35 @@ impl Assembler {
             Mode::HeadingTitle {
                 lines_taken: lines_taken + 1,
                 needs_close,
+                shouting,
+                unit_next: false,
             }
         };
         true
     }
 
     fn heading(&mut self, number: u32, raw_line: &str, remainder: &str, numbered: bool) {
-        let (title, unit) = split_unit(remainder);
+        // "STANDAR PELAYANAN PADA" / "STANDAR PELAYANAN KONSULTASI PADA": the unit follows.
+        let words: Vec<&str> = remainder.split_whitespace().collect();
+        let unit_next = words.last().is_some_and(|w| w.eq_ignore_ascii_case("pada"));
+        let remainder = if unit_next {
+            words[..words.len() - 1].join(" ")
+        } else {
+            remainder.to_owned()
+        };
+        let (title, unit) = split_unit(&remainder);
         self.start_service(title.clone(), number, numbered);
         if let Some(service) = self.current.as_mut() {
             service.unit = unit;
         }
         let bold_open = raw_line.matches("**").count() % 2 == 1;
-        self.mode = if title.is_empty() {
+        let shouting = mostly_capitals(&tidy(&strip_markup(raw_line)));
+        self.mode = if title.is_empty() || unit_next || bold_open {
             Mode::HeadingTitle {
                 lines_taken: 0,
-                needs_close: false,
-            }
-        } else if bold_open {
-            Mode::HeadingTitle {
-                lines_taken: 0,
-                needs_close: true,
+                needs_close: bold_open,
+                shouting,
+                unit_next,
             }
         } else {
             Mode::Normal
@@ -454,6 +495,7 @@ impl Assembler {
             label,
             raw: value,
             lines: LineRange::line(number),
+            label_indent: None,
         });
     }
 }
@@ -466,12 +508,23 @@ fn table_cells(line: &str) -> Option<Vec<String>> {
     if line.contains('\t') {
         return Some(line.split('\t').map(|c| c.trim().to_owned()).collect());
     }
+    // Pipe tables, with or without outer pipes (`| a | b |`, ` 1. | a | b`).
     let trimmed = line.trim();
-    if trimmed.starts_with('|') && trimmed.matches('|').count() >= 2 {
-        let inner = trimmed.trim_start_matches('|').trim_end_matches('|');
+    if trimmed.matches('|').count() >= 2 {
+        let inner = trimmed.strip_prefix('|').unwrap_or(trimmed);
+        let inner = inner.strip_suffix('|').unwrap_or(inner);
         return Some(inner.split('|').map(|c| c.trim().to_owned()).collect());
     }
     None
+}
+
+/// A line drawn with rule characters only ("-----+------", "|====|"): table borders.
+fn is_rule_line(line: &str) -> bool {
+    let trimmed = line.trim();
+    trimmed.len() >= 3
+        && trimmed
+            .chars()
+            .all(|c| matches!(c, '-' | '+' | '=' | '|' | ':' | ' ' | '_'))
 }
 
 /// Cells of an HTML table row on one line: `<tr><td>1</td><td>Persyaratan</td>...</tr>`.
@@ -560,7 +613,7 @@ fn standard_heading(raw_line: &str) -> Option<(String, bool)> {
 }
 
 /// Strips "XVIII. ", "12. ", "A. " from the start of a heading.
-pub(crate) fn strip_numbering(text: &str) -> (bool, &str) {
+fn strip_numbering(text: &str) -> (bool, &str) {
     let token = text.split_whitespace().next().unwrap_or("");
     let bare = token.trim_end_matches(['.', ')']);
     let is_number = token.len() > bare.len()
@@ -605,11 +658,33 @@ fn label_line(text: &str) -> Option<(String, String)> {
         Some(at) => (rest[..at].trim(), rest[at + 1..].trim()),
         None => (rest.trim(), ""),
     };
-    let words = label_words(label).len();
-    if words == 0 || words > 6 || (value.is_empty() && rest.ends_with('.')) {
+    let words = label_words(label);
+    // A list item ("dan Retribusi Daerah;", "7. Pengaduan Pencemaran ...;") is not a label:
+    // labels neither end a list item nor continue a sentence.
+    let list_item = value.is_empty() && rest.ends_with(['.', ';', ',']);
+    let continues_sentence = words
+        .first()
+        .is_some_and(|w| matches!(w.as_str(), "dan" | "atau" | "serta" | "yang" | "dengan"));
+    if words.is_empty() || words.len() > 6 || list_item || continues_sentence {
         return None;
     }
     Some((label.to_owned(), value.to_owned()))
+}
+
+/// Whether most letters of a line are capitals (at least four of five).
+fn mostly_capitals(text: &str) -> bool {
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    !letters.is_empty() && upper * 5 >= letters.len() * 4
+}
+
+/// Width of a line's leading whitespace (a tab counts as four columns).
+fn indentation(raw_line: &str) -> usize {
+    raw_line
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum()
 }
 
 /// A line that looks like a heading: markdown `#`, wholly bold, or short capitals.

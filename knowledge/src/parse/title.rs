@@ -1,0 +1,106 @@
+//! Clean service titles: what a citizen reads on a button and what a service id is made of.
+//!
+//! A decree's heading carries layout around the name: list numbering in many forms ("5 .
+//! Title", "19.title", "XVIII.", "A."), bullets, trailing punctuation ("21.Title."), and the
+//! word *Pelayanan*/*Layanan* ("A. PELAYANAN UJI LABORATORIUM"), which every service of
+//! every decree could carry and so names nothing. None of that is part of the name. Titles
+//! written in capitals are re-cased with the decree's own evidence of which words are
+//! acronyms ([`WordCase`]).
+
+use super::casing::{WordCase, readable_case_with};
+
+/// The readable name of a service from its heading text (markup already stripped).
+pub(crate) fn clean_title(heading: &str, evidence: &WordCase) -> String {
+    let mut title = heading.trim();
+    loop {
+        let before = title;
+        title = title.trim_start_matches(['-', '•', '*', '·', '–', ' ']);
+        title = strip_list_number(title);
+        if title == before {
+            break;
+        }
+    }
+    let title = title.trim_end_matches(['.', ';', ',', ':', ' ']);
+    let title = strip_generic_lead(title);
+    readable_case_with(title, evidence)
+}
+
+/// Strips one list number from the start: "5 . ", "19.", "XVIII. ", "a) ", "(3) ".
+fn strip_list_number(text: &str) -> &str {
+    let body = text.strip_prefix('(').unwrap_or(text);
+    let token_len = body
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii_alphanumeric())
+        .map_or(body.len(), |(at, _)| at);
+    let token = &body[..token_len];
+    let is_number = !token.is_empty()
+        && (token.chars().all(|c| c.is_ascii_digit())
+            || token.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'))
+            || token.len() == 1);
+    if !is_number {
+        return text;
+    }
+    let rest = body[token_len..].trim_start();
+    match rest.strip_prefix(['.', ')']) {
+        Some(after) => after.trim_start(),
+        // A bare number followed by a space ("12 Pengantar") is numbering too, but a bare
+        // letter is not ("A" could open a name only in a foreign title; keep it).
+        None if token.chars().all(|c| c.is_ascii_digit()) && body[token_len..].starts_with(' ') => rest,
+        None => text,
+    }
+}
+
+/// Drops a leading *Pelayanan*/*Layanan* when a name of at least two words follows.
+fn strip_generic_lead(title: &str) -> &str {
+    let mut words = title.splitn(2, char::is_whitespace);
+    let first = words.next().unwrap_or("");
+    let rest = words.next().unwrap_or("").trim_start();
+    let generic = matches!(first.to_lowercase().as_str(), "pelayanan" | "layanan");
+    if generic && rest.split_whitespace().count() >= 2 {
+        rest
+    } else {
+        title
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean(heading: &str) -> String {
+        clean_title(heading, &WordCase::default())
+    }
+
+    #[test]
+    fn numbering_in_every_form_is_dropped() {
+        assert_eq!(clean("5 . Pengantar Izin Keramaian"), "Pengantar Izin Keramaian");
+        assert_eq!(clean("19.surat keterangan usaha"), "surat keterangan usaha");
+        assert_eq!(clean("21.Surat Pindah."), "Surat Pindah");
+        assert_eq!(clean("XVIII. Penyusunan Kebijakan"), "Penyusunan Kebijakan");
+        assert_eq!(clean("a) Legalisir Dokumen;"), "Legalisir Dokumen");
+        assert_eq!(clean("(3) Rekomendasi Izin"), "Rekomendasi Izin");
+        assert_eq!(clean("12 Pengantar Nikah"), "Pengantar Nikah");
+        assert_eq!(clean("- • Konsultasi"), "Konsultasi");
+    }
+
+    #[test]
+    fn names_that_only_look_numbered_are_kept() {
+        assert_eq!(clean("Izin Belajar"), "Izin Belajar");
+        assert_eq!(clean("Data dan Informasi"), "Data dan Informasi");
+        assert_eq!(clean("Kartu Identitas Anak"), "Kartu Identitas Anak");
+    }
+
+    #[test]
+    fn the_generic_service_word_is_not_part_of_the_name() {
+        assert_eq!(clean("A. PELAYANAN PINJAM PAKAI KENDARAAN"), "Pinjam Pakai Kendaraan");
+        assert_eq!(clean("Layanan Konsultasi Hukum"), "Konsultasi Hukum");
+        // Too little would be left: the word is part of the name.
+        assert_eq!(clean("Pelayanan Konsultasi"), "Pelayanan Konsultasi");
+        assert_eq!(clean("Pengaduan Pelayanan Publik"), "Pengaduan Pelayanan Publik");
+    }
+
+    #[test]
+    fn capitals_are_recased() {
+        assert_eq!(clean("I. PENGANTAR IJIN KERAMAIAN"), "Pengantar Ijin Keramaian");
+    }
+}
