@@ -46,6 +46,8 @@ pub struct Settings {
     pub handlers: Option<PathBuf>,
     /// Service standards directory (default: the embedded corpus).
     pub standards_dir: Option<PathBuf>,
+    /// Deployment aliases file (`LOKET_ALIASES`, see `learning::aliases`); none means no aliases.
+    pub aliases: Option<PathBuf>,
     pub sla: SlaSettings,
     pub calendar: CalendarSettings,
     pub delivery: DeliverySettings,
@@ -70,6 +72,7 @@ impl Default for Settings {
             http_addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             handlers: None,
             standards_dir: None,
+            aliases: None,
             sla: SlaSettings::default(),
             calendar: CalendarSettings::default(),
             delivery: DeliverySettings::default(),

@@ -6,6 +6,7 @@ pub mod configuration;
 pub mod delivery;
 pub mod domain;
 pub mod http;
+pub mod learning;
 pub mod live;
 pub mod metrics;
 pub mod reindex;

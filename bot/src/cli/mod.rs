@@ -15,6 +15,7 @@ mod ingest;
 mod serve;
 mod standards;
 mod stats;
+mod unanswered;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -45,6 +46,14 @@ pub(crate) struct StandardsDir {
     pub(crate) path: PathBuf,
 }
 
+/// The deployment aliases file, for the commands that answer questions offline.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct AliasesFile {
+    /// Deployment aliases (TSV: phrase<TAB>service_id), as `loket serve` uses them.
+    #[arg(long = "aliases", env = "LOKET_ALIASES", value_name = "FILE")]
+    pub(crate) file: Option<PathBuf>,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// List every service parsed from the decrees (title, duration, fee), or JSON lines.
@@ -68,11 +77,15 @@ enum Command {
         conversation: bool,
         #[command(flatten)]
         dir: StandardsDir,
+        #[command(flatten)]
+        aliases: AliasesFile,
     },
     /// Chat with loket in the terminal, exactly as on Telegram (no token needed).
     Chat {
         #[command(flatten)]
         dir: StandardsDir,
+        #[command(flatten)]
+        aliases: AliasesFile,
     },
     /// Measure answer accuracy on the labelled question sets and conversations (all of
     /// knowledge/eval/ as one table, or the files given).
@@ -176,6 +189,19 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         announcements: u32,
     },
+    /// The most frequent questions loket refused or answered with a choice list (Telegram, kept
+    /// 90 days), with what it offered: candidates for deployment aliases.
+    Unanswered {
+        /// How far back: 24h, 7d, 90d, 2w.
+        #[arg(long, default_value = "7d", value_name = "PERIOD", value_parser = unanswered::parse_period)]
+        since: i64,
+        /// How many questions to list.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Print one JSON object per question instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,6 +245,14 @@ pub(crate) fn load_engine(dir: &std::path::Path) -> anyhow::Result<loket_knowled
     Ok(loket_knowledge::answer::Engine::build(parse_documents(dir)?)?)
 }
 
+/// [`load_engine`] with the deployment aliases file, when one is given (checked first).
+fn load_engine_with_aliases(
+    dir: &std::path::Path,
+    aliases: Option<&std::path::Path>,
+) -> anyhow::Result<loket_knowledge::answer::Engine> {
+    crate::learning::aliases::build_engine(parse_documents(dir)?, aliases)
+}
+
 /// Parses a standards directory; files that fail are named on stderr and skipped.
 pub(crate) fn parse_documents(dir: &std::path::Path) -> anyhow::Result<Vec<loket_knowledge::document::Document>> {
     use anyhow::Context;
@@ -252,7 +286,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         if std::io::stdin().is_terminal() {
             let dir = std::env::var_os("LOKET_STANDARDS_DIR")
                 .map_or_else(|| PathBuf::from("knowledge/standards"), PathBuf::from);
-            ask::run_chat(&load_engine(&dir)?)?;
+            let aliases = std::env::var_os("LOKET_ALIASES")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from);
+            ask::run_chat(&load_engine_with_aliases(&dir, aliases.as_deref())?)?;
         } else {
             <Cli as clap::CommandFactory>::command().print_help()?;
         }
@@ -265,12 +302,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
             conversation,
             dir,
+            aliases,
         } => {
-            ask::run_ask(&load_engine(&dir.path)?, question, json, conversation)?;
+            let engine = load_engine_with_aliases(&dir.path, aliases.file.as_deref())?;
+            ask::run_ask(&engine, question, json, conversation)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Chat { dir } => {
-            ask::run_chat(&load_engine(&dir.path)?)?;
+        Command::Chat { dir, aliases } => {
+            ask::run_chat(&load_engine_with_aliases(&dir.path, aliases.file.as_deref())?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval {
@@ -339,6 +378,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Stats { json, announcements } => {
             stats::run(json, announcements)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Unanswered { since, limit, json } => {
+            unanswered::run(since, limit, json)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -10,6 +10,11 @@
 //! parse, an empty directory, an engine that cannot be built) is a [`ReindexError`] and the
 //! running index stays untouched: one broken upload never takes the bot down. Reindexes run one
 //! at a time; triggers are the directory watcher ([`watch`]) and `POST /api/v1/admin/reindex`.
+//!
+//! The deployment aliases file (setting `aliases`, `LOKET_ALIASES`; see [`crate::learning::aliases`])
+//! is read again by every reindex and checked against the new decrees; a change to it triggers a
+//! reindex like a change of the directory. A line it cannot use is an engine error naming the
+//! file and line: refused at start, and the previous index keeps serving on a reindex.
 
 mod watch;
 
@@ -117,6 +122,7 @@ struct Built {
 /// See the module docs.
 pub struct Reindexer {
     dir: PathBuf,
+    aliases: Option<PathBuf>,
     store: Store,
     broadcast: BroadcastSettings,
     intake: IntakeSettings,
@@ -150,6 +156,7 @@ impl Reindexer {
         let started = Instant::now();
         let built = build(
             dir.clone(),
+            settings.aliases.clone(),
             with_engine,
             settings.intake.clone(),
             settings.calendar.utc_offset_hours,
@@ -157,6 +164,7 @@ impl Reindexer {
         .await?;
         let this = Arc::new(Self {
             dir,
+            aliases: settings.aliases.clone(),
             store,
             broadcast: settings.announcements.clone(),
             intake: settings.intake.clone(),
@@ -188,6 +196,7 @@ impl Reindexer {
         let result = async {
             let built = build(
                 self.dir.clone(),
+                self.aliases.clone(),
                 self.catalog.is_some(),
                 self.intake.clone(),
                 self.utc_offset_hours,
@@ -333,9 +342,11 @@ fn report(
     }
 }
 
-/// Parses `dir` and builds what is served from it, off the async threads.
+/// Parses `dir` and builds what is served from it (the engine with the aliases of `aliases`),
+/// off the async threads.
 async fn build(
     dir: PathBuf,
+    aliases: Option<PathBuf>,
     with_engine: bool,
     intake: IntakeSettings,
     utc_offset_hours: i32,
@@ -363,8 +374,15 @@ async fn build(
             });
         }
         let open311 = Arc::new(Open311Catalog::from_documents(&report.documents).with_intake(intake, utc_offset_hours));
+        // Checked even without the engine, so a bad file is reported whatever runs.
+        let aliases = match &aliases {
+            Some(file) => crate::learning::aliases::load(file, &report.documents)
+                .map_err(|e| ReindexError::Engine(format!("{e:#}")))?,
+            None => Vec::new(),
+        };
         let catalog = if with_engine {
-            let engine = Engine::build(report.documents.clone()).map_err(|e| ReindexError::Engine(e.to_string()))?;
+            let engine = Engine::build_with_aliases(report.documents.clone(), &aliases)
+                .map_err(|e| ReindexError::Engine(e.to_string()))?;
             Some(Arc::new(Catalog::new(engine)))
         } else {
             None

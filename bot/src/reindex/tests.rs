@@ -143,6 +143,74 @@ async fn a_malformed_decree_keeps_the_old_index(db: TestDb) {
     assert!(Arc::ptr_eq(&catalog, &reindexer.catalog().unwrap().load()));
 }
 
+/// The deployment aliases file is read at start and by every reindex; a bad line is refused
+/// with its file and line, at start and on a reindex (which keeps the old index).
+async fn the_aliases_file_is_reread_and_a_bad_line_keeps_the_old_index(db: TestDb) {
+    let dir = standards();
+    let aliases_dir = tempfile::tempdir().unwrap();
+    let file = aliases_dir.path().join("aliases.tsv");
+    std::fs::write(&file, format!("# kata warga\nkertas zamrud\t{AHLI_WARIS}\n")).unwrap();
+    let mut settings = settings(false);
+    settings.aliases = Some(file.clone());
+    let (reindexer, _) = Reindexer::start(
+        PathBuf::from(dir.path()),
+        db.store.clone(),
+        &settings,
+        Open311Handle::default(),
+        true,
+    )
+    .await
+    .unwrap();
+    let served = |question: &str| {
+        let answer = reindexer.catalog().unwrap().load().engine().answer(question, None);
+        answer.service.map(|s| s.id.0)
+    };
+    assert_eq!(served("syarat kertas zamrud").as_deref(), Some(AHLI_WARIS));
+
+    std::fs::write(
+        &file,
+        format!("batu safir\t{AHLI_WARIS}\nkertas akik\tno:such-service\n"),
+    )
+    .unwrap();
+    let catalog = reindexer.catalog().unwrap().load();
+    let error = reindexer.reindex(Trigger::Watch).await.unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("aliases.tsv") && message.contains("line 2") && message.contains("no:such-service"),
+        "{message}"
+    );
+    assert!(
+        Arc::ptr_eq(&catalog, &reindexer.catalog().unwrap().load()),
+        "engine untouched"
+    );
+
+    std::fs::write(&file, format!("batu safir\t{AHLI_WARIS}\n")).unwrap();
+    reindexer.reindex(Trigger::Watch).await.unwrap();
+    assert_eq!(served("syarat batu safir").as_deref(), Some(AHLI_WARIS));
+    assert_ne!(
+        served("syarat kertas zamrud").as_deref(),
+        Some(AHLI_WARIS),
+        "the removed alias is gone"
+    );
+
+    // At start, a bad file stops the service with the same message.
+    std::fs::write(&file, "batu safir\n").unwrap();
+    let error = Reindexer::start(
+        PathBuf::from(dir.path()),
+        db.store.clone(),
+        &settings,
+        Open311Handle::default(),
+        true,
+    )
+    .await
+    .unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("line 1") && message.contains("missing column"),
+        "{message}"
+    );
+}
+
 async fn auto_send_approves_the_announcement_with_its_tasks(db: TestDb) {
     crate::storage::announcements::tests::subscribe(&db.store, 7, "all").await;
     let dir = standards();
@@ -216,6 +284,7 @@ both_backends!(
     the_first_start_records_a_baseline_and_announces_nothing,
     a_changed_fee_is_swapped_in_and_announced,
     a_malformed_decree_keeps_the_old_index,
+    the_aliases_file_is_reread_and_a_bad_line_keeps_the_old_index,
     auto_send_approves_the_announcement_with_its_tasks,
     the_admin_api_reindexes_with_the_admin_key_only,
 );

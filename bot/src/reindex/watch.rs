@@ -62,6 +62,19 @@ pub fn fingerprint(dir: &Path) -> Option<u64> {
     Some(hasher.finish())
 }
 
+/// The directory's [`fingerprint`] combined with the aliases file's size and modification time
+/// (a missing file counts as a state of its own), so editing either triggers a reindex.
+pub(crate) fn watched_fingerprint(dir: &Path, aliases: Option<&Path>) -> Option<u64> {
+    let dir = fingerprint(dir)?;
+    let Some(file) = aliases else {
+        return Some(dir);
+    };
+    let meta = std::fs::metadata(file).ok().map(|m| (m.len(), m.modified().ok()));
+    let mut hasher = DefaultHasher::new();
+    (dir, meta).hash(&mut hasher);
+    Some(hasher.finish())
+}
+
 /// The debouncing state machine, separate from time and the file system for tests.
 #[derive(Debug)]
 pub(crate) struct Debounce {
@@ -116,8 +129,8 @@ impl Reindexer {
         let settle = Duration::from_millis(settings.settle_millis);
         let fast = poll.min(settle.max(Duration::from_millis(50)) / 2);
         let settle_polls = settle.as_millis().div_ceil(fast.as_millis().max(1)) as u64;
-        let dir = self.dir.clone();
-        let initial = tokio::task::spawn_blocking(move || fingerprint(&dir))
+        let (dir, aliases) = (self.dir.clone(), self.aliases.clone());
+        let initial = tokio::task::spawn_blocking(move || watched_fingerprint(&dir, aliases.as_deref()))
             .await
             .ok()
             .flatten();
@@ -130,8 +143,8 @@ impl Reindexer {
                 () = &mut stop => return,
                 () = tokio::time::sleep(wait) => {}
             }
-            let dir = self.dir.clone();
-            let seen = tokio::task::spawn_blocking(move || fingerprint(&dir))
+            let (dir, aliases) = (self.dir.clone(), self.aliases.clone());
+            let seen = tokio::task::spawn_blocking(move || watched_fingerprint(&dir, aliases.as_deref()))
                 .await
                 .ok()
                 .flatten();
@@ -163,6 +176,29 @@ mod tests {
         // An unreadable directory triggers nothing.
         assert!(!d.poll(None));
         assert!(!d.poll(Some(4)));
+    }
+
+    #[test]
+    fn the_aliases_file_is_watched_with_the_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let aliases = tempfile::tempdir().unwrap();
+        let file = aliases.path().join("aliases.tsv");
+        let plain = watched_fingerprint(dir.path(), None).unwrap();
+        assert_eq!(
+            plain,
+            fingerprint(dir.path()).unwrap(),
+            "no aliases file: the directory alone"
+        );
+        let missing = watched_fingerprint(dir.path(), Some(&file)).unwrap();
+        std::fs::write(&file, "surat miskin\ta:b\n").unwrap();
+        let written = watched_fingerprint(dir.path(), Some(&file)).unwrap();
+        assert_ne!(missing, written, "creating the file is a change");
+        std::fs::write(&file, "surat miskin\ta:b\nkertas zamrud\tc:d\n").unwrap();
+        assert_ne!(
+            written,
+            watched_fingerprint(dir.path(), Some(&file)).unwrap(),
+            "editing it too"
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod stats;
 #[cfg(test)]
 pub(crate) mod testing;
 mod trouble;
+mod unanswered;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,6 +37,7 @@ pub use deliveries::{Delivery, DeliveryKind, DeliveryStatus, Retry};
 pub use standards::{IngestOptions, IngestOutcome};
 pub use stats::{AnnouncementScope, AnnouncementStats, OpsStats, QUEUES, QueueStats, SubscriberStats};
 pub use trouble::{DatabaseTrouble, trouble_of};
+pub use unanswered::{UnansweredOutcome, UnansweredQuestion, UnansweredSummary};
 
 use crate::domain::{ComplaintStatus, TransitionError};
 

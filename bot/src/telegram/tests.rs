@@ -273,6 +273,27 @@ async fn an_ambiguous_question_offers_buttons_and_a_number_or_a_button_picks_one
     assert_eq!(bot.get_responses().answered_callback_queries.len(), 1);
 }
 
+/// A refusal reaches the unanswered log, normalised and masked, with no chat id (issue 12).
+#[tokio::test]
+async fn a_refused_question_is_counted_in_the_unanswered_log() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(msg("Resep RENDANG  081234567890"));
+    bot.dispatch().await;
+    // Recording runs in the background so the reply never waits: poll for it (no time asserted).
+    let mut summary = Vec::new();
+    for _ in 0..500 {
+        summary = h.store.unanswered_summary(86_400, 10).await.unwrap();
+        if !summary.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(summary.len(), 1, "{summary:?}");
+    assert_eq!(summary[0].question, "resep rendang [nomor]");
+    assert_eq!(summary[0].outcome, crate::storage::UnansweredOutcome::NotFound);
+    assert_eq!(summary[0].count, 1);
+}
+
 #[tokio::test]
 async fn a_service_button_inside_a_dialogue_answers_without_leaving_it() {
     let h = Harness::new().await;

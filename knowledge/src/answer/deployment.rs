@@ -79,6 +79,9 @@ mod tests {
         let err = Engine::build_with_aliases(documents(), &[("apa saja".to_owned(), ServiceId("nope:x".to_owned()))])
             .err()
             .expect("unknown service must fail");
-        assert!(matches!(err, EngineError::UnknownAliasService(ref id) if id.as_str() == "nope:x"), "{err}");
+        assert!(
+            matches!(err, EngineError::UnknownAliasService(ref id) if id.as_str() == "nope:x"),
+            "{err}"
+        );
     }
 }

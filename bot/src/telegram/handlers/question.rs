@@ -16,6 +16,7 @@ use crate::telegram::reply::Replier;
 use teloxide::types::InlineKeyboardMarkup;
 
 use super::{answer_callback, callback_chat, guarded, send_html, send_text};
+use crate::storage::Store;
 use crate::telegram::catalog::Catalog;
 use crate::telegram::conversation::Context;
 use crate::telegram::state::State;
@@ -45,13 +46,15 @@ pub(crate) async fn send_answer(bot: &Replier, chat: ChatId, catalog: &Catalog, 
     Ok(())
 }
 
-/// Free text while no dialogue runs.
+/// Free text while no dialogue runs. A refusal or a choice list is counted in the unanswered
+/// log (normalised, without the chat; see `learning`), in the background.
 pub(crate) async fn ask(
     bot: Replier,
     dialogue: BotDialogue,
     msg: Message,
     context: Context,
     catalog: Arc<Catalog>,
+    store: Store,
 ) -> HandlerResult {
     let chat = msg.chat.id;
     let Some(question) = msg.text() else {
@@ -64,6 +67,7 @@ pub(crate) async fn ask(
         async {
             let mut context = context;
             let answer = crate::metrics::timed_answer(|| context.reply(catalog.engine(), question));
+            crate::learning::record_unanswered(&store, question, &answer);
             dialogue.update(State::Idle { context }).await?;
             send_answer(&bot, chat, &catalog, &answer).await
         }
