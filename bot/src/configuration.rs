@@ -356,20 +356,8 @@ impl IntakeSettings {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct HttpSettings {
-    /// Largest accepted request body (413 above).
-    pub body_limit_bytes: usize,
-}
-
-impl Default for HttpSettings {
-    fn default() -> Self {
-        Self {
-            body_limit_bytes: 64 * 1024,
-        }
-    }
-}
+/// `[http]` lives with the server that applies it.
+pub use crate::http::HttpSettings;
 
 /// The administrator's API (`POST /api/v1/admin/reindex`): enabled only with a key. `Debug`
 /// hides the digest.
@@ -576,10 +564,7 @@ impl Settings {
             (-12..=14).contains(&self.calendar.utc_offset_hours),
             "calendar.utc_offset_hours must be between -12 and 14"
         );
-        anyhow::ensure!(
-            self.http.body_limit_bytes >= 1024,
-            "http.body_limit_bytes must be at least 1024"
-        );
+        self.http.validate()?;
         anyhow::ensure!(
             self.database.max_connections >= 1 && self.database.acquire_timeout_secs >= 1,
             "database.max_connections and database.acquire_timeout_secs must be at least 1"

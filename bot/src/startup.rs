@@ -161,7 +161,7 @@ impl Application {
                 }))
             });
         let mut server_stop = stop_rx;
-        let server = axum::serve(self.listener, app).with_graceful_shutdown(async move {
+        let server = crate::http::serve(self.listener, app, self.settings.http.limits(), async move {
             let _ = server_stop.wait_for(|stop| *stop).await;
         });
         let signal = tokio::spawn(async move {

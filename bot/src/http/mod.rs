@@ -13,6 +13,7 @@ mod guard;
 mod health;
 mod metrics;
 mod open311;
+mod server;
 
 use std::sync::Arc;
 
@@ -26,6 +27,7 @@ pub use admin::AdminState;
 pub use auth::AuthenticatedHandler;
 pub use error::ApiError;
 pub use open311::{OPEN311_CATEGORY, Open311Catalog, Open311Handle, Open311Service, open311_status};
+pub use server::{HttpSettings, ServerLimits, serve, with_timeouts};
 
 use crate::routing::Routing;
 use crate::storage::Store;
