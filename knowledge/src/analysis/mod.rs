@@ -31,6 +31,8 @@
 //! "pengantar" (cover letter) is no longer stemmed to `antar` ("between", "deliver").
 //! `id_v4` (2026-12): Javanese question words, demonstratives and particles in `slang.tsv`
 //! ("endi" -> mana, "sopo" -> siapa, "wadul"/"sambat" -> adu).
+//! `id_v5` (2026-12): Javanese time words and procedure verbs ("sakdurunge" -> sebelum,
+//! "teken" -> tandatangan), the particles "yo" and "ta" are stopwords.
 //!
 //! # Example
 //! ```
@@ -73,7 +75,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v4";
+pub const ANALYZER: &str = "id_v5";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;

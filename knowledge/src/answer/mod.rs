@@ -161,6 +161,13 @@ const MIN_COVERAGE: f32 = 0.5;
 const DISTINCTIVE_MASS: f32 = 6.0;
 /// Credit for a question word found in one of a service's components but not in its name.
 const BODY_CREDIT: f32 = 0.3;
+/// A service that no name makes confident is answered when its score is this many times the
+/// next service's and its evidence reaches [`MARGIN_COVERAGE`] (see `Engine::clear_winner`).
+const MARGIN_RATIO: f32 = 2.0;
+const MARGIN_COVERAGE: f32 = 0.3;
+/// ... and the question mentions at least this share of its title (one word a title happens
+/// to contain, "kerasa" for "Unjuk Rasa", is no evidence).
+const MARGIN_RECALL: f32 = 0.2;
 /// Confidence from which a service is offered as "maybe one of these" when none is confident.
 const SUGGEST_COVERAGE: f32 = 0.3;
 /// A service is offered beside the best-scoring one only with at least this share of its score.
@@ -298,8 +305,13 @@ struct Scored {
     mask: u64,
     /// `mask` without the cue words the title is named after.
     naming_mask: u64,
-    /// The question has a word no decree uses that this service does not explain.
+    /// The question has a word no decree uses that this service does not explain, or names
+    /// an institution or sector its name does not serve.
     foreign: bool,
+    /// The question names an institution or sector the service's name does not serve.
+    unserved: bool,
+    /// Summed weight of the words no decree uses that this service does not explain.
+    unexplained: f32,
     /// Summed weight of the question words the service's name has.
     named: f32,
 }
@@ -599,7 +611,7 @@ impl Engine {
                 closeness: best_closeness,
                 ..
             },
-        ) = choose(&scored)
+        ) = choose(&scored).or_else(|| self.clear_winner(&scored))
         else {
             if let Some(kind) = chat.filter(|k| asked.is_none() && (*k != render::Smalltalk::Help || help_only)) {
                 return self.smalltalk(question, kind);
@@ -914,6 +926,7 @@ impl Engine {
                 let mut mask = 0u64;
                 let mut unserved = false;
                 let mut foreign = false;
+                let mut unexplained = 0.0f32;
                 for (i, &(t, idf)) in words.enumerate().take(32) {
                     total += idf;
                     let (is_entity, is_place) = entity.get(i).copied().unwrap_or_default();
@@ -933,6 +946,7 @@ impl Engine {
                         // A word no decree uses, left unexplained: the question may be about
                         // something the decrees do not cover ("sim", "paspor").
                         foreign = true;
+                        unexplained += idf;
                     }
                 }
                 // Two question words that follow each other in the name ("sekretariat daerah")
@@ -990,12 +1004,32 @@ impl Engine {
                     mask,
                     naming_mask: mask & (naming_bits | !0u64 << 32),
                     foreign: foreign || unserved,
+                    unserved,
+                    unexplained,
                     named,
                 }
             })
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score));
         scored
+    }
+
+    /// The best-scoring service when no name covers the question but the whole evidence (its
+    /// name and components together, BM25 over every field) puts it far ahead of every other
+    /// service: a question about a detail only a component holds ("yang tanda tangan SKKLH
+    /// siapa") is still about that service. Not when the question is about an institution the
+    /// service does not serve, nor when words no decree uses weigh as much as the words its
+    /// name shares with the question, nor on a name match weaker than one unknown word.
+    fn clear_winner(&self, scored: &[Scored]) -> Option<Scored> {
+        let best = scored.first()?;
+        let runner_up = scored.get(1).map_or(0.0, |s| s.score);
+        (best.confidence >= MARGIN_COVERAGE
+            && best.recall >= MARGIN_RECALL
+            && !best.unserved
+            && best.unexplained < best.named
+            && best.named >= self.unknown_idf
+            && best.score >= MARGIN_RATIO * runner_up)
+            .then_some(*best)
     }
 
     /// Diagnostic for studying misses: the analysed tokens, the asked aspect and the top
@@ -1181,8 +1215,10 @@ impl Engine {
     }
 
     /// The standard word behind a chat form of it: Jakarta-style `-in` for `-kan`/`-i`
-    /// ("ngajuin", "benerin"), the nasal prefixes `ng(e)-`/`ny-` ("ngusulin", "nyari") and the
-    /// clitic `-nya` on a slang word ("ijinnya"). Only a known base is accepted (a slang
+    /// ("ngajuin", "benerin"), Javanese `-no`/`-ake` ("ngusulno"), the nasal prefixes
+    /// `ng(e)-`/`ny-` ("ngusulin", "nyari") and Javanese `m-`/`n-` ("mbayar", "ndaftar"), and
+    /// the clitics `-nya`, Javanese `-e`/`-ne` and krama `-ipun` ("ijinnya", "alure",
+    /// "prosesipun"). Only a known base is accepted (a slang
     /// entry, an analyzer word or a corpus word), so "ingin", "kawin" or "miskin" are never cut.
     fn colloquial_base(&self, word: &str) -> Option<String> {
         if word.len() < 5 || !word.is_ascii() {
@@ -1191,12 +1227,29 @@ impl Engine {
         let known = |w: &str| {
             w.len() >= 3 && (standard_form(w) != w || is_known_word(w) || self.spelling.contains(w) || self.knows(w))
         };
-        let mut bases: Vec<String> = Vec::with_capacity(8);
-        let unclitic = word.strip_suffix("nya").filter(|b| b.len() >= 3);
+        let mut bases: Vec<String> = Vec::with_capacity(16);
+        // Clitics: Indonesian "-nya", Javanese "-e"/"-ne" ("alure", "pelayanane") and
+        // krama "-ipun" ("prosesipun").
+        let unclitic = ["nya", "ipun", "ne", "e"]
+            .iter()
+            .filter_map(|suffix| word.strip_suffix(suffix))
+            .filter(|b| b.len() >= 3);
         for stem in std::iter::once(word).chain(unclitic) {
-            let unsuffixed = stem.strip_suffix("in").filter(|b| b.len() >= 3);
+            // Verb suffixes: Jakarta "-in", Javanese "-no"/"-ake"/"-aken" ("ngusulno").
+            let unsuffixed = ["in", "no", "ake", "aken"]
+                .iter()
+                .filter_map(|suffix| stem.strip_suffix(suffix))
+                .filter(|b| b.len() >= 3);
             for base in std::iter::once(stem).chain(unsuffixed) {
                 bases.push(base.to_owned());
+                // Javanese nasal prefixes before b/d/j: "mbayar", "ndaftar", "njupuk".
+                if let Some(rest) = base
+                    .strip_prefix('m')
+                    .filter(|r| r.starts_with('b'))
+                    .or_else(|| base.strip_prefix('n').filter(|r| r.starts_with(['d', 'j'])))
+                {
+                    bases.push(rest.to_owned());
+                }
                 if let Some(rest) = base.strip_prefix("nge") {
                     bases.push(rest.to_owned());
                 }

@@ -425,3 +425,24 @@ fn abbreviations_of_titles_from_every_decree() {
         assert_eq!(id(&a), expected, "{question}");
     }
 }
+
+#[test]
+fn a_detail_only_a_component_holds_is_answered_when_one_service_is_far_ahead() {
+    // "paraf" and "sebelum camat" are in the procedure, not the name; the SKTM is far ahead.
+    let a = ask("yang paraf berkas sktm sebelum camat siapa");
+    assert_eq!(a.status, AnswerStatus::Answered, "{}", a.text);
+    assert_eq!(id(&a), "003_5e30365896fb6814:pengantar-permohonan-sktm");
+    // One word a title happens to contain ("kerasa" -> "Unjuk Rasa") is no evidence.
+    let a = ask("gempa kemarin kerasa sampai kecamatan");
+    assert_eq!(a.status, AnswerStatus::NotFound, "{}", a.text);
+}
+
+#[test]
+fn javanese_clitics_and_time_words_are_read() {
+    let a = ask("alure pengantar skck piye");
+    assert_eq!(id(&a), "003_5e30365896fb6814:pengantar-skck", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Procedure));
+    let a = ask("sakdurunge diteken camat, surat ahli waris diparaf sopo");
+    assert_eq!(id(&a), "003_5e30365896fb6814:surat-keterangan-ahli-waris", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Procedure));
+}
