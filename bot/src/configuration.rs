@@ -53,6 +53,8 @@ pub struct Settings {
     pub delivery: DeliverySettings,
     pub intake: IntakeSettings,
     pub http: HttpSettings,
+    /// Abuse limits per chat and per client address (`[limits]`).
+    pub limits: crate::limits::LimitSettings,
     /// Database pool (`[database]`).
     pub database: DatabaseSettings,
     /// Broadcasts: approval or auto-send, Telegram rate limits (`[announcements]`).
@@ -78,6 +80,7 @@ impl Default for Settings {
             delivery: DeliverySettings::default(),
             intake: IntakeSettings::default(),
             http: HttpSettings::default(),
+            limits: crate::limits::LimitSettings::default(),
             database: DatabaseSettings::default(),
             announcements: crate::telegram::BroadcastSettings::default(),
             reindex: crate::reindex::ReindexSettings::default(),
@@ -565,6 +568,7 @@ impl Settings {
             "calendar.utc_offset_hours must be between -12 and 14"
         );
         self.http.validate()?;
+        self.limits.validate()?;
         anyhow::ensure!(
             self.database.max_connections >= 1 && self.database.acquire_timeout_secs >= 1,
             "database.max_connections and database.acquire_timeout_secs must be at least 1"

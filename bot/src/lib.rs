@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod domain;
 pub mod http;
 pub mod learning;
+pub mod limits;
 pub mod live;
 pub mod metrics;
 pub mod reindex;

@@ -137,6 +137,11 @@ impl Application {
             },
             self.settings.http.body_limit_bytes,
         );
+        let app = crate::http::limit_open311_intake(
+            app,
+            Arc::new(self.settings.limits.address_gate()),
+            self.settings.http.client_ip_header.as_deref(),
+        );
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let idle = Duration::from_millis(self.settings.delivery.idle_poll_millis);
         let mut worker_stop = stop_rx.clone();

@@ -145,6 +145,7 @@ async fn serve_with_telegram(
         config: BotConfig {
             intake: settings.intake.clone(),
             utc_offset_hours: settings.calendar.utc_offset_hours,
+            limits: settings.limits.clone(),
         },
         sender: Some(sender.clone()),
     };

@@ -8,17 +8,22 @@
 //! router's 405, a timeout's 408, an extractor's plain-text rejection) into the API's JSON shape
 //! with the same status and headers; under `/open311/` the shape is Open311's
 //! `[{"code": .., "description": ..}]`. [`method_not_allowed`] is the router's 405 answer (axum
-//! keeps the `Allow` header).
+//! keeps the `Allow` header). [`limit_open311_intake`] puts the per-address intake limit (see
+//! `crate::limits`) in front of `POST /open311/v2/requests.json`.
+
+use std::sync::Arc;
 
 use axum::Json;
+use axum::Router;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::ApiError;
+use crate::limits::AddressGate;
 
 /// Longest URI served (path and query); browsers and proxies stay below 8 KiB too.
 pub(crate) const MAX_URI_BYTES: usize = 8 * 1024;
@@ -107,6 +112,52 @@ pub(crate) async fn check_uri(request: Request, next: Next) -> Response {
         }
     }
     next.run(request).await
+}
+
+/// The Open311 intake route the per-address limit guards.
+const OPEN311_INTAKE: &str = "/open311/v2/requests.json";
+
+#[derive(Clone)]
+struct IntakeLimit {
+    gate: Arc<AddressGate>,
+    client_ip_header: Option<Arc<str>>,
+}
+
+/// `app` with the per-address limit on Open311 intake: beyond it, 429 with `Retry-After` and a
+/// polite Indonesian description in Open311's shape. Requests whose address is unknown (no
+/// connection info, as in tests that call the router directly) are not limited.
+pub fn limit_open311_intake(app: Router, gate: Arc<AddressGate>, client_ip_header: Option<&str>) -> Router {
+    let limit = IntakeLimit {
+        gate,
+        client_ip_header: client_ip_header.map(Arc::from),
+    };
+    app.layer(axum::middleware::from_fn_with_state(limit, open311_intake))
+}
+
+async fn open311_intake(State(limit): State<IntakeLimit>, request: Request, next: Next) -> Response {
+    if request.method() != axum::http::Method::POST || request.uri().path() != OPEN311_INTAKE {
+        return next.run(request).await;
+    }
+    let Some(ip) = super::server::client_ip(&request, limit.client_ip_header.as_deref()) else {
+        return next.run(request).await;
+    };
+    match limit.gate.check(&ip) {
+        Ok(()) => next.run(request).await,
+        Err(wait) => {
+            let minutes = wait.as_secs().div_ceil(60).max(1);
+            tracing::info!(%ip, "Open311 intake refused: too many requests from one address");
+            let message = format!(
+                "Terlalu banyak laporan dari alamat ini dalam satu jam terakhir. Mohon maaf, silakan \
+                 coba lagi dalam sekitar {minutes} menit."
+            );
+            let mut response =
+                error_response(OPEN311_INTAKE, ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, wait.as_secs().max(1).into());
+            response
+        }
+    }
 }
 
 fn is_json(response: &Response) -> bool {
@@ -215,6 +266,39 @@ mod tests {
         assert_eq!(body[0]["code"], 400);
         let (status, _, _) = call("GET", "/api/v1/items/caf%C3%A9?q=%E2%9C%93").await;
         assert_eq!(status, StatusCode::OK, "UTF-8 is fine");
+    }
+
+    #[tokio::test]
+    async fn open311_intake_is_limited_per_address() {
+        use axum::extract::ConnectInfo;
+        use axum::routing::post;
+        use std::net::SocketAddr;
+
+        let settings = crate::limits::LimitSettings {
+            complaints_per_address_per_hour: 2,
+            ..Default::default()
+        };
+        let app = limit_open311_intake(
+            Router::new().route(OPEN311_INTAKE, post(|| async { "[]" }).get(|| async { "[]" })),
+            Arc::new(settings.address_gate()),
+            None,
+        );
+        let call = |method: &str, peer: [u8; 4]| {
+            let mut request = Request::builder().method(method).uri(OPEN311_INTAKE).body(Body::empty()).unwrap();
+            request.extensions_mut().insert(ConnectInfo(SocketAddr::from((peer, 4000))));
+            app.clone().oneshot(request)
+        };
+        for _ in 0..2 {
+            assert_eq!(call("POST", [192, 0, 2, 1]).await.unwrap().status(), StatusCode::OK);
+        }
+        let refused = call("POST", [192, 0, 2, 1]).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(refused.headers().contains_key(header::RETRY_AFTER));
+        let body: Value = serde_json::from_slice(&axum::body::to_bytes(refused.into_body(), 1 << 16).await.unwrap()).unwrap();
+        assert_eq!(body[0]["code"], 429);
+        assert!(body[0]["description"].as_str().unwrap().contains("silakan coba lagi"), "{body}");
+        assert_eq!(call("GET", [192, 0, 2, 1]).await.unwrap().status(), StatusCode::OK, "reads are not limited");
+        assert_eq!(call("POST", [192, 0, 2, 2]).await.unwrap().status(), StatusCode::OK, "other addresses are not");
     }
 
     #[tokio::test]

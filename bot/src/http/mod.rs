@@ -26,6 +26,7 @@ use tower_http::trace::TraceLayer;
 pub use admin::AdminState;
 pub use auth::AuthenticatedHandler;
 pub use error::ApiError;
+pub use guard::limit_open311_intake;
 pub use open311::{OPEN311_CATEGORY, Open311Catalog, Open311Handle, Open311Service, open311_status};
 pub use server::{HttpSettings, ServerLimits, serve, with_timeouts};
 

@@ -13,6 +13,7 @@ mod clock;
 mod complaints;
 mod deliveries;
 mod postgres;
+mod recent_intake;
 mod sqlite;
 pub(crate) mod standards;
 mod stats;
@@ -35,6 +36,7 @@ pub use complaints::{
 };
 pub use deliveries::{Delivery, DeliveryKind, DeliveryStatus, Retry};
 pub use standards::{IngestOptions, IngestOutcome};
+pub use recent_intake::RecentIntake;
 pub use stats::{AnnouncementScope, AnnouncementStats, OpsStats, QUEUES, QueueStats, SubscriberStats};
 pub use trouble::{DatabaseTrouble, trouble_of};
 pub use unanswered::{UnansweredOutcome, UnansweredQuestion, UnansweredSummary};

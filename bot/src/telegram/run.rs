@@ -31,6 +31,8 @@ pub struct BotConfig {
     pub intake: IntakeSettings,
     /// Local time zone, hours east of UTC (7 = WIB), for dates citizens type and read.
     pub utc_offset_hours: i32,
+    /// Complaints per chat, messages per chat, question length (`[limits]`).
+    pub limits: crate::limits::LimitSettings,
 }
 
 impl Default for BotConfig {
@@ -38,6 +40,7 @@ impl Default for BotConfig {
         Self {
             intake: IntakeSettings::default(),
             utc_offset_hours: 7,
+            limits: crate::limits::LimitSettings::default(),
         }
     }
 }
@@ -65,7 +68,8 @@ impl TelegramDeps {
             self.routing.clone(),
             Arc::new(self.config.clone()),
             dialogues,
-            Arc::new(ReplyGate::new(self.store.clone(), self.sender.clone()))
+            Arc::new(ReplyGate::new(self.store.clone(), self.sender.clone())),
+            Arc::new(self.config.limits.chat_gate())
         ]
     }
 }

@@ -13,9 +13,31 @@ use super::keyboards::Callback;
 use super::reply::{Replier, ReplyGate};
 use super::state::State;
 use super::{BotError, DialogueStorage};
+use super::handlers::send_text;
+use super::text;
+use crate::limits::ChatGate;
 
 fn private(msg: Message) -> bool {
     msg.chat.is_private()
+}
+
+/// Lets a chat's message through within `[limits] messages_per_chat_per_minute`; beyond it the
+/// message is dropped before any database work, with one notice a minute in private chats, so
+/// a flood from one chat cannot fill its queue and hold up the dispatcher for everyone. Buttons
+/// always pass (Telegram needs every callback answered).
+async fn within_rate(update: Update, gate: Arc<ChatGate>, bot: Replier) -> bool {
+    let teloxide::types::UpdateKind::Message(msg) = &update.kind else {
+        return true;
+    };
+    let chat = msg.chat.id;
+    if gate.check(&chat.0).is_ok() {
+        return true;
+    }
+    if msg.chat.is_private() && gate.should_notice(&chat.0) {
+        tracing::info!(chat_id = chat.0, "messages dropped: too many from one chat");
+        let _ = send_text(&bot, chat, text::TOO_MANY_MESSAGES, None).await;
+    }
+    false
 }
 
 fn callback(q: CallbackQuery) -> Option<Callback> {
@@ -68,6 +90,7 @@ pub fn schema() -> UpdateHandler<BotError> {
 
     dptree::map(|catalog: CatalogHandle| catalog.load())
         .chain(dptree::map(|bot: Bot, gate: Arc<ReplyGate>| Replier::new(bot, gate)))
+        .chain(dptree::filter_async(within_rate))
         .chain(
             dialogue::enter::<Update, DialogueStorage, State, _>()
                 .branch(messages)

@@ -1064,3 +1064,44 @@ async fn direct_replies_wait_out_flood_control_and_mark_blocked_chats() {
     assert!(t.is_blocked(20).await.unwrap());
     assert!(!t.is_blocked(10).await.unwrap());
 }
+
+// ---- abuse limits (issue 13) ----------------------------------------------------------------
+
+#[tokio::test]
+async fn lapor_is_refused_politely_once_the_hourly_allowance_is_used() {
+    let h = Harness::new().await;
+    let raw = crate::domain::RawComplaint {
+        chat_id: CITIZEN,
+        ..crate::domain::fixtures::raw()
+    };
+    let new = crate::domain::NewComplaint::parse(&raw, crate::domain::fixtures::today()).unwrap();
+    for _ in 0..10 {
+        h.store
+            .submit_complaint(&new, &crate::storage::SubmitOptions::default())
+            .await
+            .unwrap();
+    }
+    let mut bot = h.bot(msg("/lapor"));
+    bot.dispatch_and_check_last_text_and_state(&escaped(&text::complaint_limit(10, 60)), State::default())
+        .await;
+}
+
+/// A flood from one chat is dropped beyond its allowance (one notice), before any database work,
+/// so it cannot fill the chat's queue and hold up the dispatcher for everyone else.
+#[tokio::test]
+async fn a_flood_from_one_chat_is_dropped_with_one_notice() {
+    let mut h = Harness::new().await;
+    h.deps.config.limits.messages_per_chat_per_minute = 2;
+    let flood: Vec<MockMessageText> = (0..6).map(|_| msg("halo")).collect();
+    let mut bot = h.bot(flood);
+    bot.dispatch().await;
+    let sent: Vec<String> = bot
+        .get_responses()
+        .sent_messages_text
+        .iter()
+        .map(|m| m.message.text().unwrap_or_default().to_owned())
+        .collect();
+    let notices = sent.iter().filter(|t| *t == text::TOO_MANY_MESSAGES).count();
+    assert_eq!(notices, 1, "{sent:?}");
+    assert_eq!(sent.len(), 3, "two answers and one notice: {sent:?}");
+}

@@ -42,6 +42,19 @@ pub(crate) const NOTHING_TO_CANCEL: &str = "Tidak ada proses yang sedang berjala
 pub(crate) const ONLY_TEXT: &str = "Maaf, saya hanya bisa membaca pesan teks. Silakan tulis pertanyaan Anda.";
 /// Answer to a button whose data no longer means anything (an old message, a changed corpus).
 pub(crate) const STALE_BUTTON: &str = "Tombol ini sudah tidak berlaku. Silakan mulai lagi.";
+/// Once a minute to a chat whose messages arrive faster than `[limits]` allows (the rest are
+/// ignored meanwhile).
+pub(crate) const TOO_MANY_MESSAGES: &str = "Pesan Anda datang terlalu cepat, jadi sebagian belum kami baca. \
+Mohon tunggu sebentar, lalu kirim lagi pertanyaan Anda dalam satu pesan.";
+
+/// `/lapor` when the chat already filed its hour's allowance of complaints.
+pub(crate) fn complaint_limit(per_hour: u32, wait_minutes: u64) -> String {
+    format!(
+        "Mohon maaf, dari chat ini sudah masuk {per_hour} pengaduan dalam satu jam terakhir. \
+Agar setiap pengaduan dapat ditangani dengan baik, silakan kirim pengaduan berikutnya sekitar \
+{wait_minutes} menit lagi.\n\nPengaduan Anda yang sudah masuk tetap kami proses; lihat statusnya dengan /laporanku."
+    )
+}
 
 // ---- Commands (descriptions registered with Telegram) -------------------------------------
 

@@ -24,7 +24,7 @@ use crate::telegram::conversation::Context;
 use crate::telegram::keyboards::{self, ComplaintChoice};
 use crate::telegram::run::BotConfig;
 use crate::telegram::state::{Draft, State};
-use crate::telegram::{BotDialogue, HandlerResult, text};
+use crate::telegram::{BotDialogue, BotError, HandlerResult, text};
 
 /// Asks for the topic, offering `service` (the last question's) when there is one.
 async fn ask_topic(
@@ -51,6 +51,19 @@ async fn ask_topic(
     Ok(())
 }
 
+/// Whether the chat may file another complaint now (`[limits] complaints_per_chat_per_hour`);
+/// if not, tells the citizen when they can.
+async fn intake_allowed(bot: &Replier, chat: ChatId, store: &Store, config: &BotConfig) -> Result<bool, BotError> {
+    match crate::limits::chat_intake(store, &config.limits, chat.0).await? {
+        Ok(()) => Ok(true),
+        Err(refusal) => {
+            tracing::info!(chat_id = chat.0, "complaint refused: the chat's hourly allowance is used up");
+            send_text(bot, chat, &text::complaint_limit(refusal.per_hour, refusal.wait_minutes), None).await?;
+            Ok(false)
+        }
+    }
+}
+
 /// `/lapor`, in any state: starts (or restarts) the dialogue.
 pub(crate) async fn start(
     bot: Replier,
@@ -58,14 +71,17 @@ pub(crate) async fn start(
     msg: Message,
     state: State,
     catalog: Arc<Catalog>,
+    store: Store,
+    config: Arc<BotConfig>,
 ) -> HandlerResult {
     let chat = msg.chat.id;
-    guarded(
-        &bot,
-        chat,
-        ask_topic(&bot, &dialogue, chat, &catalog, state.context().last_service).await,
-    )
-    .await
+    let started = async {
+        if intake_allowed(&bot, chat, &store, &config).await? {
+            ask_topic(&bot, &dialogue, chat, &catalog, state.context().last_service).await?;
+        }
+        Ok(())
+    };
+    guarded(&bot, chat, started.await).await
 }
 
 /// "Laporkan masalah layanan ini" under a service card.
@@ -75,6 +91,8 @@ pub(crate) async fn start_about(
     q: CallbackQuery,
     key: String,
     catalog: Arc<Catalog>,
+    store: Store,
+    config: Arc<BotConfig>,
 ) -> HandlerResult {
     let (Some(chat), Some(service)) = (callback_chat(&q), catalog.service_by_key(&key)) else {
         answer_callback(&bot, &q, Some(text::STALE_BUTTON)).await?;
@@ -82,7 +100,13 @@ pub(crate) async fn start_about(
     };
     answer_callback(&bot, &q, None).await?;
     let id = service.id.0.clone();
-    guarded(&bot, chat, ask_topic(&bot, &dialogue, chat, &catalog, Some(id)).await).await
+    let started = async {
+        if intake_allowed(&bot, chat, &store, &config).await? {
+            ask_topic(&bot, &dialogue, chat, &catalog, Some(id)).await?;
+        }
+        Ok(())
+    };
+    guarded(&bot, chat, started.await).await
 }
 
 /// Moves to `next` and asks its question.
@@ -450,6 +474,10 @@ async fn submit(
         handler_id,
         auto_verify: config.intake.auto_verifies(new.description.as_str()),
     };
+    // Checked again at the end: the draft may have been started before the allowance ran out.
+    if !intake_allowed(bot, chat, store, config).await? {
+        return Ok(());
+    }
     let complaint = store.submit_complaint(&new, &options).await?;
     tracing::info!(ticket = %complaint.ticket, "complaint submitted from Telegram");
     dialogue

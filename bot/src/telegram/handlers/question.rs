@@ -19,6 +19,7 @@ use super::{answer_callback, callback_chat, guarded, send_html, send_text};
 use crate::storage::Store;
 use crate::telegram::catalog::Catalog;
 use crate::telegram::conversation::Context;
+use crate::telegram::run::BotConfig;
 use crate::telegram::state::State;
 use crate::telegram::{BotDialogue, HandlerResult, keyboards, render, text};
 
@@ -55,12 +56,15 @@ pub(crate) async fn ask(
     context: Context,
     catalog: Arc<Catalog>,
     store: Store,
+    config: Arc<BotConfig>,
 ) -> HandlerResult {
     let chat = msg.chat.id;
     let Some(question) = msg.text() else {
         send_text(&bot, chat, text::ONLY_TEXT, None).await?;
         return Ok(());
     };
+    // A very long message costs the engine what a question does (see `crate::limits`).
+    let question = crate::limits::question_text(question, config.limits.max_question_chars);
     guarded(
         &bot,
         chat,
