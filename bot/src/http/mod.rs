@@ -9,6 +9,8 @@ mod admin;
 mod auth;
 mod complaints;
 mod error;
+#[cfg(test)]
+mod fuzz;
 mod guard;
 mod health;
 mod metrics;
