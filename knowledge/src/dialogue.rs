@@ -250,6 +250,30 @@ mod conversation_tests {
     }
 
     #[test]
+    fn a_self_introduction_sets_the_region() {
+        let mut d = Dialogue::default();
+        let noted = d.reply(&ENGINE, "sy perangkat desa di wilayah kec beji");
+        assert_eq!(noted.status, AnswerStatus::Region, "{}", noted.text);
+        let answer = d.reply(&ENGINE, "sosialisasi syaratnya apa");
+        assert_eq!(answer.status, AnswerStatus::Answered, "{}", answer.text);
+        assert!(answer.service.as_ref().unwrap().unit.contains("Kecamatan Beji"));
+        // A question is not an introduction.
+        let asked = Dialogue::default().reply(&ENGINE, "saya di kecamatan beji, syarat sktm apa?");
+        assert_eq!(asked.status, AnswerStatus::Answered, "{}", asked.text);
+    }
+
+    #[test]
+    fn a_detail_of_the_previous_service_is_a_follow_up() {
+        let mut d = Dialogue::default();
+        let first = d.reply(&ENGINE, "syarat surat keterangan ahli waris apa");
+        assert_eq!(first.status, AnswerStatus::Answered);
+        let next = d.reply(&ENGINE, "yang paraf nanti siapa");
+        assert_eq!(next.status, AnswerStatus::Answered, "{}", next.text);
+        assert_eq!(id(&next), id(&first));
+        assert_eq!(next.aspect, Some(Aspect::Procedure));
+    }
+
+    #[test]
     fn the_citizen_can_say_where_they_are() {
         let mut d = Dialogue::default();
         let noted = d.reply(&ENGINE, "saya di kecamatan beji");

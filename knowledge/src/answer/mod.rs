@@ -161,6 +161,12 @@ const MIN_COVERAGE: f32 = 0.5;
 const DISTINCTIVE_MASS: f32 = 6.0;
 /// Credit for a question word found in one of a service's components but not in its name.
 const BODY_CREDIT: f32 = 0.3;
+/// A message that the previous service explains is still about it unless another service is
+/// named by at least this share of its title (see `Engine::explains`).
+const FOLLOW_UP_RECALL: f32 = 0.5;
+/// Words weighing at most this (known words no decree uses: "nanti", "dulu") say nothing about
+/// which service.
+const EVERYDAY_LIMIT: f32 = 1.1;
 /// A service that no name makes confident is answered when its score is this many times the
 /// next service's and its evidence reaches [`MARGIN_COVERAGE`] (see `Engine::clear_winner`).
 const MARGIN_RATIO: f32 = 2.0;
@@ -587,7 +593,7 @@ impl Engine {
             return self.smalltalk(question, kind);
         }
 
-        if let Some(words) = self.region_words(&naming)
+        if let Some(words) = self.region_words(&naming).or_else(|| self.introduced_place(question))
             && asked.is_none()
         {
             return self.region_set(question, words);
@@ -604,6 +610,14 @@ impl Engine {
 
         let weighted = query_weights(&tokens);
         let scored = self.rank(question, &tokens, &naming, &weighted, &negated);
+        // A follow-up about a detail of the previous service ("yang tanda tangan siapa", "bisa
+        // daring?"): every word it names is in that service's own text, and no other service
+        // is named by most of its title.
+        if let Some(position) = context.filter(|&c| self.explains(c, &naming))
+            && !choose(&scored).is_some_and(|s| s.position != position && s.recall >= FOLLOW_UP_RECALL)
+        {
+            return self.answer_service(question, position, self.aspect_for(&tokens, &phrase_cues, position));
+        }
         let Some(
             best_scored @ Scored {
                 position: best,
@@ -765,6 +779,33 @@ impl Engine {
             .map(|t| (*t).clone())
             .collect();
         (!words.is_empty() && words.iter().all(|t| self.region_vocabulary.contains(t))).then_some(words)
+    }
+
+    /// The place in a citizen's self-introduction: a statement that opens with "saya"/"kami"
+    /// and ends with where they are ("sy staf di setda kab pasuruan", "saya perangkat desa di
+    /// wilayah kec. beji"), the place being words of some service's unit or agency. Indonesian
+    /// puts the place after "di"/"dari"; what comes before is who they are, not a question.
+    fn introduced_place(&self, message: &str) -> Option<Vec<String>> {
+        const FIRST_PERSON: &[&str] = &["saya", "sy", "aku", "aq", "kami", "kita", "kulo", "gue", "gw"];
+        const LOCATIVE: &[&str] = &["di", "dari", "dr", "wilayah", "nang", "ning", "neng"];
+        if message.contains('?') {
+            return None;
+        }
+        let lower = message.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        if !words.first().is_some_and(|w| FIRST_PERSON.contains(w)) {
+            return None;
+        }
+        let at = words.iter().rposition(|w| LOCATIVE.contains(w))?;
+        let place: Vec<String> = analyze(&words[at + 1..].join(" "))
+            .into_iter()
+            .filter(|t| !EVERYDAY.contains(t.as_str()))
+            .collect();
+        let is_agency_word = |t: &String| self.tokens.iter().any(|st| st.agency.contains(t));
+        (!place.is_empty() && place.iter().all(is_agency_word)).then_some(place)
     }
 
     fn region_set(&self, question: &str, words: Vec<String>) -> Answer {
@@ -1014,6 +1055,25 @@ impl Engine {
         scored
     }
 
+    /// Whether a service's own text (name and components) has every word of a message that
+    /// counts, so the message can be about that service alone. Everyday words and the words
+    /// of who asks and from where do not count.
+    fn explains(&self, position: usize, naming: &[&String]) -> bool {
+        let st = &self.tokens[position];
+        let in_components = |t: &str| {
+            self.terms
+                .get(t)
+                .is_some_and(|id| st.components.iter().any(|(_, ids)| ids.binary_search(id).is_ok()))
+        };
+        naming.iter().all(|t| {
+            st.name.contains(t.as_str())
+                || st.body.contains(t.as_str())
+                || in_components(t)
+                || self.region_vocabulary.contains(t.as_str())
+                || self.weight(t, &HashSet::default()) <= EVERYDAY_LIMIT
+        })
+    }
+
     /// The best-scoring service when no name covers the question but the whole evidence (its
     /// name and components together, BM25 over every field) puts it far ahead of every other
     /// service: a question about a detail only a component holds ("yang tanda tangan SKKLH
@@ -1176,6 +1236,7 @@ impl Engine {
             if word.chars().any(|c| c.is_ascii_digit())
                 || self.spelling.contains(&word)
                 || is_known_word(&word)
+                || standard_form(&word) != word
                 || self.knows(&word)
             {
                 corrected.push_str(&word);
