@@ -56,7 +56,10 @@ impl LimitSettings {
     pub fn validate(&self) -> anyhow::Result<()> {
         for (value, key) in [
             (self.complaints_per_chat_per_hour, "limits.complaints_per_chat_per_hour"),
-            (self.complaints_per_address_per_hour, "limits.complaints_per_address_per_hour"),
+            (
+                self.complaints_per_address_per_hour,
+                "limits.complaints_per_address_per_hour",
+            ),
             (self.messages_per_chat_per_minute, "limits.messages_per_chat_per_minute"),
         ] {
             anyhow::ensure!(value >= 1, "{key} must be at least 1");
@@ -94,7 +97,11 @@ pub struct IntakeRefusal {
 const HOUR: i64 = 3600;
 
 /// Whether `chat_id` may file another complaint now.
-pub async fn chat_intake(store: &Store, settings: &LimitSettings, chat_id: i64) -> Result<Result<(), IntakeRefusal>, StoreError> {
+pub async fn chat_intake(
+    store: &Store,
+    settings: &LimitSettings,
+    chat_id: i64,
+) -> Result<Result<(), IntakeRefusal>, StoreError> {
     let now = store.clock().now();
     let recent = store.recent_intake_from_chat(chat_id, now - HOUR + 1).await?;
     if recent.count < u64::from(settings.complaints_per_chat_per_hour) {
@@ -222,7 +229,10 @@ mod tests {
         let first_at = db.clock.now();
         for _ in 0..10 {
             assert_eq!(chat_intake(&db.store, &settings, chat).await.unwrap(), Ok(()));
-            db.store.submit_complaint(&new, &SubmitOptions::default()).await.unwrap();
+            db.store
+                .submit_complaint(&new, &SubmitOptions::default())
+                .await
+                .unwrap();
             db.clock.advance(60);
         }
         let refusal = chat_intake(&db.store, &settings, chat).await.unwrap().unwrap_err();

@@ -150,8 +150,10 @@ async fn open311_intake(State(limit): State<IntakeLimit>, request: Request, next
                 "Terlalu banyak laporan dari alamat ini dalam satu jam terakhir. Mohon maaf, silakan \
                  coba lagi dalam sekitar {minutes} menit."
             );
-            let mut response =
-                error_response(OPEN311_INTAKE, ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message));
+            let mut response = error_response(
+                OPEN311_INTAKE,
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message),
+            );
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, wait.as_secs().max(1).into());
@@ -284,8 +286,14 @@ mod tests {
             None,
         );
         let call = |method: &str, peer: [u8; 4]| {
-            let mut request = Request::builder().method(method).uri(OPEN311_INTAKE).body(Body::empty()).unwrap();
-            request.extensions_mut().insert(ConnectInfo(SocketAddr::from((peer, 4000))));
+            let mut request = Request::builder()
+                .method(method)
+                .uri(OPEN311_INTAKE)
+                .body(Body::empty())
+                .unwrap();
+            request
+                .extensions_mut()
+                .insert(ConnectInfo(SocketAddr::from((peer, 4000))));
             app.clone().oneshot(request)
         };
         for _ in 0..2 {
@@ -294,11 +302,23 @@ mod tests {
         let refused = call("POST", [192, 0, 2, 1]).await.unwrap();
         assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
         assert!(refused.headers().contains_key(header::RETRY_AFTER));
-        let body: Value = serde_json::from_slice(&axum::body::to_bytes(refused.into_body(), 1 << 16).await.unwrap()).unwrap();
+        let body: Value =
+            serde_json::from_slice(&axum::body::to_bytes(refused.into_body(), 1 << 16).await.unwrap()).unwrap();
         assert_eq!(body[0]["code"], 429);
-        assert!(body[0]["description"].as_str().unwrap().contains("silakan coba lagi"), "{body}");
-        assert_eq!(call("GET", [192, 0, 2, 1]).await.unwrap().status(), StatusCode::OK, "reads are not limited");
-        assert_eq!(call("POST", [192, 0, 2, 2]).await.unwrap().status(), StatusCode::OK, "other addresses are not");
+        assert!(
+            body[0]["description"].as_str().unwrap().contains("silakan coba lagi"),
+            "{body}"
+        );
+        assert_eq!(
+            call("GET", [192, 0, 2, 1]).await.unwrap().status(),
+            StatusCode::OK,
+            "reads are not limited"
+        );
+        assert_eq!(
+            call("POST", [192, 0, 2, 2]).await.unwrap().status(),
+            StatusCode::OK,
+            "other addresses are not"
+        );
     }
 
     #[tokio::test]
