@@ -44,11 +44,35 @@ struct HandlerEntry {
     api_key_sha256: Option<String>,
 }
 
-/// Where a handler's signed webhook goes.
-#[derive(Debug, Clone)]
+/// Where a handler's signed webhook goes. `Debug` shows the URL without its query, fragment
+/// and password (a token in the query must not reach a log line).
+#[derive(Clone)]
 pub struct Webhook {
     pub url: reqwest::Url,
     pub secret: SecretString,
+}
+
+impl std::fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhook")
+            .field("url", &redact_url(&self.url))
+            .field("secret", &"[redacted]")
+            .finish()
+    }
+}
+
+/// A URL fit for logs and stored errors: no password, query or fragment (`?[redacted]` marks a
+/// query that was there).
+pub fn redact_url(url: &reqwest::Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_password(None);
+    shown.set_query(None);
+    shown.set_fragment(None);
+    let mut text = shown.to_string();
+    if url.query().is_some() {
+        text.push_str("?[redacted]");
+    }
+    text
 }
 
 /// One handler (an agency, unit or desk that receives complaints), validated. `Debug` hides

@@ -4,6 +4,10 @@
 //! `X-Loket-Timestamp: <unix seconds>` and `X-Loket-Signature: sha256=<hex HMAC-SHA256(secret,
 //! timestamp + "." + body)>`. Any 2xx is success; 408, 429, 5xx, timeouts and connection errors
 //! are retried; other 4xx and redirects are permanent (a human must fix the handler or the URL).
+//!
+//! A webhook URL may carry a token in its query, and reqwest's error text names the URL: errors
+//! are described without it ([`error_text`]) before they reach a log line or
+//! `deliveries.last_error`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -99,11 +103,36 @@ impl WebhookForwarder {
             .await;
         match response {
             Ok(response) => classify(response.status(), response.headers()),
-            Err(e) if e.is_builder() => Err(SendError::permanent(format!("invalid request: {e}"))),
+            Err(e) if e.is_builder() => Err(SendError::permanent(format!(
+                "invalid request: {}",
+                error_text(e, &webhook.url)
+            ))),
             Err(e) if e.is_timeout() => Err(SendError::retryable("timed out")),
-            Err(e) => Err(SendError::retryable(format!("request failed: {e}"))),
+            Err(e) => Err(SendError::retryable(format!(
+                "request failed: {}",
+                error_text(e, &webhook.url)
+            ))),
         }
     }
+}
+
+/// A reqwest error with its causes, never the URL: `without_url` drops the URL reqwest attached,
+/// and any cause that still spells the URL or its query has them replaced.
+pub(crate) fn error_text(error: reqwest::Error, url: &reqwest::Url) -> String {
+    let error = error.without_url();
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    let shown = crate::routing::redact_url(url);
+    text = text.replace(url.as_str(), &shown);
+    if let Some(query) = url.query().filter(|q| !q.is_empty()) {
+        text = text.replace(query, "[redacted]");
+    }
+    text
 }
 
 /// Maps a webhook response status to the contract's success / retry / permanent outcome.
@@ -197,6 +226,56 @@ mod tests {
             };
             assert_eq!(got, expected, "HTTP {code}");
         }
+    }
+
+    /// Regression (issue 13): a token in the webhook URL's query reached the logs and
+    /// `deliveries.last_error` through reqwest's error text.
+    #[tokio::test]
+    async fn connection_errors_never_show_the_url_or_its_token() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let toml = format!(
+            "[[handler]]\nid = \"h\"\nname = \"H\"\nwebhook_url = \"http://127.0.0.1:{port}/hook?token=rahasia-token-123\"\n\
+             webhook_secret = \"0123456789abcdef\"\n"
+        );
+        let routing = Arc::new(Routing::from_toml(&toml, std::path::Path::new("h.toml")).unwrap());
+        let shown = format!("{:?}", routing.get("h").unwrap());
+        assert!(!shown.contains("rahasia-token-123"), "{shown}");
+        let forwarder = WebhookForwarder::new(routing, Duration::from_secs(5)).unwrap();
+        let task = Delivery {
+            id: "d1".into(),
+            kind: crate::storage::DeliveryKind::Forward,
+            complaint_id: None,
+            handler_id: Some("h".into()),
+            chat_id: None,
+            payload: "{}".into(),
+            status: crate::storage::DeliveryStatus::InFlight,
+            attempts: 1,
+            next_attempt_at: 0,
+            lease_until: None,
+            locked_by: None,
+            last_error: None,
+            created_at: 0,
+            updated_at: 0,
+        };
+        let error = forwarder.post(&task).await.unwrap_err();
+        let text = error.to_string();
+        assert!(matches!(error, SendError::Retryable { .. }), "{text}");
+        assert!(text.contains("request failed"), "{text}");
+        assert!(
+            !text.contains("rahasia-token-123") && !text.contains("token="),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn error_text_redacts_a_url_spelled_by_a_cause() {
+        let url: reqwest::Url = "https://h.example/hook?token=abc123".parse().unwrap();
+        assert_eq!(crate::routing::redact_url(&url), "https://h.example/hook?[redacted]");
+        let with_password: reqwest::Url = "https://u:pw@h.example/hook".parse().unwrap();
+        assert_eq!(crate::routing::redact_url(&with_password), "https://u@h.example/hook");
     }
 
     #[test]

@@ -3,14 +3,22 @@
 //! Needed to run several `loket serve` processes behind a load balancer (long polling allows
 //! only one consumer per bot). The endpoint checks Telegram's
 //! `X-Telegram-Bot-Api-Secret-Token` header against the secret we register with
-//! `setWebhook` (teloxide's axum listener refuses requests without it), and the webhook is
-//! deleted again on shutdown.
+//! `setWebhook`, and the webhook is deleted again on shutdown. teloxide's listener compares the
+//! header with `!=` (its time depends on how much of a guess is right), so our own layer in
+//! front ([`require_secret`]) compares in constant time and refuses a wrong or missing secret
+//! with 401 before teloxide sees the request.
 
 use super::{TelegramDeps, build_dispatcher, commands::Command};
 use anyhow::Context;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use teloxide::prelude::*;
 use teloxide::update_listeners::UpdateListener;
 use teloxide::update_listeners::webhooks::{Options, axum_to_router};
@@ -74,6 +82,37 @@ impl WebhookConfig {
     }
 }
 
+/// The header Telegram sends the secret in.
+const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
+
+/// Compares two secrets in constant time: both are hashed first, so neither the position of the
+/// first wrong byte nor a length difference changes the time taken.
+fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    let (a, b) = (Sha256::digest(given), Sha256::digest(expected));
+    a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Lets a request through only with our secret in `X-Telegram-Bot-Api-Secret-Token`.
+async fn require_secret(State(secret): State<Arc<SecretString>>, request: Request, next: Next) -> Response {
+    let given = request
+        .headers()
+        .get(SECRET_HEADER)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    if same_secret(given, secret.expose_secret().as_bytes()) {
+        next.run(request).await
+    } else {
+        tracing::warn!("telegram webhook request without the right secret refused");
+        StatusCode::UNAUTHORIZED.into_response()
+    }
+}
+
+/// `router` behind [`require_secret`].
+fn guarded(router: axum::Router, secret: &SecretString) -> axum::Router {
+    let secret = Arc::new(secret.clone());
+    router.layer(axum::middleware::from_fn_with_state(secret, require_secret))
+}
+
 /// Registers the webhook, serves it until `shutdown` resolves, and deletes it on the way out.
 pub async fn run_webhook(
     bot: Bot,
@@ -90,6 +129,7 @@ pub async fn run_webhook(
         .await
         .context("Telegram refused setWebhook")?;
     let stop = listener.stop_token();
+    let router = guarded(router, &config.secret);
     let server = tokio::spawn(async move { axum::serve(tcp, router).with_graceful_shutdown(stop_flag).await });
     if let Err(error) = bot.set_my_commands(Command::menu()).await {
         tracing::warn!(%error, "cannot register the command menu with Telegram");
@@ -98,7 +138,11 @@ pub async fn run_webhook(
         shutdown.await;
         stop.stop();
     });
-    tracing::info!(url = %config.url, address = %config.address, "telegram webhook started");
+    tracing::info!(
+        url = %crate::routing::redact_url(&config.url),
+        address = %config.address,
+        "telegram webhook started"
+    );
     let mut dispatcher = build_dispatcher(bot, &deps);
     dispatcher
         .dispatch_with_listener(
@@ -128,6 +172,41 @@ mod tests {
         assert!(WebhookConfig::new(url.clone(), address, Some("no spaces allowed".into())).is_err());
         let plain: reqwest::Url = "http://loket.example.go.id/telegram".parse().unwrap();
         assert!(WebhookConfig::new(plain, address, None).is_err());
+    }
+
+    /// Regression (issue 13): the secret header was only checked by teloxide, with `!=`.
+    #[tokio::test]
+    async fn the_secret_is_checked_in_our_own_layer() {
+        use tower::ServiceExt;
+        let secret = SecretString::from("rahasia_Webhook-42");
+        let inner = axum::Router::new().route("/telegram", axum::routing::post(|| async { "diteruskan" }));
+        let app = guarded(inner, &secret);
+        let send = |header: Option<&'static str>| {
+            let app = app.clone();
+            async move {
+                let mut request = axum::http::Request::post("/telegram");
+                if let Some(value) = header {
+                    request = request.header(SECRET_HEADER, value);
+                }
+                let response = app
+                    .oneshot(request.body(axum::body::Body::empty()).unwrap())
+                    .await
+                    .unwrap();
+                response.status()
+            }
+        };
+        assert_eq!(send(Some("rahasia_Webhook-42")).await, StatusCode::OK);
+        for wrong in [
+            None,
+            Some(""),
+            Some("rahasia_Webhook-4"),
+            Some("rahasia_Webhook-421"),
+            Some("x"),
+        ] {
+            assert_eq!(send(wrong).await, StatusCode::UNAUTHORIZED, "{wrong:?}");
+        }
+        assert!(same_secret(b"abc", b"abc"));
+        assert!(!same_secret(b"abc", b"abd") && !same_secret(b"", b"abc"));
     }
 
     #[test]
