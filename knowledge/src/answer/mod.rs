@@ -510,7 +510,16 @@ impl Engine {
                 .collect();
             st.title_total = st.title_weights.iter().map(|(_, w)| w).sum();
         }
-        let abbreviations = abbreviations(surface_df.keys());
+        let mut abbreviations = abbreviations(surface_df.keys());
+        // Three-letter clippings of title words ("lab" for "laboratorium").
+        let title_words: Vec<String> = services
+            .iter()
+            .flat_map(|s| s.title.split(|c: char| !c.is_alphabetic()))
+            .map(str::to_lowercase)
+            .collect();
+        for (clip, word) in clippings(&title_words) {
+            abbreviations.entry(clip).or_insert(word);
+        }
         let spelling = SpellingIndex::build(surface_df);
         let mut body_df: HashMap<&str, u32> = HashMap::default();
         for t in tokens.iter().flat_map(|t| t.body.iter()) {
@@ -1277,7 +1286,8 @@ impl Engine {
 
     /// The standard word behind a chat form of it: Jakarta-style `-in` for `-kan`/`-i`
     /// ("ngajuin", "benerin"), Javanese `-no`/`-ake` ("ngusulno"), the nasal prefixes
-    /// `ng(e)-`/`ny-` ("ngusulin", "nyari") and Javanese `m-`/`n-` ("mbayar", "ndaftar"), and
+    /// `ng(e)-`/`ny-`/`n-`/`m-` ("ngusulin", "nyari", "nerima", "milih") and Javanese
+    /// `m-`/`n-` before b/d/j ("mbayar", "ndaftar"), and
     /// the clitics `-nya`, Javanese `-e`/`-ne` and krama `-ipun` ("ijinnya", "alure",
     /// "prosesipun"). Only a known base is accepted (a slang
     /// entry, an analyzer word or a corpus word), so "ingin", "kawin" or "miskin" are never cut.
@@ -1327,6 +1337,15 @@ impl Engine {
                 {
                     bases.push(format!("s{rest}"));
                     bases.push(format!("c{rest}"));
+                }
+                // n- for t- and m- for p- ("nerima" terima, "milih" pilih).
+                for (nasal, initial) in [('n', 't'), ('m', 'p')] {
+                    if let Some(rest) = base
+                        .strip_prefix(nasal)
+                        .filter(|r| r.starts_with(['a', 'e', 'i', 'o', 'u']))
+                    {
+                        bases.push(format!("{initial}{rest}"));
+                    }
                 }
             }
         }
@@ -1602,6 +1621,28 @@ fn bigram(a: &str, b: &str) -> u64 {
 /// are "Konsultasi", only one is at the Setda). Then it is no tie.
 fn dominated(mask: u64, best: u64) -> bool {
     mask & !best == 0 && best & !mask != 0
+}
+
+/// The first three letters of title words of six letters or more, where they start exactly
+/// one such word: Indonesian clips a long word to its first syllable and a consonant ("lab",
+/// "rek" would be ambiguous and is left out).
+fn clippings(title_words: &[String]) -> Vec<(String, String)> {
+    let mut seen: HashMap<&str, Option<&str>> = HashMap::default();
+    for word in title_words
+        .iter()
+        .filter(|w| w.len() >= 6 && w.chars().all(|c| c.is_ascii_alphabetic()))
+    {
+        seen.entry(&word[..3])
+            .and_modify(|v| {
+                if *v != Some(word.as_str()) {
+                    *v = None;
+                }
+            })
+            .or_insert(Some(word.as_str()));
+    }
+    seen.into_iter()
+        .filter_map(|(clip, word)| Some((clip.to_owned(), word?.to_owned())))
+        .collect()
 }
 
 /// Prefixes of 4 to 8 letters that start exactly one corpus word, for abbreviations.

@@ -446,3 +446,24 @@ fn javanese_clitics_and_time_words_are_read() {
     assert_eq!(id(&a), "003_5e30365896fb6814:surat-keterangan-ahli-waris", "{}", a.text);
     assert_eq!(a.aspect, Some(Aspect::Procedure));
 }
+
+#[test]
+fn title_words_are_clipped_to_three_letters_only_when_unambiguous() {
+    let words: Vec<String> = ["laboratorium", "rekomendasi", "rekrutmen", "uji", "lingkungan"]
+        .iter()
+        .map(|w| (*w).to_owned())
+        .collect();
+    let clips: HashMap<String, String> = clippings(&words).into_iter().collect();
+    assert_eq!(clips.get("lab").map(String::as_str), Some("laboratorium"));
+    assert_eq!(clips.get("lin").map(String::as_str), Some("lingkungan"));
+    assert!(!clips.contains_key("rek"), "two title words start with rek");
+    assert!(!clips.contains_key("uji"), "short words are not clipped");
+}
+
+#[test]
+fn nasal_chat_forms_are_read_as_their_base() {
+    // n- for t- and m- for p-, as chat Indonesian and Javanese nasalise verbs.
+    let (tokens, _, _) = ENGINE.question_tokens("nulis surat, milih penyedia");
+    assert!(tokens.contains(&"tulis".to_owned()), "{tokens:?}");
+    assert!(tokens.contains(&"pilih".to_owned()), "{tokens:?}");
+}
