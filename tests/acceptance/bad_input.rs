@@ -84,12 +84,13 @@ async fn bad_input_is_refused_with_json_errors_and_no_writes(url: String, dir: P
             StatusCode::UNAUTHORIZED,
             "unauthorized",
         ),
+        // Another handler's ticket is not found, as if it did not exist (no existence oracle).
         (
             OTHER_API_KEY,
             ticket.to_string(),
             r#"{"status": "diverifikasi"}"#.into(),
-            StatusCode::FORBIDDEN,
-            "forbidden",
+            StatusCode::NOT_FOUND,
+            "not_found",
         ),
     ];
     for (key, target, body, expected, code) in cases {

@@ -30,7 +30,7 @@ use std::time::Duration;
 
 use loket::delivery::{ExecutionOutcome, RetryPolicy};
 use loket::storage::{ConnectOptions, DeliveryKind, DeliveryStatus, Store};
-use loket_acceptance::app::{API_KEY, handlers_toml, valid_open311_form};
+use loket_acceptance::app::{API_KEY, handlers_toml, register_open311_client_at, valid_open311_form};
 use loket_acceptance::load::{BackgroundLoad, Filed, file_open311, serve_env};
 use loket_acceptance::process::{LoketProcess, loket_binary};
 use loket_acceptance::proxy::TcpProxy;
@@ -102,6 +102,7 @@ async fn postgres_restarted_under_load(url: String, dir: PathBuf) {
         ],
     );
     let loket = LoketProcess::start(&binary, &dir, &env, "loket").await;
+    register_open311_client_at(&url).await;
     // A hang would show up as a client timeout (`Filed::NoAnswer`), which fails the drill.
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))

@@ -64,7 +64,9 @@ async fn open311_request_is_forwarded_and_handled_to_the_end(url: String, dir: P
         assert_eq!(public[0]["status"], public_status, "{request}");
     }
     let (_, public) = app.get_json(&open311, None).await;
-    assert_eq!(public[0]["status_notes"], "Surat sudah dapat diambil di kecamatan.");
+    // Confidential by default: the public view has no notes (nor text), only status and dates.
+    assert!(public[0]["status_notes"].is_null(), "{public}");
+    assert!(public[0]["description"].is_null(), "{public}");
     assert_eq!(app.store.events(&ticket).await.unwrap().len(), 5);
     // An Open311 citizen has no chat: the client polls instead of being notified.
     assert!(app.deliveries(&ticket, DeliveryKind::Notify).await.is_empty());

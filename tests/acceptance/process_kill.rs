@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use loket::domain::TicketNumber;
 use loket::storage::{DeliveryKind, DeliveryStatus, Store};
-use loket_acceptance::app::{handlers_toml, valid_open311_form};
+use loket_acceptance::app::{handlers_toml, register_open311_client_at, valid_open311_form};
 use loket_acceptance::process::{LoketProcess, loket_binary};
 use loket_acceptance::{FakeHandler, Mode, WEBHOOK_SECRET};
 use serde_json::Value;
@@ -72,6 +72,7 @@ async fn worker_killed_mid_delivery_delivers_after_restart(url: String, dir: Pat
     let client = reqwest::Client::new();
 
     let mut first = LoketProcess::start(&binary, &dir, &env(&url, &dir), "first").await;
+    register_open311_client_at(&url).await;
     let mut tickets = vec![file_over_open311(&client, &first).await];
     wait_until(300, "the first delivery reaches the stalled handler", || async {
         receiver.deliveries().len() == 1

@@ -67,6 +67,7 @@ async fn two_processes_one_killed_nothing_twice_nothing_lost(url: String, dir: P
         .build()
         .unwrap();
     let store = Store::connect(&url).await.expect("open the database");
+    loket_acceptance::app::register_open311_client(&store).await;
 
     // Through both APIs, while both workers forward.
     let both: Vec<String> = processes.iter().map(|p| p.address.clone()).collect();

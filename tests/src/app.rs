@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use loket::configuration::{DeliverySettings, Settings};
 use loket::delivery::{ExecutionOutcome, Worker};
-use loket::domain::{NewComplaint, RawComplaint, TicketNumber};
+use loket::domain::{ClientId, NewComplaint, RawComplaint, TicketNumber, client_key_digest};
 use loket::routing::api_key_digest;
 use loket::startup::Application;
 use loket::storage::{Clock, Complaint, ConnectOptions, Delivery, DeliveryKind, Store, SubmitOptions};
@@ -26,6 +26,11 @@ pub const API_KEY: &str = "kunci-uji-kecamatan-beji-0123456789";
 /// API key of handler `dinsos`, which receives nothing in these tests.
 pub const OTHER_API_KEY: &str = "kunci-uji-dinsos-0123456789";
 pub const WEBHOOK_SECRET: &str = "rahasia-webhook-uji-0123456789";
+/// Intake-only key of the Open311 client `portal-uji` ([`register_open311_client`]).
+pub const OPEN311_KEY: &str = "loket311_kunci-uji-portal-0123456789";
+pub const OPEN311_CLIENT: &str = "portal-uji";
+/// The test client's hourly limit: high enough for the load drills.
+pub const OPEN311_PER_HOUR: u32 = 1_000_000;
 /// A service of the shipped corpus (agency "Kecamatan Beji Kabupaten Pasuruan").
 pub const SERVICE_CODE: &str = "003_5e30365896fb6814:surat-keterangan-ahli-waris";
 /// The Telegram chat of complaints filed through the store in these tests.
@@ -117,6 +122,7 @@ impl TestApp {
             .expect("cannot open the test database")
             .with_clock(clock.clone())
             .with_deadlines(Arc::new(settings.sla().expect("SLA")));
+        register_open311_client(&store).await;
         let app = Application::build_with_store(settings.clone(), store.clone())
             .await
             .expect("cannot build the application")
@@ -281,10 +287,29 @@ impl TestApp {
     }
 }
 
-/// A complete, valid Open311 create-request form for [`SERVICE_CODE`].
+/// Registers the Open311 client `portal-uji` with [`OPEN311_KEY`] (once; again is a no-op).
+pub async fn register_open311_client(store: &Store) {
+    let id = ClientId::parse(OPEN311_CLIENT).expect("client id");
+    match store
+        .create_open311_client(&id, "Portal uji", &client_key_digest(OPEN311_KEY), OPEN311_PER_HOUR)
+        .await
+    {
+        Ok(_) | Err(loket::storage::Open311ClientError::Duplicate(_)) => {}
+        Err(e) => panic!("cannot register the Open311 client: {e}"),
+    }
+}
+
+/// [`register_open311_client`] on the database at `url` (for tests that run `loket serve`).
+pub async fn register_open311_client_at(url: &str) {
+    let store = Store::connect(url).await.expect("open the database");
+    register_open311_client(&store).await;
+    store.close().await;
+}
+
+/// A complete, valid Open311 create-request form for [`SERVICE_CODE`], filed by `portal-uji`.
 pub fn valid_open311_form() -> Vec<(&'static str, &'static str)> {
     vec![
-        ("api_key", API_KEY),
+        ("api_key", OPEN311_KEY),
         ("service_code", SERVICE_CODE),
         (
             "description",

@@ -12,6 +12,8 @@ mod bench_telegram;
 mod deliveries;
 mod eval;
 mod ingest;
+mod open311_clients;
+mod purge;
 mod serve;
 mod standards;
 mod stats;
@@ -180,6 +182,23 @@ enum Command {
         #[command(flatten)]
         dir: StandardsDir,
     },
+    /// Intake-only keys of Open311 client applications: create (prints the key once), list, revoke.
+    #[command(name = "open311-clients")]
+    Open311Clients {
+        #[command(subcommand)]
+        action: Open311ClientsAction,
+    },
+    /// Erase the citizen's identity and contact from complaints closed before DATE (UU 27/2022),
+    /// keeping the anonymous record and its events; prints the counts. Safe to run again.
+    Purge {
+        /// Local date, YYYY-MM-DD: complaints closed for good (ditolak, ditutup, bukan_wewenang)
+        /// whose last change was before this day.
+        #[arg(long, value_name = "DATE", value_parser = purge::parse_date)]
+        closed_before: chrono::NaiveDate,
+        /// Print the counts as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Operational figures from the database: complaints, overdue, queues, subscribers, broadcasts.
     Stats {
         /// Print one JSON object instead of text.
@@ -229,6 +248,29 @@ enum AnnouncementsAction {
     },
     /// Sent / pending / failed / blocked counts.
     Status { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+enum Open311ClientsAction {
+    /// Register a client application and print its new key (shown once; only its hash is kept).
+    Create {
+        /// Short id, 1-64 of a-z, 0-9, '-', '_' (e.g. portal-kota); recorded on its complaints.
+        id: String,
+        /// Who runs the client, e.g. "Portal Pengaduan Kota Pasuruan".
+        #[arg(long)]
+        name: String,
+        /// Complaints it may file per rolling hour (429 beyond).
+        #[arg(long, default_value_t = 60)]
+        per_hour: u32,
+    },
+    /// Every client: active or revoked, limit, complaints filed, last filed.
+    List {
+        /// One JSON object per client.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop a client's key at once.
+    Revoke { id: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -374,6 +416,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 messages,
                 broadcast,
             })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Open311Clients { action } => {
+            match action {
+                Open311ClientsAction::Create { id, name, per_hour } => open311_clients::create(&id, &name, per_hour)?,
+                Open311ClientsAction::List { json } => open311_clients::list(json)?,
+                Open311ClientsAction::Revoke { id } => open311_clients::revoke(&id)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Purge { closed_before, json } => {
+            purge::run(closed_before, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Stats { json, announcements } => {

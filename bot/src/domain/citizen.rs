@@ -4,7 +4,8 @@
 //! filed through an Open311 GeoReport v2 client has no chat: it carries the contact details the
 //! client sent ([`Contact`]) and the client polls the status over Open311 instead, so no
 //! notification task is queued for it. Identity is hidden from the handler when the complaint is
-//! anonymous and never appears in public listings.
+//! anonymous and never appears in public listings. After `loket purge` (UU 27/2022) a closed
+//! complaint's citizen is [`Citizen::Purged`]: the identity and contact are gone for good.
 
 /// The channel identity of the person who complained.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -14,6 +15,8 @@ pub enum Citizen {
     Telegram { chat_id: i64 },
     /// Filed through an Open311 client; reachable only through what it sent.
     Open311(Contact),
+    /// Erased by `loket purge`: nobody can be reached or named any more.
+    Purged,
 }
 
 impl Citizen {
@@ -21,7 +24,7 @@ impl Citizen {
     pub fn telegram_chat(&self) -> Option<i64> {
         match self {
             Self::Telegram { chat_id } => Some(*chat_id),
-            Self::Open311(_) => None,
+            Self::Open311(_) | Self::Purged => None,
         }
     }
 
@@ -30,6 +33,7 @@ impl Citizen {
         match self {
             Self::Telegram { .. } => "telegram",
             Self::Open311(_) => "open311",
+            Self::Purged => "purged",
         }
     }
 }

@@ -12,6 +12,7 @@ mod incident_date;
 mod invisible;
 mod media_url;
 mod new_complaint;
+mod open311_client;
 mod service_id;
 mod ticket_number;
 
@@ -26,6 +27,7 @@ pub use incident_date::{IncidentDate, IncidentDateError};
 pub use invisible::strip_invisible;
 pub use media_url::{MediaUrl, MediaUrlError};
 pub use new_complaint::{NewComplaint, NewComplaintError, RawComplaint};
+pub use open311_client::{CLIENT_KEY_PREFIX, ClientId, ClientIdError, client_key_digest, generate_client_key};
 pub use service_id::{ServiceId, ServiceIdError};
 pub use ticket_number::{TicketNumber, TicketNumberError};
 

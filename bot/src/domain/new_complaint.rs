@@ -4,7 +4,12 @@
 //! becomes a `NewComplaint` through one `parse`, which reports the first bad field in Indonesian.
 //! Storage accepts only `NewComplaint`. The citizen's channel is a [`Citizen`]: a Telegram chat
 //! (from `RawComplaint::chat_id`) or, for Open311 intake, the contact details the client sent
-//! ([`NewComplaint::parse_with_citizen`]), with the Open311 extras `location` and `media_url`.
+//! ([`NewComplaint::parse_with_citizen`]), with the Open311 extras `location`, `media_url` and
+//! the client application that filed it.
+//!
+//! A complaint is confidential (LAPOR! "rahasia") unless the citizen agreed to publish it:
+//! [`RawComplaint::confidential`] defaults to `true`, so a form that does not ask cannot make one
+//! public by omission.
 
 use chrono::NaiveDate;
 
@@ -14,7 +19,7 @@ use super::{
 };
 
 /// Unvalidated input, as deserialised from a form or assembled by the dialogue.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 #[serde(default)]
 pub struct RawComplaint {
     pub chat_id: i64,
@@ -26,7 +31,25 @@ pub struct RawComplaint {
     pub incident_date: Option<String>,
     pub attachments: Vec<String>,
     pub anonymous: bool,
+    /// True unless the citizen agreed to publish the complaint (the default is confidential).
     pub confidential: bool,
+}
+
+impl Default for RawComplaint {
+    fn default() -> Self {
+        Self {
+            chat_id: 0,
+            service_id: None,
+            category: String::new(),
+            title: String::new(),
+            description: String::new(),
+            place: None,
+            incident_date: None,
+            attachments: Vec::new(),
+            anonymous: false,
+            confidential: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +72,8 @@ pub struct NewComplaint {
     pub location: Option<GeoPoint>,
     /// A link to a photo of the problem (Open311 `media_url`).
     pub media_url: Option<MediaUrl>,
+    /// The Open311 client application that filed it (its `open311_clients` id).
+    pub open311_client: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -107,6 +132,7 @@ impl NewComplaint {
             confidential: raw.confidential,
             location: None,
             media_url: None,
+            open311_client: None,
         })
     }
 }
@@ -188,6 +214,8 @@ pub(crate) mod tests {
     fn raw_form_deserialises_with_defaults() {
         let r: RawComplaint = serde_json::from_str(r#"{"chat_id": 5, "category": "x", "title": "t"}"#).unwrap();
         assert!(!r.anonymous);
+        assert!(r.confidential, "confidential unless the citizen agreed to publish");
+        assert!(RawComplaint::default().confidential);
         assert!(r.attachments.is_empty());
     }
 }

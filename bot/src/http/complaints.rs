@@ -1,7 +1,7 @@
 //! The handler API for complaints: list, show, change status (idempotent), reply to the citizen.
 //!
-//! Every route is scoped to the authenticated handler: a complaint routed elsewhere is 403, an
-//! unknown (or malformed) ticket 404. A status change is validated by the domain transition table
+//! Every route is scoped to the authenticated handler: a complaint routed elsewhere answers 404
+//! exactly like an unknown (or malformed) ticket, so a key cannot probe which tickets exist. A status change is validated by the domain transition table
 //! (409 when refused) and written with its event and the citizen's notification in one
 //! transaction; a repeated `Idempotency-Key` returns the first result and changes nothing.
 
@@ -42,7 +42,8 @@ fn parse_ticket(raw: &str) -> Result<TicketNumber, ApiError> {
     TicketNumber::parse(raw).map_err(|_| ApiError::not_found())
 }
 
-/// Loads the complaint and checks it is routed to `handler` (404 / 403 otherwise).
+/// Loads the complaint and checks it is routed to `handler` (404 otherwise, also when it exists
+/// but is routed elsewhere: no existence oracle).
 async fn owned_complaint(state: &AppState, handler: &str, ticket: &TicketNumber) -> Result<Complaint, ApiError> {
     let complaint = state
         .store
@@ -50,7 +51,7 @@ async fn owned_complaint(state: &AppState, handler: &str, ticket: &TicketNumber)
         .await?
         .ok_or_else(ApiError::not_found)?;
     if complaint.handler_id.as_deref() != Some(handler) {
-        return Err(ApiError::forbidden());
+        return Err(ApiError::not_found());
     }
     Ok(complaint)
 }
@@ -106,6 +107,9 @@ pub(crate) async fn show(
 pub(crate) struct StatusRequest {
     status: String,
     note: Option<String>,
+    /// The note may be shown publicly (Open311 `status_notes`); private by default.
+    #[serde(default)]
+    public: bool,
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
@@ -150,6 +154,7 @@ pub(crate) async fn change_status(
     owned_complaint(&state, &handler, &ticket).await?;
     let mut change = StatusChange::new(ticket, to, Actor::Handler(handler.clone()));
     change.note = note;
+    change.public_note = request.public;
     change.idempotency_key = key;
     change.only_for_handler = Some(handler);
     let outcome = state.store.change_status(&change).await?;

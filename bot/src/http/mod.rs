@@ -219,7 +219,8 @@ mod tests {
             get(format!("/api/v1/complaints/{theirs}"), Some("kunci-dukcapil")),
         )
         .await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
+        // Another handler's ticket is "not found", never 403: no existence oracle (issue 13).
+        assert_eq!(status, StatusCode::NOT_FOUND);
         let unknown = crate::domain::TicketNumber::generate();
         for uri in [
             format!("/api/v1/complaints/{unknown}"),
@@ -325,7 +326,7 @@ mod tests {
             );
         }
         let (status, _, _) = send(&app, post_json(&uri, "kunci-dinsos", r#"{"status": "diteruskan"}"#)).await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(status, StatusCode::NOT_FOUND);
         let big = format!(r#"{{"status": "diteruskan", "note": "{}"}}"#, "x".repeat(5000));
         let (status, json, _) = send(&app, post_json(&uri, "kunci-dukcapil", big)).await;
         assert_eq!(
@@ -351,7 +352,7 @@ mod tests {
         let (status, _, _) = send(&app, post_json(&uri, "kunci-dukcapil", r#"{"message": "  "}"#)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let (status, _, _) = send(&app, post_json(&uri, "kunci-dinsos", r#"{"message": "Halo"}"#)).await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(status, StatusCode::NOT_FOUND);
     }
 
     async fn list_filters_by_status_and_rejects_unknown_ones(db: TestDb) {
@@ -415,7 +416,111 @@ mod tests {
         assert_eq!(events_after, events_before, "a refused change writes no event");
     }
 
+    /// Regression (issue 13): confidential complaints showed their text, place and officers'
+    /// notes on the public Open311 reads; notes are now public only when the officer says so.
+    async fn open311_reads_show_confidential_complaints_as_ticket_service_status_and_dates(db: TestDb) {
+        let app = app(&db);
+        let secret = submit(&db, "dukcapil", false).await;
+        let uri = format!("/api/v1/complaints/{secret}/status");
+        let (status, body, _) = send(
+            &app,
+            post_json(
+                &uri,
+                "kunci-dukcapil",
+                r#"{"status": "diverifikasi", "note": "Kepala desa dipanggil."}"#,
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["event"]["public"], false, "notes are private by default");
+
+        let (status, body, _) = send(&app, get(format!("/open311/v2/requests/{secret}.json"), None)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let view = &body[0];
+        assert_eq!(view["service_request_id"], secret.as_str());
+        assert_eq!(view["status"], "open");
+        assert_eq!(view["service_code"], "003_5e30365896fb6814:surat-keterangan-ahli-waris");
+        assert!(view["requested_datetime"].is_string());
+        for hidden in [
+            "description",
+            "address",
+            "lat",
+            "long",
+            "media_url",
+            "status_notes",
+            "agency_responsible",
+        ] {
+            assert!(view[hidden].is_null(), "{hidden} shown: {view}");
+        }
+        let text = body.to_string();
+        for private in ["kelurahan", "Sukamaju", "Kepala desa", "424242"] {
+            assert!(!text.contains(private), "{private} shown: {text}");
+        }
+        let (_, listed, _) = send(&app, get("/open311/v2/requests.json", None)).await;
+        assert_eq!(listed, json!([]), "confidential complaints are not listed");
+        let (_, by_id, _) = send(
+            &app,
+            get(format!("/open311/v2/requests.json?service_request_id={secret}"), None),
+        )
+        .await;
+        assert!(by_id[0]["description"].is_null(), "{by_id}");
+
+        // A complaint the citizen agreed to publish shows its text and only the public notes.
+        let mut new = NewComplaint::parse(&fixtures::raw(), fixtures::today()).unwrap();
+        new.confidential = false;
+        let options = SubmitOptions {
+            handler_id: Some("dukcapil".into()),
+            auto_verify: false,
+        };
+        let public = db
+            .store
+            .submit_complaint(&new, &options)
+            .await
+            .unwrap()
+            .ticket
+            .to_string();
+        let uri = format!("/api/v1/complaints/{public}/status");
+        send(
+            &app,
+            post_json(
+                &uri,
+                "kunci-dukcapil",
+                r#"{"status": "diverifikasi", "note": "Berkas lengkap.", "public": true}"#,
+            ),
+        )
+        .await;
+        let (status, body, _) = send(
+            &app,
+            post_json(
+                &uri,
+                "kunci-dukcapil",
+                r#"{"status": "diteruskan", "note": "Catatan internal."}"#,
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (_, body, _) = send(&app, get(format!("/open311/v2/requests/{public}.json"), None)).await;
+        assert_eq!(
+            body[0]["status_notes"], "Berkas lengkap.",
+            "the latest public note: {body}"
+        );
+        assert!(body[0]["description"].as_str().is_some_and(|d| d.contains("kelurahan")));
+        let (_, listed, _) = send(&app, get("/open311/v2/requests.json", None)).await;
+        assert_eq!(listed.as_array().map(Vec::len), Some(1));
+        let (status, body, _) = send(
+            &app,
+            post_json(
+                &uri,
+                "kunci-dukcapil",
+                r#"{"status": "selesai", "note": "x", "public": "ya"}"#,
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    }
+
     both_backends!(
+        open311_reads_show_confidential_complaints_as_ticket_service_status_and_dates,
         handlers_cannot_close_early_or_reopen,
         health_probes,
         authentication_is_required,

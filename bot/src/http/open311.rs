@@ -4,11 +4,18 @@
 //!
 //! Services are the parsed service standards ([`Open311Catalog`]): `service_code` is the service
 //! id, `service_name` its title, `group` its agency. A request is a complaint: `service_request_id`
-//! is the tracking number. Creating one takes a handler's API key in the `api_key` form field (the
-//! same keys as `Authorization: Bearer`); the complaint is routed like any other (service id, then
-//! agency, then the default handler) and has no Telegram chat: its citizen is the Open311 contact
-//! and the client polls the status. Reads are public and never list confidential complaints nor
-//! anyone's identity. Our statuses map to `open`/`closed` ([`crate::storage::PUBLICLY_CLOSED`]).
+//! is the tracking number. Creating one takes an Open311 client's intake-only key in the `api_key`
+//! form field (`loket open311-clients create`; a handler's API key is refused), within the
+//! client's hourly limit (429 beyond it); the complaint records which client filed it and is
+//! routed like any other (service id, then agency, then the default handler). It has no Telegram
+//! chat: its citizen is the Open311 contact, and the client polls the status. A request without
+//! contact fields, or with `anonymous=true`, is anonymous: no contact is stored or forwarded. A
+//! request is confidential unless the client sends `confidential=false` (the citizen agreed to
+//! publish it). Reads are public and never show anyone's identity. A
+//! complaint is confidential unless its citizen agreed to publish it: the public listing leaves
+//! confidential complaints out, and looked up by ticket they show only ticket, service, status and
+//! dates ([`request_view`]). An officer's status note is public only when the officer marked it so.
+//! Our statuses map to `open`/`closed` ([`crate::storage::PUBLICLY_CLOSED`]).
 //! Errors use the spec's shape, `[{"code": 400, "description": "..."}]`, with the same HTTP status.
 
 use std::path::Path;
@@ -24,7 +31,9 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use crate::configuration::IntakeSettings;
-use crate::domain::{Citizen, ComplaintStatus, Contact, GeoPoint, MediaUrl, NewComplaint, RawComplaint, TicketNumber};
+use crate::domain::{
+    Citizen, ComplaintStatus, Contact, GeoPoint, MediaUrl, NewComplaint, RawComplaint, TicketNumber, client_key_digest,
+};
 use crate::routing::RouteQuery;
 use crate::storage::{Complaint, PUBLICLY_CLOSED, PublicFilter, StoreError, SubmitOptions};
 
@@ -114,6 +123,8 @@ pub type Open311Handle = crate::live::Live<Open311Catalog>;
 pub struct Open311Error {
     status: StatusCode,
     description: String,
+    /// Seconds for `Retry-After` (429 of the client limit).
+    retry_after: Option<u64>,
 }
 
 impl Open311Error {
@@ -121,6 +132,7 @@ impl Open311Error {
         Self {
             status,
             description: description.into(),
+            retry_after: None,
         }
     }
 
@@ -137,7 +149,11 @@ impl IntoResponse for Open311Error {
     fn into_response(self) -> Response {
         let body = json!([{ "code": self.status.as_u16(), "description": self.description }]);
         let mut response = (self.status, Json(body)).into_response();
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        } else if self.status == StatusCode::SERVICE_UNAVAILABLE {
             response
                 .headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, super::error::RETRY_AFTER_SECS.into());
@@ -230,7 +246,26 @@ pub(crate) struct CreateRequest {
     last_name: Option<String>,
     phone: Option<String>,
     media_url: Option<String>,
+    /// loket extension: `true` hides the contact (nothing is stored or forwarded).
+    anonymous: Option<String>,
+    /// loket extension: `false` when the citizen agreed to publish the complaint.
+    confidential: Option<String>,
 }
+
+/// Reads a yes/no form field; `None` when absent or blank.
+fn flag(raw: Option<&str>, name: &str) -> Result<Option<bool>, Open311Error> {
+    let Some(value) = raw.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "ya" => Ok(Some(true)),
+        "false" | "0" | "no" | "tidak" => Ok(Some(false)),
+        _ => Err(Open311Error::bad_request(format!("{name} harus 'true' atau 'false'."))),
+    }
+}
+
+/// A rolling hour: the window of a client's limit.
+const CLIENT_WINDOW_SECS: i64 = 3600;
 
 /// A title from the service (Open311 has none): "Pengaduan: <service>", cut to fit.
 fn title_for(service: &str) -> String {
@@ -246,12 +281,36 @@ pub(crate) async fn create(
     // One snapshot for the whole request: a reindex meanwhile does not change its answer.
     let catalog = state.open311.load();
     let key = request.api_key.as_deref().map(str::trim).unwrap_or_default();
-    if key.is_empty() || state.routing.authenticate(key).is_none() {
+    let client = match key {
+        "" => None,
+        key => state.store.open311_client_by_key(&client_key_digest(key)).await?,
+    };
+    let Some(client) = client else {
         return Err(Open311Error::new(
             StatusCode::FORBIDDEN,
-            "api_key tidak ada atau tidak valid.",
+            "api_key tidak ada atau tidak valid. Gunakan kunci aplikasi Open311 dari pengelola loket \
+             (bukan kunci API petugas).",
         ));
+    };
+    let now = state.store.clock().now();
+    let window = state.store.open311_window(&client.id, now - CLIENT_WINDOW_SECS).await?;
+    if window.filed >= u64::from(client.per_hour) {
+        tracing::warn!(client = %client.id, limit = client.per_hour, "Open311 client over its hourly limit");
+        let free_at = window
+            .oldest
+            .map_or(now + CLIENT_WINDOW_SECS, |t| t + CLIENT_WINDOW_SECS);
+        let mut error = Open311Error::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Batas {} pengaduan per jam untuk aplikasi ini tercapai. Coba lagi nanti.",
+                client.per_hour
+            ),
+        );
+        error.retry_after = Some(u64::try_from(free_at - now).unwrap_or(1).max(1));
+        return Err(error);
     }
+    let anonymous_flag = flag(request.anonymous.as_deref(), "anonymous")?;
+    let confidential = flag(request.confidential.as_deref(), "confidential")?.unwrap_or(true);
     let code = request
         .service_code
         .as_deref()
@@ -284,23 +343,29 @@ pub(crate) async fn create(
         request.phone.as_deref(),
     )
     .map_err(|e| Open311Error::bad_request(e.to_string()))?;
+    // Anonymous when asked, or when there is nobody to name: no contact is kept at all.
+    let anonymous = anonymous_flag.unwrap_or(contact == Contact::default());
+    let contact = if anonymous { Contact::default() } else { contact };
     let raw = RawComplaint {
         service_id: Some(service.service_code.clone()),
         category: OPEN311_CATEGORY.to_owned(),
         title: title_for(&service.service_name),
         description: request.description.clone().unwrap_or_default(),
         place,
+        anonymous,
+        confidential,
         ..RawComplaint::default()
     };
     let today = catalog
         .offset()
-        .timestamp_opt(state.store.clock().now(), 0)
+        .timestamp_opt(now, 0)
         .single()
         .map_or_else(|| chrono::Utc::now().date_naive(), |t| t.date_naive());
     let mut new = NewComplaint::parse_with_citizen(&raw, Citizen::Open311(contact), today)
         .map_err(|e| Open311Error::bad_request(e.to_string()))?;
     new.location = location;
     new.media_url = media_url;
+    new.open311_client = Some(client.id.clone());
 
     let route = state.routing.route(&RouteQuery {
         service_id: Some(&service.service_code),
@@ -312,7 +377,12 @@ pub(crate) async fn create(
         auto_verify: catalog.intake.auto_verifies(new.description.as_str()),
     };
     let complaint = state.store.submit_complaint(&new, &options).await?;
-    tracing::info!(ticket = %complaint.ticket, handler = ?complaint.handler_id, "Open311 request filed");
+    tracing::info!(
+        ticket = %complaint.ticket,
+        handler = ?complaint.handler_id,
+        client = %client.id,
+        "Open311 request filed"
+    );
     let body = json!([{
         "service_request_id": complaint.ticket,
         "service_notice": format!(
@@ -376,7 +446,6 @@ pub(crate) async fn list(
             for id in ids {
                 if let Ok(ticket) = TicketNumber::parse(id)
                     && let Some(c) = state.store.get_by_ticket(&ticket).await?
-                    && !c.confidential
                 {
                     found.push(c);
                 }
@@ -428,22 +497,19 @@ pub(crate) async fn show(
     let id = strip_json(&file)?;
     let missing = || Open311Error::not_found(format!("service_request_id '{id}' tidak ditemukan."));
     let ticket = TicketNumber::parse(id).map_err(|_| missing())?;
-    let complaint = state
-        .store
-        .get_by_ticket(&ticket)
-        .await?
-        .filter(|c| !c.confidential)
-        .ok_or_else(missing)?;
+    let complaint = state.store.get_by_ticket(&ticket).await?.ok_or_else(missing)?;
     let events = state.store.events(&ticket).await?;
+    // The latest note the officer marked public (private notes are for the citizen only).
     let notes = events
         .iter()
         .rev()
-        .find(|e| e.kind == crate::storage::EventKind::Status && e.note.is_some())
+        .find(|e| e.kind == crate::storage::EventKind::Status && e.public && e.note.is_some())
         .and_then(|e| e.note.clone());
     Ok(Json(json!([request_view(&state, &complaint, notes)])))
 }
 
-/// A complaint as a public Open311 service request: never the citizen's identity.
+/// A complaint as a public Open311 service request: never the citizen's identity. A
+/// confidential complaint shows its ticket, service, status and dates only.
 fn request_view(state: &AppState, c: &Complaint, status_notes: Option<String>) -> Value {
     let catalog = state.open311.load();
     let service_name = c
@@ -451,6 +517,27 @@ fn request_view(state: &AppState, c: &Complaint, status_notes: Option<String>) -
         .as_deref()
         .and_then(|id| catalog.get(id))
         .map(|s| s.service_name.clone());
+    if c.confidential {
+        return json!({
+            "service_request_id": c.ticket,
+            "status": open311_status(c.status),
+            "status_notes": null,
+            "service_name": service_name,
+            "service_code": c.service_id,
+            "description": null,
+            "agency_responsible": null,
+            "service_notice": null,
+            "requested_datetime": catalog.datetime(c.created_at),
+            "updated_datetime": catalog.datetime(c.updated_at),
+            "expected_datetime": c.due_at.and_then(|d| catalog.datetime(d)),
+            "address": null,
+            "address_id": null,
+            "zipcode": null,
+            "lat": null,
+            "long": null,
+            "media_url": null,
+        });
+    }
     let agency = c
         .handler_id
         .as_deref()

@@ -40,6 +40,11 @@ pub struct Complaint {
     pub location: Option<GeoPoint>,
     /// Open311 `media_url`.
     pub media_url: Option<String>,
+    /// The Open311 client application that filed it (`open311_clients.id`).
+    pub open311_client: Option<String>,
+    /// When `loket purge` erased the citizen's identity and contact (then `citizen` is
+    /// [`Citizen::Purged`]).
+    pub purged_at: Option<i64>,
     pub status: ComplaintStatus,
     pub handler_id: Option<String>,
     pub due_at: Option<i64>,
@@ -65,6 +70,8 @@ pub struct ComplaintEvent {
     pub to: ComplaintStatus,
     pub actor: String,
     pub note: Option<String>,
+    /// The officer marked the note public (shown in Open311's `status_notes`); private otherwise.
+    pub public: bool,
     pub at: i64,
 }
 
@@ -84,6 +91,8 @@ pub struct StatusChange {
     pub to: ComplaintStatus,
     pub actor: Actor,
     pub note: Option<StatusNote>,
+    /// The note may be shown publicly (Open311 `status_notes` of a non-confidential complaint).
+    pub public_note: bool,
     /// Replays instead of re-applying when the same actor sends the same key again.
     pub idempotency_key: Option<String>,
     /// When set, the complaint must be routed to this handler (otherwise: not found).
@@ -100,6 +109,7 @@ impl StatusChange {
             to,
             actor,
             note: None,
+            public_note: false,
             idempotency_key: None,
             only_for_handler: None,
             reroute_to: None,
@@ -175,7 +185,7 @@ impl Page {
 }
 
 #[derive(sqlx::FromRow)]
-struct ComplaintRow {
+pub(super) struct ComplaintRow {
     id: i64,
     ticket: String,
     chat_id: i64,
@@ -198,6 +208,8 @@ struct ComplaintRow {
     latitude: Option<f64>,
     longitude: Option<f64>,
     media_url: Option<String>,
+    purged_at: Option<i64>,
+    open311_client: Option<String>,
 }
 
 impl TryFrom<ComplaintRow> for Complaint {
@@ -205,6 +217,7 @@ impl TryFrom<ComplaintRow> for Complaint {
 
     fn try_from(row: ComplaintRow) -> anyhow::Result<Self> {
         let citizen = match row.channel.as_str() {
+            _ if row.purged_at.is_some() => Citizen::Purged,
             "telegram" => Citizen::Telegram { chat_id: row.chat_id },
             "open311" => Citizen::Open311(match &row.contact {
                 Some(json) => serde_json::from_str::<Contact>(json)
@@ -221,6 +234,8 @@ impl TryFrom<ComplaintRow> for Complaint {
             citizen,
             location,
             media_url: row.media_url,
+            open311_client: row.open311_client,
+            purged_at: row.purged_at,
             ticket: TicketNumber::parse(&row.ticket)
                 .with_context(|| format!("corrupt ticket in complaint {}", row.id))?,
             status: ComplaintStatus::parse(&row.status)
@@ -254,6 +269,7 @@ struct EventRow {
     to_status: String,
     actor: String,
     note: Option<String>,
+    public: bool,
     at: i64,
 }
 
@@ -275,12 +291,13 @@ impl TryFrom<EventRow> for ComplaintEvent {
             complaint_id: row.complaint_id,
             actor: row.actor,
             note: row.note,
+            public: row.public,
             at: row.at,
         })
     }
 }
 
-fn rows_to<R, T>(rows: Vec<R>) -> Result<Vec<T>, StoreError>
+pub(super) fn rows_to<R, T>(rows: Vec<R>) -> Result<Vec<T>, StoreError>
 where
     T: TryFrom<R, Error = anyhow::Error>,
 {
@@ -339,9 +356,9 @@ const INSERT_COMPLAINT: &str = "
     INSERT INTO complaints (ticket, chat_id, service_id, category, title, description, place,
                             incident_date, attachments, anonymous, confidential, status,
                             handler_id, due_at, created_at, updated_at,
-                            channel, contact, latitude, longitude, media_url)
+                            channel, contact, latitude, longitude, media_url, open311_client)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15,
-            $16, $17, $18, $19, $20)
+            $16, $17, $18, $19, $20, $21)
     RETURNING *";
 
 const LIST_PUBLIC: &str = "
@@ -354,8 +371,8 @@ const LIST_PUBLIC: &str = "
      ORDER BY created_at DESC, id DESC LIMIT $5";
 
 const INSERT_EVENT: &str = "
-    INSERT INTO complaint_events (complaint_id, from_status, to_status, actor, note, at)
-    VALUES ($1, $2, $3, $4, $5, $6)
+    INSERT INTO complaint_events (complaint_id, from_status, to_status, actor, note, at, public)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)
     RETURNING *";
 
 impl Store {
@@ -387,12 +404,12 @@ impl Store {
         let attachments = serde_json::to_string(new.attachments.as_slice()).context("cannot serialise attachments")?;
         let citizen = match &new.citizen {
             Citizen::Telegram { chat_id } => Actor::Citizen(*chat_id),
-            Citizen::Open311(_) => Actor::Open311,
+            Citizen::Open311(_) | Citizen::Purged => Actor::Open311,
         }
         .to_string();
         let contact = match &new.citizen {
             Citizen::Open311(contact) => Some(serde_json::to_string(contact).context("cannot serialise contact")?),
-            Citizen::Telegram { .. } => None,
+            Citizen::Telegram { .. } | Citizen::Purged => None,
         };
         on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
@@ -417,6 +434,7 @@ impl Store {
                 .bind(new.location.map(|p| p.lat))
                 .bind(new.location.map(|p| p.long))
                 .bind(new.media_url.as_ref().map(|u| u.as_str()))
+                .bind(new.open311_client.as_deref())
                 .fetch_one(&mut *tx)
                 .await;
             let row = match inserted {
@@ -432,6 +450,7 @@ impl Store {
                 .bind(&citizen)
                 .bind(None::<&str>)
                 .bind(now)
+                .bind(false)
                 .execute(&mut *tx)
                 .await
                 .context("cannot insert intake event")?;
@@ -443,6 +462,7 @@ impl Store {
                     .bind(Actor::System.to_string())
                     .bind(Some("Terverifikasi otomatis"))
                     .bind(now)
+                    .bind(false)
                     .execute(&mut *tx)
                     .await
                     .context("cannot insert verification event")?;
@@ -566,13 +586,17 @@ impl Store {
         let now = self.now();
         let scope = change.actor.to_string();
         let note = change.note.as_ref().map(|n| n.as_str());
-        let fingerprint = json!({
+        let mut fingerprint = json!({
             "ticket": change.ticket,
             "to": change.to,
             "note": note,
             "reroute_to": change.reroute_to,
-        })
-        .to_string();
+        });
+        if change.public_note {
+            // Only when set, so keys recorded before public notes existed still match.
+            fingerprint["public_note"] = json!(true);
+        }
+        let fingerprint = fingerprint.to_string();
         on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             if let Some(key) = &change.idempotency_key {
@@ -646,6 +670,7 @@ impl Store {
                 .bind(&scope)
                 .bind(note)
                 .bind(now)
+                .bind(change.public_note && note.is_some())
                 .fetch_one(&mut *tx)
                 .await
                 .context("cannot insert status event")?;

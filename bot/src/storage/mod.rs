@@ -12,7 +12,9 @@ pub(crate) mod announcements;
 mod clock;
 mod complaints;
 mod deliveries;
+mod open311_clients;
 mod postgres;
+mod privacy;
 mod recent_intake;
 mod sqlite;
 pub(crate) mod standards;
@@ -35,8 +37,10 @@ pub use complaints::{
     SubmitOptions,
 };
 pub use deliveries::{Delivery, DeliveryKind, DeliveryStatus, Retry};
-pub use standards::{IngestOptions, IngestOutcome};
+pub use open311_clients::{Open311Client, Open311ClientError, Open311ClientUsage, Open311Window};
+pub use privacy::{ChatRecord, CitizenData, PURGEABLE, PurgeReport};
 pub use recent_intake::RecentIntake;
+pub use standards::{IngestOptions, IngestOutcome};
 pub use stats::{AnnouncementScope, AnnouncementStats, OpsStats, QUEUES, QueueStats, SubscriberStats};
 pub use trouble::{DatabaseTrouble, trouble_of};
 pub use unanswered::{UnansweredOutcome, UnansweredQuestion, UnansweredSummary};

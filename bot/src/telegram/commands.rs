@@ -20,6 +20,8 @@ pub(crate) enum Command {
     Laporanku,
     Langganan,
     Berhenti,
+    /// What loket holds about this chat (UU 27/2022 right of access).
+    Dataku,
     Batal,
 }
 
@@ -35,6 +37,7 @@ impl Command {
             ("laporanku", text::CMD_MY_REPORTS),
             ("langganan", text::CMD_SUBSCRIBE),
             ("berhenti", text::CMD_UNSUBSCRIBE),
+            ("dataku", text::CMD_MY_DATA),
             ("batal", text::CMD_CANCEL),
         ]
         .into_iter()

@@ -42,6 +42,8 @@ pub(crate) enum ComplaintChoice {
     Skip,
     Done,
     Anonymous(bool),
+    /// Publish the complaint (without identity) or keep it confidential.
+    Public(bool),
     Submit,
     Cancel,
 }
@@ -58,6 +60,7 @@ impl Callback {
                 ComplaintChoice::Skip => "lp:skip".into(),
                 ComplaintChoice::Done => "lp:done".into(),
                 ComplaintChoice::Anonymous(yes) => format!("lp:anon:{}", u8::from(*yes)),
+                ComplaintChoice::Public(yes) => format!("lp:pub:{}", u8::from(*yes)),
                 ComplaintChoice::Submit => "lp:ok".into(),
                 ComplaintChoice::Cancel => "lp:no".into(),
             },
@@ -91,6 +94,8 @@ impl Callback {
             ["lp", "done"] => choice(ComplaintChoice::Done),
             ["lp", "anon", "1"] => choice(ComplaintChoice::Anonymous(true)),
             ["lp", "anon", "0"] => choice(ComplaintChoice::Anonymous(false)),
+            ["lp", "pub", "1"] => choice(ComplaintChoice::Public(true)),
+            ["lp", "pub", "0"] => choice(ComplaintChoice::Public(false)),
             ["lp", "ok"] => choice(ComplaintChoice::Submit),
             ["lp", "no"] => choice(ComplaintChoice::Cancel),
             ["lp", "about", key] => Some(Self::ReportAbout { key: (*key).to_owned() }),
@@ -287,6 +292,14 @@ pub(crate) fn anonymous() -> InlineKeyboardMarkup {
     ]])
 }
 
+/// Keep confidential (first, the safe choice) or publish without identity.
+pub(crate) fn publish() -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![
+        vec![Callback::Complaint(ComplaintChoice::Public(false)).button(text::BUTTON_PUBLIC_NO)],
+        vec![Callback::Complaint(ComplaintChoice::Public(true)).button(text::BUTTON_PUBLIC_YES)],
+    ])
+}
+
 pub(crate) fn confirm() -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![vec![
         Callback::Complaint(ComplaintChoice::Submit).button(text::BUTTON_SUBMIT),
@@ -359,6 +372,8 @@ mod tests {
             Callback::Complaint(ComplaintChoice::Done),
             Callback::Complaint(ComplaintChoice::Anonymous(true)),
             Callback::Complaint(ComplaintChoice::Anonymous(false)),
+            Callback::Complaint(ComplaintChoice::Public(true)),
+            Callback::Complaint(ComplaintChoice::Public(false)),
             Callback::Complaint(ComplaintChoice::Submit),
             Callback::Complaint(ComplaintChoice::Cancel),
             Callback::ReportAbout { key: long_key.clone() },
@@ -387,6 +402,7 @@ mod tests {
             "of:v:LKT-0000-0000",
             "ofm:LKT-0000-0000",
             "lp:anon:2",
+            "lp:pub:",
             "zzz:1",
         ] {
             assert_eq!(Callback::parse(data), None, "{data}");

@@ -8,13 +8,13 @@ use teloxide::prelude::*;
 
 use super::catalog::CatalogHandle;
 use super::commands::Command;
-use super::handlers::{browse, cancel, complaint, officer, question, stale_button, start, status, subscribe};
+use super::handlers::send_text;
+use super::handlers::{browse, cancel, complaint, my_data, officer, question, stale_button, start, status, subscribe};
 use super::keyboards::Callback;
 use super::reply::{Replier, ReplyGate};
 use super::state::State;
-use super::{BotError, DialogueStorage};
-use super::handlers::send_text;
 use super::text;
+use super::{BotError, DialogueStorage};
 use crate::limits::ChatGate;
 
 fn private(msg: Message) -> bool {
@@ -59,6 +59,7 @@ pub fn schema() -> UpdateHandler<BotError> {
         .branch(case![Command::Laporanku].endpoint(status::my_complaints))
         .branch(case![Command::Langganan].endpoint(subscribe::choose))
         .branch(case![Command::Berhenti].endpoint(subscribe::unsubscribe))
+        .branch(case![Command::Dataku].endpoint(my_data::my_data))
         .branch(case![Command::Batal].endpoint(cancel::cancel));
 
     let steps = dptree::entry()
@@ -69,6 +70,7 @@ pub fn schema() -> UpdateHandler<BotError> {
         .branch(case![State::ComplaintDate { draft }].endpoint(complaint::date))
         .branch(case![State::ComplaintAttachments { draft }].endpoint(complaint::attachment))
         .branch(case![State::ComplaintAnonymous { draft }].endpoint(complaint::use_buttons))
+        .branch(case![State::ComplaintPublic { draft }].endpoint(complaint::use_buttons))
         .branch(case![State::ComplaintConfirm { draft }].endpoint(complaint::use_buttons));
 
     let messages = Update::filter_message()

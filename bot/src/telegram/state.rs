@@ -27,6 +27,8 @@ pub enum State {
     ComplaintAttachments { draft: Draft },
     /// Anonymous or not.
     ComplaintAnonymous { draft: Draft },
+    /// Confidential (the default) or published without the citizen's identity.
+    ComplaintPublic { draft: Draft },
     /// Summary shown; waiting for "Kirim" or "Batal".
     ComplaintConfirm { draft: Draft },
 }
@@ -55,6 +57,7 @@ impl State {
             | Self::ComplaintDate { draft }
             | Self::ComplaintAttachments { draft }
             | Self::ComplaintAnonymous { draft }
+            | Self::ComplaintPublic { draft }
             | Self::ComplaintConfirm { draft } => Context::about(draft.offered_service.clone()),
         }
     }
@@ -76,6 +79,10 @@ pub struct Draft {
     /// Telegram file ids.
     pub attachments: Vec<String>,
     pub anonymous: bool,
+    /// The citizen agreed to publish the complaint (without identity); confidential otherwise.
+    /// Drafts saved before this question existed read as `false`.
+    #[serde(default)]
+    pub public: bool,
 }
 
 #[cfg(test)]
@@ -97,6 +104,17 @@ mod tests {
             let json = serde_json::to_string(&state).unwrap();
             assert_eq!(serde_json::from_str::<State>(&json).unwrap(), state, "{json}");
         }
+    }
+
+    #[test]
+    fn drafts_saved_before_the_publish_question_stay_confidential() {
+        let old = r#"{"step":"complaint_confirm","draft":{"offered_service":null,"service_id":null,
+            "category":"Lainnya","description":"x","place":"y","incident_date":null,"attachments":[],
+            "anonymous":false}}"#;
+        let State::ComplaintConfirm { draft } = serde_json::from_str::<State>(old).unwrap() else {
+            panic!("not the confirm step");
+        };
+        assert!(!draft.public);
     }
 
     #[test]

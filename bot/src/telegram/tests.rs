@@ -626,6 +626,15 @@ async fn anonymity_is_chosen_by_button_and_the_summary_shown() {
         anonymous: true,
         ..draft_until_place()
     };
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped(text::ASK_PUBLIC),
+        State::ComplaintPublic { draft: draft.clone() },
+    )
+    .await;
+    // Keeping it confidential is the first button.
+    assert_eq!(callback_data(&last_markup(&bot)), vec!["lp:pub:0", "lp:pub:1"]);
+
+    bot.update(button("lp:pub:0"));
     let summary = text::summary(&text::Summary {
         category: "Kebersihan & lingkungan",
         service: None,
@@ -634,7 +643,9 @@ async fn anonymity_is_chosen_by_button_and_the_summary_shown() {
         date: None,
         attachments: 0,
         anonymous: true,
+        public: false,
     });
+    assert!(summary.contains("Publikasi: rahasia"), "{summary}");
     bot.dispatch_and_check_last_text_and_state(&escaped(&summary), State::ComplaintConfirm { draft: draft.clone() })
         .await;
     assert_eq!(callback_data(&last_markup(&bot)), vec!["lp:ok", "lp:no"]);
@@ -676,6 +687,92 @@ async fn confirming_submits_routes_and_returns_the_ticket() {
     bot.update(button("lp:ok"));
     bot.dispatch().await;
     assert_eq!(h.store.list_for_chat(CITIZEN).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn publishing_is_asked_with_buttons_and_only_a_yes_publishes() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(msg("boleh"));
+    let draft = Draft {
+        anonymous: false,
+        ..draft_until_place()
+    };
+    bot.set_state(State::ComplaintPublic { draft: draft.clone() }).await;
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped(text::CHOOSE_WITH_BUTTONS),
+        State::ComplaintPublic { draft: draft.clone() },
+    )
+    .await;
+    bot.update(button("lp:pub:1"));
+    let public = Draft {
+        public: true,
+        ..draft.clone()
+    };
+    bot.dispatch_and_check_state(State::ComplaintConfirm { draft: public })
+        .await;
+    bot.update(button("lp:ok"));
+    bot.dispatch().await;
+    // The same step's button pressed again in the wrong step is stale; nothing changes.
+    bot.update(button("lp:pub:1"));
+    bot.dispatch().await;
+    let complaints = h.store.list_for_chat(CITIZEN).await.unwrap();
+    assert_eq!(complaints.len(), 1);
+    assert!(!complaints[0].confidential, "the citizen said yes");
+}
+
+/// Regression (issue 13): every complaint filed on Telegram used to be public.
+#[tokio::test]
+async fn complaints_are_confidential_unless_the_citizen_agrees() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(button("lp:ok"));
+    bot.set_state(State::ComplaintConfirm {
+        draft: draft_until_place(),
+    })
+    .await;
+    bot.dispatch().await;
+    let complaints = h.store.list_for_chat(CITIZEN).await.unwrap();
+    assert_eq!(complaints.len(), 1);
+    assert!(complaints[0].confidential);
+}
+
+#[tokio::test]
+async fn my_data_shows_complaints_subscriptions_and_settings() {
+    let h = Harness::new().await;
+    let mut bot = h.bot(msg("/dataku"));
+    bot.dispatch().await;
+    let empty = bot
+        .get_responses()
+        .sent_messages
+        .last()
+        .unwrap()
+        .text()
+        .unwrap()
+        .to_owned();
+    assert!(empty.contains("Pengaduan: tidak ada"), "{empty}");
+    assert!(empty.contains("Langganan pengumuman: tidak ada"), "{empty}");
+
+    let ticket = file_complaint(&h.store, CITIZEN).await;
+    let other = file_complaint(&h.store, CITIZEN + 1).await;
+    crate::telegram::store::TelegramStore(&h.store)
+        .subscribe(CITIZEN, crate::telegram::store::TOPIC_ALL)
+        .await
+        .unwrap();
+    bot.update(msg("/dataku"));
+    bot.dispatch().await;
+    let shown = bot
+        .get_responses()
+        .sent_messages
+        .last()
+        .unwrap()
+        .text()
+        .unwrap()
+        .to_owned();
+    assert!(shown.starts_with("Data Anda yang disimpan loket"), "{shown}");
+    assert!(shown.contains(&format!("ID chat Telegram: {CITIZEN}")), "{shown}");
+    assert!(shown.contains(ticket.as_str()), "{shown}");
+    assert!(!shown.contains(other.as_str()), "another chat's complaint: {shown}");
+    assert!(shown.contains("Langganan pengumuman: semua instansi"), "{shown}");
+    assert!(shown.contains("rahasia bagi publik"), "{shown}");
 }
 
 #[tokio::test]

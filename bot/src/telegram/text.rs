@@ -19,7 +19,9 @@ langsung dari Standar Pelayanan resmi. Tulis saja pertanyaan Anda, misalnya \
 4. Memberi tahu perkembangan pengaduan Anda: /status dan /laporanku\n\
 5. Mengirim pengumuman perubahan layanan: /langganan\n\n\
 Privasi: kami hanya menyimpan isi pengaduan dan ID chat Telegram Anda untuk mengirim kabar \
-perkembangan. Jika Anda memilih anonim, identitas Anda tidak ditampilkan kepada petugas.";
+perkembangan. Jika Anda memilih anonim, identitas Anda tidak ditampilkan kepada petugas. \
+Pengaduan bersifat rahasia kecuali Anda setuju dipublikasikan. Lihat data Anda yang kami \
+simpan dengan /dataku.";
 
 pub(crate) const HELP: &str = "Cara memakai loket:\n\
 - Tulis pertanyaan biasa, misalnya \"berapa lama urus surat ahli waris?\". Pertanyaan lanjutan \
@@ -31,6 +33,7 @@ Perintah:\n\
 /laporanku - daftar pengaduan Anda\n\
 /langganan - terima pengumuman perubahan layanan\n\
 /berhenti - berhenti menerima pengumuman\n\
+/dataku - lihat data Anda yang disimpan loket\n\
 /batal - batalkan proses yang sedang berjalan\n\
 /bantuan - tampilkan pesan ini";
 
@@ -67,6 +70,7 @@ pub(crate) const CMD_MY_REPORTS: &str = "daftar pengaduan Anda";
 pub(crate) const CMD_SUBSCRIBE: &str = "terima pengumuman perubahan layanan";
 pub(crate) const CMD_UNSUBSCRIBE: &str = "berhenti menerima pengumuman";
 pub(crate) const CMD_CANCEL: &str = "batalkan proses yang sedang berjalan";
+pub(crate) const CMD_MY_DATA: &str = "lihat data Anda yang disimpan loket";
 
 // ---- Browsing ------------------------------------------------------------------------------
 
@@ -133,11 +137,16 @@ pub(crate) const ATTACHMENT_LIMIT: &str = "Lampiran sudah 10 berkas (batas maksi
 pub(crate) const ASK_ANONYMOUS: &str = "Apakah identitas Anda perlu dirahasiakan dari petugas? \
 Jika ya, petugas tidak akan melihat siapa pelapornya, tetapi Anda tetap menerima kabar \
 perkembangan di sini.";
+pub(crate) const ASK_PUBLIC: &str = "Bolehkah isi pengaduan Anda ditampilkan untuk umum \
+(tanpa identitas Anda)? Jika tidak, pengaduan Anda rahasia: publik hanya dapat melihat nomor, \
+layanan, status, dan tanggalnya. Petugas yang menangani tetap membaca seluruh isinya.";
 pub(crate) const CHOOSE_WITH_BUTTONS: &str = "Silakan pilih dengan tombol di atas, atau ketik /batal.";
 pub(crate) const BUTTON_SKIP: &str = "Lewati";
 pub(crate) const BUTTON_DONE: &str = "Selesai";
 pub(crate) const BUTTON_ANONYMOUS_YES: &str = "Ya, rahasiakan";
 pub(crate) const BUTTON_ANONYMOUS_NO: &str = "Tidak perlu";
+pub(crate) const BUTTON_PUBLIC_NO: &str = "Tidak, rahasiakan pengaduan";
+pub(crate) const BUTTON_PUBLIC_YES: &str = "Ya, boleh ditampilkan untuk umum";
 pub(crate) const BUTTON_SUBMIT: &str = "Kirim pengaduan";
 pub(crate) const BUTTON_CANCEL: &str = "Batal";
 
@@ -150,6 +159,7 @@ pub(crate) struct Summary<'a> {
     pub(crate) date: Option<&'a str>,
     pub(crate) attachments: usize,
     pub(crate) anonymous: bool,
+    pub(crate) public: bool,
 }
 
 pub(crate) fn summary(s: &Summary<'_>) -> String {
@@ -162,11 +172,19 @@ pub(crate) fn summary(s: &Summary<'_>) -> String {
     text.push_str(&format!("Tanggal kejadian: {}\n", s.date.unwrap_or("-")));
     text.push_str(&format!("Lampiran: {} berkas\n", s.attachments));
     text.push_str(&format!(
-        "Identitas: {}\n\n",
+        "Identitas: {}\n",
         if s.anonymous {
             "dirahasiakan"
         } else {
             "tidak dirahasiakan"
+        }
+    ));
+    text.push_str(&format!(
+        "Publikasi: {}\n\n",
+        if s.public {
+            "boleh ditampilkan untuk umum tanpa identitas"
+        } else {
+            "rahasia"
         }
     ));
     text.push_str(&format!("Isi pengaduan:\n{}\n\n", s.description));
@@ -328,4 +346,95 @@ pub(crate) fn button_see_service(title: &str) -> String {
     } else {
         format!("Lihat: {short}")
     }
+}
+
+// ---- Personal data (/dataku) ---------------------------------------------------------------
+
+/// One complaint in `/dataku`.
+pub(crate) struct MyComplaint<'a> {
+    pub(crate) ticket: &'a str,
+    pub(crate) date: &'a str,
+    pub(crate) status: ComplaintStatus,
+    pub(crate) title: &'a str,
+    pub(crate) place: Option<&'a str>,
+    pub(crate) attachments: usize,
+    pub(crate) anonymous: bool,
+    pub(crate) confidential: bool,
+}
+
+/// What loket holds about one chat, as `/dataku` shows it.
+pub(crate) struct MyData<'a> {
+    pub(crate) chat_id: i64,
+    /// `(since, blocked)` when the chat row exists.
+    pub(crate) chat: Option<(&'a str, bool)>,
+    /// Subscription topics, already in words ("semua instansi", an agency name).
+    pub(crate) subscriptions: Vec<String>,
+    /// Date the dialogue state was last saved, and what it holds in words.
+    pub(crate) dialogue: Option<(&'a str, &'a str)>,
+    pub(crate) complaints: Vec<MyComplaint<'a>>,
+}
+
+pub(crate) const DIALOGUE_IN_COMPLAINT: &str = "draf pengaduan yang sedang Anda isi";
+pub(crate) const DIALOGUE_IDLE: &str = "layanan yang terakhir dibahas, untuk pertanyaan lanjutan";
+pub(crate) const TOPIC_ALL_AGENCIES: &str = "semua instansi";
+
+pub(crate) fn my_data(d: &MyData<'_>) -> String {
+    let mut text = String::from("Data Anda yang disimpan loket:\n\n");
+    text.push_str(&format!("ID chat Telegram: {}\n", d.chat_id));
+    match d.chat {
+        Some((since, blocked)) => text.push_str(&format!(
+            "Tercatat sejak: {since}{}\n",
+            if blocked {
+                " (bot diblokir, kami tidak mengirim pesan)"
+            } else {
+                ""
+            }
+        )),
+        None => text.push_str("Tercatat sejak: belum tercatat\n"),
+    }
+    match &d.dialogue {
+        Some((date, what)) => text.push_str(&format!("Percakapan tersimpan: {what} (disimpan {date})\n")),
+        None => text.push_str("Percakapan tersimpan: tidak ada\n"),
+    }
+    if d.subscriptions.is_empty() {
+        text.push_str("Langganan pengumuman: tidak ada\n");
+    } else {
+        text.push_str(&format!("Langganan pengumuman: {}\n", d.subscriptions.join(", ")));
+    }
+    if d.complaints.is_empty() {
+        text.push_str("\nPengaduan: tidak ada\n");
+    } else {
+        text.push_str(&format!("\nPengaduan ({}):\n", d.complaints.len()));
+        for c in &d.complaints {
+            text.push_str(&format!(
+                "- {} ({}) - {} - {}\n",
+                c.ticket,
+                c.date,
+                c.status.label(),
+                c.title
+            ));
+            text.push_str(&format!(
+                "  Lokasi: {}; lampiran: {} berkas; identitas {}; {}\n",
+                c.place.unwrap_or("-"),
+                c.attachments,
+                if c.anonymous {
+                    "dirahasiakan dari petugas"
+                } else {
+                    "terlihat oleh petugas"
+                },
+                if c.confidential {
+                    "rahasia bagi publik"
+                } else {
+                    "boleh ditampilkan untuk umum tanpa identitas"
+                },
+            ));
+        }
+    }
+    text.push_str(
+        "\nKegunaan: ID chat dipakai untuk membalas Anda dan mengirim kabar perkembangan pengaduan. \
+Identitas Anda dihapus dari pengaduan yang sudah ditutup secara berkala; isi pengaduan tetap \
+disimpan tanpa identitas untuk catatan pelayanan. /berhenti menghapus langganan Anda, /batal \
+menghapus draf yang sedang diisi. Untuk permintaan lain tentang data Anda, hubungi pengelola layanan ini.",
+    );
+    text
 }

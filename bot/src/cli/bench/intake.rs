@@ -34,6 +34,8 @@ pub(super) const INTAKE_CONCURRENCY: usize = 32;
 pub(super) const DELIVERY_WORKERS: usize = 8;
 
 const API_KEY: &str = "kunci-bench-0123456789abcdef";
+/// Intake-only key of the Open311 client `bench` that files the complaints.
+const OPEN311_KEY: &str = "loket311_kunci-bench-0123456789abcdef";
 const WEBHOOK_SECRET: &str = "rahasia-bench-0123456789abcdef";
 
 #[derive(Debug, Clone)]
@@ -178,6 +180,11 @@ async fn run(settings: Settings, service_code: &str, n: usize, received: &Receiv
         .await?
         .with_clock(Clock::system())
         .with_deadlines(Arc::new(settings.sla()?));
+    let client = crate::domain::ClientId::parse("bench")?;
+    let digest = crate::domain::client_key_digest(OPEN311_KEY);
+    store
+        .create_open311_client(&client, "loket bench", &digest, u32::MAX)
+        .await?;
     let app = Application::build_with_store(settings, store.clone())
         .await?
         .without_workers();
@@ -194,7 +201,7 @@ async fn run(settings: Settings, service_code: &str, n: usize, received: &Receiv
         .pool_max_idle_per_host(INTAKE_CONCURRENCY)
         .build()?;
     let form: Arc<Vec<(&str, String)>> = Arc::new(vec![
-        ("api_key", API_KEY.to_owned()),
+        ("api_key", OPEN311_KEY.to_owned()),
         ("service_code", service_code.to_owned()),
         (
             "description",

@@ -2,7 +2,7 @@
 //!
 //! topic (a category button, a typed category, or the service of the last question) ->
 //! description -> place -> date (or skip) -> photos/documents (until done) -> anonymous? ->
-//! summary -> submit. Every step stores the draft in the persisted [`State`], so a restart in
+//! publish? (confidential unless the citizen agrees; LAPOR! "rahasia") -> summary -> submit. Every step stores the draft in the persisted [`State`], so a restart in
 //! the middle loses nothing; a wrong input gets the domain's Indonesian error and the step is
 //! asked again. Submitting validates the whole complaint once more (`NewComplaint::parse`),
 //! routes it, and stores it with its forwarding task in one transaction (`Store::submit_complaint`).
@@ -57,8 +57,17 @@ async fn intake_allowed(bot: &Replier, chat: ChatId, store: &Store, config: &Bot
     match crate::limits::chat_intake(store, &config.limits, chat.0).await? {
         Ok(()) => Ok(true),
         Err(refusal) => {
-            tracing::info!(chat_id = chat.0, "complaint refused: the chat's hourly allowance is used up");
-            send_text(bot, chat, &text::complaint_limit(refusal.per_hour, refusal.wait_minutes), None).await?;
+            tracing::info!(
+                chat_id = chat.0,
+                "complaint refused: the chat's hourly allowance is used up"
+            );
+            send_text(
+                bot,
+                chat,
+                &text::complaint_limit(refusal.per_hour, refusal.wait_minutes),
+                None,
+            )
+            .await?;
             Ok(false)
         }
     }
@@ -117,6 +126,7 @@ async fn advance(bot: &Replier, dialogue: &BotDialogue, chat: ChatId, next: Stat
         State::ComplaintDate { .. } => (text::ASK_DATE.to_owned(), Some(keyboards::skip())),
         State::ComplaintAttachments { .. } => (text::ASK_ATTACHMENTS.to_owned(), Some(keyboards::skip_or_done())),
         State::ComplaintAnonymous { .. } => (text::ASK_ANONYMOUS.to_owned(), Some(keyboards::anonymous())),
+        State::ComplaintPublic { .. } => (text::ASK_PUBLIC.to_owned(), Some(keyboards::publish())),
         State::ComplaintConfirm { draft } => (summary(draft, None), Some(keyboards::confirm())),
         State::Idle { .. } | State::ComplaintTopic { .. } => return Ok(()),
     };
@@ -134,6 +144,7 @@ fn summary(draft: &Draft, service_title: Option<&str>) -> String {
         date: draft.incident_date.as_deref(),
         attachments: draft.attachments.len(),
         anonymous: draft.anonymous,
+        public: draft.public,
     })
 }
 
@@ -356,8 +367,11 @@ pub(crate) async fn choice(
         (State::ComplaintAttachments { draft }, ComplaintChoice::Skip | ComplaintChoice::Done) => {
             State::ComplaintAnonymous { draft }
         }
-        (State::ComplaintAnonymous { draft }, ComplaintChoice::Anonymous(anonymous)) => {
-            let draft = Draft { anonymous, ..draft };
+        (State::ComplaintAnonymous { draft }, ComplaintChoice::Anonymous(anonymous)) => State::ComplaintPublic {
+            draft: Draft { anonymous, ..draft },
+        },
+        (State::ComplaintPublic { draft }, ComplaintChoice::Public(public)) => {
+            let draft = Draft { public, ..draft };
             answer_callback(&bot, &q, None).await?;
             let title = draft
                 .service_id
@@ -445,7 +459,7 @@ async fn submit(
         incident_date: draft.incident_date.clone(),
         attachments: draft.attachments.clone(),
         anonymous: draft.anonymous,
-        confidential: false,
+        confidential: !draft.public,
     };
     let today = local_date(store.clock().now(), config.utc_offset_hours);
     let new = match NewComplaint::parse(&raw, today) {

@@ -8,6 +8,7 @@
 pub(crate) mod browse;
 pub(crate) mod cancel;
 pub(crate) mod complaint;
+pub(crate) mod my_data;
 pub(crate) mod officer;
 pub(crate) mod question;
 pub(crate) mod start;
