@@ -5,10 +5,15 @@
 //!   filed in the last hour ([`crate::storage::Store::recent_intake_from_chat`]), so the limit
 //!   holds across restarts and processes; `/lapor` and the final submit refuse politely,
 //!   saying when the next complaint is possible ([`chat_intake`]).
-//! - **Open311 intake per client address** (`complaints_per_address_per_hour`, 10): every
-//!   `POST /open311/v2/requests.json` counts, answered 429 with `Retry-After` beyond
-//!   ([`AddressGate`], in memory per process; the address is the peer's or the one the reverse
-//!   proxy names, see `http.client_ip_header`).
+//! - **Open311 intake per client address** (`complaints_per_address_per_hour`, 10): complaints
+//!   filed through `POST /open311/v2/requests.json` in the last hour; beyond it the request is
+//!   answered 429 with `Retry-After` ([`AddressGate`], in memory per process; the address is the
+//!   peer's or the one the reverse proxy names, see `http.client_ip_header`; loopback addresses,
+//!   i.e. a local proxy that names no client, are not limited). Only accepted
+//!   complaints count, so a client correcting a refused form is not locked out; that needs a
+//!   look before the request and a count after it, which a token bucket (governor) cannot give,
+//!   hence the small sliding window here. Concurrent requests from one address may overshoot
+//!   by the number in flight.
 //! - **Messages per chat** (`messages_per_chat_per_minute`, 30): beyond it a chat's messages
 //!   are dropped before any database work, with one notice a minute ([`ChatGate`]). Telegram
 //!   paces replies at one a second per chat, and teloxide's dispatcher waits when one chat's
@@ -16,11 +21,13 @@
 //! - **Question length** (`max_question_chars`, 500): the answer engine reads at most this much
 //!   of a message ([`question_text`]), so a 5,000-character message costs what a short one does.
 
+use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -159,8 +166,64 @@ fn nonzero(n: u32) -> NonZeroU32 {
 /// Messages per Telegram chat.
 pub type ChatGate = KeyedGate<i64>;
 
-/// Open311 intake requests per client address.
-pub type AddressGate = KeyedGate<IpAddr>;
+/// Complaints filed over Open311 per client address in the last hour (see the module docs).
+pub struct AddressGate {
+    per_hour: usize,
+    filed: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+    records: AtomicU64,
+}
+
+const HOUR_SPAN: Duration = Duration::from_secs(3600);
+
+impl AddressGate {
+    pub fn new(per_hour: u32) -> Self {
+        Self {
+            per_hour: usize::try_from(per_hour).unwrap_or(usize::MAX).max(1),
+            filed: Mutex::default(),
+            records: AtomicU64::new(0),
+        }
+    }
+
+    /// Whether `ip` may file now; if not, how long until the oldest of its hour leaves the window.
+    pub fn allowed(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.allowed_at(ip, Instant::now())
+    }
+
+    /// Counts one complaint filed by `ip`.
+    pub fn record(&self, ip: IpAddr) {
+        self.record_at(ip, Instant::now());
+    }
+
+    fn allowed_at(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+        let mut filed = self.filed.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(times) = filed.get_mut(&ip) else {
+            return Ok(());
+        };
+        times.retain(|t| now.saturating_duration_since(*t) < HOUR_SPAN);
+        match times.front() {
+            Some(oldest) if times.len() >= self.per_hour => {
+                Err(HOUR_SPAN.saturating_sub(now.saturating_duration_since(*oldest)))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn record_at(&self, ip: IpAddr, now: Instant) {
+        let mut filed = self.filed.lock().unwrap_or_else(|e| e.into_inner());
+        if self.records.fetch_add(1, Ordering::Relaxed) % CLEANUP_EVERY == CLEANUP_EVERY - 1 {
+            filed.retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|t| now.saturating_duration_since(*t) < HOUR_SPAN)
+            });
+        }
+        let times = filed.entry(ip).or_default();
+        times.push_back(now);
+        while times.len() > self.per_hour {
+            times.pop_front();
+        }
+    }
+}
 
 impl LimitSettings {
     pub fn chat_gate(&self) -> ChatGate {
@@ -168,7 +231,7 @@ impl LimitSettings {
     }
 
     pub fn address_gate(&self) -> AddressGate {
-        KeyedGate::new(Quota::per_hour(nonzero(self.complaints_per_address_per_hour)))
+        AddressGate::new(self.complaints_per_address_per_hour)
     }
 }
 
@@ -203,6 +266,26 @@ mod tests {
         assert_eq!(gate.check(&2), Ok(()), "other chats are not affected");
         assert!(gate.should_notice(&1));
         assert!(!gate.should_notice(&1), "one notice a minute");
+    }
+
+    #[test]
+    fn an_address_files_its_allowance_per_hour_and_refusals_do_not_count() {
+        let gate = AddressGate::new(2);
+        let ip = IpAddr::from([192, 0, 2, 1]);
+        let start = Instant::now();
+        // Looking does not count: only what was filed.
+        for _ in 0..5 {
+            assert_eq!(gate.allowed_at(ip, start), Ok(()));
+        }
+        gate.record_at(ip, start);
+        gate.record_at(ip, start + Duration::from_secs(600));
+        assert_eq!(
+            gate.allowed_at(ip, start + Duration::from_secs(1200)),
+            Err(Duration::from_secs(2400)),
+            "until the first leaves the hour"
+        );
+        assert_eq!(gate.allowed_at(IpAddr::from([192, 0, 2, 2]), start), Ok(()));
+        assert_eq!(gate.allowed_at(ip, start + HOUR_SPAN), Ok(()));
     }
 
     #[test]

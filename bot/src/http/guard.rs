@@ -125,7 +125,8 @@ struct IntakeLimit {
 
 /// `app` with the per-address limit on Open311 intake: beyond it, 429 with `Retry-After` and a
 /// polite Indonesian description in Open311's shape. Requests whose address is unknown (no
-/// connection info, as in tests that call the router directly) are not limited.
+/// connection info, as in tests that call the router directly) or loopback (the local proxy
+/// when `http.client_ip_header` is unset, local tools) are not limited.
 pub fn limit_open311_intake(app: Router, gate: Arc<AddressGate>, client_ip_header: Option<&str>) -> Router {
     let limit = IntakeLimit {
         gate,
@@ -138,11 +139,20 @@ async fn open311_intake(State(limit): State<IntakeLimit>, request: Request, next
     if request.method() != axum::http::Method::POST || request.uri().path() != OPEN311_INTAKE {
         return next.run(request).await;
     }
-    let Some(ip) = super::server::client_ip(&request, limit.client_ip_header.as_deref()) else {
+    // A loopback address is the local reverse proxy (without `client_ip_header`) or a local
+    // tool: limiting it would make every client share one allowance.
+    let Some(ip) = super::server::client_ip(&request, limit.client_ip_header.as_deref()).filter(|ip| !ip.is_loopback())
+    else {
         return next.run(request).await;
     };
-    match limit.gate.check(&ip) {
-        Ok(()) => next.run(request).await,
+    match limit.gate.allowed(ip) {
+        Ok(()) => {
+            let response = next.run(request).await;
+            if response.status().is_success() {
+                limit.gate.record(ip);
+            }
+            response
+        }
         Err(wait) => {
             let minutes = wait.as_secs().div_ceil(60).max(1);
             tracing::info!(%ip, "Open311 intake refused: too many requests from one address");
@@ -281,21 +291,36 @@ mod tests {
             ..Default::default()
         };
         let app = limit_open311_intake(
-            Router::new().route(OPEN311_INTAKE, post(|| async { "[]" }).get(|| async { "[]" })),
+            Router::new().route(
+                OPEN311_INTAKE,
+                post(|uri: Uri| async move {
+                    // `?bad` stands for a form the handler refuses.
+                    if uri.query() == Some("bad") {
+                        StatusCode::BAD_REQUEST
+                    } else {
+                        StatusCode::OK
+                    }
+                })
+                .get(|| async { "[]" }),
+            ),
             Arc::new(settings.address_gate()),
             None,
         );
         let call = |method: &str, peer: [u8; 4]| {
-            let mut request = Request::builder()
-                .method(method)
-                .uri(OPEN311_INTAKE)
-                .body(Body::empty())
-                .unwrap();
+            let (method, uri) = match method {
+                "BAD" => ("POST", format!("{OPEN311_INTAKE}?bad")),
+                other => (other, OPEN311_INTAKE.to_owned()),
+            };
+            let mut request = Request::builder().method(method).uri(uri).body(Body::empty()).unwrap();
             request
                 .extensions_mut()
                 .insert(ConnectInfo(SocketAddr::from((peer, 4000))));
             app.clone().oneshot(request)
         };
+        for _ in 0..3 {
+            let refused = call("BAD", [192, 0, 2, 1]).await.unwrap().status();
+            assert_eq!(refused, StatusCode::BAD_REQUEST, "refused forms do not count");
+        }
         for _ in 0..2 {
             assert_eq!(call("POST", [192, 0, 2, 1]).await.unwrap().status(), StatusCode::OK);
         }
@@ -319,6 +344,10 @@ mod tests {
             StatusCode::OK,
             "other addresses are not"
         );
+        for _ in 0..3 {
+            let local = call("POST", [127, 0, 0, 1]).await.unwrap().status();
+            assert_eq!(local, StatusCode::OK, "a local proxy naming no client is not limited");
+        }
     }
 
     #[tokio::test]
