@@ -759,6 +759,12 @@ impl Engine {
             return detected;
         };
         let strong = detected.is_some() && aspect::has_strong_cue(tokens);
+        // A duration, fee or opening hours is a value ("14 hari kerja", "Gratis"), so its
+        // component holds no details to compare: a strong cue for one is never overridden.
+        let value_asked = matches!(detected, Some(Aspect::Duration | Aspect::Fee | Aspect::Hours));
+        if strong && value_asked {
+            return detected;
+        }
         if !strong {
             return if detected.is_none() || weight > of_detected.0 + COMPONENT_MARGIN {
                 Some(aspect)

@@ -467,3 +467,11 @@ fn nasal_chat_forms_are_read_as_their_base() {
     assert!(tokens.contains(&"tulis".to_owned()), "{tokens:?}");
     assert!(tokens.contains(&"pilih".to_owned()), "{tokens:?}");
 }
+
+#[test]
+fn a_strong_cue_for_a_value_is_never_overridden_by_component_words() {
+    // "ijazah", "transkrip" and "legalisir" are in the requirements, but "berapa hari" asks a
+    // duration.
+    let a = ask("ijazah dan transkrip dilegalisir dulu, izin belajar berapa hari");
+    assert_eq!(a.aspect, Some(Aspect::Duration), "{}", a.text);
+}
