@@ -130,7 +130,9 @@ pub async fn run_webhook(
         .context("Telegram refused setWebhook")?;
     let stop = listener.stop_token();
     let router = guarded(router, &config.secret);
-    let server = tokio::spawn(async move { axum::serve(tcp, router).with_graceful_shutdown(stop_flag).await });
+    // The same slow-client limits as the API's port (`[http]` defaults): this port is public.
+    let limits = crate::http::HttpSettings::default().limits();
+    let server = tokio::spawn(crate::http::serve(tcp, router, limits, stop_flag));
     if let Err(error) = bot.set_my_commands(Command::menu()).await {
         tracing::warn!(%error, "cannot register the command menu with Telegram");
     }
