@@ -22,6 +22,9 @@ pub(crate) enum Command {
     Berhenti,
     /// What loket holds about this chat (UU 27/2022 right of access).
     Dataku,
+    /// `/wilayah kecamatan beji` sets the region or agency answers are for; `/wilayah` shows
+    /// it, `/wilayah hapus` clears it.
+    Wilayah(String),
     Batal,
 }
 
@@ -38,6 +41,7 @@ impl Command {
             ("langganan", text::CMD_SUBSCRIBE),
             ("berhenti", text::CMD_UNSUBSCRIBE),
             ("dataku", text::CMD_MY_DATA),
+            ("wilayah", text::CMD_REGION),
             ("batal", text::CMD_CANCEL),
         ]
         .into_iter()
@@ -60,6 +64,10 @@ mod tests {
         );
         assert_eq!(parse("/status"), Some(Command::Status(String::new())));
         assert_eq!(parse("/batal@loket_bot"), Some(Command::Batal));
+        assert_eq!(
+            parse("/wilayah kecamatan beji"),
+            Some(Command::Wilayah("kecamatan beji".into()))
+        );
         assert_eq!(parse("/unknown"), None);
     }
 

@@ -9,7 +9,9 @@ use teloxide::prelude::*;
 use super::catalog::CatalogHandle;
 use super::commands::Command;
 use super::handlers::send_text;
-use super::handlers::{browse, cancel, complaint, my_data, officer, question, stale_button, start, status, subscribe};
+use super::handlers::{
+    browse, cancel, complaint, my_data, officer, question, region, stale_button, start, status, subscribe,
+};
 use super::keyboards::Callback;
 use super::reply::{Replier, ReplyGate};
 use super::state::State;
@@ -60,6 +62,7 @@ pub fn schema() -> UpdateHandler<BotError> {
         .branch(case![Command::Langganan].endpoint(subscribe::choose))
         .branch(case![Command::Berhenti].endpoint(subscribe::unsubscribe))
         .branch(case![Command::Dataku].endpoint(my_data::my_data))
+        .branch(case![Command::Wilayah(place)].endpoint(region::region))
         .branch(case![Command::Batal].endpoint(cancel::cancel));
 
     let steps = dptree::entry()

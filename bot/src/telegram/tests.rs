@@ -273,6 +273,46 @@ async fn an_ambiguous_question_offers_buttons_and_a_number_or_a_button_picks_one
     assert_eq!(bot.get_responses().answered_callback_queries.len(), 1);
 }
 
+/// `/wilayah` sets, shows and clears the region, and the region decides between agencies.
+#[tokio::test]
+async fn the_region_command_sets_shows_and_clears_the_region() {
+    let h = Harness::new().await;
+    let catalog = catalog();
+    let engine = catalog.engine();
+    let set = engine.set_region("kecamatan beji").expect("the kecamatan is a unit");
+    let mut bot = h.bot(msg("/wilayah kecamatan beji"));
+    let with_region = State::Idle {
+        context: Context {
+            region: set.region.clone(),
+            ..Context::default()
+        },
+    };
+    bot.dispatch_and_check_last_text_and_state(&escaped(&set.text), with_region.clone())
+        .await;
+
+    // A service several agencies offer is answered for the region.
+    let mut dialogue = Context {
+        region: set.region.clone(),
+        ..Context::default()
+    };
+    let answer = dialogue.reply(engine, "konsultasi bayar gak");
+    assert_eq!(answer.status, loket_knowledge::answer::AnswerStatus::Answered);
+    bot.update(msg("konsultasi bayar gak"));
+    bot.dispatch_and_check_last_text(&render::answer(&answer).concat())
+        .await;
+
+    bot.update(msg("/wilayah"));
+    bot.dispatch().await;
+    let responses = bot.get_responses();
+    let shown = responses.sent_messages_text.last().unwrap().message.text().unwrap();
+    assert!(shown.contains("Kecamatan Beji"), "{shown}");
+
+    bot.update(msg("/wilayah hapus"));
+    bot.dispatch_and_check_last_text(&escaped(text::REGION_CLEARED)).await;
+    bot.update(msg("/wilayah planet mars"));
+    bot.dispatch_and_check_last_text(&escaped(text::REGION_UNKNOWN)).await;
+}
+
 /// A refusal reaches the unanswered log, normalised and masked, with no chat id (issue 12).
 #[tokio::test]
 async fn a_refused_question_is_counted_in_the_unanswered_log() {

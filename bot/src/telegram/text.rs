@@ -34,6 +34,7 @@ Perintah:\n\
 /langganan - terima pengumuman perubahan layanan\n\
 /berhenti - berhenti menerima pengumuman\n\
 /dataku - lihat data Anda yang disimpan loket\n\
+/wilayah NAMA - atur wilayah atau instansi Anda, misalnya /wilayah kecamatan beji\n\
 /batal - batalkan proses yang sedang berjalan\n\
 /bantuan - tampilkan pesan ini";
 
@@ -71,6 +72,29 @@ pub(crate) const CMD_SUBSCRIBE: &str = "terima pengumuman perubahan layanan";
 pub(crate) const CMD_UNSUBSCRIBE: &str = "berhenti menerima pengumuman";
 pub(crate) const CMD_CANCEL: &str = "batalkan proses yang sedang berjalan";
 pub(crate) const CMD_MY_DATA: &str = "lihat data Anda yang disimpan loket";
+pub(crate) const CMD_REGION: &str = "atur wilayah atau instansi Anda";
+
+/// `/wilayah` without a place: what is set now and how to change it.
+pub(crate) fn region_status(current: Option<&str>) -> String {
+    let now = match current {
+        Some(place) => format!("Wilayah Anda saat ini: {place}."),
+        None => "Wilayah Anda belum diatur.".to_owned(),
+    };
+    format!(
+        "{now}\n\nLayanan yang ada di beberapa instansi akan saya jawab untuk wilayah Anda. \
+         Atur dengan /wilayah diikuti nama kecamatan atau instansi, misalnya /wilayah kecamatan beji. \
+         Hapus dengan /wilayah hapus."
+    )
+}
+/// `/wilayah` during a complaint dialogue.
+pub(crate) const REGION_IN_DIALOGUE: &str = "Selesaikan dulu pengaduan yang sedang Anda isi, atau batalkan \
+dengan /batal, lalu atur wilayah dengan /wilayah.";
+/// `/wilayah hapus`.
+pub(crate) const REGION_CLEARED: &str =
+    "Baik, wilayah Anda dihapus. Pertanyaan berikutnya berlaku untuk semua instansi.";
+/// `/wilayah X` where no unit or agency has those words.
+pub(crate) const REGION_UNKNOWN: &str = "Maaf, wilayah atau instansi itu tidak ada dalam standar pelayanan yang saya \
+punya. Tulis nama kecamatan atau instansinya, misalnya /wilayah kecamatan beji, atau lihat daftar instansi dengan /layanan.";
 
 // ---- Browsing ------------------------------------------------------------------------------
 

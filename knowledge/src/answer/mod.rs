@@ -815,7 +815,13 @@ impl Engine {
             return None;
         }
         let at = words.iter().rposition(|w| LOCATIVE.contains(w))?;
-        let place: Vec<String> = analyze(&words[at + 1..].join(" "))
+        self.place_words(&words[at + 1..].join(" "))
+    }
+
+    /// The analysed words of a place or agency ("kecamatan beji", "sekretariat dprd") when
+    /// every one of them is a word of some service's unit or agency; `None` otherwise.
+    fn place_words(&self, text: &str) -> Option<Vec<String>> {
+        let place: Vec<String> = analyze(text)
             .into_iter()
             .filter(|t| !EVERYDAY.contains(t.as_str()))
             .collect();
@@ -823,12 +829,22 @@ impl Engine {
         (!place.is_empty() && place.iter().all(is_agency_word)).then_some(place)
     }
 
-    fn region_set(&self, question: &str, words: Vec<String>) -> Answer {
-        let place = self
-            .tokens
+    /// Sets the region a citizen names explicitly (`/wilayah kecamatan beji`): the `region`
+    /// answer to remember, or `None` when no service's unit or agency has those words.
+    pub fn set_region(&self, place: &str) -> Option<Answer> {
+        self.place_words(place).map(|words| self.region_set(place, words))
+    }
+
+    /// The unit that `region` (analysed words, as a dialogue keeps them) names, for display.
+    pub fn region_name(&self, region: &[String]) -> Option<String> {
+        self.tokens
             .iter()
-            .position(|st| words.iter().all(|t| st.agency.contains(t)))
-            .map(|p| self.services[p].unit.clone());
+            .position(|st| region.iter().all(|t| st.agency.contains(t)))
+            .map(|p| self.services[p].unit.clone())
+    }
+
+    fn region_set(&self, question: &str, words: Vec<String>) -> Answer {
+        let place = self.region_name(&words);
         Answer {
             question: question.to_owned(),
             status: AnswerStatus::Region,

@@ -11,6 +11,7 @@ pub(crate) mod complaint;
 pub(crate) mod my_data;
 pub(crate) mod officer;
 pub(crate) mod question;
+pub(crate) mod region;
 pub(crate) mod start;
 pub(crate) mod status;
 pub(crate) mod subscribe;
