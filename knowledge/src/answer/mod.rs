@@ -190,6 +190,41 @@ const EVERYDAY_WEIGHT: f32 = 0.25;
 /// Raw words that introduce a purpose ("buat umroh", "untuk berobat"); "bikin" (make) is not
 /// one, although its standard form is also "buat".
 const PURPOSE_MARKERS: &[&str] = &["untuk", "utk", "untk", "buat", "bwt", "guna", "demi"];
+/// Words a citizen opens a statement about themselves with.
+const FIRST_PERSON: &[&str] = &["saya", "sy", "aku", "aq", "kami", "kita", "kulo", "gue", "gw"];
+/// Prepositions before where someone is or comes from.
+const LOCATIVE: &[&str] = &["di", "dari", "dr", "wilayah", "nang", "ning", "neng"];
+/// Kinds of government office, as Indonesian names them before the office's own name.
+const OFFICE_TYPES: &[&str] = &[
+    "dinas",
+    "badan",
+    "kantor",
+    "bagian",
+    "bag",
+    "bidang",
+    "sekretariat",
+    "setda",
+    "kecamatan",
+    "kec",
+    "kelurahan",
+    "desa",
+    "balai",
+    "upt",
+    "opd",
+    "instansi",
+    "unit",
+    "seksi",
+    "subbag",
+    "subbagian",
+    "kabupaten",
+    "kab",
+    "kota",
+    "pemkab",
+    "pemkot",
+    "pemprov",
+];
+/// How many words from an office type on name the office.
+const OFFICE_SPAN: usize = 4;
 /// How many words after a purpose marker give background.
 const PURPOSE_SPAN: usize = 2;
 /// Words that negate the next word ("domisili buat warga biasa, bukan WNA").
@@ -801,8 +836,6 @@ impl Engine {
     /// wilayah kec. beji"), the place being words of some service's unit or agency. Indonesian
     /// puts the place after "di"/"dari"; what comes before is who they are, not a question.
     fn introduced_place(&self, message: &str) -> Option<Vec<String>> {
-        const FIRST_PERSON: &[&str] = &["saya", "sy", "aku", "aq", "kami", "kita", "kulo", "gue", "gw"];
-        const LOCATIVE: &[&str] = &["di", "dari", "dr", "wilayah", "nang", "ning", "neng"];
         if message.contains('?') {
             return None;
         }
@@ -1033,11 +1066,12 @@ impl Engine {
                 }
                 let paired = if total > 0.0 { paired / total } else { 0.0 };
                 // How much of the service's own title the question mentions (citizens add
-                // context words: "ke kecamatan", "buat lamar kerja"); cue words count half.
+                // context words: "ke kecamatan", "buat lamar kerja"); cue words count half, and
+                // background words ("saya dari dinas pendidikan") not at all.
                 let title_hit: f32 = st
                     .title_weights
                     .iter()
-                    .filter(|(t, _)| tokens.iter().any(|n| similar(n, t)))
+                    .filter(|(t, _)| tokens.iter().any(|n| similar(n, t) && !background.contains(n)))
                     .map(|(t, w)| if aspect::is_cue(t) { 0.5 } else { 1.0 } * w)
                     .sum();
                 let recall = if st.title_total > 0.0 {
@@ -1182,6 +1216,22 @@ impl Engine {
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .collect();
+            // Where the asker works or lives, in a clause about themselves ("sy staf di dinas
+            // sosial", "saya dari bagian hukum setda"): an office type after "di"/"dari" and the
+            // words of its name say who asks, not which service.
+            if words.first().is_some_and(|w| FIRST_PERSON.contains(w)) {
+                for (i, pair) in words.windows(2).enumerate() {
+                    if LOCATIVE.contains(&pair[0]) && OFFICE_TYPES.contains(&pair[1]) {
+                        background.extend(
+                            words[i + 1..]
+                                .iter()
+                                .take(OFFICE_SPAN)
+                                .flat_map(|w| analyze(w))
+                                .filter(|t| !aspect::is_cue(t)),
+                        );
+                    }
+                }
+            }
             for (i, word) in words.iter().enumerate() {
                 if PURPOSE_MARKERS.contains(word) {
                     // A purpose no service is named after ("naik haji": "haji" is in no name)

@@ -475,3 +475,16 @@ fn a_strong_cue_for_a_value_is_never_overridden_by_component_words() {
     let a = ask("ijazah dan transkrip dilegalisir dulu, izin belajar berapa hari");
     assert_eq!(a.aspect, Some(Aspect::Duration), "{}", a.text);
 }
+
+#[test]
+fn where_the_asker_works_is_background() {
+    // "dinas pendidikan" says who asks; "Pendidikan Kedinasan" is not meant.
+    for question in [
+        "saya pengelola kepegawaian di dinas pendidikan, ppk pegawai dikirim ke mana",
+        "saya dari dinas pendidikan mau tanya sumpah pns kapan",
+    ] {
+        let a = ask(question);
+        assert_eq!(a.status, AnswerStatus::Answered, "{question}: {}", a.text);
+        assert_ne!(id(&a), "002_81250e56fc566e31:pendidikan-kedinasan", "{question}");
+    }
+}
