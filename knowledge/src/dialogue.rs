@@ -263,6 +263,20 @@ mod conversation_tests {
     }
 
     #[test]
+    fn a_place_given_in_reply_sets_the_region() {
+        // "setda" is also in a title, so only the shape of the reply says it is a place.
+        let mut d = Dialogue::default();
+        let noted = d.reply(&ENGINE, "di setda pasuruan");
+        assert_eq!(noted.status, AnswerStatus::Region, "{}", noted.text);
+        let answer = d.reply(&ENGINE, "sosialisasi syaratnya apa");
+        assert_eq!(answer.status, AnswerStatus::Answered, "{}", answer.text);
+        assert!(answer.service.as_ref().unwrap().unit.contains("Sekretariat Daerah"));
+        // A question that starts with a place is not a place.
+        let asked = Dialogue::default().reply(&ENGINE, "di kecamatan beji sktm syaratnya apa");
+        assert_eq!(asked.status, AnswerStatus::Answered, "{}", asked.text);
+    }
+
+    #[test]
     fn a_detail_of_the_previous_service_is_a_follow_up() {
         let mut d = Dialogue::default();
         let first = d.reply(&ENGINE, "syarat surat keterangan ahli waris apa");

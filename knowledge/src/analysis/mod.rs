@@ -31,8 +31,9 @@
 //! "pengantar" (cover letter) is no longer stemmed to `antar` ("between", "deliver").
 //! `id_v4` (2026-12): Javanese question words, demonstratives and particles in `slang.tsv`
 //! ("endi" -> mana, "sopo" -> siapa, "wadul"/"sambat" -> adu).
-//! `id_v5` (2026-12): Javanese time words and procedure verbs ("sakdurunge" -> sebelum,
-//! "teken" -> tandatangan), the particles "yo" and "ta" are stopwords.
+//! `id_v5` (2026-12): Javanese time words, day names and procedure verbs ("sakdurunge" ->
+//! sebelum, "setu" -> sabtu, "teken" -> tandatangan), "pake" -> pakai; the particles "yo" and
+//! "ta" are stopwords.
 //!
 //! # Example
 //! ```

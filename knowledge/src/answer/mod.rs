@@ -27,7 +27,8 @@
 //! ties become `ambiguous` with candidates unless the best beats them that way (the question
 //! named the agency) or the conversation's region decides; a question without service words
 //! ("kalau biayanya?") uses the previous answer's service as context, and a question whose words
-//! no service fits is refused, never answered with the previous service.
+//! neither another service nor the previous one explains is refused, never answered with the
+//! previous service.
 //!
 //! Added for questions written by people outside the team (issue 12):
 //! - a word the corpus does not know is first read as a short form ([`crate::aliases`]: "skj",
@@ -39,7 +40,17 @@
 //!   unexplained; otherwise the answer is an honest "not found";
 //! - words of units and agencies that no title has (who asks and from where: "pemkab",
 //!   "kecamatan", a regency) weigh like everyday words, and a message made only of them sets the
-//!   region (status `region`).
+//!   region (status `region`), as does a self-introduction ("sy staf di setda kab pasuruan") or
+//!   [`Engine::set_region`] (`/wilayah`);
+//! - where the asker works ("saya dari dinas pendidikan") is background and mentions no title;
+//! - when no name makes a service confident, one far ahead of the next on the whole evidence
+//!   (BM25 over name and components) still answers (`Engine::clear_winner`): a question about
+//!   a detail only a component holds;
+//! - a message that names no other service and whose every counted word is in the previous
+//!   service's own text is a follow-up about it ("yang paraf siapa", "bisa daring?");
+//! - Javanese clitics and verb forms, nasal chat forms and three-letter clippings of title
+//!   words ("alure", "ngusulno", "nerima", "lab") are read as their base word;
+//! - a strong cue for a value (duration, fee, hours) is never overridden by component words.
 
 mod deployment;
 mod render;
@@ -223,6 +234,8 @@ const OFFICE_TYPES: &[&str] = &[
     "pemkot",
     "pemprov",
 ];
+/// A bare place given in reply has at most this many words after "yang"/"di".
+const PLACE_REPLY_WORDS: usize = 5;
 /// How many words from an office type on name the office.
 const OFFICE_SPAN: usize = 4;
 /// How many words after a purpose marker give background.
@@ -831,11 +844,13 @@ impl Engine {
         (!words.is_empty() && words.iter().all(|t| self.region_vocabulary.contains(t))).then_some(words)
     }
 
-    /// The place in a citizen's self-introduction: a statement that opens with "saya"/"kami"
-    /// and ends with where they are ("sy staf di setda kab pasuruan", "saya perangkat desa di
-    /// wilayah kec. beji"), the place being words of some service's unit or agency. Indonesian
+    /// The place a message states: a self-introduction that opens with "saya"/"kami" and ends
+    /// with where they are ("sy staf di setda kab pasuruan", "saya perangkat desa di wilayah
+    /// kec. beji"), or a bare place given in reply ("di setda pasuruan", "yang kecamatan beji",
+    /// "yg di dprd aja"), the place being words of some service's unit or agency. Indonesian
     /// puts the place after "di"/"dari"; what comes before is who they are, not a question.
     fn introduced_place(&self, message: &str) -> Option<Vec<String>> {
+        const RELATIVE: &[&str] = &["yang", "yg"];
         if message.contains('?') {
             return None;
         }
@@ -844,11 +859,28 @@ impl Engine {
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .collect();
-        if !words.first().is_some_and(|w| FIRST_PERSON.contains(w)) {
-            return None;
+        let first = *words.first()?;
+        if FIRST_PERSON.contains(&first) {
+            let at = words.iter().rposition(|w| LOCATIVE.contains(w))?;
+            return self.place_words(&words[at + 1..].join(" "));
         }
-        let at = words.iter().rposition(|w| LOCATIVE.contains(w))?;
-        self.place_words(&words[at + 1..].join(" "))
+        let rest = if RELATIVE.contains(&first) {
+            &words[1..]
+        } else {
+            &words[..]
+        };
+        let rest = match rest.first() {
+            Some(w) if LOCATIVE.contains(w) => &rest[1..],
+            _ if RELATIVE.contains(&first) => rest,
+            _ => return None,
+        };
+        // A bare place: nothing but place words (and fillers the analyzer drops), no question.
+        const QUESTION_WORDS: &[&str] = &["apa", "siapa", "berapa", "kapan", "mana", "bagaimana", "kenapa", "ada"];
+        let asks = rest.iter().any(|w| QUESTION_WORDS.contains(&standard_form(w).as_ref()));
+        let tokens = analyze(&rest.join(" "));
+        let is_agency_word = |t: &String| self.tokens.iter().any(|st| st.agency.contains(t));
+        (rest.len() <= PLACE_REPLY_WORDS && !asks && !tokens.is_empty() && tokens.iter().all(is_agency_word))
+            .then_some(tokens)
     }
 
     /// The analysed words of a place or agency ("kecamatan beji", "sekretariat dprd") when
