@@ -193,6 +193,14 @@ async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf
     api.push_callback(CITIZEN, CITIZEN, received.message_id.unwrap(), "lp:done");
     let anonymous = citizen.expect("dirahasiakan").await;
     api.push_callback(CITIZEN, CITIZEN, anonymous.message_id.unwrap(), "lp:anon:0");
+    // Confidential unless the citizen agrees to publish: keep it confidential.
+    let publish = citizen.expect("ditampilkan untuk umum").await;
+    api.push_callback(
+        CITIZEN,
+        CITIZEN,
+        publish.message_id.unwrap(),
+        &button(&publish, "lp:pub:0"),
+    );
     let summary = citizen.expect("Periksa kembali pengaduan Anda").await;
     assert!(summary.text().unwrap().contains("Lampiran: 1 berkas"));
     assert!(summary.text().unwrap().contains(&yesterday));
