@@ -186,7 +186,7 @@ const MARGIN_COVERAGE: f32 = 0.3;
 /// to contain, "kerasa" for "Unjuk Rasa", is no evidence).
 const MARGIN_RECALL: f32 = 0.2;
 /// Confidence from which a service is offered as "maybe one of these" when none is confident.
-const SUGGEST_COVERAGE: f32 = 0.3;
+const SUGGEST_COVERAGE: f32 = 0.25;
 /// A service is offered beside the best-scoring one only with at least this share of its score.
 const SUGGEST_SCORE: f32 = 0.5;
 /// How much the share of the question a service does not explain discounts the evidence of
