@@ -5,12 +5,20 @@
 //! cargo run --release -p loket-knowledge --example engine_eval -- bench [ROUNDS]
 //! cargo run --release -p loket-knowledge --example engine_eval -- services
 //! cargo run --release -p loket-knowledge --example engine_eval -- ask QUESTION
+//! cargo run --release -p loket-knowledge --example engine_eval -- answers [FILE...]
+//! cargo run --release -p loket-knowledge --example engine_eval -- scale DIR [ROUNDS]
+//! cargo run --release -p loket-knowledge --example engine_eval -- parsed DIR
 //! ```
 //!
 //! Every mode takes `--with DIR` to index the decrees of DIR beside the shipped ones.
 //!
 //! `eval` prints the same figures as `loket eval` (one block per question or conversation file;
 //! default `knowledge/eval/questions.tsv`), `bench` the answer-latency rows of `loket bench`.
+//! `answers` prints every answer to the questions of the files as one JSON line each: diff
+//! its output before and after a change that must not change answers. `scale` times parsing
+//! the decrees of DIR alone (not the shipped ones), one engine build and the answers, with the
+//! peak RSS (the corpus of `scripts/make-scale-corpus`). `parsed` prints every document of DIR
+//! as one JSON line, and every file that failed: diff it around a parser change.
 //! Run from the repository root or the crate directory.
 
 use loket_knowledge::answer::Engine;
@@ -106,6 +114,78 @@ fn main() {
                 samples.last().map_or(0.0, |d| d.as_secs_f64() * 1e6)
             );
         }
+        "answers" => {
+            let engine = Engine::build(documents).expect("engine builds");
+            let mut files: Vec<PathBuf> = args[1..].iter().map(PathBuf::from).collect();
+            if files.is_empty() {
+                files.push(crate_dir().join("eval/questions.tsv"));
+            }
+            for file in files {
+                for question in questions(&file) {
+                    let answer = engine.answer(&question, None);
+                    println!("{}", serde_json::to_string(&answer).expect("serialisable"));
+                }
+            }
+        }
+        "parsed" => {
+            let dir = PathBuf::from(args.get(1).expect("parsed needs a directory"));
+            let report = parse_dir(&dir).expect("directory readable");
+            for document in &report.documents {
+                println!("{}", serde_json::to_string(document).expect("serialisable"));
+            }
+            for (path, error) in &report.failures {
+                println!("failed {}: {error}", path.display());
+            }
+        }
+        "scale" => {
+            let dir = PathBuf::from(args.get(1).expect("scale needs a directory"));
+            let rounds: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(10).max(1);
+            let (start, cpu) = (Instant::now(), cpu_time());
+            let report = parse_dir(&dir).expect("directory readable");
+            let (parse, parse_cpu) = (start.elapsed(), cpu_time() - cpu);
+            let parsed_rss = proc_status("VmRSS:");
+            let files = report.documents.len();
+            let services: usize = report.documents.iter().map(|d| d.services.len()).sum();
+            let (start, cpu) = (Instant::now(), cpu_time());
+            let engine = Engine::build(report.documents).expect("engine builds");
+            let (build, build_cpu) = (start.elapsed(), cpu_time() - cpu);
+            let questions = questions(&crate_dir().join("eval/questions.tsv"));
+            let mut samples = Vec::with_capacity(questions.len() * rounds);
+            for round in 0..=rounds {
+                for q in &questions {
+                    let start = Instant::now();
+                    std::hint::black_box(engine.answer(q, None));
+                    if round > 0 {
+                        samples.push(start.elapsed());
+                    }
+                }
+            }
+            samples.sort();
+            let pct = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
+            println!(
+                "parse ({files} files, {services} services, {} failed): {:.1} ms ({:.0} ms CPU)",
+                report.failures.len(),
+                parse.as_secs_f64() * 1e3,
+                parse_cpu.as_secs_f64() * 1e3
+            );
+            println!(
+                "engine build: {:.1} ms ({:.0} ms CPU)",
+                build.as_secs_f64() * 1e3,
+                build_cpu.as_secs_f64() * 1e3
+            );
+            println!(
+                "answer p50 ({} answers): {:.1} µs",
+                samples.len(),
+                pct(0.5).as_secs_f64() * 1e6
+            );
+            println!("answer p99: {:.1} µs", pct(0.99).as_secs_f64() * 1e6);
+            let unknown = || "unknown".to_owned();
+            println!(
+                "peak RSS: {} (after parsing: {})",
+                proc_status("VmHWM:").unwrap_or_else(unknown),
+                parsed_rss.unwrap_or_else(unknown)
+            );
+        }
         "profile" => {
             // A steady loop for `valgrind --tool=callgrind`.
             let engine = Engine::build(documents).expect("engine builds");
@@ -156,6 +236,29 @@ fn main() {
             }
         }
     }
+}
+
+/// CPU time of the process so far, all threads (Linux: /proc, 100 ticks a second), so that
+/// `scale` figures can be compared on a machine other work is loading; zero elsewhere.
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name (which may contain spaces) start with the state.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks: u64 = fields
+        .get(11..13)
+        .map_or(0, |f| f.iter().filter_map(|t| t.parse::<u64>().ok()).sum());
+    Duration::from_millis(ticks * 10)
+}
+
+/// A field of /proc/self/status (Linux), e.g. `VmHWM:`, the peak resident set size.
+fn proc_status(key: &str) -> Option<String> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix(key)).map(|v| v.trim().to_owned()))
 }
 
 fn questions(file: &Path) -> Vec<String> {

@@ -18,7 +18,7 @@
 //! for; [`Aliases::shorten`] gives the short forms of a long text, indexed with the service's
 //! name so a decree's own acronym matches the words it abbreviates.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Words skipped in abbreviations: conjunctions and prepositions.
 const SMALL_WORDS: &[&str] = &[
@@ -66,14 +66,19 @@ pub struct Aliases {
 
 impl Aliases {
     /// Derives the table from service titles and the decrees' full texts.
+    ///
+    /// Each distinct title and text is read once: a province's decrees repeat the same service
+    /// names and component texts for every regency, and the table is a set of pairs.
     pub fn derive<'a>(titles: impl IntoIterator<Item = &'a str>, texts: impl IntoIterator<Item = &'a str>) -> Self {
         let mut aliases = Self::default();
-        for title in titles {
+        let mut seen: HashSet<&str> = HashSet::default();
+        for title in titles.into_iter().filter(|t| seen.insert(t)) {
             for (short, long) in title_forms(title) {
                 aliases.add(short, long);
             }
         }
-        for text in texts {
+        seen.clear();
+        for text in texts.into_iter().filter(|t| seen.insert(t)) {
             for (short, long) in spelled_out(text) {
                 aliases.spelled.entry(short.clone()).or_default().push(long.clone());
                 aliases

@@ -20,6 +20,7 @@ pub mod diff;
 pub mod document;
 pub mod eval;
 pub mod index;
+mod parallel;
 pub mod parse;
 pub mod spelling;
 pub mod values;

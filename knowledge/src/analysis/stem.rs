@@ -116,8 +116,37 @@ fn action(word: &str) -> Action {
     }
 }
 
-/// Stems one normalized lowercase word in place.
+/// Words this thread has stemmed lately, with their stems ([`stem_in_place`]).
+const MEMO_WORDS: usize = 50_000;
+
+thread_local! {
+    /// Word -> stem. Decrees repeat their words thousands of times and Snowball is the
+    /// costliest step of the analysis, so the engine build looks most words up here. Emptied
+    /// when full, so an endless stream of new words (typos in questions) cannot grow it.
+    static MEMO: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, Box<str>>> = Default::default();
+}
+
+/// Stems one normalized lowercase word in place (remembered per thread: the stem of a word
+/// never changes).
 pub(crate) fn stem_in_place(word: &mut String) {
+    MEMO.with_borrow_mut(|memo| {
+        if let Some(stem) = memo.get(word.as_str()) {
+            if **stem != **word {
+                word.clear();
+                word.push_str(stem);
+            }
+            return;
+        }
+        let original: Box<str> = word.as_str().into();
+        stem_uncached(word);
+        if memo.len() >= MEMO_WORDS {
+            memo.clear();
+        }
+        memo.insert(original, word.as_str().into());
+    });
+}
+
+fn stem_uncached(word: &mut String) {
     match action(word) {
         Action::Keep => {}
         Action::Truncate(len) => word.truncate(len),

@@ -52,13 +52,14 @@
 //!   words ("alure", "ngusulno", "nerima", "lab") are read as their base word;
 //! - a strong cue for a value (duration, fee, hours) is never overridden by component words.
 
+mod build;
 mod deployment;
 mod render;
 
 use crate::aliases::Aliases;
 use crate::analysis::{analyze, is_known_word, rewrite_marked, standard_form, surface_words};
 use crate::aspect::{self, Aspect};
-use crate::document::{Component, ComponentKind, Decree, Document, ServiceId, ServiceStandard};
+use crate::document::{Component, Decree, Document, ServiceId, ServiceStandard};
 use crate::index::SearchIndex;
 use crate::spelling::SpellingIndex;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -328,7 +329,7 @@ struct ServiceTokens {
     /// Title, product, unit and agency tokens.
     name: HashSet<String>,
     /// Requirements and procedure tokens.
-    body: HashSet<String>,
+    body: build::TermSet,
     /// Unit and agency tokens (with their acronyms): where the service is delivered.
     agency: HashSet<String>,
     /// For each component that answers an aspect, the ids ([`Engine::terms`]) of its analysed
@@ -421,116 +422,72 @@ impl Engine {
             return Err(EngineError::Empty);
         }
         let deployment_names = deployment::names_by_service(&services, aliases)?;
-        let aliases: Vec<(String, String)> = services
-            .iter()
-            .map(|s| {
-                let product = s
-                    .components
-                    .iter()
-                    .filter(|c| c.kind == ComponentKind::Product)
-                    .map(|c| c.text.as_str());
-                let name = aliases_for(
-                    &std::iter::once(s.title.as_str())
-                        .chain(product)
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                );
-                (name, aliases_for(&format!("{}\n{}", s.unit, s.agency)))
-            })
-            .collect();
         let derived = Aliases::derive(
             services.iter().map(|s| s.title.as_str()),
             services
                 .iter()
                 .flat_map(|s| s.components.iter().map(|c| c.text.as_str())),
         );
-        // A short form the decree uses in a title ("Pemrosesan KARPEG") also names the service by
-        // its long form, and the other way round.
-        let aliases: Vec<(String, String)> = aliases
-            .into_iter()
-            .zip(services.iter().zip(&deployment_names))
-            .map(|((name, key), (s, extra))| (format!("{name} {}{extra}", derived.name_forms(&s.title)), key))
-            .collect();
-        let index = SearchIndex::build(&services, &aliases)?;
+        let pairs: Vec<(&ServiceStandard, &String)> = services.iter().zip(&deployment_names).collect();
+        let aliases: Vec<(String, String)> = crate::parallel::map(&pairs, |(service, extra)| {
+            build::index_aliases(service, extra, &derived)
+        });
         let mut surface_df: HashMap<String, u32> = HashMap::default();
         let mut name_df: HashMap<String, u32> = HashMap::default();
         let mut tokens = Vec::with_capacity(services.len());
         let mut terms: HashMap<String, u32> = HashMap::default();
-        for (service, extra) in services.iter().zip(&deployment_names) {
-            let texts_of = |kinds: &[ComponentKind]| -> String {
-                service
-                    .components
-                    .iter()
-                    .filter(|c| kinds.contains(&c.kind))
-                    .map(|c| c.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            };
-            let name_text = format!(
-                "{}\n{}\n{}\n{}{extra}",
-                service.title,
-                texts_of(&[ComponentKind::Product]),
-                service.unit,
-                service.agency
-            );
-            let body_text: String = service
-                .components
-                .iter()
-                .map(|c| c.text.as_str())
-                .collect::<Vec<_>>()
-                .join("\n");
-            let aliases = format!(
-                "{}\n{}",
-                aliases_for(&format!("{}\n{}", service.title, texts_of(&[ComponentKind::Product]))),
-                derived.name_forms(&service.title)
-            );
-            let agency_aliases = aliases_for(&format!("{}\n{}", service.unit, service.agency));
-            // The title with its own acronyms expanded (or long forms abbreviated), not the
-            // product's: "Pemrosesan KARPEG" is also "kartu pegawai".
-            let title: Vec<String> = analyze(&format!("{} {}", service.title, aliases_for(&service.title)));
-            let name_tokens = analyze(&format!("{name_text}\n{aliases}\n{agency_aliases}"));
-            let bigrams: HashSet<u64> = name_tokens.windows(2).map(|w| bigram(&w[0], &w[1])).collect();
-            let name: HashSet<String> = name_tokens.into_iter().collect();
-            let agency: HashSet<String> = analyze(&format!("{}\n{}\n{agency_aliases}", service.unit, service.agency))
-                .into_iter()
-                .collect();
-            let body: HashSet<String> = analyze(&body_text).into_iter().collect();
-            for t in &name {
-                *name_df.entry(t.clone()).or_default() += 1;
-            }
-            let surface: HashSet<String> = surface_words(&format!("{name_text}\n{body_text}"))
-                .into_iter()
-                .collect();
-            for word in surface {
-                *surface_df.entry(word).or_default() += 1;
-            }
-            tokens.push(ServiceTokens {
-                title,
-                name,
-                bigrams,
-                body,
-                agency,
-                components: service
-                    .components
-                    .iter()
-                    .filter_map(|c| {
-                        let aspect = aspect::of_component(c.kind)?;
-                        let mut ids: Vec<u32> = analyze(&c.text)
+        // Body words are kept as ids of one shared vocabulary ([`build::TermSet`]).
+        let mut body_terms: HashMap<String, u32> = HashMap::default();
+        let mut bodies: Vec<Box<[u32]>> = Vec::with_capacity(services.len());
+        // The tantivy index is built on its own thread beside the analysis of the services. The
+        // analysis runs in parallel, block by block; counting and numbering stay in service
+        // order, so the tables are those of one sequential pass (see `build.rs`).
+        let index = std::thread::scope(|scope| {
+            let index = scope.spawn(|| SearchIndex::build(&services, &aliases));
+            for block in pairs.chunks(build::BLOCK) {
+                let analysed = crate::parallel::map(block, |(service, extra)| build::analyse(service, extra, &derived));
+                for a in analysed {
+                    for t in &a.name {
+                        match name_df.get_mut(t) {
+                            Some(df) => *df += 1,
+                            None => {
+                                name_df.insert(t.clone(), 1);
+                            }
+                        }
+                    }
+                    for word in a.surface {
+                        *surface_df.entry(word).or_default() += 1;
+                    }
+                    bodies.push(build::term_ids(a.body, &mut body_terms));
+                    tokens.push(ServiceTokens {
+                        title: a.title,
+                        name: a.name,
+                        bigrams: a.bigrams,
+                        body: build::TermSet::default(),
+                        agency: a.agency,
+                        components: a
+                            .components
                             .into_iter()
-                            .map(|t| {
-                                let next = terms.len() as u32;
-                                *terms.entry(t).or_insert(next)
+                            .map(|(aspect, words)| {
+                                let mut ids: Vec<u32> = words
+                                    .into_iter()
+                                    .map(|t| {
+                                        let next = terms.len() as u32;
+                                        *terms.entry(t).or_insert(next)
+                                    })
+                                    .collect();
+                                ids.sort_unstable();
+                                ids.dedup();
+                                (aspect, ids)
                             })
-                            .collect();
-                        ids.sort_unstable();
-                        ids.dedup();
-                        Some((aspect, ids))
-                    })
-                    .collect(),
-                title_weights: Vec::new(),
-                title_total: 0.0,
-            });
-        }
+                            .collect(),
+                        title_weights: Vec::new(),
+                        title_total: 0.0,
+                    });
+                }
+            }
+            index.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })?;
         let n = services.len() as f32;
         let idf_of = |df: u32| (1.0 + n / (df as f32 + 0.5)).ln();
         let idf: HashMap<String, f32> = name_df.into_iter().map(|(t, df)| (t, idf_of(df))).collect();
@@ -569,15 +526,19 @@ impl Engine {
             abbreviations.entry(clip).or_insert(word);
         }
         let spelling = SpellingIndex::build(surface_df);
-        let mut body_df: HashMap<&str, u32> = HashMap::default();
-        for t in tokens.iter().flat_map(|t| t.body.iter()) {
-            *body_df.entry(t.as_str()).or_default() += 1;
+        let mut body_df = vec![0u32; body_terms.len()];
+        for &id in bodies.iter().flat_map(|ids| ids.iter()) {
+            body_df[id as usize] += 1;
         }
-        let body_weight: HashMap<String, f32> = body_df
+        let body_weight: HashMap<String, f32> = body_terms
             .iter()
-            .map(|(t, df)| ((*t).to_owned(), idf_of(*df).min(unknown_idf)))
+            .map(|(t, &id)| (t.clone(), idf_of(body_df[id as usize]).min(unknown_idf)))
             .collect();
         let body_vocabulary = body_weight.keys().cloned().collect();
+        let body_terms = std::sync::Arc::new(body_terms);
+        for (st, ids) in tokens.iter_mut().zip(bodies) {
+            st.body = build::TermSet::new(ids, &body_terms);
+        }
         let by_id = services.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
         let title_vocabulary: HashSet<&String> = tokens.iter().flat_map(|t| &t.title).collect();
         let region_vocabulary: HashSet<String> = tokens
@@ -1565,13 +1526,17 @@ impl Engine {
 /// product ("Pegawai Negeri Sipil" -> "pns"), and long forms of acronyms that appear there
 /// ("SKCK" -> "surat keterangan catatan kepolisian"), to be indexed with its name.
 fn aliases_for(text: &str) -> String {
-    static ACRONYMS: std::sync::LazyLock<Vec<(&'static str, String)>> = std::sync::LazyLock::new(|| {
-        include_str!("../../data/acronyms.tsv")
+    // (acronym, " long form ", " acronym "), longest long form first (a stable sort: equal
+    // lengths keep the file's order). Built once: the engine build calls this for every service.
+    static ACRONYMS: std::sync::LazyLock<Vec<(&'static str, String, String)>> = std::sync::LazyLock::new(|| {
+        let mut acronyms: Vec<(&'static str, String, String)> = include_str!("../../data/acronyms.tsv")
             .lines()
             .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
             .filter_map(|l| l.split_once('\t'))
-            .map(|(acronym, long)| (acronym, format!(" {} ", long.trim())))
-            .collect()
+            .map(|(acronym, long)| (acronym, format!(" {} ", long.trim()), format!(" {acronym} ")))
+            .collect();
+        acronyms.sort_by_key(|(_, long, _)| std::cmp::Reverse(long.len()));
+        acronyms
     });
     let words: String = text
         .to_lowercase()
@@ -1583,16 +1548,14 @@ fn aliases_for(text: &str) -> String {
     // Long forms are matched longest first and blanked once matched, so a long form inside a
     // longer one names only the longer: "calon pegawai negeri sipil" is CPNS, not also PNS.
     let mut unmatched = padded.clone();
-    let mut by_length: Vec<&(&str, String)> = ACRONYMS.iter().collect();
-    by_length.sort_by_key(|(_, long)| std::cmp::Reverse(long.len()));
     let mut aliases = Vec::new();
-    for (acronym, long) in by_length {
+    for (acronym, long, padded_acronym) in ACRONYMS.iter() {
         if unmatched.contains(long.as_str()) {
             aliases.push(acronym.to_string());
             unmatched = unmatched.replace(long.as_str(), " | ");
         } else if padded.contains(long.as_str()) {
             continue;
-        } else if padded.contains(&format!(" {acronym} ")) {
+        } else if padded.contains(padded_acronym.as_str()) {
             // The title uses the acronym ("Pengantar SKCK"): index the long form as well.
             aliases.push(long.trim().to_owned());
         }

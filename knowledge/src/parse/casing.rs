@@ -19,12 +19,12 @@ const FUNCTION_WORDS: &[&str] = &[
 
 /// Whether most letters are capitals (the decree shouts).
 fn mostly_upper(text: &str) -> bool {
-    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.is_empty() {
-        return false;
+    let (mut letters, mut upper) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        upper += usize::from(c.is_uppercase());
     }
-    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-    upper * 10 >= letters.len() * 8
+    letters > 0 && upper * 10 >= letters * 8
 }
 
 /// How a decree writes its words outside shouted lines: the evidence for telling an acronym

@@ -113,12 +113,18 @@ pub(crate) fn is_service_name_label(label: &str) -> bool {
 /// Whether a row is the table header ("NO | KOMPONEN | URAIAN"): every cell is a header
 /// word and one of them names the component or description column.
 pub(crate) fn is_header_row(cells: &[&str]) -> bool {
-    let words: Vec<String> = cells.iter().flat_map(|c| label_words(c)).collect();
-    !words.is_empty()
-        && words.len() <= 8
-        && words.iter().all(|w| {
-            matches!(
-                w.as_str(),
+    // Word by word, stopping at the first that rules the row out (most rows are not headers).
+    let (mut count, mut names_column) = (0, false);
+    for word in cells
+        .iter()
+        .flat_map(|c| c.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+    {
+        let word = word.to_lowercase();
+        count += 1;
+        if count > 8
+            || !matches!(
+                word.as_str(),
                 "no" | "nomor"
                     | "komponen"
                     | "uraian"
@@ -129,10 +135,12 @@ pub(crate) fn is_header_row(cells: &[&str]) -> bool {
                     | "rincian"
                     | "isi"
             )
-        })
-        && words
-            .iter()
-            .any(|w| matches!(w.as_str(), "komponen" | "uraian" | "unsur" | "rincian"))
+        {
+            return false;
+        }
+        names_column |= matches!(word.as_str(), "komponen" | "uraian" | "unsur" | "rincian");
+    }
+    count > 0 && names_column
 }
 
 /// Whether a line is one of the two section markers PermenPANRB 15/2014 splits the component

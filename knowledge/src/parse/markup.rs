@@ -132,6 +132,10 @@ fn tag_name(inner: &str) -> String {
 /// Drops `<pre>...</pre>` and fenced code (flowchart sources such as mermaid `graph TD`),
 /// which restate the procedure as diagram code citizens cannot read.
 fn remove_code_blocks(raw: &str) -> String {
+    // Most cells have neither (and lowercasing a whole cell costs a copy).
+    if !raw.contains('<') && !raw.contains("```") {
+        return raw.to_owned();
+    }
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     loop {
@@ -211,24 +215,35 @@ fn strip_markdown_line(line: &str) -> String {
     }
     let trimmed = trimmed.trim_start_matches('#').trim_start();
     let mut out = String::with_capacity(trimmed.len());
-    let chars: Vec<char> = trimmed.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '*'
-            || (c == '_' && (i == 0 || i + 1 == chars.len() || chars[i - 1] == '_' || chars.get(i + 1) == Some(&'_')))
-        {
-            continue;
+    let mut previous: Option<char> = None;
+    let mut chars = trimmed.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let skip = c == '*'
+            || (c == '_' && (previous.is_none() || next.is_none() || previous == Some('_') || next == Some('_')));
+        if !skip {
+            out.push(c);
         }
-        out.push(c);
+        previous = Some(c);
     }
     out
 }
 
 /// Collapses whitespace and trims separators left at the ends of a piece.
 pub(crate) fn tidy(text: &str) -> String {
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    collapsed
-        .trim_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '\u{200b}'))
-        .to_owned()
+    let mut collapsed = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+    }
+    let trimmed = collapsed.trim_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '\u{200b}'));
+    if trimmed.len() == collapsed.len() {
+        collapsed
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
