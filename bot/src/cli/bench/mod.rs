@@ -2,7 +2,9 @@
 //!
 //! Sections (all by default, one with `--only SECTION`):
 //! - `knowledge`: parsing all decrees, building the engine (index, vocabulary, spelling table),
-//!   answer latency p50/p99 in-process over the evaluation questions (`knowledge.rs`);
+//!   answer latency p50/p99 in-process over the evaluation questions (`knowledge.rs`); on the
+//!   corpus of `scripts/make-scale-corpus` (`--dir`, `--only knowledge`) this is the scale
+//!   bench of issue 16, each step timed once;
 //! - `ask`: `loket ask --json` batch throughput for 1,000 questions including process start;
 //! - `intake`: complaints filed over Open311 and forwarded to a loopback webhook, on SQLite and
 //!   on PostgreSQL (a scratch database created and dropped on the server of `--database-url`;
@@ -155,12 +157,20 @@ fn questions(file: &Path) -> anyhow::Result<Vec<String>> {
 fn knowledge_rows(table: &mut Table, dir: &Path, questions: &[String], rounds: usize) -> anyhow::Result<()> {
     let built = knowledge::build(dir)?;
     let samples = knowledge::answer_latencies(&built.engine, questions, rounds.max(1));
+    let runs = match built.runs {
+        1 => "one run".to_owned(),
+        n => format!("median of {n}"),
+    };
     table.row(
-        format!("decrees parsed ({} services), median of 5", built.services),
+        format!(
+            "decrees parsed ({} files, {} services), {runs}",
+            thousands(built.files as f64),
+            thousands(built.services as f64)
+        ),
         fmt(built.parse),
     );
     table.row(
-        "engine build (tantivy index + BM25 table + vocabulary + spelling), median of 5",
+        format!("engine build (tantivy index + BM25 table + vocabulary + spelling), {runs}"),
         fmt(built.build),
     );
     table.row(
