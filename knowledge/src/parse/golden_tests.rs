@@ -429,3 +429,65 @@ proptest! {
         }
     }
 }
+
+/// Decrees in layouts the parser was not written for, each written blind (by someone who saw
+/// only the brief, never the parser) with the services a reader finds in it:
+/// `knowledge/eval/layouts/NAME.txt` and `NAME.expected.tsv` (title, duration and fee as
+/// written). Every expected service is found by its title, with the duration and fee its own
+/// words give, and nothing else is taken for a service.
+#[test]
+fn blind_layouts_parse_to_the_services_a_reader_finds() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("eval/layouts");
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("eval/layouts exists") {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+            continue;
+        }
+        let doc = parse_file(&path).expect("blind layout parses");
+        let expected_path = path.with_extension("expected.tsv");
+        let expected = std::fs::read_to_string(&expected_path).expect("expected services written");
+        let rows: Vec<Vec<&str>> = expected
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| l.split('\t').collect())
+            .collect();
+        let titles: Vec<String> = doc.services.iter().map(|s| s.title.to_lowercase()).collect();
+        if doc.services.len() != rows.len() {
+            problems.push(format!(
+                "{}: {} services, expected {}: {titles:?}",
+                doc.source,
+                doc.services.len(),
+                rows.len()
+            ));
+        }
+        for row in rows {
+            let (title, duration, fee) = (row[0], row[1], row[2]);
+            let Some(service) = doc
+                .services
+                .iter()
+                .find(|s| s.title.to_lowercase() == title.to_lowercase())
+            else {
+                problems.push(format!("{}: no service {title:?} in {titles:?}", doc.source));
+                continue;
+            };
+            let want = parse_duration(duration);
+            let got = service
+                .duration
+                .as_ref()
+                .map(|d| (d.min_minutes, d.max_minutes, d.raw.as_str()));
+            if got.map(|g| (g.0, g.1)) != Some((want.min_minutes, want.max_minutes)) {
+                problems.push(format!("{title}: duration {got:?}, expected {duration:?}"));
+            }
+            let want = parse_fee(fee);
+            let got = service.fee.clone().map(|f| (f.rupiah, f.raw));
+            if got.as_ref().map(|g| g.0) != Some(want.rupiah) {
+                problems.push(format!("{title}: fee {got:?}, expected {fee:?}"));
+            }
+            checked += 1;
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(checked >= 14, "only {checked} services checked");
+}

@@ -179,7 +179,7 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         let fee = components
             .iter()
             .find(|c| c.kind == ComponentKind::Fee)
-            .map(|c| parse_fee(&c.text.replace('\n', " ")));
+            .map(|c| fee_of(&c.text));
         for (kind, name) in [
             (ComponentKind::Requirements, "persyaratan"),
             (ComponentKind::Duration, "jangka waktu"),
@@ -217,6 +217,20 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         services,
         warnings,
     })
+}
+
+/// The fee of a component's text. When the whole text reads both ways (a fee and "tidak
+/// dikenakan biaya" for another part), its first line, the decree's own statement, decides.
+fn fee_of(text: &str) -> crate::document::Fee {
+    let whole = parse_fee(&text.replace('\n', " "));
+    if whole.rupiah.is_some() {
+        return whole;
+    }
+    let first = parse_fee(text.lines().next().unwrap_or_default());
+    crate::document::Fee {
+        rupiah: first.rupiah,
+        raw: whole.raw,
+    }
 }
 
 /// The duration of a component's text. A list of alternatives, one span per line

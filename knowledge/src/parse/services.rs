@@ -77,6 +77,16 @@ enum Mode {
     },
 }
 
+/// The components every service standard gives a citizen: a block needs some of them to be
+/// a service.
+const CORE_KINDS: &[ComponentKind] = &[
+    ComponentKind::Requirements,
+    ComponentKind::Procedure,
+    ComponentKind::Duration,
+    ComponentKind::Fee,
+    ComponentKind::Product,
+];
+
 /// Walks the lines of one decree and collects its services.
 pub(crate) struct Assembler {
     services: Vec<RawService>,
@@ -159,17 +169,28 @@ impl Assembler {
     fn finish_service(&mut self) {
         self.close_component();
         if let Some(service) = self.current.take() {
-            // A service standard has several components; a block with none or one (a
-            // letterhead followed by a stray "Retribusi" line) is not a service.
+            // A service standard has several of the components a citizen asks about; a block
+            // with none or one (a letterhead followed by a stray "Retribusi" line) is not a
+            // service.
+            // A block without a title of its own (front matter under a "STANDAR PELAYANAN
+            // PADA ..." heading) needs more to count, and a chapter of general information
+            // (office hours, a general flow) names no requirement, fee or product.
             let mut kinds: Vec<ComponentKind> = service
                 .components
                 .iter()
                 .map(|c| c.kind)
-                .filter(|k| *k != ComponentKind::Other)
+                .filter(|k| CORE_KINDS.contains(k))
                 .collect();
             kinds.sort_by_key(|k| k.as_str());
             kinds.dedup();
-            if kinds.len() >= 2 {
+            let needed = if service.title.trim().is_empty() { 3 } else { 2 };
+            let asked_for = kinds.iter().any(|k| {
+                matches!(
+                    k,
+                    ComponentKind::Requirements | ComponentKind::Fee | ComponentKind::Product
+                )
+            });
+            if kinds.len() >= needed && asked_for {
                 self.services.push(service);
             } else if service.numbered_heading || !service.components.is_empty() {
                 self.warn(
@@ -220,7 +241,16 @@ impl Assembler {
                 self.service_name(number, value);
                 return;
             }
-            if let Some(kind) = classify(&label) {
+            // "Biaya/Tarif:" then "Tidak dipungut biaya" on the next line: a label's own kind
+            // right under it, while it has no value yet, is its value.
+            // So is a line with a number under an empty label ("Waktu Penyelesaian:" then
+            // "1 x 24 jam"): labels have no figures.
+            let value_of_open = |kind: ComponentKind| {
+                self.open.as_ref().is_some_and(|open| {
+                    open.raw.trim().is_empty() && (open.kind == kind || label.chars().any(|c| c.is_ascii_digit()))
+                })
+            };
+            if let Some(kind) = classify(&label).filter(|kind| !value_of_open(*kind)) {
                 self.start_component(number, kind, label, value);
                 if let Some(open) = self.open.as_mut() {
                     open.label_indent = Some(indent);
@@ -286,7 +316,10 @@ impl Assembler {
                 && (!shouting || mostly_capitals(text))
                 && standard_heading(raw_line).is_none()
                 && (first || classify(text).is_none())
-                && !text.ends_with('.')
+                && !is_section_marker(text)
+                && !is_header_row(&[text])
+                && !text.ends_with(['.', ',', ';', ':'])
+                && !text.contains(':')
                 && text.split_whitespace().count() <= 24);
         if !takes {
             self.mode = Mode::Normal;
@@ -327,7 +360,9 @@ impl Assembler {
         }
         let bold_open = raw_line.matches("**").count() % 2 == 1;
         let shouting = mostly_capitals(&tidy(&strip_markup(raw_line)));
-        self.mode = if title.is_empty() || unit_next || bold_open {
+        // A heading in capitals may wrap onto the next line ("... SERTIFIKAT LAIK HIGIENE" /
+        // "SANITASI DEPOT AIR MINUM"); the continuation rules above decide.
+        self.mode = if title.is_empty() || unit_next || bold_open || shouting {
             Mode::HeadingTitle {
                 lines_taken: 0,
                 needs_close: bold_open,
@@ -592,9 +627,14 @@ fn standard_heading(raw_line: &str) -> Option<(String, bool)> {
     let text = text.trim_start_matches(['-', '•', ' ']);
     let (numbered, rest) = strip_numbering(text);
     let upper = rest.to_uppercase();
-    let after = ["STANDAR PELAYANAN", "STANDAR LAYANAN", "STANDART PELAYANAN"]
-        .iter()
-        .find_map(|p| upper.strip_prefix(p).map(|r| rest.len() - r.len()))?;
+    let after = [
+        "STANDAR PELAYANAN PUBLIK",
+        "STANDAR PELAYANAN",
+        "STANDAR LAYANAN",
+        "STANDART PELAYANAN",
+    ]
+    .iter()
+    .find_map(|p| upper.strip_prefix(p).map(|r| rest.len() - r.len()))?;
     let remainder = &rest[after..];
     if !(remainder.is_empty() || remainder.starts_with([' ', ':', '-'])) {
         return None;
