@@ -15,6 +15,7 @@
 //! | `loket_delivery_duration_seconds` | histogram | `queue` | time one delivery attempt took (webhook call, Telegram send) |
 //! | `loket_telegram_messages_sent_total` | counter | | messages Telegram accepted from our sender (notifications, officer posts, broadcasts) |
 //! | `loket_telegram_api_errors_total` | counter | `code` (`429`, `403`, `400`, `401`, `404`, `409`, `500`, `502`, `api_other`, `migrated`, `network`, `io`, `invalid_json`) | failed Telegram API calls of our sender |
+//! | `loket_telegram_shared_limit_full_total` | counter | | sends that found the shared send window full (other processes on the database used it) and waited for a slot |
 //! | `loket_broadcast_messages_total` | counter | `outcome` (`sent`, `blocked`, `retry`, `failed`, `lease_lost`) | broadcast sends by outcome |
 //! | `loket_http_requests_total` | counter | `method` (the nine standard methods, else `other`), `route` (the matched route template, or `unmatched`), `status` (a registered status code, else `other`) | HTTP requests served |
 //! | `loket_http_request_duration_seconds` | histogram | `route` | HTTP request latency |
@@ -55,6 +56,7 @@ pub(crate) const DELIVERIES: &str = "loket_deliveries_total";
 pub(crate) const DELIVERY_SECONDS: &str = "loket_delivery_duration_seconds";
 pub(crate) const TELEGRAM_SENT: &str = "loket_telegram_messages_sent_total";
 pub(crate) const TELEGRAM_ERRORS: &str = "loket_telegram_api_errors_total";
+pub(crate) const SHARED_LIMIT_FULL: &str = "loket_telegram_shared_limit_full_total";
 pub(crate) const BROADCAST_MESSAGES: &str = "loket_broadcast_messages_total";
 pub(crate) const HTTP_REQUESTS: &str = "loket_http_requests_total";
 pub(crate) const HTTP_SECONDS: &str = "loket_http_request_duration_seconds";
@@ -133,6 +135,10 @@ fn describe() {
     );
     describe_counter!(TELEGRAM_SENT, "Messages Telegram accepted from our sender");
     describe_counter!(TELEGRAM_ERRORS, "Failed Telegram API calls of our sender, by code");
+    describe_counter!(
+        SHARED_LIMIT_FULL,
+        "Sends that found the shared send window full and waited for a slot"
+    );
     describe_counter!(BROADCAST_MESSAGES, "Broadcast sends, by outcome");
     describe_counter!(HTTP_REQUESTS, "HTTP requests served, by method, route and status");
     describe_histogram!(HTTP_SECONDS, Unit::Seconds, "HTTP request latency, by route");
@@ -230,6 +236,11 @@ pub(crate) fn telegram_result<T>(result: &Result<T, teloxide::RequestError>) {
         Ok(_) => counter!(TELEGRAM_SENT).increment(1),
         Err(error) => counter!(TELEGRAM_ERRORS, "code" => telegram_error_code(error)).increment(1),
     }
+}
+
+/// A send found the shared send window full (`telegram/shared_limit.rs`).
+pub(crate) fn shared_send_limit_full() {
+    counter!(SHARED_LIMIT_FULL).increment(1);
 }
 
 /// One broadcast step (idle steps are not counted).

@@ -11,6 +11,7 @@ mod idempotency;
 mod open311;
 mod process_kill;
 mod scale_out;
+mod shared_send_limit;
 mod telegram_e2e;
 
 /// `both_backends!(a, b)` where each is `async fn(database_url: String, dir: PathBuf)` in the

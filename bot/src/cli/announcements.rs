@@ -133,7 +133,8 @@ pub(crate) fn send(id: i64, standards_dir: Option<PathBuf>) -> anyhow::Result<()
         } else {
             eprintln!("announcement #{id} was approved before: resuming");
         }
-        let sender = Arc::new(settings.sender(bot));
+        // Shares the per-bot limit with any `loket serve` running on the same database.
+        let sender = Arc::new(settings.sender(bot).with_shared_limit(store.clone()));
         let mut broadcaster = BroadcastSender::new(sender, store.clone(), settings);
         if let Some(catalog) = catalog {
             broadcaster = broadcaster.with_catalog(catalog);

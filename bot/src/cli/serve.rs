@@ -129,8 +129,14 @@ async fn serve_with_telegram(
     let store = app.store().clone();
     let routing = app.routing().clone();
     // One limiter for everything sent without an update: notifications, officer posts and
-    // broadcasts together stay within the overall rate.
-    let sender = Arc::new(settings.announcements.sender(bot.clone()));
+    // broadcasts together stay within the overall rate, shared through the database with every
+    // other process of this bot (Telegram's limits are per bot).
+    let sender = Arc::new(
+        settings
+            .announcements
+            .sender(bot.clone())
+            .with_shared_limit(store.clone()),
+    );
     let officers = OfficerChatForwarder::new(sender.clone(), store.clone(), routing.clone(), catalog.clone());
     let app = app.with_officer_chat(Arc::new(officers));
 

@@ -23,6 +23,7 @@ mod reply;
 mod run;
 mod schema;
 mod sender;
+mod shared_limit;
 mod state;
 mod store;
 mod text;
@@ -34,6 +35,7 @@ mod tests;
 pub use broadcast::{BroadcastSender, BroadcastSettings, BroadcastStep};
 pub use catalog::{Catalog, CatalogHandle};
 pub use officer::OfficerChatForwarder;
+pub use shared_limit::SharedLimit;
 /// An answer as the bot renders it (HTML messages), for the Telegram benchmark.
 pub(crate) use render::answer as render_answer;
 pub use run::{BotConfig, TelegramDeps, bot_from_env, build_dispatcher, run_polling};

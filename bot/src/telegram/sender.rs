@@ -5,7 +5,10 @@
 //! overall, 1/s per chat, 20/min per group; see [`SenderLimits`]) and turns Telegram's answer
 //! into a [`Failure`]: 429 pauses the limiter for `retry_after` and retries no sooner; 403 (bot
 //! blocked, user deactivated, kicked) is permanent and marks the chat blocked; network errors and
-//! 5xx retry with the outbox's backoff; other 4xx are permanent.
+//! 5xx retry with the outbox's backoff; other 4xx are permanent. With
+//! [`with_shared_limit`](TelegramSender::with_shared_limit) (what `loket serve` uses) the
+//! overall and per-chat limits also hold across every process on the database: right before the
+//! wire each send takes a slot there (`shared_limit.rs`).
 //!
 //! [`TelegramNotifier`] is the outbox side for citizen notifications: a [`Forwarder`] that the
 //! delivery [`Worker`](crate::delivery::Worker) drives for `notify` tasks (claim with a lease,
@@ -26,6 +29,7 @@ use teloxide::types::{InlineKeyboardMarkup, ParseMode};
 
 use super::pacer::{DEFAULT_MARGIN, Pacer, Permit};
 use super::render;
+use super::shared_limit::SharedLimit;
 use super::store::{SendMark, TelegramStore};
 use super::text;
 use crate::delivery::{Forwarder, SendError, SendFuture};
@@ -109,22 +113,30 @@ impl Failure {
 
 struct Limiter {
     overall_per_second: u32,
+    per_chat_per_second: u32,
+    /// The overall window, `1 s + margin`.
+    window: Duration,
     /// Evenly spaced, and never more than `overall_per_second` in any one-second window (see
     /// `pacer.rs`).
     overall: Pacer,
     per_chat: DefaultKeyedRateLimiter<i64>,
     groups: DefaultKeyedRateLimiter<i64>,
     paused_until: std::sync::Mutex<Option<Instant>>,
+    /// The limits every process on the database shares, when set (`shared_limit.rs`).
+    shared: Option<SharedLimit>,
 }
 
 impl Limiter {
     fn new(limits: SenderLimits) -> Self {
         Self {
             overall_per_second: limits.overall_per_second,
+            per_chat_per_second: limits.per_chat_per_second,
+            window: Duration::from_secs(1) + DEFAULT_MARGIN,
             overall: Pacer::new(limits.overall_per_second, DEFAULT_MARGIN),
             per_chat: RateLimiter::keyed(Quota::per_second(nonzero(limits.per_chat_per_second))),
             groups: RateLimiter::keyed(Quota::per_minute(nonzero(limits.group_per_minute))),
             paused_until: std::sync::Mutex::new(None),
+            shared: None,
         }
     }
 
@@ -157,9 +169,37 @@ impl Limiter {
         }
     }
 
+    /// Right before the request goes on the wire: takes the slot every process on the database
+    /// shares (`shared_limit.rs`), sleeping while other processes fill the window. Taken as
+    /// late as possible so the recorded time is the send time (database writes between the
+    /// pacer and the wire, like the broadcast's `sending` marker, would otherwise let sends of
+    /// two processes bunch up).
+    async fn take_shared(&self, chat: i64) {
+        let Some(shared) = &self.shared else {
+            return;
+        };
+        loop {
+            match shared.try_take(chat).await {
+                Ok(Ok(())) => return,
+                Ok(Err(wait)) => {
+                    crate::metrics::shared_send_limit_full();
+                    tokio::time::sleep(wait).await;
+                }
+                Err(e) => {
+                    // The in-process pacer still holds this process to the limit; a database
+                    // that cannot count sends should not also stop them.
+                    tracing::warn!(error = %e, chat_id = chat, "shared send limit unavailable; pacing in process only");
+                    return;
+                }
+            }
+        }
+    }
+
     /// Waits until a message to `chat` may go out (and counts it as sent now).
     async fn until_ready(&self, chat: i64) {
-        drop(self.permit(chat).await);
+        let permit = self.permit(chat).await;
+        self.take_shared(chat).await;
+        drop(permit);
     }
 
     /// After a 429: nothing goes out before `after` has passed (Telegram's flood control is
@@ -190,6 +230,10 @@ impl TelegramSender {
     /// between our send times and Telegram's arrival times, and costs `margin / 1 s` of the rate.
     pub fn with_window_margin(mut self, margin: Duration) -> Self {
         self.limiter.overall = Pacer::new(self.limiter.overall_per_second, margin);
+        self.limiter.window = Duration::from_secs(1) + margin;
+        if let Some(shared) = self.limiter.shared.take() {
+            self = self.with_shared_limit(shared.into_store());
+        }
         self
     }
 
@@ -197,6 +241,24 @@ impl TelegramSender {
     /// overall rate, so the paced senders leave room for it.
     pub fn note_unpaced_send(&self) {
         self.limiter.overall.record_unpaced();
+        if let Some(shared) = &self.limiter.shared {
+            shared.record_unpaced();
+        }
+    }
+
+    /// Shares the overall and per-chat limits with every process on `store`'s database
+    /// (`shared_limit.rs`); the in-process pacer stays the fast path.
+    pub fn with_shared_limit(mut self, store: Store) -> Self {
+        let limits = SenderLimits {
+            overall_per_second: self.limiter.overall_per_second,
+            per_chat_per_second: self.limiter.per_chat_per_second,
+            ..SenderLimits::default()
+        };
+        // The database records a send a little before it is on the wire (the pacer holds its
+        // place until then), so its window carries the margin twice.
+        let margin = self.limiter.window.saturating_sub(Duration::from_secs(1));
+        self.limiter.shared = Some(SharedLimit::new(store, limits, self.limiter.window + margin));
+        self
     }
 
     /// Waits while a 429 pauses every send (flood control is per bot).
@@ -288,6 +350,7 @@ impl TelegramSender {
         markup: Option<InlineKeyboardMarkup>,
     ) -> Result<Message, Failure> {
         let request = self.bot.send_message(ChatId(chat), text);
+        self.limiter.take_shared(chat).await;
         drop(permit); // on the wire now
         let result = match markup {
             Some(markup) => request.reply_markup(markup).await,
