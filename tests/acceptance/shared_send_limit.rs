@@ -35,8 +35,10 @@ fn env(url: &str, api: &FakeBotApi) -> Vec<(&'static str, String)> {
         ("TELOXIDE_API_URL", api.url().to_string()),
         ("LOKET_ANNOUNCEMENTS__OVERALL_PER_SECOND", RATE.to_string()),
         ("LOKET_ANNOUNCEMENTS__CONCURRENCY", CONCURRENCY.to_string()),
-        // Loopback under a loaded test machine: a wider margin for arrival jitter.
-        ("LOKET_ANNOUNCEMENTS__WINDOW_MARGIN_MILLIS", "60".into()),
+        // Loopback under a loaded test machine (2 cores, two servers, the test): a wide margin
+        // for arrival jitter, so the busiest second measured at the fake stays within the
+        // limit the processes share (the mean rate still has to reach half of it).
+        ("LOKET_ANNOUNCEMENTS__WINDOW_MARGIN_MILLIS", "150".into()),
         ("LOKET_ANNOUNCEMENTS__IDLE_POLL_MILLIS", "50".into()),
         ("LOKET_REINDEX__WATCH", "false".into()),
         ("RUST_LOG", "warn,loket=info".into()),
