@@ -35,12 +35,12 @@ mod tests;
 pub use broadcast::{BroadcastSender, BroadcastSettings, BroadcastStep};
 pub use catalog::{Catalog, CatalogHandle};
 pub use officer::OfficerChatForwarder;
-pub use shared_limit::SharedLimit;
 /// An answer as the bot renders it (HTML messages), for the Telegram benchmark.
 pub(crate) use render::answer as render_answer;
 pub use run::{BotConfig, TelegramDeps, bot_from_env, build_dispatcher, run_polling};
 pub use schema::schema;
 pub use sender::{SenderLimits, TelegramNotifier, TelegramSender};
+pub use shared_limit::SharedLimit;
 pub use state::State;
 pub use store::DialogueStore;
 pub use webhook::{WebhookConfig, run_webhook};
