@@ -1451,7 +1451,7 @@ impl Engine {
             _ => service.lines.as_pair(),
         };
         let decree = self.decrees.get(&service.source);
-        let citation_text = render::citation(service, decree, lines);
+        let citation_text = render::citation(service, decree);
         Answer {
             question: question.to_owned(),
             status: AnswerStatus::Answered,

@@ -71,22 +71,22 @@ pub(crate) fn ambiguous(candidates: &[&ServiceStandard]) -> String {
     text
 }
 
-/// The citation line: decree, file and lines.
-pub(crate) fn citation(service: &ServiceStandard, decree: Option<&Decree>, lines: [u32; 2]) -> String {
-    let place = if lines[0] == lines[1] {
-        format!("baris {}", lines[0])
-    } else {
-        format!("baris {}-{}", lines[0], lines[1])
-    };
+/// The citation line a citizen reads: the decree by its agency, number and year, never a file
+/// name or line number (those stay in [`crate::answer::Citation`] for officers and tools).
+pub(crate) fn citation(service: &ServiceStandard, decree: Option<&Decree>) -> String {
     match decree {
-        Some(d) => format!(
-            "Sumber: Standar Pelayanan {} (Keputusan Nomor {}), {}, {}.",
-            service.agency, d.number, service.source, place
-        ),
-        None => format!(
-            "Sumber: Standar Pelayanan {}, {}, {}.",
-            service.agency, service.source, place
-        ),
+        Some(d) => {
+            let year = d
+                .year
+                .filter(|y| !d.number.ends_with(&y.to_string()))
+                .map(|y| format!(" Tahun {y}"))
+                .unwrap_or_default();
+            format!(
+                "Sumber: Keputusan Nomor {}{year} tentang Standar Pelayanan {}.",
+                d.number, service.agency
+            )
+        }
+        None => format!("Sumber: Standar Pelayanan {}.", service.agency),
     }
 }
 

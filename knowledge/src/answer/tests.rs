@@ -26,7 +26,11 @@ fn requirements_of_ahli_waris_in_chat_language() {
     assert!(a.text.contains("Buku Nikah"), "{}", a.text);
     let citation = a.citation.unwrap();
     assert_eq!(citation.lines, [303, 303]);
-    assert!(citation.text.contains("060/20/424.302/2023"));
+    // Citizens read the decree, never a file name or a line number (those stay in the fields).
+    assert_eq!(
+        citation.text,
+        "Sumber: Keputusan Nomor 060/20/424.302/2023 tentang Standar Pelayanan Kecamatan Beji Kabupaten Pasuruan."
+    );
 }
 
 #[test]
