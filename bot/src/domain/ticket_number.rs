@@ -96,6 +96,33 @@ impl TicketNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A ticket written anywhere in a message ("cek laporan LKT-ABCD-EFGH dong", "lkt abcd
+    /// efgh"): `None` when the message names no ticket, the parse result when it does (a
+    /// mistyped one is an error that says so). Only a number with its `LKT` prefix counts: a
+    /// bare eight-character word could be anything.
+    pub fn find_in(text: &str) -> Option<Result<Self, TicketNumberError>> {
+        let upper = text.to_uppercase();
+        let at = upper
+            .match_indices(PREFIX)
+            .map(|(at, _)| at)
+            .find(|&at| at == 0 || !upper[..at].ends_with(|c: char| c.is_alphanumeric()))?;
+        // The prefix and the next eight ticket characters, with the separators people type.
+        let mut taken = 0;
+        let mut end = at + PREFIX.len();
+        for (offset, c) in upper[end..].char_indices() {
+            if c.is_ascii_alphanumeric() {
+                taken += 1;
+            } else if !matches!(c, '-' | ' ' | '_' | '.' | '#') {
+                break;
+            }
+            end = at + PREFIX.len() + offset + c.len_utf8();
+            if taken == BODY_LEN {
+                break;
+            }
+        }
+        Some(Self::parse(&upper[at..end]))
+    }
 }
 
 impl AsRef<str> for TicketNumber {
@@ -243,5 +270,26 @@ mod tests {
         let json = serde_json::to_string(&ticket).unwrap();
         assert_eq!(serde_json::from_str::<TicketNumber>(&json).unwrap(), ticket);
         assert!(serde_json::from_str::<TicketNumber>("\"LKT-AAAA-AAAB\"").is_err());
+    }
+
+    #[test]
+    fn a_ticket_is_found_anywhere_in_a_message() {
+        let ticket = TicketNumber::generate();
+        let body = ticket
+            .as_str()
+            .trim_start_matches("LKT-")
+            .replace('-', " ")
+            .to_lowercase();
+        for message in [
+            format!("cek laporan {ticket} dong"),
+            format!("{ticket}"),
+            format!("status lkt {body}?"),
+        ] {
+            assert_eq!(TicketNumber::find_in(&message), Some(Ok(ticket.clone())), "{message}");
+        }
+        assert_eq!(TicketNumber::find_in("syarat sktm apa"), None);
+        // A word that merely contains the letters is no ticket.
+        assert_eq!(TicketNumber::find_in("kolkata"), None);
+        assert!(matches!(TicketNumber::find_in("cek LKT-ABCD"), Some(Err(_))));
     }
 }

@@ -893,6 +893,30 @@ async fn status_shows_only_the_citizens_own_tickets() {
     bot.dispatch_and_check_last_text(&escaped(&expected)).await;
 }
 
+/// A ticket written in an ordinary message is answered with its status, not as a question.
+#[tokio::test]
+async fn a_ticket_in_free_text_shows_its_status() {
+    let h = Harness::new().await;
+    let mine = file_complaint(&h.store, CITIZEN).await;
+    let mut bot = h.bot(msg(&format!("min, cek laporan {mine} udah sampai mana ya")));
+    let expected = format!(
+        "{}\n{}",
+        text::status_header(mine.as_str(), "Sampah tidak diangkut", ComplaintStatus::Diterima),
+        text::status_event("20-08-2025", ComplaintStatus::Diterima, None)
+    );
+    bot.dispatch_and_check_last_text(&escaped(&expected)).await;
+
+    // Someone else's ticket is "not found", as with /status.
+    let theirs = file_complaint(&h.store, 999).await;
+    bot.update(msg(&format!("status {theirs}?")));
+    bot.dispatch_and_check_last_text(&escaped(text::TICKET_NOT_FOUND)).await;
+
+    // A mistyped ticket says so instead of being searched as a question.
+    bot.update(msg("cek laporan LKT-AAAA-AAAA"));
+    let error = TicketNumber::parse("LKT-AAAA-AAAA").unwrap_err().to_string();
+    bot.dispatch_and_check_last_text(&escaped(&error)).await;
+}
+
 #[tokio::test]
 async fn my_complaints_lists_newest_first() {
     let h = Harness::new().await;

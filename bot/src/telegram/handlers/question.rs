@@ -1,5 +1,5 @@
 //! Questions: free text in a private chat is answered by the engine, exactly as `loket chat`
-//! answers it, with buttons instead of numbers.
+//! answers it, with buttons instead of numbers; a message naming a ticket gets its status.
 //!
 //! The context (last service, offered candidates) lives in `State::Idle`, so "kalau biayanya?"
 //! after a question about a service answers that service's fee, also after a restart. An
@@ -63,6 +63,10 @@ pub(crate) async fn ask(
         send_text(&bot, chat, text::ONLY_TEXT, None).await?;
         return Ok(());
     };
+    // "cek laporan LKT-ABCD-EFGH": a ticket anywhere in a message asks for its status.
+    if super::status::status_in_text(&bot, chat, question, &store, &config).await? {
+        return Ok(());
+    }
     // A very long message costs the engine what a question does (see `crate::limits`).
     let question = crate::limits::question_text(question, config.limits.max_question_chars);
     guarded(
