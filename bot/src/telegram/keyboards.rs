@@ -44,6 +44,8 @@ pub(crate) enum ComplaintChoice {
     Anonymous(bool),
     /// Publish the complaint (without identity) or keep it confidential.
     Public(bool),
+    /// The incident happened this many days ago ([Hari ini] 0, [Kemarin] 1).
+    DaysAgo(u8),
     Submit,
     Cancel,
 }
@@ -61,6 +63,7 @@ impl Callback {
                 ComplaintChoice::Done => "lp:done".into(),
                 ComplaintChoice::Anonymous(yes) => format!("lp:anon:{}", u8::from(*yes)),
                 ComplaintChoice::Public(yes) => format!("lp:pub:{}", u8::from(*yes)),
+                ComplaintChoice::DaysAgo(days) => format!("lp:date:{days}"),
                 ComplaintChoice::Submit => "lp:ok".into(),
                 ComplaintChoice::Cancel => "lp:no".into(),
             },
@@ -96,6 +99,7 @@ impl Callback {
             ["lp", "anon", "0"] => choice(ComplaintChoice::Anonymous(false)),
             ["lp", "pub", "1"] => choice(ComplaintChoice::Public(true)),
             ["lp", "pub", "0"] => choice(ComplaintChoice::Public(false)),
+            ["lp", "date", days] => choice(ComplaintChoice::DaysAgo(days.parse().ok().filter(|d| *d <= 1)?)),
             ["lp", "ok"] => choice(ComplaintChoice::Submit),
             ["lp", "no"] => choice(ComplaintChoice::Cancel),
             ["lp", "about", key] => Some(Self::ReportAbout { key: (*key).to_owned() }),
@@ -266,10 +270,15 @@ pub(crate) fn complaint_topics(related_service: Option<&str>) -> InlineKeyboardM
     InlineKeyboardMarkup::new(one_per_row(buttons))
 }
 
-pub(crate) fn skip() -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![
-        Callback::Complaint(ComplaintChoice::Skip).button(text::BUTTON_SKIP),
-    ]])
+/// The date step: [Hari ini] [Kemarin] [Lewati], shown again under a refused date.
+pub(crate) fn date() -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![
+        vec![
+            Callback::Complaint(ComplaintChoice::DaysAgo(0)).button(text::BUTTON_TODAY),
+            Callback::Complaint(ComplaintChoice::DaysAgo(1)).button(text::BUTTON_YESTERDAY),
+        ],
+        vec![Callback::Complaint(ComplaintChoice::Skip).button(text::BUTTON_SKIP)],
+    ])
 }
 
 pub(crate) fn attachments_done() -> InlineKeyboardMarkup {
@@ -374,6 +383,8 @@ mod tests {
             Callback::Complaint(ComplaintChoice::Anonymous(false)),
             Callback::Complaint(ComplaintChoice::Public(true)),
             Callback::Complaint(ComplaintChoice::Public(false)),
+            Callback::Complaint(ComplaintChoice::DaysAgo(0)),
+            Callback::Complaint(ComplaintChoice::DaysAgo(1)),
             Callback::Complaint(ComplaintChoice::Submit),
             Callback::Complaint(ComplaintChoice::Cancel),
             Callback::ReportAbout { key: long_key.clone() },

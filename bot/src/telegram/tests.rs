@@ -564,7 +564,10 @@ async fn description_and_place_are_validated_then_stored() {
         },
     )
     .await;
-    assert_eq!(callback_data(&last_markup(&bot)), vec!["lp:skip"]);
+    assert_eq!(
+        callback_data(&last_markup(&bot)),
+        vec!["lp:date:0", "lp:date:1", "lp:skip"]
+    );
 }
 
 #[tokio::test]
@@ -582,15 +585,49 @@ async fn date_is_validated_against_today_or_skipped() {
         },
     )
     .await;
+    // The buttons stay under the reason.
+    assert_eq!(
+        callback_data(&last_markup(&bot)),
+        vec!["lp:date:0", "lp:date:1", "lp:skip"]
+    );
 
-    bot.update(msg("17-08-2025"));
-    let dated = Draft {
-        incident_date: Some("17-08-2025".into()),
+    // Stored as the date itself, whatever the citizen wrote.
+    let dated = |date: &str| Draft {
+        incident_date: Some(date.into()),
         ..draft_until_place()
     };
+    bot.update(msg("17-08-2025"));
     bot.dispatch_and_check_last_text_and_state(
         &escaped(text::ASK_ATTACHMENTS),
-        State::ComplaintAttachments { draft: dated },
+        State::ComplaintAttachments {
+            draft: dated("2025-08-17"),
+        },
+    )
+    .await;
+
+    // 2025-08-20 is a Wednesday: "senin lalu" is the 18th, [Kemarin] the 19th.
+    bot.set_state(State::ComplaintDate {
+        draft: draft_until_place(),
+    })
+    .await;
+    bot.update(msg("senin lalu"));
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped(text::ASK_ATTACHMENTS),
+        State::ComplaintAttachments {
+            draft: dated("2025-08-18"),
+        },
+    )
+    .await;
+    bot.set_state(State::ComplaintDate {
+        draft: draft_until_place(),
+    })
+    .await;
+    bot.update(button("lp:date:1"));
+    bot.dispatch_and_check_last_text_and_state(
+        &escaped(text::ASK_ATTACHMENTS),
+        State::ComplaintAttachments {
+            draft: dated("2025-08-19"),
+        },
     )
     .await;
 

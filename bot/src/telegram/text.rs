@@ -147,8 +147,10 @@ pub(crate) fn button_related_service(service: &str) -> String {
 pub(crate) const ASK_DESCRIPTION: &str = "Ceritakan masalahnya: apa yang terjadi, kapan, dan siapa \
 yang terlibat (minimal 20 karakter).";
 pub(crate) const ASK_PLACE: &str = "Di mana kejadiannya? Tulis nama kantor atau alamatnya.";
-pub(crate) const ASK_DATE: &str = "Kapan kejadiannya? Tulis tanggalnya, misalnya 17-08-2025, \
-atau tekan Lewati.";
+pub(crate) const ASK_DATE: &str = "Kapan kejadiannya? Tekan Hari ini atau Kemarin, tulis \
+tanggalnya (misalnya 17-08-2025, 17 Agustus, \"senin lalu\"), atau tekan Lewati.";
+pub(crate) const BUTTON_TODAY: &str = "Hari ini";
+pub(crate) const BUTTON_YESTERDAY: &str = "Kemarin";
 pub(crate) const ASK_ATTACHMENTS: &str = "Kirim foto atau dokumen pendukung bila ada (maksimal \
 10 berkas). Tekan Selesai jika sudah, atau Lewati jika tidak ada.";
 

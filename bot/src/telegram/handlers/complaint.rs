@@ -123,7 +123,7 @@ async fn advance(bot: &Replier, dialogue: &BotDialogue, chat: ChatId, next: Stat
     let (prompt, keyboard) = match &next {
         State::ComplaintDescription { .. } => (text::ASK_DESCRIPTION.to_owned(), None),
         State::ComplaintPlace { .. } => (text::ASK_PLACE.to_owned(), None),
-        State::ComplaintDate { .. } => (text::ASK_DATE.to_owned(), Some(keyboards::skip())),
+        State::ComplaintDate { .. } => (text::ASK_DATE.to_owned(), Some(keyboards::date())),
         State::ComplaintAttachments { .. } => (text::ASK_ATTACHMENTS.to_owned(), Some(keyboards::skip_or_done())),
         State::ComplaintAnonymous { .. } => (text::ASK_ANONYMOUS.to_owned(), Some(keyboards::anonymous())),
         State::ComplaintPublic { .. } => (text::ASK_PUBLIC.to_owned(), Some(keyboards::publish())),
@@ -241,10 +241,12 @@ pub(crate) async fn date(
     };
     let today = local_date(store.clock().now(), config.utc_offset_hours);
     match IncidentDate::parse(raw, today) {
-        Err(e) => send_text(&bot, chat, &e.to_string(), None).await?,
-        Ok(_) => {
+        // The buttons stay under the reason, so a tap still answers the step.
+        Err(e) => send_text(&bot, chat, &e.to_string(), Some(keyboards::date())).await?,
+        Ok(date) => {
+            // Stored as the date itself: "kemarin" must not move if the dialogue crosses midnight.
             let draft = Draft {
-                incident_date: Some(raw.trim().to_owned()),
+                incident_date: Some(date.to_string()),
                 ..draft
             };
             return guarded(
@@ -364,6 +366,16 @@ pub(crate) async fn choice(
             }
         }
         (State::ComplaintDate { draft }, ComplaintChoice::Skip) => State::ComplaintAttachments { draft },
+        (State::ComplaintDate { draft }, ComplaintChoice::DaysAgo(days)) => {
+            let today = local_date(store.clock().now(), config.utc_offset_hours);
+            let date = today - chrono::Duration::days(i64::from(days));
+            State::ComplaintAttachments {
+                draft: Draft {
+                    incident_date: Some(date.format("%Y-%m-%d").to_string()),
+                    ..draft
+                },
+            }
+        }
         (State::ComplaintAttachments { draft }, ComplaintChoice::Skip | ComplaintChoice::Done) => {
             State::ComplaintAnonymous { draft }
         }
