@@ -125,6 +125,9 @@ fn relative(raw: &str, today: NaiveDate) -> Option<NaiveDate> {
         ["hari", "ini"] | ["tadi"] | ["barusan"] | ["sekarang"] => Some(today),
         ["tadi", t] | [t, "ini"] if time_of_day(t) => Some(today),
         ["kemarin", "lusa"] | ["lusa", "kemarin"] => Some(ago(2)?),
+        // Tomorrow is read, so that it is refused as a future date with the reason.
+        ["besok"] | ["besuk"] => today.checked_add_signed(Duration::days(1)),
+        ["lusa"] => today.checked_add_signed(Duration::days(2)),
         ["kemarin"] | ["semalam"] => Some(ago(1)?),
         ["kemarin", t] if time_of_day(t) => Some(ago(1)?),
         [n, "hari", "lalu"] | [n, "hari", "yang", "lalu"] => Some(ago(n.parse::<i64>().ok()?)?),
@@ -229,6 +232,7 @@ mod tests {
             "a future date is refused with the reason"
         );
         assert_eq!(IncidentDate::parse("30/8", today()), Err(IncidentDateError::InFuture));
+        assert_eq!(IncidentDate::parse("besok", today()), Err(IncidentDateError::InFuture));
         assert_eq!(
             IncidentDate::parse("31 februari", today()),
             Err(IncidentDateError::Unrecognised)

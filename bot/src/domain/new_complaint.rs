@@ -195,7 +195,7 @@ pub(crate) mod tests {
             (|r| r.description = " ".into(), "Isi laporan tidak boleh kosong."),
             (
                 |r| r.incident_date = Some("besok".into()),
-                "Tanggal kejadian tidak dikenali. Tulis seperti 17-08-2025.",
+                "Tanggal kejadian tidak boleh di masa depan.",
             ),
             (
                 |r| r.attachments = (0..11).map(|i| format!("f{i}")).collect(),
