@@ -136,12 +136,17 @@ async fn advance(bot: &Replier, dialogue: &BotDialogue, chat: ChatId, next: Stat
 }
 
 fn summary(draft: &Draft, service_title: Option<&str>) -> String {
+    // The draft keeps the date as ISO; citizens read it day first, as they write it.
+    let date = draft.incident_date.as_deref().map(|d| {
+        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_or_else(|_| d.to_owned(), |d| d.format("%d-%m-%Y").to_string())
+    });
     text::summary(&text::Summary {
         category: draft.category.as_deref().unwrap_or("-"),
         service: service_title,
         description: draft.description.as_deref().unwrap_or("-"),
         place: draft.place.as_deref().unwrap_or("-"),
-        date: draft.incident_date.as_deref(),
+        date: date.as_deref(),
         attachments: draft.attachments.len(),
         anonymous: draft.anonymous,
         public: draft.public,
