@@ -19,8 +19,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use loket::storage::Store;
-use loket::telegram::fake_api::{self, FakeBotApi, Fault};
-use loket_acceptance::broadcast::{announcements_status, approved_announcement, busiest_second, messages_per_chat};
+use loket::telegram::fake_api::{FakeBotApi, Fault};
+use loket_acceptance::broadcast::{
+    announcements_status, approved_announcement, busiest_second, messages_per_chat, sender_env,
+};
 use loket_acceptance::process::{LoketProcess, loket_binary};
 use loket_acceptance::wait::wait_until;
 
@@ -32,24 +34,11 @@ const CONCURRENCY: usize = 16;
 const KILL_AT: usize = 5_000;
 
 fn env(url: &str, api: &FakeBotApi) -> Vec<(&'static str, String)> {
-    vec![
-        ("DATABASE_URL", url.to_owned()),
-        (
-            "LOKET_STANDARDS_DIR",
-            loket_acceptance::standards_dir().display().to_string(),
-        ),
-        ("TELOXIDE_TOKEN", fake_api::TOKEN.to_owned()),
-        ("TELOXIDE_API_URL", api.url().to_string()),
-        ("LOKET_ANNOUNCEMENTS__OVERALL_PER_SECOND", RATE.to_string()),
-        ("LOKET_ANNOUNCEMENTS__CONCURRENCY", CONCURRENCY.to_string()),
-        // Loopback under a loaded test machine: a wider margin for arrival jitter.
-        ("LOKET_ANNOUNCEMENTS__WINDOW_MARGIN_MILLIS", "60".into()),
-        // Short leases so the restarted process takes over the dead one's claims soon.
-        ("LOKET_ANNOUNCEMENTS__LEASE_SECS", "3".into()),
-        ("LOKET_ANNOUNCEMENTS__IDLE_POLL_MILLIS", "50".into()),
-        ("LOKET_REINDEX__WATCH", "false".into()),
-        ("RUST_LOG", "warn,loket=info".into()),
-    ]
+    // Loopback under a loaded test machine: a wider margin for arrival jitter.
+    let mut env = sender_env(url, api, RATE, CONCURRENCY, 60);
+    // Short leases so the restarted process takes over the dead one's claims soon.
+    env.push(("LOKET_ANNOUNCEMENTS__LEASE_SECS", "3".into()));
+    env
 }
 
 async fn start(binary: &Path, dir: &Path, url: &str, api: &FakeBotApi, name: &str) -> LoketProcess {

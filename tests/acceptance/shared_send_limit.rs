@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use loket::storage::Store;
 use loket::telegram::fake_api::{self, FakeBotApi};
-use loket_acceptance::broadcast::{approved_announcement, busiest_second, messages_per_chat};
+use loket_acceptance::broadcast::{approved_announcement, busiest_second, messages_per_chat, sender_env};
 use loket_acceptance::process::{LoketProcess, loket_binary};
 use loket_acceptance::wait::wait_until;
 
@@ -25,24 +25,10 @@ const RATE: usize = 60;
 const CONCURRENCY: usize = 8;
 
 fn env(url: &str, api: &FakeBotApi) -> Vec<(&'static str, String)> {
-    vec![
-        ("DATABASE_URL", url.to_owned()),
-        (
-            "LOKET_STANDARDS_DIR",
-            loket_acceptance::standards_dir().display().to_string(),
-        ),
-        ("TELOXIDE_TOKEN", fake_api::TOKEN.to_owned()),
-        ("TELOXIDE_API_URL", api.url().to_string()),
-        ("LOKET_ANNOUNCEMENTS__OVERALL_PER_SECOND", RATE.to_string()),
-        ("LOKET_ANNOUNCEMENTS__CONCURRENCY", CONCURRENCY.to_string()),
-        // Loopback under a loaded test machine (2 cores, two servers, the test): a wide margin
-        // for arrival jitter, so the busiest second measured at the fake stays within the
-        // limit the processes share (the mean rate still has to reach half of it).
-        ("LOKET_ANNOUNCEMENTS__WINDOW_MARGIN_MILLIS", "150".into()),
-        ("LOKET_ANNOUNCEMENTS__IDLE_POLL_MILLIS", "50".into()),
-        ("LOKET_REINDEX__WATCH", "false".into()),
-        ("RUST_LOG", "warn,loket=info".into()),
-    ]
+    // Loopback under a loaded test machine (2 cores, two servers, the test): a wide margin for
+    // arrival jitter, so the busiest second measured at the fake stays within the limit the
+    // processes share (the mean rate still has to reach half of it).
+    sender_env(url, api, RATE, CONCURRENCY, 150)
 }
 
 async fn start(binary: &Path, dir: &Path, url: &str, api: &FakeBotApi, name: &str) -> LoketProcess {

@@ -8,7 +8,31 @@ use std::process::Command;
 use std::time::Instant;
 
 use loket::storage::Store;
-use loket::telegram::fake_api::Call;
+use loket::telegram::fake_api::{self, Call, FakeBotApi};
+
+/// The environment of a `loket serve` that broadcasts through the fake Bot API at `rate`
+/// messages a second with `concurrency` sends in flight; `margin_ms` widens the pacing window
+/// for arrival jitter on a loaded test machine. Tests add their own variables after these.
+pub fn sender_env(
+    url: &str,
+    api: &FakeBotApi,
+    rate: usize,
+    concurrency: usize,
+    margin_ms: u64,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("DATABASE_URL", url.to_owned()),
+        ("LOKET_STANDARDS_DIR", crate::standards_dir().display().to_string()),
+        ("TELOXIDE_TOKEN", fake_api::TOKEN.to_owned()),
+        ("TELOXIDE_API_URL", api.url().to_string()),
+        ("LOKET_ANNOUNCEMENTS__OVERALL_PER_SECOND", rate.to_string()),
+        ("LOKET_ANNOUNCEMENTS__CONCURRENCY", concurrency.to_string()),
+        ("LOKET_ANNOUNCEMENTS__WINDOW_MARGIN_MILLIS", margin_ms.to_string()),
+        ("LOKET_ANNOUNCEMENTS__IDLE_POLL_MILLIS", "50".into()),
+        ("LOKET_REINDEX__WATCH", "false".into()),
+        ("RUST_LOG", "warn,loket=info".into()),
+    ]
+}
 
 /// Creates the database (migrations), `n` subscribers and an approved announcement; its id.
 pub async fn approved_announcement(url: &str, n: i64, text: &str) -> i64 {
