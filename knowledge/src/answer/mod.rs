@@ -611,8 +611,8 @@ impl Engine {
             return self.smalltalk(question, kind);
         }
 
-        if let Some(words) = self.region_words(&naming).or_else(|| self.introduced_place(question))
-            && asked.is_none()
+        if asked.is_none()
+            && let Some(words) = self.region_words(&naming).or_else(|| self.introduced_place(question))
         {
             return self.region_set(question, words);
         }
@@ -839,9 +839,11 @@ impl Engine {
         const QUESTION_WORDS: &[&str] = &["apa", "siapa", "berapa", "kapan", "mana", "bagaimana", "kenapa", "ada"];
         let asks = rest.iter().any(|w| QUESTION_WORDS.contains(&standard_form(w).as_ref()));
         let tokens = analyze(&rest.join(" "));
-        let is_agency_word = |t: &String| self.tokens.iter().any(|st| st.agency.contains(t));
-        (rest.len() <= PLACE_REPLY_WORDS && !asks && !tokens.is_empty() && tokens.iter().all(is_agency_word))
-            .then_some(tokens)
+        (rest.len() <= PLACE_REPLY_WORDS
+            && !asks
+            && !tokens.is_empty()
+            && tokens.iter().all(|t| self.is_agency_word(t)))
+        .then_some(tokens)
     }
 
     /// The analysed words of a place or agency ("kecamatan beji", "sekretariat dprd") when
@@ -851,8 +853,12 @@ impl Engine {
             .into_iter()
             .filter(|t| !EVERYDAY.contains(t.as_str()))
             .collect();
-        let is_agency_word = |t: &String| self.tokens.iter().any(|st| st.agency.contains(t));
-        (!place.is_empty() && place.iter().all(is_agency_word)).then_some(place)
+        (!place.is_empty() && place.iter().all(|t| self.is_agency_word(t))).then_some(place)
+    }
+
+    /// Whether some service's unit or agency has this analysed word.
+    fn is_agency_word(&self, token: &str) -> bool {
+        self.tokens.iter().any(|st| st.agency.contains(token))
     }
 
     /// Sets the region a citizen names explicitly (`/wilayah kecamatan beji`): the `region`
