@@ -1239,9 +1239,14 @@ async fn direct_replies_wait_out_flood_control_and_mark_blocked_chats() {
     .await
     .unwrap();
     // Shutting down lets the updates in flight finish (the blocked flag is written after the 403).
-    loop {
+    // `shutdown` refuses while the dispatcher is not running, which is also the case once it
+    // has stopped by itself: stop asking then, or the loop never ends.
+    while !running.is_finished() {
         match token.shutdown() {
-            Ok(done) => break done.await,
+            Ok(done) => {
+                done.await;
+                break;
+            }
             Err(_) => tokio::task::yield_now().await,
         }
     }
