@@ -34,6 +34,8 @@
 //! | `loket_queue_dead` | gauge | `queue` | dead letters (deliveries) or failed tasks (broadcasts) |
 //! | `loket_subscribers` | gauge | `status` (`active`, `blocked`) | chats subscribed to announcements |
 //! | `loket_broadcast_tasks` | gauge | `announcement`, `status` (`sent`, `pending`, `failed`, `blocked`) | progress of announcements being sent |
+//! | `loket_satisfaction_ratings` | gauge | `handler` | citizens' ratings of resolved complaints |
+//! | `loket_satisfaction_average` | gauge | `handler` | mean rating, 1 (very dissatisfied) to 5 (very satisfied) |
 //!
 //! Labels are ids and closed vocabularies only: never a chat id, ticket or text. The recording
 //! functions go to whatever recorder is current, so tests use a local recorder
@@ -70,6 +72,8 @@ pub(crate) const QUEUE_OLDEST_AGE: &str = "loket_queue_oldest_ready_age_seconds"
 pub(crate) const QUEUE_DEAD: &str = "loket_queue_dead";
 pub(crate) const SUBSCRIBERS: &str = "loket_subscribers";
 pub(crate) const BROADCAST_TASKS: &str = "loket_broadcast_tasks";
+pub(crate) const RATINGS: &str = "loket_satisfaction_ratings";
+pub(crate) const RATING_AVERAGE: &str = "loket_satisfaction_average";
 
 /// Answer latency buckets: the engine answers in tens of microseconds.
 const ANSWER_BUCKETS: [f64; 11] = [
@@ -333,6 +337,15 @@ pub(crate) fn render_ops(stats: Option<&OpsStats>) -> String {
                 gauge!(BROADCAST_TASKS, "announcement" => a.id.to_string(), "status" => status).set(n as f64);
             }
         }
+        describe_gauge!(
+            RATINGS,
+            "Citizens' satisfaction ratings of resolved complaints, per handler"
+        );
+        describe_gauge!(RATING_AVERAGE, "Mean satisfaction rating (1-5) per handler");
+        for r in &stats.ratings {
+            gauge!(RATINGS, "handler" => r.handler_id.clone()).set(r.count as f64);
+            gauge!(RATING_AVERAGE, "handler" => r.handler_id.clone()).set(r.average());
+        }
     });
     recorder.handle().render()
 }
@@ -584,6 +597,11 @@ mod tests {
                     blocked: 0,
                 },
             }],
+            ratings: vec![crate::storage::HandlerRating {
+                handler_id: "dinas-pu".into(),
+                count: 2,
+                sum: 9,
+            }],
         };
         let text = render_ops(Some(&stats));
         for (series, value) in [
@@ -596,6 +614,8 @@ mod tests {
             (r#"loket_queue_dead{queue="forward"}"#, 4.0),
             (r#"loket_subscribers{status="active"}"#, 5.0),
             (r#"loket_broadcast_tasks{announcement="9",status="sent"}"#, 4.0),
+            (r#"loket_satisfaction_ratings{handler="dinas-pu"}"#, 2.0),
+            (r#"loket_satisfaction_average{handler="dinas-pu"}"#, 4.5),
         ] {
             assert_eq!(sample(&text, series), Some(value), "{series} in {text}");
         }

@@ -53,6 +53,9 @@ pub(crate) fn to_json(stats: &OpsStats) -> serde_json::Value {
         "queues": queues,
         "subscribers": stats.subscribers,
         "announcements": stats.announcements,
+        "ratings": stats.ratings.iter().map(|r| serde_json::json!({
+            "handler_id": r.handler_id, "count": r.count, "average": r.average(),
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -114,6 +117,14 @@ pub(crate) fn to_text(stats: &OpsStats) -> String {
             super::announcements::progress_line(&a.progress)
         );
     }
+    if stats.ratings.is_empty() {
+        let _ = writeln!(out, "satisfaction: no ratings yet");
+    } else {
+        let _ = writeln!(out, "satisfaction per handler (1-5):");
+    }
+    for r in &stats.ratings {
+        let _ = writeln!(out, "  {:<28}{:>6.2}{:>8} rated", r.handler_id, r.average(), r.count);
+    }
     out
 }
 
@@ -121,7 +132,7 @@ pub(crate) fn to_text(stats: &OpsStats) -> String {
 mod tests {
     use super::*;
     use crate::domain::ComplaintStatus;
-    use crate::storage::{AnnouncementStats, BroadcastProgress, QueueStats, SubscriberStats};
+    use crate::storage::{AnnouncementStats, BroadcastProgress, HandlerRating, QueueStats, SubscriberStats};
 
     fn sample() -> OpsStats {
         OpsStats {
@@ -156,6 +167,11 @@ mod tests {
                     blocked: 0,
                 },
             }],
+            ratings: vec![HandlerRating {
+                handler_id: "dinas-pu".into(),
+                count: 4,
+                sum: 17,
+            }],
         }
     }
 
@@ -172,6 +188,8 @@ mod tests {
             "#4",
             "Dinas Sosial",
             "sent 7/10",
+            "dinas-pu",
+            "4.25",
         ] {
             assert!(text.contains(needle), "{needle:?} missing from\n{text}");
         }
@@ -186,5 +204,6 @@ mod tests {
         assert_eq!(json["queues"][0]["depth"], 4);
         assert_eq!(json["subscribers"]["blocked"], 2);
         assert_eq!(json["announcements"][0]["progress"]["sent"], 7);
+        assert_eq!(json["ratings"][0]["average"], 4.25);
     }
 }

@@ -8,6 +8,7 @@
 
 mod backoff;
 mod channels;
+pub mod notice;
 mod webhook;
 mod worker;
 

@@ -13,7 +13,9 @@ mod invisible;
 mod media_url;
 mod new_complaint;
 mod open311_client;
+mod rating;
 mod service_id;
+mod similarity;
 mod ticket_number;
 
 pub use actor::{Actor, ActorError, ActorRole};
@@ -28,7 +30,9 @@ pub use invisible::strip_invisible;
 pub use media_url::{MediaUrl, MediaUrlError};
 pub use new_complaint::{NewComplaint, NewComplaintError, RawComplaint};
 pub use open311_client::{CLIENT_KEY_PREFIX, ClientId, ClientIdError, client_key_digest, generate_client_key};
+pub use rating::{Satisfaction, SatisfactionError};
 pub use service_id::{ServiceId, ServiceIdError};
+pub use similarity::{DUPLICATE_THRESHOLD, content_words, similarity};
 pub use ticket_number::{TicketNumber, TicketNumberError};
 
 #[cfg(test)]

@@ -74,6 +74,9 @@ pub struct NewComplaint {
     pub media_url: Option<MediaUrl>,
     /// The Open311 client application that filed it (its `open311_clients` id).
     pub open311_client: Option<String>,
+    /// The citizen's display name on their channel (Telegram first and last name), shown to the
+    /// handler unless `anonymous`; set by the channel after parsing ([`Self::with_citizen_name`]).
+    pub citizen_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -133,7 +136,23 @@ impl NewComplaint {
             location: None,
             media_url: None,
             open311_client: None,
+            citizen_name: None,
         })
+    }
+
+    /// Sets the citizen's display name: trimmed, control characters dropped, at most 64
+    /// characters; a blank name is none.
+    pub fn with_citizen_name(mut self, name: &str) -> Self {
+        let clean: String = name
+            .chars()
+            .filter(|c| !c.is_control())
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let clean: String = clean.chars().take(64).collect();
+        self.citizen_name = (!clean.is_empty()).then_some(clean);
+        self
     }
 }
 
@@ -217,5 +236,14 @@ pub(crate) mod tests {
         assert!(r.confidential, "confidential unless the citizen agreed to publish");
         assert!(RawComplaint::default().confidential);
         assert!(r.attachments.is_empty());
+    }
+
+    #[test]
+    fn citizen_names_are_cleaned_and_blank_ones_dropped() {
+        let new = NewComplaint::parse(&raw(), today()).unwrap();
+        let named = |name: &str| new.clone().with_citizen_name(name).citizen_name;
+        assert_eq!(named("  Budi \n Santoso "), Some("Budi Santoso".to_owned()));
+        assert_eq!(named(" \u{7} "), None);
+        assert_eq!(named(&"x".repeat(100)).map(|n| n.chars().count()), Some(64));
     }
 }

@@ -26,6 +26,11 @@ fn complaint_view(c: &Complaint) -> Value {
     } else {
         serde_json::to_value(&c.citizen).unwrap_or_default()
     };
+    value["citizen_name"] = if c.anonymous {
+        Value::Null
+    } else {
+        json!(c.citizen_name)
+    };
     value
 }
 
@@ -99,6 +104,8 @@ pub(crate) async fn show(
     let events = state.store.events(&ticket).await?;
     let mut body = complaint_view(&complaint);
     body["events"] = events.iter().map(|e| event_view(e, complaint.anonymous)).collect();
+    body["supporters"] = json!(state.store.supporter_count(complaint.id).await?);
+    body["rating"] = json!(state.store.rating(&ticket).await?);
     Ok(Json(body))
 }
 

@@ -42,6 +42,9 @@ pub struct Complaint {
     pub media_url: Option<String>,
     /// The Open311 client application that filed it (`open311_clients.id`).
     pub open311_client: Option<String>,
+    /// The citizen's display name on their channel (shown to officers unless anonymous).
+    #[serde(skip)]
+    pub citizen_name: Option<String>,
     /// When `loket purge` erased the citizen's identity and contact (then `citizen` is
     /// [`Citizen::Purged`]).
     pub purged_at: Option<i64>,
@@ -100,6 +103,9 @@ pub struct StatusChange {
     /// Re-route to another handler (with `to = diteruskan`): sets the handler and enqueues a
     /// forwarding task to it.
     pub reroute_to: Option<String>,
+    /// No notification for this step: an intermediate step of one officer action, whose last
+    /// step's notification tells the citizen the outcome (one message per action).
+    pub quiet: bool,
 }
 
 impl StatusChange {
@@ -113,6 +119,7 @@ impl StatusChange {
             idempotency_key: None,
             only_for_handler: None,
             reroute_to: None,
+            quiet: false,
         }
     }
 }
@@ -210,6 +217,7 @@ pub(super) struct ComplaintRow {
     media_url: Option<String>,
     purged_at: Option<i64>,
     open311_client: Option<String>,
+    citizen_name: Option<String>,
 }
 
 impl TryFrom<ComplaintRow> for Complaint {
@@ -235,6 +243,7 @@ impl TryFrom<ComplaintRow> for Complaint {
             location,
             media_url: row.media_url,
             open311_client: row.open311_client,
+            citizen_name: row.citizen_name,
             purged_at: row.purged_at,
             ticket: TicketNumber::parse(&row.ticket)
                 .with_context(|| format!("corrupt ticket in complaint {}", row.id))?,
@@ -330,20 +339,30 @@ pub(crate) fn forward_payload(complaint: &Complaint, event: &str) -> serde_json:
             "anonymous": complaint.anonymous,
             "confidential": complaint.confidential,
             "citizen": citizen,
+            "citizen_name": if complaint.anonymous { None } else { complaint.citizen_name.as_deref() },
             "created_at": complaint.created_at,
             "due_at": complaint.due_at,
         }
     })
 }
 
-/// The JSON of a citizen notification about a status change.
-fn notify_payload(complaint: &Complaint, event: &ComplaintEvent) -> serde_json::Value {
+/// The JSON of a citizen notification about a status change: the change, its note and the new
+/// stage's deadline (`due_at`, what the citizen is told "by when"). A supporter's copy
+/// (`supporter: true`) leaves out a private note, which was written to the citizen who filed.
+fn notify_payload(complaint: &Complaint, event: &ComplaintEvent, supporter: bool) -> serde_json::Value {
+    let note = if supporter && !event.public {
+        None
+    } else {
+        event.note.as_deref()
+    };
     json!({
         "event": "complaint.status_changed",
         "ticket": complaint.ticket,
         "from": event.from,
         "to": event.to,
-        "note": event.note,
+        "note": note,
+        "due_at": complaint.due_at,
+        "supporter": supporter,
         "at": event.at,
     })
 }
@@ -356,9 +375,10 @@ const INSERT_COMPLAINT: &str = "
     INSERT INTO complaints (ticket, chat_id, service_id, category, title, description, place,
                             incident_date, attachments, anonymous, confidential, status,
                             handler_id, due_at, created_at, updated_at,
-                            channel, contact, latitude, longitude, media_url, open311_client)
+                            channel, contact, latitude, longitude, media_url, open311_client,
+                            citizen_name)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15,
-            $16, $17, $18, $19, $20, $21)
+            $16, $17, $18, $19, $20, $21, $22)
     RETURNING *";
 
 const LIST_PUBLIC: &str = "
@@ -435,6 +455,7 @@ impl Store {
                 .bind(new.location.map(|p| p.long))
                 .bind(new.media_url.as_ref().map(|u| u.as_str()))
                 .bind(new.open311_client.as_deref())
+                .bind(new.citizen_name.as_deref())
                 .fetch_one(&mut *tx)
                 .await;
             let row = match inserted {
@@ -676,14 +697,48 @@ impl Store {
                 .context("cannot insert status event")?;
             let event = ComplaintEvent::try_from(event)?;
             // Open311 citizens have no chat: their client polls the status instead.
-            if let Some(chat) = complaint.citizen.telegram_chat() {
+            let citizen_chat = complaint.citizen.telegram_chat().filter(|_| !change.quiet);
+            if let Some(chat) = citizen_chat {
                 insert_delivery!(
                     &mut *tx,
                     DeliveryKind::Notify,
                     Some(complaint.id),
                     complaint.handler_id.as_deref(),
                     Some(chat),
-                    &notify_payload(&complaint, &event),
+                    &notify_payload(&complaint, &event, false),
+                    now,
+                )?;
+            }
+            if !change.quiet {
+                let supporters: Vec<(i64,)> =
+                    sqlx::query_as("SELECT chat_id FROM complaint_supporters WHERE complaint_id = $1 ORDER BY chat_id")
+                        .bind(complaint.id)
+                        .fetch_all(&mut *tx)
+                        .await
+                        .context("cannot list supporters")?;
+                for (chat,) in supporters {
+                    insert_delivery!(
+                        &mut *tx,
+                        DeliveryKind::Notify,
+                        Some(complaint.id),
+                        complaint.handler_id.as_deref(),
+                        Some(chat),
+                        &notify_payload(&complaint, &event, true),
+                        now,
+                    )?;
+                }
+            }
+            // The handler hears of a citizen's reopen the way it heard of the complaint.
+            if current.status.is_reopen(change.to)
+                && let Some(handler) = complaint.handler_id.as_deref()
+            {
+                insert_delivery!(
+                    &mut *tx,
+                    DeliveryKind::Forward,
+                    Some(complaint.id),
+                    Some(handler),
+                    None::<i64>,
+                    &forward_payload(&complaint, "complaint.reopened"),
                     now,
                 )?;
             }

@@ -15,11 +15,13 @@ mod deliveries;
 mod open311_clients;
 mod postgres;
 mod privacy;
+mod ratings;
 mod recent_intake;
 mod send_slots;
 mod sqlite;
 pub(crate) mod standards;
 mod stats;
+mod supporters;
 #[cfg(test)]
 pub(crate) mod testing;
 mod trouble;
@@ -40,10 +42,12 @@ pub use complaints::{
 pub use deliveries::{Delivery, DeliveryKind, DeliveryStatus, Retry};
 pub use open311_clients::{Open311Client, Open311ClientError, Open311ClientUsage, Open311Window};
 pub use privacy::{ChatRecord, CitizenData, PURGEABLE, PurgeReport};
+pub use ratings::{HandlerRating, Rating, RatingRefusal};
 pub use recent_intake::RecentIntake;
 pub use send_slots::SendSlot;
 pub use standards::{IngestOptions, IngestOutcome};
 pub use stats::{AnnouncementScope, AnnouncementStats, OpsStats, QUEUES, QueueStats, SubscriberStats};
+pub use supporters::SupportOutcome;
 pub use trouble::{DatabaseTrouble, trouble_of};
 pub use unanswered::{UnansweredOutcome, UnansweredQuestion, UnansweredSummary};
 

@@ -31,7 +31,7 @@ const SELECT_PURGEABLE: &str = "
      ORDER BY id";
 
 const ERASE_CITIZEN: &str = "
-    UPDATE complaints SET chat_id = 0, contact = NULL, purged_at = $2
+    UPDATE complaints SET chat_id = 0, contact = NULL, citizen_name = NULL, purged_at = $2
      WHERE id = $1 AND purged_at IS NULL AND status IN ('ditolak', 'ditutup', 'bukan_wewenang')
        AND updated_at < $3";
 
@@ -156,6 +156,11 @@ impl Store {
                 // Changed since it was listed (reopened, re-routed, purged by another process).
                 return Ok(());
             }
+            sqlx::query("DELETE FROM complaint_supporters WHERE complaint_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .context("cannot erase the supporters")?;
             let events = sqlx::query(
                 "UPDATE complaint_events SET actor = 'citizen' WHERE complaint_id = $1 AND actor LIKE 'citizen:%'",
             )
@@ -215,6 +220,7 @@ fn without_citizen(payload: &str) -> Option<String> {
         return None;
     }
     *citizen = serde_json::Value::Null;
+    value["complaint"]["citizen_name"] = serde_json::Value::Null;
     value["complaint"]["purged"] = serde_json::Value::Bool(true);
     Some(value.to_string())
 }

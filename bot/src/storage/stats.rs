@@ -77,6 +77,8 @@ pub struct OpsStats {
     pub subscribers: SubscriberStats,
     /// Newest first.
     pub announcements: Vec<AnnouncementStats>,
+    /// Citizens' satisfaction per handler (ratings of resolved complaints), by handler id.
+    pub ratings: Vec<super::HandlerRating>,
 }
 
 /// Which announcements [`Store::ops_stats`] reports.
@@ -103,6 +105,7 @@ impl Store {
             queues: self.queue_stats(now).await?,
             subscribers: self.subscriber_stats().await?,
             announcements: self.announcement_stats(scope).await?,
+            ratings: self.ratings_per_handler().await?,
         })
     }
 
