@@ -331,7 +331,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let aliases = std::env::var_os("LOKET_ALIASES")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from);
-            ask::run_chat(&load_engine_with_aliases(&dir, aliases.as_deref())?)?;
+            ask::run_chat(load_engine_with_aliases(&dir, aliases.as_deref())?)?;
         } else {
             <Cli as clap::CommandFactory>::command().print_help()?;
         }
@@ -351,7 +351,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Chat { dir, aliases } => {
-            ask::run_chat(&load_engine_with_aliases(&dir.path, aliases.file.as_deref())?)?;
+            ask::run_chat(load_engine_with_aliases(&dir.path, aliases.file.as_deref())?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval {

@@ -9,6 +9,7 @@
 //! network call: the delivery worker takes a lease instead.
 
 pub(crate) mod announcements;
+mod chats;
 mod clock;
 mod complaints;
 mod deliveries;
@@ -34,6 +35,7 @@ use anyhow::Context;
 use sqlx::{PgPool, SqlitePool};
 
 pub use announcements::{Announcement, AnnouncementStatus, BroadcastProgress, BroadcastTask, FanOut};
+pub(crate) use chats::{TOPIC_ALL, agency_topic};
 pub use clock::Clock;
 pub use complaints::{
     ChangeOutcome, Complaint, ComplaintEvent, EventKind, PUBLICLY_CLOSED, Page, PublicFilter, StatusChange,

@@ -1,19 +1,20 @@
 //! Inline keyboards and the `callback_data` they carry.
 //!
-//! [`Callback`] is the one place where button data is encoded and parsed, as short
-//! `action:argument` strings that always fit Telegram's 64-byte limit (services and agencies are
-//! named by their catalog keys, complaints by ticket number). Keyboards are built from it, and
-//! handlers match on the parsed value, never on raw strings.
+//! [`Callback`] is the one place where Telegram button data is encoded and parsed, as short
+//! `action:argument` strings that always fit Telegram's 64-byte limit. A citizen's buttons are
+//! the conversation core's [`Choice`]s (encoded by the core, so every channel uses the same ids);
+//! the officer buttons are Telegram's own. [`markup`] renders the core's button rows as an
+//! inline keyboard.
 
 use loket_knowledge::aspect::Aspect;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
-use super::catalog::Catalog;
 use super::text;
+pub(crate) use crate::conversation::ComplaintChoice;
+#[cfg(test)]
+pub(crate) use crate::conversation::choice::PAGE_SIZE;
+use crate::conversation::{Button, Choice};
 use crate::domain::{ComplaintStatus, TicketNumber};
-
-/// Buttons per page of a browsing list.
-pub(crate) const PAGE_SIZE: usize = 8;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Callback {
@@ -35,78 +36,46 @@ pub(crate) enum Callback {
     OfficerReply { ticket: TicketNumber },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ComplaintChoice {
-    Category(usize),
-    RelatedService,
-    Skip,
-    Done,
-    Anonymous(bool),
-    /// Publish the complaint (without identity) or keep it confidential.
-    Public(bool),
-    /// The incident happened this many days ago ([Hari ini] 0, [Kemarin] 1).
-    DaysAgo(u8),
-    Submit,
-    Cancel,
+impl From<Choice> for Callback {
+    fn from(choice: Choice) -> Self {
+        match choice {
+            Choice::Service { key, aspect } => Self::Service { key, aspect },
+            Choice::Agencies { page } => Self::Agencies { page },
+            Choice::Agency { key, page } => Self::Agency { key, page },
+            Choice::Complaint(choice) => Self::Complaint(choice),
+            Choice::ReportAbout { key } => Self::ReportAbout { key },
+            Choice::Subscribe { agency } => Self::Subscribe { agency },
+        }
+    }
 }
 
 impl Callback {
+    /// The citizen's choice this button means, for the conversation core; `None` for the
+    /// officer buttons.
+    pub(crate) fn choice(&self) -> Option<Choice> {
+        Some(match self.clone() {
+            Self::Service { key, aspect } => Choice::Service { key, aspect },
+            Self::Agencies { page } => Choice::Agencies { page },
+            Self::Agency { key, page } => Choice::Agency { key, page },
+            Self::Complaint(choice) => Choice::Complaint(choice),
+            Self::ReportAbout { key } => Choice::ReportAbout { key },
+            Self::Subscribe { agency } => Choice::Subscribe { agency },
+            Self::Officer { .. } | Self::OfficerReply { .. } => return None,
+        })
+    }
+
     pub(crate) fn encode(&self) -> String {
         match self {
-            Self::Service { key, aspect } => format!("svc:{key}:{}", aspect.as_str()),
-            Self::Agencies { page } => format!("agp:{page}"),
-            Self::Agency { key, page } => format!("ag:{key}:{page}"),
-            Self::Complaint(choice) => match choice {
-                ComplaintChoice::Category(i) => format!("lp:cat:{i}"),
-                ComplaintChoice::RelatedService => "lp:svc".into(),
-                ComplaintChoice::Skip => "lp:skip".into(),
-                ComplaintChoice::Done => "lp:done".into(),
-                ComplaintChoice::Anonymous(yes) => format!("lp:anon:{}", u8::from(*yes)),
-                ComplaintChoice::Public(yes) => format!("lp:pub:{}", u8::from(*yes)),
-                ComplaintChoice::DaysAgo(days) => format!("lp:date:{days}"),
-                ComplaintChoice::Submit => "lp:ok".into(),
-                ComplaintChoice::Cancel => "lp:no".into(),
-            },
-            Self::ReportAbout { key } => format!("lp:about:{key}"),
-            Self::Subscribe { agency: None } => "sub:all".into(),
-            Self::Subscribe { agency: Some(key) } => format!("sub:{key}"),
             Self::Officer { to, ticket } => format!("of:{}:{ticket}", officer_code(*to)),
             Self::OfficerReply { ticket } => format!("ofm:{ticket}"),
+            citizen => citizen.choice().map(|c| c.encode()).unwrap_or_default(),
         }
     }
 
     /// Parses button data; `None` for anything this version never produced.
     pub(crate) fn parse(data: &str) -> Option<Self> {
         let parts: Vec<&str> = data.split(':').collect();
-        let choice = |c| Some(Self::Complaint(c));
         match parts.as_slice() {
-            ["svc", key, aspect] => Some(Self::Service {
-                key: (*key).to_owned(),
-                aspect: Aspect::parse(aspect)?,
-            }),
-            ["agp", page] => Some(Self::Agencies {
-                page: page.parse().ok()?,
-            }),
-            ["ag", key, page] => Some(Self::Agency {
-                key: (*key).to_owned(),
-                page: page.parse().ok()?,
-            }),
-            ["lp", "cat", i] => choice(ComplaintChoice::Category(i.parse().ok()?)),
-            ["lp", "svc"] => choice(ComplaintChoice::RelatedService),
-            ["lp", "skip"] => choice(ComplaintChoice::Skip),
-            ["lp", "done"] => choice(ComplaintChoice::Done),
-            ["lp", "anon", "1"] => choice(ComplaintChoice::Anonymous(true)),
-            ["lp", "anon", "0"] => choice(ComplaintChoice::Anonymous(false)),
-            ["lp", "pub", "1"] => choice(ComplaintChoice::Public(true)),
-            ["lp", "pub", "0"] => choice(ComplaintChoice::Public(false)),
-            ["lp", "date", days] => choice(ComplaintChoice::DaysAgo(days.parse().ok().filter(|d| *d <= 1)?)),
-            ["lp", "ok"] => choice(ComplaintChoice::Submit),
-            ["lp", "no"] => choice(ComplaintChoice::Cancel),
-            ["lp", "about", key] => Some(Self::ReportAbout { key: (*key).to_owned() }),
-            ["sub", "all"] => Some(Self::Subscribe { agency: None }),
-            ["sub", key] => Some(Self::Subscribe {
-                agency: Some((*key).to_owned()),
-            }),
             ["of", code, ticket] => Some(Self::Officer {
                 to: officer_status(code)?,
                 ticket: TicketNumber::parse(ticket).ok()?,
@@ -114,13 +83,25 @@ impl Callback {
             ["ofm", ticket] => Some(Self::OfficerReply {
                 ticket: TicketNumber::parse(ticket).ok()?,
             }),
-            _ => None,
+            _ => Choice::parse(data).map(Self::from),
         }
     }
 
     fn button(&self, label: impl Into<String>) -> InlineKeyboardButton {
         InlineKeyboardButton::callback(label, self.encode())
     }
+}
+
+/// The core's button rows as an inline keyboard (`None` without buttons).
+pub(crate) fn markup(rows: &[Vec<Button>]) -> Option<InlineKeyboardMarkup> {
+    if rows.is_empty() {
+        return None;
+    }
+    Some(InlineKeyboardMarkup::new(rows.iter().map(|row| {
+        row.iter()
+            .map(|b| InlineKeyboardButton::callback(b.label.clone(), b.choice.encode()))
+            .collect::<Vec<_>>()
+    })))
 }
 
 fn officer_code(status: ComplaintStatus) -> &'static str {
@@ -141,190 +122,6 @@ fn officer_status(code: &str) -> Option<ComplaintStatus> {
         "s" => ComplaintStatus::Selesai,
         _ => return None,
     })
-}
-
-fn one_per_row(buttons: Vec<InlineKeyboardButton>) -> Vec<Vec<InlineKeyboardButton>> {
-    buttons.into_iter().map(|b| vec![b]).collect()
-}
-
-/// Previous/next buttons for page `page` of `total` items, built by `to`.
-fn pager(page: usize, total: usize, to: impl Fn(usize) -> Callback) -> Vec<InlineKeyboardButton> {
-    let mut row = Vec::new();
-    if page > 0 {
-        row.push(to(page - 1).button(text::BUTTON_PREVIOUS));
-    }
-    if (page + 1) * PAGE_SIZE < total {
-        row.push(to(page + 1).button(text::BUTTON_NEXT));
-    }
-    row
-}
-
-/// Candidates of an ambiguous answer, one button each, answering the asked aspect.
-pub(crate) fn candidates(catalog: &Catalog, ids: &[String], aspect: Aspect) -> InlineKeyboardMarkup {
-    // Services of the same name at several agencies are told apart by their unit ("Konsultasi —
-    // Kecamatan Beji Kabupaten Pasuruan"), never two buttons reading alike.
-    let titles: Vec<&str> = ids
-        .iter()
-        .filter_map(|id| catalog.service(id).map(|s| s.title.as_str()))
-        .collect();
-    let buttons = ids
-        .iter()
-        .enumerate()
-        .filter_map(|(i, id)| {
-            let key = catalog.service_key(id)?.to_owned();
-            let service = catalog.service(id)?;
-            let label = if titles.iter().filter(|t| **t == service.title).count() > 1 {
-                format!("{}. {} — {}", i + 1, service.title, service.unit)
-            } else {
-                format!("{}. {}", i + 1, service.title)
-            };
-            Some(Callback::Service { key, aspect }.button(label))
-        })
-        .collect();
-    InlineKeyboardMarkup::new(one_per_row(buttons))
-}
-
-/// The aspect buttons under an answered service (the "service card").
-pub(crate) fn service_card(key: &str) -> InlineKeyboardMarkup {
-    let button = |aspect, label| {
-        Callback::Service {
-            key: key.to_owned(),
-            aspect,
-        }
-        .button(label)
-    };
-    InlineKeyboardMarkup::new(vec![
-        vec![
-            button(Aspect::Requirements, text::BUTTON_REQUIREMENTS),
-            button(Aspect::Procedure, text::BUTTON_PROCEDURE),
-        ],
-        vec![
-            button(Aspect::Duration, text::BUTTON_DURATION),
-            button(Aspect::Fee, text::BUTTON_FEE),
-        ],
-        vec![Callback::ReportAbout { key: key.to_owned() }.button(text::BUTTON_REPORT_ABOUT)],
-    ])
-}
-
-pub(crate) fn agencies(catalog: &Catalog, page: usize) -> InlineKeyboardMarkup {
-    let all = catalog.agencies();
-    let mut rows = one_per_row(
-        all.iter()
-            .skip(page * PAGE_SIZE)
-            .take(PAGE_SIZE)
-            .map(|a| {
-                Callback::Agency {
-                    key: a.key.clone(),
-                    page: 0,
-                }
-                .button(a.name.clone())
-            })
-            .collect(),
-    );
-    let nav = pager(page, all.len(), |page| Callback::Agencies { page });
-    if !nav.is_empty() {
-        rows.push(nav);
-    }
-    InlineKeyboardMarkup::new(rows)
-}
-
-pub(crate) fn agency_services(catalog: &Catalog, agency: &super::catalog::Agency, page: usize) -> InlineKeyboardMarkup {
-    let services = catalog.engine().services();
-    let mut rows = one_per_row(
-        agency
-            .services
-            .iter()
-            .skip(page * PAGE_SIZE)
-            .take(PAGE_SIZE)
-            .map(|&p| {
-                Callback::Service {
-                    key: catalog.key_of_position(p).to_owned(),
-                    aspect: Aspect::Overview,
-                }
-                .button(services[p].title.clone())
-            })
-            .collect(),
-    );
-    let key = agency.key.clone();
-    let nav = pager(page, agency.services.len(), |page| Callback::Agency {
-        key: key.clone(),
-        page,
-    });
-    if !nav.is_empty() {
-        rows.push(nav);
-    }
-    rows.push(vec![
-        Callback::Agencies { page: 0 }.button(text::BUTTON_BACK_TO_AGENCIES),
-    ]);
-    InlineKeyboardMarkup::new(rows)
-}
-
-pub(crate) fn complaint_topics(related_service: Option<&str>) -> InlineKeyboardMarkup {
-    let mut buttons = Vec::new();
-    if let Some(title) = related_service {
-        buttons.push(Callback::Complaint(ComplaintChoice::RelatedService).button(text::button_related_service(title)));
-    }
-    for (i, category) in text::CATEGORIES.iter().enumerate() {
-        buttons.push(Callback::Complaint(ComplaintChoice::Category(i)).button(*category));
-    }
-    InlineKeyboardMarkup::new(one_per_row(buttons))
-}
-
-/// The date step: [Hari ini] [Kemarin] [Lewati], shown again under a refused date.
-pub(crate) fn date() -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![
-        vec![
-            Callback::Complaint(ComplaintChoice::DaysAgo(0)).button(text::BUTTON_TODAY),
-            Callback::Complaint(ComplaintChoice::DaysAgo(1)).button(text::BUTTON_YESTERDAY),
-        ],
-        vec![Callback::Complaint(ComplaintChoice::Skip).button(text::BUTTON_SKIP)],
-    ])
-}
-
-pub(crate) fn attachments_done() -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![
-        Callback::Complaint(ComplaintChoice::Done).button(text::BUTTON_DONE),
-    ]])
-}
-
-pub(crate) fn skip_or_done() -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![
-        Callback::Complaint(ComplaintChoice::Skip).button(text::BUTTON_SKIP),
-        Callback::Complaint(ComplaintChoice::Done).button(text::BUTTON_DONE),
-    ]])
-}
-
-pub(crate) fn anonymous() -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![
-        Callback::Complaint(ComplaintChoice::Anonymous(true)).button(text::BUTTON_ANONYMOUS_YES),
-        Callback::Complaint(ComplaintChoice::Anonymous(false)).button(text::BUTTON_ANONYMOUS_NO),
-    ]])
-}
-
-/// Keep confidential (first, the safe choice) or publish without identity.
-pub(crate) fn publish() -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![
-        vec![Callback::Complaint(ComplaintChoice::Public(false)).button(text::BUTTON_PUBLIC_NO)],
-        vec![Callback::Complaint(ComplaintChoice::Public(true)).button(text::BUTTON_PUBLIC_YES)],
-    ])
-}
-
-pub(crate) fn confirm() -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![
-        Callback::Complaint(ComplaintChoice::Submit).button(text::BUTTON_SUBMIT),
-        Callback::Complaint(ComplaintChoice::Cancel).button(text::BUTTON_CANCEL),
-    ]])
-}
-
-pub(crate) fn subscriptions(catalog: &Catalog) -> InlineKeyboardMarkup {
-    let mut buttons = vec![Callback::Subscribe { agency: None }.button(text::BUTTON_ALL_AGENCIES)];
-    buttons.extend(catalog.agencies().iter().map(|a| {
-        Callback::Subscribe {
-            agency: Some(a.key.clone()),
-        }
-        .button(a.name.clone())
-    }));
-    InlineKeyboardMarkup::new(one_per_row(buttons))
 }
 
 /// The status buttons an officer may press for a complaint in `status` (none when final), and

@@ -1,9 +1,11 @@
-//! Telegram: the citizen-facing bot and the officer chats, built on teloxide.
+//! Telegram: a channel adapter of the conversation core for citizens, and the officer chats,
+//! built on teloxide.
 //!
-//! [`schema`] builds the whole update tree (commands, dialogue steps, callback buttons); the
-//! handlers live one flow per file in `handlers/`; every word a citizen or officer reads is in
-//! `text.rs`. The dialogue state ([`State`]) is persisted through our own `Storage<State>` on the
-//! store's pool (`store.rs`), so a restart mid-dialogue loses nothing. Outgoing messages that no
+//! [`schema`] builds the whole update tree (commands, messages, callback buttons); citizens'
+//! updates go to the conversation core through `handlers/citizen.rs`, officers' to
+//! `handlers/officer.rs`. Citizens' words are the core's (`conversation/text.rs`), officers' are
+//! in `text.rs`. The dialogue state ([`State`]) is persisted through our own `Storage<State>` on
+//! the store's pool (`store.rs`), so a restart mid-dialogue loses nothing. Outgoing messages that no
 //! update triggered (status notifications, officer posts) go through the rate-limited sender in
 //! `sender.rs`, driven from the delivery outbox; replies to updates go through `reply.rs`
 //! (429 waited out, 403 marks the chat blocked, counted against the same pacer). `run.rs` wires it
@@ -12,7 +14,6 @@
 mod broadcast;
 mod catalog;
 mod commands;
-mod conversation;
 pub mod fake_api;
 mod handlers;
 mod keyboards;
@@ -30,7 +31,7 @@ mod text;
 mod webhook;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use broadcast::{BroadcastSender, BroadcastSettings, BroadcastStep};
 pub use catalog::{Catalog, CatalogHandle};

@@ -7,7 +7,9 @@
 //! one open. Length is counted in UTF-16 code units of the HTML source, which is never less than
 //! what Telegram counts after parsing the entities.
 
-use loket_knowledge::answer::{Answer, AnswerStatus};
+use loket_knowledge::answer::Answer;
+#[cfg(test)]
+use loket_knowledge::answer::AnswerStatus;
 
 /// Telegram's limit for one message's text.
 pub(crate) const MAX_MESSAGE: usize = 4096;
@@ -141,23 +143,25 @@ pub(crate) fn plain(raw: &str) -> Vec<String> {
     html.messages()
 }
 
-/// An answer as HTML messages: the console's text, heading bold, citation italic at the end.
-pub(crate) fn answer(answer: &Answer) -> Vec<String> {
+/// The conversation core's lines as HTML messages: bold and italic lines as `<b>` and `<i>`.
+pub(crate) fn lines(lines: &[crate::conversation::Line]) -> Vec<String> {
+    use crate::conversation::Style as Core;
     let mut html = Html::default();
-    let mut lines = answer.text.split('\n');
-    if answer.status == AnswerStatus::Answered
-        && let Some(heading) = lines.next()
-    {
-        html.line(Style::Bold, heading);
-    }
     for line in lines {
-        html.line(Style::Plain, line);
-    }
-    if let Some(citation) = &answer.citation {
-        html.line(Style::Plain, "");
-        html.line(Style::Italic, &citation.text);
+        let style = match line.style {
+            Core::Plain => Style::Plain,
+            Core::Bold => Style::Bold,
+            Core::Italic => Style::Italic,
+        };
+        html.line(style, &line.text);
     }
     html.messages()
+}
+
+/// An answer as HTML messages: the console's text, heading bold, citation italic at the end
+/// (the core's lines for it).
+pub(crate) fn answer(answer: &Answer) -> Vec<String> {
+    lines(&crate::conversation::answer_lines(answer))
 }
 
 #[cfg(test)]

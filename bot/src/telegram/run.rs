@@ -20,30 +20,11 @@ use super::reply::ReplyGate;
 use super::schema::schema;
 use super::sender::TelegramSender;
 use super::store::DialogueStore;
-use crate::configuration::IntakeSettings;
 use crate::routing::Routing;
 use crate::storage::Store;
 
-/// What the handlers need to know about the deployment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BotConfig {
-    /// When a complaint passes verification on submit.
-    pub intake: IntakeSettings,
-    /// Local time zone, hours east of UTC (7 = WIB), for dates citizens type and read.
-    pub utc_offset_hours: i32,
-    /// Complaints per chat, messages per chat, question length (`[limits]`).
-    pub limits: crate::limits::LimitSettings,
-}
-
-impl Default for BotConfig {
-    fn default() -> Self {
-        Self {
-            intake: IntakeSettings::default(),
-            utc_offset_hours: 7,
-            limits: crate::limits::LimitSettings::default(),
-        }
-    }
-}
+/// What the handlers need to know about the deployment: the conversation core's settings.
+pub type BotConfig = crate::conversation::Config;
 
 /// Everything the update handlers use, each injected under its own type.
 #[derive(Clone)]

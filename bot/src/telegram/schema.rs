@@ -6,18 +6,20 @@ use teloxide::dispatching::{DpHandlerDescription, UpdateFilterExt, UpdateHandler
 use teloxide::dptree::{self, case};
 use teloxide::prelude::*;
 
-use super::catalog::CatalogHandle;
+use super::catalog::{Catalog, CatalogHandle};
 use super::commands::Command;
 use super::handlers::send_text;
-use super::handlers::{
-    browse, cancel, complaint, my_data, officer, question, region, stale_button, start, status, subscribe,
-};
+use super::handlers::{citizen, officer, stale_button};
 use super::keyboards::Callback;
 use super::reply::{Replier, ReplyGate};
+use super::run::BotConfig;
 use super::state::State;
 use super::text;
 use super::{BotError, DialogueStorage};
+use crate::conversation::Conversation;
 use crate::limits::ChatGate;
+use crate::routing::Routing;
+use crate::storage::Store;
 
 fn private(msg: Message) -> bool {
     msg.chat.is_private()
@@ -46,47 +48,26 @@ fn callback(q: CallbackQuery) -> Option<Callback> {
     q.data.as_deref().and_then(Callback::parse)
 }
 
-/// Commands, questions and dialogue steps in private chats; officers' note replies anywhere;
-/// buttons by their parsed data; unreadable buttons answered as stale. Every update first takes
-/// one snapshot of the catalog (`Arc<Catalog>` for the handlers), so a reindex swapping it
-/// mid-update changes nothing for that update. Handlers get the bot as a [`Replier`], which
-/// sends their replies within Telegram's limits (`reply.rs`).
+/// Commands, questions and dialogue steps in private chats go to the conversation core; officers'
+/// note replies anywhere; buttons by their parsed data (a citizen's to the core, an officer's to
+/// the officer chat); unreadable buttons answered as stale. Every update first takes one
+/// snapshot of the catalog (`Arc<Catalog>`, in the [`Conversation`] the citizen handlers get),
+/// so a reindex swapping it mid-update changes nothing for that update. Handlers get the bot as
+/// a [`Replier`], which sends their replies within Telegram's limits (`reply.rs`).
 pub fn schema() -> UpdateHandler<BotError> {
-    let commands: teloxide::dispatching::UpdateHandler<BotError> = teloxide::filter_command::<Command, _>()
-        .branch(case![Command::Start].endpoint(start::start))
-        .branch(case![Command::Bantuan].endpoint(start::help))
-        .branch(case![Command::Layanan].endpoint(browse::services))
-        .branch(case![Command::Lapor].endpoint(complaint::start))
-        .branch(case![Command::Status(ticket)].endpoint(status::status))
-        .branch(case![Command::Laporanku].endpoint(status::my_complaints))
-        .branch(case![Command::Langganan].endpoint(subscribe::choose))
-        .branch(case![Command::Berhenti].endpoint(subscribe::unsubscribe))
-        .branch(case![Command::Dataku].endpoint(my_data::my_data))
-        .branch(case![Command::Wilayah(place)].endpoint(region::region))
-        .branch(case![Command::Batal].endpoint(cancel::cancel));
-
-    let steps = dptree::entry()
-        .branch(case![State::Idle { context }].endpoint(question::ask))
-        .branch(case![State::ComplaintTopic { draft }].endpoint(complaint::topic))
-        .branch(case![State::ComplaintDescription { draft }].endpoint(complaint::description))
-        .branch(case![State::ComplaintPlace { draft }].endpoint(complaint::place))
-        .branch(case![State::ComplaintDate { draft }].endpoint(complaint::date))
-        .branch(case![State::ComplaintAttachments { draft }].endpoint(complaint::attachment))
-        .branch(case![State::ComplaintAnonymous { draft }].endpoint(complaint::use_buttons))
-        .branch(case![State::ComplaintPublic { draft }].endpoint(complaint::use_buttons))
-        .branch(case![State::ComplaintConfirm { draft }].endpoint(complaint::use_buttons));
+    let commands: teloxide::dispatching::UpdateHandler<BotError> =
+        teloxide::filter_command::<Command, _>().endpoint(citizen::command);
 
     let messages = Update::filter_message()
         .branch(dptree::filter_map_async(officer::pending_note).endpoint(officer::note))
-        .branch(dptree::filter(private).branch(commands).branch(steps));
+        .branch(
+            dptree::filter(private)
+                .branch(commands)
+                .branch(dptree::endpoint(citizen::message)),
+        );
 
     let buttons: Handler<'static, Result<(), BotError>, DpHandlerDescription> = dptree::filter_map(callback)
-        .branch(case![Callback::Service { key, aspect }].endpoint(question::service_button))
-        .branch(case![Callback::Agencies { page }].endpoint(browse::agencies_page))
-        .branch(case![Callback::Agency { key, page }].endpoint(browse::agency_page))
-        .branch(case![Callback::Complaint(choice)].endpoint(complaint::choice))
-        .branch(case![Callback::ReportAbout { key }].endpoint(complaint::start_about))
-        .branch(case![Callback::Subscribe { agency }].endpoint(subscribe::subscribe))
+        .branch(dptree::filter_map(|callback: Callback| callback.choice()).endpoint(citizen::choice))
         .branch(case![Callback::Officer { to, ticket }].endpoint(officer::button))
         .branch(case![Callback::OfficerReply { ticket }].endpoint(officer::reply_button));
     let callbacks = Update::filter_callback_query()
@@ -94,6 +75,14 @@ pub fn schema() -> UpdateHandler<BotError> {
         .branch(dptree::endpoint(stale_button));
 
     dptree::map(|catalog: CatalogHandle| catalog.load())
+        .chain(dptree::map(
+            |catalog: Arc<Catalog>, store: Store, routing: Arc<Routing>, config: Arc<BotConfig>| Conversation {
+                store,
+                catalog,
+                routing,
+                config,
+            },
+        ))
         .chain(dptree::map(|bot: Bot, gate: Arc<ReplyGate>| Replier::new(bot, gate)))
         .chain(dptree::filter_async(within_rate))
         .chain(

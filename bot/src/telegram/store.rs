@@ -2,8 +2,8 @@
 //!
 //! [`DialogueStore`] implements teloxide's `Storage<State>` on the `dialogues` table (teloxide's
 //! built-in SQL storages would open their own pool outside our migrations). The rest: the chat's
-//! blocked flag and announcement subscriptions (`chats`, `subscriptions` of migration 0001;
-//! a subscription's topic is `all` or `agency:<agency name>`), send markers that stop a message
+//! blocked flag and announcement subscriptions (delegated to `storage/chats.rs`, which every
+//! channel shares), send markers that stop a message
 //! from going out twice after a crash, officer posts and officer note prompts (migration 0002).
 
 use std::sync::Arc;
@@ -18,12 +18,8 @@ type BoxFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 use crate::domain::{ComplaintStatus, TicketNumber};
 use crate::storage::{Store, StoreError, on_pool};
 
-/// Topic of a subscription to every agency.
-pub(crate) const TOPIC_ALL: &str = "all";
-
-pub(crate) fn agency_topic(agency: &str) -> String {
-    format!("agency:{agency}")
-}
+#[cfg(test)]
+pub(crate) use crate::storage::{TOPIC_ALL, agency_topic};
 
 /// `Storage<State>` on our database; see the module docs.
 #[derive(Clone, Debug)]
@@ -153,80 +149,29 @@ impl PromptAction {
 pub(crate) struct TelegramStore<'a>(pub(crate) &'a Store);
 
 impl TelegramStore<'_> {
-    /// Records that a chat talks to us (again): creates it or clears its blocked flag.
+    /// Records that a chat talks to us (again); see [`Store::activate_chat`].
+    #[cfg(test)]
     pub(crate) async fn activate_chat(&self, chat_id: i64) -> Result<(), StoreError> {
-        let now = self.0.now();
-        on_pool!(self.0, |pool| {
-            sqlx::query(
-                "INSERT INTO chats (chat_id, status, created_at, updated_at) VALUES ($1, 'active', $2, $2)
-                 ON CONFLICT (chat_id) DO UPDATE SET status = 'active', updated_at = excluded.updated_at",
-            )
-            .bind(chat_id)
-            .bind(now)
-            .execute(pool)
-            .await
-            .context("cannot activate chat")?;
-        });
-        Ok(())
+        self.0.activate_chat(chat_id).await
     }
 
-    /// Marks a chat blocked (Telegram answered 403): nothing is sent to it until it writes again.
+    /// Marks a chat blocked (Telegram answered 403); see [`Store::block_chat`].
     pub(crate) async fn block_chat(&self, chat_id: i64) -> Result<(), StoreError> {
-        let now = self.0.now();
-        on_pool!(self.0, |pool| {
-            sqlx::query(
-                "INSERT INTO chats (chat_id, status, created_at, updated_at) VALUES ($1, 'blocked', $2, $2)
-                 ON CONFLICT (chat_id) DO UPDATE SET status = 'blocked', updated_at = excluded.updated_at",
-            )
-            .bind(chat_id)
-            .bind(now)
-            .execute(pool)
-            .await
-            .context("cannot mark chat blocked")?;
-        });
-        Ok(())
+        self.0.block_chat(chat_id).await
     }
 
     pub(crate) async fn is_blocked(&self, chat_id: i64) -> Result<bool, StoreError> {
-        let row: Option<(String,)> = on_pool!(self.0, |pool| {
-            sqlx::query_as("SELECT status FROM chats WHERE chat_id = $1")
-                .bind(chat_id)
-                .fetch_optional(pool)
-                .await
-                .context("cannot read chat status")?
-        });
-        Ok(row.is_some_and(|(status,)| status == "blocked"))
+        self.0.is_blocked(chat_id).await
     }
 
+    #[cfg(test)]
     pub(crate) async fn subscribe(&self, chat_id: i64, topic: &str) -> Result<(), StoreError> {
-        self.activate_chat(chat_id).await?;
-        let now = self.0.now();
-        on_pool!(self.0, |pool| {
-            sqlx::query(
-                "INSERT INTO subscriptions (chat_id, topic, created_at) VALUES ($1, $2, $3)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(chat_id)
-            .bind(topic)
-            .bind(now)
-            .execute(pool)
-            .await
-            .context("cannot subscribe")?;
-        });
-        Ok(())
+        self.0.subscribe(chat_id, topic).await
     }
 
-    /// Removes every subscription of the chat; returns how many there were.
+    #[cfg(test)]
     pub(crate) async fn unsubscribe_all(&self, chat_id: i64) -> Result<u64, StoreError> {
-        let n = on_pool!(self.0, |pool| {
-            sqlx::query("DELETE FROM subscriptions WHERE chat_id = $1")
-                .bind(chat_id)
-                .execute(pool)
-                .await
-                .context("cannot unsubscribe")?
-                .rows_affected()
-        });
-        Ok(n)
+        self.0.unsubscribe_all(chat_id).await
     }
 
     #[cfg(test)]

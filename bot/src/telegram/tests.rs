@@ -27,11 +27,11 @@ use teloxide_tests::{
     MockBot, MockCallbackQuery, MockGroupChat, MockMessageDocument, MockMessagePhoto, MockMessageText, MockUser,
 };
 
-use super::conversation::Context;
 use super::keyboards::{Callback, ComplaintChoice};
 use super::run::{BotConfig, TelegramDeps};
 use super::state::{Draft, State};
 use super::{BotError, render, schema, text};
+use crate::conversation::Context;
 use crate::domain::{ComplaintStatus, TicketNumber};
 use crate::routing::Routing;
 use crate::storage::{Clock, Store};

@@ -1,22 +1,15 @@
-//! Handlers: one file per flow, each a set of named async endpoints the schema wires up.
+//! Handlers: the named async endpoints the schema wires up. `citizen.rs` is the adapter to the
+//! conversation core (every citizen update becomes an event, every reply HTML and an inline
+//! keyboard); `officer.rs` is the officer chat, Telegram's own.
 //!
-//! This file holds what every flow shares: sending escaped HTML (split to fit) through the
-//! [`Replier`] (retries within Telegram's limits, `reply.rs`), the guard that
-//! turns an internal failure into a logged error plus the fixed apology, the local date, and the
-//! answer to buttons whose data no longer means anything.
+//! This file holds what both share: sending escaped HTML (split to fit) through the
+//! [`Replier`] (retries within Telegram's limits, `reply.rs`), the guard that turns an internal
+//! failure into a logged error plus the fixed apology, and the answer to buttons whose data no
+//! longer means anything.
 
-pub(crate) mod browse;
-pub(crate) mod cancel;
-pub(crate) mod complaint;
-pub(crate) mod my_data;
+pub(crate) mod citizen;
 pub(crate) mod officer;
-pub(crate) mod question;
-pub(crate) mod region;
-pub(crate) mod start;
-pub(crate) mod status;
-pub(crate) mod subscribe;
 
-use chrono::NaiveDate;
 use teloxide::RequestError;
 use teloxide::prelude::*;
 
@@ -70,13 +63,6 @@ pub(crate) async fn guarded(bot: &Replier, chat: ChatId, result: HandlerResult) 
 
 pub(crate) fn log_internal(chat: ChatId, error: &BotError) {
     tracing::error!(chat_id = chat.0, error.message = %error, error.cause_chain = ?error, "telegram handler failed");
-}
-
-/// Today's date where the citizens live (for judging an incident date).
-pub(crate) fn local_date(now: i64, utc_offset_hours: i32) -> NaiveDate {
-    chrono::DateTime::from_timestamp(now + i64::from(utc_offset_hours) * 3600, 0)
-        .unwrap_or_default()
-        .date_naive()
 }
 
 /// Answers a callback query, optionally with a short notice.

@@ -1,0 +1,358 @@
+//! [`Choice`]: what a citizen's button means, and the button rows of each step.
+//!
+//! A choice travels as a short `action:argument` id (Telegram `callback_data`, at most 64 bytes;
+//! a WhatsApp reply or list-row id; a web button's value): services and agencies are named by
+//! their catalog keys. [`Choice::encode`] and [`Choice::parse`] are the one place that spells
+//! them; the flows match on the parsed value, never on raw strings. The ids are the ones the
+//! Telegram bot always used, so buttons under old messages keep working.
+
+use loket_knowledge::aspect::Aspect;
+
+use super::catalog::{Agency, Catalog};
+use super::{Button, text};
+
+/// Buttons per page of a browsing list.
+pub(crate) const PAGE_SIZE: usize = 8;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    /// Answer a service for an aspect: `svc:<key>:<aspect>`.
+    Service { key: String, aspect: Aspect },
+    /// A page of the agency list: `agp:<page>`.
+    Agencies { page: usize },
+    /// A page of one agency's services: `ag:<key>:<page>`.
+    Agency { key: String, page: usize },
+    /// A step of the complaint dialogue.
+    Complaint(ComplaintChoice),
+    /// Start a complaint about a service: `lp:about:<key>`.
+    ReportAbout { key: String },
+    /// Subscribe to all agencies (`sub:all`) or one (`sub:<key>`).
+    Subscribe { agency: Option<String> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComplaintChoice {
+    Category(usize),
+    RelatedService,
+    Skip,
+    Done,
+    Anonymous(bool),
+    /// Publish the complaint (without identity) or keep it confidential.
+    Public(bool),
+    /// The incident happened this many days ago ([Hari ini] 0, [Kemarin] 1).
+    DaysAgo(u8),
+    Submit,
+    Cancel,
+}
+
+impl Choice {
+    pub fn encode(&self) -> String {
+        match self {
+            Self::Service { key, aspect } => format!("svc:{key}:{}", aspect.as_str()),
+            Self::Agencies { page } => format!("agp:{page}"),
+            Self::Agency { key, page } => format!("ag:{key}:{page}"),
+            Self::Complaint(choice) => match choice {
+                ComplaintChoice::Category(i) => format!("lp:cat:{i}"),
+                ComplaintChoice::RelatedService => "lp:svc".into(),
+                ComplaintChoice::Skip => "lp:skip".into(),
+                ComplaintChoice::Done => "lp:done".into(),
+                ComplaintChoice::Anonymous(yes) => format!("lp:anon:{}", u8::from(*yes)),
+                ComplaintChoice::Public(yes) => format!("lp:pub:{}", u8::from(*yes)),
+                ComplaintChoice::DaysAgo(days) => format!("lp:date:{days}"),
+                ComplaintChoice::Submit => "lp:ok".into(),
+                ComplaintChoice::Cancel => "lp:no".into(),
+            },
+            Self::ReportAbout { key } => format!("lp:about:{key}"),
+            Self::Subscribe { agency: None } => "sub:all".into(),
+            Self::Subscribe { agency: Some(key) } => format!("sub:{key}"),
+        }
+    }
+
+    /// Parses a choice id; `None` for anything this version never produced.
+    pub fn parse(data: &str) -> Option<Self> {
+        let parts: Vec<&str> = data.split(':').collect();
+        let choice = |c| Some(Self::Complaint(c));
+        match parts.as_slice() {
+            ["svc", key, aspect] => Some(Self::Service {
+                key: (*key).to_owned(),
+                aspect: Aspect::parse(aspect)?,
+            }),
+            ["agp", page] => Some(Self::Agencies {
+                page: page.parse().ok()?,
+            }),
+            ["ag", key, page] => Some(Self::Agency {
+                key: (*key).to_owned(),
+                page: page.parse().ok()?,
+            }),
+            ["lp", "cat", i] => choice(ComplaintChoice::Category(i.parse().ok()?)),
+            ["lp", "svc"] => choice(ComplaintChoice::RelatedService),
+            ["lp", "skip"] => choice(ComplaintChoice::Skip),
+            ["lp", "done"] => choice(ComplaintChoice::Done),
+            ["lp", "anon", "1"] => choice(ComplaintChoice::Anonymous(true)),
+            ["lp", "anon", "0"] => choice(ComplaintChoice::Anonymous(false)),
+            ["lp", "pub", "1"] => choice(ComplaintChoice::Public(true)),
+            ["lp", "pub", "0"] => choice(ComplaintChoice::Public(false)),
+            ["lp", "date", days] => choice(ComplaintChoice::DaysAgo(days.parse().ok().filter(|d| *d <= 1)?)),
+            ["lp", "ok"] => choice(ComplaintChoice::Submit),
+            ["lp", "no"] => choice(ComplaintChoice::Cancel),
+            ["lp", "about", key] => Some(Self::ReportAbout { key: (*key).to_owned() }),
+            ["sub", "all"] => Some(Self::Subscribe { agency: None }),
+            ["sub", key] => Some(Self::Subscribe {
+                agency: Some((*key).to_owned()),
+            }),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn button(self, label: impl Into<String>) -> Button {
+        Button {
+            label: label.into(),
+            choice: self,
+        }
+    }
+}
+
+fn complaint(choice: ComplaintChoice) -> Choice {
+    Choice::Complaint(choice)
+}
+
+fn one_per_row(buttons: Vec<Button>) -> Vec<Vec<Button>> {
+    buttons.into_iter().map(|b| vec![b]).collect()
+}
+
+/// Previous/next buttons for page `page` of `total` items, built by `to`.
+fn pager(page: usize, total: usize, to: impl Fn(usize) -> Choice) -> Vec<Button> {
+    let mut row = Vec::new();
+    if page > 0 {
+        row.push(to(page - 1).button(text::BUTTON_PREVIOUS));
+    }
+    if (page + 1) * PAGE_SIZE < total {
+        row.push(to(page + 1).button(text::BUTTON_NEXT));
+    }
+    row
+}
+
+/// Candidates of an ambiguous answer, one button each, answering the asked aspect.
+pub(crate) fn candidates(catalog: &Catalog, ids: &[String], aspect: Aspect) -> Vec<Vec<Button>> {
+    // Services of the same name at several agencies are told apart by their unit ("Konsultasi —
+    // Kecamatan Beji Kabupaten Pasuruan"), never two buttons reading alike.
+    let titles: Vec<&str> = ids
+        .iter()
+        .filter_map(|id| catalog.service(id).map(|s| s.title.as_str()))
+        .collect();
+    let buttons = ids
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| {
+            let key = catalog.service_key(id)?.to_owned();
+            let service = catalog.service(id)?;
+            let label = if titles.iter().filter(|t| **t == service.title).count() > 1 {
+                format!("{}. {} — {}", i + 1, service.title, service.unit)
+            } else {
+                format!("{}. {}", i + 1, service.title)
+            };
+            Some(Choice::Service { key, aspect }.button(label))
+        })
+        .collect();
+    one_per_row(buttons)
+}
+
+/// The aspect buttons under an answered service (the "service card").
+pub(crate) fn service_card(key: &str) -> Vec<Vec<Button>> {
+    let button = |aspect, label| {
+        Choice::Service {
+            key: key.to_owned(),
+            aspect,
+        }
+        .button(label)
+    };
+    vec![
+        vec![
+            button(Aspect::Requirements, text::BUTTON_REQUIREMENTS),
+            button(Aspect::Procedure, text::BUTTON_PROCEDURE),
+        ],
+        vec![
+            button(Aspect::Duration, text::BUTTON_DURATION),
+            button(Aspect::Fee, text::BUTTON_FEE),
+        ],
+        vec![Choice::ReportAbout { key: key.to_owned() }.button(text::BUTTON_REPORT_ABOUT)],
+    ]
+}
+
+pub(crate) fn agencies(catalog: &Catalog, page: usize) -> Vec<Vec<Button>> {
+    let all = catalog.agencies();
+    let mut rows = one_per_row(
+        all.iter()
+            .skip(page * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|a| {
+                Choice::Agency {
+                    key: a.key.clone(),
+                    page: 0,
+                }
+                .button(a.name.clone())
+            })
+            .collect(),
+    );
+    let nav = pager(page, all.len(), |page| Choice::Agencies { page });
+    if !nav.is_empty() {
+        rows.push(nav);
+    }
+    rows
+}
+
+pub(crate) fn agency_services(catalog: &Catalog, agency: &Agency, page: usize) -> Vec<Vec<Button>> {
+    let services = catalog.engine().services();
+    let mut rows = one_per_row(
+        agency
+            .services
+            .iter()
+            .skip(page * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|&p| {
+                Choice::Service {
+                    key: catalog.key_of_position(p).to_owned(),
+                    aspect: Aspect::Overview,
+                }
+                .button(services[p].title.clone())
+            })
+            .collect(),
+    );
+    let key = agency.key.clone();
+    let nav = pager(page, agency.services.len(), |page| Choice::Agency {
+        key: key.clone(),
+        page,
+    });
+    if !nav.is_empty() {
+        rows.push(nav);
+    }
+    rows.push(vec![Choice::Agencies { page: 0 }.button(text::BUTTON_BACK_TO_AGENCIES)]);
+    rows
+}
+
+pub(crate) fn complaint_topics(related_service: Option<&str>) -> Vec<Vec<Button>> {
+    let mut buttons = Vec::new();
+    if let Some(title) = related_service {
+        buttons.push(complaint(ComplaintChoice::RelatedService).button(text::button_related_service(title)));
+    }
+    for (i, category) in text::CATEGORIES.iter().enumerate() {
+        buttons.push(complaint(ComplaintChoice::Category(i)).button(*category));
+    }
+    one_per_row(buttons)
+}
+
+/// The date step: [Hari ini] [Kemarin] [Lewati], shown again under a refused date.
+pub(crate) fn date() -> Vec<Vec<Button>> {
+    vec![
+        vec![
+            complaint(ComplaintChoice::DaysAgo(0)).button(text::BUTTON_TODAY),
+            complaint(ComplaintChoice::DaysAgo(1)).button(text::BUTTON_YESTERDAY),
+        ],
+        vec![complaint(ComplaintChoice::Skip).button(text::BUTTON_SKIP)],
+    ]
+}
+
+pub(crate) fn attachments_done() -> Vec<Vec<Button>> {
+    vec![vec![complaint(ComplaintChoice::Done).button(text::BUTTON_DONE)]]
+}
+
+pub(crate) fn skip_or_done() -> Vec<Vec<Button>> {
+    vec![vec![
+        complaint(ComplaintChoice::Skip).button(text::BUTTON_SKIP),
+        complaint(ComplaintChoice::Done).button(text::BUTTON_DONE),
+    ]]
+}
+
+pub(crate) fn anonymous() -> Vec<Vec<Button>> {
+    vec![vec![
+        complaint(ComplaintChoice::Anonymous(true)).button(text::BUTTON_ANONYMOUS_YES),
+        complaint(ComplaintChoice::Anonymous(false)).button(text::BUTTON_ANONYMOUS_NO),
+    ]]
+}
+
+/// Keep confidential (first, the safe choice) or publish without identity.
+pub(crate) fn publish() -> Vec<Vec<Button>> {
+    vec![
+        vec![complaint(ComplaintChoice::Public(false)).button(text::BUTTON_PUBLIC_NO)],
+        vec![complaint(ComplaintChoice::Public(true)).button(text::BUTTON_PUBLIC_YES)],
+    ]
+}
+
+pub(crate) fn confirm() -> Vec<Vec<Button>> {
+    vec![vec![
+        complaint(ComplaintChoice::Submit).button(text::BUTTON_SUBMIT),
+        complaint(ComplaintChoice::Cancel).button(text::BUTTON_CANCEL),
+    ]]
+}
+
+pub(crate) fn subscriptions(catalog: &Catalog) -> Vec<Vec<Button>> {
+    let mut buttons = vec![Choice::Subscribe { agency: None }.button(text::BUTTON_ALL_AGENCIES)];
+    buttons.extend(catalog.agencies().iter().map(|a| {
+        Choice::Subscribe {
+            agency: Some(a.key.clone()),
+        }
+        .button(a.name.clone())
+    }));
+    one_per_row(buttons)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_round_trip_within_64_bytes() {
+        let long_key = "f".repeat(16);
+        let mut cases = vec![
+            Choice::Service {
+                key: long_key.clone(),
+                aspect: Aspect::ComplaintChannel,
+            },
+            Choice::Agencies { page: 12 },
+            Choice::Agency {
+                key: long_key.clone(),
+                page: 3,
+            },
+            Choice::ReportAbout { key: long_key.clone() },
+            Choice::Subscribe { agency: None },
+            Choice::Subscribe { agency: Some(long_key) },
+        ];
+        for c in [
+            ComplaintChoice::Category(5),
+            ComplaintChoice::RelatedService,
+            ComplaintChoice::Skip,
+            ComplaintChoice::Done,
+            ComplaintChoice::Anonymous(true),
+            ComplaintChoice::Anonymous(false),
+            ComplaintChoice::Public(true),
+            ComplaintChoice::Public(false),
+            ComplaintChoice::DaysAgo(0),
+            ComplaintChoice::DaysAgo(1),
+            ComplaintChoice::Submit,
+            ComplaintChoice::Cancel,
+        ] {
+            cases.push(Choice::Complaint(c));
+        }
+        for choice in cases {
+            let data = choice.encode();
+            assert!(data.len() <= 64, "{data}");
+            assert_eq!(Choice::parse(&data), Some(choice), "{data}");
+        }
+    }
+
+    #[test]
+    fn unknown_ids_are_refused() {
+        for data in [
+            "",
+            "svc",
+            "svc:k:nonsense",
+            "agp:x",
+            "lp:anon:2",
+            "lp:pub:",
+            "lp:date:7",
+            "zzz:1",
+        ] {
+            assert_eq!(Choice::parse(data), None, "{data}");
+        }
+    }
+}

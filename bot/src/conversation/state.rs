@@ -1,0 +1,130 @@
+//! `State`: where each citizen is in their dialogue, on any channel, persisted as JSON in the
+//! `dialogues` table (keyed by the citizen's chat id).
+//!
+//! One variant per step. `Idle` carries the question context (the last service discussed and
+//! the choices just offered), so follow-up questions work across restarts; the complaint steps
+//! carry the [`Draft`] collected so far. The JSON is a persisted schema: renaming a variant or a
+//! field makes old rows unreadable, and the stores then reset that chat to the default state
+//! (logged) instead of failing every update.
+
+use serde::{Deserialize, Serialize};
+
+/// The question context a citizen keeps between messages: the answer engine's own
+/// [`Dialogue`](loket_knowledge::dialogue::Dialogue) (last service, last choices, region), so every
+/// channel, `loket chat` and `loket ask --conversation` follow up in exactly the same way. Every
+/// field is defaulted, so states stored before a field existed load.
+pub use loket_knowledge::dialogue::Dialogue as Context;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum State {
+    /// No dialogue running: free text is a question.
+    Idle { context: Context },
+    /// `/lapor`: choose a category or the related service.
+    ComplaintTopic { draft: Draft },
+    /// Waiting for the description (isi/kronologi).
+    ComplaintDescription { draft: Draft },
+    /// Waiting for the place (lokasi).
+    ComplaintPlace { draft: Draft },
+    /// Waiting for the incident date, or "Lewati".
+    ComplaintDate { draft: Draft },
+    /// Collecting photos and documents until "Selesai".
+    ComplaintAttachments { draft: Draft },
+    /// Anonymous or not.
+    ComplaintAnonymous { draft: Draft },
+    /// Confidential (the default) or published without the citizen's identity.
+    ComplaintPublic { draft: Draft },
+    /// Summary shown; waiting for "Kirim" or "Batal".
+    ComplaintConfirm { draft: Draft },
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self::Idle {
+            context: Context::default(),
+        }
+    }
+}
+
+impl State {
+    /// Whether a complaint dialogue is running (what `/batal` cancels).
+    pub(crate) fn in_dialogue(&self) -> bool {
+        !matches!(self, Self::Idle { .. })
+    }
+
+    /// The question context to keep when a dialogue ends.
+    pub(crate) fn context(&self) -> Context {
+        match self {
+            Self::Idle { context } => context.clone(),
+            Self::ComplaintTopic { draft }
+            | Self::ComplaintDescription { draft }
+            | Self::ComplaintPlace { draft }
+            | Self::ComplaintDate { draft }
+            | Self::ComplaintAttachments { draft }
+            | Self::ComplaintAnonymous { draft }
+            | Self::ComplaintPublic { draft }
+            | Self::ComplaintConfirm { draft } => Context::about(draft.offered_service.clone()),
+        }
+    }
+}
+
+/// The complaint as collected so far; validated field by field with the domain types as it is
+/// typed, and once more as a whole on submit.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// The service of the last question, offered as the complaint's subject.
+    pub offered_service: Option<String>,
+    /// The related service, when the citizen chose it.
+    pub service_id: Option<String>,
+    pub category: Option<String>,
+    pub description: Option<String>,
+    pub place: Option<String>,
+    /// As typed (validated), e.g. `17-08-2025`.
+    pub incident_date: Option<String>,
+    /// Attachment ids as the channel names them (Telegram file ids, `wa:<media id>` on WhatsApp).
+    pub attachments: Vec<String>,
+    pub anonymous: bool,
+    /// The citizen agreed to publish the complaint (without identity); confidential otherwise.
+    /// Drafts saved before this question existed read as `false`.
+    #[serde(default)]
+    pub public: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_round_trips_through_json() {
+        let draft = Draft {
+            category: Some("kebersihan".into()),
+            attachments: vec!["AgAC".into()],
+            ..Draft::default()
+        };
+        for state in [
+            State::default(),
+            State::ComplaintAttachments { draft: draft.clone() },
+            State::ComplaintConfirm { draft },
+        ] {
+            let json = serde_json::to_string(&state).unwrap();
+            assert_eq!(serde_json::from_str::<State>(&json).unwrap(), state, "{json}");
+        }
+    }
+
+    #[test]
+    fn drafts_saved_before_the_publish_question_stay_confidential() {
+        let old = r#"{"step":"complaint_confirm","draft":{"offered_service":null,"service_id":null,
+            "category":"Lainnya","description":"x","place":"y","incident_date":null,"attachments":[],
+            "anonymous":false}}"#;
+        let State::ComplaintConfirm { draft } = serde_json::from_str::<State>(old).unwrap() else {
+            panic!("not the confirm step");
+        };
+        assert!(!draft.public);
+    }
+
+    #[test]
+    fn default_is_idle_without_context() {
+        assert!(!State::default().in_dialogue());
+        assert_eq!(State::default().context(), Context::default());
+    }
+}

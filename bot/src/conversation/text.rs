@@ -1,0 +1,400 @@
+//! Every word a citizen reads, in Indonesian, on every channel: replies, button labels,
+//! notifications, the command menu.
+//!
+//! Nothing a citizen reads is written anywhere else, so the copy can be reviewed (and one day
+//! translated) in one place, and tests compare replies against these constants. Texts that carry
+//! values are small functions returning plain text; each channel escapes and shapes it for its
+//! platform (Telegram HTML, WhatsApp, web). What officers read in the Telegram officer chat is in
+//! `telegram/text.rs`.
+
+use crate::domain::ComplaintStatus;
+
+// ---- General -------------------------------------------------------------------------------
+
+pub(crate) const WELCOME: &str = "Selamat datang di loket, asisten layanan publik.\n\n\
+Saya bisa:\n\
+1. Menjawab pertanyaan tentang layanan publik (persyaratan, alur, lama proses, biaya) \
+langsung dari Standar Pelayanan resmi. Tulis saja pertanyaan Anda, misalnya \
+\"syarat surat keterangan ahli waris apa saja?\"\n\
+2. Menampilkan daftar layanan per instansi: /layanan\n\
+3. Menerima pengaduan dan meneruskannya ke petugas yang berwenang: /lapor\n\
+4. Memberi tahu perkembangan pengaduan Anda: /status dan /laporanku\n\
+5. Mengirim pengumuman perubahan layanan: /langganan\n\n\
+Privasi: kami hanya menyimpan isi pengaduan dan ID chat Telegram Anda untuk mengirim kabar \
+perkembangan. Jika Anda memilih anonim, identitas Anda tidak ditampilkan kepada petugas. \
+Pengaduan bersifat rahasia kecuali Anda setuju dipublikasikan. Lihat data Anda yang kami \
+simpan dengan /dataku.";
+
+pub(crate) const HELP: &str = "Cara memakai loket:\n\
+- Tulis pertanyaan biasa, misalnya \"berapa lama urus surat ahli waris?\". Pertanyaan lanjutan \
+seperti \"kalau biayanya?\" memakai layanan yang terakhir dibahas.\n\n\
+Perintah:\n\
+/layanan - daftar layanan per instansi\n\
+/lapor - sampaikan pengaduan\n\
+/status NOMOR - cek status pengaduan, misalnya /status LKT-ABCD-EFGH\n\
+/laporanku - daftar pengaduan Anda\n\
+/langganan - terima pengumuman perubahan layanan\n\
+/berhenti - berhenti menerima pengumuman\n\
+/dataku - lihat data Anda yang disimpan loket\n\
+/wilayah NAMA - atur wilayah atau instansi Anda, misalnya /wilayah kecamatan beji\n\
+/batal - batalkan proses yang sedang berjalan\n\
+/bantuan - tampilkan pesan ini";
+
+/// Sent when something broke inside loket; the details go to the log, never to the citizen.
+pub(crate) const APOLOGY: &str = "Maaf, terjadi gangguan di sistem kami. Silakan coba lagi beberapa saat lagi.";
+
+pub(crate) const CANCELLED: &str = "Baik, proses dibatalkan. Ada lagi yang bisa saya bantu?";
+pub(crate) const NOTHING_TO_CANCEL: &str = "Tidak ada proses yang sedang berjalan.";
+pub(crate) const ONLY_TEXT: &str = "Maaf, saya hanya bisa membaca pesan teks. Silakan tulis pertanyaan Anda.";
+/// Answer to a button whose data no longer means anything (an old message, a changed corpus).
+pub(crate) const STALE_BUTTON: &str = "Tombol ini sudah tidak berlaku. Silakan mulai lagi.";
+/// Once a minute to a chat whose messages arrive faster than `[limits]` allows (the rest are
+/// ignored meanwhile).
+pub(crate) const TOO_MANY_MESSAGES: &str = "Pesan Anda datang terlalu cepat, jadi sebagian belum kami baca. \
+Mohon tunggu sebentar, lalu kirim lagi pertanyaan Anda dalam satu pesan.";
+
+/// `/lapor` when the chat already filed its hour's allowance of complaints.
+pub(crate) fn complaint_limit(per_hour: u32, wait_minutes: u64) -> String {
+    format!(
+        "Mohon maaf, dari chat ini sudah masuk {per_hour} pengaduan dalam satu jam terakhir. \
+Agar setiap pengaduan dapat ditangani dengan baik, silakan kirim pengaduan berikutnya sekitar \
+{wait_minutes} menit lagi.\n\nPengaduan Anda yang sudah masuk tetap kami proses; lihat statusnya dengan /laporanku."
+    )
+}
+
+// ---- Commands (descriptions registered with Telegram) -------------------------------------
+
+pub(crate) const CMD_START: &str = "mulai dan kenalan dengan loket";
+pub(crate) const CMD_HELP: &str = "cara memakai loket";
+pub(crate) const CMD_SERVICES: &str = "daftar layanan per instansi";
+pub(crate) const CMD_REPORT: &str = "sampaikan pengaduan";
+pub(crate) const CMD_STATUS: &str = "cek status pengaduan: /status NOMOR";
+pub(crate) const CMD_MY_REPORTS: &str = "daftar pengaduan Anda";
+pub(crate) const CMD_SUBSCRIBE: &str = "terima pengumuman perubahan layanan";
+pub(crate) const CMD_UNSUBSCRIBE: &str = "berhenti menerima pengumuman";
+pub(crate) const CMD_CANCEL: &str = "batalkan proses yang sedang berjalan";
+pub(crate) const CMD_MY_DATA: &str = "lihat data Anda yang disimpan loket";
+pub(crate) const CMD_REGION: &str = "atur wilayah atau instansi Anda";
+
+/// `/wilayah` without a place: what is set now and how to change it.
+pub(crate) fn region_status(current: Option<&str>) -> String {
+    let now = match current {
+        Some(place) => format!("Wilayah Anda saat ini: {place}."),
+        None => "Wilayah Anda belum diatur.".to_owned(),
+    };
+    format!(
+        "{now}\n\nLayanan yang ada di beberapa instansi akan saya jawab untuk wilayah Anda. \
+         Atur dengan /wilayah diikuti nama kecamatan atau instansi, misalnya /wilayah kecamatan beji. \
+         Hapus dengan /wilayah hapus."
+    )
+}
+/// `/wilayah` during a complaint dialogue.
+pub(crate) const REGION_IN_DIALOGUE: &str = "Selesaikan dulu pengaduan yang sedang Anda isi, atau batalkan \
+dengan /batal, lalu atur wilayah dengan /wilayah.";
+/// `/wilayah hapus`.
+pub(crate) const REGION_CLEARED: &str =
+    "Baik, wilayah Anda dihapus. Pertanyaan berikutnya berlaku untuk semua instansi.";
+/// `/wilayah X` where no unit or agency has those words.
+pub(crate) const REGION_UNKNOWN: &str = "Maaf, wilayah atau instansi itu tidak ada dalam standar pelayanan yang saya \
+punya. Tulis nama kecamatan atau instansinya, misalnya /wilayah kecamatan beji, atau lihat daftar instansi dengan /layanan.";
+
+// ---- Browsing ------------------------------------------------------------------------------
+
+pub(crate) const CHOOSE_AGENCY: &str = "Pilih instansi:";
+
+pub(crate) fn choose_service(agency: &str) -> String {
+    format!("Layanan {agency}. Pilih layanan:")
+}
+
+pub(crate) const BUTTON_PREVIOUS: &str = "« Sebelumnya";
+pub(crate) const BUTTON_NEXT: &str = "Berikutnya »";
+pub(crate) const BUTTON_BACK_TO_AGENCIES: &str = "« Daftar instansi";
+pub(crate) const BUTTON_REQUIREMENTS: &str = "Persyaratan";
+pub(crate) const BUTTON_PROCEDURE: &str = "Alur";
+pub(crate) const BUTTON_DURATION: &str = "Waktu";
+pub(crate) const BUTTON_FEE: &str = "Biaya";
+pub(crate) const BUTTON_REPORT_ABOUT: &str = "Laporkan masalah layanan ini";
+
+// ---- Complaint dialogue --------------------------------------------------------------------
+
+/// Complaint categories offered as buttons (the citizen may also type another one).
+pub(crate) const CATEGORIES: [&str; 6] = [
+    "Pelayanan administrasi",
+    "Perilaku petugas",
+    "Pungutan liar",
+    "Infrastruktur",
+    "Kebersihan & lingkungan",
+    "Lainnya",
+];
+
+/// Category recorded when the complaint is about a specific service.
+pub(crate) const CATEGORY_SERVICE: &str = "Pelayanan administrasi";
+
+pub(crate) const ASK_TOPIC: &str = "Anda akan menyampaikan pengaduan. Tentang apa pengaduan Anda? \
+Pilih kategori di bawah atau tulis kategorinya sendiri.\n\nKetik /batal kapan saja untuk membatalkan.";
+
+pub(crate) fn ask_topic_with_service(service: &str) -> String {
+    format!(
+        "Anda akan menyampaikan pengaduan. Apakah pengaduan Anda tentang layanan \"{service}\"? \
+Pilih layanan itu, atau pilih kategori lain di bawah, atau tulis kategorinya sendiri.\n\n\
+Ketik /batal kapan saja untuk membatalkan."
+    )
+}
+
+pub(crate) fn button_related_service(service: &str) -> String {
+    let short: String = service.chars().take(48).collect();
+    format!("Layanan: {short}")
+}
+
+pub(crate) const ASK_DESCRIPTION: &str = "Ceritakan masalahnya: apa yang terjadi, kapan, dan siapa \
+yang terlibat (minimal 20 karakter).";
+pub(crate) const ASK_PLACE: &str = "Di mana kejadiannya? Tulis nama kantor atau alamatnya.";
+/// The place of a complaint when the citizen shared a location instead of typing one.
+pub(crate) fn place_from_location(latitude: f64, longitude: f64) -> String {
+    format!(
+        "Titik lokasi {latitude:.6}, {longitude:.6} (https://www.openstreetmap.org/?mlat={latitude:.6}&mlon={longitude:.6})"
+    )
+}
+pub(crate) const ASK_DATE: &str = "Kapan kejadiannya? Tekan Hari ini atau Kemarin, tulis \
+tanggalnya (misalnya 17-08-2025, 17 Agustus, \"senin lalu\"), atau tekan Lewati.";
+pub(crate) const BUTTON_TODAY: &str = "Hari ini";
+pub(crate) const BUTTON_YESTERDAY: &str = "Kemarin";
+pub(crate) const ASK_ATTACHMENTS: &str = "Kirim foto atau dokumen pendukung bila ada (maksimal \
+10 berkas). Tekan Selesai jika sudah, atau Lewati jika tidak ada.";
+
+pub(crate) fn attachment_received(count: usize) -> String {
+    format!("Lampiran diterima ({count} berkas). Kirim lagi, atau tekan Selesai.")
+}
+
+pub(crate) const ATTACHMENT_EXPECTED: &str = "Kirim foto atau dokumen, atau tekan Selesai/Lewati untuk melanjutkan.";
+pub(crate) const ATTACHMENT_LIMIT: &str = "Lampiran sudah 10 berkas (batas maksimal). Tekan Selesai untuk melanjutkan.";
+pub(crate) const ASK_ANONYMOUS: &str = "Apakah identitas Anda perlu dirahasiakan dari petugas? \
+Jika ya, petugas tidak akan melihat siapa pelapornya, tetapi Anda tetap menerima kabar \
+perkembangan di sini.";
+pub(crate) const ASK_PUBLIC: &str = "Bolehkah isi pengaduan Anda ditampilkan untuk umum \
+(tanpa identitas Anda)? Jika tidak, pengaduan Anda rahasia: publik hanya dapat melihat nomor, \
+layanan, status, dan tanggalnya. Petugas yang menangani tetap membaca seluruh isinya.";
+pub(crate) const CHOOSE_WITH_BUTTONS: &str = "Silakan pilih dengan tombol di atas, atau ketik /batal.";
+pub(crate) const BUTTON_SKIP: &str = "Lewati";
+pub(crate) const BUTTON_DONE: &str = "Selesai";
+pub(crate) const BUTTON_ANONYMOUS_YES: &str = "Ya, rahasiakan";
+pub(crate) const BUTTON_ANONYMOUS_NO: &str = "Tidak perlu";
+pub(crate) const BUTTON_PUBLIC_NO: &str = "Tidak, rahasiakan pengaduan";
+pub(crate) const BUTTON_PUBLIC_YES: &str = "Ya, boleh ditampilkan untuk umum";
+pub(crate) const BUTTON_SUBMIT: &str = "Kirim pengaduan";
+pub(crate) const BUTTON_CANCEL: &str = "Batal";
+
+/// The summary shown before the citizen confirms.
+pub(crate) struct Summary<'a> {
+    pub(crate) category: &'a str,
+    pub(crate) service: Option<&'a str>,
+    pub(crate) description: &'a str,
+    pub(crate) place: &'a str,
+    pub(crate) date: Option<&'a str>,
+    pub(crate) attachments: usize,
+    pub(crate) anonymous: bool,
+    pub(crate) public: bool,
+}
+
+pub(crate) fn summary(s: &Summary<'_>) -> String {
+    let mut text = String::from("Periksa kembali pengaduan Anda:\n\n");
+    text.push_str(&format!("Kategori: {}\n", s.category));
+    if let Some(service) = s.service {
+        text.push_str(&format!("Layanan: {service}\n"));
+    }
+    text.push_str(&format!("Lokasi: {}\n", s.place));
+    text.push_str(&format!("Tanggal kejadian: {}\n", s.date.unwrap_or("-")));
+    text.push_str(&format!("Lampiran: {} berkas\n", s.attachments));
+    text.push_str(&format!(
+        "Identitas: {}\n",
+        if s.anonymous {
+            "dirahasiakan"
+        } else {
+            "tidak dirahasiakan"
+        }
+    ));
+    text.push_str(&format!(
+        "Publikasi: {}\n\n",
+        if s.public {
+            "boleh ditampilkan untuk umum tanpa identitas"
+        } else {
+            "rahasia"
+        }
+    ));
+    text.push_str(&format!("Isi pengaduan:\n{}\n\n", s.description));
+    text.push_str("Kirim pengaduan ini?");
+    text
+}
+
+pub(crate) fn submitted(ticket: &str) -> String {
+    format!(
+        "Pengaduan Anda sudah kami terima dengan nomor {ticket}.\n\n\
+Simpan nomor ini. Anda akan menerima kabar di sini setiap kali statusnya berubah, \
+dan bisa mengeceknya kapan saja dengan /status {ticket}."
+    )
+}
+
+// ---- Status --------------------------------------------------------------------------------
+
+pub(crate) const STATUS_USAGE: &str = "Tulis nomor pengaduan setelah perintahnya, misalnya: /status LKT-ABCD-EFGH";
+pub(crate) const TICKET_NOT_FOUND: &str = "Pengaduan dengan nomor itu tidak ditemukan di antara pengaduan Anda. \
+Periksa kembali nomornya, atau lihat daftarnya dengan /laporanku.";
+pub(crate) const NO_COMPLAINTS: &str = "Anda belum pernah menyampaikan pengaduan. Ketik /lapor untuk memulai.";
+
+pub(crate) fn status_line(ticket: &str, status: ComplaintStatus, title: &str) -> String {
+    format!("{ticket} - {} - {title}", status.label())
+}
+
+pub(crate) const MY_COMPLAINTS_HEADER: &str = "Pengaduan Anda (terbaru di atas):";
+pub(crate) const MY_COMPLAINTS_FOOTER: &str = "Detail: /status NOMOR";
+
+pub(crate) fn status_header(ticket: &str, title: &str, status: ComplaintStatus) -> String {
+    format!("Pengaduan {ticket}\n{title}\nStatus: {}\n\nRiwayat:", status.label())
+}
+
+pub(crate) fn status_event(date: &str, status: ComplaintStatus, note: Option<&str>) -> String {
+    match note {
+        Some(note) => format!("{date} - {} ({note})", status.label()),
+        None => format!("{date} - {}", status.label()),
+    }
+}
+
+// ---- Subscriptions -------------------------------------------------------------------------
+
+pub(crate) const CHOOSE_SUBSCRIPTION: &str = "Pengumuman apa yang ingin Anda terima? Pilih semua \
+instansi atau satu instansi.";
+pub(crate) const BUTTON_ALL_AGENCIES: &str = "Semua instansi";
+pub(crate) const SUBSCRIBED_ALL: &str = "Anda akan menerima pengumuman perubahan layanan dari semua instansi. \
+Ketik /berhenti untuk berhenti.";
+
+pub(crate) fn subscribed_agency(agency: &str) -> String {
+    format!("Anda akan menerima pengumuman perubahan layanan dari {agency}. Ketik /berhenti untuk berhenti.")
+}
+
+pub(crate) const UNSUBSCRIBED: &str =
+    "Anda tidak akan menerima pengumuman lagi. Ketik /langganan untuk berlangganan kembali.";
+pub(crate) const NOT_SUBSCRIBED: &str = "Anda tidak sedang berlangganan pengumuman.";
+
+// ---- Notifications to citizens -------------------------------------------------------------
+
+pub(crate) fn status_changed(ticket: &str, to: ComplaintStatus, note: Option<&str>) -> String {
+    let mut text = format!("Kabar pengaduan {ticket}: status sekarang \"{}\".", to.label());
+    if let Some(note) = note {
+        text.push_str(&format!("\n\nCatatan petugas: {note}"));
+    }
+    match to {
+        ComplaintStatus::Selesai => text.push_str(
+            "\n\nJika masalahnya belum selesai, balas dengan /lapor atau hubungi instansi terkait.",
+        ),
+        ComplaintStatus::BukanWewenang => {
+            text.push_str("\n\nPengaduan ini bukan wewenang instansi tersebut; catatan di atas menyebutkan ke mana Anda dapat menghubungi.")
+        }
+        _ => {}
+    }
+    text
+}
+
+pub(crate) fn officer_reply(ticket: &str, message: &str) -> String {
+    format!("Balasan petugas untuk pengaduan {ticket}:\n\n{message}")
+}
+
+/// Button under an announcement that opens a changed or new service's card.
+pub(crate) fn button_see_service(title: &str) -> String {
+    let short: String = title.chars().take(48).collect();
+    if short.len() < title.len() {
+        format!("Lihat: {short}…")
+    } else {
+        format!("Lihat: {short}")
+    }
+}
+
+// ---- Personal data (/dataku) ---------------------------------------------------------------
+
+/// One complaint in `/dataku`.
+pub(crate) struct MyComplaint<'a> {
+    pub(crate) ticket: &'a str,
+    pub(crate) date: &'a str,
+    pub(crate) status: ComplaintStatus,
+    pub(crate) title: &'a str,
+    pub(crate) place: Option<&'a str>,
+    pub(crate) attachments: usize,
+    pub(crate) anonymous: bool,
+    pub(crate) confidential: bool,
+}
+
+/// What loket holds about one chat, as `/dataku` shows it.
+pub(crate) struct MyData<'a> {
+    pub(crate) chat_id: i64,
+    /// `(since, blocked)` when the chat row exists.
+    pub(crate) chat: Option<(&'a str, bool)>,
+    /// Subscription topics, already in words ("semua instansi", an agency name).
+    pub(crate) subscriptions: Vec<String>,
+    /// Date the dialogue state was last saved, and what it holds in words.
+    pub(crate) dialogue: Option<(&'a str, &'a str)>,
+    pub(crate) complaints: Vec<MyComplaint<'a>>,
+}
+
+pub(crate) const DIALOGUE_IN_COMPLAINT: &str = "draf pengaduan yang sedang Anda isi";
+pub(crate) const DIALOGUE_IDLE: &str = "layanan yang terakhir dibahas, untuk pertanyaan lanjutan";
+pub(crate) const TOPIC_ALL_AGENCIES: &str = "semua instansi";
+
+pub(crate) fn my_data(d: &MyData<'_>) -> String {
+    let mut text = String::from("Data Anda yang disimpan loket:\n\n");
+    text.push_str(&format!("ID chat Telegram: {}\n", d.chat_id));
+    match d.chat {
+        Some((since, blocked)) => text.push_str(&format!(
+            "Tercatat sejak: {since}{}\n",
+            if blocked {
+                " (bot diblokir, kami tidak mengirim pesan)"
+            } else {
+                ""
+            }
+        )),
+        None => text.push_str("Tercatat sejak: belum tercatat\n"),
+    }
+    match &d.dialogue {
+        Some((date, what)) => text.push_str(&format!("Percakapan tersimpan: {what} (disimpan {date})\n")),
+        None => text.push_str("Percakapan tersimpan: tidak ada\n"),
+    }
+    if d.subscriptions.is_empty() {
+        text.push_str("Langganan pengumuman: tidak ada\n");
+    } else {
+        text.push_str(&format!("Langganan pengumuman: {}\n", d.subscriptions.join(", ")));
+    }
+    if d.complaints.is_empty() {
+        text.push_str("\nPengaduan: tidak ada\n");
+    } else {
+        text.push_str(&format!("\nPengaduan ({}):\n", d.complaints.len()));
+        for c in &d.complaints {
+            text.push_str(&format!(
+                "- {} ({}) - {} - {}\n",
+                c.ticket,
+                c.date,
+                c.status.label(),
+                c.title
+            ));
+            text.push_str(&format!(
+                "  Lokasi: {}; lampiran: {} berkas; identitas {}; {}\n",
+                c.place.unwrap_or("-"),
+                c.attachments,
+                if c.anonymous {
+                    "dirahasiakan dari petugas"
+                } else {
+                    "terlihat oleh petugas"
+                },
+                if c.confidential {
+                    "rahasia bagi publik"
+                } else {
+                    "boleh ditampilkan untuk umum tanpa identitas"
+                },
+            ));
+        }
+    }
+    text.push_str(
+        "\nKegunaan: ID chat dipakai untuk membalas Anda dan mengirim kabar perkembangan pengaduan. \
+Identitas Anda dihapus dari pengaduan yang sudah ditutup secara berkala; isi pengaduan tetap \
+disimpan tanpa identitas untuk catatan pelayanan. /berhenti menghapus langganan Anda, /batal \
+menghapus draf yang sedang diisi. Untuk permintaan lain tentang data Anda, hubungi pengelola layanan ini.",
+    );
+    text
+}
