@@ -17,3 +17,4 @@ pub mod startup;
 pub mod storage;
 pub mod telegram;
 pub mod telemetry;
+pub mod whatsapp;

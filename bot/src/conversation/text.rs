@@ -106,6 +106,10 @@ pub(crate) fn choose_service(agency: &str) -> String {
     format!("Layanan {agency}. Pilih layanan:")
 }
 
+/// The button that opens a list of choices (WhatsApp list messages; at most 20 characters).
+pub(crate) const LIST_BUTTON: &str = "Pilih";
+/// Above the further choices when they do not fit one list.
+pub(crate) const MORE_CHOICES: &str = "Pilihan lainnya:";
 pub(crate) const BUTTON_PREVIOUS: &str = "« Sebelumnya";
 pub(crate) const BUTTON_NEXT: &str = "Berikutnya »";
 pub(crate) const BUTTON_BACK_TO_AGENCIES: &str = "« Daftar instansi";

@@ -1,0 +1,210 @@
+//! WhatsApp end to end inside the library: signed webhook calls into the router, the inbox
+//! worker through the conversation core, replies to a fake Graph API on loopback. The scripted
+//! conversation is the core's own ([`crate::conversation::tests::script`]), so the transcript
+//! differs from Telegram's only in rendering.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use super::fake_graph::{FakeGraph, choices, readable};
+use super::http::{WebhookState, router};
+use super::sender::GraphSender;
+use super::store::WhatsAppStore;
+use super::webhook::sign;
+use super::worker::InboxWorker;
+use crate::conversation::tests::{HANDLERS, Say, script};
+use crate::conversation::{CatalogHandle, Config};
+use crate::routing::Routing;
+use crate::storage::testing::{TestDb, both_backends};
+
+const SECRET: &str = "app-secret-uji";
+const CITIZEN: &str = "6281234567890";
+
+fn app(db: &TestDb) -> axum::Router {
+    router(WebhookState {
+        store: db.store.clone(),
+        app_secret: SecretString::from(SECRET),
+        verify_token: SecretString::from("token-verifikasi"),
+    })
+}
+
+fn worker(db: &TestDb, fake: &FakeGraph) -> InboxWorker {
+    let sender = GraphSender::new(&fake.api_url(), "555", SecretString::from("token-akses"), 1000)
+        .unwrap()
+        .with_backoff(Duration::from_millis(5));
+    InboxWorker::new(
+        db.store.clone(),
+        CatalogHandle::from(crate::telegram::tests::catalog()),
+        Arc::new(Routing::from_toml(HANDLERS, Path::new("handlers.toml")).unwrap()),
+        Arc::new(Config::default()),
+        Arc::new(sender),
+    )
+}
+
+fn notification(id: &str, message: Value) -> Vec<u8> {
+    let mut message = message;
+    message["from"] = json!(CITIZEN);
+    message["id"] = json!(id);
+    message["timestamp"] = json!("1755655200");
+    serde_json::to_vec(&json!({
+        "object": "whatsapp_business_account",
+        "entry": [{ "id": "1", "changes": [{ "field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": { "phone_number_id": "555" },
+            "contacts": [{ "profile": { "name": "Warga" }, "wa_id": CITIZEN }],
+            "messages": [message],
+        }}]}],
+    }))
+    .unwrap()
+}
+
+async fn post(app: &axum::Router, body: Vec<u8>, signature: Option<String>) -> StatusCode {
+    let mut request = Request::post("/whatsapp/webhook").header("content-type", "application/json");
+    if let Some(signature) = signature {
+        request = request.header("x-hub-signature-256", signature);
+    }
+    app.clone()
+        .oneshot(request.body(Body::from(body)).unwrap())
+        .await
+        .unwrap()
+        .status()
+}
+
+async fn signed(app: &axum::Router, body: Vec<u8>) -> StatusCode {
+    let signature = sign(SECRET.as_bytes(), &body);
+    post(app, body, Some(signature)).await
+}
+
+async fn the_script_runs_on_whatsapp(db: TestDb) {
+    let fake = FakeGraph::start().await;
+    let app = app(&db);
+    let worker = worker(&db, &fake);
+    let mut last: Vec<Value> = Vec::new();
+    for (i, turn) in script().into_iter().enumerate() {
+        let message = match turn.say {
+            Say::Text(text) => json!({ "type": "text", "text": { "body": text } }),
+            Say::Press(label) => {
+                let (_, id) = last
+                    .iter()
+                    .flat_map(choices)
+                    .find(|(title, _)| title.starts_with(label))
+                    .unwrap_or_else(|| panic!("turn {i}: no choice {label:?} in {last:?}"));
+                json!({ "type": "interactive", "interactive": { "type": "button_reply",
+                        "button_reply": { "id": id, "title": label } } })
+            }
+            Say::Location(latitude, longitude) => {
+                json!({ "type": "location", "location": { "latitude": latitude, "longitude": longitude } })
+            }
+            Say::Photo(id) => json!({ "type": "image", "image": { "id": id, "mime_type": "image/jpeg" } }),
+            Say::StatusOfTicket => {
+                let chat = WhatsAppStore(db.store.clone())
+                    .contact(CITIZEN)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .chat_id;
+                let filed = db.store.list_for_chat(chat).await.unwrap();
+                json!({ "type": "text", "text": { "body": format!("/status {}", filed[0].ticket) } })
+            }
+        };
+        let before = fake.sent().len();
+        assert_eq!(
+            signed(&app, notification(&format!("wamid.in{i}"), message)).await,
+            StatusCode::OK
+        );
+        assert!(worker.try_execute().await.unwrap(), "turn {i}: nothing in the inbox");
+        let sent = fake.sent();
+        last = sent[before..].to_vec();
+        let text: Vec<String> = last.iter().map(readable).collect();
+        let text = text.join("\n");
+        for word in turn.expect {
+            assert!(text.contains(word), "turn {i} ({:?}): {word:?} not in {text}", turn.say);
+        }
+        for message in &last {
+            assert_eq!(message["to"], CITIZEN);
+        }
+    }
+    assert!(fake.tokens().iter().all(|t| t == "Bearer token-akses"));
+    let chat = WhatsAppStore(db.store.clone())
+        .contact(CITIZEN)
+        .await
+        .unwrap()
+        .unwrap()
+        .chat_id;
+    let filed = db.store.list_for_chat(chat).await.unwrap();
+    assert_eq!(filed.len(), 1);
+    let complaint = db.store.get_by_ticket(&filed[0].ticket).await.unwrap().unwrap();
+    assert_eq!(complaint.attachments, ["wa_AgACfoto1"]);
+    assert!(!worker.try_execute().await.unwrap());
+}
+
+async fn bad_signatures_replays_and_huge_bodies_have_no_effect(db: TestDb) {
+    let app = app(&db);
+    let wa = WhatsAppStore(db.store.clone());
+    let body = notification("wamid.x", json!({ "type": "text", "text": { "body": "halo" } }));
+    // A bad or missing signature: 401, nothing stored.
+    let forged = sign(b"not-the-secret", &body);
+    assert_eq!(post(&app, body.clone(), Some(forged)).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(post(&app, body.clone(), None).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(wa.pending().await.unwrap(), 0);
+    assert!(wa.contact(CITIZEN).await.unwrap().is_none());
+    // The same message delivered twice (Meta retries): stored once.
+    assert_eq!(signed(&app, body.clone()).await, StatusCode::OK);
+    assert_eq!(signed(&app, body).await, StatusCode::OK);
+    assert_eq!(wa.pending().await.unwrap(), 1);
+    // A 5 MB body, even correctly signed: refused before it is read.
+    let huge = notification(
+        "wamid.huge",
+        json!({ "type": "text", "text": { "body": "a".repeat(5 * 1024 * 1024) } }),
+    );
+    assert_eq!(signed(&app, huge).await, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(wa.pending().await.unwrap(), 1);
+}
+
+async fn verification_echoes_only_for_the_right_token(db: TestDb) {
+    let app = app(&db);
+    let get = |uri: &str| {
+        let app = app.clone();
+        let request = Request::get(uri).body(Body::empty()).unwrap();
+        async move { app.oneshot(request).await.unwrap() }
+    };
+    let ok = get("/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=token-verifikasi&hub.challenge=4242").await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    let body = axum::body::to_bytes(ok.into_body(), 100).await.unwrap();
+    assert_eq!(&body[..], b"4242");
+    let wrong = get("/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=salah&hub.challenge=4242").await;
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+}
+
+async fn throughput_limits_are_waited_out_and_blocked_citizens_marked(db: TestDb) {
+    let fake = FakeGraph::start().await;
+    let app = app(&db);
+    let worker = worker(&db, &fake);
+    let wa = WhatsAppStore(db.store.clone());
+    fake.fail_next(&[super::sender::THROUGHPUT, super::sender::PAIR_RATE_LIMIT]);
+    let body = notification("wamid.a", json!({ "type": "text", "text": { "body": "/bantuan" } }));
+    assert_eq!(signed(&app, body).await, StatusCode::OK);
+    assert!(worker.try_execute().await.unwrap());
+    assert_eq!(fake.sent().len(), 1, "sent once after two rate-limit answers");
+    // The citizen blocked the number: marked, and the message is done all the same.
+    fake.fail_next(&[super::sender::UNDELIVERABLE]);
+    let body = notification("wamid.b", json!({ "type": "text", "text": { "body": "/bantuan" } }));
+    assert_eq!(signed(&app, body).await, StatusCode::OK);
+    assert!(worker.try_execute().await.unwrap());
+    assert!(wa.contact(CITIZEN).await.unwrap().unwrap().blocked);
+    assert_eq!(wa.pending().await.unwrap(), 0);
+}
+
+both_backends!(
+    the_script_runs_on_whatsapp,
+    bad_signatures_replays_and_huge_bodies_have_no_effect,
+    verification_echoes_only_for_the_right_token,
+    throughput_limits_are_waited_out_and_blocked_citizens_marked,
+);
