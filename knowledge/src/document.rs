@@ -142,6 +142,13 @@ pub struct ServiceStandard {
     pub unit: String,
     /// The issuing agency of the decree (same for every service of a document).
     pub agency: String,
+    /// The regency or city of the issuing government as the decree names it ("Kabupaten
+    /// Pasuruan", "Kota Malang"), from its letterhead or agency name; `None` when not stated.
+    #[serde(default)]
+    pub regency: Option<String>,
+    /// The province as the decree names it ("Provinsi Jawa Timur"); `None` when not stated.
+    #[serde(default)]
+    pub province: Option<String>,
     /// Source file name.
     pub source: String,
     /// Lines of the whole service in the source.

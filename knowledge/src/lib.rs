@@ -3,6 +3,7 @@
 //!
 //! - [`parse`] turns decree files (messy text conversions of *Standar Pelayanan* decrees)
 //!   into [`document::Document`]s with line ranges for citations;
+//! - [`input`] reads PDF and Word decrees as the text lines [`parse`] takes;
 //! - [`values`] normalises durations and fees;
 //! - [`analysis`] and [`spelling`] read Indonesian as citizens write it;
 //! - [`aliases`] derives the short names citizens give services (initials, syllable blends);
@@ -20,6 +21,7 @@ pub mod diff;
 pub mod document;
 pub mod eval;
 pub mod index;
+pub mod input;
 mod parallel;
 pub mod parse;
 pub mod spelling;

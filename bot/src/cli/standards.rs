@@ -2,7 +2,8 @@
 //! check a new or changed decree before it goes live.
 //!
 //! The table shows document, title, duration and fee per service; `--json` prints one
-//! object per service (a stable contract other tools read). Files that fail to parse and
+//! object per service (a stable contract other tools read), with its agency, unit, regency/city
+//! and province. PDF and Word decrees are read like text ones ([`loket_knowledge::input`]). Files that fail to parse and
 //! parser warnings go to stderr; the exit code is 1 when any file failed.
 
 use anyhow::Context;
@@ -72,6 +73,8 @@ pub(crate) fn service_json(service: &ServiceStandard) -> serde_json::Value {
         "source": service.source,
         "agency": service.agency,
         "unit": service.unit,
+        "regency": service.regency,
+        "province": service.province,
         "title": service.title,
         "lines": service.lines.as_pair(),
         "requirements": requirements,

@@ -323,6 +323,8 @@ pub(crate) mod tests {
             title: title.into(),
             unit: agency.into(),
             agency: agency.into(),
+            regency: None,
+            province: None,
             source: source.into(),
             lines: LineRange { start: 1, end: 20 },
             components: vec![

@@ -361,8 +361,13 @@ fn html_table_layout_parses() {
 #[test]
 fn bad_files_give_clear_errors() {
     assert!(matches!(parse_bytes("a.txt", b""), Err(ParseError::Empty)));
+    // A PDF is read as a PDF: a broken one says so; binary bytes under a text name are refused.
     assert!(matches!(
         parse_bytes("a.pdf", b"%PDF-1.7\x00\x00binary"),
+        Err(ParseError::Input(crate::input::InputError::Damaged { .. }))
+    ));
+    assert!(matches!(
+        parse_bytes("a.txt", b"%PDF-1.7\x00\x00binary"),
         Err(ParseError::Binary)
     ));
     assert!(matches!(

@@ -34,7 +34,8 @@ const AGENCY_WORDS: &[&str] = &[
     "MAL PELAYANAN",
 ];
 
-fn clean_line(line: &str) -> String {
+/// A line without markup, whitespace runs as one space.
+pub(crate) fn clean_line(line: &str) -> String {
     super::markup::tidy(&super::markup::strip_markup(line).replace('\n', " "))
 }
 

@@ -1,29 +1,36 @@
 //! Parsing decree files into [`Document`]s.
 //!
-//! The pipeline is: bytes -> text ([`decode`]) -> services and components found line by
+//! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
+//! and Word files) -> services and components found line by
 //! line ([`services`]) -> cleaned text and list items ([`markup`]) -> normalised duration
 //! and fee ([`crate::values`]) -> a [`Document`] with line ranges for every piece. The
-//! agency and decree number come from the front matter ([`header`]). No rule names a
+//! agency and decree number come from the front matter ([`header`]), the regency/city and
+//! province from the letterhead and the agency's name ([`region`]). No rule names a
 //! particular file, agency or service: a decree in a new layout parses because the rules
 //! are general, and what the parser cannot place is reported in `Document::warnings`.
 //!
 //! Errors are per file ([`ParseError`]); [`parse_dir`] goes on with the other files and
-//! reports which failed.
+//! reports which failed. [`ParseCache`] parses a directory again re-parsing only the files whose
+//! content changed (the hot reindex).
 
+mod cache;
 mod casing;
 mod decode;
 mod header;
 mod labels;
 mod markup;
 mod page;
+mod region;
 mod services;
 mod title;
 
 use crate::document::{Component, ComponentKind, Document, ParseWarning, ServiceId, ServiceStandard};
+use crate::input::{Format, InputError};
 use crate::values::{parse_duration, parse_fee};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+pub use cache::{CacheStats, ParseCache};
 use casing::{WordCase, readable_case_with};
 
 /// Why one decree file could not be parsed.
@@ -32,8 +39,11 @@ pub enum ParseError {
     /// The file has no content.
     #[error("file is empty")]
     Empty,
-    /// The file is not text (e.g. a PDF or an image).
-    #[error("file is binary, not a text conversion of a decree (convert the PDF/Word file to text first)")]
+    /// The file is not text (e.g. an image, or a PDF saved under a text file's name).
+    #[error(
+        "file is binary, not a text conversion of a decree (PDF and Word decrees are read from .pdf and .docx \
+         files; give the file its right extension or convert it to text)"
+    )]
     Binary,
     /// The bytes are neither UTF-8 nor Windows-1252.
     #[error("file is neither UTF-8 nor Windows-1252 text")]
@@ -47,11 +57,28 @@ pub enum ParseError {
     /// The file could not be read.
     #[error("cannot read file: {0}")]
     Io(#[from] std::io::Error),
+    /// A PDF or Word file that cannot be read (no text layer, encrypted, damaged).
+    #[error(transparent)]
+    Input(#[from] InputError),
 }
 
-/// Parses one decree from its bytes; `source` is the file name used in citations and ids.
+/// Parses one decree from its bytes; `source` is the file name used in citations and ids, and
+/// its extension says the format (`.pdf`, `.docx`; anything else is read as text).
 pub fn parse_bytes(source: &str, bytes: &[u8]) -> Result<Document, ParseError> {
-    let text = decode::decode(bytes)?;
+    let text = match Format::of(source) {
+        Some(Format::Pdf | Format::Docx) if bytes.iter().all(|b| b.is_ascii_whitespace()) => {
+            return Err(ParseError::Empty);
+        }
+        Some(Format::Pdf) => crate::input::pdf::text(source, bytes)?,
+        Some(Format::Docx) => {
+            let text = crate::input::docx::text(source, bytes)?;
+            if text.trim().is_empty() {
+                return Err(ParseError::Empty);
+            }
+            text
+        }
+        Some(Format::Text) | None => decode::decode(bytes)?,
+    };
     parse_text(source, &text)
 }
 
@@ -74,7 +101,7 @@ pub struct DirReport {
     pub failures: Vec<(PathBuf, ParseError)>,
 }
 
-/// Parses every `.txt`/`.md`/`.html` file of a directory (sorted by name); a bad file is
+/// Parses every decree file of a directory (`.txt`/`.md`/`.html`, `.pdf`, `.docx`; see [`Format`]) (sorted by name); a bad file is
 /// reported in `failures` and the others still parse. Files are parsed in parallel
 /// ([`parse_files`]); the report is the same as parsing them one after the other.
 pub fn parse_dir(dir: &Path) -> Result<DirReport, std::io::Error> {
@@ -96,12 +123,9 @@ pub fn decree_paths(dir: &Path) -> Result<Vec<PathBuf>, std::io::Error> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .filter(|p| {
-            p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                matches!(
-                    e.to_ascii_lowercase().as_str(),
-                    "txt" | "md" | "markdown" | "html" | "htm"
-                )
-            })
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| Format::of(n).is_some() && !n.starts_with("~$"))
         })
         .collect();
     paths.sort();
@@ -142,6 +166,8 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     let front = &lines[..front_matter_end.min(lines.len())];
     let agency = header::find_agency(front).or_else(|| header::find_agency(&lines[..lines.len().min(80)]));
     let decree = header::find_decree(front);
+    let front_clean: Vec<String> = front.iter().map(|l| header::clean_line(l)).collect();
+    let region = region::find_region(&front_clean, agency.as_deref());
     let agency_name = agency.clone().unwrap_or_else(|| {
         warnings.push(ParseWarning {
             line: 1,
@@ -202,6 +228,8 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
             title,
             unit,
             agency: agency_name.clone(),
+            regency: region.regency.clone(),
+            province: region.province.clone(),
             source: source.to_owned(),
             lines: raw.lines,
             components,
