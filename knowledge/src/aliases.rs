@@ -224,7 +224,9 @@ fn inner_syllables(word: &str) -> Vec<String> {
     }
     for i in 1..b.len().saturating_sub(2) {
         let (c, v, close) = (b[i], b[i + 1], b[i + 2]);
-        let onset = !is_vowel(c) && is_vowel(v) && !(c == b'g' && b[i - 1] == b'n') && !(c == b'y' && b[i - 1] == b'n');
+        // "ng" and "ny" are one consonant: their second letter starts no syllable.
+        let digraph = b[i - 1] == b'n' && matches!(c, b'g' | b'y');
+        let onset = !is_vowel(c) && is_vowel(v) && !digraph;
         // Blends close the syllable with the next consonant even where spelling would start a
         // new syllable with it ("pe-la-ti-han" gives "lat").
         if onset && !is_vowel(close) {
