@@ -57,7 +57,7 @@ mod deployment;
 mod render;
 
 use crate::aliases::Aliases;
-use crate::analysis::{analyze, is_known_word, rewrite_marked, standard_form, surface_words};
+use crate::analysis::{analyze, frames, is_known_word, rewrite_marked, standard_form, surface_words};
 use crate::aspect::{self, Aspect};
 use crate::document::{Component, Decree, Document, ServiceId, ServiceStandard};
 use crate::index::SearchIndex;
@@ -1348,10 +1348,15 @@ impl Engine {
             }
             corrected.push_str(self.abbreviations.get(&word).map_or(word.as_str(), String::as_str));
         }
-        let groups = phrase_cues.iter().map(|words| analyze(&words.join(" "))).collect();
+        let mut groups: Vec<Vec<String>> = phrase_cues.iter().map(|words| analyze(&words.join(" "))).collect();
         let negated = analyze(&negated);
         let mut tokens = analyze(&corrected);
         tokens.retain(|t| !negated.contains(t));
+        // The aspect the interrogative and its verb ask ("dikasih surat apa" -> product).
+        if let Some(cue) = frames::cue(question) {
+            tokens.push(cue.to_owned());
+            groups.push(vec![cue.to_owned()]);
+        }
         (tokens, groups, negated)
     }
 
