@@ -245,9 +245,11 @@ fn procedure_and_requirements_asked_without_a_cue_word() {
     assert_eq!(a.aspect, Some(Aspect::Procedure), "{}", id(&a));
     let b = ask("laporan IKM triwulan diserahkan ke bagian organisasi, lampirannya apa");
     assert_eq!(id(&b), "000_4d00da837d591dc0:pelaporan-indeks-kepuasan-masyarakat");
-    // No strong cue: the component that holds the question's own words answers it (this
-    // decree's procedure describes handing the report to the organisation section).
-    assert_eq!(b.aspect, Some(Aspect::Procedure));
+    // "lampirannya apa" asks what the citizen attaches: the interrogative's verb says it,
+    // although the procedure holds the question's other words (handing the report over).
+    assert_eq!(b.aspect, Some(Aspect::Requirements));
+    let c = ask("laporan IKM triwulan diserahkan ke bagian organisasi, terus diapain");
+    assert_eq!(c.aspect, Some(Aspect::Procedure), "{}", id(&c));
 }
 
 /// "lapor" was a synonym of "adu", so filing a report ("lapor LHKPN") was answered with the
