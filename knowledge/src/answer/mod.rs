@@ -395,6 +395,9 @@ pub struct Engine {
     aliases: Aliases,
     /// Words of units and agencies that no title has ("camat", "beji", "pasuruan", "setda").
     region_vocabulary: HashSet<String>,
+    /// Title words that are also aspect cues, as the titles write them (the "pengaduan" of
+    /// "Penanganan Pengaduan", the "hukum" of "Bantuan Hukum"): they may name a service.
+    title_cues: HashSet<String>,
     /// Analysed component word -> id, for [`ServiceTokens::components`].
     terms: HashMap<String, u32>,
     by_id: HashMap<ServiceId, usize>,
@@ -541,6 +544,12 @@ impl Engine {
         }
         let by_id = services.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
         let title_vocabulary: HashSet<&String> = tokens.iter().flat_map(|t| &t.title).collect();
+        // As the titles write them ("pengaduan"), not as a verb asks ("ngadu kemana").
+        let title_cues: HashSet<String> = services
+            .iter()
+            .flat_map(|s| surface_words(&s.title))
+            .filter(|w| matches!(analyze(w).as_slice(), [t] if aspect::is_cue(t)))
+            .collect();
         let region_vocabulary: HashSet<String> = tokens
             .iter()
             .flat_map(|t| &t.agency)
@@ -548,6 +557,7 @@ impl Engine {
             .cloned()
             .collect();
         Ok(Self {
+            title_cues,
             services,
             decrees,
             index,
@@ -588,8 +598,29 @@ impl Engine {
     /// offer. A message that only names a region or agency gets status `region`.
     pub fn answer_in(&self, question: &str, context: Option<&ServiceId>, region: &[String]) -> Answer {
         let (tokens, phrase_cues, negated) = self.question_tokens(question);
-        let asked = aspect::detect(&tokens);
-        let content: Vec<&String> = tokens.iter().filter(|t| !aspect::is_cue(t)).collect();
+        let mut asked = aspect::detect(&tokens);
+        // A cue word that is a title word names that service when the question asks something
+        // else of it with a strong cue ("kalo pengaduan brp hari": the complaint service's
+        // duration, not the previous service's complaint channel).
+        let naming_cues: Vec<&String> = {
+            let named: Vec<String> = surface_words(question)
+                .into_iter()
+                .filter(|w| self.title_cues.contains(w))
+                .flat_map(|w| analyze(&w))
+                .collect();
+            let rest: Vec<String> = tokens.iter().filter(|t| !named.contains(t)).cloned().collect();
+            match aspect::detect(&rest) {
+                Some(other) if rest.len() < tokens.len() && aspect::has_strong_cue(&rest) && Some(other) != asked => {
+                    asked = Some(other);
+                    tokens.iter().filter(|t| named.contains(t)).collect()
+                }
+                _ => Vec::new(),
+            }
+        };
+        let content: Vec<&String> = tokens
+            .iter()
+            .filter(|t| !aspect::is_cue(t) || naming_cues.contains(t))
+            .collect();
         let naming: Vec<&String> = content
             .iter()
             .copied()
@@ -631,7 +662,8 @@ impl Engine {
         // A follow-up about a detail of the previous service ("yang tanda tangan siapa", "bisa
         // daring?"): every word it names is in that service's own text, and no other service
         // is named by most of its title.
-        if let Some(position) = context.filter(|&c| self.explains(c, &naming))
+        if let Some(position) = context
+            .filter(|&c| self.explains(c, &naming) && naming_cues.iter().all(|t| self.tokens[c].title.contains(*t)))
             && !choose(&scored).is_some_and(|s| s.position != position && s.recall >= FOLLOW_UP_RECALL)
         {
             return self.answer_service(question, position, self.aspect_for(&tokens, &phrase_cues, position));

@@ -494,3 +494,23 @@ fn where_the_asker_works_is_background() {
         assert_ne!(id(&a), "002_81250e56fc566e31:pendidikan-kedinasan", "{question}");
     }
 }
+
+/// "Pengaduan" as the titles write it names the complaint services when another aspect is
+/// asked with it; "ngadu" as a verb still asks where to complain about the previous service.
+#[test]
+fn a_title_word_that_is_a_cue_names_its_service_when_another_aspect_is_asked() {
+    let skck = ask("syarat pengantar skck").service.unwrap().id;
+    let a = ENGINE.answer("kalo pengaduan brp hari", Some(&skck));
+    assert_eq!(a.aspect, Some(Aspect::Duration), "{}", a.text);
+    let offered: Vec<String> = match a.service.as_ref() {
+        Some(s) => vec![s.id.to_string()],
+        None => a.candidates.iter().map(|c| c.id.to_string()).collect(),
+    };
+    assert!(
+        !offered.is_empty() && offered.iter().all(|id| id.contains("pengaduan")),
+        "{offered:?}"
+    );
+    let b = ENGINE.answer("lama banget, mau ngadu kemana", Some(&skck));
+    assert_eq!(b.service.as_ref().map(|s| &s.id), Some(&skck), "{}", b.text);
+    assert_eq!(b.aspect, Some(Aspect::ComplaintChannel));
+}
