@@ -35,7 +35,7 @@
 //! sebelum, "setu" -> sabtu, "teken" -> tandatangan), "pake" -> pakai; the particles "yo" and
 //! "ta" are stopwords.
 //! `id_v6` (2026-12): the Javanese particles "to", "tho" and "ki" (short "iki", this) are
-//! stopwords.
+//! stopwords; "ttd" (the usual short form of "tanda tangan") -> tandatangan.
 //!
 //! # Example
 //! ```
