@@ -662,9 +662,18 @@ impl Engine {
         // A follow-up about a detail of the previous service ("yang tanda tangan siapa", "bisa
         // daring?"): every word it names is in that service's own text, and no other service
         // is named by most of its title.
+        // A word with the definite "-nya" ("audiensinya", its hearing) points back at the
+        // previous service even when another service is named after that word.
+        let definite = || {
+            surface_words(question)
+                .iter()
+                .filter(|w| w.len() > 5 && w.ends_with("nya"))
+                .flat_map(|w| analyze(w))
+                .any(|t| naming.contains(&&t))
+        };
         if let Some(position) = context
             .filter(|&c| self.explains(c, &naming) && naming_cues.iter().all(|t| self.tokens[c].title.contains(*t)))
-            && !choose(&scored).is_some_and(|s| s.position != position && s.recall >= FOLLOW_UP_RECALL)
+            && (!choose(&scored).is_some_and(|s| s.position != position && s.recall >= FOLLOW_UP_RECALL) || definite())
         {
             return self.answer_service(question, position, self.aspect_for(&tokens, &phrase_cues, position));
         }

@@ -514,3 +514,15 @@ fn a_title_word_that_is_a_cue_names_its_service_when_another_aspect_is_asked() {
     assert_eq!(b.service.as_ref().map(|s| &s.id), Some(&skck), "{}", b.text);
     assert_eq!(b.aspect, Some(Aspect::ComplaintChannel));
 }
+
+/// "-nya" makes a noun definite: "audiensinya" is the hearing of the service just answered,
+/// although another service is named "Permohonan Audiensi".
+#[test]
+fn a_definite_noun_points_back_at_the_previous_service() {
+    let demo = ask("mau demo di depan gedung dprd syaratnya apa").service.unwrap().id;
+    assert!(demo.as_str().contains("unjuk-rasa"), "{demo}");
+    let a = ENGINE.answer("audiensinya brp lama", Some(&demo));
+    assert_eq!(a.service.as_ref().map(|s| &s.id), Some(&demo), "{}", a.text);
+    let b = ENGINE.answer("kalau permohonan audiensi brp lama", Some(&demo));
+    assert_ne!(b.service.as_ref().map(|s| &s.id), Some(&demo), "{}", b.text);
+}
