@@ -1261,7 +1261,7 @@ impl Engine {
             // words of its name say who asks, not which service.
             if words.first().is_some_and(|w| FIRST_PERSON.contains(w)) {
                 for (i, pair) in words.windows(2).enumerate() {
-                    if LOCATIVE.contains(&pair[0]) && OFFICE_TYPES.contains(&pair[1]) {
+                    if LOCATIVE.contains(&pair[0]) && self.is_office_word(pair[1]) {
                         background.extend(
                             words[i + 1..]
                                 .iter()
@@ -1313,6 +1313,17 @@ impl Engine {
             }
         }
         background
+    }
+
+    /// A kind of office ("dinas", "kecamatan"), or the short name of a dinas that no service
+    /// name has: Indonesian shortens "Dinas <field>" to "Dis"/"Din" and a clip of the field
+    /// ("disdik", "dinkes", "dispendukcapil").
+    fn is_office_word(&self, word: &str) -> bool {
+        OFFICE_TYPES.contains(&word)
+            || (word.len() >= 5
+                && (word.starts_with("dis") || word.starts_with("din"))
+                && word.is_ascii()
+                && analyze(word).iter().all(|t| !self.idf.contains_key(t.as_str())))
     }
 
     fn idf_of(&self, token: &str) -> f32 {

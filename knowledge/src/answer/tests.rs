@@ -526,3 +526,14 @@ fn a_definite_noun_points_back_at_the_previous_service() {
     let b = ENGINE.answer("kalau permohonan audiensi brp lama", Some(&demo));
     assert_ne!(b.service.as_ref().map(|s| &s.id), Some(&demo), "{}", b.text);
 }
+
+/// "Dinas <field>" is shortened "Dis"/"Din" + a clip of the field: where the asker works,
+/// not which service ("dispendukcapil", "dinkes" are in no service name here).
+#[test]
+fn a_dinas_short_name_says_where_the_asker_works() {
+    let a = ask(
+        "assalamualaikum pak, sy pns di dispendukcapil masa kerja 6 th, mau cuti besar buat umroh. lampirannya apa aja ya?",
+    );
+    assert_eq!(id(&a), "002_81250e56fc566e31:pemrosesan-cuti", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Requirements));
+}
