@@ -365,6 +365,9 @@ struct Scored {
     foreign: bool,
     /// The question names an institution or sector the service's name does not serve.
     unserved: bool,
+    /// The question says the service is had at an office ("di pengadilan agama", "dari
+    /// polres") that neither the service's name nor its text has: it is delivered elsewhere.
+    elsewhere: bool,
     /// Summed weight of the words no decree uses that this service does not explain.
     unexplained: f32,
     /// Summed weight of the question words the service's name has.
@@ -1070,6 +1073,7 @@ impl Engine {
                 let (mut covered, mut total, mut named) = (0.0f32, 0.0f32, 0.0f32);
                 let mut mask = 0u64;
                 let mut unserved = false;
+                let mut elsewhere = false;
                 let mut foreign = false;
                 let mut unexplained = 0.0f32;
                 for (i, &(t, idf)) in words.enumerate().take(32) {
@@ -1082,6 +1086,7 @@ impl Engine {
                         continue;
                     }
                     unserved |= is_entity;
+                    elsewhere |= is_place && !st.body.contains(t.as_str());
                     if !is_place && st.body.contains(t.as_str()) {
                         covered += BODY_CREDIT * idf;
                     } else if idf >= self.unknown_idf
@@ -1151,6 +1156,7 @@ impl Engine {
                     naming_mask: mask & (naming_bits | !0u64 << 32),
                     foreign: foreign || unserved,
                     unserved,
+                    elsewhere,
                     unexplained,
                     named,
                 }
@@ -1704,10 +1710,11 @@ fn split_negated(text: &str) -> (String, String) {
 /// The candidate to answer: the best-scoring one that is confident enough, replaced by any
 /// confident one that [`beats`] it and scores at least [`DOMINANT_SCORE`] of it.
 fn choose(scored: &[Scored]) -> Option<Scored> {
-    let mut best = *scored.iter().find(|s| s.confidence >= MIN_COVERAGE)?;
+    let candidate = |s: &&Scored| s.confidence >= MIN_COVERAGE && !s.elsewhere;
+    let mut best = *scored.iter().find(candidate)?;
     while let Some(better) = scored
         .iter()
-        .find(|s| s.confidence >= MIN_COVERAGE && s.score >= DOMINANT_SCORE * best.score && beats(s, &best))
+        .find(|s| candidate(s) && s.score >= DOMINANT_SCORE * best.score && beats(s, &best))
     {
         best = *better;
     }
@@ -1725,16 +1732,26 @@ fn beats(a: &Scored, b: &Scored) -> bool {
 /// "di" or "ke" ("daftar nikah di KUA", "ke samsat").
 fn entity_places(question: &str) -> Vec<String> {
     let lower = question.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    words
-        .windows(2)
-        .filter(|w| matches!(w[0], "di" | "ke"))
-        .flat_map(|w| analyze(w[1]))
-        .filter(|t| ENTITIES.contains(t))
-        .collect()
+    let mut places = Vec::new();
+    // A clause about the asker ("sy staf di pabrik tekstil") says where they are, not where
+    // the service is had.
+    for clause in lower.split([',', '.', '?', '!', ';', ':']) {
+        let words: Vec<&str> = clause
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.first().is_some_and(|w| FIRST_PERSON.contains(w)) {
+            continue;
+        }
+        places.extend(
+            words
+                .windows(2)
+                .filter(|w| matches!(w[0], "di" | "ke"))
+                .flat_map(|w| analyze(w[1]))
+                .filter(|t| ENTITIES.contains(t)),
+        );
+    }
+    places
 }
 
 /// A hash of two consecutive analysed tokens (a collision only adds a spurious match).

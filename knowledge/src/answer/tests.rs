@@ -537,3 +537,14 @@ fn a_dinas_short_name_says_where_the_asker_works() {
     assert_eq!(id(&a), "002_81250e56fc566e31:pemrosesan-cuti", "{}", a.text);
     assert_eq!(a.aspect, Some(Aspect::Requirements));
 }
+
+/// A service said to be had at an office its decree never mentions ("di pengadilan agama")
+/// is delivered elsewhere: refused, not answered with the look-alike; where the asker works
+/// ("sy staf di pabrik ...") says nothing of where the service is.
+#[test]
+fn a_service_at_an_office_the_decree_never_mentions_is_elsewhere() {
+    let a = ask("penetapan ahli waris di pengadilan agama biayanya brp");
+    assert_ne!(a.status, AnswerStatus::Answered, "{}", a.text);
+    let b = ask("syarat surat keterangan ahli waris di kecamatan beji apa");
+    assert_eq!(id(&b), "003_5e30365896fb6814:surat-keterangan-ahli-waris", "{}", b.text);
+}
