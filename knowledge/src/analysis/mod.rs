@@ -35,7 +35,8 @@
 //! sebelum, "setu" -> sabtu, "teken" -> tandatangan), "pake" -> pakai; the particles "yo" and
 //! "ta" are stopwords.
 //! `id_v6` (2026-12): the Javanese particles "to", "tho" and "ki" (short "iki", this) are
-//! stopwords; "ttd" (the usual short form of "tanda tangan") -> tandatangan; chat short forms
+//! stopwords; "ttd" (the usual short form of "tanda tangan") -> tandatangan, and every form of
+//! signing stems to "tangan" (the word the two-word spelling shares); chat short forms
 //! "kmrn", "bsk", "dpn", "kpn", "gol" (golongan).
 //!
 //! # Example
