@@ -697,8 +697,16 @@ impl Engine {
             // names something no service fits: a new topic, never the previous service (a
             // passport question after an SKTM answer is not about the SKTM).
             // Only when the best-scoring service is itself plausible: when the question is
-            // about something it does not serve, weaker matches are no better.
-            let plausible = |s: &Scored| s.confidence >= SUGGEST_COVERAGE && !s.foreign && s.named >= self.unknown_idf;
+            // about something it does not serve, weaker matches are no better. Words no decree
+            // uses ("totalnya", "jp") rule a service out only when they outweigh what its name
+            // explains: "pka totalnya brp JP" names PKA more than anything else, "syarat bikin
+            // paspor" names nothing but the passport.
+            let plausible = |s: &Scored| {
+                s.confidence >= SUGGEST_COVERAGE
+                    && s.named >= self.unknown_idf
+                    && !s.elsewhere
+                    && (!s.foreign || (!s.unserved && s.named >= s.unexplained && s.recall >= MARGIN_RECALL))
+            };
             let top = scored
                 .first()
                 .filter(|s| plausible(s))

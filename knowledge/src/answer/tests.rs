@@ -548,3 +548,23 @@ fn a_service_at_an_office_the_decree_never_mentions_is_elsewhere() {
     let b = ask("syarat surat keterangan ahli waris di kecamatan beji apa");
     assert_eq!(id(&b), "003_5e30365896fb6814:surat-keterangan-ahli-waris", "{}", b.text);
 }
+
+/// Words no decree uses do not hide a service the question names more than anything else: it
+/// is offered ("maybe one of these") instead of refused; a passport is still refused.
+#[test]
+fn unknown_words_beside_a_named_service_still_offer_it() {
+    let a = ask("pka totalnya brp JP to? brp hari?");
+    let offered: Vec<String> = match a.service.as_ref() {
+        Some(s) => vec![s.id.to_string()],
+        None => a.candidates.iter().map(|c| c.id.to_string()).collect(),
+    };
+    assert!(
+        offered
+            .iter()
+            .any(|id| id == "002_81250e56fc566e31:pelatihan-kepemimpinan-administrator"),
+        "{offered:?}: {}",
+        a.text
+    );
+    let b = ask("syarat bikin paspor apa aja");
+    assert_eq!(b.status, AnswerStatus::NotFound, "{}", b.text);
+}
