@@ -183,6 +183,10 @@ fn is_vowel(c: u8) -> bool {
     matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
 }
 
+fn is_vowel_char(c: char) -> bool {
+    c.is_ascii() && is_vowel(c as u8)
+}
+
 /// The syllable pieces of a word: its open first syllable ("daerah" -> "da", "dampak" ->
 /// "da") and that syllable with the consonant that follows it ("kartu" -> "kar", "pegawai" ->
 /// "peg", "pusat" -> "pus"); `ng` and `ny` are one consonant ("pengadaan" -> "peng").
@@ -204,6 +208,33 @@ fn syllable_pieces(word: &str) -> Vec<String> {
         }
         pieces.push(word[..closed].to_owned());
     }
+    pieces
+}
+
+/// The closed syllables inside a word, wherever they stand: a consonant, a vowel and the
+/// consonant that closes the syllable ("pelatihan" -> "lat", "pengendalian" -> "dal",
+/// "kedinasan" -> "din", "dasar" -> "sar"). Blends also take a word's inner syllable, usually
+/// one of its root ("latsar" is pelatihan dasar, "dikdin" pendidikan kedinasan, "damkar"
+/// pemadam kebakaran), but only as a closed syllable.
+fn inner_syllables(word: &str) -> Vec<String> {
+    let b = word.as_bytes();
+    let mut pieces = Vec::new();
+    if !word.is_ascii() || b.len() < 4 {
+        return pieces;
+    }
+    for i in 1..b.len().saturating_sub(2) {
+        let (c, v, close) = (b[i], b[i + 1], b[i + 2]);
+        // "ng" and "ny" are one consonant: their second letter starts no syllable.
+        let digraph = b[i - 1] == b'n' && matches!(c, b'g' | b'y');
+        let onset = !is_vowel(c) && is_vowel(v) && !digraph;
+        // Blends close the syllable with the next consonant even where spelling would start a
+        // new syllable with it ("pe-la-ti-han" gives "lat").
+        if onset && !is_vowel(close) {
+            pieces.push(word[i..i + 3].to_owned());
+        }
+    }
+    pieces.sort();
+    pieces.dedup();
     pieces
 }
 
@@ -255,6 +286,21 @@ pub fn title_forms(title: &str) -> Vec<(String, String)> {
                     // A form that is one of the span's own words says nothing new.
                     if form.len() >= MIN_ALIAS && !span.contains(&form) {
                         out.push((form, long.clone()));
+                    }
+                }
+                if let [first, second] = span {
+                    let closed = |w: &str| {
+                        let mut pieces = inner_syllables(w);
+                        pieces.extend(syllable_pieces(w).into_iter().filter(|p| !p.ends_with(is_vowel_char)));
+                        pieces
+                    };
+                    for a in closed(first) {
+                        for b in closed(second) {
+                            let form = format!("{a}{b}");
+                            if !span.contains(&form) {
+                                out.push((form, long.clone()));
+                            }
+                        }
                     }
                 }
             }
@@ -383,6 +429,25 @@ mod tests {
         let forms = title_forms("Pemrosesan Karis/Karsu (Kartu Istri/Kartu Suami)");
         assert!(has(&forms, "karis", "kartu istri"));
         assert!(has(&forms, "karsu", "kartu suami"));
+    }
+
+    #[test]
+    fn blends_take_inner_closed_syllables() {
+        assert!(has(&title_forms("Pelatihan Dasar CPNS"), "latsar", "pelatihan dasar"));
+        assert!(has(
+            &title_forms("Pendidikan Kedinasan"),
+            "dikdin",
+            "pendidikan kedinasan"
+        ));
+        assert!(has(&title_forms("Pemadam Kebakaran"), "damkar", "pemadam kebakaran"));
+        let forms = title_forms("Pengendalian dan Monitoring Proyek");
+        assert!(has(&forms, "dalmon", "pengendalian monitoring"));
+        // Open inner syllables make no blend: too many short words would read as one.
+        assert!(!has(
+            &title_forms("Pendidikan Kedinasan"),
+            "dike",
+            "pendidikan kedinasan"
+        ));
     }
 
     #[test]

@@ -77,6 +77,27 @@ const SUITE: &[Set] = &[
         extra: Some("knowledge/eval/blind/newlayout"),
         tune: false,
     },
+    Set {
+        name: "round-5 blind test",
+        questions: Some("knowledge/eval/blind/r5/test.tsv"),
+        conversations: Some("knowledge/eval/blind/r5/conversations-test.tsv"),
+        extra: None,
+        tune: false,
+    },
+    Set {
+        name: "round-5 layouts dev (PDF table)",
+        questions: Some("knowledge/eval/blind/layouts-r5/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r5"),
+        tune: true,
+    },
+    Set {
+        name: "round-5 layouts test (Word text)",
+        questions: Some("knowledge/eval/blind/layouts-r5/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r5"),
+        tune: false,
+    },
 ];
 
 pub(crate) fn run_eval(request: &EvalRequest) -> anyhow::Result<ExitCode> {

@@ -34,6 +34,10 @@
 //! `id_v5` (2026-12): Javanese time words, day names and procedure verbs ("sakdurunge" ->
 //! sebelum, "setu" -> sabtu, "teken" -> tandatangan), "pake" -> pakai; the particles "yo" and
 //! "ta" are stopwords.
+//! `id_v6` (2026-12): the Javanese particles "to", "tho" and "ki" (short "iki", this) are
+//! stopwords; "ttd" (the usual short form of "tanda tangan") -> tandatangan, and every form of
+//! signing stems to "tangan" (the word the two-word spelling shares); chat short forms
+//! "kmrn", "bsk", "dpn", "kpn", "gol" (golongan).
 //!
 //! # Example
 //! ```
@@ -43,6 +47,7 @@
 //! assert_eq!(analyze("Persyaratan Pelayanan Kartu Tanda Penduduk"), ["syarat", "layan", "kartu", "tanda", "penduduk"]);
 //! ```
 
+pub(crate) mod frames;
 mod lexicon;
 mod normalize;
 mod phrases;
@@ -76,7 +81,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v5";
+pub const ANALYZER: &str = "id_v6";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;

@@ -57,7 +57,7 @@ mod deployment;
 mod render;
 
 use crate::aliases::Aliases;
-use crate::analysis::{analyze, is_known_word, rewrite_marked, standard_form, surface_words};
+use crate::analysis::{analyze, frames, is_known_word, rewrite_marked, standard_form, surface_words};
 use crate::aspect::{self, Aspect};
 use crate::document::{Component, Decree, Document, ServiceId, ServiceStandard};
 use crate::index::SearchIndex;
@@ -365,6 +365,9 @@ struct Scored {
     foreign: bool,
     /// The question names an institution or sector the service's name does not serve.
     unserved: bool,
+    /// The question says the service is had at an office ("di pengadilan agama", "dari
+    /// polres") that neither the service's name nor its text has: it is delivered elsewhere.
+    elsewhere: bool,
     /// Summed weight of the words no decree uses that this service does not explain.
     unexplained: f32,
     /// Summed weight of the question words the service's name has.
@@ -395,6 +398,9 @@ pub struct Engine {
     aliases: Aliases,
     /// Words of units and agencies that no title has ("camat", "beji", "pasuruan", "setda").
     region_vocabulary: HashSet<String>,
+    /// Title words that are also aspect cues, as the titles write them (the "pengaduan" of
+    /// "Penanganan Pengaduan", the "hukum" of "Bantuan Hukum"): they may name a service.
+    title_cues: HashSet<String>,
     /// Analysed component word -> id, for [`ServiceTokens::components`].
     terms: HashMap<String, u32>,
     by_id: HashMap<ServiceId, usize>,
@@ -541,6 +547,12 @@ impl Engine {
         }
         let by_id = services.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
         let title_vocabulary: HashSet<&String> = tokens.iter().flat_map(|t| &t.title).collect();
+        // As the titles write them ("pengaduan"), not as a verb asks ("ngadu kemana").
+        let title_cues: HashSet<String> = services
+            .iter()
+            .flat_map(|s| surface_words(&s.title))
+            .filter(|w| matches!(analyze(w).as_slice(), [t] if aspect::is_cue(t)))
+            .collect();
         let region_vocabulary: HashSet<String> = tokens
             .iter()
             .flat_map(|t| &t.agency)
@@ -548,6 +560,7 @@ impl Engine {
             .cloned()
             .collect();
         Ok(Self {
+            title_cues,
             services,
             decrees,
             index,
@@ -588,8 +601,29 @@ impl Engine {
     /// offer. A message that only names a region or agency gets status `region`.
     pub fn answer_in(&self, question: &str, context: Option<&ServiceId>, region: &[String]) -> Answer {
         let (tokens, phrase_cues, negated) = self.question_tokens(question);
-        let asked = aspect::detect(&tokens);
-        let content: Vec<&String> = tokens.iter().filter(|t| !aspect::is_cue(t)).collect();
+        let mut asked = aspect::detect(&tokens);
+        // A cue word that is a title word names that service when the question asks something
+        // else of it with a strong cue ("kalo pengaduan brp hari": the complaint service's
+        // duration, not the previous service's complaint channel).
+        let naming_cues: Vec<&String> = {
+            let named: Vec<String> = surface_words(question)
+                .into_iter()
+                .filter(|w| self.title_cues.contains(w))
+                .flat_map(|w| analyze(&w))
+                .collect();
+            let rest: Vec<String> = tokens.iter().filter(|t| !named.contains(t)).cloned().collect();
+            match aspect::detect(&rest) {
+                Some(other) if rest.len() < tokens.len() && aspect::has_strong_cue(&rest) && Some(other) != asked => {
+                    asked = Some(other);
+                    tokens.iter().filter(|t| named.contains(t)).collect()
+                }
+                _ => Vec::new(),
+            }
+        };
+        let content: Vec<&String> = tokens
+            .iter()
+            .filter(|t| !aspect::is_cue(t) || naming_cues.contains(t))
+            .collect();
         let naming: Vec<&String> = content
             .iter()
             .copied()
@@ -631,8 +665,18 @@ impl Engine {
         // A follow-up about a detail of the previous service ("yang tanda tangan siapa", "bisa
         // daring?"): every word it names is in that service's own text, and no other service
         // is named by most of its title.
-        if let Some(position) = context.filter(|&c| self.explains(c, &naming))
-            && !choose(&scored).is_some_and(|s| s.position != position && s.recall >= FOLLOW_UP_RECALL)
+        // A word with the definite "-nya" ("audiensinya", its hearing) points back at the
+        // previous service even when another service is named after that word.
+        let definite = || {
+            surface_words(question)
+                .iter()
+                .filter(|w| w.len() > 5 && w.ends_with("nya"))
+                .flat_map(|w| analyze(w))
+                .any(|t| naming.contains(&&t))
+        };
+        if let Some(position) = context
+            .filter(|&c| self.explains(c, &naming) && naming_cues.iter().all(|t| self.tokens[c].title.contains(*t)))
+            && (!choose(&scored).is_some_and(|s| s.position != position && s.recall >= FOLLOW_UP_RECALL) || definite())
         {
             return self.answer_service(question, position, self.aspect_for(&tokens, &phrase_cues, position));
         }
@@ -653,8 +697,16 @@ impl Engine {
             // names something no service fits: a new topic, never the previous service (a
             // passport question after an SKTM answer is not about the SKTM).
             // Only when the best-scoring service is itself plausible: when the question is
-            // about something it does not serve, weaker matches are no better.
-            let plausible = |s: &Scored| s.confidence >= SUGGEST_COVERAGE && !s.foreign && s.named >= self.unknown_idf;
+            // about something it does not serve, weaker matches are no better. Words no decree
+            // uses ("totalnya", "jp") rule a service out only when they outweigh what its name
+            // explains: "pka totalnya brp JP" names PKA more than anything else, "syarat bikin
+            // paspor" names nothing but the passport.
+            let plausible = |s: &Scored| {
+                s.confidence >= SUGGEST_COVERAGE
+                    && s.named >= self.unknown_idf
+                    && !s.elsewhere
+                    && (!s.foreign || (!s.unserved && s.named >= s.unexplained && s.recall >= MARGIN_RECALL))
+            };
             let top = scored
                 .first()
                 .filter(|s| plausible(s))
@@ -1029,6 +1081,7 @@ impl Engine {
                 let (mut covered, mut total, mut named) = (0.0f32, 0.0f32, 0.0f32);
                 let mut mask = 0u64;
                 let mut unserved = false;
+                let mut elsewhere = false;
                 let mut foreign = false;
                 let mut unexplained = 0.0f32;
                 for (i, &(t, idf)) in words.enumerate().take(32) {
@@ -1041,6 +1094,7 @@ impl Engine {
                         continue;
                     }
                     unserved |= is_entity;
+                    elsewhere |= is_place && !st.body.contains(t.as_str());
                     if !is_place && st.body.contains(t.as_str()) {
                         covered += BODY_CREDIT * idf;
                     } else if idf >= self.unknown_idf
@@ -1110,6 +1164,7 @@ impl Engine {
                     naming_mask: mask & (naming_bits | !0u64 << 32),
                     foreign: foreign || unserved,
                     unserved,
+                    elsewhere,
                     unexplained,
                     named,
                 }
@@ -1220,7 +1275,7 @@ impl Engine {
             // words of its name say who asks, not which service.
             if words.first().is_some_and(|w| FIRST_PERSON.contains(w)) {
                 for (i, pair) in words.windows(2).enumerate() {
-                    if LOCATIVE.contains(&pair[0]) && OFFICE_TYPES.contains(&pair[1]) {
+                    if LOCATIVE.contains(&pair[0]) && self.is_office_word(pair[1]) {
                         background.extend(
                             words[i + 1..]
                                 .iter()
@@ -1272,6 +1327,17 @@ impl Engine {
             }
         }
         background
+    }
+
+    /// A kind of office ("dinas", "kecamatan"), or the short name of a dinas that no service
+    /// name has: Indonesian shortens "Dinas <field>" to "Dis"/"Din" and a clip of the field
+    /// ("disdik", "dinkes", "dispendukcapil").
+    fn is_office_word(&self, word: &str) -> bool {
+        OFFICE_TYPES.contains(&word)
+            || (word.len() >= 5
+                && (word.starts_with("dis") || word.starts_with("din"))
+                && word.is_ascii()
+                && analyze(word).iter().all(|t| !self.idf.contains_key(t.as_str())))
     }
 
     fn idf_of(&self, token: &str) -> f32 {
@@ -1348,10 +1414,15 @@ impl Engine {
             }
             corrected.push_str(self.abbreviations.get(&word).map_or(word.as_str(), String::as_str));
         }
-        let groups = phrase_cues.iter().map(|words| analyze(&words.join(" "))).collect();
+        let mut groups: Vec<Vec<String>> = phrase_cues.iter().map(|words| analyze(&words.join(" "))).collect();
         let negated = analyze(&negated);
         let mut tokens = analyze(&corrected);
         tokens.retain(|t| !negated.contains(t));
+        // The aspect the interrogative and its verb ask ("dikasih surat apa" -> product).
+        if let Some(cue) = frames::cue(question) {
+            tokens.push(cue.to_owned());
+            groups.push(vec![cue.to_owned()]);
+        }
         (tokens, groups, negated)
     }
 
@@ -1647,10 +1718,11 @@ fn split_negated(text: &str) -> (String, String) {
 /// The candidate to answer: the best-scoring one that is confident enough, replaced by any
 /// confident one that [`beats`] it and scores at least [`DOMINANT_SCORE`] of it.
 fn choose(scored: &[Scored]) -> Option<Scored> {
-    let mut best = *scored.iter().find(|s| s.confidence >= MIN_COVERAGE)?;
+    let candidate = |s: &&Scored| s.confidence >= MIN_COVERAGE && !s.elsewhere;
+    let mut best = *scored.iter().find(candidate)?;
     while let Some(better) = scored
         .iter()
-        .find(|s| s.confidence >= MIN_COVERAGE && s.score >= DOMINANT_SCORE * best.score && beats(s, &best))
+        .find(|s| candidate(s) && s.score >= DOMINANT_SCORE * best.score && beats(s, &best))
     {
         best = *better;
     }
@@ -1668,16 +1740,26 @@ fn beats(a: &Scored, b: &Scored) -> bool {
 /// "di" or "ke" ("daftar nikah di KUA", "ke samsat").
 fn entity_places(question: &str) -> Vec<String> {
     let lower = question.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    words
-        .windows(2)
-        .filter(|w| matches!(w[0], "di" | "ke"))
-        .flat_map(|w| analyze(w[1]))
-        .filter(|t| ENTITIES.contains(t))
-        .collect()
+    let mut places = Vec::new();
+    // A clause about the asker ("sy staf di pabrik tekstil") says where they are, not where
+    // the service is had.
+    for clause in lower.split([',', '.', '?', '!', ';', ':']) {
+        let words: Vec<&str> = clause
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.first().is_some_and(|w| FIRST_PERSON.contains(w)) {
+            continue;
+        }
+        places.extend(
+            words
+                .windows(2)
+                .filter(|w| matches!(w[0], "di" | "ke"))
+                .flat_map(|w| analyze(w[1]))
+                .filter(|t| ENTITIES.contains(t)),
+        );
+    }
+    places
 }
 
 /// A hash of two consecutive analysed tokens (a collision only adds a spurious match).

@@ -245,9 +245,11 @@ fn procedure_and_requirements_asked_without_a_cue_word() {
     assert_eq!(a.aspect, Some(Aspect::Procedure), "{}", id(&a));
     let b = ask("laporan IKM triwulan diserahkan ke bagian organisasi, lampirannya apa");
     assert_eq!(id(&b), "000_4d00da837d591dc0:pelaporan-indeks-kepuasan-masyarakat");
-    // No strong cue: the component that holds the question's own words answers it (this
-    // decree's procedure describes handing the report to the organisation section).
-    assert_eq!(b.aspect, Some(Aspect::Procedure));
+    // "lampirannya apa" asks what the citizen attaches: the interrogative's verb says it,
+    // although the procedure holds the question's other words (handing the report over).
+    assert_eq!(b.aspect, Some(Aspect::Requirements));
+    let c = ask("laporan IKM triwulan diserahkan ke bagian organisasi, terus diapain");
+    assert_eq!(c.aspect, Some(Aspect::Procedure), "{}", id(&c));
 }
 
 /// "lapor" was a synonym of "adu", so filing a report ("lapor LHKPN") was answered with the
@@ -491,4 +493,78 @@ fn where_the_asker_works_is_background() {
         assert_eq!(a.status, AnswerStatus::Answered, "{question}: {}", a.text);
         assert_ne!(id(&a), "002_81250e56fc566e31:pendidikan-kedinasan", "{question}");
     }
+}
+
+/// "Pengaduan" as the titles write it names the complaint services when another aspect is
+/// asked with it; "ngadu" as a verb still asks where to complain about the previous service.
+#[test]
+fn a_title_word_that_is_a_cue_names_its_service_when_another_aspect_is_asked() {
+    let skck = ask("syarat pengantar skck").service.unwrap().id;
+    let a = ENGINE.answer("kalo pengaduan brp hari", Some(&skck));
+    assert_eq!(a.aspect, Some(Aspect::Duration), "{}", a.text);
+    let offered: Vec<String> = match a.service.as_ref() {
+        Some(s) => vec![s.id.to_string()],
+        None => a.candidates.iter().map(|c| c.id.to_string()).collect(),
+    };
+    assert!(
+        !offered.is_empty() && offered.iter().all(|id| id.contains("pengaduan")),
+        "{offered:?}"
+    );
+    let b = ENGINE.answer("lama banget, mau ngadu kemana", Some(&skck));
+    assert_eq!(b.service.as_ref().map(|s| &s.id), Some(&skck), "{}", b.text);
+    assert_eq!(b.aspect, Some(Aspect::ComplaintChannel));
+}
+
+/// "-nya" makes a noun definite: "audiensinya" is the hearing of the service just answered,
+/// although another service is named "Permohonan Audiensi".
+#[test]
+fn a_definite_noun_points_back_at_the_previous_service() {
+    let demo = ask("mau demo di depan gedung dprd syaratnya apa").service.unwrap().id;
+    assert!(demo.as_str().contains("unjuk-rasa"), "{demo}");
+    let a = ENGINE.answer("audiensinya brp lama", Some(&demo));
+    assert_eq!(a.service.as_ref().map(|s| &s.id), Some(&demo), "{}", a.text);
+    let b = ENGINE.answer("kalau permohonan audiensi brp lama", Some(&demo));
+    assert_ne!(b.service.as_ref().map(|s| &s.id), Some(&demo), "{}", b.text);
+}
+
+/// "Dinas <field>" is shortened "Dis"/"Din" + a clip of the field: where the asker works,
+/// not which service ("dispendukcapil", "dinkes" are in no service name here).
+#[test]
+fn a_dinas_short_name_says_where_the_asker_works() {
+    let a = ask(
+        "assalamualaikum pak, sy pns di dispendukcapil masa kerja 6 th, mau cuti besar buat umroh. lampirannya apa aja ya?",
+    );
+    assert_eq!(id(&a), "002_81250e56fc566e31:pemrosesan-cuti", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Requirements));
+}
+
+/// A service said to be had at an office its decree never mentions ("di pengadilan agama")
+/// is delivered elsewhere: refused, not answered with the look-alike; where the asker works
+/// ("sy staf di pabrik ...") says nothing of where the service is.
+#[test]
+fn a_service_at_an_office_the_decree_never_mentions_is_elsewhere() {
+    let a = ask("penetapan ahli waris di pengadilan agama biayanya brp");
+    assert_ne!(a.status, AnswerStatus::Answered, "{}", a.text);
+    let b = ask("syarat surat keterangan ahli waris di kecamatan beji apa");
+    assert_eq!(id(&b), "003_5e30365896fb6814:surat-keterangan-ahli-waris", "{}", b.text);
+}
+
+/// Words no decree uses do not hide a service the question names more than anything else: it
+/// is offered ("maybe one of these") instead of refused; a passport is still refused.
+#[test]
+fn unknown_words_beside_a_named_service_still_offer_it() {
+    let a = ask("pka totalnya brp JP to? brp hari?");
+    let offered: Vec<String> = match a.service.as_ref() {
+        Some(s) => vec![s.id.to_string()],
+        None => a.candidates.iter().map(|c| c.id.to_string()).collect(),
+    };
+    assert!(
+        offered
+            .iter()
+            .any(|id| id == "002_81250e56fc566e31:pelatihan-kepemimpinan-administrator"),
+        "{offered:?}: {}",
+        a.text
+    );
+    let b = ask("syarat bikin paspor apa aja");
+    assert_eq!(b.status, AnswerStatus::NotFound, "{}", b.text);
 }

@@ -15,6 +15,7 @@
 
 mod cache;
 mod casing;
+mod columns;
 mod decode;
 mod header;
 mod labels;
@@ -144,6 +145,12 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     let mut lines: Vec<&str> = text.split('\n').collect();
     for at in page::furniture(&lines) {
         lines[at] = "";
+    }
+    let cells = columns::tabulate(&lines);
+    for (line, cells) in lines.iter_mut().zip(&cells) {
+        if let Some(cells) = cells {
+            *line = cells;
+        }
     }
     let mut assembler = services::Assembler::new();
     let mut index = 0;

@@ -1,0 +1,200 @@
+//! The aspect an Indonesian question asks, read from its interrogative and the verb next to it.
+//!
+//! "Apa" (what), "siapa" (who) and "ke mana" (where to) ask about different parts of a service
+//! standard depending on the verb they go with and on who acts:
+//! - what the citizen *supplies* ("surat apa yang harus dibawa", "harus berisi apa", "laporan
+//!   apa yang dikirim") is a requirement;
+//! - what the citizen *receives* ("dapat dokumen apa", "dikasih surat apa", "nanti diterbitkan
+//!   apa") is the product; "kasih" and "beri" give to the citizen only in the passive
+//!   ("dikasih"), while "harus saya kasih" is again something supplied;
+//! - who handles the file and where it goes next ("yang tanda tangan siapa", "dikirim ke mana",
+//!   "diverifikasi siapa", "diapain") is the procedure.
+//!
+//! The verbs are grouped by meaning (a property of the language, not of any decree or
+//! phrasing) and recognised through their affixes (di-, me-/meN-, ter-, -kan, -i, -in, -nya).
+//! The result is a cue token of `aspects.tsv` that the engine adds to the question's cues.
+
+use super::normalize::standard_form;
+
+/// Verbs of things the citizen hands in.
+const SUPPLY: &[&str] = &[
+    "bawa", "siap", "lampir", "setor", "kumpul", "serah", "isi", "muat", "unggah", "upload", "serta", "lengkap",
+    "sedia",
+];
+/// Verbs of things the citizen receives.
+const RECEIVE: &[&str] = &["dapat", "terima", "peroleh", "terbit", "keluar", "pegang"];
+/// Verbs of giving, which give to the citizen only in the passive.
+const GIVE: &[&str] = &["kasih", "beri"];
+/// Verbs of handling a file: who does it and where it goes are steps of the procedure.
+const HANDLE: &[&str] = &[
+    "kirim",
+    "terus",
+    "bawa",
+    "serah",
+    "aju",
+    "antar",
+    "proses",
+    "verifikasi",
+    "validasi",
+    "periksa",
+    "tandatangan",
+    "teken",
+    "bahas",
+    "nilai",
+    "cek",
+    "disposisi",
+    "paraf",
+    "setuju",
+    "tanda",
+];
+/// Words a verb is looked for around its interrogative.
+const WINDOW: usize = 6;
+
+/// The cue token (`syarat`, `produk`, `prosedur`) the question's interrogative frame asks for.
+pub(crate) fn cue(question: &str) -> Option<&'static str> {
+    let lower = question.to_lowercase();
+    let raw: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let words: Vec<String> = raw.iter().map(|w| standard_form(w).into_owned()).collect();
+    let mut found = None;
+    for (i, word) in words.iter().enumerate() {
+        if matches!(raw[i], "diapain" | "diapakan") {
+            found = Some("prosedur");
+            continue;
+        }
+        if matches!(raw[i], "kemana" | "kmn") {
+            if let Some(cue) = frame(Asks::WhereTo, &around(&words, i)) {
+                found = Some(cue);
+            }
+            continue;
+        }
+        let asks = match word.as_str() {
+            // A question opening with "apa" asks yes or no ("apa bisa diwakilkan").
+            "apa" | "apaan" if i > 0 => Asks::What,
+            "siapa" | "sapa" => Asks::Who,
+            "mana" if i > 0 && words[i - 1] == "ke" => Asks::WhereTo,
+            _ => continue,
+        };
+        if let Some(cue) = frame(asks, &around(&words, i)) {
+            found = Some(cue);
+        }
+    }
+    found
+}
+
+/// The words within [`WINDOW`] of position `i`, nearest first, without the word itself.
+fn around(words: &[String], i: usize) -> Vec<&String> {
+    let mut near = Vec::with_capacity(2 * WINDOW);
+    for d in 1..=WINDOW {
+        if let Some(w) = i.checked_sub(d).and_then(|j| words.get(j)) {
+            near.push(w);
+        }
+        if let Some(w) = words.get(i + d) {
+            near.push(w);
+        }
+    }
+    near
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Asks {
+    What,
+    Who,
+    WhereTo,
+}
+
+/// The cue of one interrogative given the words around it.
+fn frame(asks: Asks, near: &[&String]) -> Option<&'static str> {
+    match asks {
+        Asks::Who | Asks::WhereTo => near
+            .iter()
+            .any(|w| verb_root(w, HANDLE).is_some())
+            .then_some("prosedur"),
+        Asks::What => {
+            for w in near {
+                if verb_root(w, RECEIVE).is_some() {
+                    return Some("produk");
+                }
+                if let Some(passive) = verb_root(w, GIVE) {
+                    return Some(if passive { "produk" } else { "syarat" });
+                }
+                if verb_root(w, SUPPLY).is_some() {
+                    return Some("syarat");
+                }
+            }
+            None
+        }
+    }
+}
+
+/// Whether `word` is one of `roots` with Indonesian verb affixes; `Some(true)` in the passive.
+fn verb_root(word: &str, roots: &[&str]) -> Option<bool> {
+    let mut forms: Vec<(&str, bool)> = vec![(word, false)];
+    for (prefix, passive) in [("di", true), ("ter", true), ("me", false), ("ber", false)] {
+        if let Some(rest) = word.strip_prefix(prefix) {
+            forms.push((rest, passive));
+        }
+    }
+    for (form, passive) in forms {
+        for suffix in ["", "kan", "in", "i", "nya", "an", "kannya", "innya"] {
+            let Some(stem) = form.strip_suffix(suffix) else {
+                continue;
+            };
+            if roots.contains(&stem) || nasal_root(stem, roots) {
+                return Some(passive);
+            }
+        }
+    }
+    None
+}
+
+/// A root behind a nasal prefix: "mengirim" kirim, "menyerahkan" serah, "memuat" muat,
+/// "ngasih" kasih, "nyiapin" siap.
+fn nasal_root(stem: &str, roots: &[&str]) -> bool {
+    let candidates: [Option<String>; 6] = [
+        stem.strip_prefix("ng").map(|r| format!("k{r}")),
+        stem.strip_prefix("ng").map(str::to_owned),
+        stem.strip_prefix("ny").map(|r| format!("s{r}")),
+        stem.strip_prefix('m').map(str::to_owned),
+        stem.strip_prefix('m').map(|r| format!("p{r}")),
+        stem.strip_prefix('n').map(|r| format!("t{r}")),
+    ];
+    candidates.iter().flatten().any(|c| roots.contains(&c.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cue;
+
+    #[test]
+    fn what_is_supplied_is_a_requirement() {
+        assert_eq!(cue("surat apa aja yg hrs dia bawa pas daftar ulang?"), Some("syarat"));
+        assert_eq!(cue("surat pemberitahuannya harus berisi apa aja"), Some("syarat"));
+        assert_eq!(cue("permohonannya hrs memuat apa aja?"), Some("syarat"));
+        assert_eq!(cue("dokumen apa yg harus saya kasih"), Some("syarat"));
+    }
+
+    #[test]
+    fn what_is_received_is_the_product() {
+        assert_eq!(cue("habis lulus dikasih surat apa"), Some("produk"));
+        assert_eq!(cue("nanti dpt dokumen apa"), Some("produk"));
+        assert_eq!(cue("yg diterbitkan apa"), Some("produk"));
+    }
+
+    #[test]
+    fn who_handles_and_where_it_goes_is_the_procedure() {
+        assert_eq!(cue("ijin belajar s2 yg tanda tangan sapa?"), Some("prosedur"));
+        assert_eq!(cue("hasilnya akhirnya dikirim kemana"), Some("prosedur"));
+        assert_eq!(cue("hasil skj nanti divalidasi ke mana?"), Some("prosedur"));
+        assert_eq!(cue("stlh dicatat trus diapain?"), Some("prosedur"));
+    }
+
+    #[test]
+    fn other_questions_have_no_frame() {
+        assert_eq!(cue("syarat bikin ktp apa"), None);
+        assert_eq!(cue("lapor kemana kalau dipungli"), None);
+        assert_eq!(cue("siapa yang boleh ikut"), None);
+    }
+}

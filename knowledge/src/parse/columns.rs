@@ -1,0 +1,212 @@
+//! Tables laid out with spaces, as `pdftotext -layout` and fixed-width exports print them.
+//!
+//! A decree's component table often reaches us as text whose columns are only aligned: the
+//! row number, the label ("Persyaratan", wrapped onto a second line as "Pelayanan") and the
+//! value start at fixed character columns, with runs of spaces between them, and a value's
+//! wrapped lines are indented to the value column. The line parser reads tables by their
+//! cells (tabs, pipes, HTML), so this pass finds the value column and rewrites the table's
+//! lines as tab-separated cells, one output line per input line (line numbers stay true for
+//! citations). Nothing is rewritten in a decree that has no such table.
+//!
+//! The value column is the one where most lines whose left part is a component label
+//! ([`labels::classify`]) have their value start: found from the decree itself, never
+//! assumed. A table region starts at such a label line and goes on while lines stay on
+//! their side of the column (continuation of a label, continuation of a value, blank lines,
+//! rules and repeated table headers); a line whose text crosses the column (a service
+//! heading, prose) ends it.
+
+use super::labels;
+use std::collections::HashMap;
+
+/// Fewest label rows that make a value column: fewer is a coincidence of alignment.
+const MIN_LABEL_ROWS: usize = 3;
+/// A value column lies this far right at least (number + label columns before it).
+const MIN_VALUE_COLUMN: usize = 12;
+/// Lines already split into cells by tabs: the decree has its own delimiters.
+const TABBED_SHARE: f32 = 0.05;
+/// A left part longer than this many words is prose, not a label.
+const MAX_LABEL_WORDS: usize = 6;
+
+/// The lines of `lines` rewritten as tab-separated cells where they belong to a table laid
+/// out with spaces; `None` for a line left as it is.
+pub(crate) fn tabulate(lines: &[&str]) -> Vec<Option<String>> {
+    let mut out = vec![None; lines.len()];
+    let tabbed = lines.iter().filter(|l| l.contains('\t')).count();
+    if tabbed as f32 > TABBED_SHARE * lines.len() as f32 {
+        return out;
+    }
+    let rows: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
+    let Some(column) = value_column(&rows) else {
+        return out;
+    };
+    let mut in_table = false;
+    for (index, chars) in rows.iter().enumerate() {
+        if chars.iter().all(|c| c.is_whitespace()) {
+            continue;
+        }
+        let line: String = chars.iter().collect();
+        if is_rule(&line) || is_delimited(&line) {
+            continue;
+        }
+        let Some((left, right)) = split_at(chars, column) else {
+            in_table = false;
+            continue;
+        };
+        if labels::is_header_row(&[left.as_str(), right.as_str()]) {
+            // The table header, repeated after a page break: kept as a header row.
+            out[index] = Some(format!("{left}\t{right}"));
+            continue;
+        }
+        let (marker, label) = split_marker(&left);
+        let is_label = label_row(&label);
+        if is_label {
+            in_table = true;
+        }
+        if !in_table {
+            continue;
+        }
+        if !label.is_empty() && !is_label && label.split_whitespace().count() > MAX_LABEL_WORDS {
+            in_table = false;
+            continue;
+        }
+        if right.is_empty() && marker.is_empty() && !label.is_empty() && !is_label {
+            // A wrapped label alone on its line ("Pelayanan").
+            out[index] = Some(format!("\t{label}\t"));
+            continue;
+        }
+        out[index] = Some(format!("{marker}\t{label}\t{right}"));
+    }
+    out
+}
+
+/// A line whose cells are already delimited (pipes, tabs): read by the line parser as it is.
+fn is_delimited(line: &str) -> bool {
+    line.contains('\t') || line.matches('|').count() >= 2
+}
+
+/// A table border drawn with rule characters ("-----", "=====").
+fn is_rule(line: &str) -> bool {
+    let trimmed = line.trim();
+    trimmed.len() >= 3 && trimmed.chars().all(|c| matches!(c, '-' | '=' | '_' | '+' | '|' | ' '))
+}
+
+/// The column where values start: for each column, the lines that have a run of two or more
+/// spaces ending there, with a component label before it; the column most such lines share.
+fn value_column(rows: &[Vec<char>]) -> Option<usize> {
+    let mut votes: HashMap<usize, usize> = HashMap::new();
+    for chars in rows {
+        if is_delimited(&chars.iter().collect::<String>()) {
+            continue;
+        }
+        for column in gap_ends(chars) {
+            if column < MIN_VALUE_COLUMN {
+                continue;
+            }
+            let left: String = chars[..column].iter().collect();
+            let (_, label) = split_marker(left.trim());
+            if label_row(&label) {
+                *votes.entry(column).or_default() += 1;
+            }
+        }
+    }
+    votes
+        .into_iter()
+        .filter(|(_, n)| *n >= MIN_LABEL_ROWS)
+        .max_by_key(|(column, n)| (*n, std::cmp::Reverse(*column)))
+        .map(|(column, _)| column)
+}
+
+/// Columns where text resumes after two or more spaces inside a line (not its indentation).
+fn gap_ends(chars: &[char]) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let mut seen_text = false;
+    let mut spaces = 0;
+    for (i, c) in chars.iter().enumerate() {
+        if *c == ' ' {
+            spaces += 1;
+            continue;
+        }
+        if seen_text && spaces >= 2 {
+            ends.push(i);
+        }
+        seen_text = true;
+        spaces = 0;
+    }
+    ends
+}
+
+/// The line cut at `column`: the trimmed text left and right of it, or `None` when text
+/// runs across the column (no space right before it while both sides have text).
+fn split_at(chars: &[char], column: usize) -> Option<(String, String)> {
+    if chars.len() <= column {
+        let left: String = chars.iter().collect();
+        return Some((left.trim().to_owned(), String::new()));
+    }
+    let left: String = chars[..column].iter().collect();
+    let right: String = chars[column..].iter().collect();
+    let crosses = !chars[column - 1].is_whitespace() && !left.trim().is_empty();
+    if crosses {
+        return None;
+    }
+    Some((left.trim().to_owned(), right.trim().to_owned()))
+}
+
+/// A row number at the start of the left part ("1.", "12", "a.") and the rest.
+fn split_marker(left: &str) -> (String, String) {
+    let left = left.trim();
+    if let Some((first, rest)) = left.split_once(char::is_whitespace) {
+        let core = first.trim_end_matches(['.', ')']);
+        if !core.is_empty() && core.len() <= 3 && core.chars().all(|c| c.is_ascii_digit()) {
+            return (first.to_owned(), rest.trim().to_owned());
+        }
+    }
+    (String::new(), left.to_owned())
+}
+
+/// Whether the left part is (the start of) a component label.
+fn label_row(label: &str) -> bool {
+    !label.is_empty()
+        && label.split_whitespace().count() <= MAX_LABEL_WORDS
+        && labels::classify(label.trim_end_matches([':', ' '])).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TABLE: &str = "\
+  1.   Jenis Pelayanan  :  Surat Izin Praktik Bidan
+  No.   Komponen               Uraian
+  ---------------------------------------------------
+  1.    Persyaratan            1. Fotokopi KTP;
+        Pelayanan              2. Ijazah bidan yang
+                                  dilegalisir;
+  2.    Jangka Waktu           paling lama 5 (lima) hari
+        Penyelesaian           kerja
+  3.    Biaya/Tarif            Tidak dipungut biaya
+
+  2.   Jenis Pelayanan  :  Rekomendasi Penelitian
+  1.    Persyaratan            Surat pengantar kampus";
+
+    #[test]
+    fn aligned_columns_become_cells() {
+        let lines: Vec<&str> = TABLE.lines().collect();
+        let out = tabulate(&lines);
+        assert_eq!(out[0], None, "a heading crossing the column is left alone");
+        assert_eq!(out[3].as_deref(), Some("1.\tPersyaratan\t1. Fotokopi KTP;"));
+        assert_eq!(out[4].as_deref(), Some("\tPelayanan\t2. Ijazah bidan yang"));
+        assert_eq!(out[5].as_deref(), Some("\t\tdilegalisir;"));
+        assert_eq!(out[7].as_deref(), Some("\tPenyelesaian\tkerja"));
+        assert_eq!(out[8].as_deref(), Some("3.\tBiaya/Tarif\tTidak dipungut biaya"));
+        assert_eq!(out[10], None);
+        assert_eq!(out[11].as_deref(), Some("1.\tPersyaratan\tSurat pengantar kampus"));
+    }
+
+    #[test]
+    fn prose_and_tabbed_decrees_are_left_alone() {
+        let prose = ["Menimbang : bahwa dalam rangka", "  meningkatkan  kualitas pelayanan"];
+        assert!(tabulate(&prose).iter().all(Option::is_none));
+        let tabbed = ["1.\tPersyaratan\tKTP", "2.\tBiaya\tGratis"];
+        assert!(tabulate(&tabbed).iter().all(Option::is_none));
+    }
+}
