@@ -1,7 +1,10 @@
 //! Hot reindex for `loket serve`: read the standards directory again, record what changed, and
 //! swap the answer engine and the Open311 service list while questions keep being answered.
 //!
-//! [`Reindexer::reindex`] parses the decrees, builds the new [`Catalog`] and Open311 list, swaps
+//! [`Reindexer::reindex`] parses the decrees (only new and changed files: a [`ParseCache`] keeps
+//! each file's content hash and parsed document, so an edited decree is re-parsed alone; the
+//! report's `parsed_files`/`reused_files` say how many), builds the new [`Catalog`] and Open311
+//! list, swaps
 //! them in, and records the versions and announcements through the same path as `loket ingest`
 //! (`cli::ingest::record`; drafts, or approved with their broadcast tasks when
 //! `[announcements] auto_send`). The swap comes right before the ingest commits so a broadcast
@@ -24,6 +27,7 @@ use std::time::Instant;
 
 use loket_knowledge::answer::Engine;
 use loket_knowledge::document::Document;
+use loket_knowledge::parse::{CacheStats, ParseCache};
 
 use crate::configuration::{IntakeSettings, Settings};
 use crate::http::{Open311Catalog, Open311Handle};
@@ -75,6 +79,10 @@ pub struct ReindexReport {
     /// Decree files parsed and services now served.
     pub documents: usize,
     pub services: usize,
+    /// Files read and parsed by this reindex (new, changed, or failed before).
+    pub parsed_files: usize,
+    /// Unchanged files (same content hash) whose parsed decree was reused.
+    pub reused_files: usize,
     /// The first ingest into an empty database: versions recorded, nothing announced.
     pub baseline: bool,
     /// False only at start when some file failed: what parsed is served, nothing is recorded.
@@ -114,6 +122,7 @@ pub enum ReindexError {
 /// The engine and service lists built from one parse.
 struct Built {
     documents: Vec<Document>,
+    files: CacheStats,
     failures: Vec<FileError>,
     catalog: Option<Arc<Catalog>>,
     open311: Arc<Open311Catalog>,
@@ -129,6 +138,8 @@ pub struct Reindexer {
     utc_offset_hours: i32,
     open311: Open311Handle,
     catalog: Option<CatalogHandle>,
+    /// The parsed decrees by content hash, reused by the next reindex.
+    parsed: Arc<std::sync::Mutex<ParseCache>>,
     running: tokio::sync::Mutex<()>,
 }
 
@@ -154,8 +165,10 @@ impl Reindexer {
         with_engine: bool,
     ) -> Result<(Arc<Self>, ReindexReport), ReindexError> {
         let started = Instant::now();
+        let parsed = Arc::new(std::sync::Mutex::new(ParseCache::new()));
         let built = build(
             dir.clone(),
+            parsed.clone(),
             settings.aliases.clone(),
             with_engine,
             settings.intake.clone(),
@@ -171,6 +184,7 @@ impl Reindexer {
             utc_offset_hours: settings.calendar.utc_offset_hours,
             catalog: built.catalog.clone().map(CatalogHandle::from_arc),
             open311,
+            parsed,
             running: tokio::sync::Mutex::new(()),
         });
         let report = {
@@ -196,6 +210,7 @@ impl Reindexer {
         let result = async {
             let built = build(
                 self.dir.clone(),
+                self.parsed.clone(),
                 self.aliases.clone(),
                 self.catalog.is_some(),
                 self.intake.clone(),
@@ -211,6 +226,8 @@ impl Reindexer {
         match &result {
             Ok(report) => tracing::info!(
                 ?trigger,
+                parsed_files = report.parsed_files,
+                reused_files = report.reused_files,
                 new = report.new.len(),
                 changed = report.changed.len(),
                 removed = report.removed.len(),
@@ -318,6 +335,8 @@ fn report(
         trigger,
         documents: built.documents.len(),
         services,
+        parsed_files: built.files.parsed,
+        reused_files: built.files.reused,
         baseline: outcome.baseline,
         recorded,
         new: outcome.diff.added.iter().map(listed).collect(),
@@ -342,20 +361,29 @@ fn report(
     }
 }
 
-/// Parses `dir` and builds what is served from it (the engine with the aliases of `aliases`),
-/// off the async threads.
+/// Parses `dir` (reusing `parsed` for unchanged files) and builds what is served from it (the
+/// engine with the aliases of `aliases`), off the async threads.
 async fn build(
     dir: PathBuf,
+    parsed: Arc<std::sync::Mutex<ParseCache>>,
     aliases: Option<PathBuf>,
     with_engine: bool,
     intake: IntakeSettings,
     utc_offset_hours: i32,
 ) -> Result<Built, ReindexError> {
     let task = tokio::task::spawn_blocking(move || {
-        let report = loket_knowledge::parse::parse_dir(&dir).map_err(|source| ReindexError::Unreadable {
+        // Reindexes run one at a time, so the lock is never contended; a poisoned one (a
+        // panic in an earlier parse) only loses the cache.
+        let mut cache = parsed.lock().unwrap_or_else(|poisoned| {
+            let mut cache = poisoned.into_inner();
+            *cache = ParseCache::new();
+            cache
+        });
+        let (report, files) = cache.parse_dir(&dir).map_err(|source| ReindexError::Unreadable {
             dir: dir.display().to_string(),
             source,
         })?;
+        drop(cache);
         let failures: Vec<FileError> = report
             .failures
             .iter()
@@ -389,6 +417,7 @@ async fn build(
         };
         Ok(Built {
             documents: report.documents,
+            files,
             failures,
             catalog,
             open311,

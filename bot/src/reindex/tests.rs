@@ -280,6 +280,51 @@ async fn the_admin_api_reindexes_with_the_admin_key_only(db: TestDb) {
     assert!(fee_served(&reindexer).contains("10.000"), "still the last good index");
 }
 
+/// A reindex parses only the decree that changed; a removed decree's services are dropped
+/// (from the engine, the Open311 list and the recorded standards).
+async fn an_edited_decree_is_reparsed_alone_and_a_removed_one_drops_its_services(db: TestDb) {
+    const OTHER: &str = "001_f4e4e6960aa12399.txt";
+    let dir = standards();
+    std::fs::write(dir.path().join(OTHER), shipped(OTHER)).unwrap();
+    let (reindexer, report) = start(&db, dir.path(), false).await;
+    assert_eq!((report.parsed_files, report.reused_files), (2, 0), "{report:?}");
+    let other_services = report.new.iter().filter(|s| s.id.starts_with("001_")).count();
+    assert!(other_services > 0);
+
+    std::fs::write(dir.path().join(DECREE), with_fee("Rp 10.000")).unwrap();
+    let report = reindexer.reindex(Trigger::Watch).await.unwrap();
+    assert_eq!((report.parsed_files, report.reused_files), (1, 1), "{report:?}");
+    assert_eq!(report.changed.len(), 1, "{report:?}");
+    assert!(fee_served(&reindexer).contains("10.000"));
+
+    let unchanged = reindexer.reindex(Trigger::Api).await.unwrap();
+    assert_eq!((unchanged.parsed_files, unchanged.reused_files), (0, 2));
+    assert!(unchanged.changed.is_empty() && unchanged.new.is_empty());
+
+    std::fs::remove_file(dir.path().join(OTHER)).unwrap();
+    let report = reindexer.reindex(Trigger::Watch).await.unwrap();
+    assert_eq!((report.parsed_files, report.reused_files), (0, 1), "{report:?}");
+    assert_eq!(report.documents, 1);
+    assert_eq!(report.removed.len(), other_services, "{report:?}");
+    assert!(report.removed.iter().all(|s| s.id.starts_with("001_")));
+    let catalog = reindexer.catalog().unwrap().load();
+    let removed = &report.removed[0].id;
+    assert!(catalog.service(removed).is_none(), "{removed} still answered");
+    assert!(
+        reindexer
+            .open311
+            .load()
+            .services()
+            .iter()
+            .all(|s| !s.service_code.starts_with("001_")),
+        "Open311 still lists the removed decree"
+    );
+    assert!(
+        fee_served(&reindexer).contains("10.000"),
+        "the other decree is still served"
+    );
+}
+
 both_backends!(
     the_first_start_records_a_baseline_and_announces_nothing,
     a_changed_fee_is_swapped_in_and_announced,
@@ -287,4 +332,5 @@ both_backends!(
     the_aliases_file_is_reread_and_a_bad_line_keeps_the_old_index,
     auto_send_approves_the_announcement_with_its_tasks,
     the_admin_api_reindexes_with_the_admin_key_only,
+    an_edited_decree_is_reparsed_alone_and_a_removed_one_drops_its_services,
 );
