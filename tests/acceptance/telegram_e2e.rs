@@ -4,9 +4,11 @@
 //! A citizen asks a question and gets the engine's answer, files a complaint with a photo through
 //! every step of `/lapor`; the complaint reaches the handler's webhook and its officer chat (post
 //! with buttons, then the photo); a chat member who is not a listed officer is refused; the listed
-//! officer verifies, resolves with a note and replies through "Balas warga". The citizen gets
-//! every status message and the reply exactly once, although the first status message was
-//! answered 429 (the retry comes no sooner than `retry_after`). Then the citizen blocks the bot:
+//! officer verifies, resolves with a note (one notice for the two steps it takes) and replies
+//! through "Balas warga". The citizen gets every status message and the reply exactly once,
+//! although the first status message was answered 429 (the retry comes no sooner than
+//! `retry_after`), answers the resolution with [Sudah beres] and rates it, and the rating is
+//! stored for the handler. Then the citizen blocks the bot:
 //! the next message is answered 403, the chat is marked blocked and nothing more is attempted.
 //!
 //! Every wait is on the fake's recorded calls (or the webhook's deliveries), bounded, never a
@@ -288,7 +290,7 @@ async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf
         prompt.message_id.unwrap(),
     );
     officers.expect("Catatan diterima").await;
-    citizen.expect(&status_line(&ticket, ComplaintStatus::Selesai)).await;
+    let resolved = citizen.expect(&status_line(&ticket, ComplaintStatus::Selesai)).await;
 
     // ---- "Balas warga": the officer's reply reaches the citizen through the bot ---------------
     api.push_callback(OFFICER_CHAT, OFFICER, post_id, &format!("ofm:{ticket}"));
@@ -303,12 +305,28 @@ async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf
     let reply = citizen.expect("Balasan petugas").await;
     assert!(reply.text().unwrap().contains("Terima kasih atas laporannya."));
 
-    // Each status message and the reply exactly once, in order.
+    // ---- the resolution: [Sudah beres], then a rating ------------------------------------------
+    let fixed = format!("rs:1:{ticket}");
+    let buttons = resolved.params["reply_markup"].to_string();
+    assert!(buttons.contains(&fixed), "{buttons}");
+    api.push_callback(CITIZEN, CITIZEN, resolved.message_id.unwrap(), &fixed);
+    let ask = citizen.expect("Seberapa puas").await;
+    api.push_callback(CITIZEN, CITIZEN, ask.message_id.unwrap(), &format!("rt:4:{ticket}"));
+    citizen.expect("penilaian Anda (4/5)").await;
+    let db = Store::connect(&url).await.expect("open the database");
+    let rating = db.rating(&ticket).await.unwrap().expect("rating stored");
+    assert_eq!(
+        (rating.score, rating.handler_id.as_deref()),
+        (4, Some("kecamatan-beji"))
+    );
+    db.close().await;
+
+    // Each status message and the reply exactly once, in order; one per officer action (Selesai
+    // after Diverifikasi walks Diteruskan too, but says so once).
     assert_eq!(
         citizen_news(&api, &ticket),
         vec![
             status_line(&ticket, ComplaintStatus::Diverifikasi),
-            status_line(&ticket, ComplaintStatus::Diteruskan),
             status_line(&ticket, ComplaintStatus::Selesai),
             format!("Balasan petugas untuk pengaduan {ticket}:"),
         ]
@@ -317,7 +335,10 @@ async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf
 
     // ---- the citizen blocks the bot: 403 once, then nothing is attempted -----------------------
     api.block_chat(CITIZEN);
-    for (n, message) in ["Mohon konfirmasi.", "Apakah sudah diambil?"].into_iter().enumerate() {
+    for (n, message) in ["Mohon konfirmasi pengambilan berkas.", "Apakah berkas sudah diambil?"]
+        .into_iter()
+        .enumerate()
+    {
         api.push_callback(OFFICER_CHAT, OFFICER, post_id, &format!("ofm:{ticket}"));
         let prompt = officers.expect("Tulis balasan").await;
         api.push_reply(OFFICER_CHAT, OFFICER, message, prompt.message_id.unwrap());

@@ -63,11 +63,11 @@ async fn ticket_status(
     let mut reply = text::status_header(complaint.ticket.as_str(), &complaint.title, complaint.status);
     for event in store.events(ticket).await? {
         reply.push('\n');
-        reply.push_str(&text::status_event(
-            &conversation.local_day(event.at),
-            event.to,
-            event.note.as_deref(),
-        ));
+        let day = conversation.local_day(event.at);
+        match (event.kind, event.note.as_deref()) {
+            (crate::storage::EventKind::Reply, Some(message)) => reply.push_str(&text::status_reply(&day, message)),
+            (_, note) => reply.push_str(&text::status_event(&day, event.to, note)),
+        }
     }
     Ok(Outcome::say(&reply))
 }

@@ -279,27 +279,11 @@ pub(crate) const UNSUBSCRIBED: &str =
     "Anda tidak akan menerima pengumuman lagi. Ketik /langganan untuk berlangganan kembali.";
 pub(crate) const NOT_SUBSCRIBED: &str = "Anda tidak sedang berlangganan pengumuman.";
 
-// ---- Notifications to citizens -------------------------------------------------------------
+// ---- Notifications to citizens: `delivery/notice.rs` (the outbox's texts, for every channel) --
 
-pub(crate) fn status_changed(ticket: &str, to: ComplaintStatus, note: Option<&str>) -> String {
-    let mut text = format!("Kabar pengaduan {ticket}: status sekarang \"{}\".", to.label());
-    if let Some(note) = note {
-        text.push_str(&format!("\n\nCatatan petugas: {note}"));
-    }
-    match to {
-        ComplaintStatus::Selesai => text.push_str(
-            "\n\nJika masalahnya belum selesai, balas dengan /lapor atau hubungi instansi terkait.",
-        ),
-        ComplaintStatus::BukanWewenang => {
-            text.push_str("\n\nPengaduan ini bukan wewenang instansi tersebut; catatan di atas menyebutkan ke mana Anda dapat menghubungi.")
-        }
-        _ => {}
-    }
-    text
-}
-
-pub(crate) fn officer_reply(ticket: &str, message: &str) -> String {
-    format!("Balasan petugas untuk pengaduan {ticket}:\n\n{message}")
+/// An officer's reply in a complaint's history (`/status`): a message, not a status.
+pub(crate) fn status_reply(date: &str, message: &str) -> String {
+    format!("{date} - Balasan petugas: {message}")
 }
 
 /// Button under an announcement that opens a changed or new service's card.

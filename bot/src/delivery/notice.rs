@@ -14,6 +14,7 @@ use crate::domain::ComplaintStatus;
 
 /// A status change as queued in the outbox (`storage::complaints` writes it).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct StatusNotice {
     pub ticket: String,
     pub from: Option<ComplaintStatus>,

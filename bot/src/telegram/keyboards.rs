@@ -34,6 +34,16 @@ pub(crate) enum Callback {
     Officer { to: ComplaintStatus, ticket: TicketNumber },
     /// An officer's "Balas warga" button: `ofm:<ticket>`.
     OfficerReply { ticket: TicketNumber },
+    /// An officer's "Bukan wewenang" button, which offers where to redirect: `ofw:<ticket>`.
+    OfficerRedirect { ticket: TicketNumber },
+    /// Redirect the complaint to another handler: `ofx:<ticket>:<handler id>`.
+    OfficerRedirectTo { ticket: TicketNumber, handler: String },
+    /// The citizen's answer to a resolution: fixed (`rs:1:<ticket>`) or reopen (`rs:0:<ticket>`).
+    Resolution { ticket: TicketNumber, fixed: bool },
+    /// The citizen's satisfaction with a resolved complaint: `rt:<1-5>:<ticket>`.
+    Rate { ticket: TicketNumber, score: u8 },
+    /// Support an open complaint about the same problem instead of filing again: `dk:<ticket>`.
+    Support { ticket: TicketNumber },
 }
 
 impl From<Choice> for Callback {
@@ -60,7 +70,13 @@ impl Callback {
             Self::Complaint(choice) => Choice::Complaint(choice),
             Self::ReportAbout { key } => Choice::ReportAbout { key },
             Self::Subscribe { agency } => Choice::Subscribe { agency },
-            Self::Officer { .. } | Self::OfficerReply { .. } => return None,
+            Self::Officer { .. }
+            | Self::OfficerReply { .. }
+            | Self::OfficerRedirect { .. }
+            | Self::OfficerRedirectTo { .. }
+            | Self::Resolution { .. }
+            | Self::Rate { .. }
+            | Self::Support { .. } => return None,
         })
     }
 
@@ -68,6 +84,11 @@ impl Callback {
         match self {
             Self::Officer { to, ticket } => format!("of:{}:{ticket}", officer_code(*to)),
             Self::OfficerReply { ticket } => format!("ofm:{ticket}"),
+            Self::OfficerRedirect { ticket } => format!("ofw:{ticket}"),
+            Self::OfficerRedirectTo { ticket, handler } => format!("ofx:{ticket}:{handler}"),
+            Self::Resolution { ticket, fixed } => format!("rs:{}:{ticket}", u8::from(*fixed)),
+            Self::Rate { ticket, score } => format!("rt:{score}:{ticket}"),
+            Self::Support { ticket } => format!("dk:{ticket}"),
             citizen => citizen.choice().map(|c| c.encode()).unwrap_or_default(),
         }
     }
@@ -81,6 +102,24 @@ impl Callback {
                 ticket: TicketNumber::parse(ticket).ok()?,
             }),
             ["ofm", ticket] => Some(Self::OfficerReply {
+                ticket: TicketNumber::parse(ticket).ok()?,
+            }),
+            ["ofw", ticket] => Some(Self::OfficerRedirect {
+                ticket: TicketNumber::parse(ticket).ok()?,
+            }),
+            ["ofx", ticket, handler] if !handler.is_empty() => Some(Self::OfficerRedirectTo {
+                ticket: TicketNumber::parse(ticket).ok()?,
+                handler: (*handler).to_owned(),
+            }),
+            ["rs", fixed @ ("0" | "1"), ticket] => Some(Self::Resolution {
+                ticket: TicketNumber::parse(ticket).ok()?,
+                fixed: *fixed == "1",
+            }),
+            ["rt", score, ticket] => Some(Self::Rate {
+                ticket: TicketNumber::parse(ticket).ok()?,
+                score: score.parse().ok().filter(|s| (1..=5).contains(s))?,
+            }),
+            ["dk", ticket] => Some(Self::Support {
                 ticket: TicketNumber::parse(ticket).ok()?,
             }),
             _ => Choice::parse(data).map(Self::from),
@@ -110,6 +149,7 @@ fn officer_code(status: ComplaintStatus) -> &'static str {
         ComplaintStatus::Ditolak => "r",
         ComplaintStatus::Ditindaklanjuti => "f",
         ComplaintStatus::Selesai => "s",
+        ComplaintStatus::BukanWewenang => "w",
         _ => "x",
     }
 }
@@ -120,6 +160,7 @@ fn officer_status(code: &str) -> Option<ComplaintStatus> {
         "r" => ComplaintStatus::Ditolak,
         "f" => ComplaintStatus::Ditindaklanjuti,
         "s" => ComplaintStatus::Selesai,
+        "w" => ComplaintStatus::BukanWewenang,
         _ => return None,
     })
 }
@@ -146,12 +187,78 @@ pub(crate) fn officer_actions(ticket: &TicketNumber, status: ComplaintStatus) ->
         }
     }
     let mut rows = if row.is_empty() { vec![] } else { vec![row] };
+    if super::officer::path(status, ComplaintStatus::BukanWewenang).is_some() {
+        rows.push(vec![
+            Callback::OfficerRedirect { ticket: ticket.clone() }.button(text::BUTTON_NOT_OUR_AUTHORITY),
+        ]);
+    }
     if status != ComplaintStatus::Ditutup {
         rows.push(vec![
             Callback::OfficerReply { ticket: ticket.clone() }.button(text::BUTTON_REPLY_CITIZEN),
         ]);
     }
     InlineKeyboardMarkup::new(rows)
+}
+
+/// Where an officer may redirect a complaint that is not their authority: each other handler
+/// whose id fits the button data, then "another agency" (named in a note to the citizen).
+pub(crate) fn officer_redirect(ticket: &TicketNumber, handlers: &[(String, String)]) -> InlineKeyboardMarkup {
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = handlers
+        .iter()
+        .map(|(id, _)| Callback::OfficerRedirectTo {
+            ticket: ticket.clone(),
+            handler: id.clone(),
+        })
+        .zip(handlers.iter().map(|(_, name)| name))
+        .filter(|(callback, _)| callback.encode().len() <= 64)
+        .map(|(callback, name)| vec![callback.button(name.clone())])
+        .collect();
+    rows.push(vec![
+        Callback::Officer {
+            to: ComplaintStatus::BukanWewenang,
+            ticket: ticket.clone(),
+        }
+        .button(text::BUTTON_OTHER_AGENCY),
+    ]);
+    InlineKeyboardMarkup::new(rows)
+}
+
+/// Under a resolution notice: [Sudah beres] [Belum beres, buka lagi].
+pub(crate) fn resolution(ticket: &TicketNumber) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![vec![
+        Callback::Resolution {
+            ticket: ticket.clone(),
+            fixed: true,
+        }
+        .button(text::BUTTON_FIXED),
+        Callback::Resolution {
+            ticket: ticket.clone(),
+            fixed: false,
+        }
+        .button(text::BUTTON_REOPEN),
+    ]])
+}
+
+/// Satisfaction 1-5, one row.
+pub(crate) fn rating(ticket: &TicketNumber) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![
+        (1..=5u8)
+            .map(|score| {
+                Callback::Rate {
+                    ticket: ticket.clone(),
+                    score,
+                }
+                .button(text::rating_label(score))
+            })
+            .collect::<Vec<_>>(),
+    ])
+}
+
+/// [Dukung pengaduan ini] under an open complaint about the same problem.
+pub(crate) fn support(ticket: &TicketNumber) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![vec![
+        Callback::Support { ticket: ticket.clone() }.button(text::BUTTON_SUPPORT),
+    ]])
 }
 
 #[cfg(test)]
@@ -191,7 +298,29 @@ mod tests {
                 to: ComplaintStatus::Selesai,
                 ticket: ticket.clone(),
             },
-            Callback::OfficerReply { ticket },
+            Callback::OfficerReply { ticket: ticket.clone() },
+            Callback::OfficerRedirect { ticket: ticket.clone() },
+            Callback::OfficerRedirectTo {
+                ticket: ticket.clone(),
+                handler: "d".repeat(46),
+            },
+            Callback::Officer {
+                to: ComplaintStatus::BukanWewenang,
+                ticket: ticket.clone(),
+            },
+            Callback::Resolution {
+                ticket: ticket.clone(),
+                fixed: true,
+            },
+            Callback::Resolution {
+                ticket: ticket.clone(),
+                fixed: false,
+            },
+            Callback::Rate {
+                ticket: ticket.clone(),
+                score: 5,
+            },
+            Callback::Support { ticket },
         ];
         for callback in cases {
             let data = callback.encode();
@@ -211,6 +340,10 @@ mod tests {
             "ofm:LKT-0000-0000",
             "lp:anon:2",
             "lp:pub:",
+            "rt:6:LKT-ABCD-EFGH",
+            "rt:0:LKT-ABCD-EFGH",
+            "rs:2:LKT-ABCD-EFGH",
+            "ofx:LKT-ABCD-EFGH:",
             "zzz:1",
         ] {
             assert_eq!(Callback::parse(data), None, "{data}");

@@ -31,6 +31,8 @@ mod text;
 mod webhook;
 
 #[cfg(test)]
+mod journey_tests;
+#[cfg(test)]
 pub(crate) mod tests;
 
 pub use broadcast::{BroadcastSender, BroadcastSettings, BroadcastStep};

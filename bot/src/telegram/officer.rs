@@ -6,17 +6,23 @@
 //! buttons (Verifikasi, Tolak, Tindak lanjuti, Selesai) and records the posts, so a retry skips
 //! chats already served and a status change can edit every copy. The complaint's photos and
 //! documents follow the post, sent by file id as replies to it (also skipped on a retry once
-//! sent). An anonymous citizen is never identified in a post. The buttons drive the same validated transitions as the handler API
-//! ([`Store::change_status`]); [`path`] says which steps a button takes from the current status.
+//! sent). An anonymous citizen is never identified in a post; otherwise it names them by their
+//! display name. A post also shows a title made from the complaint's first sentence, the
+//! current stage's SLA deadline, the supporter count, a map link when a location was shared and,
+//! once given, the citizen's rating. The buttons drive the same validated transitions as the
+//! handler API ([`Store::change_status`]); [`path`] says which steps a button takes from the
+//! current status, and only the last step of one press notifies the citizen ([`apply`]).
+//! "Bukan wewenang" redirects the complaint to another handler ([`redirect`]): the complaint is
+//! re-routed and forwarded there, and the old handler's posts lose their buttons.
 
 use std::sync::Arc;
 
 use teloxide::prelude::*;
 
 use crate::delivery::{Forwarder, SendError, SendFuture};
-use crate::domain::{Actor, ActorRole, ComplaintStatus, StatusNote, TicketNumber};
-use crate::routing::Routing;
-use crate::storage::{Complaint, Delivery, StatusChange, Store, StoreError};
+use crate::domain::{Actor, ActorRole, ComplaintStatus, GeoPoint, StatusNote, TicketNumber};
+use crate::routing::{Handler, Routing};
+use crate::storage::{Complaint, Delivery, Rating, StatusChange, Store, StoreError};
 
 use super::catalog::{Catalog, CatalogHandle};
 use super::keyboards;
@@ -43,8 +49,51 @@ pub(crate) fn path(from: ComplaintStatus, to: ComplaintStatus) -> Option<Vec<Com
     (to != ComplaintStatus::Diverifikasi && step(from, via) && step(via, to)).then(|| vec![via, to])
 }
 
+/// A title from the complaint's first sentence, cut at a word to about 80 characters.
+pub(crate) fn headline(description: &str) -> String {
+    let first = description
+        .split_inclusive(['.', '!', '?', '\n'])
+        .map(str::trim)
+        .find(|s| s.chars().filter(|c| c.is_alphanumeric()).count() >= 3)
+        .unwrap_or(description.trim());
+    let first = first.trim_end_matches(['.', '\n', ' ']);
+    if first.chars().count() <= 80 {
+        return first.to_owned();
+    }
+    let cut: String = first.chars().take(80).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
+/// An OpenStreetMap link to a point.
+pub(crate) fn map_link(point: &GeoPoint) -> String {
+    format!(
+        "https://www.openstreetmap.org/?mlat={lat:.6}&mlon={long:.6}#map=18/{lat:.6}/{long:.6}",
+        lat = point.lat,
+        long = point.long
+    )
+}
+
+/// What a post shows besides the complaint itself: read fresh before every (re)render.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PostExtras {
+    pub(crate) headline: Option<&'static str>,
+    pub(crate) supporters: u64,
+    pub(crate) rating: Option<Rating>,
+}
+
+impl PostExtras {
+    pub(crate) async fn load(store: &Store, complaint: &Complaint) -> Result<Self, StoreError> {
+        Ok(Self {
+            headline: None,
+            supporters: store.supporter_count(complaint.id).await?,
+            rating: store.rating(&complaint.ticket).await?,
+        })
+    }
+}
+
 /// The post's HTML: the complaint (never the identity of an anonymous citizen), plus `footer`.
-pub(crate) fn post_html(complaint: &Complaint, catalog: &Catalog, footer: Option<&str>) -> String {
+pub(crate) fn post_html(complaint: &Complaint, catalog: &Catalog, extras: &PostExtras, footer: Option<&str>) -> String {
     let service = complaint
         .service_id
         .as_deref()
@@ -54,17 +103,25 @@ pub(crate) fn post_html(complaint: &Complaint, catalog: &Catalog, footer: Option
         chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_or_else(|_| d.to_owned(), |d| d.format("%d-%m-%Y").to_string())
     });
+    let title = headline(&complaint.description);
+    let map = complaint.location.as_ref().map(map_link);
+    let due = complaint.due_at.map(crate::delivery::notice::due_date);
     let mut raw = text::officer_post(&text::OfficerPost {
+        headline: extras.headline.unwrap_or(text::POST_PLAIN),
         ticket: complaint.ticket.as_str(),
         status: complaint.status,
         category: &complaint.category,
         service,
-        title: &complaint.title,
+        title: &title,
         description: &complaint.description,
         place: complaint.place.as_deref(),
+        map: map.as_deref(),
         date: date.as_deref(),
+        due: due.as_deref(),
         attachments: complaint.attachments.len(),
-        citizen_chat: (!complaint.anonymous).then_some(complaint.chat_id),
+        citizen: (!complaint.anonymous).then_some((complaint.citizen_name.as_deref(), complaint.chat_id)),
+        supporters: extras.supporters,
+        rating: extras.rating.as_ref().map(|r| (r.score, r.comment.as_deref())),
     });
     if let Some(footer) = footer {
         raw.push_str(footer);
@@ -96,23 +153,60 @@ pub(crate) async fn apply(
         change.only_for_handler = Some(handler_id.to_owned());
         if i == last {
             change.note = note.clone();
+        } else {
+            // One message per press: the last step's notice tells the citizen the outcome.
+            change.quiet = true;
         }
         complaint = store.change_status(&change).await?.complaint;
     }
     Ok(complaint)
 }
 
-/// Re-renders every officer post of the complaint with its new status and buttons.
+/// "Bukan wewenang" with a destination: the complaint leaves `handler_id` (`bukan_wewenang`,
+/// quietly) and is re-routed to `to` (`diteruskan`, forwarded there); the citizen gets one
+/// notice naming where it went.
+pub(crate) async fn redirect(
+    store: &Store,
+    ticket: &TicketNumber,
+    handler_id: &str,
+    to: &Handler,
+    officer: i64,
+) -> Result<Complaint, StoreError> {
+    let note = StatusNote::parse(&text::redirect_note(&to.name)).map_err(|e| anyhow::anyhow!("redirect note: {e}"))?;
+    let mut leave = StatusChange::new(ticket.clone(), ComplaintStatus::BukanWewenang, Actor::Officer(officer));
+    leave.only_for_handler = Some(handler_id.to_owned());
+    leave.note = Some(note.clone());
+    leave.quiet = true;
+    store.change_status(&leave).await?;
+    let mut forward = StatusChange::new(ticket.clone(), ComplaintStatus::Diteruskan, Actor::Officer(officer));
+    forward.only_for_handler = Some(handler_id.to_owned());
+    forward.reroute_to = Some(to.id.clone());
+    forward.note = Some(note);
+    Ok(store.change_status(&forward).await?.complaint)
+}
+
+/// Re-renders the officer posts of the complaint in `chats` with its new status and, when
+/// `buttons`, the buttons that still apply (a post in a chat the complaint left has none).
 pub(crate) async fn refresh_posts(
     bot: &teloxide::Bot,
     store: &Store,
     catalog: &Catalog,
     complaint: &Complaint,
     footer: &str,
+    chats: &[i64],
+    buttons: bool,
 ) -> Result<(), StoreError> {
-    let html = post_html(complaint, catalog, Some(footer));
-    let buttons = keyboards::officer_actions(&complaint.ticket, complaint.status);
+    let extras = PostExtras::load(store, complaint).await?;
+    let html = post_html(complaint, catalog, &extras, Some(footer));
+    let buttons = if buttons {
+        keyboards::officer_actions(&complaint.ticket, complaint.status)
+    } else {
+        teloxide::types::InlineKeyboardMarkup::default()
+    };
     for (chat, message) in TelegramStore(store).officer_posts(&complaint.ticket).await? {
+        if !chats.contains(&chat) {
+            continue;
+        }
         let id = teloxide::types::MessageId(i32::try_from(message).unwrap_or_default());
         let edit = bot
             .edit_message_text(teloxide::types::ChatId(chat), id, html.clone())
@@ -171,7 +265,13 @@ impl OfficerChatForwarder {
             .await
             .map_err(unexpected)?
             .ok_or_else(|| SendError::permanent(format!("complaint {ticket} not found")))?;
-        let html = post_html(&complaint, &self.catalog.load(), None);
+        let mut extras = PostExtras::load(&self.store, &complaint).await.map_err(unexpected)?;
+        extras.headline = Some(match payload["event"].as_str() {
+            Some("complaint.rerouted") => text::POST_REROUTED,
+            Some("complaint.reopened") => text::POST_REOPENED,
+            _ => text::POST_NEW,
+        });
+        let html = post_html(&complaint, &self.catalog.load(), &extras, None);
         let buttons = keyboards::officer_actions(&complaint.ticket, complaint.status);
         let t = TelegramStore(&self.store);
         let mut failures = Vec::new();
@@ -266,7 +366,7 @@ mod tests {
     use crate::delivery::{ExecutionOutcome, HandlerChannels, RetryPolicy, WebhookForwarder, Worker};
     use crate::domain::{NewComplaint, fixtures};
     use crate::storage::testing::{TestDb, both_backends};
-    use crate::storage::{DeliveryKind, SubmitOptions};
+    use crate::storage::{DeliveryKind, SubmitOptions, on_pool};
     use crate::telegram::fake_api::{Call, FakeBotApi, Fault};
     use crate::telegram::sender::SenderLimits;
     use ComplaintStatus::*;
@@ -423,7 +523,60 @@ mod tests {
         );
     }
 
+    async fn the_post_names_the_citizen_and_shows_title_deadline_supporters_and_map(db: TestDb) {
+        let (worker, api, c) = forward(&db, false, &[]).await;
+        // The fixture has no name or location: give them, as the Telegram intake does.
+        on_pool!(db.store, |pool| {
+            sqlx::query(
+                "UPDATE complaints SET citizen_name = 'Budi Santoso', latitude = -7.6453, longitude = 112.9075,
+                        due_at = 1756313999",
+            )
+            .execute(pool)
+            .await
+            .unwrap();
+        });
+        db.store.support(&c.ticket, 77).await.unwrap();
+        assert_eq!(
+            worker.try_execute_task().await.unwrap(),
+            ExecutionOutcome::TaskCompleted
+        );
+        let post = api.calls_of("sendMessage")[0].text().unwrap().to_owned();
+        for expected in [
+            format!("{} {}", text::POST_NEW, c.ticket),
+            "Batas waktu tahap ini: 27-08-2025".to_owned(),
+            "Judul: Sudah tiga minggu berkas saya di kelurahan belum diproses juga".to_owned(),
+            format!("Pelapor: Budi Santoso (chat Telegram {})", c.chat_id),
+            "Dukungan: 1 warga lain".to_owned(),
+            "Peta: https://www.openstreetmap.org/?mlat=-7.645300&amp;mlon=112.907500".to_owned(),
+        ] {
+            assert!(post.contains(&expected), "{expected:?} not in {post}");
+        }
+        // Anonymous: neither the name nor the chat.
+        let anonymous = Complaint {
+            anonymous: true,
+            citizen_name: Some("Budi Santoso".into()),
+            ..db.store.get_by_ticket(&c.ticket).await.unwrap().unwrap()
+        };
+        let html = post_html(
+            &anonymous,
+            &crate::telegram::tests::catalog(),
+            &PostExtras::default(),
+            None,
+        );
+        assert!(!html.contains("Budi") && html.contains("Pelapor: anonim"), "{html}");
+    }
+
+    #[test]
+    fn titles_come_from_the_first_sentence_cut_at_a_word() {
+        assert_eq!(headline("Jalan rusak parah. Sudah sebulan."), "Jalan rusak parah");
+        assert_eq!(headline("!!! Lampu mati\nsejak kemarin"), "Lampu mati");
+        let long = "kata ".repeat(30);
+        let title = headline(&long);
+        assert!(title.ends_with("kata…") && title.chars().count() <= 81, "{title}");
+    }
+
     both_backends!(
+        the_post_names_the_citizen_and_shows_title_deadline_supporters_and_map,
         complaints_are_posted_to_every_officer_chat_with_buttons,
         attachments_follow_the_post_as_replies_in_order,
         an_anonymous_citizen_is_never_identified_to_officers,

@@ -9,7 +9,7 @@ use teloxide::prelude::*;
 use super::catalog::{Catalog, CatalogHandle};
 use super::commands::Command;
 use super::handlers::send_text;
-use super::handlers::{citizen, officer, stale_button};
+use super::handlers::{citizen, officer, resolution, stale_button};
 use super::keyboards::Callback;
 use super::reply::{Replier, ReplyGate};
 use super::run::BotConfig;
@@ -60,6 +60,8 @@ pub fn schema() -> UpdateHandler<BotError> {
 
     let messages = Update::filter_message()
         .branch(dptree::filter_map_async(officer::pending_note).endpoint(officer::note))
+        .branch(dptree::filter_map_async(officer::misplaced_note).endpoint(officer::hint))
+        .branch(dptree::filter_map_async(resolution::rating_comment_of).endpoint(resolution::comment))
         .branch(
             dptree::filter(private)
                 .branch(commands)
@@ -69,7 +71,12 @@ pub fn schema() -> UpdateHandler<BotError> {
     let buttons: Handler<'static, Result<(), BotError>, DpHandlerDescription> = dptree::filter_map(callback)
         .branch(dptree::filter_map(|callback: Callback| callback.choice()).endpoint(citizen::choice))
         .branch(case![Callback::Officer { to, ticket }].endpoint(officer::button))
-        .branch(case![Callback::OfficerReply { ticket }].endpoint(officer::reply_button));
+        .branch(case![Callback::OfficerReply { ticket }].endpoint(officer::reply_button))
+        .branch(case![Callback::OfficerRedirect { ticket }].endpoint(officer::redirect_button))
+        .branch(case![Callback::OfficerRedirectTo { ticket, handler }].endpoint(officer::redirect_to))
+        .branch(case![Callback::Resolution { ticket, fixed }].endpoint(resolution::resolution))
+        .branch(case![Callback::Rate { ticket, score }].endpoint(resolution::rate))
+        .branch(case![Callback::Support { ticket }].endpoint(resolution::support));
     let callbacks = Update::filter_callback_query()
         .branch(buttons)
         .branch(dptree::endpoint(stale_button));

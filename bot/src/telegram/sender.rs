@@ -27,12 +27,12 @@ use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, ParseMode};
 
+use super::keyboards;
 use super::pacer::{DEFAULT_MARGIN, Pacer, Permit};
 use super::render;
 use super::shared_limit::SharedLimit;
 use super::store::{SendMark, TelegramStore};
-use super::text;
-use crate::delivery::{Forwarder, SendError, SendFuture};
+use crate::delivery::{Forwarder, SendError, SendFuture, notice};
 use crate::domain::{ComplaintStatus, TicketNumber};
 use crate::storage::{Delivery, Store};
 
@@ -385,20 +385,31 @@ fn is_photo_id(file_id: &str) -> bool {
 struct NotifyPayload {
     event: String,
     ticket: TicketNumber,
-    to: Option<ComplaintStatus>,
-    note: Option<String>,
+    #[serde(flatten)]
+    notice: notice::StatusNotice,
     /// Free text of an officer's reply (`complaint.reply`).
     message: Option<String>,
 }
 
-/// The text of a notification, or why it cannot be sent.
-fn notification_text(payload: &str) -> Result<String, String> {
+/// The text of a notification and its buttons (the resolution's [Sudah beres] [Belum beres]
+/// for the citizen who filed), or why it cannot be sent.
+fn notification_of(payload: &str) -> Result<(String, Option<InlineKeyboardMarkup>), String> {
     let p: NotifyPayload = serde_json::from_str(payload).map_err(|e| format!("unreadable notify payload: {e}"))?;
-    match (p.event.as_str(), p.to, p.message) {
-        ("complaint.status_changed", Some(to), _) => Ok(text::status_changed(p.ticket.as_str(), to, p.note.as_deref())),
-        ("complaint.reply", _, Some(message)) => Ok(text::officer_reply(p.ticket.as_str(), &message)),
+    let mut n = p.notice;
+    n.ticket = p.ticket.as_str().to_owned();
+    match (p.event.as_str(), n.to, p.message) {
+        ("complaint.status_changed", Some(to), _) => {
+            let buttons = (to == ComplaintStatus::Selesai && !n.supporter).then(|| keyboards::resolution(&p.ticket));
+            Ok((notice::status_changed(&n, to), buttons))
+        }
+        ("complaint.reply", _, Some(message)) => Ok((notice::officer_reply(p.ticket.as_str(), &message), None)),
         (event, _, _) => Err(format!("unknown notification event {event:?}")),
     }
+}
+
+#[cfg(test)]
+fn notification_text(payload: &str) -> Result<String, String> {
+    notification_of(payload).map(|(text, _)| text)
 }
 
 /// The outbox [`Forwarder`] for `notify` tasks; see the module docs.
@@ -431,12 +442,12 @@ impl TelegramNotifier {
         if t.is_blocked(chat).await.map_err(unexpected)? {
             return Err(SendError::permanent("chat is blocked (403 earlier); not sent"));
         }
-        let text = notification_text(&task.payload).map_err(SendError::permanent)?;
+        let (text, buttons) = notification_of(&task.payload).map_err(SendError::permanent)?;
         let html = render::plain(&text).concat();
         if !t.begin_send(&key, chat).await.map_err(unexpected)? {
             return Err(SendError::retryable("send marker appeared concurrently"));
         }
-        match self.sender.send_html(chat, html, None).await {
+        match self.sender.send_html(chat, html, buttons).await {
             Ok(message) => {
                 t.finish_send(&key, i64::from(message.id.0)).await.map_err(unexpected)?;
                 Ok(())
@@ -587,12 +598,15 @@ pub(crate) mod tests {
         assert_eq!(w.try_execute_task().await.unwrap(), ExecutionOutcome::TaskCompleted);
         assert_eq!(w.try_execute_task().await.unwrap(), ExecutionOutcome::EmptyQueue);
         let requests = api.lock().unwrap().requests.clone();
-        let expected = render::plain(&text::status_changed(
-            c.ticket.as_str(),
-            ComplaintStatus::Diverifikasi,
-            None,
-        ))
-        .concat();
+        let due = db.store.get_by_ticket(&c.ticket).await.unwrap().unwrap().due_at;
+        let n = notice::StatusNotice {
+            ticket: c.ticket.as_str().to_owned(),
+            from: Some(ComplaintStatus::Diterima),
+            to: Some(ComplaintStatus::Diverifikasi),
+            due_at: due,
+            ..notice::StatusNotice::default()
+        };
+        let expected = render::plain(&notice::status_changed(&n, ComplaintStatus::Diverifikasi)).concat();
         assert_eq!(requests, vec![(c.chat_id, expected)]);
         assert_eq!(
             db.store.get_delivery(&task).await.unwrap().unwrap().status,
@@ -723,15 +737,30 @@ pub(crate) mod tests {
     fn notification_texts_cover_status_changes_and_replies() {
         let ticket = TicketNumber::generate();
         let status = serde_json::json!({"event": "complaint.status_changed", "ticket": ticket, "to": "selesai", "note": "Sudah diperbaiki"});
+        let n = notice::StatusNotice {
+            ticket: ticket.as_str().to_owned(),
+            to: Some(ComplaintStatus::Selesai),
+            note: Some("Sudah diperbaiki".into()),
+            ..notice::StatusNotice::default()
+        };
         assert_eq!(
             notification_text(&status.to_string()).unwrap(),
-            text::status_changed(ticket.as_str(), ComplaintStatus::Selesai, Some("Sudah diperbaiki"))
+            notice::status_changed(&n, ComplaintStatus::Selesai)
         );
+        let (_, buttons) = notification_of(&status.to_string()).unwrap();
+        assert_eq!(
+            buttons,
+            Some(keyboards::resolution(&ticket)),
+            "the citizen may answer a resolution"
+        );
+        let mut supporter = status.clone();
+        supporter["supporter"] = serde_json::json!(true);
+        assert_eq!(notification_of(&supporter.to_string()).unwrap().1, None);
         let reply =
             serde_json::json!({"event": "complaint.reply", "ticket": ticket, "message": "Mohon kirim foto KTP"});
         assert_eq!(
             notification_text(&reply.to_string()).unwrap(),
-            text::officer_reply(ticket.as_str(), "Mohon kirim foto KTP")
+            notice::officer_reply(ticket.as_str(), "Mohon kirim foto KTP")
         );
         assert!(notification_text(r#"{"event":"other","ticket":"x"}"#).is_err());
     }

@@ -307,10 +307,11 @@ impl TelegramStore<'_> {
         Ok(())
     }
 
-    pub(crate) async fn prompt(&self, chat_id: i64, message_id: i64) -> Result<Option<NotePrompt>, StoreError> {
-        let row: Option<(String, String, i64)> = on_pool!(self.0, |pool| {
+    /// The prompt that is message `message_id` of `chat_id`, and whether it was already answered.
+    pub(crate) async fn prompt(&self, chat_id: i64, message_id: i64) -> Result<Option<(NotePrompt, bool)>, StoreError> {
+        let row: Option<(String, String, i64, Option<i64>)> = on_pool!(self.0, |pool| {
             sqlx::query_as(
-                "SELECT ticket, to_status, user_id FROM officer_prompts WHERE chat_id = $1 AND message_id = $2",
+                "SELECT ticket, to_status, user_id, used_at FROM officer_prompts WHERE chat_id = $1 AND message_id = $2",
             )
             .bind(chat_id)
             .bind(message_id)
@@ -318,26 +319,53 @@ impl TelegramStore<'_> {
             .await
             .context("cannot read officer prompt")?
         });
-        let Some((ticket, to, user_id)) = row else {
+        let Some((ticket, to, user_id, used_at)) = row else {
             return Ok(None);
         };
-        Ok(Some(NotePrompt {
+        let prompt = NotePrompt {
             ticket: TicketNumber::parse(&ticket).context("corrupt ticket in officer prompt")?,
             action: PromptAction::parse(&to).context("corrupt action in officer prompt")?,
             user_id,
-        }))
+        };
+        Ok(Some((prompt, used_at.is_some())))
     }
 
-    pub(crate) async fn remove_prompt(&self, chat_id: i64, message_id: i64) -> Result<(), StoreError> {
-        on_pool!(self.0, |pool| {
-            sqlx::query("DELETE FROM officer_prompts WHERE chat_id = $1 AND message_id = $2")
-                .bind(chat_id)
-                .bind(message_id)
-                .execute(pool)
-                .await
-                .context("cannot remove officer prompt")?;
+    /// Marks a prompt answered (kept, so a second answer can be told so); false when it already was.
+    pub(crate) async fn use_prompt(&self, chat_id: i64, message_id: i64) -> Result<bool, StoreError> {
+        let now = self.0.now();
+        let n = on_pool!(self.0, |pool| {
+            sqlx::query(
+                "UPDATE officer_prompts SET used_at = $3 WHERE chat_id = $1 AND message_id = $2 AND used_at IS NULL",
+            )
+            .bind(chat_id)
+            .bind(message_id)
+            .bind(now)
+            .execute(pool)
+            .await
+            .context("cannot mark officer prompt used")?
+            .rows_affected()
         });
-        Ok(())
+        Ok(n == 1)
+    }
+
+    /// The ticket of `user_id`'s newest unanswered prompt in `chat_id` from the last hour: an
+    /// officer who writes without replying to it probably meant to answer it.
+    pub(crate) async fn open_prompt_of(&self, chat_id: i64, user_id: i64) -> Result<Option<TicketNumber>, StoreError> {
+        let since = self.0.now() - 3600;
+        let row: Option<(String,)> = on_pool!(self.0, |pool| {
+            sqlx::query_as(
+                "SELECT ticket FROM officer_prompts
+                  WHERE chat_id = $1 AND user_id = $2 AND used_at IS NULL AND created_at >= $3
+                  ORDER BY created_at DESC, message_id DESC LIMIT 1",
+            )
+            .bind(chat_id)
+            .bind(user_id)
+            .bind(since)
+            .fetch_optional(pool)
+            .await
+            .context("cannot look up open officer prompts")?
+        });
+        Ok(row.and_then(|(t,)| TicketNumber::parse(&t).ok()))
     }
 }
 
@@ -422,16 +450,22 @@ mod tests {
             user_id: 42,
         };
         t.save_prompt(-100, 8, &prompt).await.unwrap();
-        assert_eq!(t.prompt(-100, 8).await.unwrap(), Some(prompt));
+        assert_eq!(t.prompt(-100, 8).await.unwrap(), Some((prompt.clone(), false)));
+        assert_eq!(t.open_prompt_of(-100, 42).await.unwrap(), Some(ticket.clone()));
+        assert_eq!(t.open_prompt_of(-100, 43).await.unwrap(), None);
         let reply = NotePrompt {
             ticket,
             action: PromptAction::Reply,
             user_id: 42,
         };
         t.save_prompt(-100, 9, &reply).await.unwrap();
-        assert_eq!(t.prompt(-100, 9).await.unwrap(), Some(reply));
-        t.remove_prompt(-100, 8).await.unwrap();
-        assert_eq!(t.prompt(-100, 8).await.unwrap(), None);
+        assert_eq!(t.prompt(-100, 9).await.unwrap(), Some((reply.clone(), false)));
+        assert!(t.use_prompt(-100, 9).await.unwrap());
+        assert!(!t.use_prompt(-100, 9).await.unwrap(), "answered once only");
+        assert_eq!(t.prompt(-100, 9).await.unwrap(), Some((reply, true)));
+        assert!(t.use_prompt(-100, 8).await.unwrap());
+        assert_eq!(t.open_prompt_of(-100, 42).await.unwrap(), None, "both answered");
+        assert_eq!(t.prompt(-100, 7).await.unwrap(), None);
     }
 
     both_backends!(

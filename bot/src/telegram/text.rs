@@ -17,32 +17,66 @@ pub(crate) const BUTTON_RESOLVE: &str = "Selesai";
 
 /// Fields of a complaint as posted into an officer chat.
 pub(crate) struct OfficerPost<'a> {
+    /// What the post announces ("Pengaduan baru", "dialihkan ke unit Anda", "dibuka kembali").
+    pub(crate) headline: &'a str,
     pub(crate) ticket: &'a str,
     pub(crate) status: ComplaintStatus,
     pub(crate) category: &'a str,
     pub(crate) service: Option<&'a str>,
+    /// Made from the first sentence of the complaint.
     pub(crate) title: &'a str,
     pub(crate) description: &'a str,
     pub(crate) place: Option<&'a str>,
+    /// A map link when the citizen shared a location.
+    pub(crate) map: Option<&'a str>,
     pub(crate) date: Option<&'a str>,
+    /// The current stage's SLA deadline, as a date.
+    pub(crate) due: Option<&'a str>,
     pub(crate) attachments: usize,
-    /// `None` when the citizen asked to stay anonymous.
-    pub(crate) citizen_chat: Option<i64>,
+    /// `None` when the citizen asked to stay anonymous; else the display name (if known) and chat.
+    pub(crate) citizen: Option<(Option<&'a str>, i64)>,
+    /// Citizens who support the complaint instead of filing it again.
+    pub(crate) supporters: u64,
+    /// The citizen's satisfaction once resolved: score and comment.
+    pub(crate) rating: Option<(u8, Option<&'a str>)>,
 }
 
+pub(crate) const POST_NEW: &str = "Pengaduan baru";
+pub(crate) const POST_REROUTED: &str = "Pengaduan dialihkan ke unit Anda";
+pub(crate) const POST_REOPENED: &str = "Pengaduan dibuka kembali oleh pelapor (belum beres)";
+pub(crate) const POST_PLAIN: &str = "Pengaduan";
+
 pub(crate) fn officer_post(p: &OfficerPost<'_>) -> String {
-    let mut text = format!("Pengaduan baru {}\nStatus: {}\n\n", p.ticket, p.status.label());
-    text.push_str(&format!("Judul: {}\n", p.title));
+    let mut text = format!("{} {}\nStatus: {}\n", p.headline, p.ticket, p.status.label());
+    if let Some(due) = p.due {
+        text.push_str(&format!("Batas waktu tahap ini: {due}\n"));
+    }
+    text.push_str(&format!("\nJudul: {}\n", p.title));
     text.push_str(&format!("Kategori: {}\n", p.category));
     if let Some(service) = p.service {
         text.push_str(&format!("Layanan: {service}\n"));
     }
     text.push_str(&format!("Lokasi: {}\n", p.place.unwrap_or("-")));
+    if let Some(map) = p.map {
+        text.push_str(&format!("Peta: {map}\n"));
+    }
     text.push_str(&format!("Tanggal kejadian: {}\n", p.date.unwrap_or("-")));
     text.push_str(&format!("Lampiran: {} berkas\n", p.attachments));
-    match p.citizen_chat {
-        Some(chat) => text.push_str(&format!("Pelapor: chat Telegram {chat}\n")),
+    match p.citizen {
+        Some((Some(name), chat)) => text.push_str(&format!("Pelapor: {name} (chat Telegram {chat})\n")),
+        Some((None, chat)) => text.push_str(&format!("Pelapor: chat Telegram {chat}\n")),
         None => text.push_str("Pelapor: anonim\n"),
+    }
+    text.push_str(&format!(
+        "Dukungan: {} warga lain melaporkan masalah yang sama\n",
+        p.supporters
+    ));
+    if let Some((score, comment)) = p.rating {
+        text.push_str(&format!("Penilaian pelapor: {score}/5"));
+        if let Some(comment) = comment {
+            text.push_str(&format!(" - \"{comment}\""));
+        }
+        text.push('\n');
     }
     text.push_str(&format!("\nIsi pengaduan:\n{}", p.description));
     text
@@ -65,6 +99,57 @@ Catatan ini dikirim kepada pelapor.",
 
 pub(crate) const OFFICER_NOTE_RECEIVED: &str = "Catatan diterima, status diperbarui.";
 
+/// A note or reply too short to tell the citizen anything ("ok", "sudah").
+pub(crate) const OFFICER_NOTE_TOO_SHORT: &str = "Catatan terlalu singkat, belum tercatat. Pelapor membaca \
+catatan ini, jadi tulis satu kalimat utuh (minimal 3 kata): apa yang sudah dilakukan, atau alasannya. \
+Balas lagi pesan permintaan di atas.";
+/// A note or reply that is not text (a photo, a sticker).
+pub(crate) const OFFICER_NOTE_NOT_TEXT: &str = "Catatan harus berupa teks. Balas lagi pesan permintaan \
+di atas dengan satu kalimat untuk pelapor.";
+/// A second answer to a prompt that was already answered.
+pub(crate) const OFFICER_PROMPT_USED: &str = "Permintaan ini sudah dijawab sebelumnya, jadi jawaban ini \
+tidak dicatat. Untuk mengubah lagi, tekan tombol pada pesan pengaduannya.";
+
+/// A message in an officer chat that looks meant for the bot but answers no prompt.
+pub(crate) fn officer_hint(ticket: Option<&str>) -> String {
+    match ticket {
+        Some(ticket) => format!(
+            "Pesan ini belum tercatat di pengaduan {ticket}. Untuk mengirim catatan atau balasan, \
+balas (reply) pesan permintaan dari bot, bukan pesan lain."
+        ),
+        None => "Pesan ini tidak tercatat di pengaduan mana pun. Untuk mengubah status, tekan tombol \
+di bawah pesan pengaduan; untuk catatan atau balasan, balas (reply) pesan permintaan dari bot."
+            .to_owned(),
+    }
+}
+
+/// "Bukan wewenang" under a complaint post.
+pub(crate) const BUTTON_NOT_OUR_AUTHORITY: &str = "Bukan wewenang";
+/// The last choice of the redirect list: an agency outside loket, named in a note.
+pub(crate) const BUTTON_OTHER_AGENCY: &str = "Instansi lain (tulis namanya)";
+
+pub(crate) fn officer_redirect_choice(ticket: &str) -> String {
+    format!(
+        "Pengaduan {ticket} bukan wewenang unit ini? Pilih ke mana pengaduan dialihkan; pengaduan \
+diteruskan ke sana dan pelapor diberi tahu. Bila instansinya tidak ada di daftar, pilih \"{BUTTON_OTHER_AGENCY}\" \
+lalu tulis nama dan kontak instansi yang berwenang."
+    )
+}
+
+/// The note the citizen reads when an officer redirects to another handler.
+pub(crate) fn redirect_note(handler: &str) -> String {
+    format!("Pengaduan Anda dialihkan ke {handler}, yang berwenang menanganinya.")
+}
+
+/// Footer of the posts in the old handler's chats after a redirect.
+pub(crate) fn officer_redirected_line(handler: &str, officer: &str) -> String {
+    format!("\n\nDialihkan ke {handler} oleh {officer}.")
+}
+
+pub(crate) const OFFICER_REDIRECTED: &str = "Pengaduan dialihkan.";
+pub(crate) const OFFICER_REDIRECT_UNKNOWN: &str = "Unit tujuan tidak ada lagi di daftar penanganan. Tekan \
+Bukan wewenang sekali lagi.";
+
 /// Button under a complaint post: write to the citizen through the bot.
 pub(crate) const BUTTON_REPLY_CITIZEN: &str = "Balas warga";
 
@@ -76,6 +161,84 @@ Balasan dikirim kepada pelapor lewat loket; identitas pelapor tetap terlindungi.
 }
 
 pub(crate) const OFFICER_REPLY_SENT: &str = "Balasan diteruskan kepada pelapor.";
+
+// ---- After a resolution, and duplicates (Telegram buttons for now; the conversation core may
+// take them over with their handlers) ----------------------------------------------------------
+
+pub(crate) const BUTTON_FIXED: &str = "Sudah beres";
+pub(crate) const BUTTON_REOPEN: &str = "Belum beres, buka lagi";
+
+pub(crate) fn ask_rating(ticket: &str) -> String {
+    format!(
+        "Terima kasih atas konfirmasinya. Seberapa puas Anda dengan penanganan pengaduan {ticket}? \
+Pilih 1 (sangat tidak puas) sampai 5 (sangat puas)."
+    )
+}
+
+pub(crate) fn rating_label(score: u8) -> String {
+    format!("{score} ⭐")
+}
+
+pub(crate) fn rating_thanks(score: u8) -> String {
+    format!(
+        "Terima kasih, penilaian Anda ({score}/5) disampaikan kepada petugas yang menangani. Ingin \
+menambahkan komentar? Balas (reply) pesan ini dengan komentar Anda; bila tidak, abaikan saja."
+    )
+}
+
+pub(crate) const RATING_COMMENT_SAVED: &str = "Komentar Anda tersimpan dan disampaikan kepada petugas. Terima kasih.";
+pub(crate) const REOPENED: &str = "Pengaduan dibuka kembali.";
+/// A resolution or rating button pressed by someone who did not file the complaint.
+pub(crate) const NOT_YOUR_COMPLAINT: &str = "Tombol ini hanya untuk pelapor pengaduan ini.";
+pub(crate) const NOT_RESOLVED_ANY_MORE: &str = "Pengaduan ini tidak lagi berstatus selesai, jadi tombol ini \
+sudah tidak berlaku. Lihat perkembangannya dengan /status.";
+pub(crate) const NOT_RESOLVED_YET: &str = "Pengaduan ini belum selesai, jadi belum dapat dinilai.";
+
+/// An open complaint about the same problem, offered before filing. A confidential complaint's
+/// own words (`title`) are never shown to another citizen.
+pub(crate) struct Duplicate<'a> {
+    pub(crate) ticket: &'a str,
+    pub(crate) about: &'a str,
+    pub(crate) title: Option<&'a str>,
+    pub(crate) status: ComplaintStatus,
+    pub(crate) filed: &'a str,
+    pub(crate) supporters: u64,
+}
+
+pub(crate) fn duplicate_found(d: &Duplicate<'_>) -> String {
+    let mut text = format!(
+        "Sepertinya masalah yang sama sudah dilaporkan warga lain dan sedang ditangani:\n\n\
+Nomor: {}\nTentang: {}\n",
+        d.ticket, d.about
+    );
+    if let Some(title) = d.title {
+        text.push_str(&format!("Judul: {title}\n"));
+    }
+    text.push_str(&format!(
+        "Status: {}\nDilaporkan: {}\nDidukung: {} warga\n\n\
+Anda dapat mendukung pengaduan itu: petugas melihat bahwa lebih banyak warga terdampak, dan Anda \
+menerima kabar setiap kali statusnya berubah. Identitas Anda tidak ditampilkan kepada siapa pun. \
+Atau lanjutkan mengirim pengaduan Anda sendiri.",
+        d.status.label(),
+        d.filed,
+        d.supporters
+    ));
+    text
+}
+
+pub(crate) const BUTTON_SUPPORT: &str = "Dukung pengaduan ini";
+
+pub(crate) fn supported(ticket: &str, supporters: u64) -> String {
+    format!(
+        "Terima kasih, dukungan Anda tercatat untuk pengaduan {ticket} (sekarang didukung {supporters} \
+warga). Anda akan menerima kabar setiap kali statusnya berubah."
+    )
+}
+
+pub(crate) const ALREADY_SUPPORTED: &str = "Anda sudah mendukung pengaduan ini; kabarnya tetap kami kirimkan.";
+pub(crate) const SUPPORT_OWN: &str = "Ini pengaduan Anda sendiri; kabarnya sudah kami kirimkan kepada Anda.";
+pub(crate) const SUPPORT_CLOSED: &str = "Pengaduan itu sudah tidak diproses lagi, jadi tidak dapat didukung. \
+Silakan kirim pengaduan Anda sendiri dengan /lapor.";
 
 /// Caption of a complaint's photo or document forwarded into an officer chat.
 pub(crate) fn attachment_caption(ticket: &str, number: usize, total: usize) -> String {

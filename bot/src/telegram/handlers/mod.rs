@@ -9,6 +9,7 @@
 
 pub(crate) mod citizen;
 pub(crate) mod officer;
+pub(crate) mod resolution;
 
 use teloxide::RequestError;
 use teloxide::prelude::*;
