@@ -78,7 +78,9 @@ impl Aliases {
             }
         }
         seen.clear();
+        let mut instruments: HashSet<String> = HashSet::default();
         for text in texts.into_iter().filter(|t| seen.insert(t)) {
+            instruments.extend(instrument_names(text));
             for (short, long) in spelled_out(text) {
                 aliases.spelled.entry(short.clone()).or_default().push(long.clone());
                 aliases
@@ -87,6 +89,15 @@ impl Aliases {
                     .or_default()
                     .push(short.clone());
                 aliases.add(short, long);
+            }
+        }
+        for name in &instruments {
+            for (short, long) in title_forms(name) {
+                // Only forms of the whole name that keep its kind ("permenkes", "perbup",
+                // "kepmen"): shorter spans are ordinary blends of ordinary words.
+                if long == *name && (short.starts_with("per") || short.starts_with("kep")) {
+                    aliases.add(short, long);
+                }
             }
         }
         for forms in aliases.spelled.values_mut().chain(aliases.spelled_short.values_mut()) {
@@ -168,6 +179,35 @@ fn shorten_with(table: &HashMap<String, Vec<String>>, text: &str) -> String {
         }
     }
     out.join(" ")
+}
+
+/// The names of the legal instruments a decree cites, lowercase: "Peraturan Menteri Kesehatan",
+/// "Peraturan Bupati", "Keputusan Menteri" (the kind and the first one or two words of the
+/// issuer after it, up to "Nomor", "Republik" or a small word). Indonesian shortens them by the same
+/// syllable rule as titles ("permenkes", "perbup", "perda", "kepmen").
+pub fn instrument_names(text: &str) -> Vec<String> {
+    let words = words(text);
+    let mut out = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        if word != "peraturan" && word != "keputusan" {
+            continue;
+        }
+        let issuer: Vec<&String> = words[i + 1..]
+            .iter()
+            .take_while(|w| {
+                !matches!(w.as_str(), "nomor" | "no" | "republik" | "tentang") && !SMALL_WORDS.contains(&w.as_str())
+            })
+            .take(2)
+            .collect();
+        // Every prefix of the issuer: "Peraturan Bupati Pasuruan" is also a "Peraturan Bupati".
+        let mut name = word.clone();
+        for w in issuer {
+            name.push(' ');
+            name.push_str(w);
+            out.push(name.clone());
+        }
+    }
+    out
 }
 
 /// Lowercase alphabetic words of a text ("Barang/Jasa" is two words).
@@ -448,6 +488,32 @@ mod tests {
             "dike",
             "pendidikan kedinasan"
         ));
+    }
+
+    #[test]
+    fn legal_instruments_are_shortened_like_titles() {
+        let text =
+            "1. Peraturan Menteri Kesehatan Nomor 9 Tahun 2014 tentang Klinik;\n2. Peraturan Bupati Contoh Nomor 3";
+        assert_eq!(
+            instrument_names(text),
+            [
+                "peraturan menteri",
+                "peraturan menteri kesehatan",
+                "peraturan bupati",
+                "peraturan bupati contoh"
+            ]
+        );
+        let aliases = Aliases::derive([], [text]);
+        assert!(
+            aliases
+                .expand("permenkes")
+                .contains(&"peraturan menteri kesehatan".to_owned())
+        );
+        assert!(aliases.expand("perbup").contains(&"peraturan bupati".to_owned()));
+        assert!(
+            aliases.expand("menkes").is_empty(),
+            "a form that drops the kind of instrument"
+        );
     }
 
     #[test]
