@@ -65,6 +65,8 @@ pub struct Settings {
     pub admin: AdminSettings,
     /// The Telegram bot: token, Bot API server, webhook mode (`[telegram]`).
     pub telegram: TelegramSettings,
+    /// The officers' web console under `/console` (`[console]`).
+    pub console: crate::console::ConsoleSettings,
 }
 
 impl Default for Settings {
@@ -86,6 +88,7 @@ impl Default for Settings {
             reindex: crate::reindex::ReindexSettings::default(),
             admin: AdminSettings::default(),
             telegram: TelegramSettings::default(),
+            console: crate::console::ConsoleSettings::default(),
         }
     }
 }
@@ -575,6 +578,7 @@ impl Settings {
         );
         self.admin.digest()?;
         self.telegram.validate()?;
+        self.console.validate()?;
         let a = &self.announcements;
         anyhow::ensure!(
             a.overall_per_second >= 1 && a.per_chat_per_second >= 1 && a.concurrency >= 1,

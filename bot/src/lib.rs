@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod cli;
 pub mod configuration;
+pub mod console;
 pub mod conversation;
 pub mod delivery;
 pub mod domain;

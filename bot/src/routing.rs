@@ -289,6 +289,12 @@ impl Routing {
         self.handlers.iter().find(|h| h.id == id)
     }
 
+    /// The handlers that list `agency` (case-insensitive): a console supervisor's scope.
+    pub fn handlers_of_agency(&self, agency: &str) -> Vec<&Handler> {
+        let agency = normalise_agency(agency);
+        self.handlers.iter().filter(|h| h.agencies.contains(&agency)).collect()
+    }
+
     /// Picks the handler: service id, then agency, then category, then the default.
     pub fn route(&self, query: &RouteQuery<'_>) -> Option<(&Handler, RouteReason)> {
         if let Some(service) = query.service_id.map(str::trim)

@@ -16,8 +16,9 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::configuration::Settings;
+use crate::console::{ConsoleDeps, ConsoleState};
 use crate::delivery::{Forwarder, HandlerChannels, RetryPolicy, WebhookForwarder, Worker};
-use crate::http::{AdminState, AppState, Open311Catalog, Open311Handle, router};
+use crate::http::{AdminState, AppState, Open311Catalog, Open311Handle, router_with_console};
 use crate::reindex::Reindexer;
 use crate::routing::Routing;
 use crate::storage::{DeliveryKind, Store};
@@ -125,7 +126,18 @@ impl Application {
     /// Serves HTTP and forwards complaints until `shutdown` resolves.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let worker = self.forward_worker()?;
-        let app = router(
+        let console = self.settings.console.enabled.then(|| {
+            ConsoleState::new(ConsoleDeps {
+                store: self.store.clone(),
+                routing: self.routing.clone(),
+                services: self.open311.clone(),
+                settings: self.settings.console.clone(),
+                utc_offset_hours: self.settings.calendar.utc_offset_hours,
+                aliases: self.settings.aliases.clone(),
+                client_ip_header: self.settings.http.client_ip_header.clone(),
+            })
+        });
+        let app = router_with_console(
             AppState {
                 store: self.store.clone(),
                 routing: self.routing.clone(),
@@ -136,6 +148,7 @@ impl Application {
                 },
             },
             self.settings.http.body_limit_bytes,
+            console,
         );
         let app = crate::http::limit_open311_intake(
             app,

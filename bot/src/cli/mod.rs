@@ -4,6 +4,7 @@
 //! in its own file. Commands print for people by default and JSON lines with `--json`.
 //! Errors are reported once, in `main`, with their cause chain and a non-zero exit code.
 
+mod accounts;
 mod announcements;
 mod ask;
 mod bench;
@@ -150,6 +151,11 @@ enum Command {
         #[command(subcommand)]
         action: AnnouncementsAction,
     },
+    /// Web-console accounts: add (prints a one-time password link), list, disable, reset.
+    Accounts {
+        #[command(subcommand)]
+        action: AccountsAction,
+    },
     /// Run the benchmarks and print a Markdown table (use a release build).
     Bench {
         /// Questions to time (the evaluation set by default).
@@ -248,6 +254,56 @@ enum AnnouncementsAction {
     },
     /// Sent / pending / failed / blocked counts.
     Status { id: i64 },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum RoleArg {
+    /// Works the complaints of its handlers.
+    Officer,
+    /// Sees every handler of one agency, with the SLA figures.
+    Supervisor,
+    /// Announcements, dead letters, unanswered questions, accounts.
+    Administrator,
+}
+
+impl From<RoleArg> for crate::storage::AccountRole {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Officer => Self::Officer,
+            RoleArg::Supervisor => Self::Supervisor,
+            RoleArg::Administrator => Self::Administrator,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum AccountsAction {
+    /// Create an account and print its one-time link to set the password.
+    Add {
+        /// Login name: 3-64 of a-z, 0-9, '.', '-', '_'.
+        username: String,
+        /// The person's name as shown in the console.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// A handler id from the handlers file (officers; repeat for several).
+        #[arg(long = "handler", value_name = "ID")]
+        handlers: Vec<String>,
+        /// The agency whose handlers a supervisor oversees (as in the handlers file's `agencies`).
+        #[arg(long, value_name = "NAME")]
+        agency: Option<String>,
+    },
+    /// Every account: role, state (active, awaiting-password, disabled), scope.
+    List {
+        /// One JSON object per account.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lock an account out and end its sessions at once.
+    Disable { username: String },
+    /// Clear the password, end the sessions, enable the account and print a new setup link.
+    Reset { username: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -416,6 +472,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 messages,
                 broadcast,
             })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Accounts { action } => {
+            match action {
+                AccountsAction::Add {
+                    username,
+                    name,
+                    role,
+                    handlers,
+                    agency,
+                } => accounts::add(&username, &name, role.into(), &handlers, agency.as_deref())?,
+                AccountsAction::List { json } => accounts::list(json)?,
+                AccountsAction::Disable { username } => accounts::disable(&username)?,
+                AccountsAction::Reset { username } => accounts::reset(&username)?,
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Open311Clients { action } => {

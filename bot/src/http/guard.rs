@@ -180,13 +180,26 @@ fn is_json(response: &Response) -> bool {
         .is_some_and(|v| v.starts_with("application/json"))
 }
 
+/// The web console's own error pages (HTML under `/console/`) are already what its users read.
+fn is_console_page(path: &str, response: &Response) -> bool {
+    path.starts_with("/console")
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"))
+}
+
 /// Makes every error response JSON (see the module docs); headers such as `Allow` and
 /// `Retry-After` are kept.
 pub(crate) async fn json_errors(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let response = next.run(request).await;
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) || is_json(&response) {
+    if !(status.is_client_error() || status.is_server_error())
+        || is_json(&response)
+        || is_console_page(&path, &response)
+    {
         return response;
     }
     let (mut parts, _) = response.into_parts();

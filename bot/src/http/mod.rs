@@ -3,7 +3,8 @@
 //!
 //! One axum `Router` over [`AppState`] (store + routing + Open311 services). Bodies above the configured limit are
 //! refused with 413 before they are read; every error is a JSON body (see [`ApiError`]), including the
-//! router's own 404/405 and anything a layer answers (see `guard.rs`).
+//! router's own 404/405 and anything a layer answers (see `guard.rs`), except the web console's
+//! HTML pages under `/console`.
 
 mod admin;
 mod auth;
@@ -51,7 +52,17 @@ async fn no_route() -> ApiError {
 
 /// The whole HTTP surface.
 pub fn router(state: AppState, body_limit_bytes: usize) -> Router {
-    Router::new()
+    router_with_console(state, body_limit_bytes, None)
+}
+
+/// [`router`] with the web console nested under `/console` (HTML pages; see `crate::console`),
+/// behind the same URI guard, body limit, metrics and tracing layers.
+pub fn router_with_console(
+    state: AppState,
+    body_limit_bytes: usize,
+    console: Option<crate::console::ConsoleState>,
+) -> Router {
+    let routes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::scrape))
@@ -62,7 +73,12 @@ pub fn router(state: AppState, body_limit_bytes: usize) -> Router {
         .route("/api/v1/complaints/{ticket}/replies", post(complaints::reply))
         .route("/open311/v2/services.json", get(open311::services))
         .route("/open311/v2/requests.json", get(open311::list).post(open311::create))
-        .route("/open311/v2/requests/{file}", get(open311::show))
+        .route("/open311/v2/requests/{file}", get(open311::show));
+    let routes = match console {
+        Some(console) => routes.nest("/console", crate::console::router(console)),
+        None => routes,
+    };
+    routes
         .fallback(no_route)
         .method_not_allowed_fallback(guard::method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit_bytes))

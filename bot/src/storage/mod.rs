@@ -8,10 +8,12 @@
 //! citizen's notification) commit in one transaction; no transaction is ever held across a
 //! network call: the delivery worker takes a lease instead.
 
+mod accounts;
 pub(crate) mod announcements;
 mod chats;
 mod clock;
 mod complaints;
+mod console;
 mod deliveries;
 mod open311_clients;
 mod postgres;
@@ -34,6 +36,7 @@ use std::time::Duration;
 use anyhow::Context;
 use sqlx::{PgPool, SqlitePool};
 
+pub use accounts::{Account, AccountError, AccountRole, NewAccount, Session, SetupToken};
 pub use announcements::{Announcement, AnnouncementStatus, BroadcastProgress, BroadcastTask, FanOut};
 pub(crate) use chats::{TOPIC_ALL, agency_topic};
 pub use clock::Clock;
@@ -41,6 +44,7 @@ pub use complaints::{
     ChangeOutcome, Complaint, ComplaintEvent, EventKind, PUBLICLY_CLOSED, Page, PublicFilter, StatusChange,
     SubmitOptions,
 };
+pub use console::{ConsoleNote, HandlerFigures, InboxCounts, InboxFilter, InboxPage};
 pub use deliveries::{Delivery, DeliveryKind, DeliveryStatus, Retry};
 pub use open311_clients::{Open311Client, Open311ClientError, Open311ClientUsage, Open311Window};
 pub use privacy::{ChatRecord, CitizenData, PURGEABLE, PurgeReport};

@@ -12,12 +12,15 @@
 //! - `telegram`: question messages/s and reply latency through `loket serve` against the fake
 //!   Bot API (`cli/bench_telegram.rs`);
 //! - `broadcast`: an announcement's broadcast rate against the default limit, and the ingest +
-//!   diff time of all decrees (`cli/bench_broadcast.rs`).
+//!   diff time of all decrees (`cli/bench_broadcast.rs`);
+//! - `console`: the web console's inbox page over HTTP with 100,000 complaints in a scratch
+//!   PostgreSQL database, p50/p99 (`console.rs`).
 //!
 //! The peak RSS of the bench process closes the table. Progress goes to stderr. Run it on a
 //! release build: `cargo run --release -- bench`. Figures are measured, never asserted; a section
 //! that cannot run (PostgreSQL unreachable) says why in its row and the others still run.
 
+mod console;
 mod intake;
 mod knowledge;
 
@@ -35,6 +38,8 @@ pub(crate) enum Section {
     Intake,
     Telegram,
     Broadcast,
+    /// The web console's inbox with 100,000 complaints in PostgreSQL.
+    Console,
 }
 
 /// What `loket bench` was asked to do.
@@ -100,7 +105,7 @@ pub(crate) fn run_bench(options: &BenchOptions) -> anyhow::Result<()> {
             );
         }
     }
-    if wants(Section::Intake) || wants(Section::Telegram) || wants(Section::Broadcast) {
+    if wants(Section::Intake) || wants(Section::Telegram) || wants(Section::Broadcast) || wants(Section::Console) {
         let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
         if wants(Section::Intake) {
             runtime.block_on(intake_rows(&mut table, options));
@@ -132,6 +137,10 @@ pub(crate) fn run_bench(options: &BenchOptions) -> anyhow::Result<()> {
                 Err(e) => table.row("broadcast rate vs limit", not_measured(&e)),
             }
         }
+    }
+    if wants(Section::Console) {
+        let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+        runtime.block_on(console_rows(&mut table, options));
     }
     if let Some(rss) = peak_rss_kib() {
         table.row(
@@ -231,6 +240,37 @@ async fn intake_rows(table: &mut Table, options: &BenchOptions) {
             }
             Err(e) => table.row(format!("intake and deliveries, {backend}"), not_measured(&e)),
         }
+    }
+}
+
+/// Complaints in the console bench's database.
+const CONSOLE_COMPLAINTS: usize = 100_000;
+
+async fn console_rows(table: &mut Table, options: &BenchOptions) {
+    eprintln!("bench: console inbox on PostgreSQL, {CONSOLE_COMPLAINTS} complaints...");
+    let figures = match intake::ScratchDatabase::postgres(&options.database_url).await {
+        Ok(db) => {
+            let figures = console::measure(&db.url, &options.dir, CONSOLE_COMPLAINTS, 200).await;
+            if let Err(e) = db.destroy().await {
+                eprintln!("bench: warning: {e:#}");
+            }
+            figures
+        }
+        Err(e) => Err(e),
+    };
+    match figures {
+        Ok(f) => {
+            for (what, p50, p99) in f.pages {
+                table.row(
+                    format!(
+                        "console inbox page over HTTP, {what} ({} complaints in PostgreSQL, officer of 2 of 10 handlers), p50 / p99",
+                        thousands(f.complaints as f64)
+                    ),
+                    format!("{} / {}", fmt(p50), fmt(p99)),
+                );
+            }
+        }
+        Err(e) => table.row("console inbox page (PostgreSQL)", not_measured(&e)),
     }
 }
 
