@@ -4,6 +4,7 @@
 
 mod bad_input;
 mod broadcast_kill;
+mod console;
 mod delivery_failures;
 mod drills;
 mod flow;

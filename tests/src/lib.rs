@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod broadcast;
+pub mod browser;
 pub mod database;
 pub mod load;
 pub mod process;
