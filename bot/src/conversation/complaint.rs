@@ -13,7 +13,7 @@
 use super::state::{Context, Draft, State};
 use super::{Citizen, ComplaintChoice, Conversation, Event, Input, Outcome, Reply, choice, text};
 use crate::domain::{
-    Attachment, Attachments, Category, ComplaintDescription, IncidentDate, NewComplaint, Place, RawComplaint,
+    Attachment, Attachments, Category, ComplaintDescription, GeoPoint, IncidentDate, NewComplaint, Place, RawComplaint,
 };
 use crate::routing::RouteQuery;
 use crate::storage::SubmitOptions;
@@ -129,9 +129,11 @@ pub(crate) async fn message(
         | State::ComplaintPlace { draft }
         | State::ComplaintDate { draft } => draft.clone(),
     };
+    let mut shared_at = None;
     let raw = match (state, event) {
         (_, Event::Text(raw)) => raw,
         (State::ComplaintPlace { .. }, Event::Location { latitude, longitude }) => {
+            shared_at = Some((latitude.to_string(), longitude.to_string()));
             text::place_from_location(latitude, longitude)
         }
         _ => return Ok(Outcome::say(text::ONLY_TEXT)),
@@ -160,6 +162,9 @@ pub(crate) async fn message(
             Ok(place) => advance(State::ComplaintDate {
                 draft: Draft {
                     place: Some(place.as_str().to_owned()),
+                    // A shared location is kept as coordinates too (map link, Open311 lat/long);
+                    // a typed place clears an earlier one.
+                    coordinates: shared_at,
                     ..draft
                 },
             }),
@@ -316,7 +321,12 @@ async fn submit(conversation: &Conversation, citizen: Citizen, draft: Draft) -> 
         confidential: !draft.public,
     };
     let new = match NewComplaint::parse(&raw, conversation.today()) {
-        Ok(new) => new,
+        Ok(mut new) => {
+            if let Some((lat, long)) = &draft.coordinates {
+                new.location = GeoPoint::parse(Some(lat), Some(long)).ok().flatten();
+            }
+            new
+        }
         // Only reachable when a stored draft predates a stricter rule: say what is wrong.
         Err(e) => return Ok(Outcome::say(&e.to_string())),
     };

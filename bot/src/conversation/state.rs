@@ -79,6 +79,10 @@ pub struct Draft {
     pub category: Option<String>,
     pub description: Option<String>,
     pub place: Option<String>,
+    /// Latitude and longitude of a location the citizen shared at the place step, as decimal
+    /// text (the draft stays `Eq` and round-trips exactly).
+    #[serde(default)]
+    pub coordinates: Option<(String, String)>,
     /// As typed (validated), e.g. `17-08-2025`.
     pub incident_date: Option<String>,
     /// Attachment ids as the channel names them (Telegram file ids, `wa:<media id>` on WhatsApp).

@@ -139,6 +139,9 @@ async fn the_script_runs_on_the_core(db: TestDb) {
     assert_eq!(complaint.chat_id, CITIZEN.chat_id);
     assert_eq!(complaint.attachments.len(), 1);
     assert!(complaint.place.as_deref().unwrap().contains("-7.600000"));
+    // The shared location is kept as coordinates: officers get a map link, Open311 lat/long.
+    let at = complaint.location.expect("shared location stored as coordinates");
+    assert!((at.lat + 7.6).abs() < 1e-9 && (at.long - 112.7).abs() < 1e-9, "{at:?}");
     assert!(complaint.confidential && !complaint.anonymous);
     assert_eq!(
         state,
