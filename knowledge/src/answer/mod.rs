@@ -36,8 +36,8 @@
 //! - the aspect is decided with the chosen service's own components when no strong cue asks:
 //!   the component holding most of the question's own words answers it;
 //! - when no service is confident, up to [`MAX_CHOICES`] plausible ones are offered ("maybe one
-//!   of these") if the best-scoring one is plausible and no word the decrees never use is left
-//!   unexplained; otherwise the answer is an honest "not found";
+//!   of these") if the best-scoring one is plausible (see the last item for words the decrees
+//!   never use); otherwise the answer is an honest "not found";
 //! - words of units and agencies that no title has (who asks and from where: "pemkab",
 //!   "kecamatan", a regency) weigh like everyday words, and a message made only of them sets the
 //!   region (status `region`), as does a self-introduction ("sy staf di setda kab pasuruan") or
@@ -50,7 +50,18 @@
 //!   service's own text is a follow-up about it ("yang paraf siapa", "bisa daring?");
 //! - Javanese clitics and verb forms, nasal chat forms and three-letter clippings of title
 //!   words ("alure", "ngusulno", "nerima", "lab") are read as their base word;
-//! - a strong cue for a value (duration, fee, hours) is never overridden by component words.
+//! - a strong cue for a value (duration, fee, hours) is never overridden by component words;
+//! - the interrogative and its verb ask an aspect ([`crate::analysis::frames`]): what the
+//!   citizen supplies is a requirement, what they receive the product, who handles the file
+//!   and where it goes the procedure;
+//! - a title word that is also a cue, as titles write it ("pengaduan"), names its service when
+//!   another aspect is asked with a strong cue; a noun made definite with "-nya"
+//!   ("audiensinya") points back at the previous service;
+//! - a service said to be had at an office its decree never mentions ("di pengadilan agama")
+//!   is delivered elsewhere and not chosen; a dinas short name ("dinkes") after "di" in a
+//!   sentence about the asker is where they work;
+//! - words no decree uses keep a service out of "maybe one of these" only when they outweigh
+//!   what its name explains.
 
 mod build;
 mod deployment;
