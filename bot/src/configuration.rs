@@ -65,6 +65,8 @@ pub struct Settings {
     pub admin: AdminSettings,
     /// The Telegram bot: token, Bot API server, webhook mode (`[telegram]`).
     pub telegram: TelegramSettings,
+    /// WhatsApp Business Cloud API (`[whatsapp]`); off unless its credentials are set.
+    pub whatsapp: crate::whatsapp::WhatsAppSettings,
     /// The officers' web console under `/console` (`[console]`).
     pub console: crate::console::ConsoleSettings,
 }
@@ -88,6 +90,7 @@ impl Default for Settings {
             reindex: crate::reindex::ReindexSettings::default(),
             admin: AdminSettings::default(),
             telegram: TelegramSettings::default(),
+            whatsapp: crate::whatsapp::WhatsAppSettings::default(),
             console: crate::console::ConsoleSettings::default(),
         }
     }
@@ -578,6 +581,7 @@ impl Settings {
         );
         self.admin.digest()?;
         self.telegram.validate()?;
+        self.whatsapp.validate()?;
         self.console.validate()?;
         let a = &self.announcements;
         anyhow::ensure!(

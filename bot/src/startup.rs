@@ -5,7 +5,9 @@
 //! the API and runs the forwarding worker until the shutdown future resolves; the Telegram side
 //! (notifications, officer chat) is added by the caller when a bot token is configured. With a
 //! [`Reindexer`] (`with_reindexer`), it also serves `POST /api/v1/admin/reindex` and watches the
-//! standards directory.
+//! standards directory. With `[whatsapp]` configured it also serves the WhatsApp webhook
+//! (`/whatsapp/webhook`) and works the WhatsApp inbox through the conversation core (the
+//! reindexer's catalog answers).
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -22,6 +24,7 @@ use crate::http::{AdminState, AppState, Open311Catalog, Open311Handle, router_wi
 use crate::reindex::Reindexer;
 use crate::routing::Routing;
 use crate::storage::{DeliveryKind, Store};
+use crate::whatsapp::WhatsAppChannel;
 
 pub struct Application {
     listener: TcpListener,
@@ -33,6 +36,7 @@ pub struct Application {
     settings: Settings,
     officer_chat: Option<Arc<dyn Forwarder>>,
     run_workers: bool,
+    whatsapp: Option<WhatsAppChannel>,
 }
 
 impl Application {
@@ -51,6 +55,7 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {}", settings.http_addr))?;
         let addr = listener.local_addr().context("cannot read the bound address")?;
+        let whatsapp = WhatsAppChannel::from_settings(&settings.whatsapp, store.clone())?;
         tracing::info!(%addr, database = store.backend_name(), handlers = routing.handlers().len(), "loket HTTP API bound");
         Ok(Self {
             listener,
@@ -62,6 +67,7 @@ impl Application {
             settings,
             officer_chat: None,
             run_workers: true,
+            whatsapp,
         })
     }
 
@@ -104,6 +110,30 @@ impl Application {
     /// The services offered over Open311 (swapped by a reindex).
     pub fn open311(&self) -> &Open311Handle {
         &self.open311
+    }
+
+    /// The WhatsApp channel, when `[whatsapp]` is configured.
+    pub fn whatsapp(&self) -> Option<&WhatsAppChannel> {
+        self.whatsapp.as_ref()
+    }
+
+    /// The WhatsApp inbox worker, when WhatsApp is configured; it answers with the reindexer's
+    /// catalog, so WhatsApp without the answer engine is refused.
+    fn whatsapp_worker(&self) -> anyhow::Result<Option<crate::whatsapp::worker::InboxWorker>> {
+        let Some(channel) = &self.whatsapp else {
+            return Ok(None);
+        };
+        let catalog = self
+            .reindexer
+            .as_ref()
+            .and_then(|r| r.catalog().cloned())
+            .context("WhatsApp is configured but the answer engine is not loaded: set LOKET_STANDARDS_DIR")?;
+        let config = crate::conversation::Config {
+            intake: self.settings.intake.clone(),
+            utc_offset_hours: self.settings.calendar.utc_offset_hours,
+            limits: self.settings.limits.clone(),
+        };
+        Ok(Some(channel.worker(catalog, self.routing.clone(), Arc::new(config))))
     }
 
     /// The worker that forwards complaints to handlers, as configured.
@@ -155,8 +185,23 @@ impl Application {
             Arc::new(self.settings.limits.address_gate()),
             self.settings.http.client_ip_header.as_deref(),
         );
+        let app = match &self.whatsapp {
+            Some(channel) => app.merge(crate::http::guarded(channel.router())),
+            None => app,
+        };
+        let inbox_worker = if self.run_workers {
+            self.whatsapp_worker()?
+        } else {
+            None
+        };
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let idle = Duration::from_millis(self.settings.delivery.idle_poll_millis);
+        let inbox_task = inbox_worker.map(|inbox| {
+            let mut stop = stop_rx.clone();
+            tokio::spawn(inbox.run_until_stopped(idle, async move {
+                let _ = stop.wait_for(|stop| *stop).await;
+            }))
+        });
         let mut worker_stop = stop_rx.clone();
         let run_workers = self.run_workers;
         let worker_task = tokio::spawn(async move {
@@ -189,6 +234,9 @@ impl Application {
         let served = server.await.context("HTTP server failed");
         signal.abort();
         let _ = worker_task.await;
+        if let Some(inbox) = inbox_task {
+            let _ = inbox.await;
+        }
         if let Some(watcher) = watcher {
             let _ = watcher.await;
         }

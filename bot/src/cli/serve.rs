@@ -60,14 +60,14 @@ pub(crate) fn run(
                     app.store().clone(),
                     &settings,
                     app.open311().clone(),
-                    !no_telegram,
+                    !no_telegram || settings.whatsapp.enabled(),
                 )
                 .await
                 .with_context(|| format!("cannot load the standards directory {}", dir.display()))?;
                 log_start(&report);
                 Some(reindexer)
             }
-            None if no_telegram => {
+            None if no_telegram && !settings.whatsapp.enabled() => {
                 tracing::warn!("no standards directory (set LOKET_STANDARDS_DIR): no reindex, no admin reindex API");
                 None
             }
@@ -80,7 +80,12 @@ pub(crate) fn run(
             Some(reindexer) => app.with_reindexer(reindexer.clone()),
             None => app,
         };
-        tracing::info!(address = %app.address(), telegram = !no_telegram, "loket serve started");
+        tracing::info!(
+            address = %app.address(),
+            telegram = !no_telegram,
+            whatsapp = app.whatsapp().is_some(),
+            "loket serve started"
+        );
         match (reindexer, telegram) {
             (Some(reindexer), Some((bot, webhook))) => {
                 serve_with_telegram(app, settings, reindexer, bot, webhook).await

@@ -89,6 +89,17 @@ pub fn router_with_console(
         .with_state(state)
 }
 
+/// A channel's own routes (the WhatsApp webhook) behind the same URI guard, JSON errors,
+/// metrics and tracing layers as [`router`]; they keep their own body limit. Merged into the
+/// router by `startup`.
+pub fn guarded(routes: Router) -> Router {
+    routes
+        .layer(axum::middleware::from_fn(guard::check_uri))
+        .layer(axum::middleware::from_fn(guard::json_errors))
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(TraceLayer::new_for_http().make_span_with(crate::telemetry::request_span))
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;

@@ -12,7 +12,9 @@
 //!   and sent by [`sender`] (paced; throughput and pair rate limits backed off; an unreachable
 //!   citizen marked blocked).
 //! - `settings`: `[whatsapp]`, secrets redacted.
+//! - `channel`: all of the above built from the settings, for `loket serve` to mount and run.
 
+pub mod channel;
 pub mod http;
 pub mod inbox;
 pub mod render;
@@ -23,8 +25,7 @@ pub mod webhook;
 pub mod worker;
 
 #[cfg(test)]
-mod fake_graph;
-#[cfg(test)]
 mod tests;
 
+pub use channel::WhatsAppChannel;
 pub use settings::WhatsAppSettings;

@@ -13,7 +13,6 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use super::fake_graph::{FakeGraph, choices, readable};
 use super::http::{WebhookState, router};
 use super::sender::GraphSender;
 use super::store::WhatsAppStore;
@@ -23,6 +22,7 @@ use crate::conversation::tests::{HANDLERS, Say, script};
 use crate::conversation::{CatalogHandle, Config};
 use crate::routing::Routing;
 use crate::storage::testing::{TestDb, both_backends};
+use loket_fakes::graph::{FakeGraph, choices, readable};
 
 const SECRET: &str = "app-secret-uji";
 const CITIZEN: &str = "6281234567890";

@@ -1,6 +1,7 @@
-//! A fake Graph API on loopback for tests (compiled only with `cfg(test)`): records every
-//! message sent to `POST /{phone-number-id}/messages`, answers with a message id, and fails
-//! the next calls with a chosen Graph error code when told to.
+//! A fake WhatsApp Cloud (Graph) API on loopback: records every message sent to
+//! `POST /v21.0/{phone-number-id}/messages` (and the Authorization header), answers with a
+//! message id, and fails the next calls with a chosen Graph error code when told to (130429
+//! "throughput exceeded" as HTTP 429, the others as 400, as Meta does).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -12,6 +13,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use serde_json::{Value, json};
 
+/// Meta's "throughput exceeded" code, answered with HTTP 429.
+const THROUGHPUT: i64 = 130_429;
+
 #[derive(Default)]
 struct Inner {
     sent: Vec<Value>,
@@ -20,9 +24,9 @@ struct Inner {
 }
 
 #[derive(Clone, Default)]
-pub(crate) struct FakeGraph {
+pub struct FakeGraph {
     inner: Arc<Mutex<Inner>>,
-    pub(crate) addr: Option<SocketAddr>,
+    pub addr: Option<SocketAddr>,
 }
 
 async fn messages(
@@ -38,7 +42,7 @@ async fn messages(
     inner.tokens.push(token.to_owned());
     if !inner.failures.is_empty() {
         let code = inner.failures.remove(0);
-        let status = if code == super::sender::THROUGHPUT { 429 } else { 400 };
+        let status = if code == THROUGHPUT { 429 } else { 400 };
         return (
             StatusCode::from_u16(status).unwrap(),
             Json(json!({ "error": { "code": code, "message": "fake failure" } })),
@@ -53,7 +57,7 @@ async fn messages(
 }
 
 impl FakeGraph {
-    pub(crate) async fn start() -> Self {
+    pub async fn start() -> Self {
         let mut fake = Self::default();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         fake.addr = Some(listener.local_addr().unwrap());
@@ -64,29 +68,29 @@ impl FakeGraph {
         fake
     }
 
-    pub(crate) fn api_url(&self) -> String {
+    pub fn api_url(&self) -> String {
         format!("http://{}/v21.0", self.addr.unwrap())
     }
 
     /// Every message sent so far.
-    pub(crate) fn sent(&self) -> Vec<Value> {
+    pub fn sent(&self) -> Vec<Value> {
         self.inner.lock().unwrap().sent.clone()
     }
 
     /// The Authorization headers seen.
-    pub(crate) fn tokens(&self) -> Vec<String> {
+    pub fn tokens(&self) -> Vec<String> {
         self.inner.lock().unwrap().tokens.clone()
     }
 
     /// The next calls fail with these Graph error codes, in order.
-    pub(crate) fn fail_next(&self, codes: &[i64]) {
+    pub fn fail_next(&self, codes: &[i64]) {
         self.inner.lock().unwrap().failures.extend_from_slice(codes);
     }
 }
 
-/// The text a citizen reads in a sent message (a text body, or an interactive body with the
-/// button and row titles).
-pub(crate) fn readable(message: &Value) -> String {
+/// The text a citizen reads in a sent message: a text body, an interactive body, or a
+/// template's parameters (one a line).
+pub fn readable(message: &Value) -> String {
     let mut out = String::new();
     if let Some(body) = message["text"]["body"].as_str() {
         out.push_str(body);
@@ -95,11 +99,19 @@ pub(crate) fn readable(message: &Value) -> String {
     if let Some(body) = interactive["body"]["text"].as_str() {
         out.push_str(body);
     }
+    for component in message["template"]["components"].as_array().into_iter().flatten() {
+        for parameter in component["parameters"].as_array().into_iter().flatten() {
+            if let Some(text) = parameter["text"].as_str() {
+                out.push_str(text);
+                out.push('\n');
+            }
+        }
+    }
     out
 }
 
 /// The (title, id) of every button or list row of a sent message.
-pub(crate) fn choices(message: &Value) -> Vec<(String, String)> {
+pub fn choices(message: &Value) -> Vec<(String, String)> {
     let action = &message["interactive"]["action"];
     let mut out = Vec::new();
     for b in action["buttons"].as_array().into_iter().flatten() {
