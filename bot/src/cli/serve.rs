@@ -16,7 +16,7 @@
 //! completed and recorded), and closes the database.
 
 use crate::configuration::Settings;
-use crate::delivery::{RetryPolicy, Worker};
+use crate::delivery::{CitizenChannels, RetryPolicy, Worker};
 use crate::reindex::{ReindexReport, Reindexer};
 use crate::startup::Application;
 use crate::storage::DeliveryKind;
@@ -142,6 +142,10 @@ async fn serve_with_telegram(
             .sender(bot.clone())
             .with_shared_limit(store.clone()),
     );
+    // Status notifications: each chat through its own channel (WhatsApp when configured).
+    let whatsapp_notifier = app
+        .whatsapp()
+        .map(|channel| Arc::new(channel.notifier()) as Arc<dyn crate::delivery::Forwarder>);
     let officers = OfficerChatForwarder::new(sender.clone(), store.clone(), routing.clone(), catalog.clone());
     let app = app.with_officer_chat(Arc::new(officers));
 
@@ -167,7 +171,11 @@ async fn serve_with_telegram(
     let notify_worker = Worker::new(
         store.clone(),
         DeliveryKind::Notify,
-        Arc::new(TelegramNotifier::new(sender.clone(), store.clone())),
+        Arc::new(CitizenChannels::new(
+            Arc::new(TelegramNotifier::new(sender.clone(), store.clone())),
+            crate::whatsapp::store::is_whatsapp_chat,
+            whatsapp_notifier,
+        )),
         RetryPolicy::from(&settings.delivery),
         settings.delivery.lease(),
     );

@@ -2,12 +2,14 @@
 //!
 //! A [`Forwarder`] sends one task over one channel; adding a channel (officer Telegram chat, a
 //! LAPOR! adapter, Open311) is one new implementation. [`HandlerChannels`] picks the channel a
-//! handler is configured for. The [`Worker`] claims a task with a lease, calls the forwarder
+//! handler is configured for; [`CitizenChannels`] picks a citizen's (Telegram or WhatsApp) by
+//! chat id. The [`Worker`] claims a task with a lease, calls the forwarder
 //! outside any transaction, and records success, a retry (exponential backoff with jitter) or a
 //! dead letter; tests drive it one task at a time with [`Worker::try_execute_task`].
 
 mod backoff;
 mod channels;
+mod citizen;
 pub mod notice;
 mod webhook;
 mod worker;
@@ -18,6 +20,7 @@ use std::time::Duration;
 
 pub use backoff::RetryPolicy;
 pub use channels::HandlerChannels;
+pub use citizen::CitizenChannels;
 pub use webhook::{WebhookForwarder, sign, verify_signature};
 pub use worker::{ExecutionOutcome, Worker};
 

@@ -66,6 +66,11 @@ impl WhatsAppChannel {
         &self.settings
     }
 
+    /// The notifier for `notify` tasks of WhatsApp chats.
+    pub fn notifier(&self) -> super::notifier::WhatsAppNotifier {
+        super::notifier::WhatsAppNotifier::new(self.sender.clone(), self.store.clone(), self.settings.templates.clone())
+    }
+
     /// The inbox worker answering through the conversation core.
     pub fn worker(&self, catalog: CatalogHandle, routing: Arc<Routing>, config: Arc<Config>) -> InboxWorker {
         InboxWorker::new(self.store.clone(), catalog, routing, config, self.sender.clone())

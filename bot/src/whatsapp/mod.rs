@@ -11,12 +11,15 @@
 //!   (text, reply buttons <= 3 with titles <= 20, list messages <= 10 rows with titles <= 24)
 //!   and sent by [`sender`] (paced; throughput and pair rate limits backed off; an unreachable
 //!   citizen marked blocked).
+//! - `notifier`: status notifications and officers' replies to WhatsApp citizens: text inside
+//!   the 24-hour window, the approved template outside it.
 //! - `settings`: `[whatsapp]`, secrets redacted.
 //! - `channel`: all of the above built from the settings, for `loket serve` to mount and run.
 
 pub mod channel;
 pub mod http;
 pub mod inbox;
+pub mod notifier;
 pub mod render;
 pub mod sender;
 pub mod settings;

@@ -202,7 +202,136 @@ async fn throughput_limits_are_waited_out_and_blocked_citizens_marked(db: TestDb
     assert_eq!(wa.pending().await.unwrap(), 0);
 }
 
+/// Telegram must never see a WhatsApp citizen's notice.
+struct NoTelegram;
+
+impl crate::delivery::Forwarder for NoTelegram {
+    fn send<'a>(&'a self, _task: &'a crate::storage::Delivery) -> crate::delivery::SendFuture<'a> {
+        Box::pin(async {
+            Err(crate::delivery::SendError::permanent(
+                "a WhatsApp chat's notice went to Telegram",
+            ))
+        })
+    }
+}
+
+/// Runs the notification worker until nothing is ready; every task must complete.
+async fn notify_until_idle(worker: &crate::delivery::Worker) {
+    use crate::delivery::ExecutionOutcome;
+    for _ in 0..20 {
+        match worker.try_execute_task().await.unwrap() {
+            ExecutionOutcome::EmptyQueue => return,
+            ExecutionOutcome::TaskCompleted => {}
+            other => panic!("notification not delivered: {other:?}"),
+        }
+    }
+    panic!("the notification queue never became idle");
+}
+
+async fn status_notices_reach_whatsapp_citizens_once_as_templates_when_the_window_closed(db: TestDb) {
+    use super::notifier::WhatsAppNotifier;
+    use super::settings::TemplateSettings;
+    use super::store::is_whatsapp_chat;
+    use crate::delivery::{CitizenChannels, RetryPolicy, Worker};
+    use crate::domain::{Actor, ComplaintStatus, NewComplaint, fixtures};
+    use crate::storage::{DeliveryKind, StatusChange, SubmitOptions};
+
+    let fake = FakeGraph::start().await;
+    let wa = WhatsAppStore(db.store.clone());
+    wa.receive(CITIZEN, "wamid.1", "text", "halo").await.unwrap();
+    let chat = wa.contact(CITIZEN).await.unwrap().unwrap().chat_id;
+    let mut raw = fixtures::raw();
+    raw.chat_id = chat;
+    let new = NewComplaint::parse(&raw, fixtures::today()).unwrap();
+    let c = db
+        .store
+        .submit_complaint(&new, &SubmitOptions::default())
+        .await
+        .unwrap();
+    let sender = GraphSender::new(&fake.api_url(), "555", SecretString::from("token-akses"), 1000)
+        .unwrap()
+        .with_backoff(Duration::from_millis(5));
+    let templates = TemplateSettings::default();
+    let notifier = WhatsAppNotifier::new(Arc::new(sender), db.store.clone(), templates.clone());
+    let channels = CitizenChannels::new(Arc::new(NoTelegram), is_whatsapp_chat, Some(Arc::new(notifier)));
+    let policy = RetryPolicy {
+        max_attempts: 3,
+        initial_backoff: Duration::from_secs(10),
+        max_backoff: Duration::from_secs(60),
+    };
+    let worker = Worker::new(
+        db.store.clone(),
+        DeliveryKind::Notify,
+        Arc::new(channels),
+        policy,
+        Duration::from_secs(60),
+    );
+    notify_until_idle(&worker).await;
+    let mut seen = fake.sent().len();
+    let ticket = c.ticket.to_string();
+    let mut change = async |to: ComplaintStatus| -> Vec<Value> {
+        let step = StatusChange::new(c.ticket.clone(), to, Actor::Officer(1));
+        db.store.change_status(&step).await.unwrap();
+        notify_until_idle(&worker).await;
+        let sent = fake.sent();
+        let new = sent[seen..].to_vec();
+        seen = sent.len();
+        new
+    };
+    let template_of = |m: &Value| -> (String, Vec<String>) {
+        let t = &m["template"];
+        let params = t["components"][0]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["text"].as_str().unwrap().to_owned())
+            .collect();
+        (t["name"].as_str().unwrap().to_owned(), params)
+    };
+
+    // Inside the window: the notice as text, once.
+    let sent = change(ComplaintStatus::Diverifikasi).await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(
+        (sent[0]["to"].as_str(), sent[0]["type"].as_str()),
+        (Some(CITIZEN), Some("text"))
+    );
+    assert!(readable(&sent[0]).contains(&ticket), "{sent:?}");
+    assert!(readable(&sent[0]).contains("Artinya:"), "{sent:?}");
+
+    // The inbox says the last message is 25 hours old: the template, once, no text tried.
+    db.clock.advance(25 * 3600);
+    let sent = change(ComplaintStatus::Diteruskan).await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(
+        template_of(&sent[0]),
+        (
+            templates.status.name.clone(),
+            vec![ticket.clone(), ComplaintStatus::Diteruskan.label().to_owned()]
+        )
+    );
+    assert_eq!(sent[0]["template"]["language"]["code"], "id");
+
+    // The citizen wrote again, yet Meta says the window is closed (131047): the template.
+    wa.receive(CITIZEN, "wamid.2", "text", "halo lagi").await.unwrap();
+    fake.fail_next(&[super::sender::OUTSIDE_WINDOW]);
+    let sent = change(ComplaintStatus::Ditindaklanjuti).await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(
+        template_of(&sent[0]),
+        (
+            templates.status.name.clone(),
+            vec![ticket.clone(), ComplaintStatus::Ditindaklanjuti.label().to_owned()]
+        )
+    );
+    // Back inside the window: text again.
+    let sent = change(ComplaintStatus::Selesai).await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["type"], "text");
+}
+
 both_backends!(
+    status_notices_reach_whatsapp_citizens_once_as_templates_when_the_window_closed,
     the_script_runs_on_whatsapp,
     bad_signatures_replays_and_huge_bodies_have_no_effect,
     verification_echoes_only_for_the_right_token,

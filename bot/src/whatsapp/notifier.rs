@@ -1,0 +1,168 @@
+//! [`WhatsAppNotifier`]: the outbox side of citizen notifications for complaints filed on
+//! WhatsApp (a [`Forwarder`] for `notify` tasks whose chat id is a WhatsApp contact's).
+//!
+//! Inside the 24-hour customer-service window (the citizen's last message, recorded by the
+//! inbox, is less than 24 hours old) the notice goes as normal text, the same words as on
+//! Telegram. Outside it, or when Meta answers 131047 ("more than 24 hours"), the configured
+//! approved template goes instead, with two body parameters: the ticket and the status text (or
+//! the officer's reply). A citizen Meta cannot reach is marked blocked; a blocked contact gets
+//! nothing. Nothing of the notice is logged.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::render;
+use super::sender::{GraphSender, SendFailure};
+use super::settings::{Template, TemplateSettings};
+use super::store::WhatsAppStore;
+use crate::conversation::Reply;
+use crate::delivery::notice::{self, StatusNotice};
+use crate::delivery::{Forwarder, SendError, SendFuture};
+use crate::storage::{Delivery, Store};
+
+/// How long after a citizen's last message free-form messages are allowed.
+pub const WINDOW_SECS: i64 = 24 * 3600;
+
+/// A notification as queued in the outbox (`storage::complaints` writes it).
+#[derive(Debug, serde::Deserialize)]
+struct NotifyPayload {
+    event: String,
+    ticket: String,
+    #[serde(flatten)]
+    notice: StatusNotice,
+    /// Free text of an officer's reply (`complaint.reply`).
+    message: Option<String>,
+}
+
+/// What to tell the citizen: the full text, and the template with its two parameters.
+struct Notification<'a> {
+    text: String,
+    template: &'a Template,
+    ticket: String,
+    short: String,
+}
+
+fn notification_of<'a>(payload: &str, templates: &'a TemplateSettings) -> Result<Notification<'a>, String> {
+    let p: NotifyPayload = serde_json::from_str(payload).map_err(|e| format!("unreadable notify payload: {e}"))?;
+    let mut n = p.notice;
+    n.ticket = p.ticket.clone();
+    match (p.event.as_str(), n.to, p.message) {
+        ("complaint.status_changed", Some(to), _) => Ok(Notification {
+            text: notice::status_changed(&n, to),
+            template: &templates.status,
+            ticket: p.ticket,
+            short: to.label().to_owned(),
+        }),
+        ("complaint.reply", _, Some(message)) => Ok(Notification {
+            text: notice::officer_reply(&p.ticket, &message),
+            template: &templates.reply,
+            ticket: p.ticket,
+            short: message,
+        }),
+        (event, _, _) => Err(format!("unknown notification event {event:?}")),
+    }
+}
+
+/// A template parameter: Meta refuses newlines, tabs and runs of spaces in one, and long ones.
+fn parameter(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    flat.chars().take(900).collect()
+}
+
+fn template_message(to: &str, n: &Notification<'_>) -> Value {
+    json!({
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to,
+        "type": "template",
+        "template": {
+            "name": n.template.name,
+            "language": { "code": n.template.language },
+            "components": [{
+                "type": "body",
+                "parameters": [
+                    { "type": "text", "text": parameter(&n.ticket) },
+                    { "type": "text", "text": parameter(&n.short) },
+                ],
+            }],
+        },
+    })
+}
+
+pub struct WhatsAppNotifier {
+    sender: Arc<GraphSender>,
+    store: Store,
+    templates: TemplateSettings,
+}
+
+impl WhatsAppNotifier {
+    pub fn new(sender: Arc<GraphSender>, store: Store, templates: TemplateSettings) -> Self {
+        Self {
+            sender,
+            store,
+            templates,
+        }
+    }
+
+    fn failed(&self, failure: SendFailure) -> SendError {
+        match failure {
+            SendFailure::RateLimited => SendError::retryable("WhatsApp rate limit"),
+            SendFailure::Other(reason) => SendError::retryable(format!("WhatsApp: {reason}")),
+            SendFailure::OutsideWindow => SendError::permanent("refused outside the window, even as a template"),
+            SendFailure::Blocked => SendError::permanent("the citizen cannot be reached on WhatsApp"),
+        }
+    }
+
+    async fn deliver(&self, task: &Delivery) -> Result<(), SendError> {
+        let unexpected = |e: crate::storage::StoreError| SendError::retryable(format!("storage: {e}"));
+        let chat = task
+            .chat_id
+            .ok_or_else(|| SendError::permanent("notification without a chat"))?;
+        let wa = WhatsAppStore(self.store.clone());
+        let contact = wa
+            .contact_of_chat(chat)
+            .await
+            .map_err(unexpected)?
+            .ok_or_else(|| SendError::permanent("no WhatsApp contact for this chat"))?;
+        if contact.blocked {
+            return Err(SendError::permanent("WhatsApp contact is blocked; not sent"));
+        }
+        let n = notification_of(&task.payload, &self.templates).map_err(SendError::permanent)?;
+        let in_window = self.store.now() - contact.last_inbound_at < WINDOW_SECS;
+        let mut outside = !in_window;
+        if in_window {
+            for body in render::messages(&contact.wa_id, &Reply::text(&n.text)) {
+                match self.sender.send(&body).await {
+                    Ok(_) => {}
+                    Err(SendFailure::OutsideWindow) => {
+                        outside = true;
+                        break;
+                    }
+                    Err(SendFailure::Blocked) => {
+                        wa.block(&contact.wa_id).await.map_err(unexpected)?;
+                        return Err(self.failed(SendFailure::Blocked));
+                    }
+                    Err(failure) => return Err(self.failed(failure)),
+                }
+            }
+        }
+        if outside {
+            match self.sender.send(&template_message(&contact.wa_id, &n)).await {
+                Ok(_) => {}
+                Err(SendFailure::Blocked) => {
+                    wa.block(&contact.wa_id).await.map_err(unexpected)?;
+                    return Err(self.failed(SendFailure::Blocked));
+                }
+                Err(failure) => return Err(self.failed(failure)),
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Forwarder for WhatsAppNotifier {
+    fn send<'a>(&'a self, task: &'a Delivery) -> SendFuture<'a> {
+        Box::pin(self.deliver(task))
+    }
+}
