@@ -81,6 +81,27 @@ pub(crate) async fn answer_callback(
     Ok(())
 }
 
+/// Answers a button press with the outcome of the work it started: its notice, if any, on
+/// success; an internal failure is logged and answered with the fixed apology.
+pub(crate) async fn answer_outcome<N: AsRef<str>>(
+    bot: &Replier,
+    q: &CallbackQuery,
+    chat: ChatId,
+    outcome: Result<Option<N>, crate::storage::StoreError>,
+) -> HandlerResult {
+    match outcome {
+        Ok(notice) => {
+            let notice = notice.as_ref().map(AsRef::as_ref).filter(|n| !n.is_empty());
+            answer_callback(bot, q, notice).await?;
+        }
+        Err(error) => {
+            log_internal(chat, &error.into());
+            answer_callback(bot, q, Some(text::APOLOGY)).await?;
+        }
+    }
+    Ok(())
+}
+
 /// The chat a button was pressed in.
 pub(crate) fn callback_chat(q: &CallbackQuery) -> Option<ChatId> {
     q.message.as_ref().map(|m| m.chat().id)

@@ -23,7 +23,7 @@ use teloxide::prelude::*;
 use crate::telegram::reply::Replier;
 use teloxide::types::{ForceReply, ReplyParameters};
 
-use super::{answer_callback, callback_chat, log_internal};
+use super::{answer_callback, answer_outcome, callback_chat, log_internal};
 use crate::domain::{Actor, ComplaintStatus, StatusNote, TicketNumber};
 use crate::routing::{Handler, Routing};
 use crate::storage::{Store, StoreError};
@@ -159,15 +159,7 @@ pub(crate) async fn button(
         change(&bot, &store, &catalog, handler, &ticket, to, &q.from, None).await
     }
     .await;
-    match outcome {
-        Ok(notice) if notice.is_empty() => answer_callback(&bot, &q, None).await?,
-        Ok(notice) => answer_callback(&bot, &q, Some(&notice)).await?,
-        Err(error) => {
-            log_internal(chat, &error.into());
-            answer_callback(&bot, &q, Some(text::APOLOGY)).await?;
-        }
-    }
-    Ok(())
+    answer_outcome(&bot, &q, chat, outcome.map(Some)).await
 }
 
 /// "Balas warga" under a complaint post: asks the officer for the reply (ForceReply prompt).
@@ -206,14 +198,7 @@ pub(crate) async fn reply_button(
         Ok(None)
     }
     .await;
-    match outcome {
-        Ok(notice) => answer_callback(&bot, &q, notice).await?,
-        Err(error) => {
-            log_internal(chat, &error.into());
-            answer_callback(&bot, &q, Some(text::APOLOGY)).await?;
-        }
-    }
-    Ok(())
+    answer_outcome(&bot, &q, chat, outcome).await
 }
 
 fn render_plain(raw: &str) -> String {
@@ -318,14 +303,7 @@ pub(crate) async fn redirect_button(
         Ok(None)
     }
     .await;
-    match outcome {
-        Ok(notice) => answer_callback(&bot, &q, notice).await?,
-        Err(error) => {
-            log_internal(chat, &error.into());
-            answer_callback(&bot, &q, Some(text::APOLOGY)).await?;
-        }
-    }
-    Ok(())
+    answer_outcome(&bot, &q, chat, outcome).await
 }
 
 /// A destination picked after "Bukan wewenang": re-routes the complaint there.
@@ -360,14 +338,7 @@ pub(crate) async fn redirect_to(
         }
     }
     .await;
-    match outcome {
-        Ok(notice) => answer_callback(&bot, &q, Some(&notice)).await?,
-        Err(error) => {
-            log_internal(chat, &error.into());
-            answer_callback(&bot, &q, Some(text::APOLOGY)).await?;
-        }
-    }
-    Ok(())
+    answer_outcome(&bot, &q, chat, outcome.map(Some)).await
 }
 
 /// The officer's answer to a prompt: applies the pending change with it as the note, or sends it

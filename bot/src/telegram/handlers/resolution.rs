@@ -12,7 +12,7 @@
 
 use teloxide::prelude::*;
 
-use super::{answer_callback, callback_chat, log_internal, send_text};
+use super::{answer_callback, answer_outcome, callback_chat, log_internal, send_text};
 use crate::domain::{Actor, ComplaintStatus, NewComplaint, Satisfaction, TicketNumber, TransitionError};
 use crate::storage::{RatingRefusal, StatusChange, Store, StoreError, SupportOutcome};
 use crate::telegram::catalog::Catalog;
@@ -21,23 +21,6 @@ use crate::telegram::{HandlerResult, keyboards, text};
 
 fn chat_of(q: &CallbackQuery) -> Option<ChatId> {
     callback_chat(q).filter(|c| c.is_user())
-}
-
-/// Answers the callback with `outcome` (an internal error becomes the apology, logged).
-async fn finish(
-    bot: &Replier,
-    q: &CallbackQuery,
-    chat: ChatId,
-    outcome: Result<Option<String>, StoreError>,
-) -> HandlerResult {
-    match outcome {
-        Ok(notice) => answer_callback(bot, q, notice.as_deref()).await?,
-        Err(error) => {
-            log_internal(chat, &error.into());
-            answer_callback(bot, q, Some(text::APOLOGY)).await?;
-        }
-    }
-    Ok(())
 }
 
 /// [Sudah beres] or [Belum beres, buka lagi] under a resolution notice.
@@ -83,7 +66,7 @@ pub(crate) async fn resolution(
         }
     }
     .await;
-    finish(&bot, &q, chat, outcome).await
+    answer_outcome(&bot, &q, chat, outcome).await
 }
 
 /// A rating button (1-5): stores it and invites a comment as a reply to the thanks.
@@ -120,7 +103,7 @@ pub(crate) async fn rate(
         Ok(None)
     }
     .await;
-    finish(&bot, &q, chat, outcome).await
+    answer_outcome(&bot, &q, chat, outcome).await
 }
 
 /// Filter: a private message replying to a rating's comment prompt (the complaint it is about).
@@ -176,7 +159,7 @@ pub(crate) async fn support(bot: Replier, q: CallbackQuery, ticket: TicketNumber
         Ok(None)
     }
     .await;
-    finish(&bot, &q, chat, outcome).await
+    answer_outcome(&bot, &q, chat, outcome).await
 }
 
 /// Before a complaint is filed: shows the open complaint about the same problem at the handler
