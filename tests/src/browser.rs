@@ -5,7 +5,9 @@
 //! [`Browser::start`] runs `chromedriver` on a free loopback port and opens one headless session
 //! at a given window size; the driver process is killed when the `Browser` is dropped, so a
 //! failing test leaves nothing behind. The protocol is a handful of JSON calls, spoken over
-//! `reqwest` here rather than through a client crate. Missing binaries fail loudly, never skip.
+//! `reqwest` here rather than through a client crate. Missing binaries are installed once per test
+//! process with `scripts/ensure-chromium`; when that cannot install them the test fails loudly,
+//! never skips.
 //! Screenshots are written under `target/browser-screenshots/`.
 
 use std::path::PathBuf;
@@ -16,6 +18,19 @@ use serde_json::{Value, json};
 
 /// W3C's key for an element reference in JSON.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// Runs the project's `scripts/ensure-chromium` (Debian's packages, installed when missing) once
+/// per test process, so the README's test command works on a fresh machine of this kind.
+fn install_once() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/ensure-chromium");
+        let status = std::process::Command::new(&script)
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+        assert!(status.success(), "{} failed ({status})", script.display());
+    });
+}
 
 fn binary(var: &str, default: &str) -> PathBuf {
     std::env::var_os(var).map_or_else(|| PathBuf::from(default), PathBuf::from)
@@ -40,10 +55,13 @@ impl Browser {
     pub async fn start(width: u32, height: u32) -> Self {
         let chromium = binary("LOKET_CHROMIUM", "/usr/bin/chromium");
         let chromedriver = binary("LOKET_CHROMEDRIVER", "/usr/bin/chromedriver");
+        if !(chromium.exists() && chromedriver.exists()) {
+            install_once();
+        }
         assert!(
             chromium.exists() && chromedriver.exists(),
-            "browser tests need {} and {}: run scripts/ensure-chromium (apt-get install chromium chromium-driver) \
-             or set LOKET_CHROMIUM / LOKET_CHROMEDRIVER",
+            "browser tests need {} and {}; scripts/ensure-chromium did not install them: install Debian's \
+             chromium and chromium-driver, or set LOKET_CHROMIUM / LOKET_CHROMEDRIVER",
             chromium.display(),
             chromedriver.display()
         );
