@@ -37,8 +37,9 @@ pub fn due_date(due_at: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The notice of a status change.
-pub fn status_changed(n: &StatusNotice, to: ComplaintStatus) -> String {
+/// The notice of a status change. `buttons`: the channel shows [Sudah beres] [Belum beres]
+/// under a resolution notice (Telegram); without them the notice says how to go on instead.
+pub fn status_changed(n: &StatusNotice, to: ComplaintStatus, buttons: bool) -> String {
     use ComplaintStatus::*;
     let ticket = &n.ticket;
     let whose = if n.supporter {
@@ -92,6 +93,10 @@ pub fn status_changed(n: &StatusNotice, to: ComplaintStatus) -> String {
         Selesai if n.supporter => (
             "Petugas menyatakan masalahnya sudah diselesaikan.".to_owned(),
             "Pelapornya dapat membuka kembali bila ternyata belum beres.".to_owned(),
+        ),
+        Selesai if !buttons => (
+            "Petugas menyatakan masalahnya sudah diselesaikan.".to_owned(),
+            format!("Bila ternyata belum beres, sampaikan pengaduan baru dengan /lapor dan sebutkan nomor {ticket}."),
         ),
         Selesai => (
             "Petugas menyatakan masalahnya sudah diselesaikan.".to_owned(),
@@ -153,7 +158,7 @@ mod tests {
             due_at: Some(DUE),
             supporter: false,
         };
-        status_changed(&n, to)
+        status_changed(&n, to, true)
     }
 
     #[test]
@@ -189,9 +194,24 @@ mod tests {
             supporter: true,
             ..StatusNotice::default()
         };
-        let text = status_changed(&n, Selesai);
+        let text = status_changed(&n, Selesai, true);
         assert!(text.contains("yang Anda dukung"), "{text}");
         assert!(!text.contains("tombol"), "supporters get no buttons: {text}");
+    }
+
+    #[test]
+    fn a_channel_without_buttons_is_not_told_to_press_them() {
+        let n = StatusNotice {
+            ticket: "LKT-ABCD-EFGH".into(),
+            to: Some(Selesai),
+            ..StatusNotice::default()
+        };
+        assert!(status_changed(&n, Selesai, true).contains("tombol"));
+        let text = status_changed(&n, Selesai, false);
+        assert!(
+            !text.contains("tombol") && text.contains("/lapor") && text.contains("LKT-ABCD-EFGH"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -400,7 +400,7 @@ fn notification_of(payload: &str) -> Result<(String, Option<InlineKeyboardMarkup
     match (p.event.as_str(), n.to, p.message) {
         ("complaint.status_changed", Some(to), _) => {
             let buttons = (to == ComplaintStatus::Selesai && !n.supporter).then(|| keyboards::resolution(&p.ticket));
-            Ok((notice::status_changed(&n, to), buttons))
+            Ok((notice::status_changed(&n, to, buttons.is_some()), buttons))
         }
         ("complaint.reply", _, Some(message)) => Ok((notice::officer_reply(p.ticket.as_str(), &message), None)),
         (event, _, _) => Err(format!("unknown notification event {event:?}")),
@@ -606,7 +606,7 @@ pub(crate) mod tests {
             due_at: due,
             ..notice::StatusNotice::default()
         };
-        let expected = render::plain(&notice::status_changed(&n, ComplaintStatus::Diverifikasi)).concat();
+        let expected = render::plain(&notice::status_changed(&n, ComplaintStatus::Diverifikasi, false)).concat();
         assert_eq!(requests, vec![(c.chat_id, expected)]);
         assert_eq!(
             db.store.get_delivery(&task).await.unwrap().unwrap().status,
@@ -745,7 +745,7 @@ pub(crate) mod tests {
         };
         assert_eq!(
             notification_text(&status.to_string()).unwrap(),
-            notice::status_changed(&n, ComplaintStatus::Selesai)
+            notice::status_changed(&n, ComplaintStatus::Selesai, true)
         );
         let (_, buttons) = notification_of(&status.to_string()).unwrap();
         assert_eq!(

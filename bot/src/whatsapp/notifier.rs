@@ -49,7 +49,8 @@ fn notification_of<'a>(payload: &str, templates: &'a TemplateSettings) -> Result
     n.ticket = p.ticket.clone();
     match (p.event.as_str(), n.to, p.message) {
         ("complaint.status_changed", Some(to), _) => Ok(Notification {
-            text: notice::status_changed(&n, to),
+            // WhatsApp notices carry no resolution buttons yet: the text says how to go on.
+            text: notice::status_changed(&n, to, false),
             template: &templates.status,
             ticket: p.ticket,
             short: to.label().to_owned(),
