@@ -188,9 +188,13 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     let evidence = WordCase::of_text(text);
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
     let mut services = Vec::with_capacity(raw_services.len());
-    for (index, raw) in raw_services.into_iter().enumerate() {
-        let plain_title = markup::tidy(&markup::strip_markup(&raw.title).replace('\n', " "));
-        let mut title = title::clean_title(&plain_title, &evidence);
+    let plain_titles: Vec<String> = raw_services
+        .iter()
+        .map(|raw| markup::tidy(&markup::strip_markup(&raw.title).replace('\n', " ")))
+        .collect();
+    let generic_is_layout = title::generic_lead_is_layout(plain_titles.iter().map(String::as_str));
+    for (index, (raw, plain_title)) in raw_services.into_iter().zip(plain_titles).enumerate() {
+        let mut title = title::clean_title(&plain_title, &evidence, generic_is_layout);
         if title.is_empty() {
             warnings.push(ParseWarning {
                 line: raw.lines.start,

@@ -10,7 +10,29 @@
 use super::casing::{WordCase, readable_case_with};
 
 /// The readable name of a service from its heading text (markup already stripped).
-pub(crate) fn clean_title(heading: &str, evidence: &WordCase) -> String {
+/// `generic_is_layout` says the decree puts *Pelayanan* before most of its titles: then the
+/// word is layout even before a one-word name ("PELAYANAN RADIOLOGI" among "PELAYANAN RAWAT
+/// JALAN", "PELAYANAN RAWAT INAP").
+pub(crate) fn clean_title(heading: &str, evidence: &WordCase, generic_is_layout: bool) -> String {
+    let title = strip_layout(heading);
+    let title = strip_generic_lead(title, if generic_is_layout { 1 } else { 2 });
+    readable_case_with(title, evidence)
+}
+
+/// Whether most of a decree's headings open with the generic service word, so that the word
+/// is the decree's layout rather than part of any one name.
+pub(crate) fn generic_lead_is_layout<'a>(headings: impl IntoIterator<Item = &'a str>) -> bool {
+    let (mut with, mut all) = (0usize, 0usize);
+    for heading in headings {
+        all += 1;
+        let title = strip_layout(heading);
+        with += usize::from(strip_generic_lead(title, 1).len() < title.len());
+    }
+    all >= 3 && with * 2 > all
+}
+
+/// The heading without numbering, bullets and trailing punctuation.
+fn strip_layout(heading: &str) -> &str {
     let mut title = heading.trim();
     loop {
         let before = title;
@@ -20,9 +42,7 @@ pub(crate) fn clean_title(heading: &str, evidence: &WordCase) -> String {
             break;
         }
     }
-    let title = title.trim_end_matches(['.', ';', ',', ':', ' ']);
-    let title = strip_generic_lead(title);
-    readable_case_with(title, evidence)
+    title.trim_end_matches(['.', ';', ',', ':', ' '])
 }
 
 /// Strips one list number from the start: "5 . ", "19.", "XVIII. ", "a) ", "(3) ".
@@ -50,13 +70,13 @@ fn strip_list_number(text: &str) -> &str {
     }
 }
 
-/// Drops a leading *Pelayanan*/*Layanan* when a name of at least two words follows.
-fn strip_generic_lead(title: &str) -> &str {
+/// Drops a leading *Pelayanan*/*Layanan* when a name of at least `min_words` words follows.
+fn strip_generic_lead(title: &str, min_words: usize) -> &str {
     let mut words = title.splitn(2, char::is_whitespace);
     let first = words.next().unwrap_or("");
     let rest = words.next().unwrap_or("").trim_start();
     let generic = matches!(first.to_lowercase().as_str(), "pelayanan" | "layanan");
-    if generic && rest.split_whitespace().count() >= 2 {
+    if generic && rest.split_whitespace().count() >= min_words {
         rest
     } else {
         title
@@ -68,7 +88,7 @@ mod tests {
     use super::*;
 
     fn clean(heading: &str) -> String {
-        clean_title(heading, &WordCase::default())
+        clean_title(heading, &WordCase::default(), false)
     }
 
     #[test]
@@ -97,6 +117,17 @@ mod tests {
         // Too little would be left: the word is part of the name.
         assert_eq!(clean("Pelayanan Konsultasi"), "Pelayanan Konsultasi");
         assert_eq!(clean("Pengaduan Pelayanan Publik"), "Pengaduan Pelayanan Publik");
+    }
+
+    #[test]
+    fn the_generic_word_is_layout_when_most_headings_carry_it() {
+        let headings = ["A. PELAYANAN RAWAT JALAN", "B. PELAYANAN RADIOLOGI", "C. PELAYANAN RAWAT INAP", "D. VISUM"];
+        assert!(generic_lead_is_layout(headings));
+        assert_eq!(clean_title(headings[1], &WordCase::default(), true), "Radiologi");
+        assert!(!generic_lead_is_layout(["Pelayanan Konsultasi", "Sosialisasi", "Data dan Informasi"]));
+        assert!(!generic_lead_is_layout(["Pelayanan Konsultasi", "Pelayanan Pengaduan"]));
+        // Nothing is left to name: the word stays.
+        assert_eq!(clean_title("Pelayanan", &WordCase::default(), true), "Pelayanan");
     }
 
     #[test]
