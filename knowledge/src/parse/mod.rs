@@ -20,6 +20,7 @@ mod decode;
 mod header;
 mod labels;
 mod markup;
+mod matrix;
 mod page;
 mod region;
 mod services;
@@ -153,17 +154,14 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         }
     }
     let mut assembler = services::Assembler::new();
-    let mut index = 0;
-    while index < lines.len() {
-        // An HTML table row written over several lines is read as one row.
-        let end = html_row_end(&lines, index);
-        if end > index {
-            assembler.line(index as u32 + 1, &lines[index..=end].join(" "));
-            assembler.extend_open_to(end as u32 + 1);
-        } else {
-            assembler.line(index as u32 + 1, lines[index]);
+    match matrix::rewrite(&lines) {
+        // A matrix (a row per service) is read as the label rows it stands for.
+        Some(rewritten) => {
+            for (number, line) in &rewritten {
+                assembler.line(*number, line);
+            }
         }
-        index = end + 1;
+        None => feed(&mut assembler, &lines),
     }
     let (raw_services, mut warnings) = assembler.finish();
     if raw_services.is_empty() {
@@ -287,6 +285,21 @@ fn duration_of(text: &str) -> crate::document::Duration {
         whole.working_days = spans.iter().any(|s| s.2);
     }
     whole
+}
+
+/// Feeds the lines to the assembler, an HTML table row written over several lines as one row.
+fn feed(assembler: &mut services::Assembler, lines: &[&str]) {
+    let mut index = 0;
+    while index < lines.len() {
+        let end = html_row_end(lines, index);
+        if end > index {
+            assembler.line(index as u32 + 1, &lines[index..=end].join(" "));
+            assembler.extend_open_to(end as u32 + 1);
+        } else {
+            assembler.line(index as u32 + 1, lines[index]);
+        }
+        index = end + 1;
+    }
 }
 
 /// The last line of an HTML `<tr>` that opens on line `start` and closes later (at most 200

@@ -410,6 +410,12 @@ impl Assembler {
                 .map(|(_, c)| c.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
+            // "Jenis Pelayanan" / "Nama Layanan" always names a service; a bare "Pelayanan" may
+            // end a label split over two rows ("Jaminan" / "Pelayanan").
+            if is_service_name_label(&label) && label_words(&label).len() >= 2 {
+                self.service_name(number, plain(&value));
+                return;
+            }
             if self.row_continues_label(&label, numbered) {
                 let open = self.open.as_mut().expect("checked by row_continues_label");
                 open.label = format!("{} {}", open.label, label);
