@@ -454,6 +454,7 @@ fn blind_layouts_parse_to_the_services_a_reader_finds() {
         "blind/layouts-r5/070_dpmptsp_karangwetan.txt",
         "blind/layouts-r5/071_rsud_banyuasri.txt",
         "blind/layouts-r6/080_disdukcapil-temanggung.txt",
+        "blind/layouts-r6/081_dinsos-ogan-komering-ilir.txt",
     ] {
         paths.push(eval.join(name));
     }

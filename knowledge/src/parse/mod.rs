@@ -13,6 +13,7 @@
 //! reports which failed. [`ParseCache`] parses a directory again re-parsing only the files whose
 //! content changed (the hot reindex).
 
+mod blocks;
 mod cache;
 mod casing;
 mod columns;
@@ -146,6 +147,12 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     let mut lines: Vec<&str> = text.split('\n').collect();
     for at in page::furniture(&lines) {
         lines[at] = "";
+    }
+    let reflowed = blocks::reflow(&lines);
+    for (line, reflowed) in lines.iter_mut().zip(&reflowed) {
+        if let Some(reflowed) = reflowed {
+            *line = reflowed;
+        }
     }
     let cells = columns::tabulate(&lines);
     for (line, cells) in lines.iter_mut().zip(&cells) {

@@ -14,7 +14,9 @@
 //! follow without a label continue the open component, including label cells split over
 //! two rows ("Jaminan Keamanan dan" / "Keselamatan Pelayanan").
 
-use super::labels::{classify, continues_label, is_header_row, is_section_marker, is_service_name_label, label_words};
+use super::labels::{
+    classify, continues_label, is_header_row, is_section_marker, is_service_name_label, label_words, reads_as_label,
+};
 use super::markup::{strip_markup, tidy};
 use crate::document::{ComponentKind, LineRange, ParseWarning};
 
@@ -711,7 +713,7 @@ fn label_line(text: &str) -> Option<(String, String)> {
     let continues_sentence = words
         .first()
         .is_some_and(|w| matches!(w.as_str(), "dan" | "atau" | "serta" | "yang" | "dengan"));
-    if words.is_empty() || words.len() > 6 || list_item || continues_sentence {
+    if words.is_empty() || words.len() > 6 || list_item || continues_sentence || !reads_as_label(label) {
         return None;
     }
     Some((label.to_owned(), value.to_owned()))
