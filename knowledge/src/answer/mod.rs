@@ -207,6 +207,14 @@ const RECALL_PENALTY: f32 = 0.3;
 /// An institution, document or sector the decrees never mention ([`ENTITIES`]) weighs this
 /// many times an ordinary unknown word.
 const ENTITY_WEIGHT: f32 = 2.0;
+/// Prepositions of purpose, place and origin, in their chat spellings too: what follows them
+/// is what the question is for or about ("buat PT", "ke polisi").
+const PREPOSITIONS: &[&str] = &[
+    "buat", "bwt", "untuk", "utk", "untk", "bagi", "ke", "di", "dari", "dr", "pada", "antar", "nang", "neng", "menyang",
+];
+/// A word no decree uses that tells the citizen's story ("kk saya sobek kena banjir") rather
+/// than narrowing the service the question names weighs this share of an unknown word.
+const STORY_WEIGHT: f32 = 0.5;
 /// An everyday word ([`EVERYDAY`]: "bapak", "tahun depan", "soal") weighs this share of its
 /// usual weight, for and against every candidate alike.
 const EVERYDAY_WEIGHT: f32 = 0.25;
@@ -1030,6 +1038,14 @@ impl Engine {
         // KUA", "ke samsat") is where the citizen goes: it weighs as an entity even when a
         // requirement mentions it ("surat dari KUA"), and that mention is no evidence.
         let places = entity_places(question);
+        // Story words weigh less only in a question that asks something (a requirement, a
+        // fee, how long): a message that asks nothing and has words no decree uses is likely
+        // about something else ("gempa barusan kerasa gak").
+        let story = if aspect::detect(tokens).is_some() {
+            self.story_words(question)
+        } else {
+            HashSet::default()
+        };
         let naming_weights: Vec<(&String, f32)> = naming
             .iter()
             .map(|t| {
@@ -1095,7 +1111,18 @@ impl Engine {
                 let mut elsewhere = false;
                 let mut foreign = false;
                 let mut unexplained = 0.0f32;
+                // When the question names this service, unknown words away from its name are
+                // the citizen's story; next to it they would say which thing is meant.
+                let names_service = st
+                    .title
+                    .iter()
+                    .any(|w| naming.iter().any(|t| *t == w && !background.contains(*t)));
                 for (i, &(t, idf)) in words.enumerate().take(32) {
+                    let idf = if names_service && story.contains(t.as_str()) {
+                        STORY_WEIGHT * idf
+                    } else {
+                        idf
+                    };
                     total += idf;
                     let (is_entity, is_place) = entity.get(i).copied().unwrap_or_default();
                     if st.name.contains(t.as_str()) || st.title.iter().any(|w| similar(t, w)) {
@@ -1183,6 +1210,28 @@ impl Engine {
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score));
         scored
+    }
+
+    /// Analysed forms of the question's words that no decree uses and that tell the citizen's
+    /// story rather than what they ask for. Indonesian puts what narrows a noun right after it
+    /// ("pajak motor": the tax of a motorbike, not the land tax) and says purpose, place and
+    /// origin with a preposition ("buat PT", "ke polisi"), so an unknown word after a word of a
+    /// service name or after a preposition, and an institution ([`ENTITIES`]), may say the
+    /// question is about something else; elsewhere ("ktp saya patah kegencet dompet") unknown
+    /// words tell what happened.
+    fn story_words(&self, question: &str) -> HashSet<String> {
+        let mut story = HashSet::default();
+        let mut narrows = false;
+        for word in surface_words(question) {
+            let analysed = analyze(&word);
+            let known = |t: &String| self.idf.contains_key(t.as_str()) || self.body_vocabulary.contains(t.as_str());
+            if !narrows && !analysed.is_empty() && !analysed.iter().any(|t| known(t) || ENTITIES.contains(t)) {
+                story.extend(analysed.iter().cloned());
+            }
+            narrows =
+                analysed.iter().any(|t| self.idf.contains_key(t.as_str())) || PREPOSITIONS.contains(&word.as_str());
+        }
+        story
     }
 
     /// Whether a service's own text (name and components) has every word of a message that
