@@ -40,7 +40,7 @@
 //! "kmrn", "bsk", "dpn", "kpn", "gol" (golongan).
 //! `id_v7` (2026-12): the possessives "ku" and "mu" written apart ("kk ku") are stopwords;
 //! everyday names of what decrees name formally: "ugd" -> igd, "opname" -> inap, "rontgen"
-//! -> radiologi, "poli" -> poliklinik.
+//! -> radiologi, "poli" -> poliklinik; "plg" -> paling, "lmbt" -> lambat, "deadline" -> batas.
 //!
 //! # Example
 //! ```

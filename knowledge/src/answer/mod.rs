@@ -207,6 +207,8 @@ const RECALL_PENALTY: f32 = 0.3;
 /// An institution, document or sector the decrees never mention ([`ENTITIES`]) weighs this
 /// many times an ordinary unknown word.
 const ENTITY_WEIGHT: f32 = 2.0;
+/// Words that set a deadline ("paling lambat", "selambat-lambatnya", "batas waktu"), analysed.
+const DEADLINE_WORDS: &[&str] = &["lambat", "batas", "tenggat"];
 /// Prepositions of purpose, place and origin, in their chat spellings too: what follows them
 /// is what the question is for or about ("buat PT", "ke polisi").
 const PREPOSITIONS: &[&str] = &[
@@ -838,6 +840,11 @@ impl Engine {
         let Some((aspect, weight, count)) = best.filter(|b| b.1 > 0.0) else {
             return detected;
         };
+        if detected == Some(Aspect::Duration)
+            && let Some(deadline) = self.deadline_component(tokens, st)
+        {
+            return Some(deadline);
+        }
         let strong = detected.is_some() && aspect::has_strong_cue(tokens);
         // A duration, fee or opening hours is a value ("14 hari kerja", "Gratis"), so its
         // component holds no details to compare: a strong cue for one is never overridden.
@@ -857,6 +864,29 @@ impl Engine {
         } else {
             detected
         }
+    }
+
+    /// "Paling lambat kapan diserahkan?": a deadline asked of the citizen is not how long the
+    /// service takes. When the question has a deadline word and only a component other than
+    /// the duration (the requirements or the procedure, in that order) sets a deadline with
+    /// it, that component answers.
+    fn deadline_component(&self, tokens: &[String], st: &ServiceTokens) -> Option<Aspect> {
+        let ids: Vec<u32> = tokens
+            .iter()
+            .filter(|t| DEADLINE_WORDS.contains(&t.as_str()))
+            .filter_map(|t| self.terms.get(t.as_str()).copied())
+            .collect();
+        let holds = |aspect: Aspect| {
+            st.components
+                .iter()
+                .any(|(a, component)| *a == aspect && ids.iter().any(|id| component.binary_search(id).is_ok()))
+        };
+        if ids.is_empty() || holds(Aspect::Duration) {
+            return None;
+        }
+        [Aspect::Requirements, Aspect::Procedure]
+            .into_iter()
+            .find(|a| holds(*a))
     }
 
     /// The aspect a message asks, whatever service it is about ("biayanya?" -> fee).
