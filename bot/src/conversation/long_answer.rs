@@ -13,8 +13,7 @@
 //! service and aspect, so nothing is stored per citizen. Every part after the first opens with
 //! the answer's heading marked as a continuation; the citation closes the last part.
 
-use loket_knowledge::answer::{Answer, AnswerStatus, Engine};
-use loket_knowledge::answer::component_body;
+use loket_knowledge::answer::{Answer, AnswerStatus, Engine, component_body};
 use loket_knowledge::document::{Component, ComponentKind, Item, ServiceStandard};
 
 use super::{Line, Style, text};
