@@ -688,11 +688,14 @@ impl Engine {
         // is named by most of its title.
         // A word with the definite "-nya" ("audiensinya", its hearing) points back at the
         // previous service even when another service is named after that word.
+        // Chat writes the clitic apart too ("sk nya", "lpj nya").
         let definite = || {
-            surface_words(question)
+            let words = surface_words(question);
+            words
                 .iter()
-                .filter(|w| w.len() > 5 && w.ends_with("nya"))
-                .flat_map(|w| analyze(w))
+                .enumerate()
+                .filter(|(i, w)| w.len() > 5 && w.ends_with("nya") || words.get(i + 1).is_some_and(|n| n == "nya"))
+                .flat_map(|(_, w)| analyze(w))
                 .any(|t| naming.contains(&&t))
         };
         if let Some(position) = context
@@ -701,6 +704,24 @@ impl Engine {
         {
             return self.answer_service(question, position, self.aspect_for(&tokens, &phrase_cues, position));
         }
+        // A follow-up that asks something and names no service at all: its words are in the
+        // previous service's text, or are actions ("berkasnya dikirim ke BKN mana?",
+        // "biasanya dijawab brp hari?": verbs by their prefix, words the decrees use, in no
+        // service's name). A noun the previous service lacks is a new topic ("kalo KTP-el
+        // blm jadi gmn"), and so is a word no decree uses ("paspor").
+        let chosen = choose(&scored).or_else(|| self.clear_winner(&scored));
+        if let Some(position) = context.filter(|_| asked.is_some() && chosen.is_none()) {
+            let actions = action_words(question);
+            let follows = naming.iter().all(|t| {
+                self.explains(position, &[*t])
+                    || actions.contains(t.as_str())
+                        && !self.idf.contains_key(t.as_str())
+                        && self.body_vocabulary.contains(t.as_str())
+            });
+            if follows {
+                return self.answer_service(question, position, self.aspect_for(&tokens, &phrase_cues, position));
+            }
+        }
         let Some(
             best_scored @ Scored {
                 position: best,
@@ -708,7 +729,7 @@ impl Engine {
                 closeness: best_closeness,
                 ..
             },
-        ) = choose(&scored).or_else(|| self.clear_winner(&scored))
+        ) = chosen
         else {
             if let Some(kind) = chat.filter(|k| asked.is_none() && (*k != render::Smalltalk::Help || help_only)) {
                 return self.smalltalk(question, kind);
@@ -1767,6 +1788,17 @@ fn names_title(tokens: &[String], cue: &str, title: &[String]) -> bool {
         .enumerate()
         .filter(|(_, t)| *t == cue)
         .any(|(i, t)| (i > 0 && follows(&tokens[i - 1], t)) || tokens.get(i + 1).is_some_and(|n| follows(t, n)))
+}
+
+/// Analysed forms of the question's verbs, told by their passive or active prefix
+/// ("dikirim", "menjawab", "ditanggapi"): actions, which never name what a question is about.
+/// ("ber-" and "ter-" are left out: "berkas", "terminal" are nouns.)
+fn action_words(question: &str) -> HashSet<String> {
+    surface_words(question)
+        .iter()
+        .filter(|w| w.len() > 5 && (w.starts_with("di") || w.starts_with("me")) && !w.starts_with("dinas"))
+        .flat_map(|w| analyze(w))
+        .collect()
 }
 
 /// Index-query weights of analysed question tokens: cue words still help find services named

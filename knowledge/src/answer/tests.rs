@@ -592,3 +592,19 @@ fn words_of_the_citizens_story_are_told_from_words_that_narrow_a_name() {
         AnswerStatus::Answered
     );
 }
+
+#[test]
+fn a_follow_up_of_actions_stays_with_the_service_and_a_new_noun_does_not() {
+    let karis = ServiceId("002_81250e56fc566e31:pemrosesan-karis-karsu".to_owned());
+    let a = ENGINE.answer("berkasnya dikirim ke bkn mana?", Some(&karis));
+    assert_eq!(a.status, AnswerStatus::Answered, "{}", a.text);
+    assert_eq!(id(&a), karis.as_str());
+    // The verb alone is not enough: a document the previous service does not handle is a new topic.
+    let karpeg = ServiceId("002_81250e56fc566e31:pemrosesan-karpeg".to_owned());
+    let b = ENGINE.answer("kl ktp el blm jadi2 gmn min", Some(&karpeg));
+    assert_ne!(id(&b), karpeg.as_str(), "{}", b.text);
+    assert_eq!(
+        action_words("berkasnya dikirim ke bkn"),
+        ["kirim".to_owned()].into_iter().collect()
+    );
+}
