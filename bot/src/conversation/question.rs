@@ -12,7 +12,7 @@ use loket_knowledge::answer::{Answer, AnswerStatus};
 use loket_knowledge::aspect::Aspect;
 
 use super::state::{Context, State};
-use super::{Button, Citizen, Conversation, Event, Line, Outcome, Reply, account, choice, long_answer, text};
+use super::{Button, Citizen, Conversation, Event, Outcome, Reply, account, choice, long_answer, text};
 
 /// The buttons that go under an answer.
 fn buttons(conversation: &Conversation, answer: &Answer) -> Vec<Vec<Button>> {
@@ -35,10 +35,7 @@ fn buttons(conversation: &Conversation, answer: &Answer) -> Vec<Vec<Button>> {
 /// An answer as replies: the first part of a long one (with [Selengkapnya] for the next) or the
 /// whole, with its buttons.
 pub(crate) fn answer_reply(conversation: &Conversation, answer: &Answer) -> Reply {
-    let lines = long_answer::answer_lines(conversation.catalog.engine(), answer);
-    let parts = long_answer::parts(&lines);
-    let key = answered_key(conversation, answer);
-    part_reply(conversation, answer, key.as_deref(), parts, 0).unwrap_or_default()
+    part_reply(conversation, answer, 0).unwrap_or_default()
 }
 
 /// The key of the service an answer answered (for its buttons and the next parts).
@@ -51,24 +48,20 @@ fn answered_key(conversation: &Conversation, answer: &Answer) -> Option<String> 
         .map(str::to_owned)
 }
 
-/// Part `part` of an answer's `parts`, with [Selengkapnya] above the answer's buttons while
+/// Part `part` (from 0) of an answer, with [Selengkapnya] above the answer's buttons while
 /// parts remain; `None` past the last part.
-fn part_reply(
-    conversation: &Conversation,
-    answer: &Answer,
-    key: Option<&str>,
-    mut parts: Vec<Vec<Line>>,
-    part: usize,
-) -> Option<Reply> {
+fn part_reply(conversation: &Conversation, answer: &Answer, part: usize) -> Option<Reply> {
+    let lines = long_answer::answer_lines(conversation.catalog.engine(), answer);
+    let mut parts = long_answer::parts(&lines);
     let count = parts.len();
     if part >= count {
         return None;
     }
     let mut rows = buttons(conversation, answer);
-    if let (Some(key), Some(aspect)) = (key, answer.aspect)
+    if let (Some(key), Some(aspect)) = (answered_key(conversation, answer), answer.aspect)
         && part + 1 < count
     {
-        rows.insert(0, choice::more(key, aspect, part + 1));
+        rows.insert(0, choice::more(&key, aspect, part + 1));
     }
     Some(Reply {
         lines: parts.swap_remove(part),
@@ -87,9 +80,7 @@ pub(crate) fn more(conversation: &Conversation, key: &str, aspect: Aspect, part:
     else {
         return Outcome::stale();
     };
-    let lines = long_answer::answer_lines(catalog.engine(), &answer);
-    let parts = long_answer::parts(&lines);
-    match part_reply(conversation, &answer, Some(key), parts, part) {
+    match part_reply(conversation, &answer, part) {
         Some(reply) => Outcome::reply(reply),
         None => Outcome::stale(),
     }
