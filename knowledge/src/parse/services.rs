@@ -750,12 +750,57 @@ fn is_heading_like(raw_line: &str, text: &str) -> bool {
     }
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
     let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-    words >= 2 && letters.len() >= 6 && upper * 10 >= letters.len() * 9
+    words >= 2 && letters.len() >= 6 && upper * 10 >= letters.len() * 9 || numbered_title(text)
+}
+
+/// A numbered line in title case ("2. Sertifikat Laik Fungsi (SLF)", "10. Izin Operasional
+/// Satuan Pendidikan"): how web pages and plain documents head a service. Every word but the
+/// small ones starts with a capital, and it does not end like a list item.
+fn numbered_title(text: &str) -> bool {
+    let (numbered, rest) = strip_numbering(text.trim());
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    // Legal bases are numbered and in title case too ("1. Peraturan Menteri ... Nomor 5"),
+    // wrapped before their number ("Peraturan Menteri Lingkungan Hidup dan Kehutanan Nomor").
+    let cites = words.first().is_some_and(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "peraturan" | "undang-undang" | "keputusan" | "instruksi" | "uu" | "pp" | "perda" | "perbup"
+        )
+    }) || words
+        .last()
+        .is_some_and(|w| matches!(w.to_lowercase().as_str(), "nomor" | "tahun" | "no."));
+    numbered
+        && !cites
+        && (2..=14).contains(&words.len())
+        && !rest.chars().any(|c| c.is_ascii_digit())
+        && !rest.ends_with(['.', ';', ',', ':'])
+        && words.iter().all(|w| {
+            let bare = w.trim_start_matches(['(', '"']);
+            matches!(
+                bare,
+                "dan" | "atau" | "bagi" | "dari" | "di" | "ke" | "untuk" | "melalui" | "pada" | "dengan" | "yang"
+            ) || !bare.chars().next().is_some_and(|c| c.is_lowercase())
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbered_title_case_lines_head_services_but_legal_bases_do_not() {
+        assert!(numbered_title("2. Sertifikat Laik Fungsi (SLF)"));
+        assert!(numbered_title(
+            "8. Fasilitasi Nomor Induk Berusaha (NIB) melalui OSS RBA"
+        ));
+        assert!(!numbered_title(
+            "1. Peraturan Menteri Lingkungan Hidup dan Kehutanan Nomor"
+        ));
+        assert!(!numbered_title("3. Undang-Undang Nomor 32 Tahun 2009"));
+        assert!(!numbered_title("1. Fotokopi KTP pemohon;"));
+        assert!(!numbered_title("2. Petugas memeriksa kelengkapan dokumen"));
+        assert!(!numbered_title("Sertifikat Laik Fungsi"));
+    }
 
     #[test]
     fn headings_are_recognised_with_decorations() {
