@@ -41,18 +41,39 @@ fn outline(component: &Component) -> Option<Vec<Line>> {
     if !component.items.iter().any(|i| i.marker.is_some()) {
         return None;
     }
-    let mut lines = Vec::with_capacity(component.items.len() + 2);
+    let mut lines: Vec<Line> = Vec::with_capacity(component.items.len() + 2);
     for item in &component.items {
+        // A paragraph that starts in lower case goes on with the item before it (a decree
+        // broken across pages or cells: "3. PNS ... harus" + "mendapatkan izin belajar ...").
+        if item.marker.is_none()
+            && item.text.starts_with(char::is_lowercase)
+            && let Some(previous) = lines
+                .last_mut()
+                .filter(|l| l.style == Style::Plain && !l.text.is_empty())
+        {
+            previous.text.push(' ');
+            previous.text.push_str(&item.text);
+            continue;
+        }
         lines.extend(item_lines(item, lines.is_empty()));
     }
     Some(lines)
+}
+
+/// Whether a paragraph without a marker reads as a section heading: short, capitalised, not
+/// ending like a sentence or a list item.
+pub(crate) fn is_heading(item: &Item) -> bool {
+    item.level == 0
+        && item.text.chars().count() <= HEADING_MAX_CHARS
+        && item.text.starts_with(|c: char| c.is_uppercase() || c.is_numeric())
+        && !item.text.trim_end().ends_with(['.', ';', ','])
 }
 
 fn item_lines(item: &Item, first: bool) -> Vec<Line> {
     let indent = if item.level > 0 { "   " } else { "" };
     match &item.marker {
         Some(marker) => vec![line(Style::Plain, format!("{indent}{marker} {}", item.text))],
-        None if item.level == 0 && item.text.chars().count() <= HEADING_MAX_CHARS => {
+        None if is_heading(item) => {
             let heading = item.text.trim_end_matches([' ', ':']).to_owned() + ":";
             let mut lines = Vec::new();
             if !first {
@@ -188,7 +209,8 @@ mod tests {
     fn headings_stay_headings_and_items_keep_the_decrees_numbers() {
         let component = requirements(vec![
             item(0, None, "Persyaratan Teknis :"),
-            item(0, Some("1."), "Ditetapkan sebagai calon peserta"),
+            item(0, Some("1."), "Ditetapkan sebagai calon peserta yang"),
+            item(0, None, "diusulkan kepala OPD;"),
             item(0, None, "Persyaratan Administrasi :"),
             item(0, Some("1."), "Surat penugasan dari instansinya"),
             item(0, Some("2."), "Surat pernyataan, berisi:"),
@@ -211,7 +233,10 @@ mod tests {
             vec![
                 (Style::Plain, "Persyaratan Latihan — Badan:"),
                 (Style::Bold, "Persyaratan Teknis:"),
-                (Style::Plain, "1. Ditetapkan sebagai calon peserta"),
+                (
+                    Style::Plain,
+                    "1. Ditetapkan sebagai calon peserta yang diusulkan kepala OPD;"
+                ),
                 (Style::Plain, ""),
                 (Style::Bold, "Persyaratan Administrasi:"),
                 (Style::Plain, "1. Surat penugasan dari instansinya"),
