@@ -229,16 +229,25 @@ pub(crate) fn is_header_row(cells: &[&str]) -> bool {
 /// Whether a line is one of the two section markers PermenPANRB 15/2014 splits the component
 /// table into (service delivery / service management), in any of their wordings.
 pub(crate) fn is_section_marker(text: &str) -> bool {
-    let words = label_words(text);
+    let mut words = label_words(text);
+    // Numbered like any outline item: "I. PENYAMPAIAN PELAYANAN", "B. Pengelolaan Pelayanan".
+    if words.len() > 1
+        && (words[0].len() == 1
+            || words[0]
+                .chars()
+                .all(|c| matches!(c, 'i' | 'v' | 'x') || c.is_ascii_digit()))
+    {
+        words.remove(0);
+    }
     if words.is_empty() || words.len() > 14 {
         return false;
     }
     let joined = words.join(" ");
-    joined == "penyampaian layanan"
-        || joined == "penyampaian pelayanan"
-        || joined == "pengelolaan pelayanan"
-        || joined == "pengelolaan layanan"
-        || joined.starts_with("komponen standar pelayanan")
+    let part = joined.strip_prefix("komponen ").unwrap_or(&joined);
+    matches!(
+        part,
+        "penyampaian layanan" | "penyampaian pelayanan" | "pengelolaan pelayanan" | "pengelolaan layanan"
+    ) || joined.starts_with("komponen standar pelayanan")
         || joined.starts_with("terkait dengan proses")
         || joined.contains("service delivery")
         || joined.contains("manufacturing")
@@ -323,6 +332,9 @@ mod tests {
         assert!(!is_header_row(&["NO"]));
         assert!(!is_header_row(&["1.", "Persyaratan", "KTP"]));
         assert!(is_section_marker("PENYAMPAIAN LAYANAN"));
+        assert!(is_section_marker("I.  PENYAMPAIAN PELAYANAN"));
+        assert!(is_section_marker("II. PENGELOLAAN PELAYANAN"));
+        assert!(is_section_marker("I.  KOMPONEN PENYAMPAIAN PELAYANAN"));
         assert!(is_section_marker(
             "Terkait dengan proses penyampaian pelayanan (Delivery Service)"
         ));
