@@ -341,29 +341,8 @@ impl DeliverySettings {
     }
 }
 
-/// Auto-verification: verify on submit when the description is detailed enough; otherwise an
-/// administrator (or the handler) verifies.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct IntakeSettings {
-    pub auto_verify: bool,
-    pub auto_verify_min_chars: usize,
-}
-
-impl Default for IntakeSettings {
-    fn default() -> Self {
-        Self {
-            auto_verify: false,
-            auto_verify_min_chars: 100,
-        }
-    }
-}
-
-impl IntakeSettings {
-    pub fn auto_verifies(&self, description: &str) -> bool {
-        self.auto_verify && description.chars().count() >= self.auto_verify_min_chars
-    }
-}
+/// `[intake]` lives with the complaint intake.
+pub use crate::intake::IntakeSettings;
 
 /// `[http]` lives with the server that applies it.
 pub use crate::http::HttpSettings;

@@ -8,6 +8,7 @@ pub mod conversation;
 pub mod delivery;
 pub mod domain;
 pub mod http;
+pub mod intake;
 pub mod learning;
 pub mod limits;
 pub mod live;

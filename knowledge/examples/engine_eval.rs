@@ -127,6 +127,28 @@ fn main() {
                 }
             }
         }
+        "converse" => {
+            // One message per stdin line, answered with the context of the previous ones; a
+            // blank line starts a new conversation.
+            let engine = Engine::build(documents).expect("engine builds");
+            let mut dialogue = loket_knowledge::dialogue::Dialogue::default();
+            for line in std::io::stdin().lines().map_while(Result::ok) {
+                if line.trim().is_empty() {
+                    dialogue = loket_knowledge::dialogue::Dialogue::default();
+                    println!();
+                    continue;
+                }
+                let answer = dialogue.reply(&engine, &line);
+                let candidates: Vec<&str> = answer.candidates.iter().map(|c| c.id.as_str()).collect();
+                println!(
+                    "{line}\n  -> {:?} {} {:?} {candidates:?}\n{}",
+                    answer.status,
+                    answer.service.as_ref().map_or("-", |s| s.id.as_str()),
+                    answer.aspect,
+                    engine.explain(&line).lines().take(4).collect::<Vec<_>>().join("\n")
+                );
+            }
+        }
         "parsed" => {
             let dir = PathBuf::from(args.get(1).expect("parsed needs a directory"));
             let report = parse_dir(&dir).expect("directory readable");

@@ -62,6 +62,9 @@ pub struct Aliases {
     /// Pairs the decrees spell out: short form -> long forms, and long form -> short forms.
     spelled: HashMap<String, Vec<String>>,
     spelled_short: HashMap<String, Vec<String>>,
+    /// Spelled-out long forms without their first word (the unit that does the work:
+    /// "instalasi gawat darurat" -> "gawat darurat") -> their short forms.
+    unit_short: HashMap<String, Vec<String>>,
 }
 
 impl Aliases {
@@ -88,6 +91,15 @@ impl Aliases {
                     .entry(long.clone())
                     .or_default()
                     .push(short.clone());
+                if let Some((_, named)) = long.split_once(' ')
+                    && named.contains(' ')
+                {
+                    aliases
+                        .unit_short
+                        .entry(named.to_owned())
+                        .or_default()
+                        .push(short.clone());
+                }
                 aliases.add(short, long);
             }
         }
@@ -100,7 +112,12 @@ impl Aliases {
                 }
             }
         }
-        for forms in aliases.spelled.values_mut().chain(aliases.spelled_short.values_mut()) {
+        for forms in aliases
+            .spelled
+            .values_mut()
+            .chain(aliases.spelled_short.values_mut())
+            .chain(aliases.unit_short.values_mut())
+        {
             forms.sort();
             forms.dedup();
         }
@@ -136,7 +153,9 @@ impl Aliases {
     }
 
     /// The other names of a title, for indexing with it: the long forms of its short words
-    /// ("Pemrosesan KARPEG" -> "kartu pegawai") and the short forms the decrees give its spans.
+    /// ("Pemrosesan KARPEG" -> "kartu pegawai"), the short forms the decrees give its spans,
+    /// and the acronym of a unit named after the whole title ("Gawat Darurat" is served by the
+    /// "Instalasi Gawat Darurat (IGD)", so citizens call it "IGD").
     pub fn name_forms(&self, title: &str) -> String {
         let mut out: Vec<String> = words(title)
             .iter()
@@ -146,6 +165,9 @@ impl Aliases {
         let shorts = self.shorten_spelled(title);
         if !shorts.is_empty() {
             out.push(shorts);
+        }
+        if let Some(units) = self.unit_short.get(&words(title).join(" ")) {
+            out.extend(units.iter().cloned());
         }
         out.join(" ")
     }
@@ -546,6 +568,15 @@ mod tests {
         assert!(aliases.shorten("nilai Sasaran Kerja Pegawai").contains("skp"));
         let nested = Aliases::derive([], ["Calon Pegawai Negeri Sipil (CPNS) dan Pegawai Negeri Sipil (PNS)"]);
         assert_eq!(nested.name_forms("Pengangkatan Calon Pegawai Negeri Sipil"), "cpns");
+    }
+
+    #[test]
+    fn the_acronym_of_a_unit_named_after_a_service_names_the_service() {
+        let text = "Pasien dirujuk ke Instalasi Gawat Darurat (IGD) dan Unit Layanan Pengaduan (ULP).";
+        let aliases = Aliases::derive(["Gawat Darurat", "Pengaduan"], [text]);
+        assert_eq!(aliases.name_forms("Gawat Darurat"), "igd");
+        // One word left is too little to be the service's name.
+        assert_eq!(aliases.name_forms("Pengaduan"), "");
         assert!(aliases.expand("kenaikan").is_empty());
     }
 }

@@ -190,6 +190,11 @@ pub struct Item {
     pub level: u8,
     /// Item text without its list marker.
     pub text: String,
+    /// The decree's own list marker, numbers and letters as the decree counts them ("3.",
+    /// "b.", "-" for any bullet); `None` for a paragraph without one, such as a section heading
+    /// ("Persyaratan Administrasi :"). Absent in data stored before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
 }
 
 /// The kinds of component PermenPANRB 15/2014 defines (plus service hours and `Other`).

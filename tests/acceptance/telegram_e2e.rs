@@ -3,7 +3,8 @@
 //!
 //! A citizen asks a question and gets the engine's answer, files a complaint with a photo through
 //! every step of `/lapor`; the complaint reaches the handler's webhook and its officer chat (post
-//! with buttons, then the photo); a chat member who is not a listed officer is refused; the listed
+//! with buttons, then the photo); another citizen reporting the same problem supports it
+//! instead of filing it again; a chat member who is not a listed officer is refused; the listed
 //! officer verifies, resolves with a note (one notice for the two steps it takes) and replies
 //! through "Balas warga". The citizen gets every status message and the reply exactly once,
 //! although the first status message was answered 429 (the retry comes no sooner than
@@ -29,6 +30,8 @@ const CITIZEN: i64 = 700_001;
 const OFFICER_CHAT: i64 = -1_001_000_000_077;
 const OFFICER: i64 = 4_242;
 const STRANGER: i64 = 555;
+/// A citizen who reports the same problem later and supports the open complaint instead.
+const NEIGHBOUR: i64 = 700_002;
 const PHOTO: &str = "AgACAgUAAxkBAAIBZ2VfYWtlLXBob3Rv";
 const QUESTION: &str = "syarat surat keterangan ahli waris apa aja";
 const SERVICE: &str = "003_5e30365896fb6814:surat-keterangan-ahli-waris";
@@ -271,6 +274,25 @@ async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf
     let edit = edited.iter().rev().find(|c| c.is("editMessageText")).unwrap();
     assert_eq!(edit.params["message_id"], post_id);
 
+    // ---- another citizen's /lapor about the same problem: shown the open one, supports it -----
+    let mut neighbour = Chat::new(&api, NEIGHBOUR);
+    api.push_text(NEIGHBOUR, NEIGHBOUR, "/lapor");
+    let topic = neighbour.expect("Anda akan menyampaikan pengaduan").await;
+    api.push_callback(NEIGHBOUR, NEIGHBOUR, topic.message_id.unwrap(), "lp:cat:0");
+    neighbour.expect("Ceritakan masalahnya").await;
+    api.push_text(
+        NEIGHBOUR,
+        NEIGHBOUR,
+        "Berkas surat ahli waris saya sudah tiga minggu belum diproses, petugas minta uang tambahan.",
+    );
+    let offer = neighbour.expect("Sepertinya masalah yang sama").await;
+    assert!(offer.text().unwrap().contains(ticket.as_str()));
+    assert!(!offer.text().unwrap().contains(&CITIZEN.to_string()), "no identity");
+    let support = button(&offer, "dk:");
+    assert_eq!(support, format!("dk:{ticket}"));
+    api.push_callback(NEIGHBOUR, NEIGHBOUR, offer.message_id.unwrap(), &support);
+    neighbour.expect("dukungan Anda tercatat").await;
+
     // ---- resolved with a note (prompt, reply to it) -------------------------------------------
     let current = api.message(OFFICER_CHAT, post_id).unwrap();
     let resolve = current["reply_markup"]["inline_keyboard"]
@@ -291,6 +313,8 @@ async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf
     );
     officers.expect("Catatan diterima").await;
     let resolved = citizen.expect(&status_line(&ticket, ComplaintStatus::Selesai)).await;
+    // The supporter hears of it too.
+    neighbour.expect(ticket.as_str()).await;
 
     // ---- "Balas warga": the officer's reply reaches the citizen through the bot ---------------
     api.push_callback(OFFICER_CHAT, OFFICER, post_id, &format!("ofm:{ticket}"));

@@ -80,10 +80,7 @@ async fn chat(engine: Engine) -> anyhow::Result<()> {
         routing: std::sync::Arc::new(routing),
         config: std::sync::Arc::new(Config::default()),
     };
-    let citizen = Citizen {
-        channel: Channel::Console,
-        chat_id: 1,
-    };
+    let citizen = Citizen::new(Channel::Console, 1);
     let stdin = std::io::stdin();
     let mut out = std::io::stdout();
     writeln!(
@@ -117,7 +114,7 @@ async fn chat(engine: Engine) -> anyhow::Result<()> {
                 None => Event::Text(message.to_owned()),
             },
         };
-        let outcome = match core.handle(citizen, &state, event).await {
+        let outcome = match core.handle(citizen.clone(), &state, event).await {
             Ok(outcome) => outcome,
             Err(error) => {
                 writeln!(out, "\n{}\n", crate::conversation::text::APOLOGY)?;

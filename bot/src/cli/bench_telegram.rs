@@ -112,7 +112,7 @@ pub(crate) async fn measure(standards_dir: &Path, messages: usize) -> anyhow::Re
     let expected: Vec<String> = asked
         .iter()
         .map(|q| {
-            crate::telegram::render_answer(&engine.answer(q, None))
+            crate::telegram::render_answer(&engine, &engine.answer(q, None))
                 .into_iter()
                 .next()
                 .unwrap_or_default()

@@ -17,12 +17,12 @@ const CLEAR_REGION: &[&str] = &["hapus", "reset", "kosongkan", "semua"];
 
 /// `/start`: the welcome; also marks the chat active, so a citizen who had blocked us and
 /// comes back receives notifications again.
-pub(crate) async fn start(conversation: &Conversation, citizen: Citizen) -> anyhow::Result<Outcome> {
+pub(crate) async fn start(conversation: &Conversation, citizen: &Citizen) -> anyhow::Result<Outcome> {
     conversation.store.activate_chat(citizen.chat_id).await?;
     Ok(Outcome::say(text::WELCOME))
 }
 
-pub(crate) async fn status(conversation: &Conversation, citizen: Citizen, raw: &str) -> anyhow::Result<Outcome> {
+pub(crate) async fn status(conversation: &Conversation, citizen: &Citizen, raw: &str) -> anyhow::Result<Outcome> {
     if raw.trim().is_empty() {
         return Ok(Outcome::say(text::STATUS_USAGE));
     }
@@ -36,7 +36,7 @@ pub(crate) async fn status(conversation: &Conversation, citizen: Citizen, raw: &
 /// wrong. `None` when the message names no ticket (it is a question).
 pub(crate) async fn status_in_text(
     conversation: &Conversation,
-    citizen: Citizen,
+    citizen: &Citizen,
     message: &str,
 ) -> anyhow::Result<Option<Outcome>> {
     Ok(match TicketNumber::find_in(message) {
@@ -49,7 +49,7 @@ pub(crate) async fn status_in_text(
 /// The status and history of a ticket this chat filed; anyone else's is "not found".
 async fn ticket_status(
     conversation: &Conversation,
-    citizen: Citizen,
+    citizen: &Citizen,
     ticket: &TicketNumber,
 ) -> anyhow::Result<Outcome> {
     let store = &conversation.store;
@@ -72,7 +72,7 @@ async fn ticket_status(
     Ok(Outcome::say(&reply))
 }
 
-pub(crate) async fn my_complaints(conversation: &Conversation, citizen: Citizen) -> anyhow::Result<Outcome> {
+pub(crate) async fn my_complaints(conversation: &Conversation, citizen: &Citizen) -> anyhow::Result<Outcome> {
     let complaints = conversation.store.list_for_chat(citizen.chat_id).await?;
     if complaints.is_empty() {
         return Ok(Outcome::say(text::NO_COMPLAINTS));
@@ -97,7 +97,7 @@ pub(crate) fn choose_subscription(conversation: &Conversation) -> Outcome {
 
 pub(crate) async fn subscribe(
     conversation: &Conversation,
-    citizen: Citizen,
+    citizen: &Citizen,
     agency_key: Option<&str>,
 ) -> anyhow::Result<Outcome> {
     let (topic, reply) = match agency_key {
@@ -111,7 +111,7 @@ pub(crate) async fn subscribe(
     Ok(Outcome::say(&reply))
 }
 
-pub(crate) async fn unsubscribe(conversation: &Conversation, citizen: Citizen) -> anyhow::Result<Outcome> {
+pub(crate) async fn unsubscribe(conversation: &Conversation, citizen: &Citizen) -> anyhow::Result<Outcome> {
     let removed = conversation.store.unsubscribe_all(citizen.chat_id).await?;
     Ok(Outcome::say(if removed > 0 {
         text::UNSUBSCRIBED
@@ -161,7 +161,7 @@ pub(crate) fn cancel(state: &State) -> Outcome {
 
 /// `/dataku`: what loket holds about this chat: the chat record, the stored dialogue state,
 /// subscriptions and every complaint with its privacy choices.
-pub(crate) async fn my_data(conversation: &Conversation, citizen: Citizen, state: &State) -> anyhow::Result<Outcome> {
+pub(crate) async fn my_data(conversation: &Conversation, citizen: &Citizen, state: &State) -> anyhow::Result<Outcome> {
     let data = conversation.store.citizen_data(citizen.chat_id).await?;
     let day = |at: i64| conversation.local_day(at);
     let since = data.chat.as_ref().map(|c| day(c.created_at));

@@ -10,6 +10,7 @@ use loket_knowledge::aspect::Aspect;
 
 use super::catalog::{Agency, Catalog};
 use super::{Button, text};
+use crate::domain::TicketNumber;
 
 /// Buttons per page of a browsing list.
 pub(crate) const PAGE_SIZE: usize = 8;
@@ -18,6 +19,8 @@ pub(crate) const PAGE_SIZE: usize = 8;
 pub enum Choice {
     /// Answer a service for an aspect: `svc:<key>:<aspect>`.
     Service { key: String, aspect: Aspect },
+    /// [Selengkapnya]: part `part` (from 1) of a long answer: `mr:<key>:<aspect>:<part>`.
+    More { key: String, aspect: Aspect, part: usize },
     /// A page of the agency list: `agp:<page>`.
     Agencies { page: usize },
     /// A page of one agency's services: `ag:<key>:<page>`.
@@ -28,6 +31,9 @@ pub enum Choice {
     ReportAbout { key: String },
     /// Subscribe to all agencies (`sub:all`) or one (`sub:<key>`).
     Subscribe { agency: Option<String> },
+    /// [Dukung laporan ini]: support an open complaint about the same problem instead of
+    /// filing it again: `dk:<ticket>` (the id the Telegram button always had).
+    Support { ticket: TicketNumber },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,12 +49,23 @@ pub enum ComplaintChoice {
     DaysAgo(u8),
     Submit,
     Cancel,
+    /// [Jawab pertanyaan]: answer the question-like message written at the description step.
+    AnswerQuestion,
+    /// [Ini isi laporan saya]: that message is the description after all.
+    IsDescription,
+    /// [Tetap kirim laporan baru]: go on with one's own complaint past the similar one shown.
+    FileAnyway,
+    /// [Lanjutkan laporan]: back to the complaint after a command asked to leave it.
+    Resume,
+    /// [Tinggalkan]: leave the complaint draft for what the command asked.
+    Leave,
 }
 
 impl Choice {
     pub fn encode(&self) -> String {
         match self {
             Self::Service { key, aspect } => format!("svc:{key}:{}", aspect.as_str()),
+            Self::More { key, aspect, part } => format!("mr:{key}:{}:{part}", aspect.as_str()),
             Self::Agencies { page } => format!("agp:{page}"),
             Self::Agency { key, page } => format!("ag:{key}:{page}"),
             Self::Complaint(choice) => match choice {
@@ -61,10 +78,16 @@ impl Choice {
                 ComplaintChoice::DaysAgo(days) => format!("lp:date:{days}"),
                 ComplaintChoice::Submit => "lp:ok".into(),
                 ComplaintChoice::Cancel => "lp:no".into(),
+                ComplaintChoice::AnswerQuestion => "lp:ask".into(),
+                ComplaintChoice::IsDescription => "lp:desc".into(),
+                ComplaintChoice::FileAnyway => "lp:new".into(),
+                ComplaintChoice::Resume => "lp:resume".into(),
+                ComplaintChoice::Leave => "lp:leave".into(),
             },
             Self::ReportAbout { key } => format!("lp:about:{key}"),
             Self::Subscribe { agency: None } => "sub:all".into(),
             Self::Subscribe { agency: Some(key) } => format!("sub:{key}"),
+            Self::Support { ticket } => format!("dk:{ticket}"),
         }
     }
 
@@ -76,6 +99,11 @@ impl Choice {
             ["svc", key, aspect] => Some(Self::Service {
                 key: (*key).to_owned(),
                 aspect: Aspect::parse(aspect)?,
+            }),
+            ["mr", key, aspect, part] => Some(Self::More {
+                key: (*key).to_owned(),
+                aspect: Aspect::parse(aspect)?,
+                part: part.parse().ok()?,
             }),
             ["agp", page] => Some(Self::Agencies {
                 page: page.parse().ok()?,
@@ -95,7 +123,15 @@ impl Choice {
             ["lp", "date", days] => choice(ComplaintChoice::DaysAgo(days.parse().ok().filter(|d| *d <= 1)?)),
             ["lp", "ok"] => choice(ComplaintChoice::Submit),
             ["lp", "no"] => choice(ComplaintChoice::Cancel),
+            ["lp", "ask"] => choice(ComplaintChoice::AnswerQuestion),
+            ["lp", "desc"] => choice(ComplaintChoice::IsDescription),
+            ["lp", "new"] => choice(ComplaintChoice::FileAnyway),
+            ["lp", "resume"] => choice(ComplaintChoice::Resume),
+            ["lp", "leave"] => choice(ComplaintChoice::Leave),
             ["lp", "about", key] => Some(Self::ReportAbout { key: (*key).to_owned() }),
+            ["dk", ticket] => Some(Self::Support {
+                ticket: TicketNumber::parse(ticket).ok()?,
+            }),
             ["sub", "all"] => Some(Self::Subscribe { agency: None }),
             ["sub", key] => Some(Self::Subscribe {
                 agency: Some((*key).to_owned()),
@@ -285,6 +321,43 @@ pub(crate) fn confirm() -> Vec<Vec<Button>> {
     ]]
 }
 
+/// [Selengkapnya] under a part of a long answer: the next part.
+pub(crate) fn more(key: &str, aspect: Aspect, next: usize) -> Vec<Button> {
+    vec![
+        Choice::More {
+            key: key.to_owned(),
+            aspect,
+            part: next,
+        }
+        .button(text::BUTTON_MORE),
+    ]
+}
+
+/// A message at the description step that reads like a question: answer it, or take it as
+/// the description.
+pub(crate) fn question_or_description() -> Vec<Vec<Button>> {
+    one_per_row(vec![
+        complaint(ComplaintChoice::AnswerQuestion).button(text::BUTTON_ANSWER_QUESTION),
+        complaint(ComplaintChoice::IsDescription).button(text::BUTTON_IS_DESCRIPTION),
+    ])
+}
+
+/// Under an open complaint about the same problem: support it, or file one's own.
+pub(crate) fn duplicate(ticket: &TicketNumber) -> Vec<Vec<Button>> {
+    one_per_row(vec![
+        Choice::Support { ticket: ticket.clone() }.button(text::BUTTON_SUPPORT),
+        complaint(ComplaintChoice::FileAnyway).button(text::BUTTON_FILE_ANYWAY),
+    ])
+}
+
+/// A command mid-complaint: back to the complaint (first, nothing lost), or leave the draft.
+pub(crate) fn leave() -> Vec<Vec<Button>> {
+    vec![vec![
+        complaint(ComplaintChoice::Resume).button(text::BUTTON_RESUME),
+        complaint(ComplaintChoice::Leave).button(text::BUTTON_LEAVE),
+    ]]
+}
+
 pub(crate) fn subscriptions(catalog: &Catalog) -> Vec<Vec<Button>> {
     let mut buttons = vec![Choice::Subscribe { agency: None }.button(text::BUTTON_ALL_AGENCIES)];
     buttons.extend(catalog.agencies().iter().map(|a| {
@@ -313,9 +386,17 @@ mod tests {
                 key: long_key.clone(),
                 page: 3,
             },
+            Choice::More {
+                key: long_key.clone(),
+                aspect: Aspect::ComplaintChannel,
+                part: 12,
+            },
             Choice::ReportAbout { key: long_key.clone() },
             Choice::Subscribe { agency: None },
             Choice::Subscribe { agency: Some(long_key) },
+            Choice::Support {
+                ticket: TicketNumber::generate(),
+            },
         ];
         for c in [
             ComplaintChoice::Category(5),
@@ -330,6 +411,11 @@ mod tests {
             ComplaintChoice::DaysAgo(1),
             ComplaintChoice::Submit,
             ComplaintChoice::Cancel,
+            ComplaintChoice::AnswerQuestion,
+            ComplaintChoice::IsDescription,
+            ComplaintChoice::FileAnyway,
+            ComplaintChoice::Resume,
+            ComplaintChoice::Leave,
         ] {
             cases.push(Choice::Complaint(c));
         }
@@ -350,6 +436,8 @@ mod tests {
             "lp:anon:2",
             "lp:pub:",
             "lp:date:7",
+            "mr:k:fee:x",
+            "dk:LKT-0000-0000",
             "zzz:1",
         ] {
             assert_eq!(Choice::parse(data), None, "{data}");

@@ -16,6 +16,7 @@ mod account;
 pub mod catalog;
 pub mod choice;
 mod complaint;
+mod long_answer;
 mod question;
 pub mod state;
 pub mod text;
@@ -27,10 +28,10 @@ use std::sync::Arc;
 
 pub use catalog::{Catalog, CatalogHandle};
 pub use choice::{Choice, ComplaintChoice};
-pub(crate) use question::answer_lines;
-pub use state::{Context, Draft, State};
+pub(crate) use long_answer::{answer_lines, parts as answer_parts};
+pub use state::{Context, Detour, Draft, State};
 
-use crate::configuration::IntakeSettings;
+use crate::intake::IntakeSettings;
 use crate::routing::Routing;
 use crate::storage::{Store, StoreError};
 
@@ -44,12 +45,33 @@ pub enum Channel {
     Console,
 }
 
-/// One citizen on one channel. `chat_id` is their address in the store (complaints, dialogue
-/// state, subscriptions): the Telegram chat id, or the id the store gave a WhatsApp contact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One citizen on one channel, as an inbound event names them. `chat_id` is their address in
+/// the store (complaints, dialogue state, subscriptions): the Telegram chat id, or the id the
+/// store gave a WhatsApp contact. `name` is their display name on the channel as the event
+/// carried it (Telegram first and last name, WhatsApp profile name), which a complaint they file
+/// shows to its handler unless they choose to stay anonymous; `None` where the channel has none.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Citizen {
     pub channel: Channel,
     pub chat_id: i64,
+    pub name: Option<String>,
+}
+
+impl Citizen {
+    /// A citizen without a display name.
+    pub fn new(channel: Channel, chat_id: i64) -> Self {
+        Self {
+            channel,
+            chat_id,
+            name: None,
+        }
+    }
+
+    /// With the display name the channel gave (blank is none).
+    pub fn named(mut self, name: Option<&str>) -> Self {
+        self.name = name.map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+        self
+    }
 }
 
 /// A command, however the channel spells it (`/lapor` on Telegram and WhatsApp).
@@ -58,6 +80,8 @@ pub enum Command {
     Start,
     Help,
     Services,
+    /// `/tanya QUESTION`: a question, also in the middle of a dialogue; empty asks for one.
+    Ask(String),
     Report,
     /// `/status NUMBER`; empty when the number is missing.
     Status(String),
@@ -82,6 +106,7 @@ impl Command {
             "start" | "mulai" => Self::Start,
             "bantuan" | "help" => Self::Help,
             "layanan" => Self::Services,
+            "tanya" => Self::Ask(argument),
             "lapor" => Self::Report,
             "status" => Self::Status(argument),
             "laporanku" => Self::MyComplaints,
@@ -92,6 +117,28 @@ impl Command {
             "batal" => Self::Cancel,
             _ => return None,
         })
+    }
+
+    /// The command as a citizen types it (the inverse of [`Self::parse`]).
+    pub fn typed(&self) -> String {
+        let with = |name: &str, argument: &str| match argument {
+            "" => format!("/{name}"),
+            argument => format!("/{name} {argument}"),
+        };
+        match self {
+            Self::Start => "/start".into(),
+            Self::Help => "/bantuan".into(),
+            Self::Services => "/layanan".into(),
+            Self::Ask(question) => with("tanya", question),
+            Self::Report => "/lapor".into(),
+            Self::Status(ticket) => with("status", ticket),
+            Self::MyComplaints => "/laporanku".into(),
+            Self::Subscribe => "/langganan".into(),
+            Self::Unsubscribe => "/berhenti".into(),
+            Self::MyData => "/dataku".into(),
+            Self::Region(place) => with("wilayah", place),
+            Self::Cancel => "/batal".into(),
+        }
     }
 }
 
@@ -271,24 +318,38 @@ pub struct Conversation {
 }
 
 impl Conversation {
-    /// Handles one event of one citizen in `state`. An `Err` is an internal failure: the
-    /// adapter logs it and sends [`text::APOLOGY`], never the error.
+    /// Handles one event of one citizen in `state` (the citizen and the event are what the
+    /// channel received). An `Err` is an internal failure: the adapter logs it and sends
+    /// [`text::APOLOGY`], never the error.
     pub async fn handle(&self, citizen: Citizen, state: &State, event: Event) -> anyhow::Result<Outcome> {
         match event {
-            Event::Command(command) => self.command(citizen, state, command).await,
-            Event::Choice(choice) => self.choice(citizen, state, choice).await,
+            // In the middle of a complaint, a command that would start something else first
+            // asks whether to leave the draft (nothing is lost until the citizen says so).
+            Event::Command(command) if complaint::detours(state, &command) => {
+                Ok(complaint::ask_to_leave(state, Detour::Command(command.typed())))
+            }
+            Event::Command(command) => self.command(&citizen, state, command).await,
+            Event::Choice(choice @ Choice::ReportAbout { .. }) if complaint::detours_to_report(state) => {
+                Ok(complaint::ask_to_leave(state, Detour::Choice(choice.encode())))
+            }
+            Event::Choice(Choice::Complaint(ComplaintChoice::Leave)) => match state {
+                State::ComplaintLeave { resume, detour } => self.leave(&citizen, resume, detour).await,
+                _ => Ok(Outcome::stale()),
+            },
+            Event::Choice(choice) => self.choice(&citizen, state, choice).await,
             event => match state {
-                State::Idle { context } => question::message(self, citizen, context, event).await,
-                _ => complaint::message(self, citizen, state, event).await,
+                State::Idle { context } => question::message(self, &citizen, context, event).await,
+                _ => complaint::message(self, &citizen, state, event).await,
             },
         }
     }
 
-    async fn command(&self, citizen: Citizen, state: &State, command: Command) -> anyhow::Result<Outcome> {
+    async fn command(&self, citizen: &Citizen, state: &State, command: Command) -> anyhow::Result<Outcome> {
         match command {
             Command::Start => account::start(self, citizen).await,
             Command::Help => Ok(Outcome::say(text::HELP)),
             Command::Services => Ok(question::services(self)),
+            Command::Ask(question) => question::ask(self, citizen, state, &question).await,
             Command::Report => complaint::start(self, citizen, state.context().last_service).await,
             Command::Status(raw) => account::status(self, citizen, &raw).await,
             Command::MyComplaints => account::my_complaints(self, citizen).await,
@@ -300,9 +361,10 @@ impl Conversation {
         }
     }
 
-    async fn choice(&self, citizen: Citizen, state: &State, choice: Choice) -> anyhow::Result<Outcome> {
+    async fn choice(&self, citizen: &Citizen, state: &State, choice: Choice) -> anyhow::Result<Outcome> {
         match choice {
             Choice::Service { key, aspect } => Ok(question::service(self, state, &key, aspect)),
+            Choice::More { key, aspect, part } => Ok(question::more(self, &key, aspect, part)),
             Choice::Agencies { page } => Ok(question::agencies_page(self, page)),
             Choice::Agency { key, page } => Ok(question::agency_page(self, &key, page)),
             Choice::Complaint(choice) => complaint::choice(self, citizen, state, choice).await,
@@ -310,8 +372,39 @@ impl Conversation {
                 Some(service) => complaint::start(self, citizen, Some(service.id.0.clone())).await,
                 None => Ok(Outcome::stale()),
             },
+            Choice::Support { ticket } => complaint::support(self, citizen, state, &ticket).await,
             Choice::Subscribe { agency } => account::subscribe(self, citizen, agency.as_deref()).await,
         }
+    }
+
+    /// [Tinggalkan]: drops the complaint draft paused at `resume`, then does what the citizen
+    /// asked for meanwhile (`detour`) as if no dialogue had been running.
+    async fn leave(&self, citizen: &Citizen, resume: &State, detour: &Detour) -> anyhow::Result<Outcome> {
+        let idle = State::Idle {
+            context: resume.context(),
+        };
+        let then = match detour {
+            Detour::Command(typed) => match Command::parse(typed) {
+                Some(command) => self.command(citizen, &idle, command).await?,
+                None => Outcome::default(),
+            },
+            Detour::Choice(id) => match Choice::parse(id) {
+                Some(choice) => self.choice(citizen, &idle, choice).await?,
+                None => Outcome::default(),
+            },
+        };
+        let mut replies = vec![Reply::text(text::DRAFT_LEFT)];
+        replies.extend(then.replies);
+        Ok(Outcome {
+            replies,
+            state: Some(then.state.unwrap_or(idle)),
+            notice: then.notice,
+        })
+    }
+
+    /// The one complaint intake, over this core's store and routing.
+    pub(crate) fn intake(&self) -> crate::intake::Intake {
+        crate::intake::Intake::new(self.store.clone(), self.routing.clone(), self.config.intake.clone())
     }
 
     /// Today's date where the citizens live (for judging an incident date).

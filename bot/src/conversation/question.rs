@@ -5,13 +5,14 @@
 //! The context (last service, offered candidates, region) lives in `State::Idle`, so "kalau
 //! biayanya?" after a question about a service answers that service's fee, also after a restart.
 //! An ambiguous answer offers its candidates as buttons; an answered one gets the service-card
-//! buttons (requirements, procedure, duration, fee, report a problem).
+//! buttons (requirements, procedure, duration, fee, report a problem). A long answer is sent in
+//! parts of about 1,500 characters with [Selengkapnya] ([`long_answer`]).
 
 use loket_knowledge::answer::{Answer, AnswerStatus};
 use loket_knowledge::aspect::Aspect;
 
 use super::state::{Context, State};
-use super::{Button, Citizen, Conversation, Event, Line, Outcome, Reply, Style, account, choice, text};
+use super::{Button, Citizen, Conversation, Event, Outcome, Reply, account, choice, long_answer, text};
 
 /// The buttons that go under an answer.
 fn buttons(conversation: &Conversation, answer: &Answer) -> Vec<Vec<Button>> {
@@ -31,42 +32,57 @@ fn buttons(conversation: &Conversation, answer: &Answer) -> Vec<Vec<Button>> {
     }
 }
 
-/// An answer as lines: the console's text, the heading of an answered question bold, the
-/// citation italic at the end after a blank line.
-pub(crate) fn answer_lines(answer: &Answer) -> Vec<Line> {
-    let mut lines = Vec::new();
-    let mut body = answer.text.split('\n');
-    if answer.status == AnswerStatus::Answered
-        && let Some(heading) = body.next()
-    {
-        lines.push(Line {
-            style: Style::Bold,
-            text: heading.to_owned(),
-        });
-    }
-    lines.extend(body.map(|l| Line {
-        style: Style::Plain,
-        text: l.to_owned(),
-    }));
-    if let Some(citation) = &answer.citation {
-        lines.push(Line {
-            style: Style::Plain,
-            text: String::new(),
-        });
-        lines.push(Line {
-            style: Style::Italic,
-            text: citation.text.clone(),
-        });
-    }
-    lines
+/// An answer as replies: the first part of a long one (with [Selengkapnya] for the next) or the
+/// whole, with its buttons.
+pub(crate) fn answer_reply(conversation: &Conversation, answer: &Answer) -> Reply {
+    part_reply(conversation, answer, 0).unwrap_or_default()
 }
 
-/// An answer as one reply, with its buttons.
-pub(crate) fn answer_reply(conversation: &Conversation, answer: &Answer) -> Reply {
-    Reply {
-        lines: answer_lines(answer),
-        buttons: buttons(conversation, answer),
+/// The key of the service an answer answered (for its buttons and the next parts).
+fn answered_key(conversation: &Conversation, answer: &Answer) -> Option<String> {
+    answer
+        .service
+        .as_ref()
+        .filter(|_| answer.status == AnswerStatus::Answered)
+        .and_then(|service| conversation.catalog.service_key(service.id.as_str()))
+        .map(str::to_owned)
+}
+
+/// Part `part` (from 0) of an answer, with [Selengkapnya] above the answer's buttons while
+/// parts remain; `None` past the last part.
+fn part_reply(conversation: &Conversation, answer: &Answer, part: usize) -> Option<Reply> {
+    let lines = long_answer::answer_lines(conversation.catalog.engine(), answer);
+    let mut parts = long_answer::parts(&lines);
+    let count = parts.len();
+    if part >= count {
+        return None;
+    }
+    let mut rows = buttons(conversation, answer);
+    if let (Some(key), Some(aspect)) = (answered_key(conversation, answer), answer.aspect)
+        && part + 1 < count
+    {
+        rows.insert(0, choice::more(&key, aspect, part + 1));
+    }
+    Some(Reply {
+        lines: parts.swap_remove(part),
+        buttons: rows,
         ..Reply::default()
+    })
+}
+
+/// [Selengkapnya]: the next part of a service's answer for an aspect, made again from the
+/// catalog (nothing is kept per citizen); the state stays.
+pub(crate) fn more(conversation: &Conversation, key: &str, aspect: Aspect, part: usize) -> Outcome {
+    let catalog = &conversation.catalog;
+    let Some(answer) = catalog
+        .service_by_key(key)
+        .and_then(|service| catalog.engine().answer_for(&service.id, aspect))
+    else {
+        return Outcome::stale();
+    };
+    match part_reply(conversation, &answer, part) {
+        Some(reply) => Outcome::reply(reply),
+        None => Outcome::stale(),
     }
 }
 
@@ -74,7 +90,7 @@ pub(crate) fn answer_reply(conversation: &Conversation, answer: &Answer) -> Repl
 /// log (normalised, without the chat; see `learning`), in the background.
 pub(crate) async fn message(
     conversation: &Conversation,
-    citizen: Citizen,
+    citizen: &Citizen,
     context: &Context,
     event: Event,
 ) -> anyhow::Result<Outcome> {
@@ -112,6 +128,32 @@ pub(crate) fn service(conversation: &Conversation, state: &State, key: &str, asp
         }
         _ => outcome,
     }
+}
+
+/// `/tanya QUESTION`: the question answered as if typed (outside a complaint: a complaint asks
+/// to be left first, see `complaint::detours`); without a question, how to ask one.
+pub(crate) async fn ask(
+    conversation: &Conversation,
+    citizen: &Citizen,
+    state: &State,
+    question: &str,
+) -> anyhow::Result<Outcome> {
+    if question.trim().is_empty() {
+        return Ok(Outcome::say(text::ASK_QUESTION));
+    }
+    let outcome = message(
+        conversation,
+        citizen,
+        &state.context(),
+        Event::Text(question.to_owned()),
+    )
+    .await?;
+    // Inside a dialogue its state is left alone.
+    Ok(if state.in_dialogue() {
+        Outcome { state: None, ..outcome }
+    } else {
+        outcome
+    })
 }
 
 /// `/layanan`: the first page of agencies.

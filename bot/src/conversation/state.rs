@@ -3,7 +3,8 @@
 //!
 //! One variant per step. `Idle` carries the question context (the last service discussed and
 //! the choices just offered), so follow-up questions work across restarts; the complaint steps
-//! carry the [`Draft`] collected so far. The JSON is a persisted schema: renaming a variant or a
+//! carry the [`Draft`] collected so far (a pause to ask whether to leave the complaint keeps the
+//! step it paused, with its draft, inside `ComplaintLeave`). The JSON is a persisted schema: renaming a variant or a
 //! field makes old rows unreadable, and the stores then reset that chat to the default state
 //! (logged) instead of failing every update.
 
@@ -36,6 +37,25 @@ pub enum State {
     ComplaintPublic { draft: Draft },
     /// Summary shown; waiting for "Kirim" or "Batal".
     ComplaintConfirm { draft: Draft },
+    /// The description step got a message that reads like a question about a service:
+    /// waiting for [Jawab pertanyaan] or [Ini isi laporan saya]. `message` is kept as typed.
+    ComplaintQuestion { draft: Draft, message: String },
+    /// The description is written and an open complaint about the same problem was shown:
+    /// waiting for [Dukung laporan ini] or [Tetap kirim laporan baru].
+    ComplaintDuplicate { draft: Draft, ticket: String },
+    /// A command (or a button) that would start something else arrived mid-complaint:
+    /// waiting for [Lanjutkan laporan] (back to `resume`, the step it came from) or
+    /// [Tinggalkan] (drop the draft, then do `detour`).
+    ComplaintLeave { resume: Box<State>, detour: Detour },
+}
+
+/// What a citizen asked for in the middle of a complaint, kept as they sent it (a typed
+/// command, or a choice id) until they decide whether to leave the draft for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "sent", rename_all = "snake_case")]
+pub enum Detour {
+    Command(String),
+    Choice(String),
 }
 
 impl Default for State {
@@ -54,8 +74,19 @@ impl State {
 
     /// The question context to keep when a dialogue ends.
     pub(crate) fn context(&self) -> Context {
+        match self.draft() {
+            None => match self {
+                Self::Idle { context } => context.clone(),
+                _ => Context::default(),
+            },
+            Some(draft) => Context::about(draft.offered_service.clone()),
+        }
+    }
+
+    /// The complaint draft of a complaint step.
+    pub(crate) fn draft(&self) -> Option<&Draft> {
         match self {
-            Self::Idle { context } => context.clone(),
+            Self::Idle { .. } => None,
             Self::ComplaintTopic { draft }
             | Self::ComplaintDescription { draft }
             | Self::ComplaintPlace { draft }
@@ -63,7 +94,10 @@ impl State {
             | Self::ComplaintAttachments { draft }
             | Self::ComplaintAnonymous { draft }
             | Self::ComplaintPublic { draft }
-            | Self::ComplaintConfirm { draft } => Context::about(draft.offered_service.clone()),
+            | Self::ComplaintConfirm { draft }
+            | Self::ComplaintQuestion { draft, .. }
+            | Self::ComplaintDuplicate { draft, .. } => Some(draft),
+            Self::ComplaintLeave { resume, .. } => resume.draft(),
         }
     }
 }
@@ -108,6 +142,18 @@ mod tests {
         for state in [
             State::default(),
             State::ComplaintAttachments { draft: draft.clone() },
+            State::ComplaintQuestion {
+                draft: draft.clone(),
+                message: "syarat sktm apa ya".into(),
+            },
+            State::ComplaintDuplicate {
+                draft: draft.clone(),
+                ticket: "LKT-ABCD-EFGH".into(),
+            },
+            State::ComplaintLeave {
+                resume: Box::new(State::ComplaintDescription { draft: draft.clone() }),
+                detour: Detour::Command("/layanan".into()),
+            },
             State::ComplaintConfirm { draft },
         ] {
             let json = serde_json::to_string(&state).unwrap();

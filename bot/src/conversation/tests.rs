@@ -6,7 +6,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use loket_knowledge::aspect::Aspect;
+use loket_knowledge::document::ComponentKind;
+
 use super::*;
+use crate::domain::ComplaintStatus;
 use crate::routing::Routing;
 use crate::storage::testing::{TestDb, both_backends};
 
@@ -80,14 +84,16 @@ fn core(db: &TestDb) -> Conversation {
     }
 }
 
-const CITIZEN: Citizen = Citizen {
-    channel: Channel::Web,
-    chat_id: 777,
-};
+const CHAT: i64 = 777;
+
+/// The citizen of these tests, with the display name their channel gave.
+fn citizen() -> Citizen {
+    Citizen::new(Channel::Web, CHAT).named(Some("Siti Aminah"))
+}
 
 async fn the_script_runs_on_the_core(db: TestDb) {
     let core = core(&db);
-    let mut state = load_state(&db.store, CITIZEN.chat_id).await.unwrap();
+    let mut state = load_state(&db.store, CHAT).await.unwrap();
     let mut last_buttons: Vec<Button> = Vec::new();
     let mut ticket = None;
     for (i, turn) in script().into_iter().enumerate() {
@@ -106,16 +112,16 @@ async fn the_script_runs_on_the_core(db: TestDb) {
             Say::Location(latitude, longitude) => Event::Location { latitude, longitude },
             Say::Photo(id) => Event::Attachment { id: id.to_owned() },
             Say::StatusOfTicket => {
-                let filed = db.store.list_for_chat(CITIZEN.chat_id).await.unwrap();
+                let filed = db.store.list_for_chat(CHAT).await.unwrap();
                 Event::Command(Command::Status(filed[0].ticket.to_string()))
             }
         };
-        let outcome = core.handle(CITIZEN, &state, event).await.unwrap();
+        let outcome = core.handle(citizen(), &state, event).await.unwrap();
         assert_eq!(outcome.notice, None, "turn {i}");
         if let Some(next) = outcome.state {
-            save_state(&db.store, CITIZEN.chat_id, &next).await.unwrap();
+            save_state(&db.store, CHAT, &next).await.unwrap();
             // What the next turn sees is what was stored (a restart between turns loses nothing).
-            state = load_state(&db.store, CITIZEN.chat_id).await.unwrap();
+            state = load_state(&db.store, CHAT).await.unwrap();
             assert_eq!(state, next);
         }
         let text: Vec<String> = outcome.replies.iter().map(Reply::plain).collect();
@@ -136,13 +142,15 @@ async fn the_script_runs_on_the_core(db: TestDb) {
     }
     let ticket = crate::domain::TicketNumber::parse(&ticket.unwrap()).unwrap();
     let complaint = db.store.get_by_ticket(&ticket).await.unwrap().unwrap();
-    assert_eq!(complaint.chat_id, CITIZEN.chat_id);
+    assert_eq!(complaint.chat_id, CHAT);
     assert_eq!(complaint.attachments.len(), 1);
     assert!(complaint.place.as_deref().unwrap().contains("-7.600000"));
     // The shared location is kept as coordinates: officers get a map link, Open311 lat/long.
     let at = complaint.location.expect("shared location stored as coordinates");
     assert!((at.lat + 7.6).abs() < 1e-9 && (at.long - 112.7).abs() < 1e-9, "{at:?}");
     assert!(complaint.confidential && !complaint.anonymous);
+    // The display name the channel gave reaches the complaint (the handler sees it).
+    assert_eq!(complaint.citizen_name.as_deref(), Some("Siti Aminah"));
     assert_eq!(
         state,
         State::Idle {
@@ -155,7 +163,7 @@ async fn a_stale_choice_changes_nothing(db: TestDb) {
     let core = core(&db);
     let outcome = core
         .handle(
-            CITIZEN,
+            citizen(),
             &State::default(),
             Event::Choice(Choice::Complaint(ComplaintChoice::Submit)),
         )
@@ -163,33 +171,485 @@ async fn a_stale_choice_changes_nothing(db: TestDb) {
         .unwrap();
     assert_eq!(outcome.notice.as_deref(), Some(text::STALE_BUTTON));
     assert!(outcome.replies.is_empty() && outcome.state.is_none());
-    assert!(db.store.list_for_chat(CITIZEN.chat_id).await.unwrap().is_empty());
+    assert!(db.store.list_for_chat(CHAT).await.unwrap().is_empty());
 }
 
 async fn another_citizens_ticket_is_not_found(db: TestDb) {
     let core = core(&db);
     let raw = crate::domain::RawComplaint {
-        chat_id: CITIZEN.chat_id,
+        chat_id: CHAT,
         ..crate::domain::fixtures::raw()
     };
     let new = crate::domain::NewComplaint::parse(&raw, crate::domain::fixtures::today()).unwrap();
     let options = crate::storage::SubmitOptions::default();
     let complaint = db.store.submit_complaint(&new, &options).await.unwrap();
-    let other = Citizen {
-        channel: Channel::WhatsApp,
-        chat_id: 778,
-    };
+    let other = Citizen::new(Channel::WhatsApp, 778);
     let question = || Event::Text(format!("cek {}", complaint.ticket));
-    let mine = core.handle(CITIZEN, &State::default(), question()).await.unwrap();
+    let mine = core.handle(citizen(), &State::default(), question()).await.unwrap();
     assert!(mine.replies[0].plain().contains(complaint.ticket.as_str()));
     let theirs = core.handle(other, &State::default(), question()).await.unwrap();
     assert_eq!(theirs.replies[0].plain(), text::TICKET_NOT_FOUND);
+}
+
+// ---- Helpers for the journey tests below -----------------------------------------------------
+
+/// Every reply's text, joined.
+fn said(outcome: &Outcome) -> String {
+    outcome.replies.iter().map(Reply::plain).collect::<Vec<_>>().join("\n")
+}
+
+/// The labels of every button under the replies.
+fn labels(outcome: &Outcome) -> Vec<String> {
+    outcome
+        .replies
+        .iter()
+        .flat_map(|r| r.buttons.iter().flatten())
+        .map(|b| b.label.clone())
+        .collect()
+}
+
+/// Pressing the button labelled `label` (as the start of its label).
+fn press(outcome: &Outcome, label: &str) -> Event {
+    let button = outcome
+        .replies
+        .iter()
+        .flat_map(|r| r.buttons.iter().flatten())
+        .find(|b| b.label.starts_with(label))
+        .unwrap_or_else(|| panic!("no button {label:?} in {:?}", labels(outcome)));
+    Event::Choice(button.choice.clone())
+}
+
+/// Handles `event` in `state` and returns the outcome and the state after it.
+async fn step(core: &Conversation, state: &State, event: Event) -> (Outcome, State) {
+    let outcome = core.handle(citizen(), state, event).await.unwrap();
+    let next = outcome.state.clone().unwrap_or_else(|| state.clone());
+    (outcome, next)
+}
+
+fn draft(category: &str) -> Draft {
+    Draft {
+        category: Some(category.into()),
+        ..Draft::default()
+    }
+}
+
+const POTHOLE: &str = "Jalan berlubang besar di depan SDN 2 Beji, sudah sebulan tidak diperbaiki.";
+const SAME_POTHOLE: &str = "Lubang besar di jalan depan SDN 2 Beji belum diperbaiki juga, bahaya untuk anak sekolah.";
+
+/// Another citizen's open complaint about the pothole, filed through the intake (routed to the
+/// default handler like the citizen's own will be), with their name.
+async fn someone_elses_pothole(db: &TestDb, core: &Conversation) -> crate::storage::Complaint {
+    let raw = crate::domain::RawComplaint {
+        chat_id: 555,
+        service_id: None,
+        category: "Infrastruktur".into(),
+        title: "Jalan berlubang besar di depan SDN 2 Beji".into(),
+        description: POTHOLE.into(),
+        place: Some("Jl. Raya Beji".into()),
+        incident_date: None,
+        attachments: Vec::new(),
+        anonymous: false,
+        confidential: true,
+    };
+    let filing = crate::intake::Filing {
+        name: Some("Budi Santoso".into()),
+        ..crate::intake::Filing::new(raw, crate::domain::Citizen::Telegram { chat_id: 555 })
+    };
+    let complaint = core.intake().file(&filing, core.today()).await.unwrap();
+    assert_eq!(complaint.handler_id.as_deref(), Some("kecamatan-beji"));
+    assert!(db.store.get_by_ticket(&complaint.ticket).await.unwrap().is_some());
+    complaint
+}
+
+// ---- Duplicates inside /lapor ----------------------------------------------------------------
+
+/// Issue 15: when the description is written and the handler known, an open complaint about
+/// the same problem is shown (service or category, status, age, supporters; no identity, no
+/// text of a confidential complaint) with [Dukung laporan ini] [Tetap kirim laporan baru].
+/// Supporting files nothing and makes the citizen a supporter who gets its status notices.
+async fn the_same_open_problem_is_offered_for_support_inside_lapor(db: TestDb) {
+    let core = core(&db);
+    let existing = someone_elses_pothole(&db, &core).await;
+    let topic = State::ComplaintTopic {
+        draft: Draft::default(),
+    };
+    let (_, state) = step(&core, &State::default(), Event::Command(Command::Report)).await;
+    assert_eq!(state, topic);
+    let infrastructure = text::CATEGORIES.iter().position(|c| *c == "Infrastruktur").unwrap();
+    let (_, state) = step(
+        &core,
+        &state,
+        Event::Choice(Choice::Complaint(ComplaintChoice::Category(infrastructure))),
+    )
+    .await;
+    let (offer, at_offer) = step(&core, &state, Event::Text(SAME_POTHOLE.into())).await;
+    let shown = said(&offer);
+    assert!(shown.contains(existing.ticket.as_str()), "{shown}");
+    assert!(
+        shown.contains("Infrastruktur") || shown.contains("infrastruktur"),
+        "{shown}"
+    );
+    assert!(shown.contains(ComplaintStatus::Diterima.label()), "{shown}");
+    assert!(shown.contains("hari ini"), "{shown}");
+    for private in ["Budi", "555", "sebulan", "Jalan berlubang"] {
+        assert!(!shown.contains(private), "{private:?} shown: {shown}");
+    }
+    assert_eq!(labels(&offer), [text::BUTTON_SUPPORT, text::BUTTON_FILE_ANYWAY]);
+    let State::ComplaintDuplicate { draft, ticket } = &at_offer else {
+        panic!("not the duplicate offer: {at_offer:?}");
+    };
+    assert_eq!(ticket, existing.ticket.as_str());
+    assert_eq!(draft.description.as_deref(), Some(SAME_POTHOLE));
+
+    // [Tetap kirim laporan baru]: on to the place, the description kept.
+    let (anyway, state) = step(&core, &at_offer, press(&offer, text::BUTTON_FILE_ANYWAY)).await;
+    assert_eq!(said(&anyway), text::ASK_PLACE);
+    assert!(matches!(&state, State::ComplaintPlace { draft } if draft.description.as_deref() == Some(SAME_POTHOLE)));
+
+    // [Dukung laporan ini]: supported, nothing filed, back to questions.
+    let (supported, state) = step(&core, &at_offer, press(&offer, text::BUTTON_SUPPORT)).await;
+    assert!(said(&supported).contains(&text::supported(existing.ticket.as_str(), 1)));
+    assert!(said(&supported).contains(text::DRAFT_NOT_FILED));
+    assert!(!state.in_dialogue());
+    assert_eq!(db.store.supporter_count(existing.id).await.unwrap(), 1);
+    assert!(db.store.list_for_chat(CHAT).await.unwrap().is_empty());
+
+    // The supporter is told of the complaint's next status.
+    let change = crate::storage::StatusChange::new(
+        existing.ticket.clone(),
+        ComplaintStatus::Diverifikasi,
+        crate::domain::Actor::Handler("kecamatan-beji".into()),
+    );
+    db.store.change_status(&change).await.unwrap();
+    let notified: Vec<Option<i64>> = db
+        .store
+        .deliveries_for_complaint(existing.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.kind == crate::storage::DeliveryKind::Notify)
+        .map(|d| d.chat_id)
+        .collect();
+    assert!(notified.contains(&Some(CHAT)), "{notified:?}");
+
+    // A different problem at the same handler is not offered.
+    let (_, state) = step(
+        &core,
+        &topic,
+        Event::Choice(Choice::Complaint(ComplaintChoice::Category(infrastructure))),
+    )
+    .await;
+    let (other, _) = step(
+        &core,
+        &state,
+        Event::Text("Lampu jalan di gang Melati mati sudah seminggu.".into()),
+    )
+    .await;
+    assert_eq!(said(&other), text::ASK_PLACE);
+}
+
+// ---- Wrong input at a step -------------------------------------------------------------------
+
+/// A photo or sticker where text is expected gets what that step needs (a photo is kept as an
+/// attachment); a button step shows its buttons again.
+async fn wrong_input_gets_what_the_step_needs(db: TestDb) {
+    let core = core(&db);
+    let description = State::ComplaintDescription {
+        draft: draft("Kebersihan & lingkungan"),
+    };
+    let (sticker, state) = step(&core, &description, Event::Unsupported).await;
+    assert_eq!(said(&sticker), text::DESCRIPTION_NEEDS_TEXT);
+    assert_eq!(state, description);
+
+    let (photo, state) = step(&core, &description, Event::Attachment { id: "AgACfoto9".into() }).await;
+    assert!(said(&photo).starts_with(&text::attachment_kept(1)), "{}", said(&photo));
+    assert!(said(&photo).contains(text::DESCRIPTION_NEEDS_TEXT));
+    let State::ComplaintDescription { draft: kept } = &state else {
+        panic!("{state:?}")
+    };
+    assert_eq!(kept.attachments, ["AgACfoto9"]);
+
+    let place = State::ComplaintPlace {
+        draft: draft("Lainnya"),
+    };
+    let (sticker, _) = step(&core, &place, Event::Unsupported).await;
+    assert_eq!(said(&sticker), text::PLACE_NEEDS_TEXT);
+    assert_eq!(sticker.replies[0].input, Input::Place);
+
+    let date = State::ComplaintDate {
+        draft: draft("Lainnya"),
+    };
+    let (sticker, _) = step(&core, &date, Event::Unsupported).await;
+    assert_eq!(said(&sticker), text::DATE_NEEDS_TEXT);
+    assert_eq!(
+        labels(&sticker),
+        [text::BUTTON_TODAY, text::BUTTON_YESTERDAY, text::BUTTON_SKIP]
+    );
+
+    let topic = State::ComplaintTopic {
+        draft: Draft::default(),
+    };
+    let (sticker, _) = step(&core, &topic, Event::Unsupported).await;
+    assert_eq!(said(&sticker), text::TOPIC_NEEDS_TEXT);
+    assert_eq!(labels(&sticker).len(), text::CATEGORIES.len());
+
+    let anonymous = State::ComplaintAnonymous {
+        draft: draft("Lainnya"),
+    };
+    let (typed, state) = step(&core, &anonymous, Event::Text("terserah".into())).await;
+    assert_eq!(said(&typed), text::CHOOSE_WITH_BUTTONS);
+    assert_eq!(labels(&typed), [text::BUTTON_ANONYMOUS_YES, text::BUTTON_ANONYMOUS_NO]);
+    assert_eq!(state, anonymous);
+}
+
+/// A short interrogative message at the description step that the engine answers confidently
+/// is offered an answer first; answered, the draft waits at the description; "Ini isi laporan
+/// saya" takes it as the description. A complaint that merely mentions a service is not asked.
+async fn a_question_at_the_description_is_offered_an_answer_first(db: TestDb) {
+    let core = core(&db);
+    let description = State::ComplaintDescription {
+        draft: draft("Pelayanan administrasi"),
+    };
+    let question = "syarat surat keterangan ahli waris apa ya";
+    let (offer, asked) = step(&core, &description, Event::Text(question.into())).await;
+    assert!(said(&offer).contains("Ahli Waris"), "{}", said(&offer));
+    assert_eq!(
+        labels(&offer),
+        [text::BUTTON_ANSWER_QUESTION, text::BUTTON_IS_DESCRIPTION]
+    );
+    assert!(matches!(&asked, State::ComplaintQuestion { message, .. } if message == question));
+
+    let (answered, state) = step(&core, &asked, press(&offer, text::BUTTON_ANSWER_QUESTION)).await;
+    assert_eq!(answered.replies.len(), 2);
+    assert!(
+        answered.replies[0].plain().contains("Persyaratan"),
+        "{}",
+        said(&answered)
+    );
+    assert_eq!(answered.replies[1].plain(), text::DRAFT_WAITS_FOR_DESCRIPTION);
+    assert_eq!(state, description, "the draft waits at its description");
+
+    let (taken, state) = step(&core, &asked, press(&offer, text::BUTTON_IS_DESCRIPTION)).await;
+    assert_eq!(said(&taken), text::ASK_PLACE);
+    assert!(matches!(&state, State::ComplaintPlace { draft } if draft.description.as_deref() == Some(question)));
+
+    // A statement, or a long message, goes on as the description.
+    for complaint in [
+        "Petugas meminta biaya tambahan untuk surat ahli waris padahal gratis",
+        "Kenapa petugas kecamatan minta uang lima puluh ribu untuk surat keterangan ahli waris padahal di standar gratis?",
+    ] {
+        let (outcome, _) = step(&core, &description, Event::Text(complaint.into())).await;
+        assert_eq!(said(&outcome), text::ASK_PLACE, "{complaint}");
+    }
+}
+
+/// A command that would start something else mid-complaint asks first; [Lanjutkan laporan]
+/// goes back to the same step with the draft, [Tinggalkan] drops it and does the command.
+/// Lookups answer in place, and the draft stays.
+async fn a_command_mid_complaint_asks_before_leaving_the_draft(db: TestDb) {
+    let core = core(&db);
+    let place = State::ComplaintPlace {
+        draft: Draft {
+            description: Some("Sampah di depan kantor kelurahan tidak diangkut dua minggu.".into()),
+            ..draft("Kebersihan & lingkungan")
+        },
+    };
+    for command in [
+        Command::Services,
+        Command::Ask("syarat surat keterangan ahli waris".into()),
+        Command::Report,
+        Command::Start,
+    ] {
+        let (ask, paused) = step(&core, &place, Event::Command(command.clone())).await;
+        assert_eq!(said(&ask), text::ASK_LEAVE_DRAFT, "{command:?}");
+        assert_eq!(labels(&ask), [text::BUTTON_RESUME, text::BUTTON_LEAVE]);
+        assert_eq!(
+            paused,
+            State::ComplaintLeave {
+                resume: Box::new(place.clone()),
+                detour: Detour::Command(command.typed()),
+            }
+        );
+        // Typing instead of choosing keeps the question open.
+        let (typed, still) = step(&core, &paused, Event::Text("hmm".into())).await;
+        assert_eq!(said(&typed), text::CHOOSE_WITH_BUTTONS);
+        assert_eq!(still, paused);
+        // Back to the complaint, where it was.
+        let (resumed, state) = step(&core, &paused, press(&ask, text::BUTTON_RESUME)).await;
+        assert_eq!(said(&resumed), format!("{}\n{}", text::DRAFT_RESUMED, text::ASK_PLACE));
+        assert_eq!(state, place);
+    }
+
+    let (ask, paused) = step(&core, &place, Event::Command(Command::Services)).await;
+    let (left, state) = step(&core, &paused, press(&ask, text::BUTTON_LEAVE)).await;
+    assert_eq!(said(&left), format!("{}\n{}", text::DRAFT_LEFT, text::CHOOSE_AGENCY));
+    assert!(!state.in_dialogue());
+
+    let (ask, paused) = step(
+        &core,
+        &place,
+        Event::Command(Command::Ask("syarat surat keterangan ahli waris".into())),
+    )
+    .await;
+    let (left, state) = step(&core, &paused, press(&ask, text::BUTTON_LEAVE)).await;
+    assert_eq!(left.replies[0].plain(), text::DRAFT_LEFT);
+    assert!(left.replies[1].plain().contains("Ahli Waris"), "{}", said(&left));
+    assert!(matches!(state, State::Idle { ref context } if context.last_service.is_some()));
+
+    // Lookups answer in place; the complaint waits.
+    for command in [Command::Help, Command::MyComplaints, Command::Status(String::new())] {
+        let (outcome, state) = step(&core, &place, Event::Command(command.clone())).await;
+        assert!(outcome.state.is_none(), "{command:?}");
+        assert_eq!(state, place);
+    }
+    // A stale [Tinggalkan] outside the question changes nothing.
+    let (stale, state) = step(&core, &place, Event::Choice(Choice::Complaint(ComplaintChoice::Leave))).await;
+    assert_eq!(stale.notice.as_deref(), Some(text::STALE_BUTTON));
+    assert_eq!(state, place);
+}
+
+/// The display name travels with the event to the complaint; an anonymous complaint keeps none.
+async fn the_display_name_is_filed_unless_anonymous(db: TestDb) {
+    let core = core(&db);
+    let confirm = |anonymous| State::ComplaintConfirm {
+        draft: Draft {
+            description: Some("Petugas loket meminta uang tambahan untuk surat pengantar.".into()),
+            place: Some("Kantor Kecamatan Beji".into()),
+            anonymous,
+            ..draft("Pungutan liar")
+        },
+    };
+    let submit = Event::Choice(Choice::Complaint(ComplaintChoice::Submit));
+    for anonymous in [false, true] {
+        let (outcome, _) = step(&core, &confirm(anonymous), submit.clone()).await;
+        let ticket = ticket_in(&said(&outcome)).unwrap();
+        let ticket = crate::domain::TicketNumber::parse(&ticket).unwrap();
+        let filed = db.store.get_by_ticket(&ticket).await.unwrap().unwrap();
+        let expected = (!anonymous).then(|| "Siti Aminah".to_owned());
+        assert_eq!(filed.citizen_name, expected, "anonymous: {anonymous}");
+    }
+}
+
+// ---- Long answers ----------------------------------------------------------------------------
+
+/// A requirements answer over about 1,500 characters comes in parts with [Selengkapnya]; each
+/// press shows the next, the last one ends with the citation, and nothing is lost.
+async fn a_long_answer_comes_in_parts(db: TestDb) {
+    let core = core(&db);
+    let catalog = core.catalog.clone();
+    let engine = catalog.engine();
+    let (service, lines) = engine
+        .services()
+        .iter()
+        .find_map(|s| {
+            let answer = engine.answer_for(&s.id, Aspect::Requirements)?;
+            let lines = answer_lines(engine, &answer);
+            let size: usize = lines.iter().map(|l| l.text.chars().count() + 1).sum();
+            (size > 2 * long_answer::PART_CHARS).then_some((s, lines))
+        })
+        .expect("a service with a long requirements answer");
+    let key = catalog.service_key(service.id.as_str()).unwrap().to_owned();
+    let ask = Event::Choice(Choice::Service {
+        key: key.clone(),
+        aspect: Aspect::Requirements,
+    });
+    let (mut outcome, _) = step(&core, &State::default(), ask).await;
+    let mut shown: Vec<Line> = Vec::new();
+    let mut presses = 0;
+    loop {
+        let reply = &outcome.replies[0];
+        let size: usize = reply.lines.iter().map(|l| l.text.chars().count() + 1).sum();
+        assert!(size <= long_answer::PART_CHARS + 400, "part {presses}: {size}");
+        let continuation = presses > 0;
+        shown.extend(reply.lines.iter().skip(usize::from(continuation)).cloned());
+        if !labels(&outcome).contains(&text::BUTTON_MORE.to_owned()) {
+            break;
+        }
+        assert_eq!(reply.buttons[0][0].label, text::BUTTON_MORE, "Selengkapnya comes first");
+        let more = press(&outcome, text::BUTTON_MORE);
+        outcome = step(&core, &State::default(), more).await.0;
+        presses += 1;
+        assert!(outcome.replies[0].lines[0].text.contains("(lanjutan)"));
+    }
+    assert!(presses >= 2, "{presses}");
+    assert_eq!(shown, lines, "the parts together are the whole answer");
+    assert_eq!(
+        shown.last().unwrap().style,
+        Style::Italic,
+        "the citation closes the last part"
+    );
+    // A part past the last is a stale button.
+    let past = Event::Choice(Choice::More {
+        key,
+        aspect: Aspect::Requirements,
+        part: presses + 1,
+    });
+    assert_eq!(
+        step(&core, &State::default(), past).await.0.notice.as_deref(),
+        Some(text::STALE_BUTTON)
+    );
+}
+
+/// Requirement lists keep the decree's section headings as headings and the decree's numbers;
+/// procedure steps are numbered as the decree numbers them.
+#[test]
+fn answers_keep_the_decrees_headings_and_numbers() {
+    let catalog = crate::telegram::tests::catalog();
+    let engine = catalog.engine();
+    let mut headed = 0;
+    let mut lettered = 0;
+    for service in engine.services() {
+        for (kind, aspect) in [
+            (ComponentKind::Requirements, Aspect::Requirements),
+            (ComponentKind::Procedure, Aspect::Procedure),
+        ] {
+            let Some(component) = service.component(kind) else {
+                continue;
+            };
+            let Some(answer) = engine.answer_for(&service.id, aspect) else {
+                continue;
+            };
+            let lines = answer_lines(engine, &answer);
+            let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+            for item in &component.items {
+                match &item.marker {
+                    Some(marker) => {
+                        let shown = format!("{marker} {}", item.text);
+                        assert!(
+                            texts.iter().any(|t| t.trim_start().starts_with(&shown)),
+                            "{}: {shown:?} not in {texts:#?}",
+                            service.id
+                        );
+                        lettered += usize::from(item.level == 0 && marker.starts_with(char::is_alphabetic));
+                    }
+                    None if long_answer::is_heading(item) && component.items.iter().any(|i| i.marker.is_some()) => {
+                        let heading = lines
+                            .iter()
+                            .find(|l| l.text.starts_with(item.text.trim_end_matches([' ', ':'])))
+                            .unwrap_or_else(|| panic!("{}: heading {:?} not in {texts:#?}", service.id, item.text));
+                        assert_eq!(heading.style, Style::Bold, "{}: {:?}", service.id, item.text);
+                        assert!(!heading.text.starts_with(char::is_numeric));
+                        headed += 1;
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    assert!(headed >= 3, "the corpus has headed requirement lists ({headed})");
+    assert!(lettered >= 1, "the corpus has lettered procedure steps ({lettered})");
 }
 
 both_backends!(
     the_script_runs_on_the_core,
     a_stale_choice_changes_nothing,
     another_citizens_ticket_is_not_found,
+    the_same_open_problem_is_offered_for_support_inside_lapor,
+    wrong_input_gets_what_the_step_needs,
+    a_question_at_the_description_is_offered_an_answer_first,
+    a_command_mid_complaint_asks_before_leaving_the_draft,
+    the_display_name_is_filed_unless_anonymous,
+    a_long_answer_comes_in_parts,
 );
 
 #[test]

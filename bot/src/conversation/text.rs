@@ -30,6 +30,7 @@ pub(crate) const HELP: &str = "Cara memakai loket:\n\
 seperti \"kalau biayanya?\" memakai layanan yang terakhir dibahas.\n\n\
 Perintah:\n\
 /layanan - daftar layanan per instansi\n\
+/tanya PERTANYAAN - ajukan pertanyaan, juga saat sedang mengisi pengaduan\n\
 /lapor - sampaikan pengaduan\n\
 /status NOMOR - cek status pengaduan, misalnya /status LKT-ABCD-EFGH\n\
 /laporanku - daftar pengaduan Anda\n\
@@ -67,6 +68,7 @@ Agar setiap pengaduan dapat ditangani dengan baik, silakan kirim pengaduan berik
 pub(crate) const CMD_START: &str = "mulai dan kenalan dengan loket";
 pub(crate) const CMD_HELP: &str = "cara memakai loket";
 pub(crate) const CMD_SERVICES: &str = "daftar layanan per instansi";
+pub(crate) const CMD_ASK: &str = "ajukan pertanyaan tentang layanan: /tanya PERTANYAAN";
 pub(crate) const CMD_REPORT: &str = "sampaikan pengaduan";
 pub(crate) const CMD_STATUS: &str = "cek status pengaduan: /status NOMOR";
 pub(crate) const CMD_MY_REPORTS: &str = "daftar pengaduan Anda";
@@ -118,6 +120,15 @@ pub(crate) const BUTTON_PROCEDURE: &str = "Alur";
 pub(crate) const BUTTON_DURATION: &str = "Waktu";
 pub(crate) const BUTTON_FEE: &str = "Biaya";
 pub(crate) const BUTTON_REPORT_ABOUT: &str = "Laporkan masalah layanan ini";
+/// The heading of a long answer's later parts.
+pub(crate) fn continued(heading: &str) -> String {
+    format!("{} (lanjutan)", heading.trim_end_matches(':'))
+}
+/// Under a long answer cut at about 1,500 characters: the next part.
+pub(crate) const BUTTON_MORE: &str = "Selengkapnya";
+/// `/tanya` without a question.
+pub(crate) const ASK_QUESTION: &str = "Silakan tulis pertanyaan Anda tentang layanan publik, misalnya \
+\"syarat surat keterangan ahli waris apa saja?\"";
 
 // ---- Complaint dialogue --------------------------------------------------------------------
 
@@ -169,6 +180,50 @@ pub(crate) const ASK_ATTACHMENTS: &str = "Kirim foto atau dokumen pendukung bila
 pub(crate) fn attachment_received(count: usize) -> String {
     format!("Lampiran diterima ({count} berkas). Kirim lagi, atau tekan Selesai.")
 }
+
+// ---- Wrong input at a step: what the step needs, so the citizen knows what to send -------------
+
+/// A photo or sticker at the topic step.
+pub(crate) const TOPIC_NEEDS_TEXT: &str = "Langkah ini menanyakan kategori pengaduan: pilih salah satu \
+tombol di atas, atau tulis kategorinya dengan kata-kata.";
+/// A sticker or other non-text at the description step.
+pub(crate) const DESCRIPTION_NEEDS_TEXT: &str = "Langkah ini menanyakan isi pengaduan dalam bentuk tulisan: \
+apa yang terjadi, kapan, dan siapa yang terlibat (minimal 20 karakter). Foto dan dokumen bisa dikirim \
+sesudahnya, di langkah lampiran.";
+/// A sticker or other non-text at the place step.
+pub(crate) const PLACE_NEEDS_TEXT: &str = "Langkah ini menanyakan tempat kejadian: tulis nama kantor atau \
+alamatnya, atau kirim lokasi Anda (bagikan lokasi).";
+/// A photo, sticker or location at the date step.
+pub(crate) const DATE_NEEDS_TEXT: &str = "Langkah ini menanyakan tanggal kejadian: tekan Hari ini atau \
+Kemarin, tulis tanggalnya (misalnya 17-08-2025), atau tekan Lewati.";
+
+/// A photo or document sent before the attachment step: kept, not lost.
+pub(crate) fn attachment_kept(count: usize) -> String {
+    format!("Foto/dokumen Anda kami simpan sebagai lampiran pengaduan ({count} berkas).")
+}
+
+/// A message at the description step that reads like a question about a service.
+pub(crate) fn question_at_description(service: &str) -> String {
+    format!(
+        "Pesan Anda terdengar seperti pertanyaan tentang layanan \"{service}\". Mau saya jawab dulu? \
+Draf pengaduan Anda tetap tersimpan. Bila pesan itu memang isi pengaduan Anda, tekan \"{BUTTON_IS_DESCRIPTION}\"."
+    )
+}
+pub(crate) const BUTTON_ANSWER_QUESTION: &str = "Jawab pertanyaan";
+pub(crate) const BUTTON_IS_DESCRIPTION: &str = "Ini isi laporan saya";
+/// After the question was answered: the complaint waits at its description step.
+pub(crate) const DRAFT_WAITS_FOR_DESCRIPTION: &str = "Pengaduan Anda belum terkirim; drafnya masih tersimpan. \
+Untuk melanjutkan, tulis isi pengaduannya: apa yang terjadi, kapan, dan siapa yang terlibat. Bila tidak \
+jadi, ketik /batal.";
+
+/// A command that would start something else in the middle of a complaint.
+pub(crate) const ASK_LEAVE_DRAFT: &str = "Anda sedang mengisi pengaduan yang belum terkirim. Tinggalkan \
+drafnya? Bila ditinggalkan, isi yang sudah Anda tulis dihapus. Bila dilanjutkan, perintah tadi tidak \
+dijalankan dan Anda kembali ke langkah terakhir pengaduan.";
+pub(crate) const BUTTON_RESUME: &str = "Lanjutkan laporan";
+pub(crate) const BUTTON_LEAVE: &str = "Tinggalkan";
+pub(crate) const DRAFT_LEFT: &str = "Baik, draf pengaduan ditinggalkan.";
+pub(crate) const DRAFT_RESUMED: &str = "Baik, kita lanjutkan pengaduan Anda.";
 
 pub(crate) const ATTACHMENT_EXPECTED: &str = "Kirim foto atau dokumen, atau tekan Selesai/Lewati untuk melanjutkan.";
 pub(crate) const ATTACHMENT_LIMIT: &str = "Lampiran sudah 10 berkas (batas maksimal). Tekan Selesai untuk melanjutkan.";
@@ -229,6 +284,72 @@ pub(crate) fn summary(s: &Summary<'_>) -> String {
     text.push_str("Kirim pengaduan ini?");
     text
 }
+
+// ---- Duplicates: an open complaint about the same problem, offered before filing -----------
+
+/// What another citizen may see of an open complaint about the same problem: never who filed
+/// it, never its full text; its short title only when its citizen agreed to publish it.
+pub(crate) struct Duplicate<'a> {
+    pub(crate) ticket: &'a str,
+    /// The service it is about, else its category.
+    pub(crate) about: &'a str,
+    pub(crate) title: Option<&'a str>,
+    pub(crate) status: ComplaintStatus,
+    /// Days since it was filed.
+    pub(crate) age_days: i64,
+    pub(crate) supporters: u64,
+}
+
+/// "hari ini", "kemarin", "5 hari lalu".
+pub(crate) fn age(days: i64) -> String {
+    match days {
+        ..=0 => "hari ini".to_owned(),
+        1 => "kemarin".to_owned(),
+        days => format!("{days} hari lalu"),
+    }
+}
+
+pub(crate) fn duplicate_found(d: &Duplicate<'_>) -> String {
+    let mut text = format!(
+        "Sepertinya masalah yang sama sudah dilaporkan warga lain dan sedang ditangani:\n\n\
+Nomor: {}\nTentang: {}\n",
+        d.ticket, d.about
+    );
+    if let Some(title) = d.title {
+        text.push_str(&format!("Judul: {title}\n"));
+    }
+    text.push_str(&format!(
+        "Status: {}\nDilaporkan: {}\nDidukung: {} warga\n\n\
+Anda dapat mendukung laporan itu: petugas melihat bahwa lebih banyak warga terdampak, dan Anda \
+menerima kabar setiap kali statusnya berubah. Identitas Anda tidak ditampilkan kepada siapa pun. \
+Atau tetap kirim laporan Anda sendiri.",
+        d.status.label(),
+        age(d.age_days),
+        d.supporters
+    ));
+    text
+}
+
+pub(crate) const BUTTON_SUPPORT: &str = "Dukung laporan ini";
+pub(crate) const BUTTON_FILE_ANYWAY: &str = "Tetap kirim laporan baru";
+
+pub(crate) fn supported(ticket: &str, supporters: u64) -> String {
+    format!(
+        "Terima kasih, dukungan Anda tercatat untuk pengaduan {ticket} (sekarang didukung {supporters} \
+warga). Anda akan menerima kabar setiap kali statusnya berubah."
+    )
+}
+
+/// After supporting from inside /lapor: the draft is not filed.
+pub(crate) const DRAFT_NOT_FILED: &str = "Pengaduan yang sedang Anda isi tidak kami kirim, agar masalah \
+yang sama tidak tercatat dua kali.";
+pub(crate) const ALREADY_SUPPORTED: &str = "Anda sudah mendukung pengaduan ini; kabarnya tetap kami kirimkan.";
+pub(crate) const SUPPORT_OWN: &str = "Ini pengaduan Anda sendiri; kabarnya sudah kami kirimkan kepada Anda.";
+pub(crate) const SUPPORT_CLOSED: &str = "Pengaduan itu sudah tidak diproses lagi, jadi tidak dapat didukung. \
+Silakan kirim pengaduan Anda sendiri dengan /lapor.";
+/// The offered complaint closed before the citizen pressed [Dukung laporan ini]: go on filing.
+pub(crate) const SUPPORT_CLOSED_GO_ON: &str = "Pengaduan itu baru saja selesai diproses, jadi tidak dapat \
+didukung lagi. Kita lanjutkan pengaduan Anda sendiri.";
 
 pub(crate) fn submitted(ticket: &str) -> String {
     format!(

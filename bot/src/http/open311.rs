@@ -7,7 +7,8 @@
 //! is the tracking number. Creating one takes an Open311 client's intake-only key in the `api_key`
 //! form field (`loket open311-clients create`; a handler's API key is refused), within the
 //! client's hourly limit (429 beyond it); the complaint records which client filed it and is
-//! routed like any other (service id, then agency, then the default handler). It has no Telegram
+//! filed through the one complaint intake ([`crate::intake`]) like a chat's: routed by service
+//! id, then agency, then the default handler. It has no Telegram
 //! chat: its citizen is the Open311 contact, and the client polls the status. A request without
 //! contact fields, or with `anonymous=true`, is anonymous: no contact is stored or forwarded. A
 //! request is confidential unless the client sends `confidential=false` (the citizen agreed to
@@ -30,12 +31,11 @@ use chrono::{DateTime, FixedOffset, TimeZone};
 use serde_json::{Value, json};
 
 use super::AppState;
-use crate::configuration::IntakeSettings;
 use crate::domain::{
-    Citizen, ComplaintStatus, Contact, GeoPoint, MediaUrl, NewComplaint, RawComplaint, TicketNumber, client_key_digest,
+    Citizen, ComplaintStatus, Contact, GeoPoint, MediaUrl, RawComplaint, TicketNumber, client_key_digest,
 };
-use crate::routing::RouteQuery;
-use crate::storage::{Complaint, PUBLICLY_CLOSED, PublicFilter, StoreError, SubmitOptions};
+use crate::intake::{Filing, Intake, IntakeError, IntakeSettings};
+use crate::storage::{Complaint, PUBLICLY_CLOSED, PublicFilter, StoreError};
 
 /// Category given to complaints filed over Open311 (the spec has none; routing prefers the
 /// service and its agency anyway).
@@ -361,22 +361,20 @@ pub(crate) async fn create(
         .timestamp_opt(now, 0)
         .single()
         .map_or_else(|| chrono::Utc::now().date_naive(), |t| t.date_naive());
-    let mut new = NewComplaint::parse_with_citizen(&raw, Citizen::Open311(contact), today)
-        .map_err(|e| Open311Error::bad_request(e.to_string()))?;
-    new.location = location;
-    new.media_url = media_url;
-    new.open311_client = Some(client.id.clone());
-
-    let route = state.routing.route(&RouteQuery {
-        service_id: Some(&service.service_code),
-        agency: Some(&service.group),
-        category: Some(OPEN311_CATEGORY),
-    });
-    let options = SubmitOptions {
-        handler_id: route.map(|(h, _)| h.id.clone()),
-        auto_verify: catalog.intake.auto_verifies(new.description.as_str()),
+    let filing = Filing {
+        agency: Some(service.group.clone()),
+        location,
+        media_url,
+        open311_client: Some(client.id.clone()),
+        ..Filing::new(raw, Citizen::Open311(contact))
     };
-    let complaint = state.store.submit_complaint(&new, &options).await?;
+    // The same intake as every chat channel: parse -> route -> submit.
+    let intake = Intake::new(state.store.clone(), state.routing.clone(), catalog.intake.clone());
+    let complaint = match intake.file(&filing, today).await {
+        Ok(complaint) => complaint,
+        Err(IntakeError::Invalid(e)) => return Err(Open311Error::bad_request(e.to_string())),
+        Err(IntakeError::Store(e)) => return Err(e.into()),
+    };
     tracing::info!(
         ticket = %complaint.ticket,
         handler = ?complaint.handler_id,

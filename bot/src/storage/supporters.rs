@@ -12,7 +12,7 @@ use anyhow::Context;
 
 use super::complaints::{ComplaintRow, rows_to};
 use super::{Complaint, Store, StoreError, on_pool};
-use crate::domain::{DUPLICATE_THRESHOLD, NewComplaint, TicketNumber, similarity};
+use crate::domain::{DUPLICATE_THRESHOLD, TicketNumber, similarity};
 
 /// How many of a handler's newest open complaints a new one is compared with.
 const CANDIDATES: i64 = 300;
@@ -37,17 +37,20 @@ const OPEN_OF_HANDLER: &str = "
      WHERE handler_id = $1 AND status IN ('diterima', 'diverifikasi', 'diteruskan', 'ditindaklanjuti', 'ditunda')
      ORDER BY id DESC LIMIT $2";
 
-/// The text a complaint is compared on: title, description and place.
+/// The text an open complaint is compared on: title, description and place.
 fn comparable(title: &str, description: &str, place: Option<&str>) -> String {
     format!("{title}\n{description}\n{}", place.unwrap_or_default())
 }
 
 impl Store {
-    /// The open complaint of `handler_id` most similar to `new` (at least
-    /// [`DUPLICATE_THRESHOLD`]), never one filed by the same chat; with its score.
+    /// The open complaint of `handler_id` most similar to a new complaint's `text` (its
+    /// description, and its place when known) at least [`DUPLICATE_THRESHOLD`], about the same
+    /// service when both name one, never one filed by `own_chat`; with its score.
     pub async fn similar_open(
         &self,
-        new: &NewComplaint,
+        text: &str,
+        service_id: Option<&str>,
+        own_chat: Option<i64>,
         handler_id: &str,
     ) -> Result<Option<(Complaint, f64)>, StoreError> {
         let rows = on_pool!(self, |pool| {
@@ -58,21 +61,15 @@ impl Store {
                 .await
                 .context("cannot list open complaints")?
         });
-        let text = comparable(
-            new.title.as_str(),
-            new.description.as_str(),
-            new.place.as_ref().map(|p| p.as_str()),
-        );
-        let own_chat = new.citizen.telegram_chat();
         let best = rows_to::<_, Complaint>(rows)?
             .into_iter()
             .filter(|c| own_chat.is_none() || c.citizen.telegram_chat() != own_chat)
-            .filter(|c| match (&new.service_id, &c.service_id) {
-                (Some(a), Some(b)) => a.as_str() == b,
+            .filter(|c| match (service_id, &c.service_id) {
+                (Some(a), Some(b)) => a == b,
                 _ => true,
             })
             .map(|c| {
-                let score = similarity(&text, &comparable(&c.title, &c.description, c.place.as_deref()));
+                let score = similarity(text, &comparable(&c.title, &c.description, c.place.as_deref()));
                 (c, score)
             })
             .filter(|(_, score)| *score >= DUPLICATE_THRESHOLD)
@@ -135,7 +132,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Actor, ComplaintStatus, RawComplaint, StatusNote};
+    use crate::domain::{Actor, ComplaintStatus, NewComplaint, RawComplaint, StatusNote};
     use crate::storage::testing::{TestDb, both_backends};
     use crate::storage::{DeliveryKind, StatusChange, SubmitOptions};
 
@@ -173,7 +170,7 @@ mod tests {
 
         let (found, score) = db
             .store
-            .similar_open(&complaint(9, SAME_POTHOLE), "pu")
+            .similar_open(SAME_POTHOLE, None, Some(9), "pu")
             .await
             .unwrap()
             .expect("the pothole is found");
@@ -182,21 +179,21 @@ mod tests {
         // Another handler's open complaints, a different problem, and one's own are not offered.
         assert!(
             db.store
-                .similar_open(&complaint(9, SAME_POTHOLE), "dinsos")
+                .similar_open(SAME_POTHOLE, None, Some(9), "dinsos")
                 .await
                 .unwrap()
                 .is_none()
         );
         assert!(
             db.store
-                .similar_open(&complaint(9, "Lampu jalan di gang Melati mati sudah seminggu."), "pu")
+                .similar_open("Lampu jalan di gang Melati mati sudah seminggu.", None, Some(9), "pu")
                 .await
                 .unwrap()
                 .is_none()
         );
         assert!(
             db.store
-                .similar_open(&complaint(1, SAME_POTHOLE), "pu")
+                .similar_open(SAME_POTHOLE, None, Some(1), "pu")
                 .await
                 .unwrap()
                 .is_none()
@@ -214,7 +211,7 @@ mod tests {
         }
         assert!(
             db.store
-                .similar_open(&complaint(9, SAME_POTHOLE), "pu")
+                .similar_open(SAME_POTHOLE, None, Some(9), "pu")
                 .await
                 .unwrap()
                 .is_none()

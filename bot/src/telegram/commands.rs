@@ -14,6 +14,8 @@ pub(crate) enum Command {
     Start,
     Bantuan,
     Layanan,
+    /// `/tanya syarat sktm`: a question, also in the middle of a complaint.
+    Tanya(String),
     Lapor,
     /// `/status LKT-XXXX-XXXX`; empty when the number is missing.
     Status(String),
@@ -35,6 +37,7 @@ impl Command {
             ("start", text::CMD_START),
             ("bantuan", text::CMD_HELP),
             ("layanan", text::CMD_SERVICES),
+            ("tanya", text::CMD_ASK),
             ("lapor", text::CMD_REPORT),
             ("status", text::CMD_STATUS),
             ("laporanku", text::CMD_MY_REPORTS),

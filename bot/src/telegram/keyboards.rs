@@ -20,6 +20,8 @@ use crate::domain::{ComplaintStatus, TicketNumber};
 pub(crate) enum Callback {
     /// Answer a service for an aspect: `svc:<key>:<aspect>`.
     Service { key: String, aspect: Aspect },
+    /// The next part of a long answer: `mr:<key>:<aspect>:<part>`.
+    More { key: String, aspect: Aspect, part: usize },
     /// A page of the agency list: `agp:<page>`.
     Agencies { page: usize },
     /// A page of one agency's services: `ag:<key>:<page>`.
@@ -42,7 +44,8 @@ pub(crate) enum Callback {
     Resolution { ticket: TicketNumber, fixed: bool },
     /// The citizen's satisfaction with a resolved complaint: `rt:<1-5>:<ticket>`.
     Rate { ticket: TicketNumber, score: u8 },
-    /// Support an open complaint about the same problem instead of filing again: `dk:<ticket>`.
+    /// Support an open complaint about the same problem instead of filing again: `dk:<ticket>`
+    /// (a citizen's choice, answered by the conversation core).
     Support { ticket: TicketNumber },
 }
 
@@ -50,11 +53,13 @@ impl From<Choice> for Callback {
     fn from(choice: Choice) -> Self {
         match choice {
             Choice::Service { key, aspect } => Self::Service { key, aspect },
+            Choice::More { key, aspect, part } => Self::More { key, aspect, part },
             Choice::Agencies { page } => Self::Agencies { page },
             Choice::Agency { key, page } => Self::Agency { key, page },
             Choice::Complaint(choice) => Self::Complaint(choice),
             Choice::ReportAbout { key } => Self::ReportAbout { key },
             Choice::Subscribe { agency } => Self::Subscribe { agency },
+            Choice::Support { ticket } => Self::Support { ticket },
         }
     }
 }
@@ -65,18 +70,19 @@ impl Callback {
     pub(crate) fn choice(&self) -> Option<Choice> {
         Some(match self.clone() {
             Self::Service { key, aspect } => Choice::Service { key, aspect },
+            Self::More { key, aspect, part } => Choice::More { key, aspect, part },
             Self::Agencies { page } => Choice::Agencies { page },
             Self::Agency { key, page } => Choice::Agency { key, page },
             Self::Complaint(choice) => Choice::Complaint(choice),
             Self::ReportAbout { key } => Choice::ReportAbout { key },
             Self::Subscribe { agency } => Choice::Subscribe { agency },
+            Self::Support { ticket } => Choice::Support { ticket },
             Self::Officer { .. }
             | Self::OfficerReply { .. }
             | Self::OfficerRedirect { .. }
             | Self::OfficerRedirectTo { .. }
             | Self::Resolution { .. }
-            | Self::Rate { .. }
-            | Self::Support { .. } => return None,
+            | Self::Rate { .. } => return None,
         })
     }
 
@@ -88,7 +94,6 @@ impl Callback {
             Self::OfficerRedirectTo { ticket, handler } => format!("ofx:{ticket}:{handler}"),
             Self::Resolution { ticket, fixed } => format!("rs:{}:{ticket}", u8::from(*fixed)),
             Self::Rate { ticket, score } => format!("rt:{score}:{ticket}"),
-            Self::Support { ticket } => format!("dk:{ticket}"),
             citizen => citizen.choice().map(|c| c.encode()).unwrap_or_default(),
         }
     }
@@ -118,9 +123,6 @@ impl Callback {
             ["rt", score, ticket] => Some(Self::Rate {
                 ticket: TicketNumber::parse(ticket).ok()?,
                 score: score.parse().ok().filter(|s| (1..=5).contains(s))?,
-            }),
-            ["dk", ticket] => Some(Self::Support {
-                ticket: TicketNumber::parse(ticket).ok()?,
             }),
             _ => Choice::parse(data).map(Self::from),
         }
@@ -254,13 +256,6 @@ pub(crate) fn rating(ticket: &TicketNumber) -> InlineKeyboardMarkup {
     ])
 }
 
-/// [Dukung pengaduan ini] under an open complaint about the same problem.
-pub(crate) fn support(ticket: &TicketNumber) -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![
-        Callback::Support { ticket: ticket.clone() }.button(text::BUTTON_SUPPORT),
-    ]])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,6 +268,11 @@ mod tests {
             Callback::Service {
                 key: long_key.clone(),
                 aspect: Aspect::ComplaintChannel,
+            },
+            Callback::More {
+                key: long_key.clone(),
+                aspect: Aspect::Requirements,
+                part: 3,
             },
             Callback::Agencies { page: 12 },
             Callback::Agency {

@@ -92,6 +92,18 @@ impl PostExtras {
     }
 }
 
+/// Where the citizen of a complaint is reached, for the post: their Telegram chat, their
+/// WhatsApp contact (whose number the post does not show), or the Open311 client's contact.
+fn reached_at(chat_id: i64) -> String {
+    if chat_id == 0 {
+        text::CITIZEN_VIA_OPEN311.to_owned()
+    } else if crate::whatsapp::store::is_whatsapp_chat(chat_id) {
+        text::CITIZEN_VIA_WHATSAPP.to_owned()
+    } else {
+        text::citizen_via_telegram(chat_id)
+    }
+}
+
 /// The post's HTML: the complaint (never the identity of an anonymous citizen), plus `footer`.
 pub(crate) fn post_html(complaint: &Complaint, catalog: &Catalog, extras: &PostExtras, footer: Option<&str>) -> String {
     let service = complaint
@@ -119,7 +131,7 @@ pub(crate) fn post_html(complaint: &Complaint, catalog: &Catalog, extras: &PostE
         date: date.as_deref(),
         due: due.as_deref(),
         attachments: complaint.attachments.len(),
-        citizen: (!complaint.anonymous).then_some((complaint.citizen_name.as_deref(), complaint.chat_id)),
+        citizen: (!complaint.anonymous).then(|| (complaint.citizen_name.as_deref(), reached_at(complaint.chat_id))),
         supporters: extras.supporters,
         rating: extras.rating.as_ref().map(|r| (r.score, r.comment.as_deref())),
     });

@@ -7,9 +7,9 @@
 //! one open. Length is counted in UTF-16 code units of the HTML source, which is never less than
 //! what Telegram counts after parsing the entities.
 
-use loket_knowledge::answer::Answer;
 #[cfg(test)]
 use loket_knowledge::answer::AnswerStatus;
+use loket_knowledge::answer::{Answer, Engine};
 
 /// Telegram's limit for one message's text.
 pub(crate) const MAX_MESSAGE: usize = 4096;
@@ -158,10 +158,13 @@ pub(crate) fn lines(lines: &[crate::conversation::Line]) -> Vec<String> {
     html.messages()
 }
 
-/// An answer as HTML messages: the console's text, heading bold, citation italic at the end
-/// (the core's lines for it).
-pub(crate) fn answer(answer: &Answer) -> Vec<String> {
-    lines(&crate::conversation::answer_lines(answer))
+/// An answer as the HTML messages a fresh chat gets: the core's lines of its first part
+/// (headings and citation styled; a long answer's first part only, see the core's
+/// `long_answer`).
+pub(crate) fn answer(engine: &Engine, answer: &Answer) -> Vec<String> {
+    let all = crate::conversation::answer_lines(engine, answer);
+    let first = crate::conversation::answer_parts(&all).swap_remove(0);
+    lines(&first)
 }
 
 #[cfg(test)]
@@ -240,7 +243,7 @@ mod tests {
         let catalog = crate::telegram::tests::catalog();
         let a = catalog.engine().answer("syarat surat keterangan ahli waris", None);
         assert_eq!(a.status, AnswerStatus::Answered);
-        let messages = answer(&a);
+        let messages = answer(catalog.engine(), &a);
         assert_eq!(messages.len(), 1);
         let m = &messages[0];
         assert!(m.starts_with("<b>"), "{m}");

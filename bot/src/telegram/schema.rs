@@ -75,8 +75,7 @@ pub fn schema() -> UpdateHandler<BotError> {
         .branch(case![Callback::OfficerRedirect { ticket }].endpoint(officer::redirect_button))
         .branch(case![Callback::OfficerRedirectTo { ticket, handler }].endpoint(officer::redirect_to))
         .branch(case![Callback::Resolution { ticket, fixed }].endpoint(resolution::resolution))
-        .branch(case![Callback::Rate { ticket, score }].endpoint(resolution::rate))
-        .branch(case![Callback::Support { ticket }].endpoint(resolution::support));
+        .branch(case![Callback::Rate { ticket, score }].endpoint(resolution::rate));
     let callbacks = Update::filter_callback_query()
         .branch(buttons)
         .branch(dptree::endpoint(stale_button));

@@ -152,7 +152,58 @@ fn draft_until_place() -> Draft {
 fn answer_text(question: &str, context: Option<&str>) -> (String, loket_knowledge::answer::Answer) {
     let id = context.map(|c| loket_knowledge::document::ServiceId(c.to_owned()));
     let answer = catalog().engine().answer(question, id.as_ref());
-    (render::answer(&answer).concat(), answer)
+    (render::answer(catalog().engine(), &answer).concat(), answer)
+}
+
+/// A requirements answer too long for a phone screen: its first part with [Selengkapnya] (an
+/// inline button above the service card), which sends the next part as a new message.
+#[tokio::test]
+async fn a_long_answer_is_cut_with_a_selengkapnya_button_that_sends_the_rest() {
+    let h = Harness::new().await;
+    let catalog = catalog();
+    let engine = catalog.engine();
+    let long = engine
+        .services()
+        .iter()
+        .find(|s| {
+            engine
+                .answer_for(&s.id, loket_knowledge::aspect::Aspect::Requirements)
+                .is_some_and(|a| a.text.chars().count() > 2000)
+        })
+        .expect("a long requirements answer in the corpus");
+    let key = catalog.service_key(long.id.as_str()).unwrap().to_owned();
+    let mut bot = h.bot(button(format!("svc:{key}:requirements")));
+    bot.dispatch().await;
+    let first = bot
+        .get_responses()
+        .sent_messages_text
+        .last()
+        .unwrap()
+        .message
+        .text()
+        .unwrap()
+        .to_owned();
+    assert!(first.chars().count() < 1700, "{}", first.chars().count());
+    let data = callback_data(&last_markup(&bot));
+    assert_eq!(data[0], format!("mr:{key}:requirements:1"));
+    assert!(
+        data.contains(&format!("svc:{key}:procedure")),
+        "the service card stays: {data:?}"
+    );
+
+    bot.update(button(data[0].clone()));
+    bot.dispatch().await;
+    let second = bot
+        .get_responses()
+        .sent_messages_text
+        .last()
+        .unwrap()
+        .message
+        .text()
+        .unwrap()
+        .to_owned();
+    assert!(second.contains("(lanjutan)"), "{second}");
+    assert_ne!(first, second);
 }
 
 // ---- start / help / cancel ------------------------------------------------------------------
@@ -256,8 +307,11 @@ async fn an_ambiguous_question_offers_buttons_and_a_number_or_a_button_picks_one
         )
         .unwrap();
     bot.update(msg("2"));
-    bot.dispatch_and_check_last_text_and_state(&render::answer(&second).concat(), idle(Some(&ids[1])))
-        .await;
+    bot.dispatch_and_check_last_text_and_state(
+        &render::answer(catalog().engine(), &second).concat(),
+        idle(Some(&ids[1])),
+    )
+    .await;
 
     // Pressing the first button answers the first candidate.
     let first = catalog()
@@ -268,8 +322,11 @@ async fn an_ambiguous_question_offers_buttons_and_a_number_or_a_button_picks_one
         )
         .unwrap();
     bot.update(button(data[0].clone()));
-    bot.dispatch_and_check_last_text_and_state(&render::answer(&first).concat(), idle(Some(&ids[0])))
-        .await;
+    bot.dispatch_and_check_last_text_and_state(
+        &render::answer(catalog().engine(), &first).concat(),
+        idle(Some(&ids[0])),
+    )
+    .await;
     assert_eq!(bot.get_responses().answered_callback_queries.len(), 1);
 }
 
@@ -298,7 +355,7 @@ async fn the_region_command_sets_shows_and_clears_the_region() {
     let answer = dialogue.reply(engine, "konsultasi bayar gak");
     assert_eq!(answer.status, loket_knowledge::answer::AnswerStatus::Answered);
     bot.update(msg("konsultasi bayar gak"));
-    bot.dispatch_and_check_last_text(&render::answer(&answer).concat())
+    bot.dispatch_and_check_last_text(&render::answer(catalog.engine(), &answer).concat())
         .await;
 
     bot.update(msg("/wilayah"));
@@ -350,7 +407,7 @@ async fn a_service_button_inside_a_dialogue_answers_without_leaving_it() {
         draft: Draft::default(),
     };
     bot.set_state(state.clone()).await;
-    bot.dispatch_and_check_last_text_and_state(&render::answer(&fee).concat(), state)
+    bot.dispatch_and_check_last_text_and_state(&render::answer(catalog().engine(), &fee).concat(), state)
         .await;
 }
 
@@ -422,8 +479,11 @@ async fn browsing_goes_agencies_then_services_then_a_card() {
         .answer_for(&service.id, loket_knowledge::aspect::Aspect::Overview)
         .unwrap();
     bot.update(button(format!("svc:{}:overview", catalog.key_of_position(position))));
-    bot.dispatch_and_check_last_text_and_state(&render::answer(&overview).concat(), idle(Some(service.id.as_str())))
-        .await;
+    bot.dispatch_and_check_last_text_and_state(
+        &render::answer(catalog.engine(), &overview).concat(),
+        idle(Some(service.id.as_str())),
+    )
+    .await;
     assert_eq!(callback_data(&last_markup(&bot)).len(), 5);
 }
 
@@ -513,6 +573,51 @@ async fn topic_by_button_or_typed_and_a_bad_category_is_explained() {
 
     bot.update(msg("Parkir liar"));
     bot.dispatch_and_check_last_text_and_state(&escaped(text::ASK_DESCRIPTION), chosen("Parkir liar"))
+        .await;
+}
+
+/// Wrong input at a step (issue 15): a sticker at the description says what the step needs, a
+/// photo is kept for the complaint; `/layanan` mid-complaint asks before leaving the draft.
+#[tokio::test]
+async fn wrong_input_mid_complaint_is_explained_and_nothing_is_lost() {
+    let h = Harness::new().await;
+    let description = State::ComplaintDescription {
+        draft: Draft {
+            category: Some("Lainnya".into()),
+            ..Draft::default()
+        },
+    };
+    let mut bot = h.bot(teloxide_tests::MockMessageSticker::new());
+    bot.set_state(description.clone()).await;
+    bot.dispatch_and_check_last_text_and_state(&escaped(text::DESCRIPTION_NEEDS_TEXT), description.clone())
+        .await;
+
+    bot.update(MockMessagePhoto::new());
+    bot.dispatch().await;
+    let shown = bot
+        .get_responses()
+        .sent_messages_text
+        .last()
+        .unwrap()
+        .message
+        .text()
+        .unwrap()
+        .to_owned();
+    assert!(shown.starts_with(&escaped(&text::attachment_kept(1))), "{shown}");
+    let State::ComplaintDescription { draft } = bot.get_state().await else {
+        panic!("not the description step any more");
+    };
+    assert_eq!(draft.attachments.len(), 1);
+
+    bot.update(msg("/layanan"));
+    bot.dispatch().await;
+    assert_eq!(
+        bot.get_responses().sent_messages_text.last().unwrap().message.text(),
+        Some(escaped(text::ASK_LEAVE_DRAFT).as_str())
+    );
+    assert_eq!(callback_data(&last_markup(&bot)), vec!["lp:resume", "lp:leave"]);
+    bot.update(button("lp:resume"));
+    bot.dispatch_and_check_last_text_and_state(&escaped(text::ASK_DESCRIPTION), State::ComplaintDescription { draft })
         .await;
 }
 
@@ -754,6 +859,7 @@ async fn confirming_submits_routes_and_returns_the_ticket() {
     assert_eq!(c.title, "Sampah di depan kantor kelurahan tidak diangkut dua minggu.");
     assert_eq!(c.incident_date.as_deref(), Some("2025-08-17"));
     assert!(c.anonymous);
+    assert_eq!(c.citizen_name, None, "an anonymous complaint keeps no name");
     let responses = bot.get_responses();
     assert_eq!(
         responses.sent_messages.last().unwrap().text(),
@@ -795,6 +901,8 @@ async fn publishing_is_asked_with_buttons_and_only_a_yes_publishes() {
     let complaints = h.store.list_for_chat(CITIZEN).await.unwrap();
     assert_eq!(complaints.len(), 1);
     assert!(!complaints[0].confidential, "the citizen said yes");
+    // The display name Telegram gave with the button reaches the complaint (and the post).
+    assert_eq!(complaints[0].citizen_name.as_deref(), Some(MockUser::FIRST_NAME));
 }
 
 /// Regression (issue 13): every complaint filed on Telegram used to be public.

@@ -33,13 +33,20 @@ pub(crate) struct OfficerPost<'a> {
     /// The current stage's SLA deadline, as a date.
     pub(crate) due: Option<&'a str>,
     pub(crate) attachments: usize,
-    /// `None` when the citizen asked to stay anonymous; else the display name (if known) and chat.
-    pub(crate) citizen: Option<(Option<&'a str>, i64)>,
+    /// `None` when the citizen asked to stay anonymous; else the display name their channel
+    /// gave (if any) and where they are reached ([`citizen_via_telegram`]...).
+    pub(crate) citizen: Option<(Option<&'a str>, String)>,
     /// Citizens who support the complaint instead of filing it again.
     pub(crate) supporters: u64,
     /// The citizen's satisfaction once resolved: score and comment.
     pub(crate) rating: Option<(u8, Option<&'a str>)>,
 }
+
+pub(crate) fn citizen_via_telegram(chat_id: i64) -> String {
+    format!("chat Telegram {chat_id}")
+}
+pub(crate) const CITIZEN_VIA_WHATSAPP: &str = "lewat WhatsApp";
+pub(crate) const CITIZEN_VIA_OPEN311: &str = "lewat aplikasi Open311";
 
 pub(crate) const POST_NEW: &str = "Pengaduan baru";
 pub(crate) const POST_REROUTED: &str = "Pengaduan dialihkan ke unit Anda";
@@ -62,9 +69,9 @@ pub(crate) fn officer_post(p: &OfficerPost<'_>) -> String {
     }
     text.push_str(&format!("Tanggal kejadian: {}\n", p.date.unwrap_or("-")));
     text.push_str(&format!("Lampiran: {} berkas\n", p.attachments));
-    match p.citizen {
-        Some((Some(name), chat)) => text.push_str(&format!("Pelapor: {name} (chat Telegram {chat})\n")),
-        Some((None, chat)) => text.push_str(&format!("Pelapor: chat Telegram {chat}\n")),
+    match &p.citizen {
+        Some((Some(name), via)) => text.push_str(&format!("Pelapor: {name} ({via})\n")),
+        Some((None, via)) => text.push_str(&format!("Pelapor: {via}\n")),
         None => text.push_str("Pelapor: anonim\n"),
     }
     text.push_str(&format!(
@@ -162,8 +169,8 @@ Balasan dikirim kepada pelapor lewat loket; identitas pelapor tetap terlindungi.
 
 pub(crate) const OFFICER_REPLY_SENT: &str = "Balasan diteruskan kepada pelapor.";
 
-// ---- After a resolution, and duplicates (Telegram buttons for now; the conversation core may
-// take them over with their handlers) ----------------------------------------------------------
+// ---- After a resolution (Telegram buttons for now; the conversation core may take them over
+// with their handlers) -------------------------------------------------------------------------
 
 pub(crate) const BUTTON_FIXED: &str = "Sudah beres";
 pub(crate) const BUTTON_REOPEN: &str = "Belum beres, buka lagi";
@@ -193,52 +200,6 @@ pub(crate) const NOT_YOUR_COMPLAINT: &str = "Tombol ini hanya untuk pelapor peng
 pub(crate) const NOT_RESOLVED_ANY_MORE: &str = "Pengaduan ini tidak lagi berstatus selesai, jadi tombol ini \
 sudah tidak berlaku. Lihat perkembangannya dengan /status.";
 pub(crate) const NOT_RESOLVED_YET: &str = "Pengaduan ini belum selesai, jadi belum dapat dinilai.";
-
-/// An open complaint about the same problem, offered before filing. A confidential complaint's
-/// own words (`title`) are never shown to another citizen.
-pub(crate) struct Duplicate<'a> {
-    pub(crate) ticket: &'a str,
-    pub(crate) about: &'a str,
-    pub(crate) title: Option<&'a str>,
-    pub(crate) status: ComplaintStatus,
-    pub(crate) filed: &'a str,
-    pub(crate) supporters: u64,
-}
-
-pub(crate) fn duplicate_found(d: &Duplicate<'_>) -> String {
-    let mut text = format!(
-        "Sepertinya masalah yang sama sudah dilaporkan warga lain dan sedang ditangani:\n\n\
-Nomor: {}\nTentang: {}\n",
-        d.ticket, d.about
-    );
-    if let Some(title) = d.title {
-        text.push_str(&format!("Judul: {title}\n"));
-    }
-    text.push_str(&format!(
-        "Status: {}\nDilaporkan: {}\nDidukung: {} warga\n\n\
-Anda dapat mendukung pengaduan itu: petugas melihat bahwa lebih banyak warga terdampak, dan Anda \
-menerima kabar setiap kali statusnya berubah. Identitas Anda tidak ditampilkan kepada siapa pun. \
-Atau lanjutkan mengirim pengaduan Anda sendiri.",
-        d.status.label(),
-        d.filed,
-        d.supporters
-    ));
-    text
-}
-
-pub(crate) const BUTTON_SUPPORT: &str = "Dukung pengaduan ini";
-
-pub(crate) fn supported(ticket: &str, supporters: u64) -> String {
-    format!(
-        "Terima kasih, dukungan Anda tercatat untuk pengaduan {ticket} (sekarang didukung {supporters} \
-warga). Anda akan menerima kabar setiap kali statusnya berubah."
-    )
-}
-
-pub(crate) const ALREADY_SUPPORTED: &str = "Anda sudah mendukung pengaduan ini; kabarnya tetap kami kirimkan.";
-pub(crate) const SUPPORT_OWN: &str = "Ini pengaduan Anda sendiri; kabarnya sudah kami kirimkan kepada Anda.";
-pub(crate) const SUPPORT_CLOSED: &str = "Pengaduan itu sudah tidak diproses lagi, jadi tidak dapat didukung. \
-Silakan kirim pengaduan Anda sendiri dengan /lapor.";
 
 /// Caption of a complaint's photo or document forwarded into an officer chat.
 pub(crate) fn attachment_caption(ticket: &str, number: usize, total: usize) -> String {

@@ -64,7 +64,11 @@ async fn receive(State(state): State<Arc<WebhookState>>, headers: HeaderMap, bod
     let wa = WhatsAppStore(state.store.clone());
     for message in &notification.messages {
         let (kind, payload) = inbox::encode(&message.event);
-        if let Err(error) = wa.receive(&message.from, &message.message_id, kind, &payload).await {
+        let name = message.profile_name.as_deref();
+        if let Err(error) = wa
+            .receive(&message.from, &message.message_id, kind, &payload, name)
+            .await
+        {
             tracing::error!(%error, "cannot store a whatsapp message; Meta will retry");
             return StatusCode::SERVICE_UNAVAILABLE;
         }

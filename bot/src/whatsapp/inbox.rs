@@ -3,27 +3,10 @@
 
 use crate::conversation::{Choice, Command, Event};
 
-/// The command as a citizen types it (the inverse of [`Command::parse`]).
-fn command_text(command: &Command) -> String {
-    match command {
-        Command::Start => "/start".into(),
-        Command::Help => "/bantuan".into(),
-        Command::Services => "/layanan".into(),
-        Command::Report => "/lapor".into(),
-        Command::Status(ticket) => format!("/status {ticket}"),
-        Command::MyComplaints => "/laporanku".into(),
-        Command::Subscribe => "/langganan".into(),
-        Command::Unsubscribe => "/berhenti".into(),
-        Command::MyData => "/dataku".into(),
-        Command::Region(place) => format!("/wilayah {place}"),
-        Command::Cancel => "/batal".into(),
-    }
-}
-
 pub fn encode(event: &Event) -> (&'static str, String) {
     match event {
         Event::Text(text) => ("text", text.clone()),
-        Event::Command(command) => ("text", command_text(command)),
+        Event::Command(command) => ("text", command.typed()),
         Event::Choice(choice) => ("choice", choice.encode()),
         Event::Location { latitude, longitude } => ("location", format!("{latitude},{longitude}")),
         Event::Attachment { id } => ("attachment", id.clone()),
@@ -59,6 +42,8 @@ mod tests {
             Event::Command(Command::Status("LKT-ABCD-EFGH".into())),
             Event::Command(Command::Region("kecamatan beji".into())),
             Event::Command(Command::Report),
+            Event::Command(Command::Ask("syarat sktm".into())),
+            Event::Command(Command::Ask(String::new())),
             Event::Choice(Choice::Complaint(ComplaintChoice::Submit)),
             Event::Location {
                 latitude: -7.6,

@@ -1,4 +1,4 @@
-//! The WhatsApp tables (migration 0012) on the store's pools: contacts (a citizen's WhatsApp id
+//! The WhatsApp tables (migrations 0012, 0014) on the store's pools: contacts (a citizen's WhatsApp id
 //! -> their chat id in the store, the 24-hour window, blocked) and the durable inbox.
 //!
 //! Contacts get chat ids below -2^53 ([`FIRST_CHAT_ID`] downwards), a range no Telegram chat id
@@ -28,6 +28,8 @@ pub struct InboxMessage {
     pub kind: String,
     pub payload: String,
     pub received_at: i64,
+    /// The sender's WhatsApp profile name as the webhook carried it (migration 0014).
+    pub profile_name: Option<String>,
 }
 
 /// A contact as the sender needs it.
@@ -43,21 +45,30 @@ pub struct Contact {
 pub struct WhatsAppStore(pub Store);
 
 impl WhatsAppStore {
-    /// Stores an inbound message once; `false` when its id was seen before (Meta retried).
-    /// Also records the contact and opens its 24-hour window.
-    pub async fn receive(&self, wa_id: &str, message_id: &str, kind: &str, payload: &str) -> Result<bool, StoreError> {
+    /// Stores an inbound message once, with the sender's profile name when the webhook gave
+    /// one; `false` when its id was seen before (Meta retried). Also records the contact and
+    /// opens its 24-hour window.
+    pub async fn receive(
+        &self,
+        wa_id: &str,
+        message_id: &str,
+        kind: &str,
+        payload: &str,
+        profile_name: Option<&str>,
+    ) -> Result<bool, StoreError> {
         self.touch_contact(wa_id).await?;
         let now = self.0.now();
         let n = on_pool!(self.0, |pool| {
             sqlx::query(
-                "INSERT INTO whatsapp_inbox (message_id, wa_id, kind, payload, received_at)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (message_id) DO NOTHING",
+                "INSERT INTO whatsapp_inbox (message_id, wa_id, kind, payload, received_at, profile_name)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (message_id) DO NOTHING",
             )
             .bind(message_id)
             .bind(wa_id)
             .bind(kind)
             .bind(payload)
             .bind(now)
+            .bind(profile_name)
             .execute(pool)
             .await
             .context("cannot store inbound WhatsApp message")?
@@ -134,9 +145,9 @@ impl WhatsAppStore {
         let now = self.0.now();
         let until = now + i64::try_from(lease.as_secs()).unwrap_or(60).max(1);
         for _ in 0..5 {
-            let next: Option<(String, String, String, String, i64)> = on_pool!(self.0, |pool| {
+            let next: Option<(String, String, String, String, i64, Option<String>)> = on_pool!(self.0, |pool| {
                 sqlx::query_as(
-                    "SELECT message_id, wa_id, kind, payload, received_at FROM whatsapp_inbox
+                    "SELECT message_id, wa_id, kind, payload, received_at, profile_name FROM whatsapp_inbox
                       WHERE processed_at IS NULL AND (lease_until IS NULL OR lease_until < $1)
                       ORDER BY received_at, message_id LIMIT 1",
                 )
@@ -145,7 +156,7 @@ impl WhatsAppStore {
                 .await
                 .context("cannot read the WhatsApp inbox")?
             });
-            let Some((message_id, wa_id, kind, payload, received_at)) = next else {
+            let Some((message_id, wa_id, kind, payload, received_at, profile_name)) = next else {
                 return Ok(None);
             };
             let taken = on_pool!(self.0, |pool| {
@@ -168,6 +179,7 @@ impl WhatsAppStore {
                     kind,
                     payload,
                     received_at,
+                    profile_name,
                 }));
             }
         }
@@ -215,8 +227,8 @@ mod tests {
 
     async fn a_replayed_message_is_stored_once(db: TestDb) {
         let s = WhatsAppStore(db.store.clone());
-        assert!(s.receive("6281", "wamid.1", "text", "halo").await.unwrap());
-        assert!(!s.receive("6281", "wamid.1", "text", "halo").await.unwrap());
+        assert!(s.receive("6281", "wamid.1", "text", "halo", None).await.unwrap());
+        assert!(!s.receive("6281", "wamid.1", "text", "halo", None).await.unwrap());
         assert_eq!(s.pending().await.unwrap(), 1);
         let claimed = s.claim(Duration::from_secs(30)).await.unwrap().unwrap();
         assert_eq!((claimed.kind.as_str(), claimed.payload.as_str()), ("text", "halo"));
@@ -232,9 +244,9 @@ mod tests {
 
     async fn contacts_get_their_own_chat_ids_and_come_back_from_blocked(db: TestDb) {
         let s = WhatsAppStore(db.store.clone());
-        s.receive("6281", "wamid.1", "text", "a").await.unwrap();
-        s.receive("6282", "wamid.2", "text", "b").await.unwrap();
-        s.receive("6281", "wamid.3", "text", "c").await.unwrap();
+        s.receive("6281", "wamid.1", "text", "a", None).await.unwrap();
+        s.receive("6282", "wamid.2", "text", "b", None).await.unwrap();
+        s.receive("6281", "wamid.3", "text", "c", None).await.unwrap();
         let one = s.contact("6281").await.unwrap().unwrap();
         let two = s.contact("6282").await.unwrap().unwrap();
         assert_eq!(one.chat_id, FIRST_CHAT_ID);
@@ -244,7 +256,7 @@ mod tests {
         assert_eq!(s.contact_of_chat(two.chat_id).await.unwrap().unwrap().wa_id, "6282");
         s.block("6281").await.unwrap();
         assert!(s.contact("6281").await.unwrap().unwrap().blocked);
-        s.receive("6281", "wamid.4", "text", "d").await.unwrap();
+        s.receive("6281", "wamid.4", "text", "d", None).await.unwrap();
         assert!(!s.contact("6281").await.unwrap().unwrap().blocked);
     }
 

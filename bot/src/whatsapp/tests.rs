@@ -142,6 +142,8 @@ async fn the_script_runs_on_whatsapp(db: TestDb) {
     assert_eq!(filed.len(), 1);
     let complaint = db.store.get_by_ticket(&filed[0].ticket).await.unwrap().unwrap();
     assert_eq!(complaint.attachments, ["wa_AgACfoto1"]);
+    // The sender's WhatsApp profile name reached the complaint (the officer post shows it).
+    assert_eq!(complaint.citizen_name.as_deref(), Some("Warga"));
     assert!(!worker.try_execute().await.unwrap());
 }
 
@@ -238,7 +240,7 @@ async fn status_notices_reach_whatsapp_citizens_once_as_templates_when_the_windo
 
     let fake = FakeGraph::start().await;
     let wa = WhatsAppStore(db.store.clone());
-    wa.receive(CITIZEN, "wamid.1", "text", "halo").await.unwrap();
+    wa.receive(CITIZEN, "wamid.1", "text", "halo", None).await.unwrap();
     let chat = wa.contact(CITIZEN).await.unwrap().unwrap().chat_id;
     let mut raw = fixtures::raw();
     raw.chat_id = chat;
@@ -313,7 +315,7 @@ async fn status_notices_reach_whatsapp_citizens_once_as_templates_when_the_windo
     assert_eq!(sent[0]["template"]["language"]["code"], "id");
 
     // The citizen wrote again, yet Meta says the window is closed (131047): the template.
-    wa.receive(CITIZEN, "wamid.2", "text", "halo lagi").await.unwrap();
+    wa.receive(CITIZEN, "wamid.2", "text", "halo lagi", None).await.unwrap();
     fake.fail_next(&[super::sender::OUTSIDE_WINDOW]);
     let sent = change(ComplaintStatus::Ditindaklanjuti).await;
     assert_eq!(sent.len(), 1, "{sent:?}");

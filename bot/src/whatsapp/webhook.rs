@@ -74,6 +74,9 @@ pub struct Inbound {
     /// Unix seconds, as Meta stamped it.
     pub timestamp: i64,
     pub event: Event,
+    /// The sender's profile name, from the notification's `contacts` (shown to the handler of
+    /// a complaint they file, unless anonymous).
+    pub profile_name: Option<String>,
 }
 
 /// What Meta says about a message we sent.
@@ -117,9 +120,24 @@ struct Change {
 #[derive(Deserialize)]
 struct Value {
     #[serde(default)]
+    contacts: Vec<RawContact>,
+    #[serde(default)]
     messages: Vec<RawMessage>,
     #[serde(default)]
     statuses: Vec<RawStatus>,
+}
+
+#[derive(Deserialize)]
+struct RawContact {
+    #[serde(default)]
+    wa_id: String,
+    profile: Option<Profile>,
+}
+
+#[derive(Deserialize)]
+struct Profile {
+    #[serde(default)]
+    name: String,
 }
 
 #[derive(Deserialize)]
@@ -242,11 +260,19 @@ pub fn parse(body: &[u8]) -> Result<Notification, serde_json::Error> {
         .filter_map(|c| c.value)
     {
         for message in &value.messages {
+            let profile_name = value
+                .contacts
+                .iter()
+                .find(|c| c.wa_id == message.from)
+                .and_then(|c| c.profile.as_ref())
+                .map(|p| p.name.trim().to_owned())
+                .filter(|name| !name.is_empty());
             notification.messages.push(Inbound {
                 message_id: message.id.clone(),
                 from: message.from.clone(),
                 timestamp: message.timestamp.parse().unwrap_or_default(),
                 event: event_of(message),
+                profile_name,
             });
         }
         for status in value.statuses {
@@ -349,6 +375,8 @@ mod tests {
         assert_eq!(n.messages[0].message_id, "wamid.1");
         assert_eq!(n.messages[0].from, "6281234");
         assert_eq!(n.messages[0].timestamp, 1_755_655_200);
+        // The sender's profile name comes along for the core (a complaint shows it to officers).
+        assert!(n.messages.iter().all(|m| m.profile_name.as_deref() == Some("Warga")));
         // The media id is a valid attachment for the complaint.
         assert!(crate::domain::Attachment::parse(&attachment_id("1234567890")).is_ok());
     }

@@ -54,22 +54,20 @@ impl InboxWorker {
             wa.done(&message.message_id).await?;
             return Ok(true);
         };
-        let citizen = Citizen {
-            channel: Channel::WhatsApp,
-            chat_id: contact.chat_id,
-        };
+        let citizen = Citizen::new(Channel::WhatsApp, contact.chat_id).named(message.profile_name.as_deref());
+        let chat_id = citizen.chat_id;
         let core = Conversation {
             store: self.store.clone(),
             catalog: self.catalog.load(),
             routing: self.routing.clone(),
             config: self.config.clone(),
         };
-        let state = load_state(&self.store, citizen.chat_id).await?;
+        let state = load_state(&self.store, chat_id).await?;
         let event = inbox::decode(&message.kind, &message.payload);
         let replies = match core.handle(citizen, &state, event).await {
             Ok(outcome) => {
                 if let Some(next) = &outcome.state {
-                    save_state(&self.store, citizen.chat_id, next).await?;
+                    save_state(&self.store, chat_id, next).await?;
                 }
                 let mut replies = outcome.replies;
                 if let Some(notice) = outcome.notice {
@@ -78,7 +76,7 @@ impl InboxWorker {
                 replies
             }
             Err(error) => {
-                tracing::error!(chat_id = citizen.chat_id, error.cause_chain = ?error, "whatsapp conversation failed");
+                tracing::error!(chat_id, error.cause_chain = ?error, "whatsapp conversation failed");
                 vec![Reply::text(text::APOLOGY)]
             }
         };
@@ -87,10 +85,7 @@ impl InboxWorker {
                 match self.sender.send(&body).await {
                     Ok(_) => {}
                     Err(SendFailure::Blocked) => {
-                        tracing::info!(
-                            chat_id = citizen.chat_id,
-                            "whatsapp contact unreachable; marked blocked"
-                        );
+                        tracing::info!(chat_id, "whatsapp contact unreachable; marked blocked");
                         wa.block(&contact.wa_id).await?;
                         break 'send;
                     }

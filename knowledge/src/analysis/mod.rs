@@ -38,6 +38,9 @@
 //! stopwords; "ttd" (the usual short form of "tanda tangan") -> tandatangan, and every form of
 //! signing stems to "tangan" (the word the two-word spelling shares); chat short forms
 //! "kmrn", "bsk", "dpn", "kpn", "gol" (golongan).
+//! `id_v7` (2026-12): the possessives "ku" and "mu" written apart ("kk ku") are stopwords;
+//! everyday names of what decrees name formally: "ugd" -> igd, "opname" -> inap, "rontgen"
+//! -> radiologi, "poli" -> poliklinik; "plg" -> paling, "lmbt" -> lambat, "deadline" -> batas.
 //!
 //! # Example
 //! ```
@@ -81,7 +84,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v6";
+pub const ANALYZER: &str = "id_v7";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;

@@ -207,6 +207,16 @@ const RECALL_PENALTY: f32 = 0.3;
 /// An institution, document or sector the decrees never mention ([`ENTITIES`]) weighs this
 /// many times an ordinary unknown word.
 const ENTITY_WEIGHT: f32 = 2.0;
+/// Words that set a deadline ("paling lambat", "selambat-lambatnya", "batas waktu"), analysed.
+const DEADLINE_WORDS: &[&str] = &["lambat", "batas", "tenggat"];
+/// Prepositions of purpose, place and origin, in their chat spellings too: what follows them
+/// is what the question is for or about ("buat PT", "ke polisi").
+const PREPOSITIONS: &[&str] = &[
+    "buat", "bwt", "untuk", "utk", "untk", "bagi", "ke", "di", "dari", "dr", "pada", "antar", "nang", "neng", "menyang",
+];
+/// A word no decree uses that tells the citizen's story ("kk saya sobek kena banjir") rather
+/// than narrowing the service the question names weighs this share of an unknown word.
+const STORY_WEIGHT: f32 = 0.5;
 /// An everyday word ([`EVERYDAY`]: "bapak", "tahun depan", "soal") weighs this share of its
 /// usual weight, for and against every candidate alike.
 const EVERYDAY_WEIGHT: f32 = 0.25;
@@ -678,11 +688,14 @@ impl Engine {
         // is named by most of its title.
         // A word with the definite "-nya" ("audiensinya", its hearing) points back at the
         // previous service even when another service is named after that word.
+        // Chat writes the clitic apart too ("sk nya", "lpj nya").
         let definite = || {
-            surface_words(question)
+            let words = surface_words(question);
+            words
                 .iter()
-                .filter(|w| w.len() > 5 && w.ends_with("nya"))
-                .flat_map(|w| analyze(w))
+                .enumerate()
+                .filter(|(i, w)| w.len() > 5 && w.ends_with("nya") || words.get(i + 1).is_some_and(|n| n == "nya"))
+                .flat_map(|(_, w)| analyze(w))
                 .any(|t| naming.contains(&&t))
         };
         if let Some(position) = context
@@ -691,6 +704,24 @@ impl Engine {
         {
             return self.answer_service(question, position, self.aspect_for(&tokens, &phrase_cues, position));
         }
+        // A follow-up that asks something and names no service at all: its words are in the
+        // previous service's text, or are actions ("berkasnya dikirim ke BKN mana?",
+        // "biasanya dijawab brp hari?": verbs by their prefix, words the decrees use, in no
+        // service's name). A noun the previous service lacks is a new topic ("kalo KTP-el
+        // blm jadi gmn"), and so is a word no decree uses ("paspor").
+        let chosen = choose(&scored).or_else(|| self.clear_winner(&scored));
+        if let Some(position) = context.filter(|_| asked.is_some() && chosen.is_none()) {
+            let actions = action_words(question);
+            let follows = naming.iter().all(|t| {
+                self.explains(position, &[*t])
+                    || actions.contains(t.as_str())
+                        && !self.idf.contains_key(t.as_str())
+                        && self.body_vocabulary.contains(t.as_str())
+            });
+            if follows {
+                return self.answer_service(question, position, self.aspect_for(&tokens, &phrase_cues, position));
+            }
+        }
         let Some(
             best_scored @ Scored {
                 position: best,
@@ -698,7 +729,7 @@ impl Engine {
                 closeness: best_closeness,
                 ..
             },
-        ) = choose(&scored).or_else(|| self.clear_winner(&scored))
+        ) = chosen
         else {
             if let Some(kind) = chat.filter(|k| asked.is_none() && (*k != render::Smalltalk::Help || help_only)) {
                 return self.smalltalk(question, kind);
@@ -830,6 +861,11 @@ impl Engine {
         let Some((aspect, weight, count)) = best.filter(|b| b.1 > 0.0) else {
             return detected;
         };
+        if detected == Some(Aspect::Duration)
+            && let Some(deadline) = self.deadline_component(tokens, st)
+        {
+            return Some(deadline);
+        }
         let strong = detected.is_some() && aspect::has_strong_cue(tokens);
         // A duration, fee or opening hours is a value ("14 hari kerja", "Gratis"), so its
         // component holds no details to compare: a strong cue for one is never overridden.
@@ -849,6 +885,29 @@ impl Engine {
         } else {
             detected
         }
+    }
+
+    /// "Paling lambat kapan diserahkan?": a deadline asked of the citizen is not how long the
+    /// service takes. When the question has a deadline word and only a component other than
+    /// the duration (the requirements or the procedure, in that order) sets a deadline with
+    /// it, that component answers.
+    fn deadline_component(&self, tokens: &[String], st: &ServiceTokens) -> Option<Aspect> {
+        let ids: Vec<u32> = tokens
+            .iter()
+            .filter(|t| DEADLINE_WORDS.contains(&t.as_str()))
+            .filter_map(|t| self.terms.get(t.as_str()).copied())
+            .collect();
+        let holds = |aspect: Aspect| {
+            st.components
+                .iter()
+                .any(|(a, component)| *a == aspect && ids.iter().any(|id| component.binary_search(id).is_ok()))
+        };
+        if ids.is_empty() || holds(Aspect::Duration) {
+            return None;
+        }
+        [Aspect::Requirements, Aspect::Procedure]
+            .into_iter()
+            .find(|a| holds(*a))
     }
 
     /// The aspect a message asks, whatever service it is about ("biayanya?" -> fee).
@@ -1030,6 +1089,14 @@ impl Engine {
         // KUA", "ke samsat") is where the citizen goes: it weighs as an entity even when a
         // requirement mentions it ("surat dari KUA"), and that mention is no evidence.
         let places = entity_places(question);
+        // Story words weigh less only in a question that asks something (a requirement, a
+        // fee, how long): a message that asks nothing and has words no decree uses is likely
+        // about something else ("gempa barusan kerasa gak").
+        let story = if aspect::detect(tokens).is_some() {
+            self.story_words(question)
+        } else {
+            HashSet::default()
+        };
         let naming_weights: Vec<(&String, f32)> = naming
             .iter()
             .map(|t| {
@@ -1095,7 +1162,18 @@ impl Engine {
                 let mut elsewhere = false;
                 let mut foreign = false;
                 let mut unexplained = 0.0f32;
+                // When the question names this service, unknown words away from its name are
+                // the citizen's story; next to it they would say which thing is meant.
+                let names_service = st
+                    .title
+                    .iter()
+                    .any(|w| naming.iter().any(|t| *t == w && !background.contains(*t)));
                 for (i, &(t, idf)) in words.enumerate().take(32) {
+                    let idf = if names_service && story.contains(t.as_str()) {
+                        STORY_WEIGHT * idf
+                    } else {
+                        idf
+                    };
                     total += idf;
                     let (is_entity, is_place) = entity.get(i).copied().unwrap_or_default();
                     if st.name.contains(t.as_str()) || st.title.iter().any(|w| similar(t, w)) {
@@ -1183,6 +1261,28 @@ impl Engine {
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score));
         scored
+    }
+
+    /// Analysed forms of the question's words that no decree uses and that tell the citizen's
+    /// story rather than what they ask for. Indonesian puts what narrows a noun right after it
+    /// ("pajak motor": the tax of a motorbike, not the land tax) and says purpose, place and
+    /// origin with a preposition ("buat PT", "ke polisi"), so an unknown word after a word of a
+    /// service name or after a preposition, and an institution ([`ENTITIES`]), may say the
+    /// question is about something else; elsewhere ("ktp saya patah kegencet dompet") unknown
+    /// words tell what happened.
+    fn story_words(&self, question: &str) -> HashSet<String> {
+        let mut story = HashSet::default();
+        let mut narrows = false;
+        for word in surface_words(question) {
+            let analysed = analyze(&word);
+            let known = |t: &String| self.idf.contains_key(t.as_str()) || self.body_vocabulary.contains(t.as_str());
+            if !narrows && !analysed.is_empty() && !analysed.iter().any(|t| known(t) || ENTITIES.contains(t)) {
+                story.extend(analysed.iter().cloned());
+            }
+            narrows =
+                analysed.iter().any(|t| self.idf.contains_key(t.as_str())) || PREPOSITIONS.contains(&word.as_str());
+        }
+        story
     }
 
     /// Whether a service's own text (name and components) has every word of a message that
@@ -1688,6 +1788,17 @@ fn names_title(tokens: &[String], cue: &str, title: &[String]) -> bool {
         .enumerate()
         .filter(|(_, t)| *t == cue)
         .any(|(i, t)| (i > 0 && follows(&tokens[i - 1], t)) || tokens.get(i + 1).is_some_and(|n| follows(t, n)))
+}
+
+/// Analysed forms of the question's verbs, told by their passive or active prefix
+/// ("dikirim", "menjawab", "ditanggapi"): actions, which never name what a question is about.
+/// ("ber-" and "ter-" are left out: "berkas", "terminal" are nouns.)
+fn action_words(question: &str) -> HashSet<String> {
+    surface_words(question)
+        .iter()
+        .filter(|w| w.len() > 5 && (w.starts_with("di") || w.starts_with("me")) && !w.starts_with("dinas"))
+        .flat_map(|w| analyze(w))
+        .collect()
 }
 
 /// Index-query weights of analysed question tokens: cue words still help find services named

@@ -568,3 +568,43 @@ fn unknown_words_beside_a_named_service_still_offer_it() {
     let b = ask("syarat bikin paspor apa aja");
     assert_eq!(b.status, AnswerStatus::NotFound, "{}", b.text);
 }
+
+#[test]
+fn words_of_the_citizens_story_are_told_from_words_that_narrow_a_name() {
+    // Words no decree uses, away from a service name: what happened to the citizen.
+    let story = ENGINE.story_words("surat waris bapak saya sobek kena banjir, syaratnya apa");
+    assert!(story.contains("sobek") && story.contains("banjir"), "{story:?}");
+    // Right after a name word ("pajak motor") or a preposition ("buat PT") a word says which
+    // thing is meant, and institutions are never story.
+    let story = ENGINE.story_words("pajak motor buat PT ke polisi, syaratnya apa");
+    assert!(story.is_empty(), "{story:?}");
+    // A question naming a service with such words is answered; a message that asks nothing
+    // with words no decree uses is not.
+    let a = ask("surat waris bapak saya sobek kena banjir, syaratnya apa");
+    assert_eq!(a.status, AnswerStatus::Answered, "{}", a.text);
+    assert_eq!(id(&a), "003_5e30365896fb6814:surat-keterangan-ahli-waris");
+    assert_ne!(
+        ask("gempa barusan kerasa gak di pasuruan?").status,
+        AnswerStatus::Answered
+    );
+    assert_ne!(
+        ask("surat keterangan usaha buat pinjem KUR").status,
+        AnswerStatus::Answered
+    );
+}
+
+#[test]
+fn a_follow_up_of_actions_stays_with_the_service_and_a_new_noun_does_not() {
+    let karis = ServiceId("002_81250e56fc566e31:pemrosesan-karis-karsu".to_owned());
+    let a = ENGINE.answer("berkasnya dikirim ke bkn mana?", Some(&karis));
+    assert_eq!(a.status, AnswerStatus::Answered, "{}", a.text);
+    assert_eq!(id(&a), karis.as_str());
+    // The verb alone is not enough: a document the previous service does not handle is a new topic.
+    let karpeg = ServiceId("002_81250e56fc566e31:pemrosesan-karpeg".to_owned());
+    let b = ENGINE.answer("kl ktp el blm jadi2 gmn min", Some(&karpeg));
+    assert_ne!(id(&b), karpeg.as_str(), "{}", b.text);
+    assert_eq!(
+        action_words("berkasnya dikirim ke bkn"),
+        ["kirim".to_owned()].into_iter().collect()
+    );
+}

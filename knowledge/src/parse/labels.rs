@@ -99,6 +99,89 @@ pub(crate) fn classify(label: &str) -> Option<ComponentKind> {
     Some(kind)
 }
 
+/// Words component labels are made of (PermenPANRB 15/2014 and the variants decrees use).
+const LABEL_VOCABULARY: &[&str] = &[
+    "persyaratan",
+    "syarat",
+    "pelayanan",
+    "layanan",
+    "sistem",
+    "mekanisme",
+    "prosedur",
+    "alur",
+    "tata",
+    "cara",
+    "jangka",
+    "waktu",
+    "penyelesaian",
+    "lama",
+    "durasi",
+    "biaya",
+    "tarif",
+    "retribusi",
+    "produk",
+    "hasil",
+    "penanganan",
+    "pengaduan",
+    "saran",
+    "masukan",
+    "keluhan",
+    "apresiasi",
+    "dasar",
+    "landasan",
+    "hukum",
+    "sarana",
+    "prasarana",
+    "prasana",
+    "fasilitas",
+    "kompetensi",
+    "pelaksana",
+    "pengawasan",
+    "internal",
+    "jumlah",
+    "jaminan",
+    "keamanan",
+    "keselamatan",
+    "evaluasi",
+    "kinerja",
+    "jam",
+    "hari",
+    "buka",
+    "operasional",
+    "standar",
+    "komponen",
+    "teknis",
+    "administrasi",
+    "dan",
+    "atau",
+    "serta",
+    "dengan",
+    "yang",
+    "pada",
+    "per",
+    "penyampaian",
+    "pengelolaan",
+    "informasi",
+];
+
+/// Whether most words of a text are label words: "Persyaratan Pelayanan" is a label, "Pemohon
+/// menyerahkan persyaratan ke front" is a procedure step that merely names requirements. A
+/// leading number is the label's numbering; figures anywhere else are a value's.
+pub(crate) fn reads_as_label(label: &str) -> bool {
+    let words = label_words(label);
+    let words = match words.split_first() {
+        Some((first, rest)) if first.chars().all(|c| c.is_ascii_digit()) => rest,
+        _ => &words[..],
+    };
+    let known = words.iter().filter(|w| is_label_word(w)).count();
+    !words.is_empty() && known * 2 >= words.len()
+}
+
+/// Whether a lowercase word is one component labels are made of.
+pub(crate) fn is_label_word(word: &str) -> bool {
+    LABEL_VOCABULARY.contains(&word)
+}
+
 /// Whether a label names the service itself ("Pelayanan", "Jenis Pelayanan", "Nama Layanan").
 pub(crate) fn is_service_name_label(label: &str) -> bool {
     let words = label_words(label);
@@ -146,16 +229,25 @@ pub(crate) fn is_header_row(cells: &[&str]) -> bool {
 /// Whether a line is one of the two section markers PermenPANRB 15/2014 splits the component
 /// table into (service delivery / service management), in any of their wordings.
 pub(crate) fn is_section_marker(text: &str) -> bool {
-    let words = label_words(text);
+    let mut words = label_words(text);
+    // Numbered like any outline item: "I. PENYAMPAIAN PELAYANAN", "B. Pengelolaan Pelayanan".
+    if words.len() > 1
+        && (words[0].len() == 1
+            || words[0]
+                .chars()
+                .all(|c| matches!(c, 'i' | 'v' | 'x') || c.is_ascii_digit()))
+    {
+        words.remove(0);
+    }
     if words.is_empty() || words.len() > 14 {
         return false;
     }
     let joined = words.join(" ");
-    joined == "penyampaian layanan"
-        || joined == "penyampaian pelayanan"
-        || joined == "pengelolaan pelayanan"
-        || joined == "pengelolaan layanan"
-        || joined.starts_with("komponen standar pelayanan")
+    let part = joined.strip_prefix("komponen ").unwrap_or(&joined);
+    matches!(
+        part,
+        "penyampaian layanan" | "penyampaian pelayanan" | "pengelolaan pelayanan" | "pengelolaan layanan"
+    ) || joined.starts_with("komponen standar pelayanan")
         || joined.starts_with("terkait dengan proses")
         || joined.contains("service delivery")
         || joined.contains("manufacturing")
@@ -240,6 +332,9 @@ mod tests {
         assert!(!is_header_row(&["NO"]));
         assert!(!is_header_row(&["1.", "Persyaratan", "KTP"]));
         assert!(is_section_marker("PENYAMPAIAN LAYANAN"));
+        assert!(is_section_marker("I.  PENYAMPAIAN PELAYANAN"));
+        assert!(is_section_marker("II. PENGELOLAAN PELAYANAN"));
+        assert!(is_section_marker("I.  KOMPONEN PENYAMPAIAN PELAYANAN"));
         assert!(is_section_marker(
             "Terkait dengan proses penyampaian pelayanan (Delivery Service)"
         ));

@@ -255,6 +255,16 @@ enum Marker {
 }
 
 impl Marker {
+    /// The marker as a citizen reads it, with the decree's own number or letter.
+    fn label(self) -> Option<String> {
+        match self {
+            Marker::None => None,
+            Marker::Number(n) => Some(format!("{n}.")),
+            Marker::Letter(l) => Some(format!("{}.", char::from(b'a' + l.min(25)))),
+            Marker::Bullet => Some("-".to_owned()),
+        }
+    }
+
     fn family(self) -> u8 {
         match self {
             Marker::None => 0,
@@ -438,6 +448,7 @@ fn assign_levels(pieces: &[Piece]) -> Vec<Item> {
         items.push(Item {
             level,
             text: piece.text.clone(),
+            marker: piece.marker.label(),
         });
     }
     items
@@ -483,6 +494,23 @@ mod tests {
                 (1, "Membawa surat"),
                 (1, "Menunjukkan kartu identitas"),
             ]
+        );
+    }
+
+    #[test]
+    fn items_keep_the_decrees_markers_and_headings_have_none() {
+        let c = clean(
+            "<p><b>Persyaratan Teknis :</b></p> <ol><li>1. Ditetapkan sebagai calon peserta;</li></ol> \
+             <p><b>Persyaratan Administrasi :</b></p> <ol><li>1. Surat penugasan;</li><li>2. Surat pernyataan \
+             yang berisi :</li></ol> <ul><li>b) identitas;</li><li>- tanda tangan</li></ul>",
+            true,
+        );
+        let markers: Vec<Option<&str>> = c.items.iter().map(|i| i.marker.as_deref()).collect();
+        assert_eq!(
+            markers,
+            vec![None, Some("1."), None, Some("1."), Some("2."), Some("b."), Some("-")],
+            "{:?}",
+            c.items
         );
     }
 

@@ -13,6 +13,7 @@
 //! reports which failed. [`ParseCache`] parses a directory again re-parsing only the files whose
 //! content changed (the hot reindex).
 
+mod blocks;
 mod cache;
 mod casing;
 mod columns;
@@ -20,6 +21,7 @@ mod decode;
 mod header;
 mod labels;
 mod markup;
+mod matrix;
 mod page;
 mod region;
 mod services;
@@ -146,6 +148,12 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     for at in page::furniture(&lines) {
         lines[at] = "";
     }
+    let reflowed = blocks::reflow(&lines);
+    for (line, reflowed) in lines.iter_mut().zip(&reflowed) {
+        if let Some(reflowed) = reflowed {
+            *line = reflowed;
+        }
+    }
     let cells = columns::tabulate(&lines);
     for (line, cells) in lines.iter_mut().zip(&cells) {
         if let Some(cells) = cells {
@@ -153,17 +161,14 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         }
     }
     let mut assembler = services::Assembler::new();
-    let mut index = 0;
-    while index < lines.len() {
-        // An HTML table row written over several lines is read as one row.
-        let end = html_row_end(&lines, index);
-        if end > index {
-            assembler.line(index as u32 + 1, &lines[index..=end].join(" "));
-            assembler.extend_open_to(end as u32 + 1);
-        } else {
-            assembler.line(index as u32 + 1, lines[index]);
+    match matrix::rewrite(&lines) {
+        // A matrix (a row per service) is read as the label rows it stands for.
+        Some(rewritten) => {
+            for (number, line) in &rewritten {
+                assembler.line(*number, line);
+            }
         }
-        index = end + 1;
+        None => feed(&mut assembler, &lines),
     }
     let (raw_services, mut warnings) = assembler.finish();
     if raw_services.is_empty() {
@@ -188,9 +193,13 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     let evidence = WordCase::of_text(text);
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
     let mut services = Vec::with_capacity(raw_services.len());
-    for (index, raw) in raw_services.into_iter().enumerate() {
-        let plain_title = markup::tidy(&markup::strip_markup(&raw.title).replace('\n', " "));
-        let mut title = title::clean_title(&plain_title, &evidence);
+    let plain_titles: Vec<String> = raw_services
+        .iter()
+        .map(|raw| markup::tidy(&markup::strip_markup(&raw.title).replace('\n', " ")))
+        .collect();
+    let generic_is_layout = title::generic_lead_is_layout(plain_titles.iter().map(String::as_str));
+    for (index, (raw, plain_title)) in raw_services.into_iter().zip(plain_titles).enumerate() {
+        let mut title = title::clean_title(&plain_title, &evidence, generic_is_layout);
         if title.is_empty() {
             warnings.push(ParseWarning {
                 line: raw.lines.start,
@@ -283,6 +292,21 @@ fn duration_of(text: &str) -> crate::document::Duration {
         whole.working_days = spans.iter().any(|s| s.2);
     }
     whole
+}
+
+/// Feeds the lines to the assembler, an HTML table row written over several lines as one row.
+fn feed(assembler: &mut services::Assembler, lines: &[&str]) {
+    let mut index = 0;
+    while index < lines.len() {
+        let end = html_row_end(lines, index);
+        if end > index {
+            assembler.line(index as u32 + 1, &lines[index..=end].join(" "));
+            assembler.extend_open_to(end as u32 + 1);
+        } else {
+            assembler.line(index as u32 + 1, lines[index]);
+        }
+        index = end + 1;
+    }
 }
 
 /// The last line of an HTML `<tr>` that opens on line `start` and closes later (at most 200

@@ -12,28 +12,81 @@ use std::collections::HashMap;
 
 /// Indices of the lines that are page furniture.
 pub(crate) fn furniture(lines: &[&str]) -> Vec<usize> {
-    let numbers: Vec<usize> = (0..lines.len()).filter(|&i| is_page_number(lines[i])).collect();
+    let mut numbers: Vec<usize> = (0..lines.len()).filter(|&i| is_page_number(lines[i])).collect();
+    // A bare number ("6") is a page number only beside a running line: the same text next to
+    // most bare numbers (`pdftotext` prints "6" under the footer of page 6).
+    let bare: Vec<usize> = (0..lines.len()).filter(|&i| is_bare_number(lines[i])).collect();
+    if bare.len() >= 2 {
+        let needed = (bare.len() / 2).max(2);
+        let mut beside: HashMap<&str, usize> = HashMap::new();
+        for &at in &bare {
+            for i in neighbours(lines, at) {
+                *beside.entry(lines[i].trim()).or_default() += 1;
+            }
+        }
+        numbers.extend(bare.iter().copied().filter(|&at| {
+            neighbours(lines, at)
+                .iter()
+                .any(|&i| beside.get(lines[i].trim()).is_some_and(|&n| n >= needed) && !is_bare_number(lines[i]))
+        }));
+        numbers.sort_unstable();
+        numbers.dedup();
+    }
     if numbers.is_empty() {
         return Vec::new();
     }
-    // The nearest non-blank line on each side of every page number.
-    let mut beside: HashMap<&str, Vec<usize>> = HashMap::new();
-    for &at in &numbers {
-        for at in neighbours(lines, at) {
-            beside.entry(lines[at].trim()).or_default().push(at);
-        }
-    }
-    // A running header or footer stands beside most page numbers.
+    // A running header or footer stands beside most page numbers; one of several lines
+    // ("Lampiran Keputusan ..." / "Kabupaten ..." / "Nomor : ...") recurs at the same distance.
     let needed = (numbers.len() / 2).max(2);
-    let mut out = numbers;
-    for (text, places) in beside {
-        if places.len() >= needed && !is_page_number(text) {
-            out.extend(places);
+    let mut out = numbers.clone();
+    for upward in [true, false] {
+        let mut frontier: Vec<Option<usize>> = numbers.iter().map(|&at| Some(at)).collect();
+        for _ in 0..RUNNING_LINES {
+            let next: Vec<Option<usize>> = frontier
+                .iter()
+                .map(|at| at.and_then(|at| next_non_blank(lines, at, upward)))
+                .collect();
+            let mut counts: HashMap<&str, usize> = HashMap::new();
+            for at in next.iter().flatten() {
+                *counts.entry(lines[*at].trim()).or_default() += 1;
+            }
+            frontier = next
+                .into_iter()
+                .map(|at| {
+                    at.filter(|&at| {
+                        let text = lines[at].trim();
+                        counts[text] >= needed && !is_page_number(text) && !is_bare_number(text)
+                    })
+                })
+                .collect();
+            if frontier.iter().all(Option::is_none) {
+                break;
+            }
+            out.extend(frontier.iter().flatten());
         }
     }
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Most lines a running header or footer block has on one side of the page number.
+const RUNNING_LINES: usize = 4;
+
+/// The nearest non-blank line above (or below) `at`.
+fn next_non_blank(lines: &[&str], at: usize, upward: bool) -> Option<usize> {
+    let non_blank = |i: &usize| !lines[*i].trim().is_empty();
+    if upward {
+        (0..at).rev().find(non_blank)
+    } else {
+        (at + 1..lines.len()).find(non_blank)
+    }
+}
+
+/// A line holding only a number of one to three digits.
+fn is_bare_number(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty() && t.len() <= 3 && t.chars().all(|c| c.is_ascii_digit())
 }
 
 /// The nearest non-blank line above and below `at`.

@@ -14,7 +14,9 @@
 //! follow without a label continue the open component, including label cells split over
 //! two rows ("Jaminan Keamanan dan" / "Keselamatan Pelayanan").
 
-use super::labels::{classify, continues_label, is_header_row, is_section_marker, is_service_name_label, label_words};
+use super::labels::{
+    classify, continues_label, is_header_row, is_section_marker, is_service_name_label, label_words, reads_as_label,
+};
 use super::markup::{strip_markup, tidy};
 use crate::document::{ComponentKind, LineRange, ParseWarning};
 
@@ -410,6 +412,12 @@ impl Assembler {
                 .map(|(_, c)| c.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
+            // "Jenis Pelayanan" / "Nama Layanan" always names a service; a bare "Pelayanan" may
+            // end a label split over two rows ("Jaminan" / "Pelayanan").
+            if is_service_name_label(&label) && label_words(&label).len() >= 2 {
+                self.service_name(number, plain(&value));
+                return;
+            }
             if self.row_continues_label(&label, numbered) {
                 let open = self.open.as_mut().expect("checked by row_continues_label");
                 open.label = format!("{} {}", open.label, label);
@@ -705,7 +713,7 @@ fn label_line(text: &str) -> Option<(String, String)> {
     let continues_sentence = words
         .first()
         .is_some_and(|w| matches!(w.as_str(), "dan" | "atau" | "serta" | "yang" | "dengan"));
-    if words.is_empty() || words.len() > 6 || list_item || continues_sentence {
+    if words.is_empty() || words.len() > 6 || list_item || continues_sentence || !reads_as_label(label) {
         return None;
     }
     Some((label.to_owned(), value.to_owned()))
@@ -742,12 +750,57 @@ fn is_heading_like(raw_line: &str, text: &str) -> bool {
     }
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
     let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-    words >= 2 && letters.len() >= 6 && upper * 10 >= letters.len() * 9
+    words >= 2 && letters.len() >= 6 && upper * 10 >= letters.len() * 9 || numbered_title(text)
+}
+
+/// A numbered line in title case ("2. Sertifikat Laik Fungsi (SLF)", "10. Izin Operasional
+/// Satuan Pendidikan"): how web pages and plain documents head a service. Every word but the
+/// small ones starts with a capital, and it does not end like a list item.
+fn numbered_title(text: &str) -> bool {
+    let (numbered, rest) = strip_numbering(text.trim());
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    // Legal bases are numbered and in title case too ("1. Peraturan Menteri ... Nomor 5"),
+    // wrapped before their number ("Peraturan Menteri Lingkungan Hidup dan Kehutanan Nomor").
+    let cites = words.first().is_some_and(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "peraturan" | "undang-undang" | "keputusan" | "instruksi" | "uu" | "pp" | "perda" | "perbup"
+        )
+    }) || words
+        .last()
+        .is_some_and(|w| matches!(w.to_lowercase().as_str(), "nomor" | "tahun" | "no."));
+    numbered
+        && !cites
+        && (2..=14).contains(&words.len())
+        && !rest.chars().any(|c| c.is_ascii_digit())
+        && !rest.ends_with(['.', ';', ',', ':'])
+        && words.iter().all(|w| {
+            let bare = w.trim_start_matches(['(', '"']);
+            matches!(
+                bare,
+                "dan" | "atau" | "bagi" | "dari" | "di" | "ke" | "untuk" | "melalui" | "pada" | "dengan" | "yang"
+            ) || !bare.chars().next().is_some_and(|c| c.is_lowercase())
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbered_title_case_lines_head_services_but_legal_bases_do_not() {
+        assert!(numbered_title("2. Sertifikat Laik Fungsi (SLF)"));
+        assert!(numbered_title(
+            "8. Fasilitasi Nomor Induk Berusaha (NIB) melalui OSS RBA"
+        ));
+        assert!(!numbered_title(
+            "1. Peraturan Menteri Lingkungan Hidup dan Kehutanan Nomor"
+        ));
+        assert!(!numbered_title("3. Undang-Undang Nomor 32 Tahun 2009"));
+        assert!(!numbered_title("1. Fotokopi KTP pemohon;"));
+        assert!(!numbered_title("2. Petugas memeriksa kelengkapan dokumen"));
+        assert!(!numbered_title("Sertifikat Laik Fungsi"));
+    }
 
     #[test]
     fn headings_are_recognised_with_decorations() {

@@ -1,16 +1,44 @@
 //! Clean service titles: what a citizen reads on a button and what a service id is made of.
 //!
 //! A decree's heading carries layout around the name: list numbering in many forms ("5 .
-//! Title", "19.title", "XVIII.", "A."), bullets, trailing punctuation ("21.Title."), and the
-//! word *Pelayanan*/*Layanan* ("A. PELAYANAN UJI LABORATORIUM"), which every service of
-//! every decree could carry and so names nothing. None of that is part of the name. Titles
+//! Title", "19.title", "XVIII.", "A."), bullets, trailing punctuation ("21.Title."), and, in a
+//! decree that opens most headings with it, the word *Pelayanan*/*Layanan* ("A. PELAYANAN UJI
+//! LABORATORIUM"), which then names nothing. None of that is part of the name. Titles
 //! written in capitals are re-cased with the decree's own evidence of which words are
 //! acronyms ([`WordCase`]).
 
 use super::casing::{WordCase, readable_case_with};
 
 /// The readable name of a service from its heading text (markup already stripped).
-pub(crate) fn clean_title(heading: &str, evidence: &WordCase) -> String {
+/// `generic_is_layout` says the decree puts *Pelayanan* before most of its titles: then the
+/// word is layout ("PELAYANAN RADIOLOGI" among "PELAYANAN RAWAT JALAN", "PELAYANAN RAWAT
+/// INAP" reads "Radiologi"). A decree that writes it before one title among others that lack
+/// it made it part of that name ("Pelayanan Pemulangan Orang Terlantar"), and a reader copying
+/// the title keeps it.
+pub(crate) fn clean_title(heading: &str, evidence: &WordCase, generic_is_layout: bool) -> String {
+    let title = strip_layout(heading);
+    let title = if generic_is_layout {
+        strip_generic_lead(title)
+    } else {
+        title
+    };
+    readable_case_with(title, evidence)
+}
+
+/// Whether most of a decree's headings open with the generic service word, so that the word
+/// is the decree's layout rather than part of any one name.
+pub(crate) fn generic_lead_is_layout<'a>(headings: impl IntoIterator<Item = &'a str>) -> bool {
+    let (mut with, mut all) = (0usize, 0usize);
+    for heading in headings {
+        all += 1;
+        let title = strip_layout(heading);
+        with += usize::from(strip_generic_lead(title).len() < title.len());
+    }
+    all >= 2 && with * 2 > all
+}
+
+/// The heading without numbering, bullets and trailing punctuation.
+fn strip_layout(heading: &str) -> &str {
     let mut title = heading.trim();
     loop {
         let before = title;
@@ -20,9 +48,7 @@ pub(crate) fn clean_title(heading: &str, evidence: &WordCase) -> String {
             break;
         }
     }
-    let title = title.trim_end_matches(['.', ';', ',', ':', ' ']);
-    let title = strip_generic_lead(title);
-    readable_case_with(title, evidence)
+    title.trim_end_matches(['.', ';', ',', ':', ' '])
 }
 
 /// Strips one list number from the start: "5 . ", "19.", "XVIII. ", "a) ", "(3) ".
@@ -50,17 +76,13 @@ fn strip_list_number(text: &str) -> &str {
     }
 }
 
-/// Drops a leading *Pelayanan*/*Layanan* when a name of at least two words follows.
+/// Drops a leading *Pelayanan*/*Layanan* when a name follows.
 fn strip_generic_lead(title: &str) -> &str {
     let mut words = title.splitn(2, char::is_whitespace);
     let first = words.next().unwrap_or("");
     let rest = words.next().unwrap_or("").trim_start();
     let generic = matches!(first.to_lowercase().as_str(), "pelayanan" | "layanan");
-    if generic && rest.split_whitespace().count() >= 2 {
-        rest
-    } else {
-        title
-    }
+    if generic && !rest.is_empty() { rest } else { title }
 }
 
 #[cfg(test)]
@@ -68,7 +90,7 @@ mod tests {
     use super::*;
 
     fn clean(heading: &str) -> String {
-        clean_title(heading, &WordCase::default())
+        clean_title(heading, &WordCase::default(), false)
     }
 
     #[test]
@@ -91,12 +113,38 @@ mod tests {
     }
 
     #[test]
-    fn the_generic_service_word_is_not_part_of_the_name() {
-        assert_eq!(clean("A. PELAYANAN PINJAM PAKAI KENDARAAN"), "Pinjam Pakai Kendaraan");
-        assert_eq!(clean("Layanan Konsultasi Hukum"), "Konsultasi Hukum");
-        // Too little would be left: the word is part of the name.
+    fn the_generic_service_word_of_one_heading_is_part_of_its_name() {
+        assert_eq!(
+            clean("A. PELAYANAN PINJAM PAKAI KENDARAAN"),
+            "Pelayanan Pinjam Pakai Kendaraan"
+        );
         assert_eq!(clean("Pelayanan Konsultasi"), "Pelayanan Konsultasi");
         assert_eq!(clean("Pengaduan Pelayanan Publik"), "Pengaduan Pelayanan Publik");
+    }
+
+    #[test]
+    fn the_generic_word_is_layout_when_most_headings_carry_it() {
+        let headings = [
+            "A. PELAYANAN RAWAT JALAN",
+            "B. PELAYANAN RADIOLOGI",
+            "C. PELAYANAN RAWAT INAP",
+            "D. VISUM",
+        ];
+        assert!(generic_lead_is_layout(headings));
+        assert_eq!(clean_title(headings[1], &WordCase::default(), true), "Radiologi");
+        assert!(!generic_lead_is_layout([
+            "Pelayanan Konsultasi",
+            "Sosialisasi",
+            "Data dan Informasi"
+        ]));
+        assert!(generic_lead_is_layout(["Pelayanan Konsultasi", "Pelayanan Pengaduan"]));
+        assert!(!generic_lead_is_layout(["Pelayanan Konsultasi"]));
+        assert_eq!(
+            clean_title("Layanan Konsultasi Hukum", &WordCase::default(), true),
+            "Konsultasi Hukum"
+        );
+        // Nothing is left to name: the word stays.
+        assert_eq!(clean_title("Pelayanan", &WordCase::default(), true), "Pelayanan");
     }
 
     #[test]

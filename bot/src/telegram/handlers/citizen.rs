@@ -7,7 +7,7 @@
 //! answered (Telegram shows a spinner until it is), with the core's notice when it has one.
 
 use teloxide::prelude::*;
-use teloxide::types::{MaybeInaccessibleMessage, ParseMode};
+use teloxide::types::{MaybeInaccessibleMessage, ParseMode, User};
 
 use super::{answer_callback, callback_chat, guarded, send_html, send_text};
 use crate::conversation::{Channel, Choice, Citizen, Command as Core, Conversation, Event, Outcome, State};
@@ -15,11 +15,10 @@ use crate::telegram::commands::Command;
 use crate::telegram::reply::Replier;
 use crate::telegram::{BotDialogue, HandlerResult, keyboards, render};
 
-fn citizen(chat: ChatId) -> Citizen {
-    Citizen {
-        channel: Channel::Telegram,
-        chat_id: chat.0,
-    }
+/// The citizen of a chat, named as Telegram shows them (first and last name) when the update
+/// says who sent it.
+fn citizen(chat: ChatId, from: Option<&User>) -> Citizen {
+    Citizen::new(Channel::Telegram, chat.0).named(from.map(User::full_name).as_deref())
 }
 
 /// What a message is, for the core: text, a photo (its largest size) or document, a location.
@@ -51,6 +50,7 @@ fn core_command(command: Command) -> Core {
         Command::Start => Core::Start,
         Command::Bantuan => Core::Help,
         Command::Layanan => Core::Services,
+        Command::Tanya(question) => Core::Ask(question),
         Command::Lapor => Core::Report,
         Command::Status(ticket) => Core::Status(ticket),
         Command::Laporanku => Core::MyComplaints,
@@ -98,13 +98,14 @@ async fn deliver(
 async fn run(
     bot: &Replier,
     dialogue: &BotDialogue,
-    chat: ChatId,
+    msg: &Message,
     state: &State,
     event: Event,
     core: &Conversation,
 ) -> HandlerResult {
+    let chat = msg.chat.id;
     let result = async {
-        let mut outcome = core.handle(citizen(chat), state, event).await?;
+        let mut outcome = core.handle(citizen(chat, msg.from.as_ref()), state, event).await?;
         if let Some(notice) = outcome.notice.take() {
             send_text(bot, chat, &notice, None).await?;
         }
@@ -122,7 +123,7 @@ pub(crate) async fn message(
     state: State,
     core: Conversation,
 ) -> HandlerResult {
-    run(&bot, &dialogue, msg.chat.id, &state, event_of(&msg), &core).await
+    run(&bot, &dialogue, &msg, &state, event_of(&msg), &core).await
 }
 
 pub(crate) async fn command(
@@ -134,7 +135,7 @@ pub(crate) async fn command(
     core: Conversation,
 ) -> HandlerResult {
     let event = Event::Command(core_command(command));
-    run(&bot, &dialogue, msg.chat.id, &state, event, &core).await
+    run(&bot, &dialogue, &msg, &state, event, &core).await
 }
 
 /// A citizen's button.
@@ -150,7 +151,9 @@ pub(crate) async fn choice(
         answer_callback(&bot, &q, Some(crate::telegram::text::STALE_BUTTON)).await?;
         return Ok(());
     };
-    let outcome = core.handle(citizen(chat), &state, Event::Choice(choice)).await;
+    let outcome = core
+        .handle(citizen(chat, Some(&q.from)), &state, Event::Choice(choice))
+        .await;
     let notice = outcome.as_ref().ok().and_then(|o| o.notice.clone());
     answer_callback(&bot, &q, notice.as_deref()).await?;
     let result = match outcome {

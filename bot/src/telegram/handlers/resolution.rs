@@ -1,5 +1,5 @@
-//! The citizen's side of the complaint journey's end, and duplicate support, as Telegram
-//! buttons (kept out of the conversation core's dialogue so the core can take them over).
+//! The citizen's side of the complaint journey's end, as Telegram buttons (kept out of the
+//! conversation core's dialogue so the core can take them over).
 //!
 //! A resolution notice (`selesai`) carries [Sudah beres] [Belum beres, buka lagi] while the
 //! complaint is resolved and its reopen window (the `selesai` stage's deadline, 10 working days)
@@ -7,15 +7,14 @@
 //! ditindaklanjuti` by the citizen), keeping its history; the citizen then gets the reopen
 //! notice and the handler a new post. "Sudah beres" asks for a satisfaction rating (1-5), and
 //! the rating's thanks invites an optional comment as a reply to that message. Only the citizen
-//! who filed may press these. [Dukung pengaduan ini] adds the chat as a supporter of an open
-//! complaint about the same problem ([`offer_duplicate`] shows it before a new one is filed).
+//! who filed may press these. (Supporting an open complaint about the same problem is the
+//! conversation core's: the /lapor dialogue offers it, on every channel.)
 
 use teloxide::prelude::*;
 
 use super::{answer_callback, answer_outcome, callback_chat, log_internal, send_text};
-use crate::domain::{Actor, ComplaintStatus, NewComplaint, Satisfaction, TicketNumber, TransitionError};
-use crate::storage::{RatingRefusal, StatusChange, Store, StoreError, SupportOutcome};
-use crate::telegram::catalog::Catalog;
+use crate::domain::{Actor, ComplaintStatus, Satisfaction, TicketNumber, TransitionError};
+use crate::storage::{RatingRefusal, StatusChange, Store, StoreError};
 use crate::telegram::reply::Replier;
 use crate::telegram::{HandlerResult, keyboards, text};
 
@@ -138,64 +137,4 @@ pub(crate) async fn comment(bot: Replier, msg: Message, ticket: TicketNumber, st
     };
     send_text(&bot, chat, reply, None).await?;
     Ok(())
-}
-
-/// [Dukung pengaduan ini]: the chat supports an open complaint about the same problem.
-pub(crate) async fn support(bot: Replier, q: CallbackQuery, ticket: TicketNumber, store: Store) -> HandlerResult {
-    let Some(chat) = chat_of(&q) else {
-        answer_callback(&bot, &q, Some(text::STALE_BUTTON)).await?;
-        return Ok(());
-    };
-    let outcome: Result<Option<String>, StoreError> = async {
-        let reply = match store.support(&ticket, chat.0).await? {
-            SupportOutcome::Added(n) => text::supported(ticket.as_str(), n),
-            SupportOutcome::Already(_) => text::ALREADY_SUPPORTED.to_owned(),
-            SupportOutcome::OwnComplaint => text::SUPPORT_OWN.to_owned(),
-            SupportOutcome::NotOpen => text::SUPPORT_CLOSED.to_owned(),
-        };
-        send_text(&bot, chat, &reply, None)
-            .await
-            .map_err(|e| StoreError::Unexpected(anyhow::anyhow!("cannot confirm the support: {e}")))?;
-        Ok(None)
-    }
-    .await;
-    answer_outcome(&bot, &q, chat, outcome).await
-}
-
-/// Before a complaint is filed: shows the open complaint about the same problem at the handler
-/// it would go to, if any, with [Dukung pengaduan ini]; true when one was shown. Only what the
-/// public may see of it (its words only when its citizen agreed to publish), never who filed.
-/// For the /lapor dialogue to call before its summary, letting the citizen go on either way; the
-/// dialogue is moving into the conversation core (issue 14), which takes this step with it.
-#[allow(dead_code)]
-pub(crate) async fn offer_duplicate(
-    bot: &Replier,
-    chat: ChatId,
-    store: &Store,
-    catalog: &Catalog,
-    new: &NewComplaint,
-    handler_id: &str,
-) -> Result<bool, crate::telegram::BotError> {
-    let Some((existing, _)) = store.similar_open(new, handler_id).await? else {
-        return Ok(false);
-    };
-    let supporters = store.supporter_count(existing.id).await?;
-    let service = existing
-        .service_id
-        .as_deref()
-        .and_then(|id| catalog.service(id))
-        .map(|s| s.title.clone());
-    let filed = crate::delivery::notice::due_date(existing.created_at);
-    let about = service.unwrap_or_else(|| existing.category.clone());
-    let title = (!existing.confidential).then(|| crate::telegram::officer::headline(&existing.description));
-    let raw = text::duplicate_found(&text::Duplicate {
-        ticket: existing.ticket.as_str(),
-        about: &about,
-        title: title.as_deref(),
-        status: existing.status,
-        filed: &filed,
-        supporters,
-    });
-    send_text(bot, chat, &raw, Some(keyboards::support(&existing.ticket))).await?;
-    Ok(true)
 }

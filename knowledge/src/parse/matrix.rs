@@ -1,0 +1,453 @@
+//! Service matrices: decrees that give one table row per service and one column per component.
+//!
+//! Many agencies publish their standards as a landscape "matriks": a header row `No | Jenis
+//! Pelayanan | Persyaratan | Prosedur | Waktu | Biaya | Produk | Pengaduan`, then a row per
+//! service. Saved as text (Word "save as text", copied from a PDF or a spreadsheet), cells are
+//! separated by tabs or pipes and a cell written over several lines breaks the physical row: a
+//! row is complete only when it has as many separators as the header. PermenPANRB 15/2014
+//! splits the components into two tables (service delivery, service management), so a service
+//! often has a row in each, and a cell may point at another row ("Sda", *sama dengan atas*;
+//! "Sda nomor 3").
+//!
+//! [`rewrite`] turns every matrix into the label/value rows the assembler already reads
+//! (`Jenis Pelayanan <TAB> title`, `Persyaratan <TAB> first line`, `<TAB> next line`), one
+//! block per service with the rows of both tables merged, each line keeping the number of the
+//! source line it came from. Text outside the matrices passes through unchanged.
+
+use super::labels::{classify, is_service_name_label};
+use std::collections::HashMap;
+
+/// A source line after the rewrite: its 1-based number in the source and its text.
+pub(crate) type Line = (u32, String);
+
+/// The matrix columns of a header row: which cell names the service and which name components.
+#[derive(Debug, Clone, PartialEq)]
+struct Header {
+    separator: char,
+    width: usize,
+    /// Index of the "No" column, if the table numbers its rows.
+    number: Option<usize>,
+    name: usize,
+    /// (cell index, label as written) of every component column.
+    components: Vec<(usize, String)>,
+}
+
+/// One service's row, its cells still as written (lines joined with '\n').
+#[derive(Debug, Default, Clone)]
+struct Row {
+    start: u32,
+    /// Per cell: the source line of each of its lines, and the text.
+    cells: Vec<Vec<(u32, String)>>,
+}
+
+impl Row {
+    fn separators(&self) -> usize {
+        self.cells.len().saturating_sub(1)
+    }
+
+    fn cell_text(&self, index: usize) -> String {
+        self.cells
+            .get(index)
+            .map(|lines| {
+                lines
+                    .iter()
+                    .map(|(_, t)| t.trim())
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// A service gathered from the matrices.
+#[derive(Debug)]
+struct Entry {
+    start: u32,
+    title: String,
+    /// (label, lines of the value) in column order, both tables.
+    components: Vec<(String, Vec<(u32, String)>)>,
+}
+
+/// The document's lines with every service matrix rewritten as label/value rows, or `None`
+/// when the text has no matrix (most decrees).
+pub(crate) fn rewrite(lines: &[&str]) -> Option<Vec<Line>> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut first_matrix_at: Option<usize> = None;
+    let mut index = 0;
+    while index < lines.len() {
+        let Some(header) = header_of(lines[index]) else {
+            out.push((index as u32 + 1, lines[index].to_owned()));
+            index += 1;
+            continue;
+        };
+        first_matrix_at.get_or_insert(out.len());
+        let (rows, end) = read_rows(lines, index + 1, &header);
+        merge(&header, rows, &mut entries, &mut by_key);
+        index = end;
+    }
+    let at = first_matrix_at?;
+    if entries.is_empty() {
+        return None;
+    }
+    let mut block: Vec<Line> = Vec::new();
+    for entry in &entries {
+        block.push((entry.start, format!("Jenis Pelayanan\t{}", entry.title)));
+        for (label, value) in &entry.components {
+            let mut first = true;
+            for (line, text) in value {
+                let text = text.trim();
+                if text.is_empty() {
+                    continue;
+                }
+                if first {
+                    block.push((*line, format!("{label}\t{text}")));
+                    first = false;
+                } else {
+                    block.push((*line, format!("\t{text}")));
+                }
+            }
+        }
+    }
+    out.splice(at..at, block);
+    Some(out)
+}
+
+/// The matrix header a line is, if it is one: at least four cells, one naming the service and
+/// at least three naming distinct components.
+fn header_of(line: &str) -> Option<Header> {
+    let separator = if line.contains('\t') {
+        '\t'
+    } else if line.matches('|').count() >= 4 {
+        '|'
+    } else {
+        return None;
+    };
+    let cells = split(line, separator);
+    if cells.len() < 4 {
+        return None;
+    }
+    let mut name = None;
+    let mut number = None;
+    let mut components = Vec::new();
+    let mut kinds = Vec::new();
+    for (i, cell) in cells.iter().enumerate() {
+        let cell = cell.trim();
+        if cell.is_empty() {
+            continue;
+        }
+        let lower = cell.to_lowercase();
+        if matches!(lower.trim_end_matches('.'), "no" | "nomor" | "no urut") {
+            number = Some(i);
+        } else if is_service_name_label(cell) && name.is_none() {
+            name = Some(i);
+        } else if let Some(kind) = classify(cell) {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+            components.push((i, cell.to_owned()));
+        }
+    }
+    let name = name?;
+    (kinds.len() >= 3).then_some(Header {
+        separator,
+        width: cells.len(),
+        number,
+        name,
+        components,
+    })
+}
+
+fn split(line: &str, separator: char) -> Vec<&str> {
+    if separator == '|' {
+        let trimmed = line.trim();
+        let inner = trimmed.strip_prefix('|').unwrap_or(trimmed);
+        let inner = inner.strip_suffix('|').unwrap_or(inner);
+        inner.split('|').collect()
+    } else {
+        line.split('\t').collect()
+    }
+}
+
+/// Reads the rows after a header, from line index `from`; returns them and the index of the
+/// first line after the matrix.
+fn read_rows(lines: &[&str], from: usize, header: &Header) -> (Vec<Row>, usize) {
+    let complete = header.width - 1;
+    let mut rows: Vec<Row> = Vec::new();
+    let mut current: Option<Row> = None;
+    let mut index = from;
+    while index < lines.len() {
+        let raw = lines[index];
+        let line = raw.trim_end_matches('\r');
+        let number = index as u32 + 1;
+        let done = current.as_ref().is_none_or(|row| row.separators() >= complete);
+        if done {
+            // Between rows: a repeated header or the column-number row is skipped, a page
+            // break or blank line may sit between rows, and anything else ends the matrix.
+            if header_of(line).as_ref() == Some(header) || is_column_numbers(line, header.separator) {
+                index += 1;
+                continue;
+            }
+            if line
+                .trim_matches(|c: char| c.is_whitespace() || c == '\u{c}')
+                .is_empty()
+            {
+                if next_starts_row(lines, index + 1, header) {
+                    index += 1;
+                    continue;
+                }
+                break;
+            }
+            if starts_row(line, header) {
+                rows.extend(current.take());
+                current = Some(new_row(number, line, header.separator));
+                index += 1;
+                continue;
+            }
+            if current.is_none() {
+                break;
+            }
+        } else if let Some(row) = current.as_ref()
+            && header.number.is_some()
+            && starts_numbered_row(line, header, row)
+        {
+            // The next number in sequence opens a new row even when the previous one left
+            // trailing cells empty.
+            rows.extend(current.take());
+            current = Some(new_row(number, line, header.separator));
+            index += 1;
+            continue;
+        }
+        let row = current.as_mut().expect("a row is open here");
+        let mut parts = split(line, header.separator).into_iter();
+        if let Some(first) = parts.next() {
+            row.cells
+                .last_mut()
+                .expect("rows have a cell")
+                .push((number, first.to_owned()));
+        }
+        for part in parts {
+            row.cells.push(vec![(number, part.to_owned())]);
+        }
+        index += 1;
+    }
+    rows.extend(current);
+    (rows, index)
+}
+
+fn new_row(number: u32, line: &str, separator: char) -> Row {
+    Row {
+        start: number,
+        cells: split(line, separator)
+            .into_iter()
+            .map(|c| vec![(number, c.to_owned())])
+            .collect(),
+    }
+}
+
+/// Whether a line opens a row: it has a separator, and with a "No" column its first cell is a
+/// number.
+fn starts_row(line: &str, header: &Header) -> bool {
+    let cells = split(line, header.separator);
+    if cells.len() < 2 {
+        return false;
+    }
+    match header.number {
+        Some(at) => cells.get(at).is_some_and(|c| is_row_number(c)),
+        None => true,
+    }
+}
+
+/// Whether a line inside an unfinished row is really the next row: its number follows the
+/// open row's and a service name follows it.
+fn starts_numbered_row(line: &str, header: &Header, open: &Row) -> bool {
+    let Some(at) = header.number else { return false };
+    let cells = split(line, header.separator);
+    let open_number = open
+        .cells
+        .get(at)
+        .and_then(|c| c.first())
+        .and_then(|(_, t)| row_number(t));
+    let number = cells.get(at).and_then(|c| row_number(c));
+    matches!((open_number, number), (Some(a), Some(b)) if b == a + 1)
+        && cells
+            .get(header.name)
+            .is_some_and(|c| c.chars().any(char::is_alphabetic))
+}
+
+/// Whether the rows go on after blank lines at `index` (a page break inside the matrix).
+fn next_starts_row(lines: &[&str], index: usize, header: &Header) -> bool {
+    lines[index.min(lines.len())..]
+        .iter()
+        .map(|l| l.trim_end_matches('\r'))
+        .find(|l| !l.trim_matches(|c: char| c.is_whitespace() || c == '\u{c}').is_empty())
+        .is_some_and(|l| header_of(l).as_ref() == Some(header) || starts_row(l, header))
+}
+
+fn is_row_number(cell: &str) -> bool {
+    row_number(cell).is_some()
+}
+
+fn row_number(cell: &str) -> Option<u32> {
+    let t = cell.trim().trim_end_matches('.');
+    (!t.is_empty() && t.len() <= 3).then(|| t.parse().ok()).flatten()
+}
+
+/// "1 | 2 | 3 | ...": the row some tables put under the header.
+fn is_column_numbers(line: &str, separator: char) -> bool {
+    let cells = split(line, separator);
+    cells.len() >= 3
+        && cells.iter().all(|c| {
+            let t = c.trim();
+            t.is_empty() || t.chars().all(|ch| ch.is_ascii_digit())
+        })
+}
+
+/// Adds the rows of one matrix to the services, merging rows of the same service (same
+/// number, or same name) and resolving "Sda" cells.
+fn merge(header: &Header, rows: Vec<Row>, entries: &mut Vec<Entry>, by_key: &mut HashMap<String, usize>) {
+    // Resolved values of this matrix by row number and in order, for "Sda" cells.
+    let mut resolved: Vec<HashMap<usize, Vec<(u32, String)>>> = Vec::new();
+    let mut numbers: HashMap<u32, usize> = HashMap::new();
+    for row in rows {
+        let title = row.cell_text(header.name).replace('\n', " ");
+        let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        if title.is_empty() {
+            continue;
+        }
+        let number = header.number.and_then(|at| row_number(&row.cell_text(at)));
+        let mut values: HashMap<usize, Vec<(u32, String)>> = HashMap::new();
+        for (column, _) in &header.components {
+            let lines = row.cells.get(*column).cloned().unwrap_or_default();
+            let text = row.cell_text(*column);
+            let value = match same_as(&text) {
+                Some(Some(n)) => numbers
+                    .get(&n)
+                    .and_then(|i| resolved[*i].get(column))
+                    .cloned()
+                    .unwrap_or(lines),
+                Some(None) => resolved.last().and_then(|r| r.get(column)).cloned().unwrap_or(lines),
+                None => lines,
+            };
+            values.insert(*column, value);
+        }
+        if let Some(n) = number {
+            numbers.insert(n, resolved.len());
+        }
+        let key = number.map_or_else(|| title.to_lowercase(), |n| format!("#{n}"));
+        let at = *by_key.entry(key).or_insert_with(|| {
+            entries.push(Entry {
+                start: row.start,
+                title: title.clone(),
+                components: Vec::new(),
+            });
+            entries.len() - 1
+        });
+        for (column, label) in &header.components {
+            if let Some(value) = values.get(column) {
+                entries[at].components.push((label.clone(), value.clone()));
+            }
+        }
+        resolved.push(values);
+    }
+}
+
+/// Whether a cell only points at another row: `Some(None)` for "Sda"/"idem" (the row above),
+/// `Some(Some(n))` for "Sda nomor 3" / "Sda (lihat nomor 1)".
+fn same_as(cell: &str) -> Option<Option<u32>> {
+    let lower = cell.trim().to_lowercase();
+    let rest = [
+        "sda",
+        "s.d.a",
+        "s.d.a.",
+        "idem",
+        "sama dengan di atas",
+        "sama dengan atas",
+    ]
+    .iter()
+    .find_map(|p| lower.strip_prefix(p))?;
+    if rest.chars().next().is_some_and(char::is_alphanumeric) || rest.len() > 30 {
+        return None;
+    }
+    let number = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| !w.is_empty())
+        .and_then(|w| w.parse().ok());
+    Some(number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Vec<String> {
+        let lines: Vec<&str> = text.split('\n').collect();
+        rewrite(&lines)
+            .expect("a matrix")
+            .into_iter()
+            .map(|(n, t)| format!("{n}:{t}"))
+            .collect()
+    }
+
+    #[test]
+    fn text_without_a_matrix_is_left_alone() {
+        let lines = ["Persyaratan\tKTP", "Biaya\tGratis"];
+        assert!(rewrite(&lines).is_none());
+    }
+
+    #[test]
+    fn rows_broken_over_lines_become_label_rows() {
+        let text = "No\tJenis Pelayanan\tPersyaratan\tWaktu\tBiaya\n\
+                    1\t2\t3\t4\t5\n\
+                    1\tKartu Anak\t1. Akta;\n\
+                    2. KK\t1 hari\tGratis\n\
+                    2\tAkta\n\
+                    Kelahiran\t1. Surat lahir\t1 jam\tSda\n";
+        assert_eq!(
+            run(text),
+            [
+                "3:Jenis Pelayanan\tKartu Anak",
+                "3:Persyaratan\t1. Akta;",
+                "4:\t2. KK",
+                "4:Waktu\t1 hari",
+                "4:Biaya\tGratis",
+                "5:Jenis Pelayanan\tAkta Kelahiran",
+                "6:Persyaratan\t1. Surat lahir",
+                "6:Waktu\t1 jam",
+                "4:Biaya\tGratis",
+                "7:",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_second_table_adds_to_the_same_services_and_text_after_it_passes() {
+        let text = "Intro\n\
+                    No\tJenis Pelayanan\tPersyaratan\tProsedur\tBiaya\n\
+                    1\tKTP\tKK\tDatang\tGratis\n\
+                    \n\
+                    \u{c}\n\
+                    No\tJenis Pelayanan\tDasar Hukum\tSarana\tJaminan Pelayanan\n\
+                    1\tKTP\tUU 24/2013\tRuang tunggu\tTepat waktu\n\
+                    \n\
+                    \n\
+                    KEPALA DINAS";
+        let out = run(text);
+        assert_eq!(out[0], "1:Intro");
+        assert_eq!(out[1], "3:Jenis Pelayanan\tKTP");
+        assert!(out.contains(&"7:Dasar Hukum\tUU 24/2013".to_owned()), "{out:?}");
+        assert_eq!(out.iter().filter(|l| l.contains("Jenis Pelayanan")).count(), 1);
+        assert_eq!(out.last().map(String::as_str), Some("10:KEPALA DINAS"));
+    }
+
+    #[test]
+    fn sda_points_at_the_row_above_or_the_row_named() {
+        assert_eq!(same_as("Sda"), Some(None));
+        assert_eq!(same_as("Sda (lihat nomor 1)"), Some(Some(1)));
+        assert_eq!(same_as("Sda nomor 3"), Some(Some(3)));
+        assert_eq!(same_as("Sdakota"), None);
+        assert_eq!(same_as("Gratis"), None);
+    }
+}
