@@ -69,6 +69,8 @@ pub struct Settings {
     pub whatsapp: crate::whatsapp::WhatsAppSettings,
     /// The officers' web console under `/console` (`[console]`).
     pub console: crate::console::ConsoleSettings,
+    /// The web chat agencies embed on their sites, under `/chat` (`[webchat]`); off by default.
+    pub webchat: crate::webchat::WebChatSettings,
 }
 
 impl Default for Settings {
@@ -92,6 +94,7 @@ impl Default for Settings {
             telegram: TelegramSettings::default(),
             whatsapp: crate::whatsapp::WhatsAppSettings::default(),
             console: crate::console::ConsoleSettings::default(),
+            webchat: crate::webchat::WebChatSettings::default(),
         }
     }
 }
@@ -562,6 +565,7 @@ impl Settings {
         self.telegram.validate()?;
         self.whatsapp.validate()?;
         self.console.validate()?;
+        self.webchat.validate()?;
         let a = &self.announcements;
         anyhow::ensure!(
             a.overall_per_second >= 1 && a.per_chat_per_second >= 1 && a.concurrency >= 1,

@@ -19,4 +19,5 @@ pub mod startup;
 pub mod storage;
 pub mod telegram;
 pub mod telemetry;
+pub mod webchat;
 pub mod whatsapp;

@@ -7,7 +7,10 @@
 //! [`Reindexer`] (`with_reindexer`), it also serves `POST /api/v1/admin/reindex` and watches the
 //! standards directory. With `[whatsapp]` configured it also serves the WhatsApp webhook
 //! (`/whatsapp/webhook`) and works the WhatsApp inbox through the conversation core (the
-//! reindexer's catalog answers).
+//! reindexer's catalog answers). With `[webchat] enabled` it serves the web chat under `/chat`
+//! (the same core and catalog). Without the Telegram side (which runs one notification worker
+//! for every channel), it runs the notification workers of the WhatsApp and web chat citizens
+//! itself, each claiming only its channel's chat ids.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -19,11 +22,13 @@ use tokio::net::TcpListener;
 
 use crate::configuration::Settings;
 use crate::console::{ConsoleDeps, ConsoleState};
-use crate::delivery::{Forwarder, HandlerChannels, RetryPolicy, WebhookForwarder, Worker};
+use crate::conversation::CatalogHandle;
+use crate::delivery::{CitizenChannels, Forwarder, HandlerChannels, RetryPolicy, WebhookForwarder, Worker};
 use crate::http::{AdminState, AppState, Open311Catalog, Open311Handle, router_with_console};
 use crate::reindex::Reindexer;
 use crate::routing::Routing;
 use crate::storage::{DeliveryKind, Store};
+use crate::webchat::WebChatChannel;
 use crate::whatsapp::WhatsAppChannel;
 
 pub struct Application {
@@ -37,6 +42,10 @@ pub struct Application {
     officer_chat: Option<Arc<dyn Forwarder>>,
     run_workers: bool,
     whatsapp: Option<WhatsAppChannel>,
+    webchat: Option<WebChatChannel>,
+    /// Runs the notification workers of the non-Telegram channels; off when the Telegram side
+    /// runs one worker for every channel.
+    channel_notifiers: bool,
 }
 
 impl Application {
@@ -56,6 +65,7 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", settings.http_addr))?;
         let addr = listener.local_addr().context("cannot read the bound address")?;
         let whatsapp = WhatsAppChannel::from_settings(&settings.whatsapp, store.clone())?;
+        let webchat = WebChatChannel::from_settings(&settings.webchat, store.clone())?;
         tracing::info!(%addr, database = store.backend_name(), handlers = routing.handlers().len(), "loket HTTP API bound");
         Ok(Self {
             listener,
@@ -68,6 +78,8 @@ impl Application {
             officer_chat: None,
             run_workers: true,
             whatsapp,
+            webchat,
+            channel_notifiers: true,
         })
     }
 
@@ -81,6 +93,13 @@ impl Application {
     /// watches its directory. Build it on [`open311`](Self::open311) so reindexes reach Open311.
     pub fn with_reindexer(mut self, reindexer: Arc<Reindexer>) -> Self {
         self.reindexer = Some(reindexer);
+        self
+    }
+
+    /// Leaves citizens' notifications to the caller's worker (the Telegram side's, which sends
+    /// every channel's through `CitizenChannels`).
+    pub fn notifications_by_telegram(mut self) -> Self {
+        self.channel_notifiers = false;
         self
     }
 
@@ -117,23 +136,85 @@ impl Application {
         self.whatsapp.as_ref()
     }
 
+    /// The web chat, when `[webchat] enabled`.
+    pub fn webchat(&self) -> Option<&WebChatChannel> {
+        self.webchat.as_ref()
+    }
+
+    /// The reindexer's catalog, which the citizen channels answer with; `channel` names the one
+    /// that needs it in the error when the answer engine is not loaded.
+    fn catalog(&self, channel: &str) -> anyhow::Result<CatalogHandle> {
+        self.reindexer
+            .as_ref()
+            .and_then(|r| r.catalog().cloned())
+            .with_context(|| {
+                format!("{channel} is configured but the answer engine is not loaded: set LOKET_STANDARDS_DIR")
+            })
+    }
+
+    fn core_config(&self) -> Arc<crate::conversation::Config> {
+        Arc::new(crate::conversation::Config {
+            intake: self.settings.intake.clone(),
+            utc_offset_hours: self.settings.calendar.utc_offset_hours,
+            limits: self.settings.limits.clone(),
+        })
+    }
+
     /// The WhatsApp inbox worker, when WhatsApp is configured; it answers with the reindexer's
     /// catalog, so WhatsApp without the answer engine is refused.
     fn whatsapp_worker(&self) -> anyhow::Result<Option<crate::whatsapp::worker::InboxWorker>> {
         let Some(channel) = &self.whatsapp else {
             return Ok(None);
         };
-        let catalog = self
-            .reindexer
-            .as_ref()
-            .and_then(|r| r.catalog().cloned())
-            .context("WhatsApp is configured but the answer engine is not loaded: set LOKET_STANDARDS_DIR")?;
-        let config = crate::conversation::Config {
-            intake: self.settings.intake.clone(),
-            utc_offset_hours: self.settings.calendar.utc_offset_hours,
-            limits: self.settings.limits.clone(),
+        let catalog = self.catalog("WhatsApp")?;
+        Ok(Some(channel.worker(catalog, self.routing.clone(), self.core_config())))
+    }
+
+    /// The web chat's routes, when it is enabled (the answer engine must be loaded).
+    fn webchat_routes(&self, stop: tokio::sync::watch::Receiver<bool>) -> anyhow::Result<Option<axum::Router>> {
+        let Some(channel) = &self.webchat else {
+            return Ok(None);
         };
-        Ok(Some(channel.worker(catalog, self.routing.clone(), Arc::new(config))))
+        Ok(Some(channel.router(crate::webchat::RouterDeps {
+            catalog: self.catalog("The web chat")?,
+            routing: self.routing.clone(),
+            config: self.core_config(),
+            client_ip_header: self.settings.http.client_ip_header.clone(),
+            request_timeout: Duration::from_secs(self.settings.http.request_timeout_secs),
+            stop,
+        })))
+    }
+
+    /// The notification workers of the WhatsApp and web chat citizens, one per channel running
+    /// here, each claiming only its channel's chat ids (without Telegram in this process).
+    fn channel_notify_workers(&self) -> Vec<(&'static str, Worker)> {
+        let whatsapp = self
+            .whatsapp
+            .as_ref()
+            .map(|c| Arc::new(c.notifier()) as Arc<dyn Forwarder>);
+        let webchat = self
+            .webchat
+            .as_ref()
+            .map(|c| Arc::new(c.notifier()) as Arc<dyn Forwarder>);
+        let channels = CitizenChannels::without_telegram()
+            .with("WhatsApp", crate::whatsapp::store::CHAT_IDS, whatsapp)
+            .with("web chat", crate::webchat::store::CHAT_IDS, webchat);
+        let ranges = channels.chat_ids();
+        let channels = Arc::new(channels);
+        ranges
+            .into_iter()
+            .map(|(name, chats)| {
+                let worker = Worker::new(
+                    self.store.clone(),
+                    DeliveryKind::Notify,
+                    channels.clone(),
+                    RetryPolicy::from(&self.settings.delivery),
+                    self.settings.delivery.lease(),
+                )
+                .only_chats(chats);
+                (name, worker)
+            })
+            .collect()
     }
 
     /// The worker that forwards complaints to handlers, as configured.
@@ -156,6 +237,7 @@ impl Application {
     /// Serves HTTP and forwards complaints until `shutdown` resolves.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let worker = self.forward_worker()?;
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let console = self.settings.console.enabled.then(|| {
             ConsoleState::new(ConsoleDeps {
                 store: self.store.clone(),
@@ -189,13 +271,31 @@ impl Application {
             Some(channel) => app.merge(crate::http::guarded(channel.router())),
             None => app,
         };
+        let app = match self.webchat_routes(stop_rx.clone())? {
+            Some(routes) => app.merge(crate::http::guarded(routes)),
+            None => app,
+        };
         let inbox_worker = if self.run_workers {
             self.whatsapp_worker()?
         } else {
             None
         };
-        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let idle = Duration::from_millis(self.settings.delivery.idle_poll_millis);
+        let notify_workers = if self.run_workers && self.channel_notifiers {
+            self.channel_notify_workers()
+        } else {
+            Vec::new()
+        };
+        let notify_tasks: Vec<_> = notify_workers
+            .into_iter()
+            .map(|(name, worker)| {
+                tracing::info!(channel = name, "notification worker started");
+                let mut stop = stop_rx.clone();
+                tokio::spawn(worker.run_until_stopped(idle, async move {
+                    let _ = stop.wait_for(|stop| *stop).await;
+                }))
+            })
+            .collect();
         let inbox_task = inbox_worker.map(|inbox| {
             let mut stop = stop_rx.clone();
             tokio::spawn(inbox.run_until_stopped(idle, async move {
@@ -236,6 +336,9 @@ impl Application {
         let _ = worker_task.await;
         if let Some(inbox) = inbox_task {
             let _ = inbox.await;
+        }
+        for task in notify_tasks {
+            let _ = task.await;
         }
         if let Some(watcher) = watcher {
             let _ = watcher.await;

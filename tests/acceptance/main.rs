@@ -14,6 +14,7 @@ mod process_kill;
 mod scale_out;
 mod shared_send_limit;
 mod telegram_e2e;
+mod webchat;
 mod whatsapp_serve;
 
 /// `both_backends!(a, b)` where each is `async fn(database_url: String, dir: PathBuf)` in the

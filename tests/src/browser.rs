@@ -1,6 +1,6 @@
 //! A real headless Chromium driven over the W3C WebDriver protocol (Debian's `chromium` and
 //! `chromium-driver`; `scripts/ensure-chromium` installs them), for the web console's tests and
-//! any later browser test (the web chat).
+//! the web chat's (whose page lives in an iframe on another site: [`Browser::switch_to_frame`]).
 //!
 //! [`Browser::start`] runs `chromedriver` on a free loopback port and opens one headless session
 //! at a given window size; the driver process is killed when the `Browser` is dropped, so a
@@ -248,6 +248,34 @@ impl Browser {
         self.on_element(css, reqwest::Method::POST, "/clear", Some(json!({})))
             .await;
         self.on_element(css, reqwest::Method::POST, "/value", Some(json!({ "text": text })))
+            .await;
+    }
+
+    /// Makes the `<iframe>` matching `css` the context of every later call (waiting, boundedly,
+    /// until it exists), as a citizen uses a chat embedded in another site's page.
+    pub async fn switch_to_frame(&self, css: &str) {
+        let mut id = None;
+        for _ in 0..50 {
+            id = self.try_find(css).await;
+            if id.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let Some(id) = id else {
+            panic!("no frame {css:?} on {}", self.current_url().await);
+        };
+        self.call(
+            reqwest::Method::POST,
+            "/frame",
+            Some(json!({ "id": { ELEMENT_KEY: id } })),
+        )
+        .await;
+    }
+
+    /// Back to the top-level page after [`switch_to_frame`](Self::switch_to_frame).
+    pub async fn switch_to_page(&self) {
+        self.call(reqwest::Method::POST, "/frame", Some(json!({ "id": null })))
             .await;
     }
 

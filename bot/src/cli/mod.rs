@@ -179,7 +179,7 @@ enum Command {
         /// Complaints filed (and forwarded) per backend in the intake bench.
         #[arg(long, default_value_t = 2000)]
         complaints: usize,
-        /// Questions sent in the Telegram bench.
+        /// Questions sent in the Telegram bench (and in the web chat bench, per backend).
         #[arg(long, default_value_t = 1000)]
         messages: usize,
         /// Subscribers (messages) in the broadcast bench; at 30/s, 300 take ten seconds.

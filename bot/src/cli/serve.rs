@@ -60,14 +60,14 @@ pub(crate) fn run(
                     app.store().clone(),
                     &settings,
                     app.open311().clone(),
-                    !no_telegram || settings.whatsapp.enabled(),
+                    !no_telegram || settings.whatsapp.enabled() || settings.webchat.enabled,
                 )
                 .await
                 .with_context(|| format!("cannot load the standards directory {}", dir.display()))?;
                 log_start(&report);
                 Some(reindexer)
             }
-            None if no_telegram && !settings.whatsapp.enabled() => {
+            None if no_telegram && !settings.whatsapp.enabled() && !settings.webchat.enabled => {
                 tracing::warn!("no standards directory (set LOKET_STANDARDS_DIR): no reindex, no admin reindex API");
                 None
             }
@@ -84,6 +84,7 @@ pub(crate) fn run(
             address = %app.address(),
             telegram = !no_telegram,
             whatsapp = app.whatsapp().is_some(),
+            webchat = app.webchat().is_some(),
             "loket serve started"
         );
         match (reindexer, telegram) {
@@ -142,12 +143,16 @@ async fn serve_with_telegram(
             .sender(bot.clone())
             .with_shared_limit(store.clone()),
     );
-    // Status notifications: each chat through its own channel (WhatsApp when configured).
+    // Status notifications: each chat through its own channel (WhatsApp, web chat when
+    // configured), all from this one worker.
     let whatsapp_notifier = app
         .whatsapp()
         .map(|channel| Arc::new(channel.notifier()) as Arc<dyn crate::delivery::Forwarder>);
+    let webchat_notifier = app
+        .webchat()
+        .map(|channel| Arc::new(channel.notifier()) as Arc<dyn crate::delivery::Forwarder>);
     let officers = OfficerChatForwarder::new(sender.clone(), store.clone(), routing.clone(), catalog.clone());
-    let app = app.with_officer_chat(Arc::new(officers));
+    let app = app.with_officer_chat(Arc::new(officers)).notifications_by_telegram();
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let stopped = move |mut rx: tokio::sync::watch::Receiver<bool>| async move {
@@ -171,11 +176,14 @@ async fn serve_with_telegram(
     let notify_worker = Worker::new(
         store.clone(),
         DeliveryKind::Notify,
-        Arc::new(CitizenChannels::new(
-            Arc::new(TelegramNotifier::new(sender.clone(), store.clone())),
-            crate::whatsapp::store::is_whatsapp_chat,
-            whatsapp_notifier,
-        )),
+        Arc::new(
+            CitizenChannels::new(
+                Arc::new(TelegramNotifier::new(sender.clone(), store.clone())),
+                crate::whatsapp::store::CHAT_IDS,
+                whatsapp_notifier,
+            )
+            .with("web chat", crate::webchat::store::CHAT_IDS, webchat_notifier),
+        ),
         RetryPolicy::from(&settings.delivery),
         settings.delivery.lease(),
     );

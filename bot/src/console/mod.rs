@@ -19,7 +19,7 @@ pub(crate) mod accounts;
 mod admin;
 mod complaint;
 mod error;
-mod html;
+pub(crate) mod html;
 mod inbox;
 mod login;
 pub(crate) mod password;

@@ -20,7 +20,7 @@ langsung dari Standar Pelayanan resmi. Tulis saja pertanyaan Anda, misalnya \
 3. Menerima pengaduan dan meneruskannya ke petugas yang berwenang: /lapor\n\
 4. Memberi tahu perkembangan pengaduan Anda: /status dan /laporanku\n\
 5. Mengirim pengumuman perubahan layanan: /langganan\n\n\
-Privasi: kami hanya menyimpan isi pengaduan dan ID chat Telegram Anda untuk mengirim kabar \
+Privasi: kami hanya menyimpan isi pengaduan dan ID chat Anda untuk mengirim kabar \
 perkembangan. Jika Anda memilih anonim, identitas Anda tidak ditampilkan kepada petugas. \
 Pengaduan bersifat rahasia kecuali Anda setuju dipublikasikan. Lihat data Anda yang kami \
 simpan dengan /dataku.";
@@ -449,7 +449,7 @@ pub(crate) const TOPIC_ALL_AGENCIES: &str = "semua instansi";
 
 pub(crate) fn my_data(d: &MyData<'_>) -> String {
     let mut text = String::from("Data Anda yang disimpan loket:\n\n");
-    text.push_str(&format!("ID chat Telegram: {}\n", d.chat_id));
+    text.push_str(&format!("ID chat: {}\n", d.chat_id));
     match d.chat {
         Some((since, blocked)) => text.push_str(&format!(
             "Tercatat sejak: {since}{}\n",
@@ -506,4 +506,66 @@ disimpan tanpa identitas untuk catatan pelayanan. /berhenti menghapus langganan 
 menghapus draf yang sedang diisi. Untuk permintaan lain tentang data Anda, hubungi pengelola layanan ini.",
     );
     text
+}
+
+// ---- Web chat (the page, the widget an agency embeds, the chat API's refusals) -------------
+
+/// The chat's heading unless `[webchat] title` or the widget names another.
+pub(crate) const WEB_TITLE: &str = "Tanya Layanan Publik";
+pub(crate) const WEB_SEND: &str = "Kirim";
+pub(crate) const WEB_INPUT_LABEL: &str = "Tulis pesan";
+pub(crate) const WEB_PLACEHOLDER: &str = "Tulis pertanyaan…";
+pub(crate) const WEB_LOG_LABEL: &str = "Percakapan";
+pub(crate) const WEB_SHORTCUTS_LABEL: &str = "Pintasan";
+pub(crate) const WEB_SHORTCUT_REPORT: &str = "Lapor masalah";
+pub(crate) const WEB_SHORTCUT_MY_REPORTS: &str = "Laporan saya";
+pub(crate) const WEB_SHORTCUT_SERVICES: &str = "Daftar layanan";
+pub(crate) const WEB_SHORTCUT_HELP: &str = "Bantuan";
+pub(crate) const WEB_SHARE_LOCATION: &str = "Kirim lokasi saya";
+pub(crate) const WEB_CLOSE: &str = "Tutup obrolan";
+pub(crate) const WEB_SENDING: &str = "Mengirim…";
+/// Who wrote a line, for screen readers.
+pub(crate) const WEB_AUTHOR_CITIZEN: &str = "Anda";
+pub(crate) const WEB_AUTHOR_LOKET: &str = "loket";
+/// Under a prompt for photos: the web chat takes no files (yet).
+pub(crate) const WEB_NO_ATTACHMENTS: &str = "Foto dan berkas belum dapat dikirim lewat obrolan web. \
+Tekan tombol di atas untuk melanjutkan tanpa lampiran.";
+/// The connection to loket failed (the page retries on its own).
+pub(crate) const WEB_OFFLINE: &str = "Tidak dapat terhubung ke server. Periksa koneksi internet Anda; \
+pesan baru akan diambil lagi otomatis.";
+pub(crate) const WEB_LOCATION_FAILED: &str = "Lokasi tidak dapat dibaca. Izinkan akses lokasi di peramban, \
+atau tulis alamatnya.";
+/// What the transcript shows for a shared location.
+pub(crate) const WEB_LOCATION_SAID: &str = "📍 Lokasi saya";
+/// The widget's button on the agency's page, and its accessible name.
+pub(crate) const WEB_LAUNCHER: &str = "Tanya kami";
+pub(crate) const WEB_OPEN: &str = "Buka obrolan layanan publik";
+
+pub(crate) const WEB_EMPTY_MESSAGE: &str = "Pesan kosong. Tulis pertanyaan atau pesan Anda.";
+pub(crate) const WEB_UNREADABLE: &str = "Pesan tidak dapat dibaca. Muat ulang halaman, lalu coba lagi.";
+pub(crate) const WEB_SESSION_UNKNOWN: &str = "Percakapan ini tidak ditemukan atau sudah berakhir. \
+Muat ulang halaman untuk memulai percakapan baru.";
+pub(crate) const WEB_ORIGIN_REFUSED: &str = "Permintaan ditolak: obrolan ini hanya dapat dipakai dari \
+halaman yang diizinkan.";
+
+pub(crate) fn web_message_too_long(max: usize) -> String {
+    format!(
+        "Pesan terlalu panjang: maksimal {max} karakter. Silakan persingkat, atau kirim dalam \
+beberapa pesan."
+    )
+}
+
+pub(crate) fn web_too_many_messages(wait_secs: u64) -> String {
+    format!("Pesan Anda datang terlalu cepat. Tunggu sekitar {wait_secs} detik, lalu kirim lagi.")
+}
+
+pub(crate) fn web_too_many_requests(wait_secs: u64) -> String {
+    format!("Terlalu banyak permintaan dari jaringan Anda. Tunggu sekitar {wait_secs} detik, lalu coba lagi.")
+}
+
+pub(crate) fn web_too_many_sessions(wait_minutes: u64) -> String {
+    format!(
+        "Terlalu banyak percakapan baru dari jaringan Anda. Silakan coba lagi sekitar {wait_minutes} \
+menit lagi."
+    )
 }

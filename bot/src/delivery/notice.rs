@@ -141,6 +141,59 @@ pub fn officer_reply(ticket: &str, message: &str) -> String {
     )
 }
 
+/// A `notify` task's payload as `storage::complaints` queues it.
+#[derive(Debug, serde::Deserialize)]
+struct NotifyPayload {
+    event: String,
+    ticket: String,
+    #[serde(flatten)]
+    notice: StatusNotice,
+    /// Free text of an officer's reply (`complaint.reply`).
+    message: Option<String>,
+}
+
+/// What a `notify` task tells the citizen, read from its payload.
+#[derive(Debug, Clone)]
+pub enum Notification {
+    /// The complaint moved to `to` (`complaint.status_changed`).
+    Status { notice: StatusNotice, to: ComplaintStatus },
+    /// An officer wrote to the citizen (`complaint.reply`).
+    Reply { ticket: String, message: String },
+}
+
+impl Notification {
+    /// Reads a task's payload; the error says why it cannot be sent (a permanent failure).
+    pub fn parse(payload: &str) -> Result<Self, String> {
+        let p: NotifyPayload = serde_json::from_str(payload).map_err(|e| format!("unreadable notify payload: {e}"))?;
+        let mut notice = p.notice;
+        notice.ticket = p.ticket.clone();
+        match (p.event.as_str(), notice.to, p.message) {
+            ("complaint.status_changed", Some(to), _) => Ok(Self::Status { notice, to }),
+            ("complaint.reply", _, Some(message)) => Ok(Self::Reply {
+                ticket: p.ticket,
+                message,
+            }),
+            (event, _, _) => Err(format!("unknown notification event {event:?}")),
+        }
+    }
+
+    /// The ticket it is about.
+    pub fn ticket(&self) -> &str {
+        match self {
+            Self::Status { notice, .. } => &notice.ticket,
+            Self::Reply { ticket, .. } => ticket,
+        }
+    }
+
+    /// The full text; `buttons` as for [`status_changed`].
+    pub fn text(&self, buttons: bool) -> String {
+        match self {
+            Self::Status { notice, to } => status_changed(notice, *to, buttons),
+            Self::Reply { ticket, message } => officer_reply(ticket, message),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,6 +265,28 @@ mod tests {
             !text.contains("tombol") && text.contains("/lapor") && text.contains("LKT-ABCD-EFGH"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn payloads_read_as_notifications() {
+        let status = r#"{"event":"complaint.status_changed","ticket":"LKT-ABCD-EFGH","from":"diterima",
+            "to":"diverifikasi","note":null,"due_at":null}"#;
+        let n = Notification::parse(status).unwrap();
+        assert_eq!(n.ticket(), "LKT-ABCD-EFGH");
+        assert!(
+            n.text(false).contains("Kabar pengaduan LKT-ABCD-EFGH"),
+            "{}",
+            n.text(false)
+        );
+        let reply = r#"{"event":"complaint.reply","ticket":"LKT-ABCD-EFGH","message":"Mohon lampirkan KK."}"#;
+        assert!(
+            Notification::parse(reply)
+                .unwrap()
+                .text(false)
+                .contains("Mohon lampirkan KK.")
+        );
+        assert!(Notification::parse(r#"{"event":"x","ticket":"LKT-ABCD-EFGH"}"#).is_err());
+        assert!(Notification::parse("bukan json").is_err());
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct Worker {
     policy: RetryPolicy,
     lease: Duration,
     id: String,
+    /// The chat ids whose tasks this worker claims (all by default).
+    chats: std::ops::RangeInclusive<i64>,
 }
 
 impl Worker {
@@ -57,7 +59,15 @@ impl Worker {
             policy,
             lease,
             id,
+            chats: i64::MIN..=i64::MAX,
         }
+    }
+
+    /// Claims only tasks whose chat id is in `chats` (one channel's citizens; see
+    /// `CitizenChannels`).
+    pub fn only_chats(mut self, chats: std::ops::RangeInclusive<i64>) -> Self {
+        self.chats = chats;
+        self
     }
 
     /// This worker's identity in `locked_by`.
@@ -68,7 +78,11 @@ impl Worker {
     /// Claims and executes at most one task.
     #[tracing::instrument(name = "delivery", skip(self), fields(worker = %self.id, kind = %self.kind, task))]
     pub async fn try_execute_task(&self) -> Result<ExecutionOutcome, StoreError> {
-        let Some(task) = self.store.claim_next(self.kind, &self.id, self.lease).await? else {
+        let claimed = self
+            .store
+            .claim_next_for_chats(self.kind, &self.id, self.lease, &self.chats)
+            .await?;
+        let Some(task) = claimed else {
             return Ok(ExecutionOutcome::EmptyQueue);
         };
         tracing::Span::current().record("task", task.id.as_str());

@@ -31,6 +31,7 @@ pub use auth::AuthenticatedHandler;
 pub use error::ApiError;
 pub use guard::limit_open311_intake;
 pub use open311::{OPEN311_CATEGORY, Open311Catalog, Open311Handle, Open311Service, open311_status};
+pub(crate) use server::client_ip;
 pub use server::{HttpSettings, ServerLimits, serve, with_timeouts};
 
 use crate::routing::Routing;

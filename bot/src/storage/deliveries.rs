@@ -192,6 +192,19 @@ impl Store {
         worker_id: &str,
         lease: Duration,
     ) -> Result<Option<Delivery>, StoreError> {
+        self.claim_next_for_chats(kind, worker_id, lease, &(i64::MIN..=i64::MAX))
+            .await
+    }
+
+    /// Like [`claim_next`](Self::claim_next), only among tasks whose chat id is in `chats` (a
+    /// task without a chat counts as chat 0): a worker for one channel's citizens.
+    pub async fn claim_next_for_chats(
+        &self,
+        kind: DeliveryKind,
+        worker_id: &str,
+        lease: Duration,
+        chats: &std::ops::RangeInclusive<i64>,
+    ) -> Result<Option<Delivery>, StoreError> {
         let now = self.now();
         let lease_until = now + i64::try_from(lease.as_secs()).unwrap_or(i64::MAX / 2).max(1);
         let row = on_pool!(self, |pool| {
@@ -200,6 +213,8 @@ impl Store {
                 .bind(now)
                 .bind(lease_until)
                 .bind(worker_id)
+                .bind(*chats.start())
+                .bind(*chats.end())
                 .fetch_optional(pool)
                 .await
                 .context("cannot claim delivery")?

@@ -101,7 +101,8 @@ pub(crate) use on_pool;
 /// The statements that differ between engines, one implementation per backend file.
 pub(crate) trait Dialect {
     type Db: sqlx::Database;
-    /// Claim one ready delivery: binds `$1` kind, `$2` now, `$3` lease_until, `$4` worker id.
+    /// Claim one ready delivery: binds `$1` kind, `$2` now, `$3` lease_until, `$4` worker id,
+    /// `$5`..=`$6` the chat ids it may have (a task without a chat counts as chat 0).
     const CLAIM_DELIVERY: &'static str;
     /// Select a complaint for change, locking it where the engine has row locks.
     const SELECT_COMPLAINT_FOR_UPDATE: &'static str;

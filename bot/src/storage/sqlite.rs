@@ -62,6 +62,7 @@ impl Dialect for SqlitePool {
                  WHERE kind = $1
                    AND ((status = 'pending' AND next_attempt_at <= $2)
                      OR (status = 'in_flight' AND lease_until <= $2))
+                   AND COALESCE(chat_id, 0) BETWEEN $5 AND $6
                  ORDER BY next_attempt_at, seq
                  LIMIT 1)
         RETURNING *";

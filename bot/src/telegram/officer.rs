@@ -99,6 +99,8 @@ fn reached_at(chat_id: i64) -> String {
         text::CITIZEN_VIA_OPEN311.to_owned()
     } else if crate::whatsapp::store::is_whatsapp_chat(chat_id) {
         text::CITIZEN_VIA_WHATSAPP.to_owned()
+    } else if crate::webchat::store::is_web_chat(chat_id) {
+        text::CITIZEN_VIA_WEB_CHAT.to_owned()
     } else {
         text::citizen_via_telegram(chat_id)
     }

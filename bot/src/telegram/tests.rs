@@ -953,7 +953,7 @@ async fn my_data_shows_complaints_subscriptions_and_settings() {
         .unwrap()
         .to_owned();
     assert!(shown.starts_with("Data Anda yang disimpan loket"), "{shown}");
-    assert!(shown.contains(&format!("ID chat Telegram: {CITIZEN}")), "{shown}");
+    assert!(shown.contains(&format!("ID chat: {CITIZEN}")), "{shown}");
     assert!(shown.contains(ticket.as_str()), "{shown}");
     assert!(!shown.contains(other.as_str()), "another chat's complaint: {shown}");
     assert!(shown.contains("Langganan pengumuman: semua instansi"), "{shown}");

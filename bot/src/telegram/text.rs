@@ -46,6 +46,7 @@ pub(crate) fn citizen_via_telegram(chat_id: i64) -> String {
     format!("chat Telegram {chat_id}")
 }
 pub(crate) const CITIZEN_VIA_WHATSAPP: &str = "lewat WhatsApp";
+pub(crate) const CITIZEN_VIA_WEB_CHAT: &str = "lewat web chat";
 pub(crate) const CITIZEN_VIA_OPEN311: &str = "lewat aplikasi Open311";
 
 pub(crate) const POST_NEW: &str = "Pengaduan baru";

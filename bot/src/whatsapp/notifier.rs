@@ -17,52 +17,34 @@ use super::sender::{GraphSender, SendFailure};
 use super::settings::{Template, TemplateSettings};
 use super::store::WhatsAppStore;
 use crate::conversation::Reply;
-use crate::delivery::notice::{self, StatusNotice};
+use crate::delivery::notice::Notification;
 use crate::delivery::{Forwarder, SendError, SendFuture};
 use crate::storage::{Delivery, Store};
 
 /// How long after a citizen's last message free-form messages are allowed.
 pub const WINDOW_SECS: i64 = 24 * 3600;
 
-/// A notification as queued in the outbox (`storage::complaints` writes it).
-#[derive(Debug, serde::Deserialize)]
-struct NotifyPayload {
-    event: String,
-    ticket: String,
-    #[serde(flatten)]
-    notice: StatusNotice,
-    /// Free text of an officer's reply (`complaint.reply`).
-    message: Option<String>,
-}
-
 /// What to tell the citizen: the full text, and the template with its two parameters.
-struct Notification<'a> {
+struct Outgoing<'a> {
     text: String,
     template: &'a Template,
     ticket: String,
     short: String,
 }
 
-fn notification_of<'a>(payload: &str, templates: &'a TemplateSettings) -> Result<Notification<'a>, String> {
-    let p: NotifyPayload = serde_json::from_str(payload).map_err(|e| format!("unreadable notify payload: {e}"))?;
-    let mut n = p.notice;
-    n.ticket = p.ticket.clone();
-    match (p.event.as_str(), n.to, p.message) {
-        ("complaint.status_changed", Some(to), _) => Ok(Notification {
-            // WhatsApp notices carry no resolution buttons yet: the text says how to go on.
-            text: notice::status_changed(&n, to, false),
-            template: &templates.status,
-            ticket: p.ticket,
-            short: to.label().to_owned(),
-        }),
-        ("complaint.reply", _, Some(message)) => Ok(Notification {
-            text: notice::officer_reply(&p.ticket, &message),
-            template: &templates.reply,
-            ticket: p.ticket,
-            short: message,
-        }),
-        (event, _, _) => Err(format!("unknown notification event {event:?}")),
-    }
+fn notification_of<'a>(payload: &str, templates: &'a TemplateSettings) -> Result<Outgoing<'a>, String> {
+    let n = Notification::parse(payload)?;
+    let (template, short) = match &n {
+        Notification::Status { to, .. } => (&templates.status, to.label().to_owned()),
+        Notification::Reply { message, .. } => (&templates.reply, message.clone()),
+    };
+    Ok(Outgoing {
+        // WhatsApp notices carry no resolution buttons yet: the text says how to go on.
+        text: n.text(false),
+        template,
+        ticket: n.ticket().to_owned(),
+        short,
+    })
 }
 
 /// A template parameter: Meta refuses newlines, tabs and runs of spaces in one, and long ones.
@@ -71,7 +53,7 @@ fn parameter(text: &str) -> String {
     flat.chars().take(900).collect()
 }
 
-fn template_message(to: &str, n: &Notification<'_>) -> Value {
+fn template_message(to: &str, n: &Outgoing<'_>) -> Value {
     json!({
         "messaging_product": "whatsapp",
         "recipient_type": "individual",

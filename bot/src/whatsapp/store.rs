@@ -15,9 +15,12 @@ use crate::storage::{Store, StoreError, on_pool};
 /// The chat id of the first WhatsApp contact; later ones count down from it.
 pub const FIRST_CHAT_ID: i64 = -(1 << 53) - 1;
 
+/// The chat ids of WhatsApp contacts.
+pub const CHAT_IDS: std::ops::RangeInclusive<i64> = i64::MIN..=FIRST_CHAT_ID;
+
 /// Whether a chat id names a WhatsApp contact.
 pub fn is_whatsapp_chat(chat_id: i64) -> bool {
-    chat_id <= FIRST_CHAT_ID
+    CHAT_IDS.contains(&chat_id)
 }
 
 /// A message waiting in the inbox.

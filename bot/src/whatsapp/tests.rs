@@ -233,7 +233,7 @@ async fn notify_until_idle(worker: &crate::delivery::Worker) {
 async fn status_notices_reach_whatsapp_citizens_once_as_templates_when_the_window_closed(db: TestDb) {
     use super::notifier::WhatsAppNotifier;
     use super::settings::TemplateSettings;
-    use super::store::is_whatsapp_chat;
+    use super::store::CHAT_IDS;
     use crate::delivery::{CitizenChannels, RetryPolicy, Worker};
     use crate::domain::{Actor, ComplaintStatus, NewComplaint, fixtures};
     use crate::storage::{DeliveryKind, StatusChange, SubmitOptions};
@@ -255,7 +255,7 @@ async fn status_notices_reach_whatsapp_citizens_once_as_templates_when_the_windo
         .with_backoff(Duration::from_millis(5));
     let templates = TemplateSettings::default();
     let notifier = WhatsAppNotifier::new(Arc::new(sender), db.store.clone(), templates.clone());
-    let channels = CitizenChannels::new(Arc::new(NoTelegram), is_whatsapp_chat, Some(Arc::new(notifier)));
+    let channels = CitizenChannels::new(Arc::new(NoTelegram), CHAT_IDS, Some(Arc::new(notifier)));
     let policy = RetryPolicy {
         max_attempts: 3,
         initial_backoff: Duration::from_secs(10),

@@ -14,7 +14,9 @@
 //! - `broadcast`: an announcement's broadcast rate against the default limit, and the ingest +
 //!   diff time of all decrees (`cli/bench_broadcast.rs`);
 //! - `console`: the web console's inbox page over HTTP with 100,000 complaints in a scratch
-//!   PostgreSQL database, p50/p99 (`console.rs`).
+//!   PostgreSQL database, p50/p99 (`console.rs`);
+//! - `webchat`: web chat round trips (a question posted, the answer back) through the real HTTP
+//!   server, on SQLite and on PostgreSQL, p50/p99 (`webchat.rs`).
 //!
 //! The peak RSS of the bench process closes the table. Progress goes to stderr. Run it on a
 //! release build: `cargo run --release -- bench`. Figures are measured, never asserted; a section
@@ -23,6 +25,7 @@
 mod console;
 mod intake;
 mod knowledge;
+mod webchat;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -40,6 +43,8 @@ pub(crate) enum Section {
     Broadcast,
     /// The web console's inbox with 100,000 complaints in PostgreSQL.
     Console,
+    /// Web chat round trips through the HTTP server, on SQLite and PostgreSQL.
+    Webchat,
 }
 
 /// What `loket bench` was asked to do.
@@ -86,7 +91,7 @@ pub(crate) fn run_bench(options: &BenchOptions) -> anyhow::Result<()> {
     let options = &BenchOptions { dir, ..options.clone() };
     let wants = |s: Section| options.only.is_none_or(|only| only == s);
     let mut table = Table::default();
-    if wants(Section::Knowledge) || wants(Section::Ask) {
+    if wants(Section::Knowledge) || wants(Section::Ask) || wants(Section::Webchat) {
         let questions = questions(&options.questions)?;
         if wants(Section::Knowledge) {
             eprintln!("bench: parsing, engine build, answers...");
@@ -103,6 +108,10 @@ pub(crate) fn run_bench(options: &BenchOptions) -> anyhow::Result<()> {
                     thousands(1000.0 / batch.as_secs_f64())
                 ),
             );
+        }
+        if wants(Section::Webchat) {
+            let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+            runtime.block_on(webchat_rows(&mut table, options, &questions));
         }
     }
     if wants(Section::Intake) || wants(Section::Telegram) || wants(Section::Broadcast) || wants(Section::Console) {
@@ -271,6 +280,45 @@ async fn console_rows(table: &mut Table, options: &BenchOptions) {
             }
         }
         Err(e) => table.row("console inbox page (PostgreSQL)", not_measured(&e)),
+    }
+}
+
+async fn webchat_rows(table: &mut Table, options: &BenchOptions, questions: &[String]) {
+    let n = options.messages.max(1);
+    for backend in ["SQLite", "PostgreSQL"] {
+        eprintln!("bench: web chat on {backend}, {n} questions...");
+        let scratch = match backend {
+            "SQLite" => intake::ScratchDatabase::sqlite(),
+            _ => intake::ScratchDatabase::postgres(&options.database_url).await,
+        };
+        let figures = match scratch {
+            Ok(db) => {
+                let figures = webchat::measure(&db.url, &options.dir, questions, n).await;
+                if let Err(e) = db.destroy().await {
+                    eprintln!("bench: warning: {e:#}");
+                }
+                figures
+            }
+            Err(e) => Err(e),
+        };
+        match figures {
+            Ok(f) => table.row(
+                format!(
+                    "web chat round trip over HTTP, {backend} ({} questions, {} sessions at once), p50 / p99",
+                    thousands(f.messages as f64),
+                    webchat::SESSIONS
+                ),
+                format!(
+                    "{} / {} ({} messages/s; {} of {} answered)",
+                    fmt(f.p50),
+                    fmt(f.p99),
+                    thousands(f.messages as f64 / f.elapsed.as_secs_f64()),
+                    thousands(f.answered as f64),
+                    thousands(f.messages as f64)
+                ),
+            ),
+            Err(e) => table.row(format!("web chat round trip, {backend}"), not_measured(&e)),
+        }
     }
 }
 
