@@ -12,7 +12,7 @@ fn command_text(command: &Command) -> String {
         Command::Report => "/lapor".into(),
         Command::Status(ticket) => format!("/status {ticket}"),
         Command::MyComplaints => "/laporanku".into(),
-        Command::Subscribe => "/langganan".into(),
+        Command::Subscribe(place) => format!("/langganan {place}").trim_end().to_owned(),
         Command::Unsubscribe => "/berhenti".into(),
         Command::MyData => "/dataku".into(),
         Command::Region(place) => format!("/wilayah {place}"),
