@@ -43,12 +43,13 @@ fn audience(a: &Announcement) -> String {
     }
 }
 
+/// Regression: a finished announcement (`done`) read "Lainnya" because the label matched a
+/// status name that does not exist; matching the enum makes every status say what it is.
 fn status_label(status: AnnouncementStatus) -> &'static str {
-    match status.as_str() {
-        "draft" => "Draf",
-        "approved" | "sending" => "Sedang dikirim",
-        "sent" => "Terkirim",
-        _ => "Lainnya",
+    match status {
+        AnnouncementStatus::Draft => "Draf",
+        AnnouncementStatus::Approved | AnnouncementStatus::Sending => "Sedang dikirim",
+        AnnouncementStatus::Done => "Terkirim",
     }
 }
 
