@@ -21,7 +21,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::configuration::Settings;
-use crate::console::{ConsoleDeps, ConsoleState};
+use crate::console::{ConsoleDeps, ConsoleState, MediaSources};
 use crate::conversation::CatalogHandle;
 use crate::delivery::{CitizenChannels, Forwarder, HandlerChannels, RetryPolicy, WebhookForwarder, Worker};
 use crate::http::{AdminState, AppState, Open311Catalog, Open311Handle, router_with_console};
@@ -217,6 +217,33 @@ impl Application {
             .collect()
     }
 
+    /// Where the console fetches attachments: Telegram when a bot token is configured (also in
+    /// a `--no-telegram` process: fetching a file sends nothing), WhatsApp when `[whatsapp]` is.
+    fn media_sources(&self) -> MediaSources {
+        let mut media = MediaSources::new();
+        let has_token = self
+            .settings
+            .telegram
+            .token
+            .as_ref()
+            .is_some_and(|t| !secrecy::ExposeSecret::expose_secret(t).trim().is_empty());
+        if has_token {
+            match self.settings.telegram.bot() {
+                Ok(bot) => media = media.with_telegram(bot),
+                Err(error) => tracing::warn!(error = %format!("{error:#}"), "console attachments: no Telegram"),
+            }
+        }
+        if let Some(whatsapp) = &self.whatsapp
+            && let Some(token) = whatsapp.settings().access_token.clone()
+        {
+            match media.clone().with_whatsapp(&whatsapp.settings().api_url, token) {
+                Ok(with) => media = with,
+                Err(error) => tracing::warn!(error = %format!("{error:#}"), "console attachments: no WhatsApp"),
+            }
+        }
+        media
+    }
+
     /// The worker that forwards complaints to handlers, as configured.
     pub fn forward_worker(&self) -> anyhow::Result<Worker> {
         let delivery = &self.settings.delivery;
@@ -247,6 +274,7 @@ impl Application {
                 utc_offset_hours: self.settings.calendar.utc_offset_hours,
                 aliases: self.settings.aliases.clone(),
                 client_ip_header: self.settings.http.client_ip_header.clone(),
+                media: self.media_sources(),
             })
         });
         let app = router_with_console(

@@ -5,6 +5,7 @@
 mod bad_input;
 mod broadcast_kill;
 mod console;
+mod console_roles;
 mod delivery_failures;
 mod drills;
 mod flow;

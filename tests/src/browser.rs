@@ -3,8 +3,9 @@
 //! the web chat's (whose page lives in an iframe on another site: [`Browser::switch_to_frame`]).
 //!
 //! [`Browser::start`] runs `chromedriver` on a free loopback port and opens one headless session
-//! at a given window size; the driver process is killed when the `Browser` is dropped, so a
-//! failing test leaves nothing behind. The protocol is a handful of JSON calls, spoken over
+//! at a given window size. chromedriver runs in a process group of its own, which the Chromium
+//! processes it starts join; dropping the `Browser` (also while a failing test unwinds) kills
+//! the whole group, so no browser outlives its test. The protocol is a handful of JSON calls, spoken over
 //! `reqwest` here rather than through a client crate. Missing binaries are installed once per test
 //! process with `scripts/ensure-chromium`; when that cannot install them the test fails loudly,
 //! never skips.
@@ -47,7 +48,28 @@ pub struct Browser {
     http: reqwest::Client,
     /// `http://127.0.0.1:<port>/session/<id>`
     session: String,
-    driver: tokio::process::Child,
+    driver: DriverGroup,
+}
+
+/// chromedriver and the Chromium processes it started: one process group, killed together on
+/// drop. Killing chromedriver alone would leave its browsers running after a test panics.
+struct DriverGroup {
+    child: tokio::process::Child,
+    /// The group's id: chromedriver's pid (it leads its own group).
+    id: u32,
+}
+
+impl Drop for DriverGroup {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.id)])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        // Reaps chromedriver (`kill_on_drop` would only signal it).
+        let _ = self.child.start_kill();
+        let _ = self.child.try_wait();
+    }
 }
 
 impl Browser {
@@ -66,14 +88,19 @@ impl Browser {
             chromedriver.display()
         );
         let port = crate::process::free_port();
-        let driver = tokio::process::Command::new(&chromedriver)
+        let child = tokio::process::Command::new(&chromedriver)
             .arg(format!("--port={port}"))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            .process_group(0)
             .kill_on_drop(true)
             .spawn()
             .expect("cannot start chromedriver");
+        let driver = DriverGroup {
+            id: child.id().expect("chromedriver's pid"),
+            child,
+        };
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(60))
             .build()
@@ -348,10 +375,14 @@ impl Browser {
         path
     }
 
-    /// Ends the session and the driver.
-    pub async fn quit(mut self) {
+    /// The process group of chromedriver and its browsers (killed when the `Browser` drops).
+    pub fn process_group(&self) -> u32 {
+        self.driver.id
+    }
+
+    /// Ends the session, then the driver and any browser left (on drop).
+    pub async fn quit(self) {
         let _ = self.http.delete(&self.session).send().await;
-        let _ = self.driver.kill().await;
     }
 }
 
@@ -381,9 +412,59 @@ fn decode_base64(text: &str) -> Vec<u8> {
     out
 }
 
+/// Processes of group `group` that still run (a killed child waiting to be reaped is gone).
+pub fn live_processes_in_group(group: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            // /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces.
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                let fields: Vec<&str> = stat
+                    .rsplit_once(')')
+                    .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+                fields.len() > 2 && fields[0] != "Z" && fields[0] != "X" && fields[2] == group.to_string()
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::decode_base64;
+    use super::{Browser, decode_base64, live_processes_in_group};
+
+    /// Regression: a test that panicked left chromedriver's Chromium processes running.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panicking_test_leaves_no_browser_behind() {
+        let (started, group) = tokio::sync::oneshot::channel();
+        let (fail, failing) = tokio::sync::oneshot::channel::<()>();
+        let test = tokio::spawn(async move {
+            let browser = Browser::start(400, 300).await;
+            browser.goto("about:blank").await;
+            let _ = started.send(browser.process_group());
+            let _ = failing.await;
+            panic!("a failing browser test (on purpose)");
+        });
+        let group = group.await.expect("the browser started");
+        let running = live_processes_in_group(group);
+        assert!(
+            running.len() > 1,
+            "chromedriver and Chromium share the group: {running:?}"
+        );
+        let _ = fail.send(());
+        assert!(test.await.expect_err("the test panicked").is_panic());
+        let mut left = live_processes_in_group(group);
+        for _ in 0..50 {
+            if left.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            left = live_processes_in_group(group);
+        }
+        assert!(left.is_empty(), "processes of chromedriver's group still run: {left:?}");
+    }
 
     #[test]
     fn base64_decodes_with_and_without_padding() {

@@ -108,3 +108,19 @@ where
         std::panic::resume_unwind(panic);
     }
 }
+
+/// Runs one statement on the database at `url` (either backend), for a test that sets up a state
+/// no public call makes (a deadline already passed); returns the rows it changed.
+pub async fn execute(url: &str, sql: &str) -> u64 {
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.expect("connect to SQLite");
+        let done = conn.execute(AssertSqlSafe(sql.to_owned())).await.expect(sql);
+        let _ = conn.close().await;
+        done.rows_affected()
+    } else {
+        let mut conn = PgConnection::connect(url).await.expect("connect to PostgreSQL");
+        let done = conn.execute(AssertSqlSafe(sql.to_owned())).await.expect(sql);
+        let _ = conn.close().await;
+        done.rows_affected()
+    }
+}

@@ -1,8 +1,8 @@
 //! `loket announcements list|show ID|new|send ID|status ID`: the administrator's side of
 //! broadcasts.
 //!
-//! `new` writes a free-text draft (to one agency's subscribers with `--agency`, otherwise to
-//! every subscriber); ingests write drafts of their own. `send` approves a draft and writes one
+//! `new` writes a free-text draft (to one agency's subscribers with `--agency`, one regency's or
+//! city's with `--regency`, otherwise to every subscriber); ingests write drafts of their own. `send` approves a draft and writes one
 //! task per subscriber in one transaction, then runs the broadcast sender in the foreground with
 //! a progress line until every task has an outcome. Running `send` again after a crash or Ctrl-C
 //! resumes where it stopped (tasks are claimed with leases and completed only after Telegram
@@ -36,10 +36,12 @@ async fn find(store: &Store, id: i64) -> anyhow::Result<Announcement> {
 }
 
 fn audience(a: &Announcement) -> String {
-    a.agency.as_deref().map_or_else(
-        || "all subscribers".to_owned(),
-        |agency| format!("subscribers of {agency}"),
-    )
+    match (a.agency.as_deref(), a.regency.as_deref()) {
+        (None, None) => "all subscribers".to_owned(),
+        (Some(agency), None) => format!("subscribers of {agency}"),
+        (None, Some(regency)) => format!("subscribers of {regency}"),
+        (Some(agency), Some(regency)) => format!("subscribers of {agency} or {regency}"),
+    }
 }
 
 pub(crate) fn progress_line(p: &BroadcastProgress) -> String {
@@ -87,10 +89,10 @@ pub(crate) fn show(id: i64) -> anyhow::Result<()> {
     })
 }
 
-pub(crate) fn new(agency: Option<&str>, text: &str) -> anyhow::Result<()> {
+pub(crate) fn new(agency: Option<&str>, regency: Option<&str>, text: &str) -> anyhow::Result<()> {
     with_store(async |store| {
         let a = store
-            .create_announcement(agency, text)
+            .create_announcement_to(agency, regency, text)
             .await
             .context("cannot create the announcement")?;
         println!(

@@ -243,6 +243,10 @@ enum AnnouncementsAction {
         /// Only subscribers of this agency (and those subscribed to all agencies).
         #[arg(long, value_name = "NAME")]
         agency: Option<String>,
+        /// Only subscribers of this regency or city, as the decrees name it ("Kabupaten
+        /// Pasuruan"; with --agency, subscribers of either).
+        #[arg(long, value_name = "NAME")]
+        regency: Option<String>,
         /// The text, in Indonesian, as citizens will read it.
         text: String,
     },
@@ -446,7 +450,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match action {
                 AnnouncementsAction::List { limit } => announcements::list(limit)?,
                 AnnouncementsAction::Show { id } => announcements::show(id)?,
-                AnnouncementsAction::New { agency, text } => announcements::new(agency.as_deref(), &text)?,
+                AnnouncementsAction::New { agency, regency, text } => {
+                    announcements::new(agency.as_deref(), regency.as_deref(), &text)?
+                }
                 AnnouncementsAction::Send { id, dir } => announcements::send(id, Some(dir.path))?,
                 AnnouncementsAction::Status { id } => announcements::status(id)?,
             }

@@ -35,17 +35,21 @@ fn redirect(to: &str) -> Response {
 }
 
 fn audience(a: &Announcement) -> String {
-    a.agency
-        .as_deref()
-        .map_or_else(|| "Semua pelanggan".to_owned(), |agency| format!("Pelanggan {agency}"))
+    match (a.agency.as_deref(), a.regency.as_deref()) {
+        (None, None) => "Semua pelanggan".to_owned(),
+        (Some(agency), None) => format!("Pelanggan {agency}"),
+        (None, Some(regency)) => format!("Pelanggan {regency}"),
+        (Some(agency), Some(regency)) => format!("Pelanggan {agency} atau {regency}"),
+    }
 }
 
+/// Regression: a finished announcement (`done`) read "Lainnya" because the label matched a
+/// status name that does not exist; matching the enum makes every status say what it is.
 fn status_label(status: AnnouncementStatus) -> &'static str {
-    match status.as_str() {
-        "draft" => "Draf",
-        "approved" | "sending" => "Sedang dikirim",
-        "sent" => "Terkirim",
-        _ => "Lainnya",
+    match status {
+        AnnouncementStatus::Draft => "Draf",
+        AnnouncementStatus::Approved | AnnouncementStatus::Sending => "Sedang dikirim",
+        AnnouncementStatus::Done => "Terkirim",
     }
 }
 
@@ -78,7 +82,9 @@ pub(crate) async fn announcements(
         body,
         "<form class=\"card\" method=\"post\" action=\"/console/admin/announcements\" id=\"new-announcement\">{}\
          <h2 style=\"margin-top:0\">Draf baru</h2><p><label for=\"a-agency\">Hanya pelanggan instansi (kosongkan untuk semua)</label>\
-         <input id=\"a-agency\" name=\"agency\"></p><p><label for=\"a-text\">Teks, sebagaimana dibaca warga</label>\
+         <input id=\"a-agency\" name=\"agency\"></p><p><label for=\"a-regency\">Hanya pelanggan kabupaten/kota \
+         (mis. Kabupaten Pasuruan; kosongkan untuk semua)</label><input id=\"a-regency\" name=\"regency\"></p>\
+         <p><label for=\"a-text\">Teks, sebagaimana dibaca warga</label>\
          <textarea id=\"a-text\" name=\"text\" required maxlength=\"3500\"></textarea></p>\
          <button type=\"submit\">Simpan draf</button></form>",
         csrf_field(&session.csrf)
@@ -113,6 +119,7 @@ pub(crate) async fn announcements(
 #[derive(serde::Deserialize)]
 pub(crate) struct NewAnnouncementForm {
     agency: Option<String>,
+    regency: Option<String>,
     text: String,
 }
 
@@ -129,7 +136,8 @@ pub(crate) async fn new_announcement(
         ));
     }
     let agency = form.agency.as_deref().map(str::trim).filter(|a| !a.is_empty());
-    let a = state.store().create_announcement(agency, text).await?;
+    let regency = form.regency.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let a = state.store().create_announcement_to(agency, regency, text).await?;
     tracing::info!(announcement = a.id, account = %session.account.username, "announcement drafted in the console");
     Ok(redirect(&format!("/console/admin/announcements/{}", a.id)))
 }

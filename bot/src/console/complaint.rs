@@ -5,8 +5,10 @@
 //! `ComplaintStatus::transition_by` table and `Store::change_status` call as the handler API,
 //! scoped with `only_for_handler`); a rejection, a resolution, an on-hold and a *bukan wewenang*
 //! need a note. A reply reaches the citizen as a notification (`Store::add_reply`); an internal
-//! note is stored apart and never leaves the console. A complaint outside the account's
-//! handlers is "not found", like an unknown ticket.
+//! note is stored apart and never leaves the console. A change or reply is recorded with the
+//! account as its actor (`account:<id>`), so the timeline names who verified or resolved; the
+//! role in the status machine is the handler's. A complaint outside the account's handlers is
+//! "not found", like an unknown ticket.
 
 use std::fmt::Write;
 
@@ -19,10 +21,14 @@ use super::error::ConsoleError;
 use super::html::{csrf_field, datetime, esc, page, respond, span};
 use super::session::{CurrentSession, Posted};
 use crate::domain::{Actor, ActorRole, Citizen, ComplaintStatus, StatusNote, TicketNumber};
-use crate::storage::{AccountRole, Complaint, EventKind, StatusChange};
+use crate::storage::{Account, AccountRole, Complaint, EventKind, StatusChange};
 
 /// The complaint if it exists and is routed to one of the account's handlers.
-async fn owned(state: &ConsoleState, session: &CurrentSession, raw: &str) -> Result<Complaint, ConsoleError> {
+pub(crate) async fn owned(
+    state: &ConsoleState,
+    session: &CurrentSession,
+    raw: &str,
+) -> Result<Complaint, ConsoleError> {
     session.require(&[AccountRole::Officer, AccountRole::Supervisor])?;
     let ticket = TicketNumber::parse(raw).map_err(|_| ConsoleError::NotFound)?;
     let complaint = state
@@ -93,12 +99,18 @@ fn citizen_line(c: &Complaint) -> String {
     }
 }
 
-fn actor_label(state: &ConsoleState, actor: &str, anonymous: bool) -> String {
+/// Who did it, as the timeline reads: a console account by name and username (`accounts` are
+/// the console's accounts, looked up by id), a handler by its name, the citizen unless anonymous.
+fn actor_label(state: &ConsoleState, accounts: &[Account], actor: &str, anonymous: bool) -> String {
     match Actor::parse(actor) {
         Ok(Actor::Citizen(_) | Actor::Open311) if anonymous => "Pelapor (anonim)".into(),
         Ok(Actor::Citizen(_) | Actor::Open311) => "Pelapor".into(),
         Ok(Actor::Handler(h)) => state.handler_name(&h),
         Ok(Actor::Officer(id)) => format!("Petugas (Telegram {id})"),
+        Ok(Actor::Account(id)) => accounts.iter().find(|a| a.id == id).map_or_else(
+            || format!("Petugas konsol #{id}"),
+            |a| format!("{} ({})", a.name, a.username),
+        ),
         Ok(Actor::Admin(name)) => format!("Administrator {name}"),
         Ok(Actor::System) => "Sistem".into(),
         _ if actor == "citizen" => "Pelapor".into(),
@@ -114,6 +126,11 @@ pub(crate) async fn show(
     let c = owned(&state, &session, &ticket).await?;
     let events = state.store().events(&c.ticket).await?;
     let notes = state.store().console_notes(c.id).await?;
+    let accounts = if events.iter().any(|e| e.actor.starts_with("account:")) {
+        state.store().list_accounts().await?
+    } else {
+        Vec::new()
+    };
     let offset = state.offset();
     let now = state.store().clock().now();
     let csrf = csrf_field(&session.csrf);
@@ -150,7 +167,7 @@ pub(crate) async fn show(
         body,
         "<div class=\"card\"><dl><dt>Pelapor</dt><dd id=\"citizen\">{citizen}</dd><dt>Layanan</dt><dd>{service}</dd>\
          <dt>Kategori</dt><dd>{category}</dd><dt>Unit</dt><dd>{unit}</dd><dt>Dibuat</dt><dd>{created} ({age} lalu)</dd>\
-         <dt>Tanggal kejadian</dt><dd>{incident}</dd><dt>Lokasi</dt><dd>{place}</dd><dt>Lampiran</dt><dd>{attachments}</dd>\
+         <dt>Tanggal kejadian</dt><dd>{incident}</dd><dt>Lokasi</dt><dd>{place}</dd><dt>Lampiran</dt><dd id=\"attachments\">{attachments}</dd>\
          <dt>Publikasi</dt><dd>{confidential}</dd></dl><h2>Isi laporan</h2><p style=\"white-space:pre-wrap\">{description}</p></div>",
         citizen = esc(&citizen_line(&c)),
         service = esc(&service),
@@ -167,7 +184,15 @@ pub(crate) async fn show(
         attachments = if c.attachments.is_empty() {
             "Tidak ada".to_owned()
         } else {
-            format!("{} berkas (lihat di kanal pelapor)", c.attachments.len())
+            (1..=c.attachments.len())
+                .map(|n| {
+                    format!(
+                        "<a href=\"/console/complaints/{ticket}/attachments/{n}\" target=\"_blank\" \
+                         rel=\"noopener\">Lampiran {n}</a>"
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" · ")
         },
         confidential = if c.confidential {
             "Rahasia (tidak tampil publik)"
@@ -267,7 +292,7 @@ pub(crate) async fn show(
                     "<li><strong>{}</strong> <span class=\"muted\">{} · {}</span>{}</li>",
                     esc(&what),
                     datetime(*at, offset),
-                    esc(&actor_label(&state, &e.actor, c.anonymous)),
+                    esc(&actor_label(&state, &accounts, &e.actor, c.anonymous)),
                     e.note
                         .as_deref()
                         .map(|n| format!("<br><span style=\"white-space:pre-wrap\">{}</span>", esc(n)))
@@ -350,7 +375,7 @@ pub(crate) async fn change_status(
         }
     }
     let handler = c.handler_id.clone().ok_or(ConsoleError::NotFound)?;
-    let mut change = StatusChange::new(c.ticket.clone(), to, Actor::Handler(handler.clone()));
+    let mut change = StatusChange::new(c.ticket.clone(), to, Actor::Account(session.account.id));
     change.note = note;
     change.public_note = form.public.is_some();
     change.only_for_handler = Some(handler);
@@ -382,7 +407,7 @@ pub(crate) async fn reply(
     let handler = c.handler_id.clone().ok_or(ConsoleError::NotFound)?;
     state
         .store()
-        .add_reply(&c.ticket, &Actor::Handler(handler.clone()), &message, Some(&handler))
+        .add_reply(&c.ticket, &Actor::Account(session.account.id), &message, Some(&handler))
         .await?;
     tracing::info!(ticket = %c.ticket, account = %session.account.username, "console reply to the citizen");
     Ok(back_to(&c.ticket))

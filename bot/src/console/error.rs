@@ -24,6 +24,10 @@ pub enum ConsoleError {
     /// Input the officer can correct; the message says how.
     #[error("{0}")]
     Invalid(String),
+    /// Something this server cannot give now (a channel it is not connected to); the message
+    /// says why.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     /// Too many failed logins; try again in about this many minutes.
     #[error("too many logins")]
     TooManyLogins(u64),
@@ -77,6 +81,7 @@ impl IntoResponse for ConsoleError {
                  dibuka atau Anda sudah keluar). Muat ulang halaman, lalu kirim lagi. Tidak ada yang diubah.",
             ),
             Self::Invalid(message) => error_page(StatusCode::UNPROCESSABLE_ENTITY, "Belum bisa diproses", &message),
+            Self::Unavailable(message) => error_page(StatusCode::SERVICE_UNAVAILABLE, "Belum tersedia", &message),
             Self::TooManyLogins(minutes) => error_page(
                 StatusCode::TOO_MANY_REQUESTS,
                 "Terlalu banyak percobaan masuk",

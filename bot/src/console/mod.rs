@@ -7,6 +7,7 @@
 //!   `error.rs`: error pages; `html.rs`: escaping and layout.
 //! - `login.rs`: login, logout, password setup; `inbox.rs`: the inbox and its CSV;
 //!   `complaint.rs`: one complaint, its actions, replies and internal notes;
+//!   `attachments.rs`: its attachments, fetched from the citizen's channel through loket;
 //!   `supervisor.rs`: per-handler figures; `admin.rs`: announcements, dead letters,
 //!   unanswered questions and accounts.
 //!
@@ -17,6 +18,7 @@
 
 pub(crate) mod accounts;
 mod admin;
+mod attachments;
 mod complaint;
 mod error;
 pub(crate) mod html;
@@ -33,6 +35,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 
+pub use attachments::MediaSources;
 pub use settings::ConsoleSettings;
 
 use crate::http::Open311Handle;
@@ -53,6 +56,7 @@ struct Inner {
     utc_offset_hours: i32,
     aliases: Option<PathBuf>,
     client_ip_header: Option<String>,
+    media: MediaSources,
 }
 
 /// Everything [`ConsoleState::new`] takes.
@@ -67,6 +71,8 @@ pub struct ConsoleDeps {
     pub aliases: Option<PathBuf>,
     /// The proxy header naming the client address (`http.client_ip_header`).
     pub client_ip_header: Option<String>,
+    /// The channels attachments are fetched from (those this process has credentials for).
+    pub media: MediaSources,
 }
 
 impl ConsoleState {
@@ -80,6 +86,7 @@ impl ConsoleState {
                 utc_offset_hours: deps.utc_offset_hours,
                 aliases: deps.aliases,
                 client_ip_header: deps.client_ip_header,
+                media: deps.media,
             }),
         }
     }
@@ -106,6 +113,10 @@ impl ConsoleState {
 
     pub(crate) fn client_ip_header(&self) -> Option<&str> {
         self.inner.client_ip_header.as_deref()
+    }
+
+    pub(crate) fn media(&self) -> &MediaSources {
+        &self.inner.media
     }
 
     /// The service's name, or its id when the standards no longer list it.
@@ -163,6 +174,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: ConsoleState) -> Router<S
         .route("/complaints/{ticket}/status", post(complaint::change_status))
         .route("/complaints/{ticket}/reply", post(complaint::reply))
         .route("/complaints/{ticket}/notes", post(complaint::note))
+        .route("/complaints/{ticket}/attachments/{n}", get(attachments::show))
         .route("/supervisor", get(supervisor::show))
         .route(
             "/admin/announcements",

@@ -1,6 +1,7 @@
-//! The supervisor's page: per handler of the agency, open and overdue complaints and the median
-//! times to first response and to resolution (complaints filed in the last 90 days), then the
-//! overdue complaints themselves, most overdue first.
+//! The supervisor's page: per handler of the agency, open and overdue complaints, the median
+//! times to first response and to resolution (complaints filed in the last 90 days) and the
+//! citizens' satisfaction where they rated (1-5), then the overdue complaints themselves, most
+//! overdue first.
 
 use std::fmt::Write;
 
@@ -23,26 +24,39 @@ pub(crate) async fn show(State(state): State<ConsoleState>, session: CurrentSess
     let now = store.clock().now();
     let offset = state.offset();
     let figures = store.handler_figures(&session.scope, now - FIGURES_PERIOD_SECS).await?;
+    let ratings = store.ratings_per_handler().await?;
     let mut body = format!(
         "<h1>Pengawasan</h1><p class=\"muted\">Instansi: {}. Median dihitung dari pengaduan 90 hari terakhir.</p>",
         esc(session.account.agency.as_deref().unwrap_or("-"))
     );
     body.push_str(
         "<table class=\"list\" id=\"figures\"><thead><tr><th>Unit</th><th>Terbuka</th><th>Lewat tenggat</th>\
-         <th>Median respons pertama</th><th>Median penyelesaian</th></tr></thead><tbody>",
+         <th>Median respons pertama</th><th>Median penyelesaian</th><th>Kepuasan warga</th></tr></thead><tbody>",
     );
     let median = |secs: Option<i64>| secs.map_or_else(|| "-".to_owned(), span);
     for f in &figures {
+        let satisfaction = ratings
+            .iter()
+            .find(|r| r.handler_id == f.handler_id && r.count > 0)
+            .map_or_else(
+                || "belum dinilai".to_owned(),
+                |r| {
+                    let mean = format!("{:.1}", r.sum as f64 / r.count as f64).replace('.', ",");
+                    format!("{mean} dari 5 ({} penilaian)", r.count)
+                },
+            );
         let _ = write!(
             body,
             "<tr><td data-label=\"Unit\">{}</td><td data-label=\"Terbuka\">{}</td><td data-label=\"Lewat tenggat\"{}>{}</td>\
-             <td data-label=\"Respons pertama\">{}</td><td data-label=\"Penyelesaian\">{}</td></tr>",
+             <td data-label=\"Respons pertama\">{}</td><td data-label=\"Penyelesaian\">{}</td>\
+             <td data-label=\"Kepuasan\">{}</td></tr>",
             esc(&state.handler_name(&f.handler_id)),
             f.open,
             if f.overdue > 0 { " class=\"late\"" } else { "" },
             f.overdue,
             median(f.median_first_response_secs),
             median(f.median_resolution_secs),
+            esc(&satisfaction),
         );
     }
     body.push_str("</tbody></table>");

@@ -24,11 +24,22 @@ pub(crate) struct Agency {
     pub(crate) services: Vec<usize>,
 }
 
+/// A regency or city as the decrees name it ("Kabupaten Pasuruan", from the letterhead or the
+/// agency's name; see `loket standards --json`), with the agencies of its decrees (positions in
+/// [`Catalog::agencies`]): what a citizen subscribes to for every agency of one place.
+#[derive(Debug, Clone)]
+pub(crate) struct Regency {
+    pub(crate) key: String,
+    pub(crate) name: String,
+    pub(crate) agencies: Vec<usize>,
+}
+
 pub struct Catalog {
     engine: Engine,
     service_keys: Vec<String>,
     by_key: HashMap<String, usize>,
     agencies: Vec<Agency>,
+    regencies: Vec<Regency>,
 }
 
 fn short_keys(names: &[&str]) -> Vec<String> {
@@ -77,11 +88,31 @@ impl Catalog {
         for (agency, key) in agencies.iter_mut().zip(keys) {
             agency.key = key;
         }
+        let mut regencies: Vec<Regency> = Vec::new();
+        for (position, agency) in agencies.iter().enumerate() {
+            let services = engine.services();
+            let named = agency.services.iter().find_map(|&p| services[p].regency.as_deref());
+            let Some(name) = named else { continue };
+            match regencies.iter_mut().find(|r| r.name == name) {
+                Some(regency) => regency.agencies.push(position),
+                None => regencies.push(Regency {
+                    key: String::new(),
+                    name: name.to_owned(),
+                    agencies: vec![position],
+                }),
+            }
+        }
+        let names: Vec<&str> = regencies.iter().map(|r| r.name.as_str()).collect();
+        let keys = short_keys(&names);
+        for (regency, key) in regencies.iter_mut().zip(keys) {
+            regency.key = key;
+        }
         Self {
             engine,
             service_keys,
             by_key,
             agencies,
+            regencies,
         }
     }
 
@@ -113,6 +144,15 @@ impl Catalog {
     pub(crate) fn agency_by_key(&self, key: &str) -> Option<&Agency> {
         self.agencies.iter().find(|a| a.key == key)
     }
+
+    /// The regencies and cities the decrees name, in corpus order.
+    pub(crate) fn regencies(&self) -> &[Regency] {
+        &self.regencies
+    }
+
+    pub(crate) fn regency_by_key(&self, key: &str) -> Option<&Regency> {
+        self.regencies.iter().find(|r| r.key == key)
+    }
 }
 
 #[cfg(test)]
@@ -137,5 +177,30 @@ mod tests {
         }
         let total: usize = catalog.agencies().iter().map(|a| a.services.len()).sum();
         assert_eq!(total, catalog.engine().services().len());
+    }
+
+    #[test]
+    fn regencies_are_the_ones_the_decrees_name_with_their_agencies() {
+        let catalog = crate::telegram::tests::catalog();
+        let services = catalog.engine().services();
+        let named: std::collections::BTreeSet<&str> = services.iter().filter_map(|s| s.regency.as_deref()).collect();
+        let listed: std::collections::BTreeSet<&str> = catalog.regencies().iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(listed, named);
+        assert!(!listed.is_empty(), "the shipped decrees name a regency");
+        for regency in catalog.regencies() {
+            assert_eq!(catalog.regency_by_key(&regency.key).unwrap().name, regency.name);
+            for &a in &regency.agencies {
+                let agency = &catalog.agencies()[a];
+                assert!(
+                    agency
+                        .services
+                        .iter()
+                        .any(|&p| services[p].regency.as_deref() == Some(regency.name.as_str())),
+                    "{} is not in {}",
+                    agency.name,
+                    regency.name
+                );
+            }
+        }
     }
 }

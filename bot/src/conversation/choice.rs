@@ -8,7 +8,7 @@
 
 use loket_knowledge::aspect::Aspect;
 
-use super::catalog::{Agency, Catalog};
+use super::catalog::{Agency, Catalog, Regency};
 use super::{Button, text};
 use crate::domain::TicketNumber;
 
@@ -34,6 +34,10 @@ pub enum Choice {
     /// [Dukung laporan ini]: support an open complaint about the same problem instead of
     /// filing it again: `dk:<ticket>` (the id the Telegram button always had).
     Support { ticket: TicketNumber },
+    /// Subscribe to every agency of one regency or city: `subw:<key>` (*wilayah*).
+    SubscribeRegency { key: String },
+    /// A page of the subscription list: `subp:<page>`.
+    Subscriptions { page: usize },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +92,8 @@ impl Choice {
             Self::Subscribe { agency: None } => "sub:all".into(),
             Self::Subscribe { agency: Some(key) } => format!("sub:{key}"),
             Self::Support { ticket } => format!("dk:{ticket}"),
+            Self::SubscribeRegency { key } => format!("subw:{key}"),
+            Self::Subscriptions { page } => format!("subp:{page}"),
         }
     }
 
@@ -135,6 +141,10 @@ impl Choice {
             ["sub", "all"] => Some(Self::Subscribe { agency: None }),
             ["sub", key] => Some(Self::Subscribe {
                 agency: Some((*key).to_owned()),
+            }),
+            ["subw", key] => Some(Self::SubscribeRegency { key: (*key).to_owned() }),
+            ["subp", page] => Some(Self::Subscriptions {
+                page: page.parse().ok()?,
             }),
             _ => None,
         }
@@ -358,15 +368,62 @@ pub(crate) fn leave() -> Vec<Vec<Button>> {
     ]]
 }
 
-pub(crate) fn subscriptions(catalog: &Catalog) -> Vec<Vec<Button>> {
-    let mut buttons = vec![Choice::Subscribe { agency: None }.button(text::BUTTON_ALL_AGENCIES)];
-    buttons.extend(catalog.agencies().iter().map(|a| {
-        Choice::Subscribe {
-            agency: Some(a.key.clone()),
+/// A subscription target: a regency or city, or one agency.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Topic<'a> {
+    Regency(&'a Regency),
+    Agency(&'a Agency),
+}
+
+impl Topic<'_> {
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            Self::Regency(r) => &r.name,
+            Self::Agency(a) => &a.name,
         }
-        .button(a.name.clone())
-    }));
-    one_per_row(buttons)
+    }
+
+    fn button(&self) -> Button {
+        match self {
+            Self::Regency(r) => Choice::SubscribeRegency { key: r.key.clone() }.button(text::button_regency(&r.name)),
+            Self::Agency(a) => Choice::Subscribe {
+                agency: Some(a.key.clone()),
+            }
+            .button(a.name.clone()),
+        }
+    }
+}
+
+/// Everything one can subscribe to besides "all": the regencies and cities, then the agencies.
+pub(crate) fn topics(catalog: &Catalog) -> Vec<Topic<'_>> {
+    catalog
+        .regencies()
+        .iter()
+        .map(Topic::Regency)
+        .chain(catalog.agencies().iter().map(Topic::Agency))
+        .collect()
+}
+
+/// Page `page` of the subscription list: [Semua instansi] on the first, then the regencies and
+/// agencies, [`PAGE_SIZE`] a page.
+pub(crate) fn subscriptions(catalog: &Catalog, page: usize) -> Vec<Vec<Button>> {
+    let all = topics(catalog);
+    let mut buttons = Vec::new();
+    if page == 0 {
+        buttons.push(Choice::Subscribe { agency: None }.button(text::BUTTON_ALL_AGENCIES));
+    }
+    buttons.extend(all.iter().skip(page * PAGE_SIZE).take(PAGE_SIZE).map(Topic::button));
+    let mut rows = one_per_row(buttons);
+    let nav = pager(page, all.len(), |page| Choice::Subscriptions { page });
+    if !nav.is_empty() {
+        rows.push(nav);
+    }
+    rows
+}
+
+/// One button per topic (the matches of a typed `/langganan` place).
+pub(crate) fn subscription_matches(topics: &[Topic<'_>]) -> Vec<Vec<Button>> {
+    one_per_row(topics.iter().map(Topic::button).collect())
 }
 
 #[cfg(test)]
@@ -393,7 +450,11 @@ mod tests {
             },
             Choice::ReportAbout { key: long_key.clone() },
             Choice::Subscribe { agency: None },
-            Choice::Subscribe { agency: Some(long_key) },
+            Choice::Subscribe {
+                agency: Some(long_key.clone()),
+            },
+            Choice::SubscribeRegency { key: long_key },
+            Choice::Subscriptions { page: 12 },
             Choice::Support {
                 ticket: TicketNumber::generate(),
             },

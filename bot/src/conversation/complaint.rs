@@ -91,7 +91,7 @@ pub(crate) fn detours(state: &State, command: &Command) -> bool {
                 | Command::Services
                 | Command::Ask(_)
                 | Command::Report
-                | Command::Subscribe
+                | Command::Subscribe(_)
                 | Command::Region(_)
         )
 }

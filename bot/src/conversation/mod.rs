@@ -86,7 +86,8 @@ pub enum Command {
     /// `/status NUMBER`; empty when the number is missing.
     Status(String),
     MyComplaints,
-    Subscribe,
+    /// `/langganan NAMA`; empty shows the list.
+    Subscribe(String),
     Unsubscribe,
     MyData,
     /// `/wilayah PLACE`; empty shows the current region.
@@ -110,7 +111,7 @@ impl Command {
             "lapor" => Self::Report,
             "status" => Self::Status(argument),
             "laporanku" => Self::MyComplaints,
-            "langganan" => Self::Subscribe,
+            "langganan" => Self::Subscribe(argument),
             "berhenti" => Self::Unsubscribe,
             "dataku" => Self::MyData,
             "wilayah" => Self::Region(argument),
@@ -133,7 +134,7 @@ impl Command {
             Self::Report => "/lapor".into(),
             Self::Status(ticket) => with("status", ticket),
             Self::MyComplaints => "/laporanku".into(),
-            Self::Subscribe => "/langganan".into(),
+            Self::Subscribe(place) => with("langganan", place),
             Self::Unsubscribe => "/berhenti".into(),
             Self::MyData => "/dataku".into(),
             Self::Region(place) => with("wilayah", place),
@@ -353,7 +354,7 @@ impl Conversation {
             Command::Report => complaint::start(self, citizen, state.context().last_service).await,
             Command::Status(raw) => account::status(self, citizen, &raw).await,
             Command::MyComplaints => account::my_complaints(self, citizen).await,
-            Command::Subscribe => Ok(account::choose_subscription(self)),
+            Command::Subscribe(place) => account::choose_subscription(self, citizen, &place).await,
             Command::Unsubscribe => account::unsubscribe(self, citizen).await,
             Command::MyData => account::my_data(self, citizen, state).await,
             Command::Region(place) => account::region(self, state, &place),
@@ -374,6 +375,10 @@ impl Conversation {
             },
             Choice::Support { ticket } => complaint::support(self, citizen, state, &ticket).await,
             Choice::Subscribe { agency } => account::subscribe(self, citizen, agency.as_deref()).await,
+            Choice::SubscribeRegency { key } => account::subscribe_regency(self, citizen, &key).await,
+            Choice::Subscriptions { page } => {
+                Ok(account::subscriptions_page(self, page, text::CHOOSE_SUBSCRIPTION, true))
+            }
         }
     }
 

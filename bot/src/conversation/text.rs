@@ -34,7 +34,8 @@ Perintah:\n\
 /lapor - sampaikan pengaduan\n\
 /status NOMOR - cek status pengaduan, misalnya /status LKT-ABCD-EFGH\n\
 /laporanku - daftar pengaduan Anda\n\
-/langganan - terima pengumuman perubahan layanan\n\
+/langganan - terima pengumuman perubahan layanan, dari semua instansi atau satu kabupaten/kota \
+atau instansi, misalnya /langganan pasuruan\n\
 /berhenti - berhenti menerima pengumuman\n\
 /dataku - lihat data Anda yang disimpan loket\n\
 /wilayah NAMA - atur wilayah atau instansi Anda, misalnya /wilayah kecamatan beji\n\
@@ -387,13 +388,34 @@ pub(crate) fn status_event(date: &str, status: ComplaintStatus, note: Option<&st
 // ---- Subscriptions -------------------------------------------------------------------------
 
 pub(crate) const CHOOSE_SUBSCRIPTION: &str = "Pengumuman apa yang ingin Anda terima? Pilih semua \
-instansi atau satu instansi.";
+instansi, satu kabupaten/kota (semua instansinya), atau satu instansi. Bisa juga diketik, misalnya \
+/langganan pasuruan.";
 pub(crate) const BUTTON_ALL_AGENCIES: &str = "Semua instansi";
 pub(crate) const SUBSCRIBED_ALL: &str = "Anda akan menerima pengumuman perubahan layanan dari semua instansi. \
 Ketik /berhenti untuk berhenti.";
 
 pub(crate) fn subscribed_agency(agency: &str) -> String {
     format!("Anda akan menerima pengumuman perubahan layanan dari {agency}. Ketik /berhenti untuk berhenti.")
+}
+
+/// The button of a regency or city in the subscription list ("Seluruh Kabupaten Pasuruan").
+pub(crate) fn button_regency(regency: &str) -> String {
+    format!("Seluruh {regency}")
+}
+
+pub(crate) fn subscribed_regency(regency: &str) -> String {
+    format!(
+        "Anda akan menerima pengumuman perubahan layanan dari semua instansi di {regency}. \
+Ketik /berhenti untuk berhenti."
+    )
+}
+
+/// `/langganan NAMA` named several regencies or agencies.
+pub(crate) const CHOOSE_SUBSCRIPTION_MATCH: &str = "Ada beberapa yang cocok. Pilih yang Anda maksud:";
+
+/// `/langganan NAMA` named nothing loket knows.
+pub(crate) fn subscription_unknown(place: &str) -> String {
+    format!("Saya tidak menemukan kabupaten/kota atau instansi \"{place}\". Silakan pilih dari daftar berikut:")
 }
 
 pub(crate) const UNSUBSCRIBED: &str =

@@ -1,12 +1,13 @@
 //! `Actor`: who caused a change (a status event, a reply), recorded in the append-only log.
 //!
 //! Stored as a short tagged string (`citizen:<chat id>`, `handler:<id>`, `officer:<user id>`,
-//! `admin:<name>`, `open311`, `system`) so both backends keep it in one TEXT column and logs stay readable.
+//! `account:<console account id>`, `admin:<name>`, `open311`, `system`) so both backends keep it
+//! in one TEXT column and logs stay readable.
 //!
 //! Each actor plays one [`ActorRole`] in the status machine (see
 //! [`super::ComplaintStatus::transition_by`]): a citizen (Telegram or Open311), a handler (its API
-//! key or an officer in its Telegram chat), the system (automatic verification and closing) or an
-//! administrator.
+//! key, an officer in its Telegram chat or a console account), the system (automatic
+//! verification and closing) or an administrator.
 
 use std::fmt;
 
@@ -15,6 +16,9 @@ pub enum Actor {
     Citizen(i64),
     Handler(String),
     Officer(i64),
+    /// A web console account (officer or supervisor) acting for the complaint's handler, by its
+    /// id in `console_accounts`: the timeline names the person who verified or resolved.
+    Account(i64),
     Admin(String),
     /// A citizen who filed through an Open311 client (no chat identity).
     Open311,
@@ -57,7 +61,7 @@ impl Actor {
     pub fn role(&self) -> ActorRole {
         match self {
             Self::Citizen(_) | Self::Open311 => ActorRole::Citizen,
-            Self::Handler(_) | Self::Officer(_) => ActorRole::Handler,
+            Self::Handler(_) | Self::Officer(_) | Self::Account(_) => ActorRole::Handler,
             Self::System => ActorRole::System,
             Self::Admin(_) => ActorRole::Administrator,
         }
@@ -77,6 +81,7 @@ impl Actor {
         match tag {
             "citizen" => rest.parse().map(Self::Citizen).map_err(|_| err()),
             "officer" => rest.parse().map(Self::Officer).map_err(|_| err()),
+            "account" => rest.parse().map(Self::Account).map_err(|_| err()),
             "handler" => Ok(Self::Handler(rest.to_owned())),
             "admin" => Ok(Self::Admin(rest.to_owned())),
             _ => Err(err()),
@@ -90,6 +95,7 @@ impl fmt::Display for Actor {
             Self::Citizen(chat) => write!(f, "citizen:{chat}"),
             Self::Handler(id) => write!(f, "handler:{id}"),
             Self::Officer(user) => write!(f, "officer:{user}"),
+            Self::Account(id) => write!(f, "account:{id}"),
             Self::Admin(name) => write!(f, "admin:{name}"),
             Self::Open311 => f.write_str("open311"),
             Self::System => f.write_str("system"),
@@ -107,6 +113,7 @@ mod tests {
             (Actor::Citizen(-100123), "citizen:-100123"),
             (Actor::Handler("dukcapil".into()), "handler:dukcapil"),
             (Actor::Officer(42), "officer:42"),
+            (Actor::Account(7), "account:7"),
             (Actor::Admin("budi".into()), "admin:budi"),
             (Actor::Open311, "open311"),
             (Actor::System, "system"),
@@ -115,7 +122,7 @@ mod tests {
             assert_eq!(actor.to_string(), text);
             assert_eq!(Actor::parse(text), Ok(actor));
         }
-        for bad in ["", "citizen:", "citizen:abc", "robot:1", "handler"] {
+        for bad in ["", "citizen:", "citizen:abc", "robot:1", "handler", "account:budi"] {
             assert!(Actor::parse(bad).is_err(), "{bad}");
         }
     }
@@ -127,6 +134,7 @@ mod tests {
             (Actor::Open311, ActorRole::Citizen),
             (Actor::Handler("dukcapil".into()), ActorRole::Handler),
             (Actor::Officer(42), ActorRole::Handler),
+            (Actor::Account(7), ActorRole::Handler),
             (Actor::System, ActorRole::System),
             (Actor::Admin("budi".into()), ActorRole::Administrator),
         ];

@@ -2,10 +2,11 @@
 //! migration 0005).
 //!
 //! An announcement is created as a draft by an ingest with changes (one per agency part, written
-//! in the ingest's transaction) or by an administrator (free text, to everyone or to one agency's
+//! in the ingest's transaction, addressed to the agency and its regency/city as the decree names
+//! them) or by an administrator (free text, to everyone, or to one agency's or one regency's
 //! subscribers). [`Store::approve_and_fan_out`] approves it and, in the same transaction, writes
-//! one broadcast task per active subscriber concerned (subscribed to `all`, or to
-//! `agency:<name>`); approving twice writes nothing more. The broadcast sender then works the
+//! one broadcast task per active subscriber concerned (subscribed to `all`, to `agency:<name>` or
+//! to `regency:<name>`, once whatever the topics); approving twice writes nothing more. The broadcast sender then works the
 //! tasks with the lease pattern of `deliveries.rs`, plus one more step so a crash never messages
 //! a subscriber twice: a task is claimed (`in_flight`, with a lease), marked `sending` right
 //! before the Telegram call and `sent` right after it. A task found `sending` with an expired
@@ -62,9 +63,11 @@ pub struct Announcement {
     pub id: i64,
     /// The ingest that produced it; `None` for an administrator's free text.
     pub ingest_id: Option<i64>,
-    /// Whose subscribers receive it (plus those subscribed to everything); `None`: every
-    /// subscriber.
+    /// Whose subscribers receive it (plus those subscribed to everything and to `regency`);
+    /// `None` with `regency` `None`: every subscriber.
     pub agency: Option<String>,
+    /// The regency or city whose subscribers receive it ("Kabupaten Pasuruan").
+    pub regency: Option<String>,
     /// Plain text, as the citizen reads it.
     pub text: String,
     /// The services it mentions (one "lihat layanan" button each, except removed ones).
@@ -79,6 +82,7 @@ struct AnnouncementRow {
     id: i64,
     ingest_id: Option<i64>,
     agency: Option<String>,
+    regency: Option<String>,
     text: String,
     services: String,
     status: String,
@@ -96,6 +100,7 @@ impl TryFrom<AnnouncementRow> for Announcement {
             id: row.id,
             ingest_id: row.ingest_id,
             agency: row.agency,
+            regency: row.regency,
             text: row.text,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -108,16 +113,19 @@ impl TryFrom<AnnouncementRow> for Announcement {
 pub(crate) struct NewAnnouncement {
     pub(crate) ingest_id: Option<i64>,
     pub(crate) agency: Option<String>,
+    pub(crate) regency: Option<String>,
     pub(crate) text: String,
     /// JSON list of [`AnnouncedService`].
     pub(crate) services: String,
 }
 
 impl NewAnnouncement {
-    pub(crate) fn from_diff(ingest_id: i64, a: &DiffAnnouncement) -> anyhow::Result<Self> {
+    /// The ingest's announcement to `a.agency`, and to `regency` (the agency's, as parsed).
+    pub(crate) fn from_diff(ingest_id: i64, a: &DiffAnnouncement, regency: Option<String>) -> anyhow::Result<Self> {
         Ok(Self {
             ingest_id: Some(ingest_id),
             agency: Some(a.agency.clone()),
+            regency,
             text: a.text.clone(),
             services: serde_json::to_string(&a.services).context("cannot serialise announced services")?,
         })
@@ -138,11 +146,12 @@ macro_rules! insert_announcement {
     ($exec:expr, $new:expr, $status:expr, $now:expr $(,)?) => {{
         let new: &$crate::storage::announcements::NewAnnouncement = $new;
         sqlx::query_as::<_, (i64,)>(
-            "INSERT INTO announcements (ingest_id, agency, text, services, status, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+            "INSERT INTO announcements (ingest_id, agency, regency, text, services, status, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
         )
         .bind(new.ingest_id)
         .bind(new.agency.as_deref())
+        .bind(new.regency.as_deref())
         .bind(&new.text)
         .bind(&new.services)
         .bind($status.as_str())
@@ -155,13 +164,17 @@ macro_rules! insert_announcement {
 }
 pub(crate) use insert_announcement;
 
-/// Writes one pending broadcast task per active chat subscribed to everything or to `$agency`
-/// (`None`: every subscriber); evaluates to `anyhow::Result<u64>` (tasks written). Chats that
-/// already have a task for the announcement are skipped, so it is safe to repeat.
+/// Writes one pending broadcast task per active chat subscribed to everything, to `$agency` or to
+/// `$regency` (both `None`: every subscriber); evaluates to `anyhow::Result<u64>` (tasks
+/// written). Chats that already have a task for the announcement are skipped, so it is safe to
+/// repeat.
 macro_rules! fan_out {
-    ($exec:expr, $announcement:expr, $agency:expr, $now:expr $(,)?) => {{
+    ($exec:expr, $announcement:expr, $agency:expr, $regency:expr, $now:expr $(,)?) => {{
         let agency: Option<&str> = $agency;
-        let topic: Option<String> = agency.map($crate::storage::announcements::agency_topic);
+        let regency: Option<&str> = $regency;
+        let agency_topic: Option<String> = agency.map($crate::storage::announcements::agency_topic);
+        let regency_topic: Option<String> = regency.map($crate::storage::chats::regency_topic);
+        let everyone = agency_topic.is_none() && regency_topic.is_none();
         sqlx::query(
             "INSERT INTO broadcast_tasks (announcement_id, chat_id, status, attempts, next_attempt_at, updated_at)
              SELECT $1, c.chat_id, 'pending', 0, $2, $2
@@ -169,12 +182,14 @@ macro_rules! fan_out {
               WHERE c.status = 'active'
                 AND EXISTS (SELECT 1 FROM subscriptions s
                              WHERE s.chat_id = c.chat_id
-                               AND ($3 IS NULL OR s.topic = 'all' OR s.topic = $3))
+                               AND ($3 OR s.topic = 'all' OR s.topic = $4 OR s.topic = $5))
              ON CONFLICT (announcement_id, chat_id) DO NOTHING",
         )
         .bind($announcement)
         .bind($now)
-        .bind(topic)
+        .bind(everyone)
+        .bind(agency_topic)
+        .bind(regency_topic)
         .execute($exec)
         .await
         .map(|r| r.rows_affected())
@@ -183,10 +198,8 @@ macro_rules! fan_out {
 }
 pub(crate) use fan_out;
 
-/// The subscription topic of one agency (the Telegram side writes the same).
-pub(crate) fn agency_topic(agency: &str) -> String {
-    format!("agency:{agency}")
-}
+/// The subscription topic of one agency (the conversation core writes the same).
+pub(crate) use super::chats::agency_topic;
 
 /// How far a broadcast has got.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -283,6 +296,17 @@ impl Store {
     /// An administrator's free-text announcement (a draft) to one agency's subscribers (and
     /// those subscribed to everything), or with `agency: None` to every subscriber.
     pub async fn create_announcement(&self, agency: Option<&str>, text: &str) -> Result<Announcement, StoreError> {
+        self.create_announcement_to(agency, None, text).await
+    }
+
+    /// An administrator's free-text announcement (a draft) to the subscribers of `agency` and of
+    /// `regency` (and those subscribed to everything); with both `None`, to every subscriber.
+    pub async fn create_announcement_to(
+        &self,
+        agency: Option<&str>,
+        regency: Option<&str>,
+        text: &str,
+    ) -> Result<Announcement, StoreError> {
         let text = text.trim();
         if text.is_empty() {
             return Err(anyhow::Error::new(AnnouncementTextError::Empty).into());
@@ -294,6 +318,7 @@ impl Store {
         let new = NewAnnouncement {
             ingest_id: None,
             agency: agency.map(str::to_owned),
+            regency: regency.map(str::to_owned),
             text: text.to_owned(),
             services: "[]".to_owned(),
         };
@@ -357,13 +382,13 @@ impl Store {
         let now = self.now();
         on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let row: Option<(String, Option<String>)> =
-                sqlx::query_as("SELECT status, agency FROM announcements WHERE id = $1")
+            let row: Option<(String, Option<String>, Option<String>)> =
+                sqlx::query_as("SELECT status, agency, regency FROM announcements WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await
                     .context("cannot read announcement")?;
-            let Some((status, agency)) = row else {
+            let Some((status, agency, regency)) = row else {
                 return Err(StoreError::NotFound);
             };
             if AnnouncementStatus::parse(&status)? != AnnouncementStatus::Draft {
@@ -389,7 +414,7 @@ impl Store {
                     approved_now: false,
                 });
             }
-            let tasks = fan_out!(&mut *tx, id, agency.as_deref(), now)?;
+            let tasks = fan_out!(&mut *tx, id, agency.as_deref(), regency.as_deref(), now)?;
             tx.commit().await?;
             Ok(FanOut {
                 tasks,
@@ -656,9 +681,9 @@ impl Store {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::storage::IngestOptions;
     use crate::storage::standards::tests::{AGENCY, baseline, corpus};
     use crate::storage::testing::{TestDb, both_backends};
+    use crate::storage::{IngestOptions, regency_topic};
 
     const LEASE: Duration = Duration::from_secs(60);
 
@@ -704,6 +729,11 @@ pub(crate) mod tests {
         let a = db.store.announcement(changed.announcements[0]).await.unwrap().unwrap();
         assert_eq!(a.status, AnnouncementStatus::Draft);
         assert_eq!(a.agency.as_deref(), Some(AGENCY));
+        assert_eq!(
+            a.regency.as_deref(),
+            Some("Kabupaten Pasuruan"),
+            "the agency's regency, as parsed"
+        );
         assert_eq!(a.ingest_id, changed.ingest_id);
         assert!(a.text.contains("Pembaruan Standar Pelayanan"), "{}", a.text);
         assert!(a.text.contains("Rp 10.000"), "{}", a.text);
@@ -725,6 +755,8 @@ pub(crate) mod tests {
         subscribe(store, 4, &agency_topic(AGENCY)).await; // both topics: still one task
         subscribe(store, 5, "all").await;
         set_chat_status(store, 5, "blocked").await;
+        subscribe(store, 6, &regency_topic("Kabupaten Pasuruan")).await; // the agency's regency
+        subscribe(store, 7, "regency:Kota Malang").await;
         baseline(store).await;
         let outcome = store.record_ingest(&corpus("Gratis")).await.unwrap();
         let id = outcome.announcements[0];
@@ -736,7 +768,7 @@ pub(crate) mod tests {
         assert_eq!(
             fan,
             FanOut {
-                tasks: 3,
+                tasks: 4,
                 approved_now: true
             }
         );
@@ -749,7 +781,7 @@ pub(crate) mod tests {
             }
         );
         let p = store.broadcast_progress(id).await.unwrap();
-        assert_eq!((p.total, p.pending, p.sent), (3, 3, 0));
+        assert_eq!((p.total, p.pending, p.sent), (4, 4, 0));
         assert_eq!(
             store.announcement(id).await.unwrap().unwrap().status,
             AnnouncementStatus::Approved
@@ -760,7 +792,7 @@ pub(crate) mod tests {
         ));
     }
 
-    async fn free_text_goes_to_everyone_or_one_agency(db: TestDb) {
+    async fn free_text_goes_to_everyone_one_agency_or_one_regency(db: TestDb) {
         let store = &db.store;
         subscribe(store, 1, "all").await;
         subscribe(store, 2, &agency_topic(AGENCY)).await;
@@ -776,6 +808,24 @@ pub(crate) mod tests {
             .await
             .unwrap();
         assert_eq!(store.approve_and_fan_out(one.id).await.unwrap().tasks, 2);
+        subscribe(store, 4, &regency_topic("Kota Malang")).await;
+        subscribe(store, 5, &regency_topic("Kabupaten Pasuruan")).await;
+        let regional = store
+            .create_announcement_to(None, Some("Kota Malang"), "Layanan keliling di Kota Malang.")
+            .await
+            .unwrap();
+        assert_eq!(regional.regency.as_deref(), Some("Kota Malang"));
+        let p = store.approve_and_fan_out(regional.id).await.unwrap();
+        assert_eq!(p.tasks, 2, "everyone's subscriber and the regency's");
+        let both = store
+            .create_announcement_to(
+                Some("Dinas Lain"),
+                Some("Kota Malang"),
+                "Dinas Lain di Kota Malang pindah.",
+            )
+            .await
+            .unwrap();
+        assert_eq!(store.approve_and_fan_out(both.id).await.unwrap().tasks, 3);
         assert!(store.create_announcement(None, "   ").await.is_err());
         assert!(store.create_announcement(None, &"x".repeat(5000)).await.is_err());
     }
@@ -891,7 +941,7 @@ pub(crate) mod tests {
     both_backends!(
         an_ingest_with_changes_creates_draft_announcements,
         approval_writes_one_task_per_concerned_active_subscriber,
-        free_text_goes_to_everyone_or_one_agency,
+        free_text_goes_to_everyone_one_agency_or_one_regency,
         auto_send_approves_and_fans_out_in_the_ingest_transaction,
         task_lifecycle_with_leases_and_interrupted_sends,
         retries_wait_for_their_time,

@@ -1,6 +1,7 @@
 //! Citizens' chats and announcement subscriptions (`chats`, `subscriptions` of migration 0001),
 //! for every channel: a chat id is the citizen's address in the store (a Telegram chat id, or the
-//! id `storage` gave a WhatsApp contact). A subscription's topic is `all` or `agency:<name>`.
+//! id `storage` gave a WhatsApp contact). A subscription's topic is `all`, `agency:<name>` or
+//! `regency:<name>` (a regency or city as the decrees name it: "Kabupaten Pasuruan").
 
 use anyhow::Context;
 
@@ -11,6 +12,10 @@ pub(crate) const TOPIC_ALL: &str = "all";
 
 pub(crate) fn agency_topic(agency: &str) -> String {
     format!("agency:{agency}")
+}
+
+pub(crate) fn regency_topic(regency: &str) -> String {
+    format!("regency:{regency}")
 }
 
 impl Store {

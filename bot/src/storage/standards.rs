@@ -171,6 +171,16 @@ fn plan(latest: Vec<LatestRow>, documents: &[Document]) -> anyhow::Result<Plan> 
     Ok(Plan { outcome, rows })
 }
 
+/// The regency or city of `agency` as its decrees name it (`None` when they do not, or when the
+/// agency has no decree left).
+fn regency_of(documents: &[Document], agency: &str) -> Option<String> {
+    documents
+        .iter()
+        .flat_map(|d| &d.services)
+        .find(|s| s.agency == agency)
+        .and_then(|s| s.regency.clone())
+}
+
 impl Store {
     /// Compares `documents` with the stored standards and stores what changed (see the module
     /// docs), creating draft announcements. Nothing is written when nothing changed.
@@ -240,10 +250,11 @@ impl Store {
                 loket_knowledge::diff::announcement(&outcome.diff)
             };
             for announcement in announcements {
-                let new = NewAnnouncement::from_diff(ingest_id, &announcement)?;
+                let regency = regency_of(documents, &announcement.agency);
+                let new = NewAnnouncement::from_diff(ingest_id, &announcement, regency)?;
                 let id = insert_announcement!(&mut *tx, &new, status, now)?;
                 if options.auto_approve {
-                    super::announcements::fan_out!(&mut *tx, id, new.agency.as_deref(), now)?;
+                    super::announcements::fan_out!(&mut *tx, id, new.agency.as_deref(), new.regency.as_deref(), now)?;
                 }
                 outcome.announcements.push(id);
             }
@@ -323,7 +334,8 @@ pub(crate) mod tests {
             title: title.into(),
             unit: agency.into(),
             agency: agency.into(),
-            regency: None,
+            // As the parser reads it from an agency's name ("... Kabupaten Pasuruan").
+            regency: agency.find("Kabupaten ").map(|at| agency[at..].to_owned()),
             province: None,
             source: source.into(),
             lines: LineRange { start: 1, end: 20 },

@@ -20,7 +20,8 @@ pub(crate) enum Command {
     /// `/status LKT-XXXX-XXXX`; empty when the number is missing.
     Status(String),
     Laporanku,
-    Langganan,
+    /// `/langganan pasuruan` subscribes to what it names; `/langganan` shows the list.
+    Langganan(String),
     Berhenti,
     /// What loket holds about this chat (UU 27/2022 right of access).
     Dataku,

@@ -13,7 +13,9 @@
 //!   `offset` (earlier updates are confirmed and dropped), `limit` and `timeout`.
 //! - **Methods.** getMe, getUpdates, getWebhookInfo, deleteWebhook, setMyCommands, sendMessage,
 //!   sendPhoto, sendDocument (JSON or multipart), editMessageText, editMessageReplyMarkup,
-//!   answerCallbackQuery, copyMessage, forwardMessage, deleteMessage. Others answer 404.
+//!   answerCallbackQuery, copyMessage, forwardMessage, deleteMessage, and getFile with the file
+//!   download (`/file/bot<token>/<path>`) for files added with
+//!   [`add_file`](FakeBotApi::add_file). Others answer 404.
 //! - **Records.** Every call is kept as a [`Call`] (method, chat, parameters, arrival time, HTTP
 //!   status, message id); query them with [`calls`](FakeBotApi::calls),
 //!   [`sent_to`](FakeBotApi::sent_to) and [`wait_until`](FakeBotApi::wait_until) (wakes on every
@@ -137,6 +139,8 @@ struct Inner {
     /// Calls received per lower-cased method.
     counts: HashMap<String, usize>,
     next_callback: u64,
+    /// Files users sent, by file id: the path `getFile` names and the bytes it serves.
+    files: HashMap<String, (String, Vec<u8>)>,
 }
 
 impl Inner {
@@ -367,6 +371,15 @@ impl FakeBotApi {
         self.shared.lock().blocked.remove(&chat);
     }
 
+    /// Holds a file a user sent (a photo's or document's `file_id`): `getFile` names it at
+    /// `photos/<file_id>.<extension>` and `/file/bot<token>/<path>` serves `bytes`.
+    pub fn add_file(&self, file_id: &str, extension: &str, bytes: &[u8]) {
+        self.shared.lock().files.insert(
+            file_id.to_owned(),
+            (format!("photos/{file_id}.{extension}"), bytes.to_vec()),
+        );
+    }
+
     /// Runs `hook` when the `k`-th call (1-based, counting every call since start) of `method`
     /// arrives, before it is answered: the request is held while the hook runs.
     pub fn on_nth_call(&self, method: &str, k: usize, hook: impl FnOnce(&Call) + Send + 'static) {
@@ -469,8 +482,9 @@ impl FakeBotApi {
 
 /// Telegram's spelling of a method from any casing teloxide uses (`SendMessage`).
 fn canonical(method: &str) -> String {
-    const KNOWN: [&str; 16] = [
+    const KNOWN: [&str; 17] = [
         "getMe",
+        "getFile",
         "getUpdates",
         "getWebhookInfo",
         "deleteWebhook",
@@ -547,6 +561,9 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let Ok(body) = axum::body::to_bytes(request.into_body(), 64 * 1024 * 1024).await else {
         return error(StatusCode::BAD_REQUEST, "Bad Request: unreadable body", None);
     };
+    if let Some(file) = path.strip_prefix("/file/") {
+        return download(&shared, at, file);
+    }
     let mut segments = path.trim_start_matches('/').split('/');
     let (Some(bot), Some(method), None) = (segments.next(), segments.next(), segments.next()) else {
         return error(StatusCode::NOT_FOUND, "Not Found", None);
@@ -623,9 +640,57 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     response
 }
 
+/// `GET /file/bot<token>/<file path>`: the bytes of a file `getFile` named, recorded as a
+/// `downloadFile` call.
+fn download(shared: &Shared, at: Instant, rest: &str) -> Response {
+    // teloxide sends the path percent-encoded (`photos%2Ffile.jpg`), as Telegram accepts it.
+    let raw = rest.split_once('/').map(|(_, path)| path).unwrap_or_default();
+    let path = percent_encoding::percent_decode_str(raw)
+        .decode_utf8_lossy()
+        .into_owned();
+    let found = shared
+        .lock()
+        .files
+        .values()
+        .find(|(p, _)| *p == path)
+        .map(|(_, bytes)| bytes.clone());
+    let response = match found {
+        Some(bytes) => (StatusCode::OK, bytes).into_response(),
+        None => error(StatusCode::NOT_FOUND, "Not Found", None),
+    };
+    let mut inner = shared.lock();
+    inner.calls.push(Call {
+        method: "downloadFile".into(),
+        chat_id: None,
+        params: json!({ "file_path": path }),
+        at,
+        status: response.status().as_u16(),
+        message_id: None,
+    });
+    let n = inner.calls.len();
+    drop(inner);
+    shared.calls.send_replace(n);
+    response
+}
+
 /// Performs a method that was not faulted; the answer and the message it made or edited.
 async fn execute(shared: &Shared, method: &str, params: &Value) -> (Response, Option<i32>) {
     match method {
+        "getfile" => {
+            let id = params["file_id"].as_str().unwrap_or_default();
+            match shared.lock().files.get(id) {
+                Some((path, bytes)) => (
+                    ok(
+                        json!({"file_id": id, "file_unique_id": format!("u{id}"), "file_size": bytes.len(), "file_path": path}),
+                    ),
+                    None,
+                ),
+                None => (
+                    error(StatusCode::BAD_REQUEST, "Bad Request: invalid file_id", None),
+                    None,
+                ),
+            }
+        }
         "getme" => {
             let mut me = bot_json();
             me["can_join_groups"] = json!(true);

@@ -32,6 +32,10 @@ pub(crate) enum Callback {
     ReportAbout { key: String },
     /// Subscribe to all agencies (`sub:all`) or one (`sub:<key>`).
     Subscribe { agency: Option<String> },
+    /// Subscribe to one regency or city: `subw:<key>`.
+    SubscribeRegency { key: String },
+    /// A page of the subscription list: `subp:<page>`.
+    Subscriptions { page: usize },
     /// An officer's status button: `of:<status>:<ticket>`.
     Officer { to: ComplaintStatus, ticket: TicketNumber },
     /// An officer's "Balas warga" button: `ofm:<ticket>`.
@@ -60,6 +64,8 @@ impl From<Choice> for Callback {
             Choice::ReportAbout { key } => Self::ReportAbout { key },
             Choice::Subscribe { agency } => Self::Subscribe { agency },
             Choice::Support { ticket } => Self::Support { ticket },
+            Choice::SubscribeRegency { key } => Self::SubscribeRegency { key },
+            Choice::Subscriptions { page } => Self::Subscriptions { page },
         }
     }
 }
@@ -77,6 +83,8 @@ impl Callback {
             Self::ReportAbout { key } => Choice::ReportAbout { key },
             Self::Subscribe { agency } => Choice::Subscribe { agency },
             Self::Support { ticket } => Choice::Support { ticket },
+            Self::SubscribeRegency { key } => Choice::SubscribeRegency { key },
+            Self::Subscriptions { page } => Choice::Subscriptions { page },
             Self::Officer { .. }
             | Self::OfficerReply { .. }
             | Self::OfficerRedirect { .. }

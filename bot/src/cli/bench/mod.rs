@@ -269,6 +269,13 @@ async fn console_rows(table: &mut Table, options: &BenchOptions) {
     };
     match figures {
         Ok(f) => {
+            table.row(
+                format!(
+                    "console bench set-up: {} complaints bulk-inserted, vacuumed and analysed (PostgreSQL)",
+                    thousands(f.complaints as f64)
+                ),
+                format!("{:.2} s", f.seeded.as_secs_f64()),
+            );
             for (what, p50, p99) in f.pages {
                 table.row(
                     format!(

@@ -54,7 +54,7 @@ fn core_command(command: Command) -> Core {
         Command::Lapor => Core::Report,
         Command::Status(ticket) => Core::Status(ticket),
         Command::Laporanku => Core::MyComplaints,
-        Command::Langganan => Core::Subscribe,
+        Command::Langganan(place) => Core::Subscribe(place),
         Command::Berhenti => Core::Unsubscribe,
         Command::Dataku => Core::MyData,
         Command::Wilayah(place) => Core::Region(place),
