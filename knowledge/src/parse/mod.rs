@@ -1,8 +1,10 @@
 //! Parsing decree files into [`Document`]s.
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
-//! and Word files) -> services and components found line by
-//! line ([`services`]) -> cleaned text and list items ([`markup`]) -> normalised duration
+//! and Word files) -> page furniture blanked ([`page`]) -> layouts put back into lines the
+//! assembler reads: tables printed cell by cell by a PDF conversion without layout
+//! ([`blocks`]), space-aligned tables ([`columns`]), matrices with a row per service
+//! ([`matrix`]) -> services and components found line by line ([`services`]) -> cleaned text and list items ([`markup`]) -> normalised duration
 //! and fee ([`crate::values`]) -> a [`Document`] with line ranges for every piece. The
 //! agency and decree number come from the front matter ([`header`]), the regency/city and
 //! province from the letterhead and the agency's name ([`region`]). No rule names a
