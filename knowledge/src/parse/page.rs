@@ -91,10 +91,10 @@ fn is_bare_number(line: &str) -> bool {
 
 /// The nearest non-blank line above and below `at`.
 fn neighbours(lines: &[&str], at: usize) -> Vec<usize> {
-    let non_blank = |i: &usize| !lines[*i].trim().is_empty();
-    let above = (0..at).rev().find(non_blank);
-    let below = (at + 1..lines.len()).find(non_blank);
-    above.into_iter().chain(below).collect()
+    next_non_blank(lines, at, true)
+        .into_iter()
+        .chain(next_non_blank(lines, at, false))
+        .collect()
 }
 
 /// "- 4 -", "-4-", "Halaman 4", "Hal. 4 dari 20", "4 / 20".
