@@ -232,6 +232,27 @@ pub fn instrument_names(text: &str) -> Vec<String> {
     out
 }
 
+/// Whether `word` is the initials of consecutive content words somewhere in `text`: the
+/// acronyms citizens make of a phrase a decree writes out but never abbreviates ("SK" of
+/// "Surat Keputusan", "LPJ" of "laporan pertanggung jawaban"). Only short words without a
+/// vowel after the first letter read as initials, so ordinary words ("ada", "itu") never do.
+pub fn initials_in(word: &str, text: &str) -> bool {
+    let letters: Vec<char> = word.chars().collect();
+    if !(2..=MAX_SPAN + 1).contains(&letters.len())
+        || !letters.iter().all(char::is_ascii_lowercase)
+        || letters[1..].iter().any(|&c| is_vowel_char(c))
+    {
+        return false;
+    }
+    let content: Vec<String> = words(text)
+        .into_iter()
+        .filter(|w| !SMALL_WORDS.contains(&w.as_str()))
+        .collect();
+    content
+        .windows(letters.len())
+        .any(|span| span.iter().zip(&letters).all(|(w, &c)| w.starts_with(c) && w.len() > 1))
+}
+
 /// Lowercase alphabetic words of a text ("Barang/Jasa" is two words).
 fn words(text: &str) -> Vec<String> {
     text.to_lowercase()
@@ -457,6 +478,18 @@ fn is_acronym(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn initials_are_read_off_the_phrase_they_abbreviate() {
+        let text = "Surat Keputusan Bupati diserahkan; penerima wajib menyampaikan laporan pertanggung jawaban";
+        assert!(initials_in("sk", text));
+        assert!(initials_in("lpj", text));
+        assert!(initials_in("skb", text));
+        assert!(!initials_in("kk", text));
+        // Words with vowels are words, not initials.
+        assert!(!initials_in("ada", "atas dasar aturan"));
+        assert!(!initials_in("s", text));
+    }
 
     fn has(forms: &[(String, String)], short: &str, long: &str) -> bool {
         forms.iter().any(|(s, l)| s == short && l == long)

@@ -1287,7 +1287,9 @@ impl Engine {
 
     /// Whether a service's own text (name and components) has every word of a message that
     /// counts, so the message can be about that service alone. Everyday words and the words
-    /// of who asks and from where do not count.
+    /// of who asks and from where do not count; an acronym no title has counts when the text
+    /// writes out the phrase it abbreviates ("sk nya" after a service whose product is a Surat
+    /// Keputusan); one a title has ("pns") names that service.
     fn explains(&self, position: usize, naming: &[&String]) -> bool {
         let st = &self.tokens[position];
         let in_components = |t: &str| {
@@ -1301,6 +1303,11 @@ impl Engine {
                 || in_components(t)
                 || self.region_vocabulary.contains(t.as_str())
                 || self.weight(t, &HashSet::default()) <= EVERYDAY_LIMIT
+                || !self.tokens.iter().any(|other| other.title.contains(*t))
+                    && self.services[position]
+                        .components
+                        .iter()
+                        .any(|c| crate::aliases::initials_in(t, &c.text))
         })
     }
 
