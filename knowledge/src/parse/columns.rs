@@ -8,12 +8,14 @@
 //! lines as tab-separated cells, one output line per input line (line numbers stay true for
 //! citations). Nothing is rewritten in a decree that has no such table.
 //!
-//! The value column is the one where most lines whose left part is a component label
+//! The value column is where most lines whose left part is a component label
 //! ([`labels::classify`]) have their value start: found from the decree itself, never
-//! assumed. A table region starts at such a label line and goes on while lines stay on
-//! their side of the column (continuation of a label, continuation of a value, blank lines,
-//! rules and repeated table headers); a line whose text crosses the column (a service
-//! heading, prose) ends it.
+//! assumed. A scanned page read by OCR does not keep columns exact (values start a few
+//! characters left or right from line to line), so the column is a band: the value starts of
+//! the label lines that cluster around the most common one. A table region starts at such a
+//! label line and goes on while lines stay on their side of the band (continuation of a
+//! label, continuation of a value, blank lines, rules and repeated table headers); a line
+//! whose text crosses it (a service heading, prose) ends it.
 
 use super::labels;
 use std::collections::HashMap;
@@ -26,6 +28,10 @@ const MIN_VALUE_COLUMN: usize = 12;
 const TABBED_SHARE: f32 = 0.05;
 /// A left part longer than this many words is prose, not a label.
 const MAX_LABEL_WORDS: usize = 6;
+/// How far apart value starts of one table may lie and still be one column (OCR jitter).
+const JITTER: usize = 8;
+/// Slack on either side of the band for lines that are not label rows.
+const SLACK: usize = 3;
 
 /// The lines of `lines` rewritten as tab-separated cells where they belong to a table laid
 /// out with spaces; `None` for a line left as it is.
@@ -36,7 +42,7 @@ pub(crate) fn tabulate(lines: &[&str]) -> Vec<Option<String>> {
         return out;
     }
     let rows: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
-    let Some(column) = value_column(&rows) else {
+    let Some(band) = value_column(&rows) else {
         return out;
     };
     let mut in_table = false;
@@ -48,7 +54,7 @@ pub(crate) fn tabulate(lines: &[&str]) -> Vec<Option<String>> {
         if is_rule(&line) || is_delimited(&line) {
             continue;
         }
-        let Some((left, right)) = split_at(chars, column) else {
+        let Some((left, right)) = split_at(chars, band) else {
             in_table = false;
             continue;
         };
@@ -90,10 +96,11 @@ fn is_rule(line: &str) -> bool {
     trimmed.len() >= 3 && trimmed.chars().all(|c| matches!(c, '-' | '=' | '_' | '+' | '|' | ' '))
 }
 
-/// The column where values start: for each column, the lines that have a run of two or more
-/// spaces ending there, with a component label before it; the column most such lines share.
-fn value_column(rows: &[Vec<char>]) -> Option<usize> {
-    let mut votes: HashMap<usize, usize> = HashMap::new();
+/// The band of columns where values start: the value starts (after a run of two or more
+/// spaces) of lines with a component label before them, clustered around the most common
+/// one within [`JITTER`]; `None` when fewer than [`MIN_LABEL_ROWS`] lines agree.
+fn value_column(rows: &[Vec<char>]) -> Option<(usize, usize)> {
+    let mut starts: Vec<usize> = Vec::new();
     for chars in rows {
         if is_delimited(&chars.iter().collect::<String>()) {
             continue;
@@ -105,15 +112,23 @@ fn value_column(rows: &[Vec<char>]) -> Option<usize> {
             let left: String = chars[..column].iter().collect();
             let (_, label) = split_marker(left.trim());
             if label_row(&label) {
-                *votes.entry(column).or_default() += 1;
+                starts.push(column);
             }
         }
     }
-    votes
-        .into_iter()
-        .filter(|(_, n)| *n >= MIN_LABEL_ROWS)
-        .max_by_key(|(column, n)| (*n, std::cmp::Reverse(*column)))
-        .map(|(column, _)| column)
+    let mut votes: HashMap<usize, usize> = HashMap::new();
+    for &column in &starts {
+        *votes.entry(column).or_default() += 1;
+    }
+    let (mode, _) = votes
+        .iter()
+        .max_by_key(|(column, n)| (**n, std::cmp::Reverse(**column)))
+        .map(|(c, n)| (*c, *n))?;
+    let near: Vec<usize> = starts.into_iter().filter(|c| c.abs_diff(mode) <= JITTER).collect();
+    if near.len() < MIN_LABEL_ROWS {
+        return None;
+    }
+    Some((*near.iter().min()?, *near.iter().max()?))
 }
 
 /// Columns where text resumes after two or more spaces inside a line (not its indentation).
@@ -135,25 +150,34 @@ fn gap_ends(chars: &[char]) -> Vec<usize> {
     ends
 }
 
-/// The line cut at `column`: the trimmed text left and right of it, or `None` when text
-/// runs across the column (no space right before it while both sides have text).
-fn split_at(chars: &[char], column: usize) -> Option<(String, String)> {
-    if chars.len() <= column {
-        let left: String = chars.iter().collect();
-        return Some((left.trim().to_owned(), String::new()));
+/// The line cut at the value band `(lo, hi)`: the trimmed text left and right of it, or
+/// `None` when text runs across it. A line indented to the band (within [`SLACK`]) is all
+/// value; otherwise the cut is the first run of two or more spaces that ends in the band, and
+/// a line without one is a label alone when it ends before the band, else it crosses.
+fn split_at(chars: &[char], (lo, hi): (usize, usize)) -> Option<(String, String)> {
+    let text: String = chars.iter().collect();
+    let indent = chars.iter().take_while(|c| c.is_whitespace()).count();
+    if indent + SLACK >= lo {
+        return Some((String::new(), text.trim().to_owned()));
     }
-    let left: String = chars[..column].iter().collect();
-    let right: String = chars[column..].iter().collect();
-    let crosses = !chars[column - 1].is_whitespace() && !left.trim().is_empty();
-    if crosses {
-        return None;
+    if let Some(cut) = gap_ends(chars)
+        .into_iter()
+        .find(|&c| c + SLACK >= lo && c <= hi + SLACK)
+    {
+        let left: String = chars[..cut].iter().collect();
+        let right: String = chars[cut..].iter().collect();
+        return Some((left.trim().to_owned(), right.trim().to_owned()));
     }
-    Some((left.trim().to_owned(), right.trim().to_owned()))
+    let end = chars.iter().rposition(|c| !c.is_whitespace()).map_or(0, |i| i + 1);
+    (end <= lo).then(|| (text.trim().to_owned(), String::new()))
 }
 
-/// A row number at the start of the left part ("1.", "12", "a.") and the rest.
+/// A row number at the start of the left part ("1.", "12", "a.") and the rest. Specks a
+/// scan leaves before it (". 5.") are dropped.
 fn split_marker(left: &str) -> (String, String) {
-    let left = left.trim();
+    let left = left
+        .trim()
+        .trim_start_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
     if let Some((first, rest)) = left.split_once(char::is_whitespace) {
         let core = first.trim_end_matches(['.', ')']);
         if !core.is_empty() && core.len() <= 3 && core.chars().all(|c| c.is_ascii_digit()) {
@@ -200,6 +224,36 @@ mod tests {
         assert_eq!(out[8].as_deref(), Some("3.\tBiaya/Tarif\tTidak dipungut biaya"));
         assert_eq!(out[10], None);
         assert_eq!(out[11].as_deref(), Some("1.\tPersyaratan\tSurat pengantar kampus"));
+    }
+
+    #[test]
+    fn a_scanned_table_with_jittered_columns_becomes_cells() {
+        let scan = [
+            "NO  KOMPONEN             URAIAN",
+            "1.  Persyaratan           1. Surat Pengantar RT/RW;",
+            "                               2. Fotokopi KTP-el;",
+            "2.  Sistem, Mekanisme   1. Pemohon datang ke loket;",
+            "    dan Prosedur             2. Petugas memeriksa berkas;",
+            "3.  Jangka Waktu         30 (tiga puluh) menit",
+            "4.  Biaya/Tarif              Tidak dipungut biaya",
+            ". 5.  Produk Pelayanan         Surat Keterangan Domisili",
+            "",
+            "           STANDAR PELAYANAN SURAT KETERANGAN KEMATIAN",
+        ];
+        let out = tabulate(&scan);
+        assert_eq!(out[1].as_deref(), Some("1.\tPersyaratan\t1. Surat Pengantar RT/RW;"));
+        assert_eq!(out[2].as_deref(), Some("\t\t2. Fotokopi KTP-el;"));
+        assert_eq!(
+            out[3].as_deref(),
+            Some("2.\tSistem, Mekanisme\t1. Pemohon datang ke loket;")
+        );
+        assert_eq!(out[4].as_deref(), Some("\tdan Prosedur\t2. Petugas memeriksa berkas;"));
+        assert_eq!(out[6].as_deref(), Some("4.\tBiaya/Tarif\tTidak dipungut biaya"));
+        assert_eq!(
+            out[7].as_deref(),
+            Some("5.\tProduk Pelayanan\tSurat Keterangan Domisili")
+        );
+        assert_eq!(out[9], None, "a heading crossing the band ends the table");
     }
 
     #[test]

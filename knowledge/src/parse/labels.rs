@@ -4,8 +4,10 @@
 //! URAIAN") and section markers ("PENYAMPAIAN LAYANAN").
 //!
 //! The vocabulary is the one PermenPANRB 15/2014 prescribes for every *Standar Pelayanan*,
-//! so it holds for any agency's decree; matching is on words, in a fixed order from the
-//! most specific ("Kompetensi Pelaksana" before "Pelaksana").
+//! with the administrative synonyms agencies rename components with ("Kelengkapan Berkas",
+//! "Saluran Aduan", "Hasil Layanan", "Landasan Hukum"), so it holds for any agency's decree;
+//! matching is on words, in a fixed order from the most specific ("Kompetensi Pelaksana"
+//! before "Pelaksana").
 
 use crate::document::ComponentKind;
 
@@ -66,13 +68,24 @@ pub(crate) fn classify(label: &str) -> Option<ComponentKind> {
         SecurityGuarantee
     } else if has(&words, "jaminan") {
         ServiceGuarantee
-    } else if has(&words, "pengaduan") || has(&words, "saran") || has(&words, "masukan") || has(&words, "keluhan") {
+    } else if has(&words, "pengaduan")
+        || has(&words, "aduan")
+        || has(&words, "saran")
+        || has(&words, "masukan")
+        || has(&words, "keluhan")
+    {
         ComplaintChannel
-    } else if has(&words, "hukum") && (has(&words, "dasar") || has(&words, "landasan")) {
+    } else if has(&words, "hukum") && (has(&words, "dasar") || has(&words, "landasan") || has(&words, "acuan"))
+        || has(&words, "regulasi")
+    {
         LegalBasis
     } else if has(&words, "sarana") || has(&words, "prasarana") || has(&words, "prasana") || has(&words, "fasilitas") {
         Facilities
-    } else if has_prefix(&words, "persyaratan") || has(&words, "syarat") {
+    } else if has_prefix(&words, "persyaratan")
+        || has(&words, "syarat")
+        || has(&words, "kelengkapan")
+            && (has(&words, "berkas") || has(&words, "dokumen") || has(&words, "administrasi"))
+    {
         Requirements
     } else if has(&words, "prosedur")
         || has(&words, "mekanisme")
@@ -83,6 +96,7 @@ pub(crate) fn classify(label: &str) -> Option<ComponentKind> {
     } else if has(&words, "biaya") || has(&words, "tarif") || has(&words, "retribusi") {
         Fee
     } else if has(&words, "produk")
+        || has(&words, "keluaran")
         || (has(&words, "hasil") && has_prefix(&words, "layanan")
             || has(&words, "hasil") && has_prefix(&words, "pelayanan"))
     {
@@ -91,7 +105,7 @@ pub(crate) fn classify(label: &str) -> Option<ComponentKind> {
         Hours
     } else if has(&words, "jangka") || has(&words, "waktu") || has(&words, "lama") || has(&words, "durasi") {
         Duration
-    } else if words.len() == 1 && words[0] == "pelaksana" {
+    } else if words.len() == 1 && matches!(words[0].as_str(), "pelaksana" | "petugas") {
         Staffing
     } else {
         return None;
@@ -126,9 +140,13 @@ const LABEL_VOCABULARY: &[&str] = &[
     "saran",
     "masukan",
     "keluhan",
+    "aduan",
+    "saluran",
     "apresiasi",
     "dasar",
     "landasan",
+    "acuan",
+    "regulasi",
     "hukum",
     "sarana",
     "prasarana",
@@ -136,6 +154,9 @@ const LABEL_VOCABULARY: &[&str] = &[
     "fasilitas",
     "kompetensi",
     "pelaksana",
+    "petugas",
+    "kelengkapan",
+    "keluaran",
     "pengawasan",
     "internal",
     "jumlah",
