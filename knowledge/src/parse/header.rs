@@ -81,10 +81,22 @@ pub(crate) fn find_agency(lines: &[&str]) -> Option<String> {
         {
             continue;
         }
-        let next = cleaned[i + 1..].iter().find(|l| !l.is_empty());
-        if let Some(next) = next {
+        let mut following = cleaned[i + 1..].iter().filter(|l| !l.is_empty());
+        if let Some(first) = following.next() {
+            // A letterhead may descend the hierarchy ("KECAMATAN BANJARMASIN UTARA" /
+            // "KELURAHAN SUNGAI JINGAH"): the lowest unit issues the decree, named with the
+            // units above it.
+            let mut units = vec![first];
+            if starts_with_agency_word(&first.to_uppercase()) {
+                units.extend(following.take_while(|l| {
+                    let upper = l.to_uppercase();
+                    starts_with_agency_word(&upper) && !is_address(&upper) && l.split_whitespace().count() <= 8
+                }));
+            }
+            let joined: String = units.iter().rev().map(|u| u.as_str()).collect::<Vec<_>>().join(" ");
+            let next = &joined;
             let next_upper = next.to_uppercase();
-            if !is_address(&next_upper) && next.split_whitespace().count() <= 12 {
+            if !is_address(&next_upper) && next.split_whitespace().count() <= 12 + 8 * (units.len() - 1) {
                 let name = trim_agency(next);
                 let full = if next_upper.contains(region) {
                     name
@@ -112,7 +124,8 @@ pub(crate) fn find_agency(lines: &[&str]) -> Option<String> {
     for line in &cleaned {
         let upper = line.to_uppercase();
         if let Some(at) = upper.find("PADA ") {
-            let rest = &line[at + 5..];
+            // The name ends where the sentence goes on (", sebagai pelaksanaan ...").
+            let rest = line[at + 5..].split([',', ';']).next().unwrap_or_default();
             if starts_with_agency_word(&rest.to_uppercase()) {
                 return Some(readable_case(&trim_agency(rest)));
             }
@@ -176,6 +189,20 @@ mod tests {
         assert_eq!(
             find_agency(&lines).as_deref(),
             Some("Sekretariat Daerah Kabupaten Pasuruan")
+        );
+    }
+
+    #[test]
+    fn a_letterhead_that_descends_the_hierarchy_names_the_lowest_unit() {
+        let lines = [
+            "PEMERINTAH KOTA BANJARMASIN",
+            "KECAMATAN BANJARMASIN UTARA",
+            "KELURAHAN SUNGAI JINGAH",
+            "Jalan Sungai Jingah RT. 09 No. 41",
+        ];
+        assert_eq!(
+            find_agency(&lines).as_deref(),
+            Some("Kelurahan Sungai Jingah Kecamatan Banjarmasin Utara Kota Banjarmasin")
         );
     }
 
