@@ -1,7 +1,8 @@
 //! Parsing decree files into [`Document`]s.
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
-//! and Word files) -> page furniture blanked ([`page`]) -> layouts put back into lines the
+//! and Word files) -> OCR confusions of a scanned decree repaired ([`ocr`]) -> page furniture
+//! blanked ([`page`]) -> layouts put back into lines the
 //! assembler reads: tables printed cell by cell by a PDF conversion without layout
 //! ([`blocks`]), space-aligned tables ([`columns`]), matrices with a row per service
 //! ([`matrix`]) -> services and components found line by line ([`services`]) -> cleaned text and list items ([`markup`]) -> normalised duration
@@ -24,6 +25,7 @@ mod header;
 mod labels;
 mod markup;
 mod matrix;
+mod ocr;
 mod page;
 mod region;
 mod services;
@@ -146,6 +148,8 @@ pub fn parse_files<P: AsRef<Path> + Sync>(paths: &[P]) -> Vec<Result<Document, P
 
 /// Parses decoded text.
 pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
+    let repaired = ocr::repair(text);
+    let text = repaired.as_deref().unwrap_or(text);
     let mut lines: Vec<&str> = text.split('\n').collect();
     for at in page::furniture(&lines) {
         lines[at] = "";
