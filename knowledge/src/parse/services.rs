@@ -9,6 +9,9 @@
 //! - an implicit boundary: a component that the current service already has (a second
 //!   "Persyaratan") after a heading-like line, which then names the new service.
 //!
+//! A section headed as holding for every service ("KOMPONEN YANG BERLAKU UNTUK SELURUH JENIS
+//! PELAYANAN") is no service: its components go to every service that lacks them.
+//!
 //! Components are rows whose label cell names a PermenPANRB component (tab or pipe
 //! separated), or label lines ("### Persyaratan", "Biaya : Gratis"); rows and lines that
 //! follow without a label continue the open component, including label cells split over
@@ -21,7 +24,7 @@ use super::markup::{strip_markup, tidy};
 use crate::document::{ComponentKind, LineRange, ParseWarning};
 
 /// A component as collected from the source, before cleaning.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct RawComponent {
     pub kind: ComponentKind,
     pub label: String,
@@ -93,6 +96,11 @@ const CORE_KINDS: &[ComponentKind] = &[
 pub(crate) struct Assembler {
     services: Vec<RawService>,
     current: Option<RawService>,
+    /// The open block is a section of components that holds for every service ("KOMPONEN
+    /// YANG BERLAKU UNTUK SELURUH JENIS PELAYANAN"), not a service of its own.
+    in_shared: bool,
+    /// Components of such sections, given at the end to every service that lacks their kind.
+    shared: Vec<RawComponent>,
     open: Option<RawComponent>,
     pending: Option<PendingTitle>,
     mode: Mode,
@@ -104,6 +112,8 @@ impl Assembler {
         Self {
             services: Vec::new(),
             current: None,
+            in_shared: false,
+            shared: Vec::new(),
             open: None,
             pending: None,
             mode: Mode::Normal,
@@ -137,7 +147,22 @@ impl Assembler {
     /// Ends the input and returns the services found.
     pub(crate) fn finish(mut self) -> (Vec<RawService>, Vec<ParseWarning>) {
         self.finish_service();
+        for service in &mut self.services {
+            for component in &self.shared {
+                if !service.components.iter().any(|c| c.kind == component.kind) {
+                    service.components.push(component.clone());
+                }
+            }
+        }
         (self.services, self.warnings)
+    }
+
+    /// Opens a section of components shared by every service.
+    fn start_shared(&mut self, line: u32) {
+        self.finish_service();
+        self.pending = None;
+        self.current = Some(RawService::new(String::new(), line, false));
+        self.in_shared = true;
     }
 
     fn warn(&mut self, line: u32, message: impl Into<String>) {
@@ -170,6 +195,12 @@ impl Assembler {
 
     fn finish_service(&mut self) {
         self.close_component();
+        if std::mem::take(&mut self.in_shared) {
+            if let Some(section) = self.current.take() {
+                self.shared.extend(section.components);
+            }
+            return;
+        }
         if let Some(service) = self.current.take() {
             // A service standard has several of the components a citizen asks about; a block
             // with none or one (a letterhead followed by a stray "Retribusi" line) is not a
@@ -228,6 +259,10 @@ impl Assembler {
         }
         if is_section_marker(&text) {
             self.close_component();
+            return;
+        }
+        if is_shared_heading(&text) {
+            self.start_shared(number);
             return;
         }
         let in_service = self.current.is_some() || self.pending.is_some();
@@ -402,6 +437,10 @@ impl Assembler {
         }
         if content.len() == 1 && is_section_marker(&plain(content[0].1)) {
             self.close_component();
+            return;
+        }
+        if content.len() == 1 && is_shared_heading(&plain(content[0].1)) {
+            self.start_shared(number);
             return;
         }
         let last_index = cells.len() - 1;
@@ -625,6 +664,18 @@ fn is_number_marker(cell: &str) -> bool {
             || c.chars().all(|ch| matches!(ch, 'I' | 'V' | 'X' | 'L')))
 }
 
+/// Whether a line heads components that hold for every service of the decree ("KOMPONEN
+/// YANG BERLAKU UNTUK SELURUH JENIS PELAYANAN", "Ketentuan untuk semua layanan").
+fn is_shared_heading(text: &str) -> bool {
+    let words = label_words(text);
+    let has = |options: &[&str]| words.iter().any(|w| options.contains(&w.as_str()));
+    words.len() <= 12
+        && has(&["seluruh", "semua", "setiap"])
+        && has(&["pelayanan", "layanan"])
+        && has(&["komponen", "ketentuan", "berlaku", "untuk"])
+        && !text.trim_end().ends_with(['.', ';', ','])
+}
+
 /// Recognises "STANDAR PELAYANAN <rest>" headings (with decorations and numbering) and
 /// returns the rest of the line and whether it was numbered.
 fn standard_heading(raw_line: &str) -> Option<(String, bool)> {
@@ -820,6 +871,48 @@ mod tests {
         );
         assert_eq!(standard_heading("PENETAPAN STANDAR PELAYANAN"), None);
         assert_eq!(standard_heading("STANDAR PELAYANANNYA"), None);
+    }
+
+    #[test]
+    fn a_section_for_every_service_gives_its_components_to_each() {
+        let lines = [
+            "STANDAR PELAYANAN SURAT KETERANGAN DOMISILI",
+            "1.\tPersyaratan\tFotokopi KTP",
+            "2.\tBiaya/Tarif\tGratis",
+            "STANDAR PELAYANAN SURAT KETERANGAN KEMATIAN",
+            "1.\tPersyaratan\tSurat pengantar RT",
+            "2.\tBiaya/Tarif\tGratis",
+            "3.\tPengaduan\tDi meja informasi",
+            "KOMPONEN YANG BERLAKU UNTUK SELURUH JENIS PELAYANAN",
+            "1.\tPenanganan Pengaduan\tTelepon (0511) 3307419",
+            "2.\tSarana dan Prasarana\tRuang tunggu",
+        ];
+        let mut assembler = Assembler::new();
+        for (i, line) in lines.iter().enumerate() {
+            assembler.line(i as u32 + 1, line);
+        }
+        let (services, _) = assembler.finish();
+        assert_eq!(services.len(), 2, "the shared section is no service");
+        let channel = |s: &RawService| {
+            s.components
+                .iter()
+                .find(|c| c.kind == ComponentKind::ComplaintChannel)
+                .map(|c| c.raw.clone())
+        };
+        assert_eq!(channel(&services[0]).as_deref(), Some("Telepon (0511) 3307419"));
+        assert_eq!(
+            channel(&services[1]).as_deref(),
+            Some("Di meja informasi"),
+            "a service's own wins"
+        );
+        assert!(
+            services
+                .iter()
+                .all(|s| s.components.iter().any(|c| c.kind == ComponentKind::Facilities))
+        );
+        assert!(!is_shared_heading(
+            "Pelayanan diberikan kepada seluruh warga tanpa biaya."
+        ));
     }
 
     #[test]
