@@ -41,6 +41,9 @@
 //! `id_v7` (2026-12): the possessives "ku" and "mu" written apart ("kk ku") are stopwords;
 //! everyday names of what decrees name formally: "ugd" -> igd, "opname" -> inap, "rontgen"
 //! -> radiologi, "poli" -> poliklinik; "plg" -> paling, "lmbt" -> lambat, "deadline" -> batas.
+//! `id_v8` (2026-12): function words of Sundanese, Banjar, Minangkabau and Betawi ("naon" ->
+//! apa, "ulun" -> saya, "handak" -> mau, "ambo" -> saya, "baa" -> bagaimana, "berape" ->
+//! berapa).
 //!
 //! # Example
 //! ```
@@ -84,7 +87,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v7";
+pub const ANALYZER: &str = "id_v8";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;

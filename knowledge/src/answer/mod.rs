@@ -1512,6 +1512,11 @@ impl Engine {
                 corrected.push_str(&long_forms.join(" "));
                 continue;
             }
+            // A public-administration acronym no decree uses ("blk"): the words it stands for.
+            if let Some(long) = acronym_long_form(&word) {
+                corrected.push_str(long);
+                continue;
+            }
             if let Some(base) = self.colloquial_base(&word) {
                 corrected.push_str(&base);
                 continue;
@@ -1548,8 +1553,8 @@ impl Engine {
     /// ("ngajuin", "benerin"), Javanese `-no`/`-ake` ("ngusulno"), the nasal prefixes
     /// `ng(e)-`/`ny-`/`n-`/`m-` ("ngusulin", "nyari", "nerima", "milih") and Javanese
     /// `m-`/`n-` before b/d/j ("mbayar", "ndaftar"), and
-    /// the clitics `-nya`, Javanese `-e`/`-ne` and krama `-ipun` ("ijinnya", "alure",
-    /// "prosesipun"). Only a known base is accepted (a slang
+    /// the clitics `-nya`, Minangkabau `-nyo`, Sundanese `-na`, Javanese `-e`/`-ne` and krama
+    /// `-ipun` ("ijinnya", "syaratnyo", "alure", "prosesipun"). Only a known base is accepted (a slang
     /// entry, an analyzer word or a corpus word), so "ingin", "kawin" or "miskin" are never cut.
     fn colloquial_base(&self, word: &str) -> Option<String> {
         if word.len() < 5 || !word.is_ascii() {
@@ -1559,9 +1564,10 @@ impl Engine {
             w.len() >= 3 && (standard_form(w) != w || is_known_word(w) || self.spelling.contains(w) || self.knows(w))
         };
         let mut bases: Vec<String> = Vec::with_capacity(16);
-        // Clitics: Indonesian "-nya", Javanese "-e"/"-ne" ("alure", "pelayanane") and
-        // krama "-ipun" ("prosesipun").
-        let unclitic = ["nya", "ipun", "ne", "e"]
+        // Clitics: Indonesian "-nya", Minangkabau "-nyo" ("syaratnyo"), Sundanese "-na"
+        // ("biayana"), Javanese "-e"/"-ne" ("alure", "pelayanane") and krama "-ipun"
+        // ("prosesipun").
+        let unclitic = ["nya", "nyo", "na", "ipun", "ne", "e"]
             .iter()
             .filter_map(|suffix| word.strip_suffix(suffix))
             .filter(|b| b.len() >= 3);
@@ -1717,22 +1723,32 @@ impl Engine {
     }
 }
 
+/// The public-administration acronyms of `knowledge/data/acronyms.tsv` as (acronym, " long
+/// form ", " acronym "), longest long form first (a stable sort: equal lengths keep the file's
+/// order). Built once: the engine build reads it for every service.
+static ACRONYMS: std::sync::LazyLock<Vec<(&'static str, String, String)>> = std::sync::LazyLock::new(|| {
+    let mut acronyms: Vec<(&'static str, String, String)> = include_str!("../../data/acronyms.tsv")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(acronym, long)| (acronym, format!(" {} ", long.trim()), format!(" {acronym} ")))
+        .collect();
+    acronyms.sort_by_key(|(_, long, _)| std::cmp::Reverse(long.len()));
+    acronyms
+});
+
+/// The long form of a public-administration acronym ("blk" -> "balai latihan kerja").
+fn acronym_long_form(word: &str) -> Option<&'static str> {
+    ACRONYMS
+        .iter()
+        .find(|(a, _, _)| *a == word)
+        .map(|(_, long, _)| long.trim())
+}
+
 /// Acronyms (`knowledge/data/acronyms.tsv`) whose long form appears in a service's title or
 /// product ("Pegawai Negeri Sipil" -> "pns"), and long forms of acronyms that appear there
 /// ("SKCK" -> "surat keterangan catatan kepolisian"), to be indexed with its name.
 fn aliases_for(text: &str) -> String {
-    // (acronym, " long form ", " acronym "), longest long form first (a stable sort: equal
-    // lengths keep the file's order). Built once: the engine build calls this for every service.
-    static ACRONYMS: std::sync::LazyLock<Vec<(&'static str, String, String)>> = std::sync::LazyLock::new(|| {
-        let mut acronyms: Vec<(&'static str, String, String)> = include_str!("../../data/acronyms.tsv")
-            .lines()
-            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-            .filter_map(|l| l.split_once('\t'))
-            .map(|(acronym, long)| (acronym, format!(" {} ", long.trim()), format!(" {acronym} ")))
-            .collect();
-        acronyms.sort_by_key(|(_, long, _)| std::cmp::Reverse(long.len()));
-        acronyms
-    });
     let words: String = text
         .to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
