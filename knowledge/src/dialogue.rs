@@ -254,6 +254,9 @@ mod conversation_tests {
         let mut d = Dialogue::default();
         let noted = d.reply(&ENGINE, "sy perangkat desa di wilayah kec beji");
         assert_eq!(noted.status, AnswerStatus::Region, "{}", noted.text);
+        // A greeting before it changes nothing.
+        let greeted = Dialogue::default().reply(&ENGINE, "halo min, sy dr desa di kec beji");
+        assert_eq!(greeted.status, AnswerStatus::Region, "{}", greeted.text);
         let answer = d.reply(&ENGINE, "sosialisasi syaratnya apa");
         assert_eq!(answer.status, AnswerStatus::Answered, "{}", answer.text);
         assert!(answer.service.as_ref().unwrap().unit.contains("Kecamatan Beji"));

@@ -175,6 +175,32 @@ pub enum EngineError {
     UnknownAliasService(ServiceId),
 }
 
+/// Greetings and the vocatives that go with them ("halo min", "permisi pak").
+const GREETING_WORDS: &[&str] = &[
+    "halo",
+    "hallo",
+    "hai",
+    "hi",
+    "hello",
+    "pagi",
+    "siang",
+    "sore",
+    "malam",
+    "assalamualaikum",
+    "salam",
+    "permisi",
+    "p",
+    "min",
+    "kak",
+    "gan",
+    "pak",
+    "bu",
+    "sugeng",
+    "punten",
+    "test",
+    "tes",
+];
+
 /// Minimum confidence to answer: how much of the question's service words (weighted by
 /// rarity) the service's name covers, or how much of its title the question mentions,
 /// whichever is higher. Ties are judged on the mean of the two.
@@ -938,9 +964,11 @@ impl Engine {
             return None;
         }
         let lower = message.to_lowercase();
+        // A greeting before the introduction ("halo, sy dr desa di kec beji") says nothing.
         let words: Vec<&str> = lower
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
+            .skip_while(|w| GREETING_WORDS.contains(w))
             .collect();
         let first = *words.first()?;
         if FIRST_PERSON.contains(&first) {
@@ -2002,31 +2030,7 @@ fn smalltalk_kind(question: &str) -> Option<render::Smalltalk> {
     ]) || lower.contains("bisa apa")
     {
         Some(render::Smalltalk::Help)
-    } else if has(&[
-        "halo",
-        "hallo",
-        "hai",
-        "hi",
-        "hello",
-        "pagi",
-        "siang",
-        "sore",
-        "malam",
-        "assalamualaikum",
-        "salam",
-        "permisi",
-        "p",
-        "min",
-        "kak",
-        "gan",
-        "pak",
-        "bu",
-        "sugeng",
-        "punten",
-        "test",
-        "tes",
-    ]) || words.is_empty()
-    {
+    } else if has(GREETING_WORDS) || words.is_empty() {
         Some(render::Smalltalk::Greeting)
     } else {
         None
