@@ -175,6 +175,9 @@ pub enum EngineError {
     UnknownAliasService(ServiceId),
 }
 
+/// Longest message read as small talk when it names nothing ("halo min, selamat pagi").
+const SMALLTALK_WORDS: usize = 6;
+
 /// Greetings and the vocatives that go with them ("halo min", "permisi pak").
 const GREETING_WORDS: &[&str] = &[
     "halo",
@@ -687,7 +690,7 @@ impl Engine {
             render::Smalltalk::Help => help_only,
             render::Smalltalk::Thanks => true,
         }) && asked.is_none()
-            && question.split_whitespace().count() <= 6
+            && question.split_whitespace().count() <= SMALLTALK_WORDS
         {
             return self.smalltalk(question, kind);
         }
@@ -757,7 +760,14 @@ impl Engine {
             },
         ) = chosen
         else {
-            if let Some(kind) = chat.filter(|k| asked.is_none() && (*k != render::Smalltalk::Help || help_only)) {
+            // A greeting word inside a long message ("persiapan tes cpns ...") does not make
+            // it small talk: it asks about something no service fits.
+            let short = question.split_whitespace().count() <= SMALLTALK_WORDS;
+            if let Some(kind) = chat.filter(|k| {
+                asked.is_none()
+                    && (*k != render::Smalltalk::Help || help_only)
+                    && (*k != render::Smalltalk::Greeting || short)
+            }) {
                 return self.smalltalk(question, kind);
             }
             // No confident answer. Services with real evidence (their components answer much
