@@ -22,6 +22,9 @@ use super::html::{csrf_field, datetime, esc, page, query_value, respond};
 use super::session::{CurrentSession, Posted};
 use crate::storage::{AccountRole, Announcement, AnnouncementStatus, BroadcastProgress};
 
+/// Longest announcement text the draft form accepts, in characters.
+pub(super) const MAX_ANNOUNCEMENT_CHARS: usize = 3500;
+
 pub(super) fn admin(session: &CurrentSession) -> Result<(), ConsoleError> {
     session.require(&[AccountRole::Administrator])
 }
@@ -130,7 +133,7 @@ pub(crate) async fn new_announcement(
     let Posted { session, form } = posted;
     admin(&session)?;
     let text = form.text.trim();
-    if text.is_empty() || text.chars().count() > 3500 {
+    if text.is_empty() || text.chars().count() > MAX_ANNOUNCEMENT_CHARS {
         return Err(ConsoleError::Invalid(
             "Teks pengumuman wajib diisi, paling banyak 3500 karakter.".into(),
         ));

@@ -19,7 +19,7 @@ use loket_knowledge::diff::{ChangeKind, ComponentChange, ServiceChange, announce
 use loket_knowledge::document::{ComponentKind, ServiceStandard};
 
 use super::ConsoleState;
-use super::admin::{admin, audience, status_label};
+use super::admin::{MAX_ANNOUNCEMENT_CHARS, admin, audience, status_label};
 use super::error::ConsoleError;
 use super::html::{csrf_field, datetime, esc, page, respond};
 use super::session::CurrentSession;
@@ -216,6 +216,18 @@ fn service_change_html(out: &mut String, v: &DecreeVersion, change: &ServiceChan
     out.push_str("</section>");
 }
 
+/// A warning under a prefilled draft longer than the announcements form accepts (a decree's
+/// announcement may run to Telegram's 4,000 units).
+fn too_long_note(text: &str) -> Option<String> {
+    let chars = text.chars().count();
+    (chars > MAX_ANNOUNCEMENT_CHARS).then(|| {
+        format!(
+            "<p class=\"error\">Teks ini {chars} karakter; draf paling banyak {MAX_ANNOUNCEMENT_CHARS} karakter. \
+             Persingkat dulu sebelum menyimpan.</p>"
+        )
+    })
+}
+
 /// The announcements this version's ingest made for its agency, or a form to draft one from the
 /// change (the announcements page's own form, text prefilled).
 async fn announcement_html(
@@ -262,13 +274,14 @@ async fn announcement_html(
          draf dikirim setelah disetujui di halaman Pengumuman.</p>",
     );
     for (i, d) in drafts.iter().enumerate() {
+        let too_long = too_long_note(&d.text).unwrap_or_default();
         let _ = write!(
             out,
             "<form class=\"card\" method=\"post\" action=\"/console/admin/announcements\" id=\"draft-{i}\">{csrf}\
              <p><label for=\"d-agency-{i}\">Hanya pelanggan instansi</label><input id=\"d-agency-{i}\" name=\"agency\" value=\"{agency}\"></p>\
              <p><label for=\"d-regency-{i}\">Hanya pelanggan kabupaten/kota</label><input id=\"d-regency-{i}\" name=\"regency\" value=\"{regency}\"></p>\
              <p><label for=\"d-text-{i}\">Teks, sebagaimana dibaca warga</label>\
-             <textarea id=\"d-text-{i}\" name=\"text\" required rows=\"10\">{text}</textarea></p>\
+             <textarea id=\"d-text-{i}\" name=\"text\" required rows=\"10\">{text}</textarea></p>{too_long}\
              <button type=\"submit\">Simpan sebagai draf pengumuman</button></form>",
             csrf = csrf_field(&session.csrf),
             agency = esc(&d.agency),
@@ -545,6 +558,16 @@ mod tests {
         assert_eq!(marked("KTP  ", "KTP", "ins"), "KTP  ");
         assert_eq!(marked("<x>", "", "ins"), "<ins>&lt;x&gt;</ins>");
         assert!(marked("  ", "KTP", "del").contains("tidak dicantumkan"));
+    }
+
+    #[test]
+    fn a_draft_too_long_for_the_form_says_so() {
+        assert_eq!(too_long_note(&"a".repeat(MAX_ANNOUNCEMENT_CHARS)), None);
+        let note = too_long_note(&"é".repeat(MAX_ANNOUNCEMENT_CHARS + 1)).unwrap();
+        assert!(
+            note.contains(&format!("{} karakter", MAX_ANNOUNCEMENT_CHARS + 1)),
+            "{note}"
+        );
     }
 
     both_backends!(
