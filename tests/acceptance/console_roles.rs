@@ -9,6 +9,9 @@
 //!   sends it, and watches the page (which reloads itself while tasks are pending) until every
 //!   task has an outcome: the counts (sent, pending, failed, blocked) agree with what the fake Bot
 //!   API received, blocked chats included.
+//! - After a decree's fee and requirements were edited and `loket serve` reindexed, an
+//!   administrator opens the standards versions, finds the decree's version 2 and reads the
+//!   changed fields with their old and new text, and the announcement the change drafted.
 //!
 //! Screenshots at phone (390 px) and desktop (1280 px) width land in `target/browser-screenshots/`.
 
@@ -390,7 +393,143 @@ async fn administrator_sends_an_announcement_and_watches_it_go_out(url: String, 
     drop(loket);
 }
 
+/// The administrator's key for `POST /api/v1/admin/reindex` in this test.
+const ADMIN_KEY: &str = "kunci-admin-uji-versi";
+const DECREE: &str = "003_5e30365896fb6814.txt";
+
+/// The decree with the Ahli Waris fee and one of its requirements edited.
+fn edited_decree(original: &str) -> String {
+    let start = original
+        .find("SURAT KETERANGAN AHLI WARIS\n")
+        .expect("the Ahli Waris standard in the shipped decree");
+    let (before, after) = original.split_at(start);
+    let after = after
+        .replacen(
+            "4.\tBiaya / Tarif\t<i>Gratis</i>",
+            "4.\tBiaya / Tarif\tRp 10.000 per berkas",
+            1,
+        )
+        .replacen(
+            "6. Surat Keterangan Kematian",
+            "6. Surat Keterangan Kematian dari Desa/Kelurahan",
+            1,
+        );
+    assert_ne!(after, original[start..], "the edit applies");
+    format!("{before}{after}")
+}
+
+async fn administrator_reads_what_changed_in_a_decree(url: String, dir: PathBuf) {
+    let binary = tokio::task::spawn_blocking(loket_binary).await.expect("build task");
+    let receiver = FakeHandler::spawn(WEBHOOK_SECRET).await;
+    std::fs::write(dir.join("handlers.toml"), handlers_toml(&receiver.url())).unwrap();
+    // A copy of the shipped decrees this test may edit.
+    let standards = dir.join("standards");
+    std::fs::create_dir_all(&standards).unwrap();
+    for entry in std::fs::read_dir(loket_acceptance::standards_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, standards.join(path.file_name().unwrap())).unwrap();
+    }
+    let mut env: Vec<(&str, String)> = env(&url, &dir)
+        .into_iter()
+        .filter(|(k, _)| *k != "LOKET_STANDARDS_DIR")
+        .collect();
+    env.push(("LOKET_STANDARDS_DIR", standards.display().to_string()));
+    env.push(("LOKET_ADMIN__API_KEY_SHA256", api_key_digest(ADMIN_KEY)));
+    // The API call below is the one reindex (the watcher would race it for the same edit).
+    env.push(("LOKET_REINDEX__WATCH", "false".into()));
+    let loket = LoketProcess::start(&binary, &dir, &env, "versions").await;
+    let base = loket.address.clone();
+    let link = add_account(
+        &binary,
+        &dir,
+        &env,
+        &base,
+        &["admin", "--name", "Admin Loket", "--role", "administrator"],
+    );
+
+    // The decree is edited and loket reindexes it (as the directory watcher would).
+    let path = standards.join(DECREE);
+    let original = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, edited_decree(&original)).unwrap();
+    let client = reqwest::Client::new();
+    let report: serde_json::Value = client
+        .post(format!("{base}/api/v1/admin/reindex"))
+        .bearer_auth(ADMIN_KEY)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .expect("reindex accepted")
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["changed"].as_array().map(Vec::len), Some(1), "{report}");
+
+    let browser = Browser::start(1280, 900).await;
+    set_password_and_land(&browser, &link, &base, "admin", "/console/admin/announcements").await;
+    browser.click("header a[href='/console/admin/standards']").await;
+    browser.wait_for_url("/console/admin/standards").await;
+    let rows = browser
+        .execute(
+            "return [...document.querySelectorAll('#versions tbody tr')].map(r => [...r.cells].map(c => c.innerText));",
+            vec![],
+        )
+        .await;
+    let rows = rows.as_array().expect("rows").clone();
+    // Newest first: the edited decree's version 2 (one service changed), then the start's
+    // version 1 of every shipped decree.
+    let newest = &rows[0];
+    assert!(
+        newest[0].as_str().unwrap().contains(DECREE) && newest[0].as_str().unwrap().contains("060/20/424.302/2023"),
+        "{rows:?}"
+    );
+    assert!(newest[1].as_str().unwrap().starts_with("2 "), "{rows:?}");
+    assert_eq!(
+        (newest[3].as_str(), newest[4].as_str(), newest[5].as_str()),
+        (Some("0"), Some("0"), Some("1")),
+        "added, removed, changed: {rows:?}"
+    );
+    let shipped = std::fs::read_dir(loket_acceptance::standards_dir()).unwrap().count();
+    assert_eq!(rows.len(), shipped + 1, "{rows:?}");
+    browser.screenshot("console-standards-versions-desktop").await;
+
+    browser.click("#versions tbody tr:first-child a").await;
+    browser.wait_for_url("/console/admin/standards/").await;
+    let changed = browser.text("#changed").await;
+    assert!(changed.contains("Surat Keterangan Ahli Waris"), "{changed}");
+    let fee = browser.text("#changed [data-field=fee]").await;
+    assert!(fee.contains("Biaya: Gratis →"), "the diff's change line: {fee}");
+    let old_fee = browser.text("#changed [data-field=fee] .old del").await;
+    let new_fee = browser.text("#changed [data-field=fee] .new ins").await;
+    assert_eq!((old_fee.as_str(), new_fee.as_str()), ("Gratis", "Rp 10.000 per berkas"));
+    let requirements = browser.text("#changed [data-field=requirements] .new ins").await;
+    assert!(
+        requirements.contains("Surat Keterangan Kematian dari Desa/Kelurahan"),
+        "{requirements}"
+    );
+    let announcements = browser.text("#version-announcements").await;
+    assert!(
+        announcements.contains("Draf"),
+        "the change drafted an announcement: {announcements}"
+    );
+    // The pictures show the changed fee, old and new.
+    let show_fee = "document.querySelector('#changed [data-field=fee]').scrollIntoView();";
+    browser.execute(show_fee, vec![]).await;
+    browser.screenshot("console-standards-diff-desktop").await;
+    browser.resize(390, 844).await;
+    browser.goto(&browser.current_url().await).await;
+    let width = browser
+        .execute("return document.documentElement.scrollWidth;", vec![])
+        .await;
+    assert!(width.as_u64().unwrap() <= 390, "nothing wider than the phone: {width}");
+    browser.execute(show_fee, vec![]).await;
+    browser.screenshot("console-standards-diff-phone").await;
+    browser.quit().await;
+    drop(loket);
+}
+
 both_backends!(
     supervisor_watches_the_agency_units_in_the_browser,
-    administrator_sends_an_announcement_and_watches_it_go_out
+    administrator_sends_an_announcement_and_watches_it_go_out,
+    administrator_reads_what_changed_in_a_decree
 );

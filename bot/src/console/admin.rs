@@ -22,7 +22,10 @@ use super::html::{csrf_field, datetime, esc, page, query_value, respond};
 use super::session::{CurrentSession, Posted};
 use crate::storage::{AccountRole, Announcement, AnnouncementStatus, BroadcastProgress};
 
-fn admin(session: &CurrentSession) -> Result<(), ConsoleError> {
+/// Longest announcement text the draft form accepts, in characters.
+pub(super) const MAX_ANNOUNCEMENT_CHARS: usize = 3500;
+
+pub(super) fn admin(session: &CurrentSession) -> Result<(), ConsoleError> {
     session.require(&[AccountRole::Administrator])
 }
 
@@ -34,7 +37,7 @@ fn redirect(to: &str) -> Response {
     response
 }
 
-fn audience(a: &Announcement) -> String {
+pub(super) fn audience(a: &Announcement) -> String {
     match (a.agency.as_deref(), a.regency.as_deref()) {
         (None, None) => "Semua pelanggan".to_owned(),
         (Some(agency), None) => format!("Pelanggan {agency}"),
@@ -45,7 +48,7 @@ fn audience(a: &Announcement) -> String {
 
 /// Regression: a finished announcement (`done`) read "Lainnya" because the label matched a
 /// status name that does not exist; matching the enum makes every status say what it is.
-fn status_label(status: AnnouncementStatus) -> &'static str {
+pub(super) fn status_label(status: AnnouncementStatus) -> &'static str {
     match status {
         AnnouncementStatus::Draft => "Draf",
         AnnouncementStatus::Approved | AnnouncementStatus::Sending => "Sedang dikirim",
@@ -130,7 +133,7 @@ pub(crate) async fn new_announcement(
     let Posted { session, form } = posted;
     admin(&session)?;
     let text = form.text.trim();
-    if text.is_empty() || text.chars().count() > 3500 {
+    if text.is_empty() || text.chars().count() > MAX_ANNOUNCEMENT_CHARS {
         return Err(ConsoleError::Invalid(
             "Teks pengumuman wajib diisi, paling banyak 3500 karakter.".into(),
         ));

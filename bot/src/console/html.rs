@@ -78,12 +78,20 @@ th{font-size:.85rem;color:#4a5568}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0}
 dt{color:#4a5568}
 dd{margin:0;overflow-wrap:anywhere}
+.field{border-top:1px solid #e3e7ee;padding-top:.6rem;margin-top:.6rem}
+.field h4{margin:0 0 .3rem;font-size:1rem}
+.field h5{margin:0 0 .3rem;font-size:.85rem;color:#4a5568}
+.versus{display:grid;grid-template-columns:1fr 1fr;gap:.8rem}
+.versus .text{white-space:pre-wrap;overflow-wrap:anywhere;background:#f8f9fb;border:1px solid #e3e7ee;border-radius:6px;padding:.5rem;font-size:.95rem}
+del{background:#fde8e7;color:#7a1b12}
+ins{background:#e6f4ea;color:#1e5631;text-decoration:none}
 @media (max-width:700px){
  table.list thead{display:none}
  table.list tr{display:block;border-bottom:1px solid #d9dee7;padding:.4rem 0}
  table.list td{display:flex;gap:.6rem;border:0;padding:.15rem .5rem}
  table.list td::before{content:attr(data-label);min-width:6.5rem;color:#6b7585;font-size:.85rem}
  dl{grid-template-columns:1fr}
+ .versus{grid-template-columns:1fr}
  dt{margin-top:.4rem}
 }
 ";
@@ -107,6 +115,7 @@ pub fn page(title: &str, account: Option<(&Account, &str)>, body: &str) -> Strin
             }
             crate::storage::AccountRole::Administrator => &[
                 ("/console/admin/announcements", "Pengumuman"),
+                ("/console/admin/standards", "Versi standar"),
                 ("/console/admin/deliveries", "Pengiriman gagal"),
                 ("/console/admin/unanswered", "Pertanyaan tak terjawab"),
                 ("/console/admin/accounts", "Akun"),

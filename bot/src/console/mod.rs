@@ -9,7 +9,8 @@
 //!   `complaint.rs`: one complaint, its actions, replies and internal notes;
 //!   `attachments.rs`: its attachments, fetched from the citizen's channel through loket;
 //!   `supervisor.rs`: per-handler figures; `admin.rs`: announcements, dead letters,
-//!   unanswered questions and accounts.
+//!   unanswered questions and accounts; `versions.rs`: the versions of the standards with what
+//!   changed per service and field.
 //!
 //! An officer reads and changes only complaints routed to its handlers, the handler API's rule
 //! (`http/complaints.rs`): anything else is "not found". Status changes go through the same
@@ -28,6 +29,7 @@ pub(crate) mod password;
 mod session;
 mod settings;
 mod supervisor;
+mod versions;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -187,6 +189,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: ConsoleState) -> Router<S
         .route("/admin/unanswered", get(admin::unanswered))
         .route("/admin/unanswered/alias", post(admin::add_alias))
         .route("/admin/accounts", get(admin::accounts))
+        .route("/admin/standards", get(versions::list))
+        .route("/admin/standards/{id}", get(versions::show))
         .fallback(not_found)
         .with_state(state)
 }

@@ -361,6 +361,21 @@ impl Store {
         Ok(row.map(Announcement::try_from).transpose()?)
     }
 
+    /// The announcements an ingest drafted (or approved), in creation order.
+    pub async fn announcements_of_ingest(&self, ingest_id: i64) -> Result<Vec<Announcement>, StoreError> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as::<_, AnnouncementRow>("SELECT * FROM announcements WHERE ingest_id = $1 ORDER BY id")
+                .bind(ingest_id)
+                .fetch_all(pool)
+                .await
+                .context("cannot list an ingest's announcements")?
+        });
+        Ok(rows
+            .into_iter()
+            .map(Announcement::try_from)
+            .collect::<anyhow::Result<Vec<_>>>()?)
+    }
+
     /// The newest announcements first.
     pub async fn list_announcements(&self, limit: u32) -> Result<Vec<Announcement>, StoreError> {
         let rows = on_pool!(self, |pool| {

@@ -14,6 +14,7 @@ mod chats;
 mod clock;
 mod complaints;
 mod console;
+pub(crate) mod decree_versions;
 mod deliveries;
 mod open311_clients;
 mod postgres;
@@ -45,6 +46,7 @@ pub use complaints::{
     SubmitOptions,
 };
 pub use console::{ConsoleNote, HandlerFigures, InboxCounts, InboxFilter, InboxPage};
+pub use decree_versions::{DecreeVersion, DecreeVersionSummary};
 pub use deliveries::{Delivery, DeliveryKind, DeliveryStatus, Retry};
 pub use open311_clients::{Open311Client, Open311ClientError, Open311ClientUsage, Open311Window};
 pub use privacy::{ChatRecord, CitizenData, PURGEABLE, PurgeReport};

@@ -6,12 +6,14 @@
 //! version of each service and, in one transaction, stores a new version only for new and
 //! changed services, a `removed` tombstone for services that disappeared, the ingest run with its
 //! [`StandardsDiff`], and the announcement drafts of that diff (see `announcements.rs`).
-//! Unchanged files store nothing and announce nothing. The first ingest into a database without
+//! Each decree file with a service added, changed or removed also gets a version of its own
+//! with its parsed document before and after (`decree_versions.rs`, migration 0017), for the
+//! console's standards versions page. Unchanged files store nothing and announce nothing. The first ingest into a database without
 //! stored standards is a *baseline*: every service is recorded as version 1, but nothing is
 //! announced (subscribers would otherwise get the whole corpus as "new"). The diff's change lines need the old
 //! *content*, which is why the whole standard is stored and not only its hashes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use anyhow::Context;
 use loket_knowledge::diff::{
@@ -20,6 +22,7 @@ use loket_knowledge::diff::{
 use loket_knowledge::document::{Document, ServiceStandard};
 
 use super::announcements::{AnnouncementStatus, NewAnnouncement, insert_announcement};
+use super::decree_versions;
 use super::{Dialect, Store, StoreError, on_pool};
 
 /// What one ingest found (and, unless it was a dry run, stored).
@@ -89,6 +92,11 @@ struct VersionRow {
 struct Plan {
     outcome: IngestOutcome,
     rows: Vec<VersionRow>,
+    /// The stored content of every changed and removed service, by id (for the decrees' old
+    /// documents, see `decree_versions.rs`).
+    old_by_id: HashMap<String, ServiceStandard>,
+    /// The decree files with a service added, changed or removed, in name order.
+    touched: BTreeSet<String>,
 }
 
 fn fingerprint_of(row: &LatestRow) -> anyhow::Result<ServiceFingerprint> {
@@ -113,6 +121,7 @@ fn plan(latest: Vec<LatestRow>, documents: &[Document]) -> anyhow::Result<Plan> 
     let mut rows = Vec::new();
     let mut old_standards = Vec::new();
     let mut new_standards = Vec::new();
+    let mut touched = BTreeSet::new();
     for service in documents.iter().flat_map(|d| &d.services) {
         if !seen.insert(service.id.as_str()) {
             continue; // a duplicate id: the first one stands for it (as in the diff)
@@ -130,10 +139,13 @@ fn plan(latest: Vec<LatestRow>, documents: &[Document]) -> anyhow::Result<Plan> 
                     continue;
                 }
                 outcome.changed += 1;
-                old_standards.push(standard_of(row)?);
+                let old = standard_of(row)?;
+                touched.insert(old.source.clone());
+                old_standards.push(old);
             }
             _ => outcome.new += 1,
         }
+        touched.insert(service.source.clone());
         new_standards.push(service.clone());
         rows.push(VersionRow {
             service_id: service.id.to_string(),
@@ -165,10 +177,17 @@ fn plan(latest: Vec<LatestRow>, documents: &[Document]) -> anyhow::Result<Plan> 
             standard: row.standard.clone(),
             removed: true,
         });
+        touched.insert(standard.source.clone());
         old_standards.push(standard);
     }
     outcome.diff = diff_services(&old_standards, &new_standards);
-    Ok(Plan { outcome, rows })
+    let old_by_id = old_standards.into_iter().map(|s| (s.id.to_string(), s)).collect();
+    Ok(Plan {
+        outcome,
+        rows,
+        old_by_id,
+        touched,
+    })
 }
 
 /// The regency or city of `agency` as its decrees name it (`None` when they do not, or when the
@@ -208,7 +227,12 @@ impl Store {
                 .await
                 .context("cannot read stored standards")?;
             let baseline = latest.is_empty();
-            let Plan { mut outcome, rows } = plan(latest, documents)?;
+            let Plan {
+                mut outcome,
+                rows,
+                old_by_id,
+                touched,
+            } = plan(latest, documents)?;
             outcome.baseline = baseline;
             if rows.is_empty() {
                 tx.rollback().await?;
@@ -243,6 +267,19 @@ impl Store {
                     .execute(&mut *tx)
                     .await
                     .with_context(|| format!("cannot store a version of {}", row.service_id))?;
+            }
+            let added: HashSet<&str> = outcome.diff.added.iter().map(|s| s.id.as_str()).collect();
+            for source in &touched {
+                let previous = sqlx::query_as::<_, (i32, Option<String>)>(decree_versions::SELECT_PREVIOUS)
+                    .bind(source)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .with_context(|| format!("cannot read the previous version of {source}"))?;
+                let Some(version) = decree_versions::next_version(source, previous, documents, &old_by_id, &added)?
+                else {
+                    continue;
+                };
+                decree_versions::insert_decree_version!(&mut *tx, &version, ingest_id, now)?;
             }
             let announcements = if baseline {
                 Vec::new()
