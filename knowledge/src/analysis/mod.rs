@@ -43,7 +43,7 @@
 //! -> radiologi, "poli" -> poliklinik; "plg" -> paling, "lmbt" -> lambat, "deadline" -> batas.
 //! `id_v8` (2026-12): function words of Sundanese, Banjar, Minangkabau and Betawi ("naon" ->
 //! apa, "ulun" -> saya, "handak" -> mau, "ambo" -> saya, "baa" -> bagaimana, "berape" ->
-//! berapa).
+//! berapa); "sobek"/"robek" -> rusak; "perdana" (first) is no longer stemmed to "dana".
 //!
 //! # Example
 //! ```
