@@ -5,7 +5,7 @@
 //!   into [`document::Document`]s with line ranges for citations;
 //! - [`input`] reads PDF and Word decrees as the text lines [`parse`] takes;
 //! - [`values`] normalises durations and fees;
-//! - [`analysis`] and [`spelling`] read Indonesian as citizens write it;
+//! - [`analysis`], [`spelling`] and [`vowelless`] read Indonesian as citizens write it;
 //! - [`aliases`] derives the short names citizens give services (initials, syllable blends);
 //! - [`index`], [`aspect`] and [`answer`] turn a question into a cited [`answer::Answer`];
 //! - [`dialogue`] keeps one conversation's context (last service, last list, region);
@@ -26,3 +26,4 @@ mod parallel;
 pub mod parse;
 pub mod spelling;
 pub mod values;
+pub mod vowelless;

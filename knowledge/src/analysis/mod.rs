@@ -80,6 +80,11 @@ pub(crate) fn is_known_word(word: &str) -> bool {
     lexicon::LEXICON.known.contains(word)
 }
 
+/// Every word the analyzer's tables know (see [`is_known_word`]).
+pub(crate) fn known_words() -> impl Iterator<Item = &'static str> {
+    lexicon::LEXICON.known.iter().copied()
+}
+
 use self::normalize::Normalize;
 use self::stem::IndonesianStem;
 use self::stopwords::StopWords;

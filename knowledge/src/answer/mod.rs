@@ -73,6 +73,7 @@ use crate::aspect::{self, Aspect};
 use crate::document::{Component, Decree, Document, ServiceId, ServiceStandard};
 use crate::index::SearchIndex;
 use crate::spelling::SpellingIndex;
+use crate::vowelless::VowellessIndex;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
 
@@ -436,6 +437,8 @@ pub struct Engine {
     /// Weight of an unknown acronym the citizen typed in capitals ("SIM"): the rarest.
     max_idf: f32,
     spelling: SpellingIndex,
+    /// Decree and analyzer words by their consonants, for chat forms that drop vowels.
+    vowelless: VowellessIndex,
     /// Analysed tokens of requirement and procedure texts.
     body_vocabulary: HashSet<String>,
     /// Weight of a body word no service name has: its rarity among the bodies, at most
@@ -581,6 +584,12 @@ impl Engine {
         for (clip, word) in clippings(&title_words) {
             abbreviations.entry(clip).or_insert(word);
         }
+        let vowelless = VowellessIndex::build(
+            surface_df
+                .iter()
+                .map(|(w, &df)| (w.clone(), df))
+                .chain(crate::analysis::known_words().map(|w| (w.to_owned(), 0))),
+        );
         let spelling = SpellingIndex::build(surface_df);
         let mut body_df = vec![0u32; body_terms.len()];
         for &id in bodies.iter().flat_map(|ids| ids.iter()) {
@@ -619,6 +628,7 @@ impl Engine {
             unknown_idf,
             max_idf,
             spelling,
+            vowelless,
             body_vocabulary,
             body_weight,
             abbreviations,
@@ -1557,6 +1567,11 @@ impl Engine {
             }
             if let Some(base) = self.colloquial_base(&word) {
                 corrected.push_str(&base);
+                continue;
+            }
+            // A chat form without its vowels ("nnti", "prsyrtn").
+            if let Some(full) = self.vowelless.expand(&word) {
+                corrected.push_str(full);
                 continue;
             }
             if let Some((left, right)) = self.split_compound(&word) {
