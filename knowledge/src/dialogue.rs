@@ -9,7 +9,9 @@
 //!   aspect asked then or now.
 //! - A message that only says where the citizen is or which agency they mean ("saya di kecamatan
 //!   beji", "yg di setda aja") sets the region; it then decides between services offered by
-//!   several agencies, in this message's list and in later questions.
+//!   several agencies, in this message's list and in later questions; said right after an
+//!   answer about another agency's service, it moves that answer to the same service where the
+//!   citizen is.
 //! - The previous service is used only when the new message names no service and no other topic
 //!   ("trus biayanya?", "yang tadi berapa lama"); anything else is answered on its own, or
 //!   refused, never with the previous service (the engine decides that, see
@@ -38,6 +40,9 @@ pub struct Dialogue {
     /// Analysed words of the region or agency the citizen said they mean ("camat beji").
     #[serde(default)]
     pub region: Vec<String>,
+    /// The aspect of the last answer, for a region that moves it to another agency.
+    #[serde(default)]
+    pub last_aspect: Option<Aspect>,
 }
 
 impl Dialogue {
@@ -94,6 +99,17 @@ impl Dialogue {
                 self.remember(&answer);
                 return answer;
             }
+            // Said right after an answer about another agency's service: the same service
+            // where the citizen is ("yang kecamatan beji").
+            if self.choices.is_empty()
+                && let Some(last) = &last
+                && let Some(there) = engine.counterpart(last, &self.region)
+                && let Some(mut answer) = engine.answer_for(&there, self.last_aspect.unwrap_or(Aspect::Overview))
+            {
+                answer.question = message.to_owned();
+                self.remember(&answer);
+                return answer;
+            }
             return answer;
         }
         self.remember(&answer);
@@ -105,6 +121,7 @@ impl Dialogue {
         match answer.status {
             AnswerStatus::Answered => {
                 self.last_service = answer.service.as_ref().map(|s| s.id.0.clone());
+                self.last_aspect = answer.aspect;
                 self.choices.clear();
                 self.pending_aspect = None;
             }
@@ -288,6 +305,23 @@ mod conversation_tests {
         assert_eq!(next.status, AnswerStatus::Answered, "{}", next.text);
         assert_eq!(id(&next), id(&first));
         assert_eq!(next.aspect, Some(Aspect::Procedure));
+    }
+
+    #[test]
+    fn a_region_after_an_answer_moves_it_to_the_same_service_there() {
+        let mut d = Dialogue::default();
+        let first = d.reply(&ENGINE, "syarat sosialisasi di setda pasuruan apa");
+        assert_eq!(first.status, AnswerStatus::Answered, "{}", first.text);
+        assert!(first.service.as_ref().unwrap().unit.contains("Sekretariat Daerah"));
+        let moved = d.reply(&ENGINE, "yang kecamatan beji");
+        assert_eq!(moved.status, AnswerStatus::Answered, "{}", moved.text);
+        assert!(moved.service.as_ref().unwrap().unit.contains("Kecamatan Beji"));
+        assert_eq!(moved.aspect, Some(Aspect::Requirements));
+        // A place where no such service exists only sets the region.
+        let mut d = Dialogue::default();
+        d.reply(&ENGINE, "syarat karpeg apa");
+        let noted = d.reply(&ENGINE, "saya di kecamatan beji");
+        assert_eq!(noted.status, AnswerStatus::Region, "{}", noted.text);
     }
 
     #[test]

@@ -231,6 +231,9 @@ const MARGIN_RECALL: f32 = 0.2;
 const SUGGEST_COVERAGE: f32 = 0.25;
 /// A service is offered beside the best-scoring one only with at least this share of its score.
 const SUGGEST_SCORE: f32 = 0.5;
+/// Share of the shorter name's distinctive weight two services of different agencies must have
+/// in common to be the same service there ("Pengaduan Pelayanan Publik", "Penanganan Pengaduan").
+const COUNTERPART_SHARE: f32 = 0.4;
 /// How much the share of the question a service does not explain discounts the evidence of
 /// a mentioned title (see `rank`).
 const RECALL_PENALTY: f32 = 0.3;
@@ -1064,6 +1067,40 @@ impl Engine {
         self.by_id
             .get(id)
             .is_some_and(|&p| !region.is_empty() && region.iter().all(|t| self.tokens[p].agency.contains(t)))
+    }
+
+    /// The service of the citizen's region that stands for `id` there: a citizen who was
+    /// answered about the Sekretariat Daerah's complaint service and then says "yang kecamatan
+    /// beji" means the kecamatan's complaint service, whatever its exact title. The region's
+    /// service sharing the most weight of `id`'s distinctive title words, when one leads.
+    pub fn counterpart(&self, id: &ServiceId, region: &[String]) -> Option<ServiceId> {
+        let &from = self.by_id.get(id)?;
+        if region.is_empty() || self.serves_region(id, region) {
+            return None;
+        }
+        let words = &self.tokens[from].title_weights;
+        let mut scored: Vec<(usize, f32)> = (0..self.services.len())
+            .filter(|&p| region.iter().all(|t| self.tokens[p].agency.contains(t)))
+            .map(|p| {
+                let shared: f32 = words
+                    .iter()
+                    .filter(|(w, _)| self.tokens[p].title.contains(w))
+                    .map(|(_, weight)| weight)
+                    .sum();
+                (p, shared)
+            })
+            // Most of one of the two names: a word in common ("pegawai") is not the same service.
+            .filter(|&(p, shared)| {
+                shared > 0.0
+                    && shared >= COUNTERPART_SHARE * self.tokens[from].title_total.min(self.tokens[p].title_total)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        match scored.as_slice() {
+            [(only, _)] => Some(self.services[*only].id.clone()),
+            [(best, top), (_, next), ..] if *top > *next => Some(self.services[*best].id.clone()),
+            _ => None,
+        }
     }
 
     /// The words of `chosen`'s agency that the other `choices` lack, when they are at other
