@@ -26,7 +26,8 @@ use std::path::Path;
 /// The formats a decree file can come in, by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Text conversions: `.txt`, `.md`, `.markdown`, `.html`, `.htm`.
+    /// Text conversions: `.txt`, `.md`, `.markdown`, `.html`, `.htm`, and spreadsheets saved as
+    /// `.csv` (comma or semicolon separated).
     Text,
     /// `.pdf` with a text layer.
     Pdf,
@@ -39,7 +40,7 @@ impl Format {
     pub fn of(file_name: &str) -> Option<Self> {
         let extension = Path::new(file_name).extension()?.to_str()?.to_ascii_lowercase();
         match extension.as_str() {
-            "txt" | "md" | "markdown" | "html" | "htm" => Some(Self::Text),
+            "txt" | "md" | "markdown" | "html" | "htm" | "csv" => Some(Self::Text),
             "pdf" => Some(Self::Pdf),
             "docx" => Some(Self::Docx),
             _ => None,
@@ -88,6 +89,7 @@ mod tests {
     fn formats_follow_the_extension_in_any_case() {
         assert_eq!(Format::of("sk.TXT"), Some(Format::Text));
         assert_eq!(Format::of("sk.html"), Some(Format::Text));
+        assert_eq!(Format::of("standar.csv"), Some(Format::Text));
         assert_eq!(Format::of("Standar Pelayanan.PDF"), Some(Format::Pdf));
         assert_eq!(Format::of("sk.docx"), Some(Format::Docx));
         assert_eq!(Format::of("sk.doc"), None);

@@ -1,9 +1,11 @@
 //! Parsing decree files into [`Document`]s.
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
-//! and Word files) -> OCR confusions of a scanned decree repaired ([`ocr`]) -> page furniture
-//! blanked ([`page`]) -> layouts put back into lines the
-//! assembler reads: tables printed cell by cell by a PDF conversion without layout
+//! and Word files) -> OCR confusions of a scanned decree repaired ([`ocr`]) -> spreadsheet
+//! exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
+//! ([`page`]) -> layouts put back into lines the
+//! assembler reads: a spreadsheet's sheet with one component per row ([`delimited`]), tables
+//! printed cell by cell by a PDF conversion without layout
 //! ([`blocks`]), space-aligned tables ([`columns`]), matrices with a row per service
 //! ([`matrix`]) -> services and components found line by line ([`services`]) -> cleaned text and list items ([`markup`]) -> normalised duration
 //! and fee ([`crate::values`]) -> a [`Document`] with line ranges for every piece. The
@@ -21,6 +23,7 @@ mod cache;
 mod casing;
 mod columns;
 mod decode;
+mod delimited;
 mod header;
 mod labels;
 mod markup;
@@ -108,7 +111,7 @@ pub struct DirReport {
     pub failures: Vec<(PathBuf, ParseError)>,
 }
 
-/// Parses every decree file of a directory (`.txt`/`.md`/`.html`, `.pdf`, `.docx`; see [`Format`]) (sorted by name); a bad file is
+/// Parses every decree file of a directory (`.txt`/`.md`/`.html`/`.csv`, `.pdf`, `.docx`; see [`Format`]) (sorted by name); a bad file is
 /// reported in `failures` and the others still parse. Files are parsed in parallel
 /// ([`parse_files`]); the report is the same as parsing them one after the other.
 pub fn parse_dir(dir: &Path) -> Result<DirReport, std::io::Error> {
@@ -151,6 +154,10 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     let repaired = ocr::repair(text);
     let text = repaired.as_deref().unwrap_or(text);
     let mut lines: Vec<&str> = text.split('\n').collect();
+    let sheet = delimited::tabulate(&lines);
+    if let Some(sheet) = &sheet {
+        lines = sheet.iter().map(String::as_str).collect();
+    }
     for at in page::furniture(&lines) {
         lines[at] = "";
     }
@@ -167,7 +174,8 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         }
     }
     let mut assembler = services::Assembler::new();
-    match matrix::rewrite(&lines) {
+    let long_sheet = sheet.as_ref().and_then(|_| delimited::long_rows(&lines));
+    match long_sheet.or_else(|| matrix::rewrite(&lines)) {
         // A matrix (a row per service) is read as the label rows it stands for.
         Some(rewritten) => {
             for (number, line) in &rewritten {

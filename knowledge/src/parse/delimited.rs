@@ -1,0 +1,240 @@
+//! Decrees saved from a spreadsheet as delimited text (CSV, or semicolon-separated as
+//! Indonesian Excel writes it).
+//!
+//! Agencies keep their standards in a workbook and publish "Save as CSV": every row is one
+//! record of cells separated by `;` or `,`, a cell holding a list is quoted and runs over
+//! several physical lines, rows are padded to the sheet's width with empty cells, and lines
+//! end in CRLF. [`tabulate`] turns such a file into the tab-separated rows the rest of the
+//! parser reads (one record on the line it starts on, the lines a quoted cell continued on
+//! left blank, so line numbers stay true for citations), and [`long_rows`] reads the "long"
+//! sheet layout, one component per row with the service named in its own column only on the
+//! first row of its block (merged cells), as the label rows the assembler reads. The wide
+//! layout, one row per service and one column per component, is a matrix ([`super::matrix`]).
+//!
+//! A file is read as delimited only when most of its records have the same number of cells,
+//! three or more: prose with commas never does.
+
+use super::labels::{classify, is_header_row, is_service_name_label};
+use super::matrix::Line;
+
+/// Fewest cells of a record in a sheet.
+const MIN_CELLS: usize = 3;
+/// Share of non-blank records that must have the sheet's usual number of cells.
+const SHEET_SHARE: f32 = 0.5;
+/// Fewest component rows that make a long sheet.
+const MIN_COMPONENT_ROWS: usize = 5;
+
+/// The lines of a delimited decree as tab-separated cells (the same number of lines), or
+/// `None` when the text is not delimited.
+pub(crate) fn tabulate(lines: &[&str]) -> Option<Vec<String>> {
+    let non_blank = lines.iter().filter(|l| !l.trim().is_empty()).count();
+    if non_blank == 0 || lines.iter().filter(|l| l.contains('\t')).count() * 20 > non_blank {
+        return None;
+    }
+    let records = [';', ',']
+        .into_iter()
+        .map(|separator| records(lines, separator))
+        .find(|records| is_sheet(records))?;
+    let mut out: Vec<String> = vec![String::new(); lines.len()];
+    for (start, cells) in records {
+        let cells: Vec<String> = cells
+            .iter()
+            .map(|c| {
+                c.split('\n')
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let last = cells.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+        out[start] = cells[..last].join("\t");
+    }
+    Some(out)
+}
+
+/// Records of `lines` split at `separator` outside quotes, each with the index of the line it
+/// starts on; a quoted cell may run over several lines (its line breaks kept as '\n').
+fn records(lines: &[&str], separator: char) -> Vec<(usize, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut index = 0;
+    while index < lines.len() {
+        let start = index;
+        let mut cells = vec![String::new()];
+        let mut quoted = false;
+        loop {
+            let line = lines[index].trim_end_matches('\r');
+            let mut chars = line.chars().peekable();
+            while let Some(c) = chars.next() {
+                let cell = cells.last_mut().expect("a record has a cell");
+                match c {
+                    '"' if quoted && chars.peek() == Some(&'"') => {
+                        chars.next();
+                        cell.push('"');
+                    }
+                    '"' if quoted => quoted = false,
+                    '"' if cell.trim().is_empty() => {
+                        cell.clear();
+                        quoted = true;
+                    }
+                    c if c == separator && !quoted => cells.push(String::new()),
+                    c => cell.push(c),
+                }
+            }
+            index += 1;
+            if !quoted || index >= lines.len() {
+                break;
+            }
+            cells.last_mut().expect("a record has a cell").push('\n');
+        }
+        out.push((start, cells));
+    }
+    out
+}
+
+/// Whether most non-blank records have the same number of cells, three or more.
+fn is_sheet(records: &[(usize, Vec<String>)]) -> bool {
+    let filled: Vec<usize> = records
+        .iter()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+        .map(|(_, cells)| cells.len())
+        .collect();
+    let mut counts = std::collections::HashMap::new();
+    for &n in &filled {
+        *counts.entry(n).or_insert(0usize) += 1;
+    }
+    counts
+        .into_iter()
+        .filter(|(n, _)| *n >= MIN_CELLS)
+        .max_by_key(|(n, count)| (*count, *n))
+        .is_some_and(|(_, count)| count as f32 >= SHEET_SHARE * filled.len() as f32)
+}
+
+/// A long sheet (one component per row: `No; Jenis Pelayanan; Komponen; Uraian`, the service
+/// named only on the first row of its block) as label rows; `None` when no column holds
+/// component labels on most rows.
+pub(crate) fn long_rows(lines: &[&str]) -> Option<Vec<Line>> {
+    let rows: Vec<Vec<&str>> = lines.iter().map(|l| l.split('\t').map(str::trim).collect()).collect();
+    let width = rows.iter().map(Vec::len).max()?;
+    let label_column = (0..width).max_by_key(|&c| {
+        rows.iter()
+            .filter(|r| {
+                r.get(c)
+                    .is_some_and(|cell| classify(cell).is_some() && cell.split_whitespace().count() <= 6)
+            })
+            .count()
+    })?;
+    let label_rows = rows
+        .iter()
+        .filter(|r| r.get(label_column).is_some_and(|cell| classify(cell).is_some()))
+        .count();
+    if label_rows < MIN_COMPONENT_ROWS || label_column == 0 {
+        return None;
+    }
+    // The service column: left of the labels, holding names (not numbers, not labels).
+    let name_column = (0..label_column).rev().find(|&c| {
+        let names = rows
+            .iter()
+            .filter_map(|r| r.get(c))
+            .filter(|cell| !cell.is_empty() && !cell.chars().all(|ch| ch.is_ascii_digit() || ch == '.'))
+            .filter(|cell| classify(cell).is_none())
+            .count();
+        names >= 2
+    })?;
+    let mut out = Vec::with_capacity(lines.len());
+    let mut current = String::new();
+    for (index, row) in rows.iter().enumerate() {
+        let number = index as u32 + 1;
+        let label = row.get(label_column).copied().unwrap_or_default();
+        let name = row.get(name_column).copied().unwrap_or_default();
+        let value: Vec<&str> = row
+            .iter()
+            .skip(label_column + 1)
+            .copied()
+            .filter(|c| !c.is_empty())
+            .collect();
+        let in_sheet = row.len() > label_column && !is_header_row(row);
+        let header = is_service_name_label(name);
+        if !in_sheet || header || (label.is_empty() && name.is_empty() && value.is_empty()) {
+            out.push((number, lines[index].replace('\t', " ")));
+            continue;
+        }
+        if !name.is_empty() && name != current {
+            current = name.to_owned();
+            out.push((number, format!("Jenis Pelayanan\t{name}")));
+        }
+        if classify(label).is_some() {
+            out.push((number, format!("{label}\t{}", value.join(" "))));
+        } else if !value.is_empty() {
+            out.push((number, format!("\t\t{}", value.join(" "))));
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHEET: &str = "\
+KEPUTUSAN KEPALA DINAS;;;;
+TENTANG STANDAR PELAYANAN;;;;
+No;Jenis Pelayanan;Komponen;Uraian;Ket\r
+1;Uji Berkala Kendaraan;Persyaratan;\"1. Buku uji lama;
+2. STNK asli\";\r
+;;Jangka Waktu;1 (satu) hari kerja;\r
+;;Biaya/Tarif;Rp 50.000,-;Perda 3/2023\r
+;;Produk Pelayanan;Kartu uji;\r
+2;Numpang Uji Keluar;Persyaratan;Surat permohonan;\r
+;;Jangka Waktu;3 (tiga) hari kerja;\r
+;;Biaya/Tarif;Tidak dipungut biaya;\r";
+
+    #[test]
+    fn a_semicolon_sheet_becomes_tab_rows_on_the_lines_records_start() {
+        let lines: Vec<&str> = SHEET.lines().collect();
+        let out = tabulate(&lines).expect("a sheet");
+        assert_eq!(out.len(), lines.len());
+        assert_eq!(
+            out[3],
+            "1\tUji Berkala Kendaraan\tPersyaratan\t1. Buku uji lama; 2. STNK asli"
+        );
+        assert_eq!(out[4], "", "the quoted cell's second line");
+        assert_eq!(out[6], "\t\tBiaya/Tarif\tRp 50.000,-\tPerda 3/2023");
+    }
+
+    #[test]
+    fn a_long_sheet_names_each_service_once_and_labels_its_components() {
+        let lines: Vec<&str> = SHEET.lines().collect();
+        let tabbed = tabulate(&lines).expect("a sheet");
+        let tabbed: Vec<&str> = tabbed.iter().map(String::as_str).collect();
+        let rows = long_rows(&tabbed).expect("a long sheet");
+        let texts: Vec<&str> = rows.iter().map(|(_, t)| t.as_str()).collect();
+        assert!(texts.contains(&"Jenis Pelayanan\tUji Berkala Kendaraan"));
+        assert!(texts.contains(&"Jenis Pelayanan\tNumpang Uji Keluar"));
+        assert!(texts.contains(&"Biaya/Tarif\tRp 50.000,- Perda 3/2023"));
+        let named = rows
+            .iter()
+            .find(|(_, t)| t.starts_with("Jenis Pelayanan\tNumpang"))
+            .unwrap();
+        assert_eq!(named.0, 9, "line numbers are the source's");
+    }
+
+    #[test]
+    fn a_sheet_parses_into_its_services() {
+        let document = super::super::parse_text("dishub.csv", SHEET).expect("services");
+        let titles: Vec<&str> = document.services.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Uji Berkala Kendaraan", "Numpang Uji Keluar"]);
+        let fee = document.services[0].fee.as_ref().expect("a fee");
+        assert_eq!(fee.rupiah, Some(50_000));
+    }
+
+    #[test]
+    fn prose_with_commas_is_no_sheet() {
+        let prose = [
+            "Menimbang : a. bahwa dalam rangka meningkatkan kualitas, perlu standar;",
+            "b. bahwa berdasarkan pertimbangan sebagaimana dimaksud, perlu menetapkan;",
+            "Persyaratan : KTP, KK, pas foto",
+        ];
+        assert_eq!(tabulate(&prose), None);
+    }
+}
