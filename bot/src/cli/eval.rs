@@ -120,11 +120,33 @@ const SUITE: &[Set] = &[
         extra: Some("knowledge/eval/blind/layouts-r6"),
         tune: true,
     },
+    // Read once as a test part in session 6, then studied: no longer a test.
     Set {
-        name: "round-6 layouts test (web page, narrative outline)",
+        name: "round-6 layouts 082/083 (web page, outline; studied since round 6)",
         questions: Some("knowledge/eval/blind/layouts-r6/test.tsv"),
         conversations: None,
         extra: Some("knowledge/eval/blind/layouts-r6"),
+        tune: true,
+    },
+    Set {
+        name: "round-7 blind test (writer C)",
+        questions: Some("knowledge/eval/blind/r7/test.tsv"),
+        conversations: Some("knowledge/eval/blind/r7/conversations-test.tsv"),
+        extra: None,
+        tune: false,
+    },
+    Set {
+        name: "round-7 layouts dev (OCR scan, LAMPIRAN with synonym labels)",
+        questions: Some("knowledge/eval/blind/layouts-r7/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r7"),
+        tune: true,
+    },
+    Set {
+        name: "round-7 layouts test (semicolon sheet, box tables)",
+        questions: Some("knowledge/eval/blind/layouts-r7/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r7"),
         tune: false,
     },
 ];
