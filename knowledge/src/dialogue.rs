@@ -274,6 +274,9 @@ mod conversation_tests {
         // A greeting before it changes nothing.
         let greeted = Dialogue::default().reply(&ENGINE, "halo min, sy dr desa di kec beji");
         assert_eq!(greeted.status, AnswerStatus::Region, "{}", greeted.text);
+        // So does the place without a preposition.
+        let resident = Dialogue::default().reply(&ENGINE, "sy warga kecamatan beji");
+        assert_eq!(resident.status, AnswerStatus::Region, "{}", resident.text);
         let answer = d.reply(&ENGINE, "sosialisasi syaratnya apa");
         assert_eq!(answer.status, AnswerStatus::Answered, "{}", answer.text);
         assert!(answer.service.as_ref().unwrap().unit.contains("Kecamatan Beji"));

@@ -995,8 +995,14 @@ impl Engine {
             .collect();
         let first = *words.first()?;
         if FIRST_PERSON.contains(&first) {
-            let at = words.iter().rposition(|w| LOCATIVE.contains(w))?;
-            return self.place_words(&words[at + 1..].join(" "));
+            if let Some(at) = words.iter().rposition(|w| LOCATIVE.contains(w)) {
+                return self.place_words(&words[at + 1..].join(" "));
+            }
+            // "sy warga kecamatan beji": without a preposition, the place is the longest run
+            // of place words the message ends with.
+            return (1..words.len())
+                .find_map(|start| self.place_words(&words[start..].join(" ")))
+                .filter(|place| place.iter().any(|t| self.region_vocabulary.contains(t)));
         }
         let rest = if RELATIVE.contains(&first) {
             &words[1..]
