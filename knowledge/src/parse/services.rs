@@ -129,10 +129,12 @@ impl Assembler {
         if line.trim().is_empty() || is_rule_line(line) {
             return;
         }
-        if let Some(cells) = table_cells(line) {
-            self.row(number, &cells);
-        } else {
-            self.text(number, line);
+        match table_cells(line) {
+            // A row of one cell across the table ("| A. PELAYANAN PEMERIKSAAN UMUM |") is a
+            // caption: read as a line of text, so a heading in it opens its service.
+            Some(cells) if cells.len() == 1 => self.text(number, &cells[0]),
+            Some(cells) => self.row(number, &cells),
+            None => self.text(number, line),
         }
     }
 
@@ -343,6 +345,18 @@ impl Assembler {
             service.unit = Some(unit);
             service.lines.extend_to(number);
             self.mode = Mode::Normal;
+            return true;
+        }
+        // "STANDAR PELAYANAN PADA UPT PUSKESMAS X" / "KABUPATEN LOMBOK TIMUR TAHUN 2024": the
+        // region and year of the unit, not a title.
+        if service.title.is_empty() && service.unit.is_some() && names_region_or_year(text) {
+            service.lines.extend_to(number);
+            self.mode = Mode::HeadingTitle {
+                lines_taken: lines_taken + 1,
+                needs_close,
+                shouting,
+                unit_next: false,
+            };
             return true;
         }
         // The first line after a bare "STANDAR PELAYANAN" is the title even when it
@@ -662,6 +676,18 @@ fn is_number_marker(cell: &str) -> bool {
         && (c.chars().all(|ch| ch.is_ascii_digit())
             || (c.len() == 1 && c.chars().all(|ch| ch.is_ascii_lowercase()))
             || c.chars().all(|ch| matches!(ch, 'I' | 'V' | 'X' | 'L')))
+}
+
+/// A line that only says where and when: "KABUPATEN LOMBOK TIMUR TAHUN 2024", "KOTA X", "TAHUN 2024".
+fn names_region_or_year(text: &str) -> bool {
+    let words = label_words(text);
+    matches!(
+        words.first().map(String::as_str),
+        Some("kabupaten" | "kota" | "provinsi" | "kab" | "tahun")
+    ) && words.len() <= 8
+        && words
+            .iter()
+            .all(|w| w.chars().all(|c| c.is_ascii_digit()) || w.chars().all(char::is_alphabetic) && w != "pelayanan")
 }
 
 /// Whether a line heads components that hold for every service of the decree ("KOMPONEN
