@@ -2,8 +2,8 @@
 //!
 //! A decree's heading carries layout around the name: list numbering in many forms ("5 .
 //! Title", "19.title", "XVIII.", "A."), bullets, trailing punctuation ("21.Title."), and, in a
-//! decree that opens most headings with it, the word *Pelayanan*/*Layanan* ("A. PELAYANAN UJI
-//! LABORATORIUM"), which then names nothing. None of that is part of the name. Titles
+//! decree that opens most headings with it and no other process noun, the word
+//! *Pelayanan*/*Layanan* ("A. PELAYANAN UJI LABORATORIUM"), which then names nothing. None of that is part of the name. Titles
 //! written in capitals are re-cased with the decree's own evidence of which words are
 //! acronyms ([`WordCase`]).
 
@@ -26,15 +26,28 @@ pub(crate) fn clean_title(heading: &str, evidence: &WordCase, generic_is_layout:
 }
 
 /// Whether most of a decree's headings open with the generic service word, so that the word
-/// is the decree's layout rather than part of any one name.
+/// is the decree's layout rather than part of any one name. Not when the other headings open
+/// with another process noun (pe-...-an: "PENERBITAN SURAT KETERANGAN SEHAT" beside
+/// "PELAYANAN RAWAT INAP"): then *Pelayanan* is one of the decree's process nouns, and part
+/// of each name as much as *Penerbitan* is.
 pub(crate) fn generic_lead_is_layout<'a>(headings: impl IntoIterator<Item = &'a str>) -> bool {
-    let (mut with, mut all) = (0usize, 0usize);
+    let (mut with, mut all, mut other_process) = (0usize, 0usize, false);
     for heading in headings {
         all += 1;
         let title = strip_layout(heading);
-        with += usize::from(strip_generic_lead(title).len() < title.len());
+        if strip_generic_lead(title).len() < title.len() {
+            with += 1;
+        } else {
+            other_process |= title.split_whitespace().next().is_some_and(is_process_noun);
+        }
     }
-    all >= 2 && with * 2 > all
+    all >= 2 && with * 2 > all && !other_process
+}
+
+/// A process noun of the pe-...-an kind ("Penerbitan", "Pendaftaran", "Pengesahan").
+fn is_process_noun(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    lower.len() >= 8 && lower.starts_with("pe") && lower.ends_with("an") && lower.chars().all(char::is_alphabetic)
 }
 
 /// The heading without numbering, bullets and trailing punctuation.
@@ -139,6 +152,13 @@ mod tests {
         ]));
         assert!(generic_lead_is_layout(["Pelayanan Konsultasi", "Pelayanan Pengaduan"]));
         assert!(!generic_lead_is_layout(["Pelayanan Konsultasi"]));
+        // Beside another process noun, Pelayanan is one too, and part of the names.
+        assert!(!generic_lead_is_layout([
+            "A. PELAYANAN RAWAT JALAN",
+            "B. PELAYANAN RAWAT INAP",
+            "C. PELAYANAN IMUNISASI",
+            "D. PENERBITAN SURAT KETERANGAN SEHAT",
+        ]));
         assert_eq!(
             clean_title("Layanan Konsultasi Hukum", &WordCase::default(), true),
             "Konsultasi Hukum"
