@@ -3,7 +3,9 @@
 //!
 //! Inside the 24-hour customer-service window (the citizen's last message, recorded by the
 //! inbox, is less than 24 hours old) the notice goes as normal text, the same words as on
-//! Telegram. Outside it, or when Meta answers 131047 ("more than 24 hours"), the configured
+//! Telegram, and a resolution carries the core's [Sudah beres] [Belum, buka lagi] as reply
+//! buttons (`conversation::resolution`). Outside the window the template cannot carry them; the
+//! citizen's `/status` of the ticket offers them again once they write. Outside it, or when Meta answers 131047 ("more than 24 hours"), the configured
 //! approved template goes instead, with two body parameters: the ticket and the status text (or
 //! the officer's reply). A citizen Meta cannot reach is marked blocked; a blocked contact gets
 //! nothing. Nothing of the notice is logged.
@@ -17,6 +19,7 @@ use super::sender::{GraphSender, SendFailure};
 use super::settings::{Template, TemplateSettings};
 use super::store::WhatsAppStore;
 use crate::conversation::Reply;
+use crate::conversation::resolution::notification_reply;
 use crate::delivery::notice::Notification;
 use crate::delivery::{Forwarder, SendError, SendFuture};
 use crate::storage::{Delivery, Store};
@@ -24,9 +27,9 @@ use crate::storage::{Delivery, Store};
 /// How long after a citizen's last message free-form messages are allowed.
 pub const WINDOW_SECS: i64 = 24 * 3600;
 
-/// What to tell the citizen: the full text, and the template with its two parameters.
+/// What to tell the citizen: the full reply, and the template with its two parameters.
 struct Outgoing<'a> {
-    text: String,
+    reply: Reply,
     template: &'a Template,
     ticket: String,
     short: String,
@@ -39,8 +42,7 @@ fn notification_of<'a>(payload: &str, templates: &'a TemplateSettings) -> Result
         Notification::Reply { message, .. } => (&templates.reply, message.clone()),
     };
     Ok(Outgoing {
-        // WhatsApp notices carry no resolution buttons yet: the text says how to go on.
-        text: n.text(false),
+        reply: notification_reply(&n),
         template,
         ticket: n.ticket().to_owned(),
         short,
@@ -115,7 +117,7 @@ impl WhatsAppNotifier {
         let in_window = self.store.now() - contact.last_inbound_at < WINDOW_SECS;
         let mut outside = !in_window;
         if in_window {
-            for body in render::messages(&contact.wa_id, &Reply::text(&n.text)) {
+            for body in render::messages(&contact.wa_id, &n.reply) {
                 match self.sender.send(&body).await {
                     Ok(_) => {}
                     Err(SendFailure::OutsideWindow) => {

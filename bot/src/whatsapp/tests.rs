@@ -326,10 +326,13 @@ async fn status_notices_reach_whatsapp_citizens_once_as_templates_when_the_windo
             vec![ticket.clone(), ComplaintStatus::Ditindaklanjuti.label().to_owned()]
         )
     );
-    // Back inside the window: text again.
+    // Back inside the window: text again; the resolution with its buttons, as reply buttons.
     let sent = change(ComplaintStatus::Selesai).await;
     assert_eq!(sent.len(), 1, "{sent:?}");
-    assert_eq!(sent[0]["type"], "text");
+    assert_eq!(sent[0]["type"], "interactive", "{sent:?}");
+    assert_eq!(sent[0]["interactive"]["type"], "button", "{sent:?}");
+    let titles: Vec<String> = choices(&sent[0]).into_iter().map(|(title, _)| title).collect();
+    assert_eq!(titles, ["Sudah beres", "Belum, buka lagi"]);
 }
 
 both_backends!(
