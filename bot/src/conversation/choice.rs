@@ -424,6 +424,31 @@ pub(crate) fn no_comment() -> Vec<Vec<Button>> {
     vec![vec![Choice::NoComment.button(text::BUTTON_NO_COMMENT)]]
 }
 
+/// An announcement as subscribers read it on any channel: its text, and a [Lihat: layanan]
+/// button for each new or changed service it names (at most 20; none without the catalog).
+pub fn announcement(catalog: Option<&Catalog>, a: &crate::storage::Announcement) -> super::Reply {
+    let rows = catalog
+        .map(|catalog| {
+            a.services
+                .iter()
+                .filter(|s| s.status != loket_knowledge::diff::ServiceStatus::Removed)
+                .filter_map(|s| {
+                    let key = catalog.service_key(s.id.as_str())?.to_owned();
+                    Some(vec![
+                        Choice::Service {
+                            key,
+                            aspect: Aspect::Overview,
+                        }
+                        .button(text::button_see_service(&s.title)),
+                    ])
+                })
+                .take(20)
+                .collect()
+        })
+        .unwrap_or_default();
+    super::Reply::text(&a.text).with_buttons(rows)
+}
+
 /// A subscription target: a regency or city, or one agency.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Topic<'a> {

@@ -11,9 +11,11 @@
 //! - `store`: sessions (chat ids above 2^53, never reused) and each session's messages, which
 //!   are also its outbox of status notifications (migration 0013); retention.
 //! - `notifier`: status notifications and officers' replies into a session's messages.
+//! - `broadcast`: announcements to web chat subscribers, into their sessions' messages.
 //! - `settings`: `[webchat]`.
 //! - `channel`: all of the above built from the settings, for `loket serve`.
 
+pub mod broadcast;
 pub mod channel;
 pub mod http;
 pub mod notifier;

@@ -679,7 +679,75 @@ async fn an_ended_session_is_a_dead_letter_not_a_silent_drop(db: TestDb) {
     assert_eq!(worker.try_execute_task().await.unwrap(), ExecutionOutcome::TaskDead);
 }
 
+/// `/langganan` in the web chat subscribes the session; an announcement then reaches it once,
+/// through the web chat's own broadcaster (a Telegram subscriber's task is left alone), with
+/// its progress counted with every channel's.
+async fn announcements_reach_web_chat_subscribers_once(db: TestDb) {
+    use crate::delivery::broadcast::{BroadcastLimits, ChannelBroadcaster, Step};
+    let chat = chat(&db, settings(), None);
+    let (token, welcome) = session(&chat.app).await;
+    let mut after = *seqs(&welcome).last().unwrap();
+    let post = |body: Value, after: i64| {
+        let mut body = body;
+        body["after"] = json!(after);
+        call(&chat.app, "POST", "/chat/api/messages", Some(&token), Some(body))
+    };
+    let listed = post(json!({"text": "/langganan"}), after).await;
+    let messages = listed.json["messages"].as_array().unwrap().clone();
+    after = *seqs(&messages).last().unwrap();
+    let (label, all) = buttons(&messages)
+        .into_iter()
+        .find(|(label, _)| label == text::BUTTON_ALL_AGENCIES)
+        .expect("the subscription list offers every agency");
+    let subscribed = post(json!({"choice": all, "label": label}), after).await;
+    let messages = subscribed.json["messages"].as_array().unwrap().clone();
+    assert!(words(&messages).contains(text::SUBSCRIBED_ALL), "{messages:?}");
+    after = *seqs(&messages).last().unwrap();
+    crate::storage::announcements::tests::subscribe(&db.store, 424_242, "all").await;
+
+    let a = db
+        .store
+        .create_announcement(None, "Kantor Kecamatan Beji tutup pada hari Senin.")
+        .await
+        .unwrap();
+    assert_eq!(db.store.approve_and_fan_out(a.id).await.unwrap().tasks, 2);
+    let limits = BroadcastLimits {
+        lease: Duration::from_secs(60),
+        max_attempts: 3,
+        idle: Duration::from_millis(10),
+        concurrency: 1,
+    };
+    let broadcaster = ChannelBroadcaster::new(
+        "web chat",
+        db.store.clone(),
+        Arc::new(chat.channel.broadcaster(None)),
+        CHAT_IDS,
+        limits,
+    );
+    assert_eq!(broadcaster.try_send_one().await.unwrap(), Step::Sent);
+    assert_eq!(
+        broadcaster.try_send_one().await.unwrap(),
+        Step::Idle,
+        "the Telegram chat's is not ours"
+    );
+    let progress = db.store.broadcast_progress(a.id).await.unwrap();
+    assert_eq!((progress.sent, progress.pending, progress.total), (1, 1, 2));
+    let polled = call(
+        &chat.app,
+        "GET",
+        &format!("/chat/api/messages?after={after}"),
+        Some(&token),
+        None,
+    )
+    .await;
+    let messages = polled.json["messages"].as_array().unwrap().clone();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert_eq!(messages[0]["kind"], "notice");
+    assert!(words(&messages).contains("tutup pada hari Senin"), "{messages:?}");
+}
+
 both_backends!(
+    announcements_reach_web_chat_subscribers_once,
     the_script_runs_on_the_web_chat,
     sessions_are_random_anonymous_and_kept_as_digests,
     the_widget_agency_answers_first,

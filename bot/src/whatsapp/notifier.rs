@@ -50,7 +50,7 @@ fn notification_of<'a>(payload: &str, templates: &'a TemplateSettings) -> Result
 }
 
 /// A template parameter: Meta refuses newlines, tabs and runs of spaces in one, and long ones.
-fn parameter(text: &str) -> String {
+pub(super) fn parameter(text: &str) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     flat.chars().take(900).collect()
 }

@@ -335,7 +335,88 @@ async fn status_notices_reach_whatsapp_citizens_once_as_templates_when_the_windo
     assert_eq!(titles, ["Sudah beres", "Belum, buka lagi"]);
 }
 
+/// `/langganan` on WhatsApp subscribes the contact; an announcement reaches it once through the
+/// WhatsApp broadcaster: as text inside the 24-hour window, as the approved announcement
+/// template outside it. A Telegram subscriber's task is left for Telegram's sender.
+async fn announcements_reach_whatsapp_subscribers_once_as_templates_outside_the_window(db: TestDb) {
+    use super::broadcast::WhatsAppBroadcast;
+    use super::settings::TemplateSettings;
+    use super::store::CHAT_IDS;
+    use crate::delivery::broadcast::{BroadcastLimits, ChannelBroadcaster, Step};
+    let fake = FakeGraph::start().await;
+    let app = app(&db);
+    let worker = worker(&db, &fake);
+    let say = async |id: &str, message: Value| {
+        let before = fake.sent().len();
+        assert_eq!(signed(&app, notification(id, message)).await, StatusCode::OK);
+        assert!(worker.try_execute().await.unwrap());
+        fake.sent()[before..].to_vec()
+    };
+    let listed = say("wamid.s1", json!({ "type": "text", "text": { "body": "/langganan" } })).await;
+    let (_, all) = listed
+        .iter()
+        .flat_map(choices)
+        .find(|(title, _)| title.starts_with("Semua instansi"))
+        .unwrap_or_else(|| panic!("no [Semua instansi] in {listed:?}"));
+    let reply = json!({ "type": "interactive", "interactive": { "type": "list_reply",
+        "list_reply": { "id": all, "title": "Semua instansi" } } });
+    let done = say("wamid.s2", reply).await;
+    assert!(done.iter().any(|m| readable(m).contains("semua instansi")), "{done:?}");
+    crate::storage::announcements::tests::subscribe(&db.store, 424_242, "all").await;
+
+    let sender = GraphSender::new(&fake.api_url(), "555", SecretString::from("token-akses"), 1000)
+        .unwrap()
+        .with_backoff(Duration::from_millis(5));
+    let templates = TemplateSettings::default();
+    let channel = WhatsAppBroadcast::new(
+        Arc::new(sender),
+        db.store.clone(),
+        templates.announcement.clone(),
+        Some(CatalogHandle::from(crate::telegram::tests::catalog())),
+    );
+    let limits = BroadcastLimits {
+        lease: Duration::from_secs(60),
+        max_attempts: 3,
+        idle: Duration::from_millis(10),
+        concurrency: 1,
+    };
+    let broadcaster = ChannelBroadcaster::new("WhatsApp", db.store.clone(), Arc::new(channel), CHAT_IDS, limits);
+    let announce = async |words: &str| {
+        let a = db.store.create_announcement(None, words).await.unwrap();
+        assert_eq!(db.store.approve_and_fan_out(a.id).await.unwrap().tasks, 2);
+        let before = fake.sent().len();
+        assert_eq!(broadcaster.try_send_one().await.unwrap(), Step::Sent);
+        assert_eq!(broadcaster.try_send_one().await.unwrap(), Step::Idle);
+        let progress = db.store.broadcast_progress(a.id).await.unwrap();
+        assert_eq!(
+            (progress.sent, progress.pending),
+            (1, 1),
+            "the Telegram task waits for Telegram"
+        );
+        fake.sent()[before..].to_vec()
+    };
+    // Inside the window: the text itself, once.
+    let sent = announce("Kantor Kecamatan Beji tutup pada hari Senin.").await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(
+        (sent[0]["to"].as_str(), sent[0]["type"].as_str()),
+        (Some(CITIZEN), Some("text"))
+    );
+    assert!(readable(&sent[0]).contains("tutup pada hari Senin"), "{sent:?}");
+    // 25 hours later: the approved template, with the text as its parameter.
+    db.clock.advance(25 * 3600);
+    let sent = announce("Pelayanan KTP pindah ke gedung baru.\nMulai 1 September.").await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["type"], "template");
+    assert_eq!(sent[0]["template"]["name"], templates.announcement.name.as_str());
+    assert_eq!(
+        sent[0]["template"]["components"][0]["parameters"][0]["text"],
+        "Pelayanan KTP pindah ke gedung baru. Mulai 1 September."
+    );
+}
+
 both_backends!(
+    announcements_reach_whatsapp_subscribers_once_as_templates_outside_the_window,
     status_notices_reach_whatsapp_citizens_once_as_templates_when_the_window_closed,
     the_script_runs_on_whatsapp,
     bad_signatures_replays_and_huge_bodies_have_no_effect,
