@@ -234,9 +234,10 @@ impl Application {
     }
 
     /// Where the console fetches attachments: Telegram when a bot token is configured (also in
-    /// a `--no-telegram` process: fetching a file sends nothing), WhatsApp when `[whatsapp]` is.
+    /// a `--no-telegram` process: fetching a file sends nothing), WhatsApp when `[whatsapp]` is,
+    /// and the web chat's photos from the database.
     fn media_sources(&self) -> MediaSources {
-        let mut media = MediaSources::new();
+        let mut media = MediaSources::new().with_web_chat(self.store.clone());
         let has_token = self
             .settings
             .telegram

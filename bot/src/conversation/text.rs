@@ -599,8 +599,22 @@ pub(crate) const WEB_SENDING: &str = "Mengirim…";
 pub(crate) const WEB_AUTHOR_CITIZEN: &str = "Anda";
 pub(crate) const WEB_AUTHOR_LOKET: &str = "loket";
 /// Under a prompt for photos: the web chat takes no files (yet).
-pub(crate) const WEB_NO_ATTACHMENTS: &str = "Foto dan berkas belum dapat dikirim lewat obrolan web. \
-Tekan tombol di atas untuk melanjutkan tanpa lampiran.";
+pub(crate) const WEB_NO_ATTACHMENTS: &str = "Lewat obrolan web hanya foto (JPG, PNG atau WebP) yang dapat \
+dilampirkan; berkas lain belum dapat dikirim.";
+/// The button that opens the photo picker at the attachments step.
+pub(crate) const WEB_ATTACH_PHOTO: &str = "Lampirkan foto";
+/// What the transcript shows the citizen sent.
+pub(crate) const WEB_PHOTO_SAID: &str = "📷 Foto";
+pub(crate) const WEB_PHOTO_TYPE: &str = "Berkas ini tidak dapat diterima: kirim foto berformat JPG, PNG atau WebP.";
+pub(crate) fn web_photo_too_large(max_bytes: usize) -> String {
+    format!(
+        "Foto terlalu besar. Ukuran maksimal {} MB; kecilkan fotonya lalu kirim lagi.",
+        max_bytes.div_ceil(1024 * 1024)
+    )
+}
+/// A photo outside a complaint: there is nothing to attach it to.
+pub(crate) const WEB_PHOTO_NOT_NOW: &str = "Foto hanya dapat dikirim saat mengisi pengaduan. Ketik /lapor \
+untuk memulai.";
 /// The connection to loket failed (the page retries on its own).
 pub(crate) const WEB_OFFLINE: &str = "Tidak dapat terhubung ke server. Periksa koneksi internet Anda; \
 pesan baru akan diambil lagi otomatis.";
