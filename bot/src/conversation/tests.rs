@@ -1,7 +1,9 @@
 //! The conversation core driven directly, on both backends: one scripted conversation
-//! ([`script`]: questions, a follow-up, a choice, /lapor with a location and a photo, /status)
-//! that every channel's tests replay through their own rendering, so transcripts differ only
-//! in how they are shown.
+//! ([`script`]: questions, a follow-up, a choice, /lapor with a location and a photo, /status,
+//! the handler resolving it and the status notice, [Sudah beres], the rating and its comment)
+//! that every channel's tests replay through their own rendering and sending (Telegram against
+//! the fake Bot API, WhatsApp through signed webhooks against the fake Graph API, the web chat
+//! over its HTTP API), so transcripts differ only in how they are shown.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -35,6 +37,9 @@ pub(crate) enum Say {
     Photo(&'static str),
     /// `/status` of the ticket filed earlier in the script.
     StatusOfTicket,
+    /// The handler takes the filed complaint to `selesai` ([`resolve_filed`]) and the channel
+    /// delivers the status notices (the turn reads what arrived).
+    Resolved,
 }
 
 /// One turn: what the citizen does and words the reply must contain.
@@ -65,7 +70,50 @@ pub(crate) fn script() -> Vec<Turn> {
         turn(Say::Press("Tidak, rahasiakan"), &["Titik lokasi"]),
         turn(Say::Press("Kirim"), &["LKT-"]),
         turn(Say::StatusOfTicket, &["LKT-", "Diterima"]),
+        turn(Say::Resolved, &["Selesai", "Apakah sudah beres"]),
+        turn(Say::Press("Sudah beres"), &["Seberapa puas"]),
+        turn(Say::Press("4"), &["4/5", "komentar"]),
+        turn(
+            Say::Text("Cepat ditangani, terima kasih."),
+            &["Komentar Anda tersimpan"],
+        ),
     ]
+}
+
+/// The note the handler resolves the script's complaint with.
+pub(crate) const RESOLUTION_NOTE: &str = "Petugas sudah ditegur dan biaya tambahan dikembalikan.";
+
+/// [`Say::Resolved`]: the handler of `chat`'s newest complaint verifies, forwards, follows it up
+/// and resolves it (each step queues the citizen's notice in the same transaction).
+pub(crate) async fn resolve_filed(store: &crate::storage::Store, chat: i64) -> crate::domain::TicketNumber {
+    use crate::domain::{Actor, StatusNote};
+    use crate::storage::StatusChange;
+    let filed = store.list_for_chat(chat).await.unwrap();
+    let complaint = filed.first().expect("the script filed a complaint");
+    let handler = complaint.handler_id.clone().expect("the complaint was routed");
+    for to in [
+        ComplaintStatus::Diverifikasi,
+        ComplaintStatus::Diteruskan,
+        ComplaintStatus::Ditindaklanjuti,
+        ComplaintStatus::Selesai,
+    ] {
+        let mut change = StatusChange::new(complaint.ticket.clone(), to, Actor::Handler(handler.clone()));
+        change.note = (to == ComplaintStatus::Selesai).then(|| StatusNote::parse(RESOLUTION_NOTE).unwrap());
+        store.change_status(&change).await.unwrap();
+    }
+    complaint.ticket.clone()
+}
+
+/// What the script leaves behind on any channel: the complaint resolved, rated 4 with the
+/// comment, for its handler.
+pub(crate) async fn assert_script_outcome(store: &crate::storage::Store, chat: i64) {
+    let filed = store.list_for_chat(chat).await.unwrap();
+    assert_eq!(filed.len(), 1);
+    assert_eq!(filed[0].status, ComplaintStatus::Selesai);
+    let rating = store.rating(&filed[0].ticket).await.unwrap().expect("rated");
+    assert_eq!(rating.score, 4);
+    assert_eq!(rating.comment.as_deref(), Some("Cepat ditangani, terima kasih."));
+    assert_eq!(rating.handler_id, filed[0].handler_id);
 }
 
 /// The first ticket number in a text.
@@ -115,6 +163,31 @@ async fn the_script_runs_on_the_core(db: TestDb) {
                 let filed = db.store.list_for_chat(CHAT).await.unwrap();
                 Event::Command(Command::Status(filed[0].ticket.to_string()))
             }
+            Say::Resolved => {
+                // The channel's notifier renders the newest notice: the resolution, with buttons.
+                let ticket = resolve_filed(&db.store, CHAT).await;
+                let c = db.store.get_by_ticket(&ticket).await.unwrap().unwrap();
+                let payload = db
+                    .store
+                    .deliveries_for_complaint(c.id)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .rfind(|d| d.kind == crate::storage::DeliveryKind::Notify)
+                    .unwrap()
+                    .payload;
+                let n = crate::delivery::notice::Notification::parse(&payload).unwrap();
+                let notice = resolution::notification_reply(&n);
+                for word in turn.expect {
+                    assert!(
+                        notice.plain().contains(word),
+                        "turn {i}: {word:?} not in {}",
+                        notice.plain()
+                    );
+                }
+                last_buttons = notice.buttons.iter().flatten().cloned().collect();
+                continue;
+            }
         };
         let outcome = core.handle(citizen(), &state, event).await.unwrap();
         assert_eq!(outcome.notice, None, "turn {i}");
@@ -157,6 +230,7 @@ async fn the_script_runs_on_the_core(db: TestDb) {
             context: state.context()
         }
     );
+    assert_script_outcome(&db.store, CHAT).await;
 }
 
 async fn a_stale_choice_changes_nothing(db: TestDb) {

@@ -17,7 +17,7 @@ use tower::ServiceExt;
 
 use super::store::{CHAT_IDS, FIRST_CHAT_ID, WebChatStore};
 use super::{RouterDeps, WebChatChannel, WebChatSettings};
-use crate::conversation::tests::{HANDLERS, Say, script, ticket_in};
+use crate::conversation::tests::{HANDLERS, Say, assert_script_outcome, resolve_filed, script, ticket_in};
 use crate::conversation::{CatalogHandle, Config, text};
 use crate::delivery::{CitizenChannels, ExecutionOutcome, RetryPolicy, Worker};
 use crate::domain::{Actor, ComplaintStatus, NewComplaint, RawComplaint, fixtures};
@@ -202,6 +202,41 @@ async fn the_script_runs_on_the_web_chat(db: TestDb) {
                 let filed = db.store.list_for_chat(chat_id).await.unwrap();
                 json!({ "text": format!("/status {}", filed[0].ticket) })
             }
+            Say::Resolved => {
+                // The notices reach the session through the web chat's notification worker; the
+                // page reads them with its next poll.
+                resolve_filed(&db.store, chat_id).await;
+                let channels = CitizenChannels::without_telegram().with(
+                    "web chat",
+                    CHAT_IDS,
+                    Some(Arc::new(chat.channel.notifier())),
+                );
+                let worker = Worker::new(
+                    db.store.clone(),
+                    DeliveryKind::Notify,
+                    Arc::new(channels),
+                    RetryPolicy::default(),
+                    Duration::from_secs(60),
+                )
+                .only_chats(CHAT_IDS);
+                assert!(notify_until_idle(&worker).await > 0);
+                let polled = call(
+                    &chat.app,
+                    "GET",
+                    &format!("/chat/api/messages?after={last_seq}"),
+                    Some(&token),
+                    None,
+                )
+                .await;
+                let messages = polled.json["messages"].as_array().unwrap().clone();
+                let text = words(&messages);
+                for word in turn.expect {
+                    assert!(text.contains(word), "turn {i} ({:?}): {word:?} not in {text}", turn.say);
+                }
+                last_buttons = buttons(&messages);
+                last_seq = *seqs(&messages).last().unwrap();
+                continue;
+            }
         };
         let reply = if body.is_null() {
             upload(&chat.app, &token, "image/png", PNG.to_vec(), last_seq).await
@@ -227,6 +262,7 @@ async fn the_script_runs_on_the_web_chat(db: TestDb) {
         last_seq = *seqs(&messages).last().unwrap();
     }
     let ticket = crate::domain::TicketNumber::parse(&ticket.unwrap()).unwrap();
+    assert_script_outcome(&db.store, chat_id).await;
     let complaint = db.store.get_by_ticket(&ticket).await.unwrap().unwrap();
     assert_eq!(complaint.chat_id, chat_id);
     // The photo is the complaint's attachment, and the console reads it back from loket's own

@@ -18,7 +18,7 @@ use super::sender::GraphSender;
 use super::store::WhatsAppStore;
 use super::webhook::sign;
 use super::worker::InboxWorker;
-use crate::conversation::tests::{HANDLERS, Say, script};
+use crate::conversation::tests::{HANDLERS, Say, assert_script_outcome, resolve_filed, script};
 use crate::conversation::{CatalogHandle, Config};
 use crate::routing::Routing;
 use crate::storage::testing::{TestDb, both_backends};
@@ -86,6 +86,7 @@ async fn the_script_runs_on_whatsapp(db: TestDb) {
     let fake = FakeGraph::start().await;
     let app = app(&db);
     let worker = worker(&db, &fake);
+    let notify = notify_worker(&db, &fake);
     let mut last: Vec<Value> = Vec::new();
     for (i, turn) in script().into_iter().enumerate() {
         let message = match turn.say {
@@ -113,6 +114,25 @@ async fn the_script_runs_on_whatsapp(db: TestDb) {
                 let filed = db.store.list_for_chat(chat).await.unwrap();
                 json!({ "type": "text", "text": { "body": format!("/status {}", filed[0].ticket) } })
             }
+            Say::Resolved => {
+                let chat = WhatsAppStore(db.store.clone())
+                    .contact(CITIZEN)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .chat_id;
+                // The notices of the filing and of each step, sent by the notification worker.
+                let before = fake.sent().len();
+                resolve_filed(&db.store, chat).await;
+                notify_until_idle(&notify).await;
+                last = fake.sent()[before..].to_vec();
+                let text: Vec<String> = last.iter().map(readable).collect();
+                let text = text.join("\n");
+                for word in turn.expect {
+                    assert!(text.contains(word), "turn {i} ({:?}): {word:?} not in {text}", turn.say);
+                }
+                continue;
+            }
         };
         let before = fake.sent().len();
         assert_eq!(
@@ -138,8 +158,8 @@ async fn the_script_runs_on_whatsapp(db: TestDb) {
         .unwrap()
         .unwrap()
         .chat_id;
+    assert_script_outcome(&db.store, chat).await;
     let filed = db.store.list_for_chat(chat).await.unwrap();
-    assert_eq!(filed.len(), 1);
     let complaint = db.store.get_by_ticket(&filed[0].ticket).await.unwrap().unwrap();
     assert_eq!(complaint.attachments, ["wa_AgACfoto1"]);
     // The sender's WhatsApp profile name reached the complaint (the officer post shows it).
@@ -215,6 +235,30 @@ impl crate::delivery::Forwarder for NoTelegram {
             ))
         })
     }
+}
+
+/// The notification worker of a process without Telegram, for WhatsApp's chats.
+fn notify_worker(db: &TestDb, fake: &FakeGraph) -> crate::delivery::Worker {
+    use crate::delivery::{CitizenChannels, RetryPolicy, Worker};
+    use crate::storage::DeliveryKind;
+    let sender = GraphSender::new(&fake.api_url(), "555", SecretString::from("token-akses"), 1000)
+        .unwrap()
+        .with_backoff(Duration::from_millis(5));
+    let notifier = super::notifier::WhatsAppNotifier::new(
+        Arc::new(sender),
+        db.store.clone(),
+        super::settings::TemplateSettings::default(),
+    );
+    let channels =
+        CitizenChannels::without_telegram().with("WhatsApp", super::store::CHAT_IDS, Some(Arc::new(notifier)));
+    Worker::new(
+        db.store.clone(),
+        DeliveryKind::Notify,
+        Arc::new(channels),
+        RetryPolicy::default(),
+        Duration::from_secs(60),
+    )
+    .only_chats(super::store::CHAT_IDS)
 }
 
 /// Runs the notification worker until nothing is ready; every task must complete.
