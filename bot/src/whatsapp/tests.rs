@@ -459,7 +459,80 @@ async fn announcements_reach_whatsapp_subscribers_once_as_templates_outside_the_
     );
 }
 
+/// A notice is sent at most once: a task retried after Meta took it sends nothing more, and a
+/// task whose earlier attempt died mid-send (marker left `sending`) is not sent again.
+async fn a_notice_is_not_sent_twice_after_a_crash_between_send_and_mark(db: TestDb) {
+    use crate::delivery::Forwarder;
+    use crate::domain::{Actor, ComplaintStatus, NewComplaint, fixtures};
+    use crate::storage::{DeliveryKind, StatusChange, SubmitOptions};
+    let fake = FakeGraph::start().await;
+    let wa = WhatsAppStore(db.store.clone());
+    wa.receive(CITIZEN, "wamid.1", "text", "halo", None).await.unwrap();
+    let chat = wa.contact(CITIZEN).await.unwrap().unwrap().chat_id;
+    let mut raw = fixtures::raw();
+    raw.chat_id = chat;
+    let c = db
+        .store
+        .submit_complaint(
+            &NewComplaint::parse(&raw, fixtures::today()).unwrap(),
+            &SubmitOptions::default(),
+        )
+        .await
+        .unwrap();
+    for to in [
+        ComplaintStatus::Diverifikasi,
+        ComplaintStatus::Diteruskan,
+        ComplaintStatus::Ditindaklanjuti,
+    ] {
+        let step = StatusChange::new(c.ticket.clone(), to, Actor::Officer(1));
+        db.store.change_status(&step).await.unwrap();
+    }
+    let tasks: Vec<_> = db
+        .store
+        .deliveries_for_complaint(c.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.kind == DeliveryKind::Notify)
+        .collect();
+    assert!(tasks.len() >= 3, "{tasks:?}");
+    let sender = GraphSender::new(&fake.api_url(), "555", SecretString::from("token-akses"), 1000)
+        .unwrap()
+        .with_backoff(Duration::from_millis(5));
+    let notifier = super::notifier::WhatsAppNotifier::new(
+        Arc::new(sender),
+        db.store.clone(),
+        super::settings::TemplateSettings::default(),
+    );
+    // Sent, then the same task again (its completion was lost): nothing more goes out.
+    notifier.send(&tasks[0]).await.unwrap();
+    assert_eq!(fake.sent().len(), 1);
+    notifier.send(&tasks[0]).await.unwrap();
+    assert_eq!(fake.sent().len(), 1, "a retried task is not sent twice");
+    // A process died right after the marker: the outcome is unknown, so it is not sent again.
+    assert!(
+        db.store
+            .begin_send(&format!("wa-notify:{}", tasks[1].id), chat)
+            .await
+            .unwrap()
+    );
+    let interrupted = notifier.send(&tasks[1]).await.unwrap_err();
+    assert!(
+        matches!(interrupted, crate::delivery::SendError::Permanent { .. }),
+        "{interrupted:?}"
+    );
+    assert_eq!(fake.sent().len(), 1);
+    // A send Meta refused delivered nothing: the marker goes, so the retry may send.
+    fake.fail_next(&[super::sender::UNDELIVERABLE]);
+    assert!(notifier.send(&tasks[2]).await.is_err());
+    assert_eq!(
+        db.store.send_mark(&format!("wa-notify:{}", tasks[2].id)).await.unwrap(),
+        None
+    );
+}
+
 both_backends!(
+    a_notice_is_not_sent_twice_after_a_crash_between_send_and_mark,
     announcements_reach_whatsapp_subscribers_once_as_templates_outside_the_window,
     status_notices_reach_whatsapp_citizens_once_as_templates_when_the_window_closed,
     the_script_runs_on_whatsapp,
