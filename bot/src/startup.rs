@@ -10,7 +10,8 @@
 //! reindexer's catalog answers). With `[webchat] enabled` it serves the web chat under `/chat`
 //! (the same core and catalog). Without the Telegram side (which runs one notification worker
 //! for every channel), it runs the notification workers of the WhatsApp and web chat citizens
-//! itself, each claiming only its channel's chat ids.
+//! itself, each claiming only its channel's chat ids. With or without Telegram, it runs the
+//! announcement senders of the WhatsApp and web chat subscribers (Telegram's runs with the bot).
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -23,6 +24,7 @@ use tokio::net::TcpListener;
 use crate::configuration::Settings;
 use crate::console::{ConsoleDeps, ConsoleState, MediaSources};
 use crate::conversation::CatalogHandle;
+use crate::delivery::broadcast::{BroadcastLimits, ChannelBroadcaster};
 use crate::delivery::{CitizenChannels, Forwarder, HandlerChannels, RetryPolicy, WebhookForwarder, Worker};
 use crate::http::{AdminState, AppState, Open311Catalog, Open311Handle, router_with_console};
 use crate::reindex::Reindexer;
@@ -217,10 +219,25 @@ impl Application {
             .collect()
     }
 
+    /// The announcement senders of the WhatsApp and web chat subscribers, one per channel
+    /// running here, each claiming only its channel's chat ids (Telegram's sender runs with the
+    /// bot and claims only [`telegram_chat_ids`]).
+    pub fn channel_broadcasters(&self) -> Vec<Arc<ChannelBroadcaster>> {
+        let catalog = self.reindexer.as_ref().and_then(|r| r.catalog().cloned());
+        channel_broadcasters(
+            &self.store,
+            &self.settings.announcements,
+            self.whatsapp.as_ref(),
+            self.webchat.as_ref(),
+            catalog,
+        )
+    }
+
     /// Where the console fetches attachments: Telegram when a bot token is configured (also in
-    /// a `--no-telegram` process: fetching a file sends nothing), WhatsApp when `[whatsapp]` is.
+    /// a `--no-telegram` process: fetching a file sends nothing), WhatsApp when `[whatsapp]` is,
+    /// and the web chat's photos from the database.
     fn media_sources(&self) -> MediaSources {
-        let mut media = MediaSources::new();
+        let mut media = MediaSources::new().with_web_chat(self.store.clone());
         let has_token = self
             .settings
             .telegram
@@ -330,6 +347,18 @@ impl Application {
                 let _ = stop.wait_for(|stop| *stop).await;
             }))
         });
+        let broadcasters = if self.run_workers {
+            self.channel_broadcasters()
+        } else {
+            Vec::new()
+        };
+        let broadcast_tasks: Vec<_> = broadcasters
+            .into_iter()
+            .map(|broadcaster| {
+                tracing::info!(channel = broadcaster.name(), "broadcast sender started");
+                tokio::spawn(broadcaster.run(stop_rx.clone()))
+            })
+            .collect();
         let mut worker_stop = stop_rx.clone();
         let run_workers = self.run_workers;
         let worker_task = tokio::spawn(async move {
@@ -365,7 +394,7 @@ impl Application {
         if let Some(inbox) = inbox_task {
             let _ = inbox.await;
         }
-        for task in notify_tasks {
+        for task in notify_tasks.into_iter().chain(broadcast_tasks) {
             let _ = task.await;
         }
         if let Some(watcher) = watcher {
@@ -392,6 +421,49 @@ fn open311_catalog(settings: &Settings) -> anyhow::Result<Open311Catalog> {
             }
         }
     }
+}
+
+/// The announcement senders of the WhatsApp and web chat subscribers of the channels given
+/// (`loket serve`, `loket announcements send`), with service buttons from `catalog`.
+pub fn channel_broadcasters(
+    store: &Store,
+    settings: &crate::telegram::BroadcastSettings,
+    whatsapp: Option<&WhatsAppChannel>,
+    webchat: Option<&WebChatChannel>,
+    catalog: Option<CatalogHandle>,
+) -> Vec<Arc<ChannelBroadcaster>> {
+    let limits = BroadcastLimits {
+        lease: Duration::from_secs(settings.lease_secs.max(1)),
+        max_attempts: settings.max_attempts,
+        idle: Duration::from_millis(settings.idle_poll_millis.max(1)),
+        concurrency: settings.concurrency.max(1),
+    };
+    let mut out = Vec::new();
+    if let Some(channel) = whatsapp {
+        out.push(Arc::new(ChannelBroadcaster::new(
+            "WhatsApp",
+            store.clone(),
+            Arc::new(channel.broadcaster(catalog.clone())),
+            crate::whatsapp::store::CHAT_IDS,
+            limits,
+        )));
+    }
+    if let Some(channel) = webchat {
+        out.push(Arc::new(ChannelBroadcaster::new(
+            "web chat",
+            store.clone(),
+            Arc::new(channel.broadcaster(catalog)),
+            crate::webchat::store::CHAT_IDS,
+            limits,
+        )));
+    }
+    out
+}
+
+/// The chat ids of Telegram chats: everything between the WhatsApp contacts' (below -2^53) and
+/// the web chat sessions' (above 2^53).
+pub fn telegram_chat_ids() -> std::ops::RangeInclusive<i64> {
+    (*crate::whatsapp::store::CHAT_IDS.end() + 1)..=(*crate::webchat::store::CHAT_IDS.start() - 1)
 }
 
 /// The embedded corpus, relative to the repository root.

@@ -191,10 +191,29 @@ async fn a_citizen_asks_files_and_hears_back_in_the_widget(url: String, dir: Pat
     press(&browser, "[data-choice='lp:date:1']", "foto").await;
     let hint = browser.text("#chat-status").await;
     assert!(
-        hint.contains("obrolan web"),
-        "the page says photos are not taken here: {hint}"
+        hint.contains("hanya foto"),
+        "the page says which files the web chat takes: {hint}"
     );
-    press(&browser, "[data-choice='lp:skip']", "identitas").await;
+    // The attachments step offers the photo button; a photo chosen there is uploaded as itself
+    // and kept with the complaint.
+    let hidden = browser
+        .execute("return document.getElementById('chat-photo').hidden;", vec![])
+        .await;
+    assert_eq!(hidden, serde_json::Value::Bool(false), "the photo button is shown");
+    let seq = last_seq(&browser).await;
+    browser
+        .execute(
+            "const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0)); \
+             const files = new DataTransfer(); \
+             files.items.add(new File([bytes], 'foto.png', { type: 'image/png' })); \
+             const input = document.getElementById('chat-photo-file'); \
+             input.files = files.files; \
+             input.dispatchEvent(new Event('change'));",
+            vec![serde_json::json!("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ")],
+        )
+        .await;
+    replies_after(&browser, seq, "Lampiran diterima").await;
+    press(&browser, "[data-choice='lp:done']", "identitas").await;
     press(&browser, "[data-choice='lp:anon:0']", "umum").await;
     press(&browser, "[data-choice='lp:pub:0']", "Kirim").await;
     let filed = press(&browser, "[data-choice='lp:ok']", "LKT-").await;

@@ -6,7 +6,9 @@
 //! task per subscriber in one transaction, then runs the broadcast sender in the foreground with
 //! a progress line until every task has an outcome. Running `send` again after a crash or Ctrl-C
 //! resumes where it stopped (tasks are claimed with leases and completed only after Telegram
-//! accepted the message; a lease left by a killed process expires after `lease_secs`).
+//! accepted the message; a lease left by a killed process expires after `lease_secs`). The
+//! subscribers on WhatsApp and in the web chat get it too, through their channels' senders, when
+//! `[whatsapp]` is configured and `[webchat] enabled` (as `loket serve` would send it).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -137,7 +139,23 @@ pub(crate) fn send(id: i64, standards_dir: Option<PathBuf>) -> anyhow::Result<()
         }
         // Shares the per-bot limit with any `loket serve` running on the same database.
         let sender = Arc::new(settings.sender(bot).with_shared_limit(store.clone()));
-        let mut broadcaster = BroadcastSender::new(sender, store.clone(), settings);
+        let full = Settings::load()?;
+        let whatsapp = crate::whatsapp::WhatsAppChannel::from_settings(&full.whatsapp, store.clone())?;
+        let webchat = crate::webchat::WebChatChannel::from_settings(&full.webchat, store.clone())?;
+        let others = crate::startup::channel_broadcasters(
+            store,
+            &settings,
+            whatsapp.as_ref(),
+            webchat.as_ref(),
+            catalog.clone().map(crate::conversation::CatalogHandle::from),
+        );
+        let (stop_others, others_stop) = tokio::sync::watch::channel(false);
+        let others: Vec<_> = others
+            .into_iter()
+            .map(|b| tokio::spawn(b.run(others_stop.clone())))
+            .collect();
+        let mut broadcaster =
+            BroadcastSender::new(sender, store.clone(), settings).only_chats(crate::startup::telegram_chat_ids());
         if let Some(catalog) = catalog {
             broadcaster = broadcaster.with_catalog(catalog);
         }
@@ -157,7 +175,12 @@ pub(crate) fn send(id: i64, standards_dir: Option<PathBuf>) -> anyhow::Result<()
                     last = line;
                 }
             })
-            .await?;
+            .await;
+        let _ = stop_others.send(true);
+        for task in others {
+            let _ = task.await;
+        }
+        let done = done?;
         if tty {
             eprintln!();
         }

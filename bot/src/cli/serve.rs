@@ -189,9 +189,11 @@ async fn serve_with_telegram(
     );
     let idle = Duration::from_millis(settings.delivery.idle_poll_millis);
     let notify = tokio::spawn(notify_worker.run_until_stopped(idle, stopped(stop_rx.clone())));
+    // Telegram's subscribers only: the application runs the WhatsApp and web chat senders.
     let broadcaster = Arc::new(
         BroadcastSender::new(sender.clone(), store.clone(), settings.announcements.clone())
-            .with_catalog(catalog.clone()),
+            .with_catalog(catalog.clone())
+            .only_chats(crate::startup::telegram_chat_ids()),
     );
     let broadcast = tokio::spawn(broadcaster.run(stop_rx.clone()));
     tokio::spawn(async move {

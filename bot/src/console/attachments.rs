@@ -2,6 +2,8 @@
 //! and passed through loket (issue 17): loket stores only the channel's reference (a Telegram
 //! `file_id`; `wa_<media id>` for WhatsApp), never the file, and never hands out a channel URL
 //! (a Telegram file URL carries the bot token; a WhatsApp media URL needs the access token).
+//! The web chat has no channel that keeps files: its photos (`web_<n>`) are read from loket's
+//! own table (`webchat::photos`).
 //!
 //! `GET /console/complaints/{ticket}/attachments/{n}` (1-based) answers only an officer or
 //! supervisor of the complaint's handler (anyone else: "not found", like the complaint), with
@@ -37,6 +39,7 @@ const WHATSAPP_PREFIX: &str = "wa_";
 pub struct MediaSources {
     telegram: Option<teloxide::Bot>,
     whatsapp: Option<WhatsAppMedia>,
+    web: Option<crate::storage::Store>,
 }
 
 /// The WhatsApp Cloud API's media endpoints: `GET {api_url}/{media id}` (bearer token) names a
@@ -91,7 +94,25 @@ impl MediaSources {
         Ok(self)
     }
 
+    /// Reads web chat photos from `store`.
+    pub fn with_web_chat(mut self, store: crate::storage::Store) -> Self {
+        self.web = Some(store);
+        self
+    }
+
     pub(crate) async fn fetch(&self, attachment: &str) -> Result<Media, FetchError> {
+        if attachment.starts_with(crate::webchat::photos::ATTACHMENT_PREFIX) {
+            let store = self.web.as_ref().ok_or(FetchError::Unavailable("web chat"))?;
+            let photo = crate::webchat::store::WebChatStore(store.clone())
+                .photo(attachment)
+                .await
+                .map_err(|e| FetchError::Failed(anyhow::anyhow!("cannot read a web chat photo: {e}")))?
+                .ok_or_else(|| FetchError::Failed(anyhow::anyhow!("no web chat photo {attachment:?}")))?;
+            return Ok(Media {
+                bytes: photo.bytes,
+                content_type: photo.content_type,
+            });
+        }
         match attachment.strip_prefix(WHATSAPP_PREFIX) {
             Some(media_id) => {
                 let whatsapp = self.whatsapp.as_ref().ok_or(FetchError::Unavailable("WhatsApp"))?;

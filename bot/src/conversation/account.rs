@@ -70,6 +70,13 @@ async fn ticket_status(
             (_, note) => reply.push_str(&text::status_event(&day, event.to, note)),
         }
     }
+    // A resolved complaint may be confirmed or reopened from here too (a WhatsApp citizen who
+    // got the notice as a template, a web citizen who came back later).
+    if let Some((question, buttons)) = super::resolution::under_status(conversation, &complaint) {
+        return Ok(Outcome::reply(
+            Reply::text(&format!("{reply}\n\n{question}")).with_buttons(buttons),
+        ));
+    }
     Ok(Outcome::say(&reply))
 }
 

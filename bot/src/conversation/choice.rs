@@ -38,6 +38,13 @@ pub enum Choice {
     SubscribeRegency { key: String },
     /// A page of the subscription list: `subp:<page>`.
     Subscriptions { page: usize },
+    /// The citizen's answer under a resolution notice: [Sudah beres] (`rs:1:<ticket>`) or
+    /// [Belum, buka lagi] (`rs:0:<ticket>`), the ids the Telegram buttons always had.
+    Resolution { ticket: TicketNumber, fixed: bool },
+    /// The citizen's satisfaction with a resolved complaint, 1-5: `rt:<score>:<ticket>`.
+    Rate { ticket: TicketNumber, score: u8 },
+    /// [Lewati] under the rating's thanks: no comment (`rt:skip`).
+    NoComment,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +101,9 @@ impl Choice {
             Self::Support { ticket } => format!("dk:{ticket}"),
             Self::SubscribeRegency { key } => format!("subw:{key}"),
             Self::Subscriptions { page } => format!("subp:{page}"),
+            Self::Resolution { ticket, fixed } => format!("rs:{}:{ticket}", u8::from(*fixed)),
+            Self::Rate { ticket, score } => format!("rt:{score}:{ticket}"),
+            Self::NoComment => "rt:skip".into(),
         }
     }
 
@@ -145,6 +155,15 @@ impl Choice {
             ["subw", key] => Some(Self::SubscribeRegency { key: (*key).to_owned() }),
             ["subp", page] => Some(Self::Subscriptions {
                 page: page.parse().ok()?,
+            }),
+            ["rs", fixed @ ("0" | "1"), ticket] => Some(Self::Resolution {
+                ticket: TicketNumber::parse(ticket).ok()?,
+                fixed: *fixed == "1",
+            }),
+            ["rt", "skip"] => Some(Self::NoComment),
+            ["rt", score, ticket] => Some(Self::Rate {
+                ticket: TicketNumber::parse(ticket).ok()?,
+                score: score.parse().ok().filter(|s| (1..=5).contains(s))?,
             }),
             _ => None,
         }
@@ -368,6 +387,68 @@ pub(crate) fn leave() -> Vec<Vec<Button>> {
     ]]
 }
 
+/// Under a resolution notice (and `/status` of a resolved complaint): [Sudah beres]
+/// [Belum, buka lagi], one row of two reply buttons on every channel.
+pub(crate) fn resolution(ticket: &TicketNumber) -> Vec<Vec<Button>> {
+    vec![vec![
+        Choice::Resolution {
+            ticket: ticket.clone(),
+            fixed: true,
+        }
+        .button(text::BUTTON_FIXED),
+        Choice::Resolution {
+            ticket: ticket.clone(),
+            fixed: false,
+        }
+        .button(text::BUTTON_REOPEN),
+    ]]
+}
+
+/// Satisfaction 1-5, one row (a WhatsApp list: more than three choices).
+pub(crate) fn rating(ticket: &TicketNumber) -> Vec<Vec<Button>> {
+    vec![
+        (1..=5u8)
+            .map(|score| {
+                Choice::Rate {
+                    ticket: ticket.clone(),
+                    score,
+                }
+                .button(text::rating_label(score))
+            })
+            .collect(),
+    ]
+}
+
+/// [Lewati] under the rating's thanks.
+pub(crate) fn no_comment() -> Vec<Vec<Button>> {
+    vec![vec![Choice::NoComment.button(text::BUTTON_NO_COMMENT)]]
+}
+
+/// An announcement as subscribers read it on any channel: its text, and a [Lihat: layanan]
+/// button for each new or changed service it names (at most 20; none without the catalog).
+pub fn announcement(catalog: Option<&Catalog>, a: &crate::storage::Announcement) -> super::Reply {
+    let rows = catalog
+        .map(|catalog| {
+            a.services
+                .iter()
+                .filter(|s| s.status != loket_knowledge::diff::ServiceStatus::Removed)
+                .filter_map(|s| {
+                    let key = catalog.service_key(s.id.as_str())?.to_owned();
+                    Some(vec![
+                        Choice::Service {
+                            key,
+                            aspect: Aspect::Overview,
+                        }
+                        .button(text::button_see_service(&s.title)),
+                    ])
+                })
+                .take(20)
+                .collect()
+        })
+        .unwrap_or_default();
+    super::Reply::text(&a.text).with_buttons(rows)
+}
+
 /// A subscription target: a regency or city, or one agency.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Topic<'a> {
@@ -458,6 +539,19 @@ mod tests {
             Choice::Support {
                 ticket: TicketNumber::generate(),
             },
+            Choice::Resolution {
+                ticket: TicketNumber::generate(),
+                fixed: true,
+            },
+            Choice::Resolution {
+                ticket: TicketNumber::generate(),
+                fixed: false,
+            },
+            Choice::Rate {
+                ticket: TicketNumber::generate(),
+                score: 5,
+            },
+            Choice::NoComment,
         ];
         for c in [
             ComplaintChoice::Category(5),
@@ -488,6 +582,17 @@ mod tests {
     }
 
     #[test]
+    fn resolution_buttons_fit_whatsapp_reply_buttons() {
+        let rows = resolution(&TicketNumber::generate());
+        assert_eq!(rows.len(), 1);
+        assert!(rows[0].len() <= 3);
+        for button in &rows[0] {
+            assert!(button.label.chars().count() <= 20, "{}", button.label);
+        }
+        assert_eq!(rating(&TicketNumber::generate())[0].len(), 5);
+    }
+
+    #[test]
     fn unknown_ids_are_refused() {
         for data in [
             "",
@@ -499,6 +604,9 @@ mod tests {
             "lp:date:7",
             "mr:k:fee:x",
             "dk:LKT-0000-0000",
+            "rs:2:LKT-0000-0000",
+            "rt:6:LKT-0000-0000",
+            "rt:0:LKT-0000-0000",
             "zzz:1",
         ] {
             assert_eq!(Choice::parse(data), None, "{data}");

@@ -132,7 +132,10 @@ fn step_buttons(conversation: &Conversation, state: &State) -> Vec<Vec<Button>> 
             .map(|t| choice::duplicate(&t))
             .unwrap_or_default(),
         State::ComplaintLeave { .. } => choice::leave(),
-        State::Idle { .. } | State::ComplaintDescription { .. } | State::ComplaintPlace { .. } => Vec::new(),
+        State::Idle { .. }
+        | State::RatingComment { .. }
+        | State::ComplaintDescription { .. }
+        | State::ComplaintPlace { .. } => Vec::new(),
     }
 }
 
@@ -175,7 +178,7 @@ fn prompt(conversation: &Conversation, state: &State) -> Reply {
             text::question_at_description(&title)
         }
         State::ComplaintDuplicate { .. } | State::ComplaintLeave { .. } => text::CHOOSE_WITH_BUTTONS.to_owned(),
-        State::Idle { .. } => String::new(),
+        State::Idle { .. } | State::RatingComment { .. } => String::new(),
     };
     Reply::text(&raw)
         .with_buttons(step_buttons(conversation, state))
@@ -231,7 +234,7 @@ pub(crate) async fn message(
         return description(conversation, citizen, draft.clone(), raw, true).await;
     }
     let draft = match state {
-        State::Idle { .. } => return Ok(Outcome::default()),
+        State::Idle { .. } | State::RatingComment { .. } => return Ok(Outcome::default()),
         State::ComplaintAttachments { draft } => return Ok(attachment(conversation, draft, event)),
         // Where only a button fits (anonymous?, publish?, confirm, and the pauses).
         State::ComplaintAnonymous { .. }

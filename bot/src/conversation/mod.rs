@@ -9,7 +9,8 @@
 //!
 //! One flow per file: [`question`] (answers with the Q&A context, choices, browsing),
 //! [`complaint`] (the /lapor dialogue and submitting), [`account`] (start, help, /status,
-//! subscriptions, /wilayah, /dataku, cancel). Every word a citizen reads is in [`text`]; the
+//! subscriptions, /wilayah, /dataku, cancel), [`resolution`] (after `selesai`: reopen or rate,
+//! with a comment). Every word a citizen reads is in [`text`]; the
 //! buttons and the short ids they carry are in [`choice`].
 
 mod account;
@@ -18,6 +19,7 @@ pub mod choice;
 mod complaint;
 mod long_answer;
 mod question;
+pub mod resolution;
 pub mod state;
 pub mod text;
 
@@ -323,6 +325,9 @@ impl Conversation {
     /// channel received). An `Err` is an internal failure: the adapter logs it and sends
     /// [`text::APOLOGY`], never the error.
     pub async fn handle(&self, citizen: Citizen, state: &State, event: Event) -> anyhow::Result<Outcome> {
+        if let State::RatingComment { ticket, context, until } = state {
+            return self.after_rating(citizen, ticket, context, *until, event).await;
+        }
         match event {
             // In the middle of a complaint, a command that would start something else first
             // asks whether to leave the draft (nothing is lost until the citizen says so).
@@ -342,6 +347,32 @@ impl Conversation {
                 State::Idle { context } => question::message(self, &citizen, context, event).await,
                 _ => complaint::message(self, &citizen, state, event).await,
             },
+        }
+    }
+
+    /// Just after a rating: a typed message in time is its comment, [Lewati] declines, and
+    /// anything else is handled as if idle (then the comment is no longer awaited).
+    async fn after_rating(
+        &self,
+        citizen: Citizen,
+        ticket: &str,
+        context: &Context,
+        until: i64,
+        event: Event,
+    ) -> anyhow::Result<Outcome> {
+        let idle = State::Idle {
+            context: context.clone(),
+        };
+        match (event, crate::domain::TicketNumber::parse(ticket)) {
+            (Event::Text(words), Ok(ticket)) if self.store.now() <= until => {
+                resolution::comment(self, &citizen, &ticket, idle, &words).await
+            }
+            (Event::Choice(Choice::NoComment), _) => Ok(Outcome::say(text::RATING_NO_COMMENT).to(idle)),
+            (event, _) => {
+                let mut outcome = Box::pin(self.handle(citizen, &idle, event)).await?;
+                outcome.state.get_or_insert(idle);
+                Ok(outcome)
+            }
         }
     }
 
@@ -379,6 +410,10 @@ impl Conversation {
             Choice::Subscriptions { page } => {
                 Ok(account::subscriptions_page(self, page, text::CHOOSE_SUBSCRIPTION, true))
             }
+            Choice::Resolution { ticket, fixed } => resolution::answer(self, citizen, &ticket, fixed).await,
+            Choice::Rate { ticket, score } => resolution::rate(self, citizen, state, &ticket, score).await,
+            // Only meaningful right after a rating (see `after_rating`).
+            Choice::NoComment => Ok(Outcome::stale()),
         }
     }
 

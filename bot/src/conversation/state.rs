@@ -47,6 +47,14 @@ pub enum State {
     /// waiting for [Lanjutkan laporan] (back to `resume`, the step it came from) or
     /// [Tinggalkan] (drop the draft, then do `detour`).
     ComplaintLeave { resume: Box<State>, detour: Detour },
+    /// A resolved complaint was just rated: the next typed message (before `until`, unix
+    /// seconds) is the rating's optional comment, [Lewati] declines. Anything else, or a message
+    /// after `until`, is handled as in `Idle` with `context` (no dialogue to cancel).
+    RatingComment {
+        ticket: String,
+        context: Context,
+        until: i64,
+    },
 }
 
 /// What a citizen asked for in the middle of a complaint, kept as they sent it (a typed
@@ -69,14 +77,14 @@ impl Default for State {
 impl State {
     /// Whether a complaint dialogue is running (what `/batal` cancels).
     pub(crate) fn in_dialogue(&self) -> bool {
-        !matches!(self, Self::Idle { .. })
+        !matches!(self, Self::Idle { .. } | Self::RatingComment { .. })
     }
 
     /// The question context to keep when a dialogue ends.
     pub(crate) fn context(&self) -> Context {
         match self.draft() {
             None => match self {
-                Self::Idle { context } => context.clone(),
+                Self::Idle { context } | Self::RatingComment { context, .. } => context.clone(),
                 _ => Context::default(),
             },
             Some(draft) => Context::about(draft.offered_service.clone()),
@@ -86,7 +94,7 @@ impl State {
     /// The complaint draft of a complaint step.
     pub(crate) fn draft(&self) -> Option<&Draft> {
         match self {
-            Self::Idle { .. } => None,
+            Self::Idle { .. } | Self::RatingComment { .. } => None,
             Self::ComplaintTopic { draft }
             | Self::ComplaintDescription { draft }
             | Self::ComplaintPlace { draft }
@@ -155,6 +163,11 @@ mod tests {
                 detour: Detour::Command("/layanan".into()),
             },
             State::ComplaintConfirm { draft },
+            State::RatingComment {
+                ticket: "LKT-ABCD-EFGH".into(),
+                context: Context::default(),
+                until: 1_755_700_000,
+            },
         ] {
             let json = serde_json::to_string(&state).unwrap();
             assert_eq!(serde_json::from_str::<State>(&json).unwrap(), state, "{json}");

@@ -1,7 +1,9 @@
 //! The conversation core driven directly, on both backends: one scripted conversation
-//! ([`script`]: questions, a follow-up, a choice, /lapor with a location and a photo, /status)
-//! that every channel's tests replay through their own rendering, so transcripts differ only
-//! in how they are shown.
+//! ([`script`]: questions, a follow-up, a choice, /lapor with a location and a photo, /status,
+//! the handler resolving it and the status notice, [Sudah beres], the rating and its comment)
+//! that every channel's tests replay through their own rendering and sending (Telegram against
+//! the fake Bot API, WhatsApp through signed webhooks against the fake Graph API, the web chat
+//! over its HTTP API), so transcripts differ only in how they are shown.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -35,6 +37,9 @@ pub(crate) enum Say {
     Photo(&'static str),
     /// `/status` of the ticket filed earlier in the script.
     StatusOfTicket,
+    /// The handler takes the filed complaint to `selesai` ([`resolve_filed`]) and the channel
+    /// delivers the status notices (the turn reads what arrived).
+    Resolved,
 }
 
 /// One turn: what the citizen does and words the reply must contain.
@@ -65,7 +70,50 @@ pub(crate) fn script() -> Vec<Turn> {
         turn(Say::Press("Tidak, rahasiakan"), &["Titik lokasi"]),
         turn(Say::Press("Kirim"), &["LKT-"]),
         turn(Say::StatusOfTicket, &["LKT-", "Diterima"]),
+        turn(Say::Resolved, &["Selesai", "Apakah sudah beres"]),
+        turn(Say::Press("Sudah beres"), &["Seberapa puas"]),
+        turn(Say::Press("4"), &["4/5", "komentar"]),
+        turn(
+            Say::Text("Cepat ditangani, terima kasih."),
+            &["Komentar Anda tersimpan"],
+        ),
     ]
+}
+
+/// The note the handler resolves the script's complaint with.
+pub(crate) const RESOLUTION_NOTE: &str = "Petugas sudah ditegur dan biaya tambahan dikembalikan.";
+
+/// [`Say::Resolved`]: the handler of `chat`'s newest complaint verifies, forwards, follows it up
+/// and resolves it (each step queues the citizen's notice in the same transaction).
+pub(crate) async fn resolve_filed(store: &crate::storage::Store, chat: i64) -> crate::domain::TicketNumber {
+    use crate::domain::{Actor, StatusNote};
+    use crate::storage::StatusChange;
+    let filed = store.list_for_chat(chat).await.unwrap();
+    let complaint = filed.first().expect("the script filed a complaint");
+    let handler = complaint.handler_id.clone().expect("the complaint was routed");
+    for to in [
+        ComplaintStatus::Diverifikasi,
+        ComplaintStatus::Diteruskan,
+        ComplaintStatus::Ditindaklanjuti,
+        ComplaintStatus::Selesai,
+    ] {
+        let mut change = StatusChange::new(complaint.ticket.clone(), to, Actor::Handler(handler.clone()));
+        change.note = (to == ComplaintStatus::Selesai).then(|| StatusNote::parse(RESOLUTION_NOTE).unwrap());
+        store.change_status(&change).await.unwrap();
+    }
+    complaint.ticket.clone()
+}
+
+/// What the script leaves behind on any channel: the complaint resolved, rated 4 with the
+/// comment, for its handler.
+pub(crate) async fn assert_script_outcome(store: &crate::storage::Store, chat: i64) {
+    let filed = store.list_for_chat(chat).await.unwrap();
+    assert_eq!(filed.len(), 1);
+    assert_eq!(filed[0].status, ComplaintStatus::Selesai);
+    let rating = store.rating(&filed[0].ticket).await.unwrap().expect("rated");
+    assert_eq!(rating.score, 4);
+    assert_eq!(rating.comment.as_deref(), Some("Cepat ditangani, terima kasih."));
+    assert_eq!(rating.handler_id, filed[0].handler_id);
 }
 
 /// The first ticket number in a text.
@@ -115,6 +163,31 @@ async fn the_script_runs_on_the_core(db: TestDb) {
                 let filed = db.store.list_for_chat(CHAT).await.unwrap();
                 Event::Command(Command::Status(filed[0].ticket.to_string()))
             }
+            Say::Resolved => {
+                // The channel's notifier renders the newest notice: the resolution, with buttons.
+                let ticket = resolve_filed(&db.store, CHAT).await;
+                let c = db.store.get_by_ticket(&ticket).await.unwrap().unwrap();
+                let payload = db
+                    .store
+                    .deliveries_for_complaint(c.id)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .rfind(|d| d.kind == crate::storage::DeliveryKind::Notify)
+                    .unwrap()
+                    .payload;
+                let n = crate::delivery::notice::Notification::parse(&payload).unwrap();
+                let notice = resolution::notification_reply(&n);
+                for word in turn.expect {
+                    assert!(
+                        notice.plain().contains(word),
+                        "turn {i}: {word:?} not in {}",
+                        notice.plain()
+                    );
+                }
+                last_buttons = notice.buttons.iter().flatten().cloned().collect();
+                continue;
+            }
         };
         let outcome = core.handle(citizen(), &state, event).await.unwrap();
         assert_eq!(outcome.notice, None, "turn {i}");
@@ -157,6 +230,7 @@ async fn the_script_runs_on_the_core(db: TestDb) {
             context: state.context()
         }
     );
+    assert_script_outcome(&db.store, CHAT).await;
 }
 
 async fn a_stale_choice_changes_nothing(db: TestDb) {
@@ -650,6 +724,168 @@ both_backends!(
     a_command_mid_complaint_asks_before_leaving_the_draft,
     the_display_name_is_filed_unless_anonymous,
     a_long_answer_comes_in_parts,
+);
+
+// ---- After `selesai`: reopen, rating and comment, on every channel ---------------------------
+
+/// The citizen's own complaint, filed and resolved by its handler; the resolution notice as the
+/// core renders it for every channel.
+async fn resolved(store: &crate::storage::Store) -> (crate::domain::TicketNumber, Reply) {
+    use crate::domain::{Actor, StatusNote};
+    use crate::storage::{DeliveryKind, StatusChange};
+    let raw = crate::domain::RawComplaint {
+        chat_id: CHAT,
+        ..crate::domain::fixtures::raw()
+    };
+    let new = crate::domain::NewComplaint::parse(&raw, crate::domain::fixtures::today()).unwrap();
+    let options = crate::storage::SubmitOptions {
+        handler_id: Some("kecamatan-beji".into()),
+        auto_verify: true,
+    };
+    let c = store.submit_complaint(&new, &options).await.unwrap();
+    for to in [ComplaintStatus::Diteruskan, ComplaintStatus::Selesai] {
+        let mut change = StatusChange::new(c.ticket.clone(), to, Actor::Handler("kecamatan-beji".into()));
+        change.note = StatusNote::parse("Lubang sudah ditambal oleh tim jalan.").ok();
+        store.change_status(&change).await.unwrap();
+    }
+    let payload = store
+        .deliveries_for_complaint(c.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .rfind(|d| d.kind == DeliveryKind::Notify)
+        .unwrap()
+        .payload;
+    let n = crate::delivery::notice::Notification::parse(&payload).unwrap();
+    (c.ticket, resolution::notification_reply(&n))
+}
+
+/// The core on a store that keeps the SLA deadlines (the `selesai` stage's is the reopen window).
+fn core_with_deadlines(db: &TestDb) -> Conversation {
+    let sla = crate::calendar::Sla::new(
+        crate::calendar::SlaSettings::default(),
+        crate::calendar::WorkingCalendar::embedded(),
+    );
+    Conversation {
+        store: db.store.clone().with_deadlines(Arc::new(sla)),
+        ..core(db)
+    }
+}
+
+async fn not_fixed_reopens_the_same_ticket_on_any_channel(db: TestDb) {
+    let core = core_with_deadlines(&db);
+    let (ticket, notice) = resolved(&core.store).await;
+    assert!(notice.plain().contains("tombol"), "{}", notice.plain());
+    let labels: Vec<&str> = notice.buttons.iter().flatten().map(|b| b.label.as_str()).collect();
+    assert_eq!(labels, [text::BUTTON_FIXED, text::BUTTON_REOPEN]);
+    let reopen = notice.buttons[0][1].choice.clone();
+    // Someone else cannot reopen it.
+    let stranger = Citizen::new(Channel::WhatsApp, 778);
+    let outcome = core
+        .handle(stranger, &State::default(), Event::Choice(reopen.clone()))
+        .await
+        .unwrap();
+    assert_eq!(outcome.notice.as_deref(), Some(text::NOT_YOUR_COMPLAINT));
+    assert_eq!(
+        db.store.get_by_ticket(&ticket).await.unwrap().unwrap().status,
+        ComplaintStatus::Selesai
+    );
+    // The citizen can, once: the same ticket goes on with its history.
+    let (outcome, _) = step(&core, &State::default(), Event::Choice(reopen.clone())).await;
+    assert_eq!(outcome.notice.as_deref(), Some(text::REOPENED));
+    let c = db.store.get_by_ticket(&ticket).await.unwrap().unwrap();
+    assert_eq!(c.status, ComplaintStatus::Ditindaklanjuti);
+    let last = db.store.events(&ticket).await.unwrap().pop().unwrap();
+    assert_eq!(last.actor, format!("citizen:{CHAT}"));
+    let (outcome, _) = step(&core, &State::default(), Event::Choice(reopen)).await;
+    assert_eq!(outcome.notice.as_deref(), Some(text::NOT_RESOLVED_ANY_MORE));
+}
+
+async fn the_reopen_window_closes_after_the_selesai_deadline(db: TestDb) {
+    let core = core_with_deadlines(&db);
+    let (ticket, notice) = resolved(&core.store).await;
+    // /status offers the same buttons while the window is open...
+    let (status, _) = step(
+        &core,
+        &State::default(),
+        Event::Command(Command::Status(ticket.to_string())),
+    )
+    .await;
+    assert_eq!(labels(&status), [text::BUTTON_FIXED, text::BUTTON_REOPEN]);
+    // ...and not after it (10 working days: three weeks is past it whatever the holidays).
+    db.clock.advance(21 * 24 * 3600);
+    let (status, _) = step(
+        &core,
+        &State::default(),
+        Event::Command(Command::Status(ticket.to_string())),
+    )
+    .await;
+    assert!(labels(&status).is_empty(), "{:?}", labels(&status));
+    let reopen = notice.buttons[0][1].choice.clone();
+    let (outcome, _) = step(&core, &State::default(), Event::Choice(reopen)).await;
+    assert_eq!(
+        outcome.notice,
+        Some(crate::domain::TransitionError::ReopenWindowClosed.to_string())
+    );
+    assert_eq!(
+        db.store.get_by_ticket(&ticket).await.unwrap().unwrap().status,
+        ComplaintStatus::Selesai
+    );
+}
+
+async fn fixed_asks_a_rating_then_the_next_message_is_its_comment(db: TestDb) {
+    let core = core_with_deadlines(&db);
+    let (ticket, notice) = resolved(&core.store).await;
+    let idle = State::default();
+    let (asked, state) = step(&core, &idle, Event::Choice(notice.buttons[0][0].choice.clone())).await;
+    assert_eq!(said(&asked), text::ask_rating(ticket.as_str()));
+    assert_eq!(labels(&asked).len(), 5);
+    assert_eq!(state, idle);
+    // Not rateable by anyone else.
+    let stranger = Citizen::new(Channel::Telegram, 4242);
+    let theirs = core.handle(stranger, &idle, press(&asked, "4")).await.unwrap();
+    assert_eq!(theirs.notice.as_deref(), Some(text::NOT_YOUR_COMPLAINT));
+    assert_eq!(db.store.rating(&ticket).await.unwrap(), None);
+
+    let (thanks, state) = step(&core, &state, press(&asked, "4")).await;
+    assert_eq!(said(&thanks), text::rating_thanks(4));
+    assert!(matches!(state, State::RatingComment { .. }), "{state:?}");
+    assert_eq!(db.store.rating(&ticket).await.unwrap().unwrap().score, 4);
+    save_state(&db.store, CHAT, &state).await.unwrap();
+    let state = load_state(&db.store, CHAT).await.unwrap();
+    let (saved, state) = step(&core, &state, Event::Text("Cepat ditangani, terima kasih.".into())).await;
+    assert_eq!(said(&saved), text::RATING_COMMENT_SAVED);
+    assert_eq!(state, idle);
+    let rating = db.store.rating(&ticket).await.unwrap().unwrap();
+    assert_eq!(rating.comment.as_deref(), Some("Cepat ditangani, terima kasih."));
+    assert_eq!(rating.handler_id.as_deref(), Some("kecamatan-beji"));
+
+    // Rated again and [Lewati]: no comment asked any more, the old one kept.
+    let (_, state) = step(&core, &idle, press(&asked, "5")).await;
+    let (skipped, state) = step(&core, &state, press(&thanks, text::BUTTON_NO_COMMENT)).await;
+    assert_eq!(said(&skipped), text::RATING_NO_COMMENT);
+    assert_eq!(state, idle);
+    assert_eq!(db.store.rating(&ticket).await.unwrap().unwrap().score, 5);
+
+    // A question long after a rating is a question, not a comment.
+    let (_, state) = step(&core, &idle, press(&asked, "3")).await;
+    db.clock.advance(resolution::COMMENT_WINDOW_SECS + 1);
+    let (answer, state) = step(&core, &state, Event::Text("syarat surat keterangan ahli waris".into())).await;
+    assert!(said(&answer).contains("Ahli Waris"), "{}", said(&answer));
+    assert!(matches!(state, State::Idle { .. }), "{state:?}");
+    let rating = db.store.rating(&ticket).await.unwrap().unwrap();
+    assert_eq!(rating.comment.as_deref(), Some("Cepat ditangani, terima kasih."));
+    // So is a command right after a rating; the comment is no longer awaited.
+    let (_, state) = step(&core, &idle, press(&asked, "3")).await;
+    let (help, state) = step(&core, &state, Event::Command(Command::Help)).await;
+    assert_eq!(said(&help), text::HELP);
+    assert!(matches!(state, State::Idle { .. }), "{state:?}");
+}
+
+both_backends!(
+    not_fixed_reopens_the_same_ticket_on_any_channel,
+    the_reopen_window_closes_after_the_selesai_deadline,
+    fixed_asks_a_rating_then_the_next_message_is_its_comment,
 );
 
 #[test]

@@ -360,6 +360,55 @@ dan bisa mengeceknya kapan saja dengan /status {ticket}."
     )
 }
 
+// ---- After a resolution: [Sudah beres] [Belum, buka lagi], the rating and its comment -------
+
+/// Both labels fit a WhatsApp reply button (20 characters).
+pub(crate) const BUTTON_FIXED: &str = "Sudah beres";
+pub(crate) const BUTTON_REOPEN: &str = "Belum, buka lagi";
+
+pub(crate) fn ask_rating(ticket: &str) -> String {
+    format!(
+        "Terima kasih atas konfirmasinya. Seberapa puas Anda dengan penanganan pengaduan {ticket}? \
+Pilih 1 (sangat tidak puas) sampai 5 (sangat puas)."
+    )
+}
+
+pub(crate) fn rating_label(score: u8) -> String {
+    format!("{score} ⭐")
+}
+
+/// The rating is stored (and reaches the handler).
+pub(crate) fn rating_saved(score: u8) -> String {
+    format!("Terima kasih, penilaian Anda ({score}/5) disampaikan kepada petugas yang menangani.")
+}
+
+/// The rating is stored; a comment is invited.
+pub(crate) fn rating_thanks(score: u8) -> String {
+    format!(
+        "{} Ingin menambahkan komentar? Tulis komentar Anda sebagai pesan berikutnya; bila tidak, \
+tekan Lewati.",
+        rating_saved(score)
+    )
+}
+
+pub(crate) const BUTTON_NO_COMMENT: &str = "Lewati";
+pub(crate) const RATING_COMMENT_SAVED: &str = "Komentar Anda tersimpan dan disampaikan kepada petugas. Terima kasih.";
+pub(crate) const RATING_NO_COMMENT: &str = "Baik, tanpa komentar. Terima kasih atas penilaian Anda.";
+pub(crate) const REOPENED: &str = "Pengaduan dibuka kembali.";
+/// A resolution or rating button pressed by someone who did not file the complaint.
+pub(crate) const NOT_YOUR_COMPLAINT: &str = "Tombol ini hanya untuk pelapor pengaduan ini.";
+pub(crate) const NOT_RESOLVED_ANY_MORE: &str = "Pengaduan ini tidak lagi berstatus selesai, jadi tombol ini \
+sudah tidak berlaku. Lihat perkembangannya dengan /status.";
+pub(crate) const NOT_RESOLVED_YET: &str = "Pengaduan ini belum selesai, jadi belum dapat dinilai.";
+
+/// Under `/status` of one's own resolved complaint while it may still be reopened.
+pub(crate) fn resolution_question(until: Option<&str>) -> String {
+    let by = until.map(|date| format!(" sampai {date}")).unwrap_or_default();
+    format!(
+        "Petugas menyatakan pengaduan ini selesai. Apakah masalahnya sudah beres? Jawab dengan tombol di bawah{by}."
+    )
+}
+
 // ---- Status --------------------------------------------------------------------------------
 
 pub(crate) const STATUS_USAGE: &str = "Tulis nomor pengaduan setelah perintahnya, misalnya: /status LKT-ABCD-EFGH";
@@ -550,8 +599,22 @@ pub(crate) const WEB_SENDING: &str = "Mengirim…";
 pub(crate) const WEB_AUTHOR_CITIZEN: &str = "Anda";
 pub(crate) const WEB_AUTHOR_LOKET: &str = "loket";
 /// Under a prompt for photos: the web chat takes no files (yet).
-pub(crate) const WEB_NO_ATTACHMENTS: &str = "Foto dan berkas belum dapat dikirim lewat obrolan web. \
-Tekan tombol di atas untuk melanjutkan tanpa lampiran.";
+pub(crate) const WEB_NO_ATTACHMENTS: &str = "Lewat obrolan web hanya foto (JPG, PNG atau WebP) yang dapat \
+dilampirkan; berkas lain belum dapat dikirim.";
+/// The button that opens the photo picker at the attachments step.
+pub(crate) const WEB_ATTACH_PHOTO: &str = "Lampirkan foto";
+/// What the transcript shows the citizen sent.
+pub(crate) const WEB_PHOTO_SAID: &str = "📷 Foto";
+pub(crate) const WEB_PHOTO_TYPE: &str = "Berkas ini tidak dapat diterima: kirim foto berformat JPG, PNG atau WebP.";
+pub(crate) fn web_photo_too_large(max_bytes: usize) -> String {
+    format!(
+        "Foto terlalu besar. Ukuran maksimal {} MB; kecilkan fotonya lalu kirim lagi.",
+        max_bytes.div_ceil(1024 * 1024)
+    )
+}
+/// A photo outside a complaint: there is nothing to attach it to.
+pub(crate) const WEB_PHOTO_NOT_NOW: &str = "Foto hanya dapat dikirim saat mengisi pengaduan. Ketik /lapor \
+untuk memulai.";
 /// The connection to loket failed (the page retries on its own).
 pub(crate) const WEB_OFFLINE: &str = "Tidak dapat terhubung ke server. Periksa koneksi internet Anda; \
 pesan baru akan diambil lagi otomatis.";

@@ -6,8 +6,11 @@
 //! chat id. The [`Worker`] claims a task with a lease, calls the forwarder
 //! outside any transaction, and records success, a retry (exponential backoff with jitter) or a
 //! dead letter; tests drive it one task at a time with [`Worker::try_execute_task`].
+//! [`broadcast::ChannelBroadcaster`] sends announcements to one non-Telegram channel's
+//! subscribers from the broadcast outbox.
 
 mod backoff;
+pub mod broadcast;
 mod channels;
 mod citizen;
 pub mod notice;

@@ -243,7 +243,8 @@ pub struct BroadcastTask {
 /// The broadcast claim differs per engine (row locks); see `sqlite.rs` / `postgres.rs` for the
 /// same split on `deliveries`.
 pub(crate) trait BroadcastDialect {
-    /// Binds `$1` now, `$2` lease_until, `$3` worker id; returns a [`BroadcastTask`].
+    /// Binds `$1` now, `$2` lease_until, `$3` worker id, `$4`..`$5` the chat ids it may claim
+    /// (one channel's); returns a [`BroadcastTask`].
     const CLAIM: &'static str;
 }
 
@@ -256,12 +257,12 @@ macro_rules! claim_sql {
                     updated_at = $1
               WHERE seq = COALESCE(
                       (SELECT seq FROM broadcast_tasks
-                        WHERE status = 'in_flight' AND lease_until <= $1
+                        WHERE status = 'in_flight' AND lease_until <= $1 AND chat_id BETWEEN $4 AND $5
                         ORDER BY seq LIMIT 1 ",
             $lock,
             "),
                       (SELECT seq FROM broadcast_tasks
-                        WHERE status = 'pending' AND next_attempt_at <= $1
+                        WHERE status = 'pending' AND next_attempt_at <= $1 AND chat_id BETWEEN $4 AND $5
                         ORDER BY next_attempt_at, seq LIMIT 1 ",
             $lock,
             "))
@@ -481,12 +482,27 @@ impl Store {
 
     /// Claims the next ready broadcast task (any announcement) for `worker` until now + `lease`.
     pub async fn claim_broadcast(&self, worker: &str, lease: Duration) -> Result<Option<BroadcastTask>, StoreError> {
+        self.claim_broadcast_for_chats(worker, lease, &(i64::MIN..=i64::MAX))
+            .await
+    }
+
+    /// Like [`claim_broadcast`](Self::claim_broadcast), only among tasks whose chat id is in
+    /// `chats`: one channel's subscribers (Telegram, WhatsApp or web chat; their chat ids do not
+    /// overlap), so each channel's sender takes only what it can deliver.
+    pub async fn claim_broadcast_for_chats(
+        &self,
+        worker: &str,
+        lease: Duration,
+        chats: &std::ops::RangeInclusive<i64>,
+    ) -> Result<Option<BroadcastTask>, StoreError> {
         let now = self.now();
         let task = on_pool!(self, |pool| {
             sqlx::query_as::<_, BroadcastTask>(claim_sql(pool))
                 .bind(now)
                 .bind(now + secs(lease))
                 .bind(worker)
+                .bind(*chats.start())
+                .bind(*chats.end())
                 .fetch_optional(pool)
                 .await
                 .context("cannot claim broadcast task")?
@@ -953,7 +969,39 @@ pub(crate) mod tests {
         assert_eq!(all, (1..=40).collect::<Vec<_>>());
     }
 
+    /// Each channel's sender claims only its own subscribers' tasks (Telegram's chat ids, the
+    /// WhatsApp contacts' far below them, the web sessions' far above), and every subscriber of
+    /// every channel gets one task.
+    async fn each_channel_claims_only_its_own_subscribers(db: TestDb) {
+        let store = &db.store;
+        let (whatsapp, telegram, web) = (-(1_i64 << 53) - 5, 42_i64, (1_i64 << 53) + 5);
+        for chat in [whatsapp, telegram, web] {
+            subscribe(store, chat, "all").await;
+        }
+        let a = store
+            .create_announcement(None, "Kantor tutup hari Senin.")
+            .await
+            .unwrap();
+        assert_eq!(store.approve_and_fan_out(a.id).await.unwrap().tasks, 3);
+        let ranges = [
+            i64::MIN..=-(1_i64 << 53) - 1,
+            -(1_i64 << 53)..=1_i64 << 53,
+            (1_i64 << 53) + 1..=i64::MAX,
+        ];
+        for (range, chat) in ranges.iter().zip([whatsapp, telegram, web]) {
+            let task = store
+                .claim_broadcast_for_chats("w", LEASE, range)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(task.chat_id, chat);
+            assert_eq!(store.claim_broadcast_for_chats("w", LEASE, range).await.unwrap(), None);
+        }
+        assert_eq!(store.broadcast_progress(a.id).await.unwrap().pending, 3);
+    }
+
     both_backends!(
+        each_channel_claims_only_its_own_subscribers,
         an_ingest_with_changes_creates_draft_announcements,
         approval_writes_one_task_per_concerned_active_subscriber,
         free_text_goes_to_everyone_one_agency_or_one_regency,

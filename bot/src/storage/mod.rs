@@ -21,6 +21,7 @@ mod postgres;
 mod privacy;
 mod ratings;
 mod recent_intake;
+mod send_marks;
 mod send_slots;
 mod sqlite;
 pub(crate) mod standards;
@@ -52,6 +53,7 @@ pub use open311_clients::{Open311Client, Open311ClientError, Open311ClientUsage,
 pub use privacy::{ChatRecord, CitizenData, PURGEABLE, PurgeReport};
 pub use ratings::{HandlerRating, Rating, RatingRefusal};
 pub use recent_intake::RecentIntake;
+pub(crate) use send_marks::SendMark;
 pub use send_slots::SendSlot;
 pub use standards::{IngestOptions, IngestOutcome};
 pub use stats::{AnnouncementScope, AnnouncementStats, OpsStats, QUEUES, QueueStats, SubscriberStats};

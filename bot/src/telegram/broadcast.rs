@@ -123,6 +123,8 @@ pub struct BroadcastSender {
     settings: BroadcastSettings,
     id: String,
     prepared: std::sync::Mutex<HashMap<i64, Arc<Prepared>>>,
+    /// The chat ids it claims (Telegram's; other channels' subscribers have their own senders).
+    chats: std::ops::RangeInclusive<i64>,
 }
 
 impl BroadcastSender {
@@ -139,7 +141,15 @@ impl BroadcastSender {
             settings,
             id,
             prepared: std::sync::Mutex::new(HashMap::new()),
+            chats: i64::MIN..=i64::MAX,
         }
+    }
+
+    /// Claims only tasks whose chat id is in `chats` (Telegram's), leaving the WhatsApp and web
+    /// chat subscribers' tasks to their channels' senders.
+    pub fn only_chats(mut self, chats: std::ops::RangeInclusive<i64>) -> Self {
+        self.chats = chats;
+        self
     }
 
     /// With the catalog, announcements get a "Lihat: <layanan>" button per new or changed
@@ -220,7 +230,11 @@ impl BroadcastSender {
     #[tracing::instrument(name = "broadcast", skip(self, stop), fields(sender = %self.id, announcement, chat_id))]
     async fn send_one(&self, stop: impl Future<Output = ()>) -> Result<BroadcastStep, StoreError> {
         let lease = self.settings.lease();
-        let Some(task) = self.store.claim_broadcast(&self.id, lease).await? else {
+        let Some(task) = self
+            .store
+            .claim_broadcast_for_chats(&self.id, lease, &self.chats)
+            .await?
+        else {
             return Ok(BroadcastStep::Idle);
         };
         tracing::Span::current()

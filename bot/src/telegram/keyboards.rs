@@ -44,10 +44,13 @@ pub(crate) enum Callback {
     OfficerRedirect { ticket: TicketNumber },
     /// Redirect the complaint to another handler: `ofx:<ticket>:<handler id>`.
     OfficerRedirectTo { ticket: TicketNumber, handler: String },
-    /// The citizen's answer to a resolution: fixed (`rs:1:<ticket>`) or reopen (`rs:0:<ticket>`).
+    /// The citizen's answer to a resolution: fixed (`rs:1:<ticket>`) or reopen (`rs:0:<ticket>`)
+    /// (a citizen's choice, answered by the conversation core).
     Resolution { ticket: TicketNumber, fixed: bool },
-    /// The citizen's satisfaction with a resolved complaint: `rt:<1-5>:<ticket>`.
+    /// The citizen's satisfaction with a resolved complaint: `rt:<1-5>:<ticket>` (the core's).
     Rate { ticket: TicketNumber, score: u8 },
+    /// [Lewati] under the rating's thanks: `rt:skip` (the core's).
+    NoComment,
     /// Support an open complaint about the same problem instead of filing again: `dk:<ticket>`
     /// (a citizen's choice, answered by the conversation core).
     Support { ticket: TicketNumber },
@@ -66,6 +69,9 @@ impl From<Choice> for Callback {
             Choice::Support { ticket } => Self::Support { ticket },
             Choice::SubscribeRegency { key } => Self::SubscribeRegency { key },
             Choice::Subscriptions { page } => Self::Subscriptions { page },
+            Choice::Resolution { ticket, fixed } => Self::Resolution { ticket, fixed },
+            Choice::Rate { ticket, score } => Self::Rate { ticket, score },
+            Choice::NoComment => Self::NoComment,
         }
     }
 }
@@ -85,12 +91,13 @@ impl Callback {
             Self::Support { ticket } => Choice::Support { ticket },
             Self::SubscribeRegency { key } => Choice::SubscribeRegency { key },
             Self::Subscriptions { page } => Choice::Subscriptions { page },
+            Self::Resolution { ticket, fixed } => Choice::Resolution { ticket, fixed },
+            Self::Rate { ticket, score } => Choice::Rate { ticket, score },
+            Self::NoComment => Choice::NoComment,
             Self::Officer { .. }
             | Self::OfficerReply { .. }
             | Self::OfficerRedirect { .. }
-            | Self::OfficerRedirectTo { .. }
-            | Self::Resolution { .. }
-            | Self::Rate { .. } => return None,
+            | Self::OfficerRedirectTo { .. } => return None,
         })
     }
 
@@ -100,8 +107,6 @@ impl Callback {
             Self::OfficerReply { ticket } => format!("ofm:{ticket}"),
             Self::OfficerRedirect { ticket } => format!("ofw:{ticket}"),
             Self::OfficerRedirectTo { ticket, handler } => format!("ofx:{ticket}:{handler}"),
-            Self::Resolution { ticket, fixed } => format!("rs:{}:{ticket}", u8::from(*fixed)),
-            Self::Rate { ticket, score } => format!("rt:{score}:{ticket}"),
             citizen => citizen.choice().map(|c| c.encode()).unwrap_or_default(),
         }
     }
@@ -123,14 +128,6 @@ impl Callback {
             ["ofx", ticket, handler] if !handler.is_empty() => Some(Self::OfficerRedirectTo {
                 ticket: TicketNumber::parse(ticket).ok()?,
                 handler: (*handler).to_owned(),
-            }),
-            ["rs", fixed @ ("0" | "1"), ticket] => Some(Self::Resolution {
-                ticket: TicketNumber::parse(ticket).ok()?,
-                fixed: *fixed == "1",
-            }),
-            ["rt", score, ticket] => Some(Self::Rate {
-                ticket: TicketNumber::parse(ticket).ok()?,
-                score: score.parse().ok().filter(|s| (1..=5).contains(s))?,
             }),
             _ => Choice::parse(data).map(Self::from),
         }
@@ -233,35 +230,15 @@ pub(crate) fn officer_redirect(ticket: &TicketNumber, handlers: &[(String, Strin
     InlineKeyboardMarkup::new(rows)
 }
 
-/// Under a resolution notice: [Sudah beres] [Belum beres, buka lagi].
+/// Under a resolution notice: the core's [Sudah beres] [Belum, buka lagi] (the notifier renders
+/// the core's reply; tests compare with this).
+#[cfg(test)]
 pub(crate) fn resolution(ticket: &TicketNumber) -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![vec![
-        Callback::Resolution {
-            ticket: ticket.clone(),
-            fixed: true,
-        }
-        .button(text::BUTTON_FIXED),
-        Callback::Resolution {
-            ticket: ticket.clone(),
-            fixed: false,
-        }
-        .button(text::BUTTON_REOPEN),
-    ]])
-}
-
-/// Satisfaction 1-5, one row.
-pub(crate) fn rating(ticket: &TicketNumber) -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(vec![
-        (1..=5u8)
-            .map(|score| {
-                Callback::Rate {
-                    ticket: ticket.clone(),
-                    score,
-                }
-                .button(text::rating_label(score))
-            })
-            .collect::<Vec<_>>(),
-    ])
+    InlineKeyboardMarkup::new(
+        markup(&crate::conversation::choice::resolution(ticket))
+            .map(|m| m.inline_keyboard)
+            .unwrap_or_default(),
+    )
 }
 
 #[cfg(test)]

@@ -48,8 +48,9 @@ fn callback(q: CallbackQuery) -> Option<Callback> {
     q.data.as_deref().and_then(Callback::parse)
 }
 
-/// Commands, questions and dialogue steps in private chats go to the conversation core; officers'
-/// note replies anywhere; buttons by their parsed data (a citizen's to the core, an officer's to
+/// Commands, questions, dialogue steps and the answers to a resolution (reopen, rating and its
+/// comment) in private chats go to the conversation core; officers' note replies anywhere; a
+/// reply to a rating's comment prompt sent before the core took ratings over, to its complaint; buttons by their parsed data (a citizen's to the core, an officer's to
 /// the officer chat); unreadable buttons answered as stale. Every update first takes one
 /// snapshot of the catalog (`Arc<Catalog>`, in the [`Conversation`] the citizen handlers get),
 /// so a reindex swapping it mid-update changes nothing for that update. Handlers get the bot as
@@ -73,9 +74,7 @@ pub fn schema() -> UpdateHandler<BotError> {
         .branch(case![Callback::Officer { to, ticket }].endpoint(officer::button))
         .branch(case![Callback::OfficerReply { ticket }].endpoint(officer::reply_button))
         .branch(case![Callback::OfficerRedirect { ticket }].endpoint(officer::redirect_button))
-        .branch(case![Callback::OfficerRedirectTo { ticket, handler }].endpoint(officer::redirect_to))
-        .branch(case![Callback::Resolution { ticket, fixed }].endpoint(resolution::resolution))
-        .branch(case![Callback::Rate { ticket, score }].endpoint(resolution::rate));
+        .branch(case![Callback::OfficerRedirectTo { ticket, handler }].endpoint(officer::redirect_to));
     let callbacks = Update::filter_callback_query()
         .branch(buttons)
         .branch(dptree::endpoint(stale_button));

@@ -33,7 +33,7 @@ use super::render;
 use super::shared_limit::SharedLimit;
 use super::store::{SendMark, TelegramStore};
 use crate::delivery::{Forwarder, SendError, SendFuture, notice};
-use crate::domain::{ComplaintStatus, TicketNumber};
+use crate::domain::TicketNumber;
 use crate::storage::{Delivery, Store};
 
 /// Telegram's flood limits as we apply them.
@@ -399,8 +399,9 @@ fn notification_of(payload: &str) -> Result<(String, Option<InlineKeyboardMarkup
     n.ticket = p.ticket.as_str().to_owned();
     match (p.event.as_str(), n.to, p.message) {
         ("complaint.status_changed", Some(to), _) => {
-            let buttons = (to == ComplaintStatus::Selesai && !n.supporter).then(|| keyboards::resolution(&p.ticket));
-            Ok((notice::status_changed(&n, to, buttons.is_some()), buttons))
+            let reply =
+                crate::conversation::resolution::notification_reply(&notice::Notification::Status { notice: n, to });
+            Ok((reply.plain(), keyboards::markup(&reply.buttons)))
         }
         ("complaint.reply", _, Some(message)) => Ok((notice::officer_reply(p.ticket.as_str(), &message), None)),
         (event, _, _) => Err(format!("unknown notification event {event:?}")),
@@ -475,6 +476,8 @@ impl Forwarder for TelegramNotifier {
 pub(crate) mod tests {
     use std::collections::VecDeque;
     use std::sync::Mutex;
+
+    use crate::domain::ComplaintStatus;
 
     use axum::Router;
     use axum::extract::State as AxumState;

@@ -100,14 +100,8 @@ impl Storage<State> for DialogueStore {
     }
 }
 
-/// Where an earlier attempt at one outgoing message got to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SendMark {
-    /// Started and never finished: the process died mid-send, the outcome is unknown.
-    Sending,
-    /// Delivered (Telegram's message id).
-    Sent(i64),
-}
+/// Where an earlier attempt at one outgoing message got to (`storage::send_marks`).
+pub(crate) use crate::storage::SendMark;
 
 /// An officer's pending prompt: a note for a status change, or a reply to the citizen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,62 +181,21 @@ impl TelegramStore<'_> {
     }
 
     pub(crate) async fn send_mark(&self, key: &str) -> Result<Option<SendMark>, StoreError> {
-        let row: Option<(String, Option<i64>)> = on_pool!(self.0, |pool| {
-            sqlx::query_as("SELECT state, message_id FROM telegram_sends WHERE key = $1")
-                .bind(key)
-                .fetch_optional(pool)
-                .await
-                .context("cannot read send marker")?
-        });
-        Ok(row.map(|(state, message_id)| match (state.as_str(), message_id) {
-            ("sent", Some(id)) => SendMark::Sent(id),
-            _ => SendMark::Sending,
-        }))
+        self.0.send_mark(key).await
     }
 
     /// Claims the right to send message `key`; false when a marker already exists.
     pub(crate) async fn begin_send(&self, key: &str, chat_id: i64) -> Result<bool, StoreError> {
-        let now = self.0.now();
-        let n = on_pool!(self.0, |pool| {
-            sqlx::query(
-                "INSERT INTO telegram_sends (key, chat_id, state, updated_at) VALUES ($1, $2, 'sending', $3)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(key)
-            .bind(chat_id)
-            .bind(now)
-            .execute(pool)
-            .await
-            .context("cannot write send marker")?
-            .rows_affected()
-        });
-        Ok(n == 1)
+        self.0.begin_send(key, chat_id).await
     }
 
     pub(crate) async fn finish_send(&self, key: &str, message_id: i64) -> Result<(), StoreError> {
-        let now = self.0.now();
-        on_pool!(self.0, |pool| {
-            sqlx::query("UPDATE telegram_sends SET state = 'sent', message_id = $2, updated_at = $3 WHERE key = $1")
-                .bind(key)
-                .bind(message_id)
-                .bind(now)
-                .execute(pool)
-                .await
-                .context("cannot finish send marker")?;
-        });
-        Ok(())
+        self.0.finish_send(key, message_id).await
     }
 
     /// Forgets a marker after a send that certainly did not deliver (so a retry may send).
     pub(crate) async fn abort_send(&self, key: &str) -> Result<(), StoreError> {
-        on_pool!(self.0, |pool| {
-            sqlx::query("DELETE FROM telegram_sends WHERE key = $1 AND state = 'sending'")
-                .bind(key)
-                .execute(pool)
-                .await
-                .context("cannot remove send marker")?;
-        });
-        Ok(())
+        self.0.abort_send(key).await
     }
 
     pub(crate) async fn record_officer_post(

@@ -1381,6 +1381,145 @@ async fn direct_replies_wait_out_flood_control_and_mark_blocked_chats() {
     assert!(!t.is_blocked(10).await.unwrap());
 }
 
+/// The core's scripted conversation ([`crate::conversation::tests::script`]) on Telegram: the
+/// real dispatcher long-polling the fake Bot API, buttons pressed as callback queries under the
+/// messages that carried them, the status notices sent by the Telegram notifier; the same
+/// outcomes as on WhatsApp and the web chat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_script_runs_on_telegram() {
+    use std::time::Duration;
+
+    use crate::conversation::tests::{Say, assert_script_outcome, resolve_filed, script};
+    use crate::delivery::{ExecutionOutcome, RetryPolicy, Worker};
+    use crate::storage::DeliveryKind;
+    use crate::telegram::fake_api::{Call, FakeBotApi};
+    use crate::telegram::{SenderLimits, TelegramNotifier, TelegramSender, build_dispatcher};
+
+    /// The (label, data) of every button of a call.
+    fn buttons(call: &Call) -> Vec<(String, String)> {
+        let rows = call.params["reply_markup"]["inline_keyboard"].as_array().cloned();
+        rows.unwrap_or_default()
+            .iter()
+            .filter_map(serde_json::Value::as_array)
+            .flatten()
+            .filter_map(|b| Some((b["text"].as_str()?.to_owned(), b["callback_data"].as_str()?.to_owned())))
+            .collect()
+    }
+    /// The messages loket sent or edited into the chat since call number `from`.
+    fn shown(calls: &[Call], from: usize, chat: i64) -> Vec<Call> {
+        calls
+            .iter()
+            .skip(from)
+            .filter(|c| (c.sends() || c.is("editMessageText")) && c.chat_id == Some(chat) && c.ok())
+            .cloned()
+            .collect()
+    }
+    fn words(calls: &[Call]) -> String {
+        calls.iter().filter_map(Call::text).collect::<Vec<_>>().join("\n")
+    }
+
+    let mut h = Harness::new().await;
+    let api = FakeBotApi::start().await.unwrap();
+    let sender = Arc::new(TelegramSender::new(api.bot(), SenderLimits::default()));
+    h.deps.sender = Some(sender.clone());
+    let notify = Worker::new(
+        h.store.clone(),
+        DeliveryKind::Notify,
+        Arc::new(TelegramNotifier::new(sender, h.store.clone())),
+        RetryPolicy::default(),
+        Duration::from_secs(60),
+    );
+    let mut dispatcher = build_dispatcher(api.bot(), &h.deps);
+    let token = dispatcher.shutdown_token();
+    let running = tokio::spawn(async move { dispatcher.dispatch().await });
+    let chat = 31_337_i64;
+    let mut last: Vec<Call> = Vec::new();
+    for (i, turn) in script().into_iter().enumerate() {
+        let before = api.call_count();
+        match turn.say {
+            Say::Text(text) => {
+                api.push_text(chat, chat, text);
+            }
+            Say::Press(label) => {
+                let (message_id, data) = last
+                    .iter()
+                    .find_map(|c| {
+                        let (_, data) = buttons(c).into_iter().find(|(l, _)| l.starts_with(label))?;
+                        Some((c.message_id?, data))
+                    })
+                    .unwrap_or_else(|| panic!("turn {i}: no button {label:?} in {last:?}"));
+                api.push_callback(chat, chat, message_id, &data);
+            }
+            Say::Location(latitude, longitude) => {
+                api.push_update(serde_json::json!({ "message": {
+                    "message_id": 90_000 + i,
+                    "date": NOW,
+                    "chat": { "id": chat, "type": "private", "first_name": "Warga" },
+                    "from": { "id": chat, "is_bot": false, "first_name": "Warga" },
+                    "location": { "latitude": latitude, "longitude": longitude },
+                }}));
+            }
+            Say::Photo(id) => {
+                api.push_photo(chat, chat, id);
+            }
+            Say::StatusOfTicket => {
+                let filed = h.store.list_for_chat(chat).await.unwrap();
+                api.push_text(chat, chat, &format!("/status {}", filed[0].ticket));
+            }
+            Say::Resolved => {
+                resolve_filed(&h.store, chat).await;
+                loop {
+                    match notify.try_execute_task().await.unwrap() {
+                        ExecutionOutcome::EmptyQueue => break,
+                        ExecutionOutcome::TaskCompleted => {}
+                        other => panic!("turn {i}: notice not sent: {other:?}"),
+                    }
+                }
+            }
+        }
+        let expect = turn.expect;
+        let arrived = api
+            .wait_until(
+                |calls| {
+                    let text = words(&shown(calls, before, chat));
+                    expect.iter().all(|w| text.contains(w))
+                },
+                Duration::from_secs(20),
+            )
+            .await;
+        assert!(
+            arrived.is_ok(),
+            "turn {i} ({:?}): {expect:?} not in {}",
+            turn.say,
+            words(&shown(&api.calls(), before, chat))
+        );
+        // Whatever else the turn sends (a second message) arrives right after.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let replies = shown(&api.calls(), before, chat);
+        if !replies.is_empty() {
+            last = replies;
+        }
+    }
+    while !running.is_finished() {
+        match token.shutdown() {
+            Ok(done) => {
+                done.await;
+                break;
+            }
+            Err(_) => tokio::task::yield_now().await,
+        }
+    }
+    running.await.unwrap();
+    assert_script_outcome(&h.store, chat).await;
+    let filed = h.store.list_for_chat(chat).await.unwrap();
+    let complaint = h.store.get_by_ticket(&filed[0].ticket).await.unwrap().unwrap();
+    assert_eq!(complaint.attachments, ["AgACfoto1"]);
+    assert!(
+        complaint.location.is_some(),
+        "the shared location is kept as coordinates"
+    );
+}
+
 // ---- abuse limits (issue 13) ----------------------------------------------------------------
 
 #[tokio::test]

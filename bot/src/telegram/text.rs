@@ -170,38 +170,6 @@ Balasan dikirim kepada pelapor lewat loket; identitas pelapor tetap terlindungi.
 
 pub(crate) const OFFICER_REPLY_SENT: &str = "Balasan diteruskan kepada pelapor.";
 
-// ---- After a resolution (Telegram buttons for now; the conversation core may take them over
-// with their handlers) -------------------------------------------------------------------------
-
-pub(crate) const BUTTON_FIXED: &str = "Sudah beres";
-pub(crate) const BUTTON_REOPEN: &str = "Belum beres, buka lagi";
-
-pub(crate) fn ask_rating(ticket: &str) -> String {
-    format!(
-        "Terima kasih atas konfirmasinya. Seberapa puas Anda dengan penanganan pengaduan {ticket}? \
-Pilih 1 (sangat tidak puas) sampai 5 (sangat puas)."
-    )
-}
-
-pub(crate) fn rating_label(score: u8) -> String {
-    format!("{score} ⭐")
-}
-
-pub(crate) fn rating_thanks(score: u8) -> String {
-    format!(
-        "Terima kasih, penilaian Anda ({score}/5) disampaikan kepada petugas yang menangani. Ingin \
-menambahkan komentar? Balas (reply) pesan ini dengan komentar Anda; bila tidak, abaikan saja."
-    )
-}
-
-pub(crate) const RATING_COMMENT_SAVED: &str = "Komentar Anda tersimpan dan disampaikan kepada petugas. Terima kasih.";
-pub(crate) const REOPENED: &str = "Pengaduan dibuka kembali.";
-/// A resolution or rating button pressed by someone who did not file the complaint.
-pub(crate) const NOT_YOUR_COMPLAINT: &str = "Tombol ini hanya untuk pelapor pengaduan ini.";
-pub(crate) const NOT_RESOLVED_ANY_MORE: &str = "Pengaduan ini tidak lagi berstatus selesai, jadi tombol ini \
-sudah tidak berlaku. Lihat perkembangannya dengan /status.";
-pub(crate) const NOT_RESOLVED_YET: &str = "Pengaduan ini belum selesai, jadi belum dapat dinilai.";
-
 /// Caption of a complaint's photo or document forwarded into an officer chat.
 pub(crate) fn attachment_caption(ticket: &str, number: usize, total: usize) -> String {
     format!("Lampiran {number}/{total} pengaduan {ticket}")

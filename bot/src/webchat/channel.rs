@@ -72,6 +72,11 @@ impl WebChatChannel {
         })
     }
 
+    /// Sends announcements to web chat subscribers (with service buttons from `catalog`).
+    pub fn broadcaster(&self, catalog: Option<CatalogHandle>) -> super::broadcast::WebChatBroadcast {
+        super::broadcast::WebChatBroadcast::new(self.store.clone(), self.changes.clone(), catalog)
+    }
+
     /// The notifier for `notify` tasks of web chat sessions.
     pub fn notifier(&self) -> WebChatNotifier {
         WebChatNotifier::new(self.store.clone(), self.changes.clone())

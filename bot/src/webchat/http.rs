@@ -10,6 +10,10 @@
 //!   (`choice`, with its `label` for the transcript) or shared (`location`), answered by the
 //!   conversation core exactly as on Telegram and WhatsApp; the answer lists every message after
 //!   the page's `after`, the replies included.
+//! - `POST /chat/api/photos?after=N`: a photo for the complaint being filed, as the raw body with
+//!   its `Content-Type` (JPEG, PNG or WebP, checked against the file's first bytes, at most
+//!   `max_photo_bytes`; 415/413/422 with an Indonesian message otherwise, and outside a complaint
+//!   draft), stored (`photos`) and handed to the core as an attachment, as a Telegram photo is.
 //!
 //! The session travels as `Authorization: Bearer <token>` (the page keeps it in localStorage, so
 //! a reload continues): no cookie, so no other site can make a browser send it, and it works
@@ -107,6 +111,7 @@ fn nonzero(n: u32) -> NonZeroU32 {
 
 /// The routes, with their own body limit.
 pub fn router(deps: ChatDeps) -> Router {
+    let photo_limit = deps.settings.max_photo_bytes.saturating_add(1);
     let s = &deps.settings;
     let state = Arc::new(ChatState {
         pages: Pages::new(s),
@@ -122,6 +127,10 @@ pub fn router(deps: ChatDeps) -> Router {
     let api = Router::new()
         .route("/chat/api/session", post(create_session))
         .route("/chat/api/messages", get(messages).post(said))
+        .route(
+            "/chat/api/photos",
+            post(photo).layer(DefaultBodyLimit::max(photo_limit)),
+        )
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard));
     Router::new()
         .route("/chat", get(page))
@@ -534,6 +543,79 @@ async fn said(
         }
         None => Ok(Outcome::stale()),
     };
+    s.append_outcome(chat_id, outcome).await?;
+    web.touch(chat_id).await?;
+    let _ = s.deps.changes.send(chat_id);
+    let messages = s.list(chat_id, after).await?;
+    Ok(Json(json!({ "messages": messages })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct After {
+    #[serde(default)]
+    after: i64,
+}
+
+/// A photo for the complaint being filed: checked, stored, then the core's attachment event.
+async fn photo(
+    State(s): State<Arc<ChatState>>,
+    headers: HeaderMap,
+    query: Result<Query<After>, QueryRejection>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, ApiError> {
+    let Query(After { after }) = query?;
+    let session = s.session(&headers).await?;
+    let chat_id = session.chat_id;
+    if let Err(wait) = s.session_gate.check(&chat_id) {
+        return Ok(too_many(text::web_too_many_messages(wait.as_secs().max(1)), wait));
+    }
+    let max = s.deps.settings.max_photo_bytes;
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "photo_too_large",
+            text::web_photo_too_large(max),
+        )
+    };
+    let bytes = body.map_err(|_| too_large())?;
+    if bytes.len() > max {
+        return Err(too_large());
+    }
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let Some(content_type) = super::photos::image_type(declared, &bytes) else {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "photo_type",
+            text::WEB_PHOTO_TYPE,
+        ));
+    };
+    let lock = s.lock_of(chat_id);
+    let _turn = lock.lock().await;
+    let state = load_state(&s.deps.store, chat_id).await?;
+    // Only a complaint being filed takes a photo, and only while it has room for one: nothing
+    // is stored that no complaint will name.
+    match state.draft() {
+        None => return Err(unprocessable("photo_not_now", text::WEB_PHOTO_NOT_NOW)),
+        Some(draft) if draft.attachments.len() >= crate::domain::Attachments::MAX => {
+            return Err(unprocessable("photo_limit", text::ATTACHMENT_LIMIT));
+        }
+        Some(_) => {}
+    }
+    let web = WebChatStore(s.deps.store.clone());
+    let id = web.save_photo(chat_id, content_type, &bytes).await?;
+    web.append(
+        chat_id,
+        Author::Citizen,
+        &[Body::said(text::WEB_PHOTO_SAID).to_json()],
+        None,
+    )
+    .await?;
+    let citizen = Citizen::new(Channel::Web, chat_id);
+    let outcome = s.core().handle(citizen, &state, Event::Attachment { id }).await;
     s.append_outcome(chat_id, outcome).await?;
     web.touch(chat_id).await?;
     let _ = s.deps.changes.send(chat_id);

@@ -10,14 +10,19 @@
 //! - `render`: a core reply as the JSON message the page builds with DOM text nodes.
 //! - `store`: sessions (chat ids above 2^53, never reused) and each session's messages, which
 //!   are also its outbox of status notifications (migration 0013); retention.
+//! - `photos`: photos attached to a complaint (checked images, stored in the database because
+//!   the web has no channel that keeps them; migration 0016).
 //! - `notifier`: status notifications and officers' replies into a session's messages.
+//! - `broadcast`: announcements to web chat subscribers, into their sessions' messages.
 //! - `settings`: `[webchat]`.
 //! - `channel`: all of the above built from the settings, for `loket serve`.
 
+pub mod broadcast;
 pub mod channel;
 pub mod http;
 pub mod notifier;
 mod page;
+pub mod photos;
 pub mod render;
 pub mod settings;
 pub mod store;

@@ -4,14 +4,15 @@
 //!
 //! A notification is appended to the session's messages, which are its outbox: the page fetches
 //! it with its next poll (at once when it is open, and when the citizen comes back otherwise).
-//! The same words as on Telegram; the "selesai" notice says how to go on instead of pointing at
-//! buttons. Appending is idempotent per task (a retried task adds nothing). A session that has
+//! The same words and buttons as on Telegram: a resolution carries [Sudah beres] [Belum, buka
+//! lagi] (`conversation::resolution`), which the page posts back as choices. Appending is idempotent per task (a retried task adds nothing). A session that has
 //! ended (retention) cannot be reached: a permanent failure, listed with the dead letters.
 
 use tokio::sync::broadcast;
 
 use super::render::Body;
 use super::store::{Author, WebChatStore};
+use crate::conversation::resolution::notification_reply;
 use crate::delivery::notice::Notification;
 use crate::delivery::{Forwarder, SendError, SendFuture};
 use crate::storage::{Delivery, Store, StoreError};
@@ -32,7 +33,7 @@ impl WebChatNotifier {
             .chat_id
             .ok_or_else(|| SendError::permanent("notification without a chat"))?;
         let notification = Notification::parse(&task.payload).map_err(SendError::permanent)?;
-        let body = Body::notice(&notification.text(false)).to_json();
+        let body = Body::notification(&notification_reply(&notification)).to_json();
         match WebChatStore(self.store.clone())
             .append(chat, Author::Loket, &[body], Some(&task.id))
             .await

@@ -53,6 +53,9 @@ fn texts(settings: &WebChatSettings) -> serde_json::Value {
         "offline": text::WEB_OFFLINE,
         "locationFailed": text::WEB_LOCATION_FAILED,
         "noAttachments": text::WEB_NO_ATTACHMENTS,
+        "maxPhotoBytes": settings.max_photo_bytes,
+        "photoTooLarge": text::web_photo_too_large(settings.max_photo_bytes),
+        "photoType": text::WEB_PHOTO_TYPE,
         "maxChars": settings.max_message_chars,
         "tooLong": text::web_message_too_long(settings.max_message_chars),
         "empty": text::WEB_EMPTY_MESSAGE,
@@ -102,6 +105,8 @@ impl Pages {
 </nav>
 <form id="chat-form" class="chat-form" autocomplete="off">
 <button type="button" id="chat-location" class="chat-location" hidden>{location}</button>
+<button type="button" id="chat-photo" class="chat-location" hidden>{photo}</button>
+<input type="file" id="chat-photo-file" accept="image/jpeg,image/png,image/webp" hidden tabindex="-1" aria-label="{photo}">
 <div class="chat-compose">
 <label for="chat-input" class="sr-only">{input}</label>
 <textarea id="chat-input" name="message" rows="1" maxlength="{max}" placeholder="{placeholder}" enterkeyhint="send"></textarea>
@@ -123,6 +128,7 @@ impl Pages {
             services = esc(text::WEB_SHORTCUT_SERVICES),
             help = esc(text::WEB_SHORTCUT_HELP),
             location = esc(text::WEB_SHARE_LOCATION),
+            photo = esc(text::WEB_ATTACH_PHOTO),
             input = esc(text::WEB_INPUT_LABEL),
             placeholder = esc(text::WEB_PLACEHOLDER),
             send = esc(text::WEB_SEND),

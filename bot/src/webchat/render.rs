@@ -101,9 +101,14 @@ impl Body {
 
     /// A notification (plain text, one line per `\n`).
     pub fn notice(text: &str) -> Self {
+        Self::notification(&Reply::text(text))
+    }
+
+    /// A notification with its buttons (a resolution's [Sudah beres] [Belum, buka lagi]).
+    pub fn notification(reply: &Reply) -> Self {
         Self {
             kind: Kind::Notice,
-            ..Self::reply(&Reply::text(text))
+            ..Self::reply(reply)
         }
     }
 

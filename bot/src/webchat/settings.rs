@@ -26,6 +26,9 @@ pub struct WebChatSettings {
     /// Longest message a citizen may send, in characters (longer ones are refused with a
     /// message saying so; the answer engine reads at most `limits.max_question_chars`).
     pub max_message_chars: usize,
+    /// Largest photo a citizen may attach to a complaint, in bytes (JPEG, PNG or WebP; larger
+    /// ones are refused, saying the limit).
+    pub max_photo_bytes: usize,
     /// Messages one session may send in a minute (429 beyond, with a message saying so).
     pub messages_per_session_per_minute: u32,
     /// Requests of any kind one client address may make in a minute (429 beyond). Loopback
@@ -50,6 +53,7 @@ impl Default for WebChatSettings {
             public_url: None,
             allowed_origins: Vec::new(),
             max_message_chars: 1000,
+            max_photo_bytes: 5 * 1024 * 1024,
             messages_per_session_per_minute: 20,
             requests_per_address_per_minute: 300,
             sessions_per_address_per_hour: 30,
@@ -107,6 +111,10 @@ impl WebChatSettings {
         anyhow::ensure!(
             (50..=4000).contains(&self.max_message_chars),
             "webchat.max_message_chars must be between 50 and 4000"
+        );
+        anyhow::ensure!(
+            (1024..=20 * 1024 * 1024).contains(&self.max_photo_bytes),
+            "webchat.max_photo_bytes must be between 1024 and 20971520 (20 MB, what the console passes through)"
         );
         for (value, key) in [
             (

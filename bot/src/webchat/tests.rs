@@ -3,7 +3,7 @@
 //! sessions and messages in the store, and status notifications through `CitizenChannels` and a
 //! notification worker that claims only web chat ids. The scripted conversation is the core's
 //! own ([`crate::conversation::tests::script`]), so the transcript differs from Telegram's and
-//! WhatsApp's only in rendering (and in the photo, which the web chat does not take).
+//! WhatsApp's only in rendering (the photo is uploaded to `/chat/api/photos`).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -17,7 +17,7 @@ use tower::ServiceExt;
 
 use super::store::{CHAT_IDS, FIRST_CHAT_ID, WebChatStore};
 use super::{RouterDeps, WebChatChannel, WebChatSettings};
-use crate::conversation::tests::{HANDLERS, Say, script, ticket_in};
+use crate::conversation::tests::{HANDLERS, Say, assert_script_outcome, resolve_filed, script, ticket_in};
 use crate::conversation::{CatalogHandle, Config, text};
 use crate::delivery::{CitizenChannels, ExecutionOutcome, RetryPolicy, Worker};
 use crate::domain::{Actor, ComplaintStatus, NewComplaint, RawComplaint, fixtures};
@@ -109,6 +109,31 @@ async fn call_with(
     }
 }
 
+/// A 1x1 PNG's first bytes (what the photo check reads).
+const PNG: &[u8] = b"\x89PNG\r\n\x1A\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1F\x15\xC4\x89";
+
+/// A photo upload from the chat page, as its script sends it (the file as the body).
+async fn upload(app: &axum::Router, token: &str, content_type: &str, bytes: Vec<u8>, after: i64) -> Reply {
+    let request = Request::post(format!("/chat/api/photos?after={after}"))
+        .header("host", HOST)
+        .header("origin", ORIGIN)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", content_type)
+        .body(Body::from(bytes))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 22).await.unwrap();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Reply {
+        status,
+        json: serde_json::from_str(&text).unwrap_or(Value::Null),
+        headers,
+        text,
+    }
+}
+
 /// A new session: its token and the messages it starts with.
 async fn session(app: &axum::Router) -> (String, Vec<Value>) {
     let reply = call(app, "POST", "/chat/api/session", None, Some(json!({}))).await;
@@ -172,16 +197,54 @@ async fn the_script_runs_on_the_web_chat(db: TestDb) {
             Say::Location(latitude, longitude) => {
                 json!({ "location": { "latitude": latitude, "longitude": longitude } })
             }
-            // The web chat takes no files: the step's own buttons go on without one.
-            Say::Photo(_) => continue,
+            Say::Photo(_) => Value::Null,
             Say::StatusOfTicket => {
                 let filed = db.store.list_for_chat(chat_id).await.unwrap();
                 json!({ "text": format!("/status {}", filed[0].ticket) })
             }
+            Say::Resolved => {
+                // The notices reach the session through the web chat's notification worker; the
+                // page reads them with its next poll.
+                resolve_filed(&db.store, chat_id).await;
+                let channels = CitizenChannels::without_telegram().with(
+                    "web chat",
+                    CHAT_IDS,
+                    Some(Arc::new(chat.channel.notifier())),
+                );
+                let worker = Worker::new(
+                    db.store.clone(),
+                    DeliveryKind::Notify,
+                    Arc::new(channels),
+                    RetryPolicy::default(),
+                    Duration::from_secs(60),
+                )
+                .only_chats(CHAT_IDS);
+                assert!(notify_until_idle(&worker).await > 0);
+                let polled = call(
+                    &chat.app,
+                    "GET",
+                    &format!("/chat/api/messages?after={last_seq}"),
+                    Some(&token),
+                    None,
+                )
+                .await;
+                let messages = polled.json["messages"].as_array().unwrap().clone();
+                let text = words(&messages);
+                for word in turn.expect {
+                    assert!(text.contains(word), "turn {i} ({:?}): {word:?} not in {text}", turn.say);
+                }
+                last_buttons = buttons(&messages);
+                last_seq = *seqs(&messages).last().unwrap();
+                continue;
+            }
         };
-        let mut body = body;
-        body["after"] = json!(last_seq);
-        let reply = call(&chat.app, "POST", "/chat/api/messages", Some(&token), Some(body)).await;
+        let reply = if body.is_null() {
+            upload(&chat.app, &token, "image/png", PNG.to_vec(), last_seq).await
+        } else {
+            let mut body = body;
+            body["after"] = json!(last_seq);
+            call(&chat.app, "POST", "/chat/api/messages", Some(&token), Some(body)).await
+        };
         assert_eq!(reply.status, StatusCode::OK, "turn {i}: {}", reply.text);
         let messages = reply.json["messages"].as_array().unwrap().clone();
         // What the citizen said comes first, then the replies, numbered on from the page's last.
@@ -199,9 +262,22 @@ async fn the_script_runs_on_the_web_chat(db: TestDb) {
         last_seq = *seqs(&messages).last().unwrap();
     }
     let ticket = crate::domain::TicketNumber::parse(&ticket.unwrap()).unwrap();
+    assert_script_outcome(&db.store, chat_id).await;
     let complaint = db.store.get_by_ticket(&ticket).await.unwrap().unwrap();
     assert_eq!(complaint.chat_id, chat_id);
-    assert!(complaint.attachments.is_empty());
+    // The photo is the complaint's attachment, and the console reads it back from loket's own
+    // table (no channel keeps it), never through a public URL.
+    assert_eq!(complaint.attachments.len(), 1, "{:?}", complaint.attachments);
+    assert!(complaint.attachments[0].starts_with(super::photos::ATTACHMENT_PREFIX));
+    let media = crate::console::MediaSources::new()
+        .with_web_chat(db.store.clone())
+        .fetch(&complaint.attachments[0])
+        .await
+        .unwrap();
+    assert_eq!(
+        (media.content_type.as_str(), media.bytes.as_slice()),
+        ("image/png", PNG)
+    );
     assert!(
         complaint.location.is_some(),
         "the shared location is kept as coordinates"
@@ -679,7 +755,127 @@ async fn an_ended_session_is_a_dead_letter_not_a_silent_drop(db: TestDb) {
     assert_eq!(worker.try_execute_task().await.unwrap(), ExecutionOutcome::TaskDead);
 }
 
+/// `/langganan` in the web chat subscribes the session; an announcement then reaches it once,
+/// through the web chat's own broadcaster (a Telegram subscriber's task is left alone), with
+/// its progress counted with every channel's.
+async fn announcements_reach_web_chat_subscribers_once(db: TestDb) {
+    use crate::delivery::broadcast::{BroadcastLimits, ChannelBroadcaster, Step};
+    let chat = chat(&db, settings(), None);
+    let (token, welcome) = session(&chat.app).await;
+    let mut after = *seqs(&welcome).last().unwrap();
+    let post = |body: Value, after: i64| {
+        let mut body = body;
+        body["after"] = json!(after);
+        call(&chat.app, "POST", "/chat/api/messages", Some(&token), Some(body))
+    };
+    let listed = post(json!({"text": "/langganan"}), after).await;
+    let messages = listed.json["messages"].as_array().unwrap().clone();
+    after = *seqs(&messages).last().unwrap();
+    let (label, all) = buttons(&messages)
+        .into_iter()
+        .find(|(label, _)| label == text::BUTTON_ALL_AGENCIES)
+        .expect("the subscription list offers every agency");
+    let subscribed = post(json!({"choice": all, "label": label}), after).await;
+    let messages = subscribed.json["messages"].as_array().unwrap().clone();
+    assert!(words(&messages).contains(text::SUBSCRIBED_ALL), "{messages:?}");
+    after = *seqs(&messages).last().unwrap();
+    crate::storage::announcements::tests::subscribe(&db.store, 424_242, "all").await;
+
+    let a = db
+        .store
+        .create_announcement(None, "Kantor Kecamatan Beji tutup pada hari Senin.")
+        .await
+        .unwrap();
+    assert_eq!(db.store.approve_and_fan_out(a.id).await.unwrap().tasks, 2);
+    let limits = BroadcastLimits {
+        lease: Duration::from_secs(60),
+        max_attempts: 3,
+        idle: Duration::from_millis(10),
+        concurrency: 1,
+    };
+    let broadcaster = ChannelBroadcaster::new(
+        "web chat",
+        db.store.clone(),
+        Arc::new(chat.channel.broadcaster(None)),
+        CHAT_IDS,
+        limits,
+    );
+    assert_eq!(broadcaster.try_send_one().await.unwrap(), Step::Sent);
+    assert_eq!(
+        broadcaster.try_send_one().await.unwrap(),
+        Step::Idle,
+        "the Telegram chat's is not ours"
+    );
+    let progress = db.store.broadcast_progress(a.id).await.unwrap();
+    assert_eq!((progress.sent, progress.pending, progress.total), (1, 1, 2));
+    let polled = call(
+        &chat.app,
+        "GET",
+        &format!("/chat/api/messages?after={after}"),
+        Some(&token),
+        None,
+    )
+    .await;
+    let messages = polled.json["messages"].as_array().unwrap().clone();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert_eq!(messages[0]["kind"], "notice");
+    assert!(words(&messages).contains("tutup pada hari Senin"), "{messages:?}");
+}
+
+/// A photo is taken only for a complaint being filed, only as a real JPEG, PNG or WebP and only
+/// up to `max_photo_bytes`; each refusal says why in Indonesian and stores nothing.
+async fn photos_are_checked_and_refused_with_the_reason(db: TestDb) {
+    let chat = chat(
+        &db,
+        WebChatSettings {
+            max_photo_bytes: 2048,
+            ..settings()
+        },
+        None,
+    );
+    let (token, welcome) = session(&chat.app).await;
+    let after = *seqs(&welcome).last().unwrap();
+    let refused = upload(&chat.app, &token, "image/png", PNG.to_vec(), after).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert_eq!(refused.json["error"]["message"], text::WEB_PHOTO_NOT_NOW);
+    let chat_id = FIRST_CHAT_ID;
+    let draft = crate::conversation::Draft {
+        category: Some("Infrastruktur".into()),
+        description: Some("Jalan berlubang besar di depan SDN 2 Beji sudah sebulan.".into()),
+        place: Some("Jl. Raya Beji".into()),
+        ..Default::default()
+    };
+    let state = crate::conversation::State::ComplaintAttachments { draft };
+    crate::conversation::save_state(&db.store, chat_id, &state)
+        .await
+        .unwrap();
+    // Says PNG, is a web page: refused.
+    let html = upload(&chat.app, &token, "image/png", b"<html><script>".to_vec(), after).await;
+    assert_eq!(html.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", html.text);
+    assert_eq!(html.json["error"]["message"], text::WEB_PHOTO_TYPE);
+    let svg = upload(&chat.app, &token, "image/svg+xml", b"<svg/>".to_vec(), after).await;
+    assert_eq!(svg.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // Too large.
+    let mut big = PNG.to_vec();
+    big.resize(4096, 0);
+    let large = upload(&chat.app, &token, "image/png", big, after).await;
+    assert_eq!(large.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", large.text);
+    assert_eq!(large.json["error"]["message"], text::web_photo_too_large(2048));
+    // Nothing stored, nothing said.
+    assert_eq!(WebChatStore(db.store.clone()).photo("web_1").await.unwrap(), None);
+    let state = crate::conversation::load_state(&db.store, chat_id).await.unwrap();
+    assert!(state.draft().unwrap().attachments.is_empty());
+    // A good one is taken.
+    let taken = upload(&chat.app, &token, "image/png", PNG.to_vec(), after).await;
+    assert_eq!(taken.status, StatusCode::OK, "{}", taken.text);
+    let messages = taken.json["messages"].as_array().unwrap().clone();
+    assert!(words(&messages).contains(text::WEB_PHOTO_SAID), "{messages:?}");
+    assert!(words(&messages).contains(&text::attachment_received(1)), "{messages:?}");
+}
+
 both_backends!(
+    photos_are_checked_and_refused_with_the_reason,
+    announcements_reach_web_chat_subscribers_once,
     the_script_runs_on_the_web_chat,
     sessions_are_random_anonymous_and_kept_as_digests,
     the_widget_agency_answers_first,

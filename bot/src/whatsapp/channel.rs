@@ -71,6 +71,16 @@ impl WhatsAppChannel {
         super::notifier::WhatsAppNotifier::new(self.sender.clone(), self.store.clone(), self.settings.templates.clone())
     }
 
+    /// Sends announcements to WhatsApp subscribers (with service buttons from `catalog`).
+    pub fn broadcaster(&self, catalog: Option<CatalogHandle>) -> super::broadcast::WhatsAppBroadcast {
+        super::broadcast::WhatsAppBroadcast::new(
+            self.sender.clone(),
+            self.store.clone(),
+            self.settings.templates.announcement.clone(),
+            catalog,
+        )
+    }
+
     /// The inbox worker answering through the conversation core.
     pub fn worker(&self, catalog: CatalogHandle, routing: Arc<Routing>, config: Arc<Config>) -> InboxWorker {
         InboxWorker::new(self.store.clone(), catalog, routing, config, self.sender.clone())

@@ -13,9 +13,12 @@
 //!   citizen marked blocked).
 //! - `notifier`: status notifications and officers' replies to WhatsApp citizens: text inside
 //!   the 24-hour window, the approved template outside it.
+//! - `broadcast`: announcements to WhatsApp subscribers, the same way (text and buttons inside
+//!   the window, the announcement template outside it).
 //! - `settings`: `[whatsapp]`, secrets redacted.
 //! - `channel`: all of the above built from the settings, for `loket serve` to mount and run.
 
+pub mod broadcast;
 pub mod channel;
 pub mod http;
 pub mod inbox;

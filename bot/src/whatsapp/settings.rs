@@ -44,8 +44,10 @@ pub struct Template {
     pub language: String,
 }
 
-/// The templates per notification kind (`[whatsapp.templates.status]`, `.reply`). Each takes
-/// two body parameters: `{{1}}` the ticket, `{{2}}` the status text (or the officer's reply).
+/// The templates per notification kind (`[whatsapp.templates.status]`, `.reply`,
+/// `.announcement`). The status and reply templates take two body parameters: `{{1}}` the
+/// ticket, `{{2}}` the status text (or the officer's reply); the announcement template one:
+/// `{{1}}` the announcement's text (on one line, cut at 900 characters).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TemplateSettings {
@@ -53,6 +55,8 @@ pub struct TemplateSettings {
     pub status: Template,
     /// An officer replied to the citizen.
     pub reply: Template,
+    /// An announcement to subscribers (`/langganan`).
+    pub announcement: Template,
 }
 
 impl Default for TemplateSettings {
@@ -64,6 +68,10 @@ impl Default for TemplateSettings {
             },
             reply: Template {
                 name: "loket_balasan_petugas".into(),
+                language: "id".into(),
+            },
+            announcement: Template {
+                name: "loket_pengumuman".into(),
                 language: "id".into(),
             },
         }
@@ -156,7 +164,11 @@ impl WhatsAppSettings {
             self.messages_per_second >= 1,
             "whatsapp.messages_per_second (LOKET_WHATSAPP__MESSAGES_PER_SECOND) must be at least 1"
         );
-        for (kind, t) in [("status", &self.templates.status), ("reply", &self.templates.reply)] {
+        for (kind, t) in [
+            ("status", &self.templates.status),
+            ("reply", &self.templates.reply),
+            ("announcement", &self.templates.announcement),
+        ] {
             anyhow::ensure!(
                 !t.name.trim().is_empty() && !t.language.trim().is_empty(),
                 "whatsapp.templates.{kind} needs the name and language of an approved template \

@@ -18,7 +18,7 @@ use super::sender::GraphSender;
 use super::store::WhatsAppStore;
 use super::webhook::sign;
 use super::worker::InboxWorker;
-use crate::conversation::tests::{HANDLERS, Say, script};
+use crate::conversation::tests::{HANDLERS, Say, assert_script_outcome, resolve_filed, script};
 use crate::conversation::{CatalogHandle, Config};
 use crate::routing::Routing;
 use crate::storage::testing::{TestDb, both_backends};
@@ -86,6 +86,7 @@ async fn the_script_runs_on_whatsapp(db: TestDb) {
     let fake = FakeGraph::start().await;
     let app = app(&db);
     let worker = worker(&db, &fake);
+    let notify = notify_worker(&db, &fake);
     let mut last: Vec<Value> = Vec::new();
     for (i, turn) in script().into_iter().enumerate() {
         let message = match turn.say {
@@ -113,6 +114,25 @@ async fn the_script_runs_on_whatsapp(db: TestDb) {
                 let filed = db.store.list_for_chat(chat).await.unwrap();
                 json!({ "type": "text", "text": { "body": format!("/status {}", filed[0].ticket) } })
             }
+            Say::Resolved => {
+                let chat = WhatsAppStore(db.store.clone())
+                    .contact(CITIZEN)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .chat_id;
+                // The notices of the filing and of each step, sent by the notification worker.
+                let before = fake.sent().len();
+                resolve_filed(&db.store, chat).await;
+                notify_until_idle(&notify).await;
+                last = fake.sent()[before..].to_vec();
+                let text: Vec<String> = last.iter().map(readable).collect();
+                let text = text.join("\n");
+                for word in turn.expect {
+                    assert!(text.contains(word), "turn {i} ({:?}): {word:?} not in {text}", turn.say);
+                }
+                continue;
+            }
         };
         let before = fake.sent().len();
         assert_eq!(
@@ -138,8 +158,8 @@ async fn the_script_runs_on_whatsapp(db: TestDb) {
         .unwrap()
         .unwrap()
         .chat_id;
+    assert_script_outcome(&db.store, chat).await;
     let filed = db.store.list_for_chat(chat).await.unwrap();
-    assert_eq!(filed.len(), 1);
     let complaint = db.store.get_by_ticket(&filed[0].ticket).await.unwrap().unwrap();
     assert_eq!(complaint.attachments, ["wa_AgACfoto1"]);
     // The sender's WhatsApp profile name reached the complaint (the officer post shows it).
@@ -215,6 +235,30 @@ impl crate::delivery::Forwarder for NoTelegram {
             ))
         })
     }
+}
+
+/// The notification worker of a process without Telegram, for WhatsApp's chats.
+fn notify_worker(db: &TestDb, fake: &FakeGraph) -> crate::delivery::Worker {
+    use crate::delivery::{CitizenChannels, RetryPolicy, Worker};
+    use crate::storage::DeliveryKind;
+    let sender = GraphSender::new(&fake.api_url(), "555", SecretString::from("token-akses"), 1000)
+        .unwrap()
+        .with_backoff(Duration::from_millis(5));
+    let notifier = super::notifier::WhatsAppNotifier::new(
+        Arc::new(sender),
+        db.store.clone(),
+        super::settings::TemplateSettings::default(),
+    );
+    let channels =
+        CitizenChannels::without_telegram().with("WhatsApp", super::store::CHAT_IDS, Some(Arc::new(notifier)));
+    Worker::new(
+        db.store.clone(),
+        DeliveryKind::Notify,
+        Arc::new(channels),
+        RetryPolicy::default(),
+        Duration::from_secs(60),
+    )
+    .only_chats(super::store::CHAT_IDS)
 }
 
 /// Runs the notification worker until nothing is ready; every task must complete.
@@ -326,13 +370,170 @@ async fn status_notices_reach_whatsapp_citizens_once_as_templates_when_the_windo
             vec![ticket.clone(), ComplaintStatus::Ditindaklanjuti.label().to_owned()]
         )
     );
-    // Back inside the window: text again.
+    // Back inside the window: text again; the resolution with its buttons, as reply buttons.
     let sent = change(ComplaintStatus::Selesai).await;
     assert_eq!(sent.len(), 1, "{sent:?}");
-    assert_eq!(sent[0]["type"], "text");
+    assert_eq!(sent[0]["type"], "interactive", "{sent:?}");
+    assert_eq!(sent[0]["interactive"]["type"], "button", "{sent:?}");
+    let titles: Vec<String> = choices(&sent[0]).into_iter().map(|(title, _)| title).collect();
+    assert_eq!(titles, ["Sudah beres", "Belum, buka lagi"]);
+}
+
+/// `/langganan` on WhatsApp subscribes the contact; an announcement reaches it once through the
+/// WhatsApp broadcaster: as text inside the 24-hour window, as the approved announcement
+/// template outside it. A Telegram subscriber's task is left for Telegram's sender.
+async fn announcements_reach_whatsapp_subscribers_once_as_templates_outside_the_window(db: TestDb) {
+    use super::broadcast::WhatsAppBroadcast;
+    use super::settings::TemplateSettings;
+    use super::store::CHAT_IDS;
+    use crate::delivery::broadcast::{BroadcastLimits, ChannelBroadcaster, Step};
+    let fake = FakeGraph::start().await;
+    let app = app(&db);
+    let worker = worker(&db, &fake);
+    let say = async |id: &str, message: Value| {
+        let before = fake.sent().len();
+        assert_eq!(signed(&app, notification(id, message)).await, StatusCode::OK);
+        assert!(worker.try_execute().await.unwrap());
+        fake.sent()[before..].to_vec()
+    };
+    let listed = say("wamid.s1", json!({ "type": "text", "text": { "body": "/langganan" } })).await;
+    let (_, all) = listed
+        .iter()
+        .flat_map(choices)
+        .find(|(title, _)| title.starts_with("Semua instansi"))
+        .unwrap_or_else(|| panic!("no [Semua instansi] in {listed:?}"));
+    let reply = json!({ "type": "interactive", "interactive": { "type": "list_reply",
+        "list_reply": { "id": all, "title": "Semua instansi" } } });
+    let done = say("wamid.s2", reply).await;
+    assert!(done.iter().any(|m| readable(m).contains("semua instansi")), "{done:?}");
+    crate::storage::announcements::tests::subscribe(&db.store, 424_242, "all").await;
+
+    let sender = GraphSender::new(&fake.api_url(), "555", SecretString::from("token-akses"), 1000)
+        .unwrap()
+        .with_backoff(Duration::from_millis(5));
+    let templates = TemplateSettings::default();
+    let channel = WhatsAppBroadcast::new(
+        Arc::new(sender),
+        db.store.clone(),
+        templates.announcement.clone(),
+        Some(CatalogHandle::from(crate::telegram::tests::catalog())),
+    );
+    let limits = BroadcastLimits {
+        lease: Duration::from_secs(60),
+        max_attempts: 3,
+        idle: Duration::from_millis(10),
+        concurrency: 1,
+    };
+    let broadcaster = ChannelBroadcaster::new("WhatsApp", db.store.clone(), Arc::new(channel), CHAT_IDS, limits);
+    let announce = async |words: &str| {
+        let a = db.store.create_announcement(None, words).await.unwrap();
+        assert_eq!(db.store.approve_and_fan_out(a.id).await.unwrap().tasks, 2);
+        let before = fake.sent().len();
+        assert_eq!(broadcaster.try_send_one().await.unwrap(), Step::Sent);
+        assert_eq!(broadcaster.try_send_one().await.unwrap(), Step::Idle);
+        let progress = db.store.broadcast_progress(a.id).await.unwrap();
+        assert_eq!(
+            (progress.sent, progress.pending),
+            (1, 1),
+            "the Telegram task waits for Telegram"
+        );
+        fake.sent()[before..].to_vec()
+    };
+    // Inside the window: the text itself, once.
+    let sent = announce("Kantor Kecamatan Beji tutup pada hari Senin.").await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(
+        (sent[0]["to"].as_str(), sent[0]["type"].as_str()),
+        (Some(CITIZEN), Some("text"))
+    );
+    assert!(readable(&sent[0]).contains("tutup pada hari Senin"), "{sent:?}");
+    // 25 hours later: the approved template, with the text as its parameter.
+    db.clock.advance(25 * 3600);
+    let sent = announce("Pelayanan KTP pindah ke gedung baru.\nMulai 1 September.").await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["type"], "template");
+    assert_eq!(sent[0]["template"]["name"], templates.announcement.name.as_str());
+    assert_eq!(
+        sent[0]["template"]["components"][0]["parameters"][0]["text"],
+        "Pelayanan KTP pindah ke gedung baru. Mulai 1 September."
+    );
+}
+
+/// A notice is sent at most once: a task retried after Meta took it sends nothing more, and a
+/// task whose earlier attempt died mid-send (marker left `sending`) is not sent again.
+async fn a_notice_is_not_sent_twice_after_a_crash_between_send_and_mark(db: TestDb) {
+    use crate::delivery::Forwarder;
+    use crate::domain::{Actor, ComplaintStatus, NewComplaint, fixtures};
+    use crate::storage::{DeliveryKind, StatusChange, SubmitOptions};
+    let fake = FakeGraph::start().await;
+    let wa = WhatsAppStore(db.store.clone());
+    wa.receive(CITIZEN, "wamid.1", "text", "halo", None).await.unwrap();
+    let chat = wa.contact(CITIZEN).await.unwrap().unwrap().chat_id;
+    let mut raw = fixtures::raw();
+    raw.chat_id = chat;
+    let c = db
+        .store
+        .submit_complaint(
+            &NewComplaint::parse(&raw, fixtures::today()).unwrap(),
+            &SubmitOptions::default(),
+        )
+        .await
+        .unwrap();
+    for to in [
+        ComplaintStatus::Diverifikasi,
+        ComplaintStatus::Diteruskan,
+        ComplaintStatus::Ditindaklanjuti,
+    ] {
+        let step = StatusChange::new(c.ticket.clone(), to, Actor::Officer(1));
+        db.store.change_status(&step).await.unwrap();
+    }
+    let tasks: Vec<_> = db
+        .store
+        .deliveries_for_complaint(c.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.kind == DeliveryKind::Notify)
+        .collect();
+    assert!(tasks.len() >= 3, "{tasks:?}");
+    let sender = GraphSender::new(&fake.api_url(), "555", SecretString::from("token-akses"), 1000)
+        .unwrap()
+        .with_backoff(Duration::from_millis(5));
+    let notifier = super::notifier::WhatsAppNotifier::new(
+        Arc::new(sender),
+        db.store.clone(),
+        super::settings::TemplateSettings::default(),
+    );
+    // Sent, then the same task again (its completion was lost): nothing more goes out.
+    notifier.send(&tasks[0]).await.unwrap();
+    assert_eq!(fake.sent().len(), 1);
+    notifier.send(&tasks[0]).await.unwrap();
+    assert_eq!(fake.sent().len(), 1, "a retried task is not sent twice");
+    // A process died right after the marker: the outcome is unknown, so it is not sent again.
+    assert!(
+        db.store
+            .begin_send(&format!("wa-notify:{}", tasks[1].id), chat)
+            .await
+            .unwrap()
+    );
+    let interrupted = notifier.send(&tasks[1]).await.unwrap_err();
+    assert!(
+        matches!(interrupted, crate::delivery::SendError::Permanent { .. }),
+        "{interrupted:?}"
+    );
+    assert_eq!(fake.sent().len(), 1);
+    // A send Meta refused delivered nothing: the marker goes, so the retry may send.
+    fake.fail_next(&[super::sender::UNDELIVERABLE]);
+    assert!(notifier.send(&tasks[2]).await.is_err());
+    assert_eq!(
+        db.store.send_mark(&format!("wa-notify:{}", tasks[2].id)).await.unwrap(),
+        None
+    );
 }
 
 both_backends!(
+    a_notice_is_not_sent_twice_after_a_crash_between_send_and_mark,
+    announcements_reach_whatsapp_subscribers_once_as_templates_outside_the_window,
     status_notices_reach_whatsapp_citizens_once_as_templates_when_the_window_closed,
     the_script_runs_on_whatsapp,
     bad_signatures_replays_and_huge_bodies_have_no_effect,

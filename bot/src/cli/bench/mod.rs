@@ -16,7 +16,9 @@
 //! - `console`: the web console's inbox page over HTTP with 100,000 complaints in a scratch
 //!   PostgreSQL database, p50/p99 (`console.rs`);
 //! - `webchat`: web chat round trips (a question posted, the answer back) through the real HTTP
-//!   server, on SQLite and on PostgreSQL, p50/p99 (`webchat.rs`).
+//!   server, on SQLite and on PostgreSQL, p50/p99 (`webchat.rs`);
+//! - `whatsapp`: outbound Cloud API messages/s through the real HTTP server and inbox worker
+//!   against the fake Graph API, one question per citizen as a signed webhook (`whatsapp.rs`).
 //!
 //! The peak RSS of the bench process closes the table. Progress goes to stderr. Run it on a
 //! release build: `cargo run --release -- bench`. Figures are measured, never asserted; a section
@@ -26,6 +28,7 @@ mod console;
 mod intake;
 mod knowledge;
 mod webchat;
+mod whatsapp;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -45,6 +48,8 @@ pub(crate) enum Section {
     Console,
     /// Web chat round trips through the HTTP server, on SQLite and PostgreSQL.
     Webchat,
+    /// WhatsApp messages/s through the HTTP server and inbox worker against the fake Graph API.
+    Whatsapp,
 }
 
 /// What `loket bench` was asked to do.
@@ -91,7 +96,7 @@ pub(crate) fn run_bench(options: &BenchOptions) -> anyhow::Result<()> {
     let options = &BenchOptions { dir, ..options.clone() };
     let wants = |s: Section| options.only.is_none_or(|only| only == s);
     let mut table = Table::default();
-    if wants(Section::Knowledge) || wants(Section::Ask) || wants(Section::Webchat) {
+    if wants(Section::Knowledge) || wants(Section::Ask) || wants(Section::Webchat) || wants(Section::Whatsapp) {
         let questions = questions(&options.questions)?;
         if wants(Section::Knowledge) {
             eprintln!("bench: parsing, engine build, answers...");
@@ -112,6 +117,10 @@ pub(crate) fn run_bench(options: &BenchOptions) -> anyhow::Result<()> {
         if wants(Section::Webchat) {
             let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
             runtime.block_on(webchat_rows(&mut table, options, &questions));
+        }
+        if wants(Section::Whatsapp) {
+            let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+            runtime.block_on(whatsapp_rows(&mut table, options, &questions));
         }
     }
     if wants(Section::Intake) || wants(Section::Telegram) || wants(Section::Broadcast) || wants(Section::Console) {
@@ -326,6 +335,39 @@ async fn webchat_rows(table: &mut Table, options: &BenchOptions, questions: &[St
             ),
             Err(e) => table.row(format!("web chat round trip, {backend}"), not_measured(&e)),
         }
+    }
+}
+
+async fn whatsapp_rows(table: &mut Table, options: &BenchOptions, questions: &[String]) {
+    let n = options.messages.max(1);
+    eprintln!("bench: WhatsApp on SQLite, {n} questions...");
+    let figures = match intake::ScratchDatabase::sqlite() {
+        Ok(db) => {
+            let figures = whatsapp::measure(&db.url, &options.dir, questions, n).await;
+            if let Err(e) = db.destroy().await {
+                eprintln!("bench: warning: {e:#}");
+            }
+            figures
+        }
+        Err(e) => Err(e),
+    };
+    match figures {
+        Ok(f) => table.row(
+            format!(
+                "WhatsApp outbound messages/s, signed webhooks -> inbox -> core -> fake Graph API, SQLite ({} citizens, {} calls in flight)",
+                thousands(f.inbound as f64),
+                whatsapp::IN_FLIGHT
+            ),
+            format!(
+                "{} messages/s ({} messages in {}; {} of {} citizens answered)",
+                thousands(f.outbound as f64 / f.elapsed.as_secs_f64()),
+                thousands(f.outbound as f64),
+                fmt(f.elapsed),
+                thousands(f.answered as f64),
+                thousands(f.inbound as f64)
+            ),
+        ),
+        Err(e) => table.row("WhatsApp outbound messages/s", not_measured(&e)),
     }
 }
 

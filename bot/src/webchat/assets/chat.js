@@ -25,6 +25,8 @@
   var input = byId('chat-input');
   var sendButton = byId('chat-send');
   var locationButton = byId('chat-location');
+  var photoButton = byId('chat-photo');
+  var photoFile = byId('chat-photo-file');
   var errorBox = byId('chat-error');
   var statusBox = byId('chat-status');
 
@@ -65,7 +67,11 @@
     var headers = { Accept: 'application/json' };
     if (token) { headers.Authorization = 'Bearer ' + token; }
     var init = { method: method, headers: headers, credentials: 'omit', cache: 'no-store' };
-    if (body !== undefined) {
+    if (body instanceof Blob) {
+      // A photo goes as itself, with its own type (the server checks it against its bytes).
+      headers['Content-Type'] = body.type || 'application/octet-stream';
+      init.body = body;
+    } else if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
@@ -166,10 +172,11 @@
     return item;
   }
 
-  // What the newest reply asks for: a place offers the location button; photos say that the
-  // web chat takes none.
+  // What the newest reply asks for: a place offers the location button; the attachments step
+  // the photo button (and says which files the web chat takes).
   function expect(inputKind) {
     locationButton.hidden = !(inputKind === 'place' && navigator.geolocation);
+    photoButton.hidden = inputKind !== 'attachments';
     if (inputKind === 'attachments') {
       statusBox.textContent = texts.noAttachments;
       statusBox.hidden = false;
@@ -305,6 +312,27 @@
     }, function () {
       showError(texts.locationFailed);
     }, { timeout: 15000, maximumAge: 60000 });
+  });
+
+  async function sendPhoto(file) {
+    if (busy || !token) { return; }
+    if (['image/jpeg', 'image/png', 'image/webp'].indexOf(file.type) < 0) { showError(texts.photoType); return; }
+    if (file.size > texts.maxPhotoBytes) { showError(texts.photoTooLarge); return; }
+    setBusy(true);
+    clearError();
+    try {
+      show(await api('POST', 'api/photos?after=' + lastSeq, file));
+    } catch (error) {
+      if (error.status === 401) { await restart(); } else { showError(error.message); }
+    } finally {
+      setBusy(false);
+      photoFile.value = '';
+    }
+  }
+
+  photoButton.addEventListener('click', function () { photoFile.click(); });
+  photoFile.addEventListener('change', function () {
+    if (photoFile.files && photoFile.files[0]) { sendPhoto(photoFile.files[0]); }
   });
 
   if (title) {
