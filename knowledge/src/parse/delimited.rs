@@ -31,8 +31,16 @@ pub(crate) fn tabulate(lines: &[&str]) -> Option<Vec<String>> {
     if non_blank == 0 || lines.iter().filter(|l| l.contains('\t')).count() * 20 > non_blank {
         return None;
     }
+    // A cheap look first: most lines of a sheet hold two separators or more.
     let records = [';', ',']
         .into_iter()
+        .filter(|&separator| {
+            lines
+                .iter()
+                .filter(|l| l.matches(separator).count() >= MIN_CELLS - 1)
+                .count() as f32
+                >= SHEET_SHARE * non_blank as f32
+        })
         .map(|separator| records(lines, separator))
         .find(|records| is_sheet(records))?;
     let mut out: Vec<String> = vec![String::new(); lines.len()];

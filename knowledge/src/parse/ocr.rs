@@ -30,7 +30,8 @@ const DOMINANCE: usize = 2;
 pub(crate) fn repair(text: &str) -> Option<String> {
     let signs = text
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| is_sign(w))
+        .filter(|w| w.len() >= 3 && is_sign(w))
+        .take(MIN_SIGNS)
         .count();
     if signs < MIN_SIGNS {
         return None;
@@ -50,17 +51,17 @@ pub(crate) fn repair(text: &str) -> Option<String> {
 }
 
 /// A word that shows OCR: a digit between letters, a letter between digits, or a lowercase
-/// "l" among capitals.
+/// "l" among capitals (ASCII only: OCR confusions are).
 fn is_sign(word: &str) -> bool {
-    let chars: Vec<char> = word.chars().collect();
-    chars.windows(3).any(|w| {
-        (w[0].is_lowercase() && w[1].is_ascii_digit() && w[2].is_lowercase())
-            || (w[0].is_ascii_digit() && matches!(w[1], 'O' | 'o') && w[2].is_ascii_digit())
-            || (w[0].is_uppercase() && w[1] == 'l' && w[2].is_uppercase())
-    }) || chars.len() >= 4
-        && chars.last() == Some(&'1')
-        && chars[..chars.len() - 1].iter().all(|c| c.is_alphabetic())
-        && chars[1..chars.len() - 1].iter().all(|c| c.is_lowercase())
+    let b = word.as_bytes();
+    b.windows(3).any(|w| {
+        (w[0].is_ascii_lowercase() && w[1].is_ascii_digit() && w[2].is_ascii_lowercase())
+            || (w[0].is_ascii_digit() && matches!(w[1], b'O' | b'o') && w[2].is_ascii_digit())
+            || (w[0].is_ascii_uppercase() && w[1] == b'l' && w[2].is_ascii_uppercase())
+    }) || b.len() >= 4
+        && b[b.len() - 1] == b'1'
+        && b[0].is_ascii_alphabetic()
+        && b[1..b.len() - 1].iter().all(u8::is_ascii_lowercase)
 }
 
 /// Applies `f` to every alphanumeric word of a line, keeping everything between words.
