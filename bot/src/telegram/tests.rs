@@ -35,6 +35,7 @@ use crate::conversation::Context;
 use crate::domain::{ComplaintStatus, TicketNumber};
 use crate::routing::Routing;
 use crate::storage::{Clock, Store};
+use loket_knowledge::aspect::Aspect;
 
 /// The citizen of every test: teloxide_tests' default private chat.
 const CITIZEN: i64 = MockUser::ID as i64;
@@ -137,6 +138,16 @@ fn edited_data(bot: &MockBot<BotError, teloxide_tests::mock_bot::DistributionKey
 fn idle(last_service: Option<&str>) -> State {
     State::Idle {
         context: Context::about(last_service.map(str::to_owned)),
+    }
+}
+
+/// The state after an answer about `service` for `aspect`: the conversation's context.
+fn answered(service: &str, aspect: loket_knowledge::aspect::Aspect) -> State {
+    State::Idle {
+        context: Context {
+            last_aspect: Some(aspect),
+            ..Context::about(Some(service.to_owned()))
+        },
     }
 }
 
@@ -249,7 +260,7 @@ async fn a_question_is_answered_like_the_console_and_becomes_the_context() {
     let h = Harness::new().await;
     let (expected, answer) = answer_text("syarat surat keterangan ahli waris", None);
     let mut bot = h.bot(msg("syarat surat keterangan ahli waris"));
-    bot.dispatch_and_check_last_text_and_state(&expected, idle(Some(AHLI_WARIS)))
+    bot.dispatch_and_check_last_text_and_state(&expected, answered(AHLI_WARIS, Aspect::Requirements))
         .await;
     assert_eq!(answer.service.unwrap().id.0, AHLI_WARIS);
     let responses = bot.get_responses();
@@ -264,7 +275,7 @@ async fn a_question_is_answered_like_the_console_and_becomes_the_context() {
     let (expected, answer) = answer_text("kalau biayanya?", Some(AHLI_WARIS));
     assert_eq!(answer.aspect, Some(loket_knowledge::aspect::Aspect::Fee));
     bot.update(msg("kalau biayanya?"));
-    bot.dispatch_and_check_last_text_and_state(&expected, idle(Some(AHLI_WARIS)))
+    bot.dispatch_and_check_last_text_and_state(&expected, answered(AHLI_WARIS, Aspect::Fee))
         .await;
 }
 
@@ -309,7 +320,7 @@ async fn an_ambiguous_question_offers_buttons_and_a_number_or_a_button_picks_one
     bot.update(msg("2"));
     bot.dispatch_and_check_last_text_and_state(
         &render::answer(catalog().engine(), &second).concat(),
-        idle(Some(&ids[1])),
+        answered(&ids[1], Aspect::Overview),
     )
     .await;
 
@@ -324,7 +335,7 @@ async fn an_ambiguous_question_offers_buttons_and_a_number_or_a_button_picks_one
     bot.update(button(data[0].clone()));
     bot.dispatch_and_check_last_text_and_state(
         &render::answer(catalog().engine(), &first).concat(),
-        idle(Some(&ids[0])),
+        answered(&ids[0], Aspect::Overview),
     )
     .await;
     assert_eq!(bot.get_responses().answered_callback_queries.len(), 1);
@@ -481,7 +492,7 @@ async fn browsing_goes_agencies_then_services_then_a_card() {
     bot.update(button(format!("svc:{}:overview", catalog.key_of_position(position))));
     bot.dispatch_and_check_last_text_and_state(
         &render::answer(catalog.engine(), &overview).concat(),
-        idle(Some(service.id.as_str())),
+        answered(service.id.as_str(), Aspect::Overview),
     )
     .await;
     assert_eq!(callback_data(&last_markup(&bot)).len(), 5);
