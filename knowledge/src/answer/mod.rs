@@ -1660,10 +1660,9 @@ impl Engine {
             w.len() >= 3 && (standard_form(w) != w || is_known_word(w) || self.spelling.contains(w) || self.knows(w))
         };
         let mut bases: Vec<String> = Vec::with_capacity(16);
-        // Clitics: Indonesian "-nya", Minangkabau "-nyo" ("syaratnyo"), Sundanese "-na"
-        // ("biayana"), Javanese "-e"/"-ne" ("alure", "pelayanane") and krama "-ipun"
-        // ("prosesipun").
-        let unclitic = ["nya", "nyo", "na", "ipun", "ne", "e"]
+        // Clitics: Indonesian "-nya", Javanese "-e"/"-ne" ("alure", "pelayanane") and krama
+        // "-ipun" ("prosesipun").
+        let unclitic = ["nya", "ipun", "ne", "e"]
             .iter()
             .filter_map(|suffix| word.strip_suffix(suffix))
             .filter(|b| b.len() >= 3);
@@ -1715,6 +1714,15 @@ impl Engine {
             .into_iter()
             .filter(|b| b != word)
             .find(|b| known(b))
+            // Minangkabau "-nyo" ("syaratnyo") and Sundanese "-na" ("biayana") on a plain
+            // word, tried last: the rarer clitics cost a lookup only when nothing else fits.
+            .or_else(|| {
+                ["nyo", "na"]
+                    .iter()
+                    .filter_map(|suffix| word.strip_suffix(suffix))
+                    .map(str::to_owned)
+                    .find(|b| known(b))
+            })
             .map(|b| standard_form(&b).into_owned())
     }
 
