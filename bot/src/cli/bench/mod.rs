@@ -212,6 +212,20 @@ fn knowledge_rows(table: &mut Table, dir: &Path, questions: &[String], rounds: u
     Ok(())
 }
 
+/// Runs `measure` on a scratch database and drops the database after it, whatever the result
+/// (a database that cannot be dropped is a warning, not a failed figure).
+async fn on_scratch<T>(
+    scratch: anyhow::Result<intake::ScratchDatabase>,
+    measure: impl AsyncFnOnce(&str) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let db = scratch?;
+    let figures = measure(&db.url).await;
+    if let Err(e) = db.destroy().await {
+        eprintln!("bench: warning: {e:#}");
+    }
+    figures
+}
+
 async fn intake_rows(table: &mut Table, options: &BenchOptions) {
     let n = options.complaints.max(1);
     for backend in ["SQLite", "PostgreSQL"] {
@@ -220,16 +234,7 @@ async fn intake_rows(table: &mut Table, options: &BenchOptions) {
             "SQLite" => intake::ScratchDatabase::sqlite(),
             _ => intake::ScratchDatabase::postgres(&options.database_url).await,
         };
-        let figures = match scratch {
-            Ok(db) => {
-                let figures = intake::measure(&db.url, &options.dir, n).await;
-                if let Err(e) = db.destroy().await {
-                    eprintln!("bench: warning: {e:#}");
-                }
-                figures
-            }
-            Err(e) => Err(e),
-        };
+        let figures = on_scratch(scratch, async |url: &str| intake::measure(url, &options.dir, n).await).await;
         match figures {
             Ok(f) => {
                 table.row(
@@ -266,16 +271,11 @@ const CONSOLE_COMPLAINTS: usize = 100_000;
 
 async fn console_rows(table: &mut Table, options: &BenchOptions) {
     eprintln!("bench: console inbox on PostgreSQL, {CONSOLE_COMPLAINTS} complaints...");
-    let figures = match intake::ScratchDatabase::postgres(&options.database_url).await {
-        Ok(db) => {
-            let figures = console::measure(&db.url, &options.dir, CONSOLE_COMPLAINTS, 200).await;
-            if let Err(e) = db.destroy().await {
-                eprintln!("bench: warning: {e:#}");
-            }
-            figures
-        }
-        Err(e) => Err(e),
-    };
+    let figures = on_scratch(
+        intake::ScratchDatabase::postgres(&options.database_url).await,
+        async |url: &str| console::measure(url, &options.dir, CONSOLE_COMPLAINTS, 200).await,
+    )
+    .await;
     match figures {
         Ok(f) => {
             table.row(
@@ -307,16 +307,10 @@ async fn webchat_rows(table: &mut Table, options: &BenchOptions, questions: &[St
             "SQLite" => intake::ScratchDatabase::sqlite(),
             _ => intake::ScratchDatabase::postgres(&options.database_url).await,
         };
-        let figures = match scratch {
-            Ok(db) => {
-                let figures = webchat::measure(&db.url, &options.dir, questions, n).await;
-                if let Err(e) = db.destroy().await {
-                    eprintln!("bench: warning: {e:#}");
-                }
-                figures
-            }
-            Err(e) => Err(e),
-        };
+        let figures = on_scratch(scratch, async |url: &str| {
+            webchat::measure(url, &options.dir, questions, n).await
+        })
+        .await;
         match figures {
             Ok(f) => table.row(
                 format!(
@@ -341,16 +335,10 @@ async fn webchat_rows(table: &mut Table, options: &BenchOptions, questions: &[St
 async fn whatsapp_rows(table: &mut Table, options: &BenchOptions, questions: &[String]) {
     let n = options.messages.max(1);
     eprintln!("bench: WhatsApp on SQLite, {n} questions...");
-    let figures = match intake::ScratchDatabase::sqlite() {
-        Ok(db) => {
-            let figures = whatsapp::measure(&db.url, &options.dir, questions, n).await;
-            if let Err(e) = db.destroy().await {
-                eprintln!("bench: warning: {e:#}");
-            }
-            figures
-        }
-        Err(e) => Err(e),
-    };
+    let figures = on_scratch(intake::ScratchDatabase::sqlite(), async |url: &str| {
+        whatsapp::measure(url, &options.dir, questions, n).await
+    })
+    .await;
     match figures {
         Ok(f) => table.row(
             format!(
