@@ -454,6 +454,8 @@ pub struct Engine {
     aliases: Aliases,
     /// Words of units and agencies that no title has ("camat", "beji", "pasuruan", "setda").
     region_vocabulary: HashSet<String>,
+    /// Every analysed title word of every service.
+    title_vocabulary: HashSet<String>,
     /// Title words that are also aspect cues, as the titles write them (the "pengaduan" of
     /// "Penanganan Pengaduan", the "hukum" of "Bantuan Hukum"): they may name a service.
     title_cues: HashSet<String>,
@@ -621,6 +623,7 @@ impl Engine {
             .filter(|t| !title_vocabulary.contains(t))
             .cloned()
             .collect();
+        let title_vocabulary: HashSet<String> = title_vocabulary.into_iter().cloned().collect();
         Ok(Self {
             title_cues,
             services,
@@ -637,6 +640,7 @@ impl Engine {
             abbreviations,
             aliases: derived,
             region_vocabulary,
+            title_vocabulary,
             terms,
             by_id,
         })
@@ -1394,7 +1398,7 @@ impl Engine {
                 || in_components(t)
                 || self.region_vocabulary.contains(t.as_str())
                 || self.weight(t, &HashSet::default()) <= EVERYDAY_LIMIT
-                || !self.tokens.iter().any(|other| other.title.contains(*t))
+                || !self.title_vocabulary.contains(t.as_str())
                     && self.services[position]
                         .components
                         .iter()
