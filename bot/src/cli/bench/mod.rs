@@ -212,6 +212,14 @@ fn knowledge_rows(table: &mut Table, dir: &Path, questions: &[String], rounds: u
     Ok(())
 }
 
+/// A scratch database on `backend` ("SQLite", else PostgreSQL at the bench's URL).
+async fn scratch_on(backend: &str, options: &BenchOptions) -> anyhow::Result<intake::ScratchDatabase> {
+    match backend {
+        "SQLite" => intake::ScratchDatabase::sqlite(),
+        _ => intake::ScratchDatabase::postgres(&options.database_url).await,
+    }
+}
+
 /// Runs `measure` on a scratch database and drops the database after it, whatever the result
 /// (a database that cannot be dropped is a warning, not a failed figure).
 async fn on_scratch<T>(
@@ -230,10 +238,7 @@ async fn intake_rows(table: &mut Table, options: &BenchOptions) {
     let n = options.complaints.max(1);
     for backend in ["SQLite", "PostgreSQL"] {
         eprintln!("bench: intake and forwarding on {backend}, {n} complaints...");
-        let scratch = match backend {
-            "SQLite" => intake::ScratchDatabase::sqlite(),
-            _ => intake::ScratchDatabase::postgres(&options.database_url).await,
-        };
+        let scratch = scratch_on(backend, options).await;
         let figures = on_scratch(scratch, async |url: &str| intake::measure(url, &options.dir, n).await).await;
         match figures {
             Ok(f) => {
@@ -303,10 +308,7 @@ async fn webchat_rows(table: &mut Table, options: &BenchOptions, questions: &[St
     let n = options.messages.max(1);
     for backend in ["SQLite", "PostgreSQL"] {
         eprintln!("bench: web chat on {backend}, {n} questions...");
-        let scratch = match backend {
-            "SQLite" => intake::ScratchDatabase::sqlite(),
-            _ => intake::ScratchDatabase::postgres(&options.database_url).await,
-        };
+        let scratch = scratch_on(backend, options).await;
         let figures = on_scratch(scratch, async |url: &str| {
             webchat::measure(url, &options.dir, questions, n).await
         })
