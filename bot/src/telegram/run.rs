@@ -83,21 +83,20 @@ pub async fn run_polling(
     }
     let mut dispatcher = build_dispatcher(bot, &deps);
     let token = dispatcher.shutdown_token();
-    tokio::spawn(async move {
+    let stopper = tokio::spawn(async move {
         shutdown.await;
-        loop {
-            match token.shutdown() {
-                Ok(done) => {
-                    done.await;
-                    return;
-                }
-                // Not dispatching yet: try again shortly.
-                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
-            }
+        // Only ask: `dispatch` below returns once in-flight updates are done. The future
+        // `shutdown` returns is not awaited, since teloxide wakes it only if it is already
+        // waiting when dispatching ends, and a quick stop would leave this task pending for ever.
+        // Not dispatching yet: ask again shortly.
+        while token.shutdown().is_err() {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
     });
     tracing::info!("telegram long polling started");
     dispatcher.dispatch().await;
+    // Had it stopped by itself (the listener ended), the stopper would wait for ever: end it.
+    stopper.abort();
     tracing::info!("telegram long polling stopped");
     Ok(())
 }

@@ -87,6 +87,21 @@ impl Harness {
     }
 }
 
+/// Stops a dispatcher running in `running` and waits for it, failing the test after a minute
+/// rather than hanging CI. The future `shutdown` returns is not awaited: teloxide wakes it only
+/// if it is already waiting when dispatching ends, so a dispatcher that stops quickly would
+/// leave it pending for ever. `shutdown` refuses while the dispatcher is idle (not started yet,
+/// or already stopped by itself); then ask again unless the task has ended.
+async fn stop_dispatching(token: &teloxide::dispatching::ShutdownToken, running: tokio::task::JoinHandle<()>) {
+    while !running.is_finished() && token.shutdown().is_err() {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    tokio::time::timeout(std::time::Duration::from_secs(60), running)
+        .await
+        .expect("the dispatcher stops within a minute of being asked")
+        .expect("the dispatcher task does not panic");
+}
+
 fn msg(text: &str) -> MockMessageText {
     MockMessageText::new().text(text)
 }
@@ -1363,18 +1378,7 @@ async fn direct_replies_wait_out_flood_control_and_mark_blocked_chats() {
     .await
     .unwrap();
     // Shutting down lets the updates in flight finish (the blocked flag is written after the 403).
-    // `shutdown` refuses while the dispatcher is not running, which is also the case once it
-    // has stopped by itself: stop asking then, or the loop never ends.
-    while !running.is_finished() {
-        match token.shutdown() {
-            Ok(done) => {
-                done.await;
-                break;
-            }
-            Err(_) => tokio::task::yield_now().await,
-        }
-    }
-    running.await.unwrap();
+    stop_dispatching(&token, running).await;
 
     let calls = api.calls();
     let welcome = |chat: i64| {
@@ -1511,16 +1515,7 @@ async fn the_script_runs_on_telegram() {
             last = replies;
         }
     }
-    while !running.is_finished() {
-        match token.shutdown() {
-            Ok(done) => {
-                done.await;
-                break;
-            }
-            Err(_) => tokio::task::yield_now().await,
-        }
-    }
-    running.await.unwrap();
+    stop_dispatching(&token, running).await;
     assert_script_outcome(&h.store, chat).await;
     let filed = h.store.list_for_chat(chat).await.unwrap();
     let complaint = h.store.get_by_ticket(&filed[0].ticket).await.unwrap().unwrap();
