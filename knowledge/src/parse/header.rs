@@ -39,7 +39,7 @@ pub(crate) fn clean_line(line: &str) -> String {
     super::markup::tidy(&super::markup::strip_markup(line).replace('\n', " "))
 }
 
-fn starts_with_agency_word(upper: &str) -> bool {
+pub(crate) fn starts_with_agency_word(upper: &str) -> bool {
     AGENCY_WORDS
         .iter()
         .any(|w| upper.starts_with(w) && upper[w.len()..].starts_with([' ', ',']) || upper == *w)

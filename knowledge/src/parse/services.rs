@@ -602,7 +602,9 @@ fn table_cells(line: &str) -> Option<Vec<String>> {
         return Some(cells);
     }
     if line.contains('\t') {
-        return Some(line.split('\t').map(|c| c.trim().to_owned()).collect());
+        // "Nama Layanan<TAB>: Uji Berkala": the colon of a label aligned by a tab opens the value.
+        let cell = |c: &str| c.trim().strip_prefix(':').unwrap_or(c.trim()).trim().to_owned();
+        return Some(line.split('\t').map(cell).collect());
     }
     // Pipe tables, with or without outer pipes (`| a | b |`, ` 1. | a | b`).
     let trimmed = line.trim();
@@ -758,6 +760,10 @@ fn split_unit(remainder: &str) -> (String, Option<String>) {
     let upper = remainder.to_uppercase();
     if let Some(unit) = unit_line(remainder) {
         return (String::new(), Some(unit));
+    }
+    // "STANDAR PELAYANAN BADAN PENDAPATAN DAERAH ...": the agency itself, "PADA" left out.
+    if super::header::starts_with_agency_word(&upper) && !upper.contains(" PADA ") {
+        return (String::new(), Some(remainder.trim().to_owned()));
     }
     match upper.find(" PADA ") {
         Some(at) => (
