@@ -1,7 +1,7 @@
 //! Parsing decree files into [`Document`]s.
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
-//! and Word files) -> OCR confusions of a scanned decree repaired ([`ocr`]) -> spreadsheet
+//! and Word files) -> Markdown backslash escapes undone ([`escapes`]) -> OCR confusions of a scanned decree repaired ([`ocr`]) -> spreadsheet
 //! exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
 //! ([`page`]) -> layouts put back into lines the
 //! assembler reads: a spreadsheet's sheet with one component per row ([`delimited`]), tables
@@ -24,12 +24,14 @@ mod casing;
 mod columns;
 mod decode;
 mod delimited;
+mod escapes;
 mod header;
 mod labels;
 mod markup;
 mod matrix;
 mod ocr;
 mod page;
+mod references;
 mod region;
 mod services;
 mod title;
@@ -151,6 +153,8 @@ pub fn parse_files<P: AsRef<Path> + Sync>(paths: &[P]) -> Vec<Result<Document, P
 
 /// Parses decoded text.
 pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
+    let unescaped = escapes::unescape(text);
+    let text = unescaped.as_deref().unwrap_or(text);
     let repaired = ocr::repair(text);
     let text = repaired.as_deref().unwrap_or(text);
     let mut lines: Vec<&str> = text.split('\n').collect();
@@ -184,7 +188,8 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         }
         None => feed(&mut assembler, &lines),
     }
-    let (raw_services, mut warnings) = assembler.finish();
+    let (mut raw_services, mut warnings) = assembler.finish();
+    references::resolve(&mut raw_services);
     if raw_services.is_empty() {
         return Err(ParseError::NoServices);
     }
