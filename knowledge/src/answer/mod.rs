@@ -247,9 +247,10 @@ const DEADLINE_WORDS: &[&str] = &["lambat", "batas", "tenggat"];
 const PREPOSITIONS: &[&str] = &[
     "buat", "bwt", "untuk", "utk", "untk", "bagi", "ke", "di", "dari", "dr", "pada", "antar", "nang", "neng", "menyang",
 ];
-/// A word no decree uses that tells the citizen's story ("kk saya sobek kena banjir") rather
-/// than narrowing the service the question names weighs this share of an unknown word.
-const STORY_WEIGHT: f32 = 0.5;
+/// A word no decree uses that tells the citizen's story ("kk saya sobek kena banjir", a village,
+/// a regional word) rather than narrowing the service the question names weighs this share of
+/// an unknown word: as little as an everyday word, since it says as little about the service.
+const STORY_WEIGHT: f32 = 0.25;
 /// An everyday word ([`EVERYDAY`]: "bapak", "tahun depan", "soal") weighs this share of its
 /// usual weight, for and against every candidate alike.
 const EVERYDAY_WEIGHT: f32 = 0.25;
