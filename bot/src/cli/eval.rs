@@ -143,10 +143,24 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
-        name: "round-7 layouts test (semicolon sheet, box tables)",
+        name: "round-7 layouts test (semicolon sheet, box tables; studied since session 7)",
         questions: Some("knowledge/eval/blind/layouts-r7/test.tsv"),
         conversations: None,
         extra: Some("knowledge/eval/blind/layouts-r7"),
+        tune: true,
+    },
+    Set {
+        name: "round-8 layouts dev (pandoc Markdown, key-value forms under divisions)",
+        questions: Some("knowledge/eval/blind/layouts-r8/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r8"),
+        tune: true,
+    },
+    Set {
+        name: "round-8 layouts test (pdftotext matrix, one cell per paragraph)",
+        questions: Some("knowledge/eval/blind/layouts-r8/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r8"),
         tune: false,
     },
 ];
