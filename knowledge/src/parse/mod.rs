@@ -1,8 +1,8 @@
 //! Parsing decree files into [`Document`]s.
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
-//! and Word files) -> Markdown backslash escapes undone ([`escapes`]) -> OCR confusions of a scanned decree repaired ([`ocr`]) -> spreadsheet
-//! exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
+//! and Word files) -> Markdown backslash escapes undone ([`escapes`]) -> OCR confusions of a
+//! scanned decree repaired ([`ocr`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
 //! ([`page`]) -> layouts put back into lines the
 //! assembler reads: a spreadsheet's sheet with one component per row ([`delimited`]), tables
 //! printed cell by cell by a PDF conversion without layout

@@ -62,7 +62,7 @@ fn follow(services: &[RawService], mut at: usize, kind: ComponentKind) -> Option
 fn target(raw: &str) -> Option<Target> {
     let words: Vec<String> = raw
         .lines()
-        .map(|line| super::markup::tidy(&super::markup::strip_markup(line)))
+        .map(super::header::clean_line)
         .filter(|line| !is_marker(line))
         .collect::<Vec<_>>()
         .join(" ")
@@ -112,7 +112,7 @@ fn pointed(rest: &[&str]) -> Option<Target> {
 
 /// Whether a service's title holds `words` one after another.
 fn titled(service: &RawService, words: &[String]) -> bool {
-    let title = super::markup::tidy(&super::markup::strip_markup(&service.title)).to_lowercase();
+    let title = super::header::clean_line(&service.title).to_lowercase();
     let title: Vec<&str> = title
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
