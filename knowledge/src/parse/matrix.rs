@@ -22,22 +22,23 @@ pub(crate) type Line = (u32, String);
 
 /// The matrix columns of a header row: which cell names the service and which name components.
 #[derive(Debug, Clone, PartialEq)]
-struct Header {
-    separator: char,
-    width: usize,
+pub(super) struct Header {
+    /// The cell separator (tab or pipe; a space for a matrix laid out with spaces).
+    pub(super) separator: char,
+    pub(super) width: usize,
     /// Index of the "No" column, if the table numbers its rows.
-    number: Option<usize>,
-    name: usize,
+    pub(super) number: Option<usize>,
+    pub(super) name: usize,
     /// (cell index, label as written) of every component column.
-    components: Vec<(usize, String)>,
+    pub(super) components: Vec<(usize, String)>,
 }
 
 /// One service's row, its cells still as written (lines joined with '\n').
 #[derive(Debug, Default, Clone)]
-struct Row {
-    start: u32,
+pub(super) struct Row {
+    pub(super) start: u32,
     /// Per cell: the source line of each of its lines, and the text.
-    cells: Vec<Vec<(u32, String)>>,
+    pub(super) cells: Vec<Vec<(u32, String)>>,
 }
 
 impl Row {
@@ -45,7 +46,7 @@ impl Row {
         self.cells.len().saturating_sub(1)
     }
 
-    fn cell_text(&self, index: usize) -> String {
+    pub(super) fn cell_text(&self, index: usize) -> String {
         self.cells
             .get(index)
             .map(|lines| {
@@ -60,6 +61,16 @@ impl Row {
     }
 }
 
+/// A matrix another reader found in the text (one laid out with spaces:
+/// [`super::spaced_matrix`]): its lines `start..end` (0-based), its header and its rows.
+#[derive(Debug)]
+pub(super) struct Table {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) header: Header,
+    pub(super) rows: Vec<Row>,
+}
+
 /// A service gathered from the matrices.
 #[derive(Debug)]
 struct Entry {
@@ -70,14 +81,21 @@ struct Entry {
 }
 
 /// The document's lines with every service matrix rewritten as label/value rows, or `None`
-/// when the text has no matrix (most decrees).
-pub(crate) fn rewrite(lines: &[&str]) -> Option<Vec<Line>> {
+/// when the text has no matrix (most decrees). `found` are the matrices other readers found in
+/// the same lines (laid out with spaces), merged with the rest.
+pub(super) fn rewrite(lines: &[&str], found: &[Table]) -> Option<Vec<Line>> {
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     let mut entries: Vec<Entry> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut first_matrix_at: Option<usize> = None;
     let mut index = 0;
     while index < lines.len() {
+        if let Some(table) = found.iter().find(|t| t.start == index) {
+            first_matrix_at.get_or_insert(out.len());
+            merge(&table.header, table.rows.clone(), &mut entries, &mut by_key);
+            index = table.end;
+            continue;
+        }
         let Some(header) = header_of(lines[index]) else {
             out.push((index as u32 + 1, lines[index].to_owned()));
             index += 1;
@@ -384,7 +402,7 @@ mod tests {
 
     fn run(text: &str) -> Vec<String> {
         let lines: Vec<&str> = text.split('\n').collect();
-        rewrite(&lines)
+        rewrite(&lines, &[])
             .expect("a matrix")
             .into_iter()
             .map(|(n, t)| format!("{n}:{t}"))
@@ -394,7 +412,7 @@ mod tests {
     #[test]
     fn text_without_a_matrix_is_left_alone() {
         let lines = ["Persyaratan\tKTP", "Biaya\tGratis"];
-        assert!(rewrite(&lines).is_none());
+        assert!(rewrite(&lines, &[]).is_none());
     }
 
     #[test]

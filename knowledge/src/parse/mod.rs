@@ -7,7 +7,7 @@
 //! assembler reads: a spreadsheet's sheet with one component per row ([`delimited`]), tables
 //! printed cell by cell by a PDF conversion without layout
 //! ([`blocks`]), space-aligned tables ([`columns`]), matrices with a row per service
-//! ([`matrix`]) -> services and components found line by line ([`services`]) -> cleaned text and list items ([`markup`]) -> normalised duration
+//! ([`matrix`]; laid out with spaces: [`spaced_matrix`]) -> services and components found line by line ([`services`]) -> cleaned text and list items ([`markup`]) -> normalised duration
 //! and fee ([`crate::values`]) -> a [`Document`] with line ranges for every piece. The
 //! agency and decree number come from the front matter ([`header`]), the regency/city and
 //! province from the letterhead and the agency's name ([`region`]). No rule names a
@@ -34,6 +34,7 @@ mod page;
 mod references;
 mod region;
 mod services;
+mod spaced_matrix;
 mod title;
 
 use crate::document::{Component, ComponentKind, Document, ParseWarning, ServiceId, ServiceStandard};
@@ -171,15 +172,20 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
             *line = reflowed;
         }
     }
+    // Matrices laid out with spaces are read before the two-column tables: their lines are
+    // left as they are for the matrix rewrite below.
+    let spaced = spaced_matrix::find(&lines);
     let cells = columns::tabulate(&lines);
-    for (line, cells) in lines.iter_mut().zip(&cells) {
-        if let Some(cells) = cells {
+    for (index, (line, cells)) in lines.iter_mut().zip(&cells).enumerate() {
+        if let Some(cells) = cells
+            && !spaced.iter().any(|t| (t.start..t.end).contains(&index))
+        {
             *line = cells;
         }
     }
     let mut assembler = services::Assembler::new();
     let long_sheet = sheet.as_ref().and_then(|_| delimited::long_rows(&lines));
-    match long_sheet.or_else(|| matrix::rewrite(&lines)) {
+    match long_sheet.or_else(|| matrix::rewrite(&lines, &spaced)) {
         // A matrix (a row per service) is read as the label rows it stands for.
         Some(rewritten) => {
             for (number, line) in &rewritten {
