@@ -1,7 +1,7 @@
-//! The WhatsApp tables (migrations 0012, 0014) on the store's pools: contacts (a citizen's WhatsApp id
+//! The WhatsApp tables (migrations 0012, 0014, 0018) on the store's pools: contacts (a citizen's WhatsApp id
 //! -> their chat id in the store, the 24-hour window, blocked) and the durable inbox.
 //!
-//! Contacts get chat ids below -2^53 ([`FIRST_CHAT_ID`] downwards), a range no Telegram chat id
+//! Contacts get chat ids below -2^53 ([`FIRST_CHAT_ID`] downwards, from a counter row), a range no Telegram chat id
 //! reaches, so [`is_whatsapp_chat`] tells a notification's channel from the chat id alone. The
 //! inbox is claimed with a lease by an optimistic `UPDATE` (same SQL on both backends): a worker
 //! that dies leaves its lease to expire and the message is processed again.
@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::storage::{Store, StoreError, on_pool};
+use crate::storage::{Dialect, Store, StoreError, on_pool};
 
 /// The chat id of the first WhatsApp contact; later ones count down from it.
 pub const FIRST_CHAT_ID: i64 = -(1 << 53) - 1;
@@ -80,32 +80,46 @@ impl WhatsAppStore {
         Ok(n == 1)
     }
 
-    /// Creates the contact (with the next chat id) or refreshes its window and clears a blocked
-    /// mark: the citizen writes to us again.
+    /// Refreshes a known contact's window and clears a blocked mark (the citizen writes to us
+    /// again), or creates the contact with the next chat id from the counter row (migration
+    /// 0018), so new contacts writing at once never compete for one id.
     async fn touch_contact(&self, wa_id: &str) -> Result<(), StoreError> {
         let now = self.0.now();
-        for _ in 0..5 {
-            let result = on_pool!(self.0, |pool| {
-                sqlx::query(
-                    "INSERT INTO whatsapp_contacts (wa_id, chat_id, status, last_inbound_at, created_at)
-                     SELECT $1, COALESCE(MIN(chat_id) - 1, $2), 'active', $3, $3 FROM whatsapp_contacts WHERE true
-                     ON CONFLICT (wa_id) DO UPDATE SET status = 'active', last_inbound_at = excluded.last_inbound_at",
-                )
+        let refreshed = on_pool!(self.0, |pool| {
+            sqlx::query("UPDATE whatsapp_contacts SET status = 'active', last_inbound_at = $2 WHERE wa_id = $1")
                 .bind(wa_id)
-                .bind(FIRST_CHAT_ID)
                 .bind(now)
                 .execute(pool)
                 .await
-                .map(|_| ())
-            });
-            match result {
-                Ok(_) => return Ok(()),
-                // Two new contacts took the same id at once: take the next one.
-                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => continue,
-                Err(e) => return Err(anyhow::Error::new(e).context("cannot record WhatsApp contact").into()),
-            }
+                .context("cannot record WhatsApp contact")?
+                .rows_affected()
+        });
+        if refreshed == 1 {
+            return Ok(());
         }
-        Err(anyhow::anyhow!("cannot give the WhatsApp contact a chat id").into())
+        on_pool!(self.0, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let (chat_id,): (i64,) = sqlx::query_as(
+                "UPDATE whatsapp_chat_ids SET next_chat_id = next_chat_id - 1 WHERE id = 1 RETURNING next_chat_id + 1",
+            )
+            .fetch_one(&mut *tx)
+            .await
+            .context("cannot take a WhatsApp chat id")?;
+            // The same new citizen's second message at once: its row wins, this id stays unused.
+            sqlx::query(
+                "INSERT INTO whatsapp_contacts (wa_id, chat_id, status, last_inbound_at, created_at)
+                 VALUES ($1, $2, 'active', $3, $3)
+                 ON CONFLICT (wa_id) DO UPDATE SET status = 'active', last_inbound_at = excluded.last_inbound_at",
+            )
+            .bind(wa_id)
+            .bind(chat_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .context("cannot record WhatsApp contact")?;
+            tx.commit().await.context("cannot commit a WhatsApp contact")?;
+        });
+        Ok(())
     }
 
     pub async fn contact(&self, wa_id: &str) -> Result<Option<Contact>, StoreError> {
@@ -263,8 +277,35 @@ mod tests {
         assert!(!s.contact("6281").await.unwrap().unwrap().blocked);
     }
 
+    /// Many new citizens writing at once (one webhook call each) all get a contact, each its own
+    /// chat id; on PostgreSQL `MIN(chat_id) - 1` gave several the same id and refused them.
+    async fn new_contacts_at_once_each_get_their_own_chat_id(db: TestDb) {
+        let s = WhatsAppStore(db.store.clone());
+        let writes: Vec<_> = (0..40)
+            .map(|i| {
+                let s = s.clone();
+                tokio::spawn(async move {
+                    s.receive(&format!("62812{i:04}"), &format!("wamid.{i}"), "text", "halo", None)
+                        .await
+                })
+            })
+            .collect();
+        for write in writes {
+            assert!(write.await.expect("task").expect("stored"));
+        }
+        let mut ids = Vec::new();
+        for i in 0..40 {
+            ids.push(s.contact(&format!("62812{i:04}")).await.unwrap().unwrap().chat_id);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 40);
+        assert!(ids.iter().all(|&id| is_whatsapp_chat(id)));
+    }
+
     both_backends!(
         a_replayed_message_is_stored_once,
+        new_contacts_at_once_each_get_their_own_chat_id,
         contacts_get_their_own_chat_ids_and_come_back_from_blocked,
     );
 }
