@@ -157,6 +157,13 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
+        name: "round-9 layouts dev (pdftotext -layout matrices: rows, no number column, transposed)",
+        questions: Some("knowledge/eval/blind/layouts-r9/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r9"),
+        tune: true,
+    },
+    Set {
         name: "round-8 layouts test (pdftotext matrix, one cell per paragraph)",
         questions: Some("knowledge/eval/blind/layouts-r8/test.tsv"),
         conversations: None,
