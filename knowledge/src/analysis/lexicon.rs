@@ -10,7 +10,9 @@
 //! - `protected.txt`: acronyms and words the stemmer never touches (stem.rs);
 //! - `stems.tsv`: word -> stem overrides where Snowball is wrong or inconsistent (stem.rs);
 //! - `synonyms.tsv`: stem -> canonical stem (synonyms.rs);
-//! - `phrases.tsv`: multi-word question paraphrases -> cue words (phrases.rs).
+//! - `phrases.tsv`: multi-word question paraphrases -> cue words (phrases.rs);
+//! - `everyday.txt`: common words that say nothing about which service (weighed low by the
+//!   answer engine); here they only count as words of the language (see [`Lexicon::known`]).
 //!
 //! A malformed row is a programming error in data that ships inside the binary, so parsing panics
 //! with the file name and line; the unit tests force every table to load so CI catches it first.
@@ -24,6 +26,7 @@ const PROTECTED: &str = include_str!("../../data/protected.txt");
 const STEMS: &str = include_str!("../../data/stems.tsv");
 const SYNONYMS: &str = include_str!("../../data/synonyms.tsv");
 const PHRASES: &str = include_str!("../../data/phrases.tsv");
+const EVERYDAY: &str = include_str!("../../data/everyday.txt");
 
 /// All analyzer tables, parsed once.
 pub(crate) static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::load);
@@ -51,9 +54,11 @@ pub(crate) struct Lexicon {
     pub(crate) synonyms: HashMap<&'static str, &'static str>,
     /// Phrase rules keyed by their first pattern word, longest pattern first.
     pub(crate) phrases: HashMap<&'static str, Vec<Phrase>>,
+    /// The everyday words, as written in `everyday.txt`.
+    pub(crate) everyday: Vec<&'static str>,
     /// Every standard word the tables know (slang targets, stopwords, protected words, stem
-    /// and synonym keys and values, phrase words): words of the language, not typos, even when
-    /// no decree uses them.
+    /// and synonym keys and values, phrase words, everyday words): words of the language, not
+    /// typos, even when no decree uses them ("bilang" is never corrected to "bidang").
     pub(crate) known: HashSet<&'static str>,
 }
 
@@ -73,12 +78,14 @@ impl Lexicon {
         let protected = words("protected.txt", PROTECTED);
         let stems = map("stems.tsv", STEMS);
         let synonyms = map("synonyms.tsv", SYNONYMS);
+        let everyday: Vec<&'static str> = data_lines(EVERYDAY).map(|(_, word)| word.trim()).collect();
         let mut known: HashSet<&'static str> = HashSet::default();
         known.extend(slang.values());
         known.extend(&stopwords);
         known.extend(&protected);
         known.extend(stems.keys().chain(stems.values()));
         known.extend(synonyms.keys().chain(synonyms.values()));
+        known.extend(&everyday);
         for rule in phrases.values().flatten() {
             known.extend(rule.words.iter().chain(&rule.replacement));
         }
@@ -89,6 +96,7 @@ impl Lexicon {
             stems,
             synonyms,
             phrases,
+            everyday,
             known,
         }
     }
@@ -205,6 +213,18 @@ mod tests {
                 !LEXICON.slang.contains_key(to),
                 "chain {from} -> {to} -> {}",
                 LEXICON.slang[to]
+            );
+        }
+    }
+
+    #[test]
+    fn everyday_words_are_words_of_the_language() {
+        // Not typos to correct toward a decree word ("bilang" is not "bidang").
+        assert!(LEXICON.everyday.len() >= 100);
+        for word in ["bilang", "kata", "tetangga", "suami"] {
+            assert!(
+                LEXICON.everyday.contains(&word) && LEXICON.known.contains(word),
+                "{word}"
             );
         }
     }

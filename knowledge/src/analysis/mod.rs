@@ -80,6 +80,12 @@ pub(crate) fn is_known_word(word: &str) -> bool {
     lexicon::LEXICON.known.contains(word)
 }
 
+/// The everyday words of `knowledge/data/everyday.txt` as written (the answer engine weighs
+/// them low).
+pub(crate) fn everyday_words() -> impl Iterator<Item = &'static str> {
+    lexicon::LEXICON.everyday.iter().copied()
+}
+
 /// Every word the analyzer's tables know (see [`is_known_word`]).
 pub(crate) fn known_words() -> impl Iterator<Item = &'static str> {
     lexicon::LEXICON.known.iter().copied()

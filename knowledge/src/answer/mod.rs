@@ -364,9 +364,7 @@ static ENTITIES: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new
 /// ordinary verbs. They say nothing about which service is meant, so they weigh little either
 /// way ([`EVERYDAY_WEIGHT`]) and barely steer the index search.
 static EVERYDAY: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| {
-    include_str!("../../data/everyday.txt")
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    crate::analysis::everyday_words()
         .flat_map(analyze)
         .filter(|t| !aspect::is_cue(t))
         .collect()
