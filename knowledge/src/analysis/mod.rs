@@ -80,6 +80,11 @@ pub(crate) fn is_known_word(word: &str) -> bool {
     lexicon::LEXICON.known.contains(word)
 }
 
+/// Whether the analyzer drops a word as a stopword (chat filler, function words).
+pub(crate) fn is_stopword(word: &str) -> bool {
+    stopwords::is_stopword(word)
+}
+
 /// The everyday words of `knowledge/data/everyday.txt` as written (the answer engine weighs
 /// them low).
 pub(crate) fn everyday_words() -> impl Iterator<Item = &'static str> {

@@ -68,7 +68,7 @@ mod deployment;
 mod render;
 
 use crate::aliases::Aliases;
-use crate::analysis::{analyze, frames, is_known_word, rewrite_marked, standard_form, surface_words};
+use crate::analysis::{analyze, frames, is_known_word, is_stopword, rewrite_marked, standard_form, surface_words};
 use crate::aspect::{self, Aspect};
 use crate::document::{Component, Decree, Document, ServiceId, ServiceStandard};
 use crate::index::SearchIndex;
@@ -305,6 +305,8 @@ const DOMINANT_SCORE: f32 = 0.3;
 const BIGRAM_WEIGHT: f32 = 0.5;
 /// A short form that may stand for more long forms than this names nothing in particular.
 const MAX_LONG_FORMS: usize = 2;
+/// Longest word in a title's parentheses read as an acronym ("(SIP Dokter)", "(PUB)").
+const MAX_ACRONYM: usize = 6;
 /// Evidence (summed body weight of detail words) by which another component must beat the one a
 /// weak cue names to answer instead.
 const COMPONENT_MARGIN: f32 = 1.0;
@@ -455,6 +457,9 @@ pub struct Engine {
     region_vocabulary: HashSet<String>,
     /// Every analysed title word of every service.
     title_vocabulary: HashSet<String>,
+    /// Chat fillers the titles write as acronyms ("sip" of "... (SIP Dokter)"), which the
+    /// analyzer would drop as stopwords -> the words they abbreviate in the titles.
+    title_acronyms: HashMap<String, String>,
     /// Title words that are also aspect cues, as the titles write them (the "pengaduan" of
     /// "Penanganan Pengaduan", the "hukum" of "Bantuan Hukum"): they may name a service.
     title_cues: HashSet<String>,
@@ -623,6 +628,7 @@ impl Engine {
             .cloned()
             .collect();
         let title_vocabulary: HashSet<String> = title_vocabulary.into_iter().cloned().collect();
+        let title_acronyms = filler_acronyms(&services, &derived);
         Ok(Self {
             title_cues,
             services,
@@ -640,6 +646,7 @@ impl Engine {
             aliases: derived,
             region_vocabulary,
             title_vocabulary,
+            title_acronyms,
             terms,
             by_id,
         })
@@ -1583,6 +1590,14 @@ impl Engine {
     /// word, and "karyawan" is not a typo of "wartawan"). A word that is the start of exactly
     /// one corpus word is read as its abbreviation ("dispen").
     fn question_tokens(&self, question: &str) -> (Vec<String>, Vec<Vec<String>>, Vec<String>) {
+        let spelled_out;
+        let question = match self.spell_out_title_acronyms(question) {
+            Some(text) => {
+                spelled_out = text;
+                spelled_out.as_str()
+            }
+            None => question,
+        };
         let mut phrase_cues = Vec::new();
         let rewritten = rewrite_marked(question, &mut phrase_cues);
         let (rewritten, negated) = split_negated(&rewritten);
@@ -1646,6 +1661,35 @@ impl Engine {
             groups.push(vec![cue.to_owned()]);
         }
         (tokens, groups, negated)
+    }
+
+    /// The question with every chat filler a title writes as an acronym ("sip" is "ok" in a
+    /// chat, and "Surat Izin Praktik Dokter (SIP Dokter)" in a title) replaced by the words it
+    /// abbreviates, before the analyzer drops it as a stopword; `None` when there is none. Only
+    /// where it reads as a name: typed in capitals, or followed by a word that says what
+    /// ("sip dokter"), not by a comma, a function word or a question ("sip, biayanya?").
+    fn spell_out_title_acronyms(&self, question: &str) -> Option<String> {
+        if self.title_acronyms.is_empty() {
+            return None;
+        }
+        let mut out = String::with_capacity(question.len() + 16);
+        let mut changed = false;
+        let mut rest = question;
+        while !rest.is_empty() {
+            let end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+            let (word, after) = rest.split_at(end);
+            match self.title_acronyms.get(&word.to_lowercase()) {
+                Some(long) if !word.is_empty() && names_something(word, after) => {
+                    out.push_str(long);
+                    changed = true;
+                }
+                _ => out.push_str(word),
+            }
+            let gap = after.find(char::is_alphanumeric).unwrap_or(after.len());
+            out.push_str(&after[..gap]);
+            rest = &after[gap..];
+        }
+        changed.then_some(out)
     }
 
     /// The standard word behind a chat form of it: Jakarta-style `-in` for `-kan`/`-i`
@@ -1855,6 +1899,50 @@ fn acronym_long_form(word: &str) -> Option<&'static str> {
 /// Acronyms (`knowledge/data/acronyms.tsv`) whose long form appears in a service's title or
 /// product ("Pegawai Negeri Sipil" -> "pns"), and long forms of acronyms that appear there
 /// ("SKCK" -> "surat keterangan catatan kepolisian"), to be indexed with its name.
+/// Whether a title acronym that is also a chat filler names something where it stands: typed
+/// in capitals, or right before a content word that is not an aspect cue.
+fn names_something(word: &str, after: &str) -> bool {
+    if word.chars().all(|c| c.is_uppercase() || c.is_ascii_digit()) {
+        return true;
+    }
+    let Some(next) = after.strip_prefix(' ').map(str::trim_start) else {
+        return false;
+    };
+    let next: String = next.chars().take_while(|c| c.is_alphanumeric()).collect();
+    let next = next.to_lowercase();
+    !next.is_empty() && !is_stopword(&next) && !analyze(&next).iter().any(|t| aspect::is_cue(t))
+}
+
+/// The chat fillers (stopwords: "sip", "ok") that some title writes as an acronym, with the
+/// long forms the titles give them ([`Aliases::expand`]): an acronym in parentheses, or in
+/// capitals inside a title that is not all capitals. Without this the analyzer drops a
+/// citizen's "sip dokter" down to "dokter".
+fn filler_acronyms(services: &[ServiceStandard], aliases: &Aliases) -> HashMap<String, String> {
+    let mut out = HashMap::default();
+    for service in services {
+        let title = service.title.as_str();
+        let mixed_case = title.chars().any(char::is_lowercase);
+        let in_parentheses: Vec<&str> = title
+            .split('(')
+            .skip(1)
+            .filter_map(|part| part.split(')').next())
+            .flat_map(|inner| inner.split(|c: char| !c.is_alphanumeric()))
+            .collect();
+        for word in title.split(|c: char| !c.is_alphanumeric()) {
+            let capitals = word.len() >= 2 && word.chars().all(|c| c.is_ascii_uppercase());
+            if !(capitals && mixed_case || in_parentheses.contains(&word) && word.len() <= MAX_ACRONYM) {
+                continue;
+            }
+            let lower = word.to_lowercase();
+            let long = aliases.expand(&lower);
+            if is_stopword(&lower) && !long.is_empty() && long.len() <= MAX_LONG_FORMS {
+                out.insert(lower, long.join(" "));
+            }
+        }
+    }
+    out
+}
+
 fn aliases_for(text: &str) -> String {
     let words: String = text
         .to_lowercase()

@@ -608,3 +608,44 @@ fn a_follow_up_of_actions_stays_with_the_service_and_a_new_noun_does_not() {
         ["kirim".to_owned()].into_iter().collect()
     );
 }
+
+/// A decree whose titles write a chat filler as an acronym ("sip" is "ok" in a chat).
+fn engine_with_sip() -> Engine {
+    let text = "\
+KEPUTUSAN KEPALA DINAS PENANAMAN MODAL DAN PTSP KABUPATEN CONTOH
+
+A. Penerbitan Surat Izin Praktik Dokter (SIP Dokter)
+1. Persyaratan\tSTR yang masih berlaku; rekomendasi IDI
+2. Jangka Waktu\t5 (lima) hari kerja
+3. Biaya\tTidak dipungut biaya
+
+B. Izin Penyelenggaraan Reklame
+1. Persyaratan\tDesain reklame; foto lokasi
+2. Jangka Waktu\t3 (tiga) hari kerja
+3. Biaya\tSesuai Perda
+";
+    let document = crate::parse::parse_text("900_dpmptsp.txt", text).unwrap();
+    let mut documents = parse_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("standards"))
+        .unwrap()
+        .documents;
+    documents.push(document);
+    Engine::build(documents).unwrap()
+}
+
+#[test]
+fn a_chat_filler_a_title_writes_as_an_acronym_names_that_service() {
+    let engine = engine_with_sip();
+    let a = engine.answer("ngurus SIP brp lama", None);
+    assert_eq!(
+        id(&a),
+        "900_dpmptsp:penerbitan-surat-izin-praktik-dokter-sip-dokter",
+        "{}",
+        a.text
+    );
+    assert_eq!(a.aspect, Some(Aspect::Duration));
+    // Still "ok" where it reads as a reply: thanks stay small talk, a follow-up keeps its service.
+    assert_eq!(engine.answer("sip makasih min", None).status, AnswerStatus::Smalltalk);
+    let reklame = engine.answer("izin reklame berapa lama", None).service.unwrap().id;
+    let follow = engine.answer("sip, kalau biayanya?", Some(&reklame));
+    assert_eq!(follow.service.map(|s| s.id), Some(reklame));
+}
