@@ -6,10 +6,13 @@
 //! with buttons, then the photo); another citizen reporting the same problem supports it
 //! instead of filing it again; a chat member who is not a listed officer is refused; the listed
 //! officer verifies, resolves with a note (one notice for the two steps it takes) and replies
-//! through "Balas warga". The citizen gets every status message and the reply exactly once,
-//! although the first status message was answered 429 (the retry comes no sooner than
-//! `retry_after`), answers the resolution with [Sudah beres] and rates it, and the rating is
-//! stored for the handler. Then the citizen blocks the bot:
+//! through "Balas warga". The citizen answers the resolution with [Belum, buka lagi]: the same
+//! ticket is handled again (`ditindaklanjuti`, same handler), the handler's webhook gets
+//! `complaint.reopened` and its officer chat a new post, from which the officer resolves again;
+//! then the citizen answers [Sudah beres] and rates it, and the rating is stored for the handler.
+//! The citizen gets every status message (the reopen's too) and the reply exactly once, although
+//! the first status message was answered 429 (the retry comes no sooner than `retry_after`).
+//! Then the citizen blocks the bot:
 //! the next message is answered 403, the chat is marked blocked and nothing more is attempted.
 //!
 //! Every wait is on the fake's recorded calls (or the webhook's deliveries), bounded, never a
@@ -59,6 +62,21 @@ fn delivered(calls: &[Call], chat: i64) -> Vec<Call> {
         .filter(|c| c.chat_id == Some(chat) && c.sends() && c.ok())
         .cloned()
         .collect()
+}
+
+/// The (event, ticket) of each webhook delivery, one per Idempotency-Key (a retry is not another
+/// delivery), in order of arrival.
+fn webhook_events(receiver: &FakeHandler) -> Vec<(String, String)> {
+    let mut keys = Vec::new();
+    let mut events = Vec::new();
+    for (key, body) in receiver.deliveries() {
+        if !keys.contains(&key) {
+            keys.push(key);
+            let field = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+            events.push((field(&body["event"]), field(&body["complaint"]["ticket"])));
+        }
+    }
+    events
 }
 
 /// One chat as the test reads it: messages are consumed in order.
@@ -137,6 +155,11 @@ fn citizen_news(api: &FakeBotApi, ticket: &TicketNumber) -> Vec<String> {
 
 fn status_line(ticket: &TicketNumber, status: ComplaintStatus) -> String {
     format!("Kabar pengaduan {ticket}: status sekarang \"{}\".", status.label())
+}
+
+/// The headline of the notice of a reopen (`selesai -> ditindaklanjuti` by the citizen).
+fn reopened_line(ticket: &TicketNumber) -> String {
+    format!("Kabar pengaduan {ticket}: dibuka kembali dan kembali ditindaklanjuti.")
 }
 
 async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf) {
@@ -329,6 +352,65 @@ async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf
     let reply = citizen.expect("Balasan petugas").await;
     assert!(reply.text().unwrap().contains("Terima kasih atas laporannya."));
 
+    // ---- not fixed yet: [Belum, buka lagi] reopens the same ticket ------------------------------
+    let reopen = format!("rs:0:{ticket}");
+    let buttons = resolved.params["reply_markup"].to_string();
+    assert!(buttons.contains(&reopen), "{buttons}");
+    let before = api.call_count();
+    api.push_callback(CITIZEN, CITIZEN, resolved.message_id.unwrap(), &reopen);
+    assert_eq!(
+        callback_answer(&api, before).await.as_deref(),
+        Some("Pengaduan dibuka kembali.")
+    );
+    let reopened = citizen.expect(&reopened_line(&ticket)).await;
+    assert!(
+        reopened.callback_data().is_empty(),
+        "nothing to answer under a reopen notice"
+    );
+    let db = Store::connect(&url).await.expect("open the database");
+    let complaint = db.get_by_ticket(&ticket).await.unwrap().unwrap();
+    assert_eq!(
+        (complaint.status, complaint.handler_id.as_deref()),
+        (ComplaintStatus::Ditindaklanjuti, Some("kecamatan-beji")),
+        "the same ticket, handled again by the same handler"
+    );
+    db.close().await;
+    // The handler gets it again: by webhook, and as a new post in the officer chat.
+    loket_acceptance::wait::wait_until(WAIT, "the reopened complaint at the webhook", || async {
+        webhook_events(&receiver).len() >= 2
+    })
+    .await;
+    assert_eq!(
+        webhook_events(&receiver)[1],
+        ("complaint.reopened".to_owned(), ticket.to_string())
+    );
+    let reopened_post = officers.expect("Pengaduan dibuka kembali oleh pelapor").await;
+    assert!(reopened_post.text().unwrap().contains(ticket.as_str()));
+
+    // ---- the officer resolves again, from the new post ------------------------------------------
+    api.push_callback(
+        OFFICER_CHAT,
+        OFFICER,
+        reopened_post.message_id.unwrap(),
+        &button(&reopened_post, "of:s:"),
+    );
+    let prompt = officers.expect("Tulis catatan").await;
+    api.push_reply(
+        OFFICER_CHAT,
+        OFFICER,
+        "Surat ahli waris sudah diserahkan langsung kepada pelapor tanpa biaya.",
+        prompt.message_id.unwrap(),
+    );
+    officers.expect("Catatan diterima").await;
+    let resolved = citizen.expect(&status_line(&ticket, ComplaintStatus::Selesai)).await;
+    // The supporter hears of the reopen and of the new resolution too.
+    neighbour
+        .expect(&format!("{ticket} yang Anda dukung: dibuka kembali"))
+        .await;
+    neighbour
+        .expect(&format!("{ticket} yang Anda dukung: status sekarang \"Selesai\""))
+        .await;
+
     // ---- the resolution: [Sudah beres], then a rating ------------------------------------------
     let fixed = format!("rs:1:{ticket}");
     let buttons = resolved.params["reply_markup"].to_string();
@@ -346,16 +428,25 @@ async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf
     db.close().await;
 
     // Each status message and the reply exactly once, in order; one per officer action (Selesai
-    // after Diverifikasi walks Diteruskan too, but says so once).
+    // after Diverifikasi walks Diteruskan too, but says so once) and one for the reopen.
     assert_eq!(
         citizen_news(&api, &ticket),
         vec![
             status_line(&ticket, ComplaintStatus::Diverifikasi),
             status_line(&ticket, ComplaintStatus::Selesai),
             format!("Balasan petugas untuk pengaduan {ticket}:"),
+            reopened_line(&ticket),
+            status_line(&ticket, ComplaintStatus::Selesai),
         ]
     );
-    assert_eq!(receiver.counts().len(), 1, "one webhook delivery");
+    assert_eq!(
+        webhook_events(&receiver),
+        [
+            ("complaint.submitted".to_owned(), ticket.to_string()),
+            ("complaint.reopened".to_owned(), ticket.to_string()),
+        ],
+        "one webhook delivery each"
+    );
 
     // ---- the citizen blocks the bot: 403 once, then nothing is attempted -----------------------
     api.block_chat(CITIZEN);
@@ -415,8 +506,9 @@ async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf
         vec![403],
         "the second message to a blocked chat is not attempted"
     );
-    // Diverifikasi, Selesai (one notice for its two steps) and the reply: nothing after the block.
-    assert_eq!(citizen_news(&api, &ticket).len(), 3);
+    // Diverifikasi, Selesai (one notice for its two steps), the reply, the reopen and Selesai
+    // again: nothing after the block.
+    assert_eq!(citizen_news(&api, &ticket).len(), 5);
     store.close().await;
     drop(process);
 }
