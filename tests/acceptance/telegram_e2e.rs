@@ -1,19 +1,26 @@
 //! The Telegram bot end to end: the real `loket serve` binary long-polls a fake Telegram Bot API
-//! served by this test (`loket::telegram::fake_api`) and forwards to a fake handler webhook.
+//! served by this test (`loket::telegram::fake_api`) and forwards to the fake webhooks of two
+//! handlers, the Kecamatan Beji (the default) and the Dinas Pekerjaan Umum.
 //!
 //! A citizen asks a question and gets the engine's answer, files a complaint with a photo through
 //! every step of `/lapor`; the complaint reaches the handler's webhook and its officer chat (post
 //! with buttons, then the photo); another citizen reporting the same problem supports it
 //! instead of filing it again; a chat member who is not a listed officer is refused; the listed
 //! officer verifies, resolves with a note (one notice for the two steps it takes) and replies
-//! through "Balas warga". The citizen gets every status message and the reply exactly once,
-//! although the first status message was answered 429 (the retry comes no sooner than
-//! `retry_after`), answers the resolution with [Sudah beres] and rates it, and the rating is
-//! stored for the handler. Then the citizen blocks the bot:
+//! through "Balas warga". The citizen answers the resolution with [Belum, buka lagi]: the same
+//! ticket is handled again (`ditindaklanjuti`, same handler), the handler's webhook gets
+//! `complaint.reopened` and its officer chat a new post, from which the officer resolves again;
+//! then the citizen answers [Sudah beres] and rates it, and the rating is stored for the handler.
+//! The citizen gets every status message (the reopen's too) and the reply exactly once, although
+//! the first status message was answered 429 (the retry comes no sooner than `retry_after`).
+//! A third citizen's road complaint reaches the kecamatan, whose officer presses [Bukan wewenang]
+//! and picks the Dinas PU: the complaint's handler changes, the kecamatan's post loses its
+//! buttons, the Dinas PU's webhook gets `complaint.rerouted` and its officer chat a post, and that
+//! citizen is told once where it went. Then the first citizen blocks the bot:
 //! the next message is answered 403, the chat is marked blocked and nothing more is attempted.
 //!
-//! Every wait is on the fake's recorded calls (or the webhook's deliveries), bounded, never a
-//! fixed sleep.
+//! Every wait is on the fake's recorded calls (or the webhooks' deliveries, or the outbox),
+//! bounded, never a fixed sleep.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -32,12 +39,21 @@ const OFFICER: i64 = 4_242;
 const STRANGER: i64 = 555;
 /// A citizen who reports the same problem later and supports the open complaint instead.
 const NEIGHBOUR: i64 = 700_002;
+/// A citizen whose complaint (a road) the kecamatan finds is not its business ("Bukan wewenang").
+const RESIDENT: i64 = 700_003;
+/// The Dinas Pekerjaan Umum, the other handler: its officer chat and officer.
+const PU_CHAT: i64 = -1_001_000_000_088;
+const PU_OFFICER: i64 = 5_151;
+/// "Infrastruktur" among the complaint categories.
+const INFRASTRUCTURE: usize = 3;
 const PHOTO: &str = "AgACAgUAAxkBAAIBZ2VfYWtlLXBob3Rv";
 const QUESTION: &str = "syarat surat keterangan ahli waris apa aja";
 const SERVICE: &str = "003_5e30365896fb6814:surat-keterangan-ahli-waris";
 const WAIT: Duration = Duration::from_secs(60);
 
-fn handlers_toml(webhook_url: &str) -> String {
+/// The kecamatan gets every complaint (the default handler); the Dinas PU only what is redirected
+/// to it. Each has its own webhook and officer chat.
+fn handlers_toml(webhook_url: &str, pu_webhook_url: &str) -> String {
     format!(
         r#"
 [[handler]]
@@ -48,6 +64,14 @@ webhook_url = "{webhook_url}"
 webhook_secret = "{WEBHOOK_SECRET}"
 officer_chat_ids = [{OFFICER_CHAT}]
 officer_user_ids = [{OFFICER}]
+
+[[handler]]
+id = "dinas-pu"
+name = "Dinas Pekerjaan Umum"
+webhook_url = "{pu_webhook_url}"
+webhook_secret = "{WEBHOOK_SECRET}"
+officer_chat_ids = [{PU_CHAT}]
+officer_user_ids = [{PU_OFFICER}]
 "#
     )
 }
@@ -59,6 +83,21 @@ fn delivered(calls: &[Call], chat: i64) -> Vec<Call> {
         .filter(|c| c.chat_id == Some(chat) && c.sends() && c.ok())
         .cloned()
         .collect()
+}
+
+/// The (event, ticket) of each webhook delivery, one per Idempotency-Key (a retry is not another
+/// delivery), in order of arrival.
+fn webhook_events(receiver: &FakeHandler) -> Vec<(String, String)> {
+    let mut keys = Vec::new();
+    let mut events = Vec::new();
+    for (key, body) in receiver.deliveries() {
+        if !keys.contains(&key) {
+            keys.push(key);
+            let field = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+            events.push((field(&body["event"]), field(&body["complaint"]["ticket"])));
+        }
+    }
+    events
 }
 
 /// One chat as the test reads it: messages are consumed in order.
@@ -98,6 +137,31 @@ impl<'a> Chat<'a> {
         self.seen = i + 1;
         call
     }
+
+    /// Files a complaint through `/lapor` the short way (a category, no date, no attachment,
+    /// named, kept confidential) and returns its tracking number.
+    async fn file(&mut self, category: usize, description: &str, place: &str) -> TicketNumber {
+        let (api, id) = (self.api, self.id);
+        api.push_text(id, id, "/lapor");
+        let topic = self.expect("Anda akan menyampaikan pengaduan").await;
+        api.push_callback(id, id, topic.message_id.unwrap(), &format!("lp:cat:{category}"));
+        self.expect("Ceritakan masalahnya").await;
+        api.push_text(id, id, description);
+        self.expect("Di mana kejadiannya").await;
+        api.push_text(id, id, place);
+        for (step, choice) in [
+            ("Kapan kejadiannya", "lp:skip"),
+            ("Kirim foto atau dokumen", "lp:skip"),
+            ("dirahasiakan", "lp:anon:0"),
+            ("ditampilkan untuk umum", "lp:pub:0"),
+            ("Periksa kembali pengaduan Anda", "lp:ok"),
+        ] {
+            let question = self.expect(step).await;
+            api.push_callback(id, id, question.message_id.unwrap(), &button(&question, choice));
+        }
+        let submitted = self.expect("sudah kami terima dengan nomor").await;
+        ticket_in(submitted.text().unwrap())
+    }
 }
 
 /// The answer text of a callback query answered after `from` calls.
@@ -124,9 +188,9 @@ fn ticket_in(text: &str) -> TicketNumber {
     TicketNumber::parse(&text[start..start + 13]).expect("a valid tracking number")
 }
 
-/// The status messages (and replies) the citizen got, as their first lines.
-fn citizen_news(api: &FakeBotApi, ticket: &TicketNumber) -> Vec<String> {
-    delivered(&api.calls(), CITIZEN)
+/// The status messages (and replies) a citizen got about a complaint, as their first lines.
+fn news(api: &FakeBotApi, chat: i64, ticket: &TicketNumber) -> Vec<String> {
+    delivered(&api.calls(), chat)
         .iter()
         .filter_map(|c| c.text())
         .filter(|t| t.starts_with("Kabar pengaduan") || t.starts_with("Balasan petugas"))
@@ -135,15 +199,30 @@ fn citizen_news(api: &FakeBotApi, ticket: &TicketNumber) -> Vec<String> {
         .collect()
 }
 
+/// The status messages (and replies) the citizen got about their complaint.
+fn citizen_news(api: &FakeBotApi, ticket: &TicketNumber) -> Vec<String> {
+    news(api, CITIZEN, ticket)
+}
+
 fn status_line(ticket: &TicketNumber, status: ComplaintStatus) -> String {
     format!("Kabar pengaduan {ticket}: status sekarang \"{}\".", status.label())
+}
+
+/// The headline of the notice of a reopen (`selesai -> ditindaklanjuti` by the citizen).
+fn reopened_line(ticket: &TicketNumber) -> String {
+    format!("Kabar pengaduan {ticket}: dibuka kembali dan kembali ditindaklanjuti.")
 }
 
 async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf) {
     let binary = tokio::task::spawn_blocking(loket_binary).await.expect("build task");
     let api = FakeBotApi::start().await.expect("fake Bot API");
     let receiver = FakeHandler::spawn(WEBHOOK_SECRET).await;
-    std::fs::write(dir.join("handlers.toml"), handlers_toml(&receiver.url())).unwrap();
+    let pu_receiver = FakeHandler::spawn(WEBHOOK_SECRET).await;
+    std::fs::write(
+        dir.join("handlers.toml"),
+        handlers_toml(&receiver.url(), &pu_receiver.url()),
+    )
+    .unwrap();
     let standards = loket_acceptance::standards_dir();
     let env = vec![
         ("DATABASE_URL", url.clone()),
@@ -329,6 +408,65 @@ async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf
     let reply = citizen.expect("Balasan petugas").await;
     assert!(reply.text().unwrap().contains("Terima kasih atas laporannya."));
 
+    // ---- not fixed yet: [Belum, buka lagi] reopens the same ticket ------------------------------
+    let reopen = format!("rs:0:{ticket}");
+    let buttons = resolved.params["reply_markup"].to_string();
+    assert!(buttons.contains(&reopen), "{buttons}");
+    let before = api.call_count();
+    api.push_callback(CITIZEN, CITIZEN, resolved.message_id.unwrap(), &reopen);
+    assert_eq!(
+        callback_answer(&api, before).await.as_deref(),
+        Some("Pengaduan dibuka kembali.")
+    );
+    let reopened = citizen.expect(&reopened_line(&ticket)).await;
+    assert!(
+        reopened.callback_data().is_empty(),
+        "nothing to answer under a reopen notice"
+    );
+    let db = Store::connect(&url).await.expect("open the database");
+    let complaint = db.get_by_ticket(&ticket).await.unwrap().unwrap();
+    assert_eq!(
+        (complaint.status, complaint.handler_id.as_deref()),
+        (ComplaintStatus::Ditindaklanjuti, Some("kecamatan-beji")),
+        "the same ticket, handled again by the same handler"
+    );
+    db.close().await;
+    // The handler gets it again: by webhook, and as a new post in the officer chat.
+    loket_acceptance::wait::wait_until(WAIT, "the reopened complaint at the webhook", || async {
+        webhook_events(&receiver).len() >= 2
+    })
+    .await;
+    assert_eq!(
+        webhook_events(&receiver)[1],
+        ("complaint.reopened".to_owned(), ticket.to_string())
+    );
+    let reopened_post = officers.expect("Pengaduan dibuka kembali oleh pelapor").await;
+    assert!(reopened_post.text().unwrap().contains(ticket.as_str()));
+
+    // ---- the officer resolves again, from the new post ------------------------------------------
+    api.push_callback(
+        OFFICER_CHAT,
+        OFFICER,
+        reopened_post.message_id.unwrap(),
+        &button(&reopened_post, "of:s:"),
+    );
+    let prompt = officers.expect("Tulis catatan").await;
+    api.push_reply(
+        OFFICER_CHAT,
+        OFFICER,
+        "Surat ahli waris sudah diserahkan langsung kepada pelapor tanpa biaya.",
+        prompt.message_id.unwrap(),
+    );
+    officers.expect("Catatan diterima").await;
+    let resolved = citizen.expect(&status_line(&ticket, ComplaintStatus::Selesai)).await;
+    // The supporter hears of the reopen and of the new resolution too.
+    neighbour
+        .expect(&format!("{ticket} yang Anda dukung: dibuka kembali"))
+        .await;
+    neighbour
+        .expect(&format!("{ticket} yang Anda dukung: status sekarang \"Selesai\""))
+        .await;
+
     // ---- the resolution: [Sudah beres], then a rating ------------------------------------------
     let fixed = format!("rs:1:{ticket}");
     let buttons = resolved.params["reply_markup"].to_string();
@@ -346,16 +484,111 @@ async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf
     db.close().await;
 
     // Each status message and the reply exactly once, in order; one per officer action (Selesai
-    // after Diverifikasi walks Diteruskan too, but says so once).
+    // after Diverifikasi walks Diteruskan too, but says so once) and one for the reopen.
     assert_eq!(
         citizen_news(&api, &ticket),
         vec![
             status_line(&ticket, ComplaintStatus::Diverifikasi),
             status_line(&ticket, ComplaintStatus::Selesai),
             format!("Balasan petugas untuk pengaduan {ticket}:"),
+            reopened_line(&ticket),
+            status_line(&ticket, ComplaintStatus::Selesai),
         ]
     );
-    assert_eq!(receiver.counts().len(), 1, "one webhook delivery");
+    assert_eq!(
+        webhook_events(&receiver),
+        [
+            ("complaint.submitted".to_owned(), ticket.to_string()),
+            ("complaint.reopened".to_owned(), ticket.to_string()),
+        ],
+        "one webhook delivery each"
+    );
+
+    // ---- Bukan wewenang: another citizen's road complaint goes to the Dinas PU ------------------
+    let mut resident = Chat::new(&api, RESIDENT);
+    let road = resident
+        .file(
+            INFRASTRUCTURE,
+            "Jalan di depan SDN 2 Beji berlubang besar dan sudah dua bulan dibiarkan rusak.",
+            "Jalan Margonda depan SDN 2 Beji",
+        )
+        .await;
+    let road_post = officers.expect(road.as_str()).await;
+    let road_post_id = road_post.message_id.unwrap();
+    let before = api.call_count();
+    api.push_callback(OFFICER_CHAT, OFFICER, road_post_id, &button(&road_post, "ofw:"));
+    let choices = officers.expect("bukan wewenang unit ini").await;
+    callback_answer(&api, before).await;
+    let to_pu = format!("ofx:{road}:dinas-pu");
+    assert_eq!(choices.callback_data()[0], to_pu, "the other handler is offered first");
+    let before = api.call_count();
+    api.push_callback(OFFICER_CHAT, OFFICER, choices.message_id.unwrap(), &to_pu);
+    assert_eq!(
+        callback_answer(&api, before).await.as_deref(),
+        Some("Pengaduan dialihkan.")
+    );
+    // The kecamatan's post says where it went and offers nothing more.
+    let edited = api
+        .wait_until(
+            |c| {
+                c.iter().any(|c| {
+                    c.is("editMessageText")
+                        && c.params["message_id"] == road_post_id
+                        && c.text()
+                            .is_some_and(|t| t.contains("Dialihkan ke Dinas Pekerjaan Umum"))
+                })
+            },
+            WAIT,
+        )
+        .await
+        .unwrap();
+    let edit = edited
+        .iter()
+        .rev()
+        .find(|c| c.is("editMessageText") && c.params["message_id"] == road_post_id)
+        .unwrap();
+    assert!(edit.callback_data().is_empty(), "{:?}", edit.params["reply_markup"]);
+    let db = Store::connect(&url).await.expect("open the database");
+    let moved = db.get_by_ticket(&road).await.unwrap().unwrap();
+    assert_eq!(
+        (moved.status, moved.handler_id.as_deref()),
+        (ComplaintStatus::Diteruskan, Some("dinas-pu"))
+    );
+    // The Dinas PU gets it: by its webhook, and in its officer chat with its own buttons.
+    loket_acceptance::wait::wait_until(WAIT, "the re-routed complaint at the Dinas PU's webhook", || async {
+        !pu_receiver.deliveries().is_empty()
+    })
+    .await;
+    assert_eq!(
+        webhook_events(&pu_receiver),
+        [("complaint.rerouted".to_owned(), road.to_string())]
+    );
+    let pu_post = Chat::new(&api, PU_CHAT)
+        .expect("Pengaduan dialihkan ke unit Anda")
+        .await;
+    assert!(pu_post.text().unwrap().contains(road.as_str()));
+    button(&pu_post, "ofm:");
+    // The citizen is told where it went, once.
+    let rerouted = format!("Kabar pengaduan {road}: dialihkan ke instansi yang berwenang.");
+    let told = resident.expect(&rerouted).await;
+    assert!(
+        told.text()
+            .unwrap()
+            .contains("Pengaduan Anda dialihkan ke Dinas Pekerjaan Umum"),
+        "{:?}",
+        told.text()
+    );
+    loket_acceptance::wait::wait_until(WAIT, "every notice of the re-routed complaint is delivered", || async {
+        db.deliveries_for_complaint(moved.id)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|d| d.kind == DeliveryKind::Notify)
+            .all(|d| d.status == DeliveryStatus::Done)
+    })
+    .await;
+    assert_eq!(news(&api, RESIDENT, &road), [rerouted]);
+    db.close().await;
 
     // ---- the citizen blocks the bot: 403 once, then nothing is attempted -----------------------
     api.block_chat(CITIZEN);
@@ -415,8 +648,9 @@ async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf
         vec![403],
         "the second message to a blocked chat is not attempted"
     );
-    // Diverifikasi, Selesai (one notice for its two steps) and the reply: nothing after the block.
-    assert_eq!(citizen_news(&api, &ticket).len(), 3);
+    // Diverifikasi, Selesai (one notice for its two steps), the reply, the reopen and Selesai
+    // again: nothing after the block.
+    assert_eq!(citizen_news(&api, &ticket).len(), 5);
     store.close().await;
     drop(process);
 }
