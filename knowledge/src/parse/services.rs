@@ -267,6 +267,25 @@ impl Assembler {
             self.start_shared(number);
             return;
         }
+        // "DASAR HUKUM" before any service (under a heading without components at most), then
+        // "... berlaku bagi seluruh jenis pelayanan:": that component holds for every service.
+        if self.current.as_ref().is_none_or(|s| s.components.is_empty()) && is_shared_statement(&text) {
+            let label = match (self.open.take(), self.pending.as_ref()) {
+                (Some(open), _) if open.raw.trim().is_empty() => Some((open.lines.start, open.kind, open.label)),
+                (None, Some(pending)) => classify(&pending.text)
+                    .filter(|_| reads_as_label(&pending.text))
+                    .map(|kind| (pending.line, kind, pending.text.clone())),
+                (open, _) => {
+                    self.open = open;
+                    None
+                }
+            };
+            if let Some((line, kind, label)) = label {
+                self.start_shared(line);
+                self.start_component(line, kind, label, String::new());
+                return;
+            }
+        }
         let in_service = self.current.is_some() || self.pending.is_some();
         let indent = indentation(raw_line);
         let label_indent = self.open.as_ref().and_then(|open| open.label_indent);
@@ -704,6 +723,19 @@ fn is_shared_heading(text: &str) -> bool {
         && !text.trim_end().ends_with(['.', ';', ','])
 }
 
+/// Whether a sentence says the component it follows holds for every service ("Dasar hukum di
+/// bawah ini berlaku bagi seluruh jenis pelayanan ..."): "berlaku" and a word for all right
+/// before "(jenis) pelayanan" ("seluruh pemohon layanan" is about people, not services).
+fn is_shared_statement(text: &str) -> bool {
+    let words = label_words(text);
+    let all_services = words.windows(3).any(|w| {
+        matches!(w[0].as_str(), "seluruh" | "semua" | "setiap")
+            && (matches!(w[1].as_str(), "pelayanan" | "layanan")
+                || w[1] == "jenis" && matches!(w[2].as_str(), "pelayanan" | "layanan"))
+    });
+    words.len() <= 24 && words.iter().any(|w| w == "berlaku") && all_services
+}
+
 /// Recognises "STANDAR PELAYANAN <rest>" headings (with decorations and numbering) and
 /// returns the rest of the line and whether it was numbered.
 fn standard_heading(raw_line: &str) -> Option<(String, bool)> {
@@ -944,6 +976,49 @@ mod tests {
         );
         assert!(!is_shared_heading(
             "Pelayanan diberikan kepada seluruh warga tanpa biaya."
+        ));
+    }
+
+    #[test]
+    fn a_component_said_to_hold_for_every_service_goes_to_each() {
+        let lines = [
+            "STANDAR PELAYANAN PUBLIK",
+            "RUMAH SAKIT UMUM DAERAH CONTOH",
+            "   I.   DASAR HUKUM",
+            "",
+            "        Dasar hukum di bawah ini berlaku bagi seluruh jenis pelayanan dalam Standar Pelayanan ini:",
+            "",
+            "        1. Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik;",
+            "        2. Peraturan Bupati Contoh Nomor 19 Tahun 2023 tentang Tarif.",
+            "",
+            "Jenis Pelayanan\tPelayanan Rawat Inap",
+            "Persyaratan\tKTP dan KK",
+            "Biaya/Tarif\tSesuai Perbup",
+            "Jenis Pelayanan\tPelayanan Radiologi",
+            "Persyaratan\tSurat pengantar dokter",
+            "Biaya/Tarif\tRp 150.000",
+        ];
+        let mut assembler = Assembler::new();
+        for (i, line) in lines.iter().enumerate() {
+            assembler.line(i as u32 + 1, line);
+        }
+        let (services, _) = assembler.finish();
+        assert_eq!(services.len(), 2);
+        for service in &services {
+            let legal = service.components.iter().find(|c| c.kind == ComponentKind::LegalBasis);
+            assert!(
+                legal.is_some_and(|c| c.raw.contains("Nomor 25 Tahun 2009") && c.raw.contains("Nomor 19 Tahun 2023")),
+                "{service:?}"
+            );
+        }
+        assert!(is_shared_statement(
+            "Dasar hukum di bawah ini berlaku bagi seluruh jenis pelayanan dalam Standar Pelayanan ini:"
+        ));
+        assert!(!is_shared_statement(
+            "Pelayanan diberikan kepada seluruh warga tanpa biaya."
+        ));
+        assert!(!is_shared_statement(
+            "Berlaku bagi seluruh pemohon layanan yang berdomisili di kota."
         ));
     }
 
