@@ -25,7 +25,7 @@
 //! across the page) ends the matrix. The result is the header and the rows [`super::matrix`] merges into
 //! services, each cell line keeping the number of the source line it came from.
 
-use super::labels::{classify, continues_label, is_service_name_label, reads_as_label};
+use super::labels::{classify, continues_label, is_label_word, is_service_name_label, reads_as_label};
 use super::matrix::{Header, Row, Table};
 use crate::document::ComponentKind;
 
@@ -40,8 +40,20 @@ const PROFILE_LINES: usize = 80;
 
 /// Every space-aligned service matrix of the text, in order; empty for most decrees.
 pub(super) fn find(lines: &[&str]) -> Vec<Table> {
-    // Cheap test first: a matrix header has at least three runs of text on one line.
-    if !lines.iter().any(|l| runs(&chars_of(l)).len() >= MIN_KINDS) {
+    // Cheap look first (most decrees have no such matrix): a line that may open a header,
+    // tried with only the lines a header can take.
+    let may_open = |line: &str| {
+        let runs: Vec<&str> = run_texts(line).collect();
+        runs.len() >= MIN_KINDS && (runs.iter().filter(|r| starts_heading(r)).count() >= 2 || is_label_heading(runs[0]))
+    };
+    let has_header = (0..lines.len()).filter(|&i| may_open(lines[i])).any(|i| {
+        let window: Vec<Vec<char>> = lines[i..(i + MAX_HEADER_LINES).min(lines.len())]
+            .iter()
+            .map(|l| chars_of(l))
+            .collect();
+        header_at(&window, 0).is_some() || transposed_at(&window, 0).is_some()
+    });
+    if !has_header {
         return Vec::new();
     }
     let rows: Vec<Vec<char>> = lines.iter().map(|l| chars_of(l)).collect();
@@ -61,6 +73,13 @@ pub(super) fn find(lines: &[&str]) -> Vec<Table> {
         }
     }
     tables
+}
+
+/// The runs of text of a line separated by two or more blanks, without copying them.
+fn run_texts(line: &str) -> impl Iterator<Item = &str> {
+    line.split("  ")
+        .map(|part| part.trim_matches(|c: char| c.is_whitespace() || c == '\u{c}'))
+        .filter(|part| !part.is_empty())
 }
 
 /// A line's characters, form feeds dropped (pdftotext prints one before a page's first line)
@@ -176,7 +195,10 @@ struct Found {
 /// The header starting at line `index`, if one does: the longest run of one to four lines
 /// whose grouped headings make a matrix header.
 fn header_at(rows: &[Vec<char>], index: usize) -> Option<Found> {
-    if runs(&rows[index]).len() < MIN_KINDS {
+    // Cheap look first (most lines are no header): a header's first line starts several
+    // headings with a label word.
+    let first = runs(&rows[index]);
+    if first.len() < MIN_KINDS || first.iter().filter(|r| starts_heading(&r.text)).count() < 2 {
         return None;
     }
     let mut best = None;
@@ -209,6 +231,21 @@ fn header_at(rows: &[Vec<char>], index: usize) -> Option<Found> {
         }
     }
     best
+}
+
+/// Whether a run of text may start a heading: its first word is a word component labels are
+/// made of ("PERSYARATAN", "JANGKA", "Biaya/"), or opens the number or name column.
+fn starts_heading(text: &str) -> bool {
+    let first: String = text
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    first.len() >= 2
+        && (matches!(
+            first.as_str(),
+            "no" | "nomor" | "jenis" | "nama" | "komponen" | "uraian"
+        ) || first.len() >= 4 && is_label_word(&first))
 }
 
 fn normalised(chars: &[char]) -> String {
