@@ -44,6 +44,9 @@
 //! `id_v8` (2026-12): function words of Sundanese, Banjar, Minangkabau and Betawi ("naon" ->
 //! apa, "ulun" -> saya, "handak" -> mau, "ambo" -> saya, "baa" -> bagaimana, "berape" ->
 //! berapa); "sobek"/"robek" -> rusak; "perdana" (first) is no longer stemmed to "dana".
+//! `id_v9` (2026-12): regional words for how long, how much, how and what for ("lila",
+//! "lawas", "suwi" -> lama, "mayar" -> bayar, "rego" -> harga, "kayapa" -> bagaimana, "gasan"
+//! -> untuk, "imah" -> rumah).
 //!
 //! # Example
 //! ```
@@ -103,7 +106,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v8";
+pub const ANALYZER: &str = "id_v9";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;
