@@ -192,6 +192,15 @@ struct Found {
     texts: Vec<String>,
 }
 
+/// The blocks a header at line `index` may take (one to four lines, no blank line among them),
+/// each with its runs grouped into headings.
+fn header_blocks(rows: &[Vec<char>], index: usize) -> impl Iterator<Item = (&[Vec<char>], Vec<Run>)> {
+    (1..=MAX_HEADER_LINES)
+        .map_while(move |count| rows.get(index..index + count))
+        .take_while(|block| !block.iter().any(|l| is_blank(l)))
+        .map(|block| (block, group(block)))
+}
+
 /// The header starting at line `index`, if one does: the longest run of one to four lines
 /// whose grouped headings make a matrix header.
 fn header_at(rows: &[Vec<char>], index: usize) -> Option<Found> {
@@ -202,14 +211,7 @@ fn header_at(rows: &[Vec<char>], index: usize) -> Option<Found> {
         return None;
     }
     let mut best = None;
-    for count in 1..=MAX_HEADER_LINES {
-        let Some(block) = rows.get(index..index + count) else {
-            break;
-        };
-        if block.iter().any(|l| is_blank(l)) {
-            break;
-        }
-        let headings = group(block);
+    for (block, headings) in header_blocks(rows, index) {
         let roles: Option<Vec<Role>> = headings.iter().map(|h| role(&h.text)).collect();
         let Some(roles) = roles else { continue };
         let names = roles.iter().filter(|r| **r == Role::Name).count();
@@ -225,7 +227,7 @@ fn header_at(rows: &[Vec<char>], index: usize) -> Option<Found> {
         if headings.len() >= MIN_COLUMNS && names == 1 && numbers <= 1 && kinds.len() >= MIN_KINDS {
             best = Some(Found {
                 headings: headings.into_iter().zip(roles).collect(),
-                lines: count,
+                lines: block.len(),
                 texts: block.iter().map(|l| normalised(l)).collect(),
             });
         }
@@ -577,14 +579,7 @@ fn transposed_at(rows: &[Vec<char>], index: usize) -> Option<Found> {
         return None;
     }
     let mut best = None;
-    for count in 1..=MAX_HEADER_LINES {
-        let Some(block) = rows.get(index..index + count) else {
-            break;
-        };
-        if block.iter().any(|l| is_blank(l)) {
-            break;
-        }
-        let headings = group(block);
+    for (block, headings) in header_blocks(rows, index) {
         let left = headings
             .iter()
             .take_while(|h| is_label_heading(&h.text) || role(&h.text) == Some(Role::Number))
@@ -604,7 +599,7 @@ fn transposed_at(rows: &[Vec<char>], index: usize) -> Option<Found> {
                 .enumerate()
                 .map(|(i, h)| (h.clone(), if i < left { Role::Remarks } else { Role::Name }))
                 .collect(),
-            lines: count,
+            lines: block.len(),
             texts: block.iter().map(|l| normalised(l)).collect(),
         });
     }
