@@ -112,6 +112,15 @@ impl<'a> Chat<'a> {
         Self { api, id, seen: 0 }
     }
 
+    /// In an officer chat: `officer` presses the Selesai button `resolve` of the post
+    /// `post_id` and answers the note prompt with `note` as a reply, which is accepted.
+    async fn resolve_with_note(&mut self, officer: i64, post_id: i32, resolve: &str, note: &str) {
+        self.api.push_callback(self.id, officer, post_id, resolve);
+        let prompt = self.expect("Tulis catatan").await;
+        self.api.push_reply(self.id, officer, note, prompt.message_id.unwrap());
+        self.expect("Catatan diterima").await;
+    }
+
     /// The next message to this chat containing `needle` (earlier ones are skipped).
     async fn expect(&mut self, needle: &str) -> Call {
         let (id, seen) = (self.id, self.seen);
@@ -382,15 +391,14 @@ async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf
         .filter_map(|b| b["callback_data"].as_str().map(str::to_owned))
         .find(|d| d.starts_with("of:s:"))
         .expect("a Selesai button after verification");
-    api.push_callback(OFFICER_CHAT, OFFICER, post_id, &resolve);
-    let prompt = officers.expect("Tulis catatan").await;
-    api.push_reply(
-        OFFICER_CHAT,
-        OFFICER,
-        "Berkas sudah diproses, silakan ambil di kantor kecamatan.",
-        prompt.message_id.unwrap(),
-    );
-    officers.expect("Catatan diterima").await;
+    officers
+        .resolve_with_note(
+            OFFICER,
+            post_id,
+            &resolve,
+            "Berkas sudah diproses, silakan ambil di kantor kecamatan.",
+        )
+        .await;
     let resolved = citizen.expect(&status_line(&ticket, ComplaintStatus::Selesai)).await;
     // The supporter hears of it too.
     neighbour.expect(ticket.as_str()).await;
@@ -444,20 +452,14 @@ async fn a_citizen_and_an_officer_meet_through_the_bot(url: String, dir: PathBuf
     assert!(reopened_post.text().unwrap().contains(ticket.as_str()));
 
     // ---- the officer resolves again, from the new post ------------------------------------------
-    api.push_callback(
-        OFFICER_CHAT,
-        OFFICER,
-        reopened_post.message_id.unwrap(),
-        &button(&reopened_post, "of:s:"),
-    );
-    let prompt = officers.expect("Tulis catatan").await;
-    api.push_reply(
-        OFFICER_CHAT,
-        OFFICER,
-        "Surat ahli waris sudah diserahkan langsung kepada pelapor tanpa biaya.",
-        prompt.message_id.unwrap(),
-    );
-    officers.expect("Catatan diterima").await;
+    officers
+        .resolve_with_note(
+            OFFICER,
+            reopened_post.message_id.unwrap(),
+            &button(&reopened_post, "of:s:"),
+            "Surat ahli waris sudah diserahkan langsung kepada pelapor tanpa biaya.",
+        )
+        .await;
     let resolved = citizen.expect(&status_line(&ticket, ComplaintStatus::Selesai)).await;
     // The supporter hears of the reopen and of the new resolution too.
     neighbour
