@@ -10,20 +10,26 @@
 //! The columns are found from the decree itself, never assumed:
 //! - the **header** is one to four lines whose runs of text (separated by two spaces or more),
 //!   grouped by horizontal overlap, all read as matrix headings: one names the service, one may
-//!   number the rows, and at least three name distinct components ([`labels::classify`]);
-//! - the **boundary** between two neighbouring columns lies between their headings' starts, at
-//!   the widest run of character positions that the lines under the header leave blank most
-//!   often (a gap between columns is blank on every line; a heading may be centred over its
-//!   column while the cell text starts at its left edge);
+//!   number the rows, and at least three name distinct components
+//!   ([`super::labels::classify`]);
+//! - the **boundary** between two neighbouring columns lies between their headings' starts, in
+//!   the widest run of positions that the lines under the header most often leave blank two at
+//!   a time (a heading may be centred over its column while the cell text starts at its left
+//!   edge, and a single blank column also runs down the inside of every list: the space after
+//!   "1." above a hanging indent);
 //! - **rows** start where the number column holds a number, or, without one, where the
 //!   service-name column starts again: after a blank line, below a line where it was empty, or
 //!   beside two other cells that were empty on the line above (cells are top-aligned, so a
 //!   cell holding text again has started anew).
 //!
-//! A repeated header, a "1 2 3 ..." column-number row and blank lines of a page break are
-//! skipped; a line whose text runs across two column boundaries (prose, a signature written
-//! across the page) ends the matrix. The result is the header and the rows [`super::matrix`] merges into
-//! services, each cell line keeping the number of the source line it came from.
+//! A **transposed** matrix (a heading such as "KOMPONEN" over the component labels, the service
+//! titles as the other column heads) gives a row per service column, its cells in the order of
+//! the labels. In both, a cell's lines wrapped at the column's width are joined again unless a
+//! list item starts; a repeated header, a "1 2 3 ..." column-number row and the blank lines of a
+//! page break are skipped; a line whose text runs across two column boundaries (prose) or a
+//! signature after a blank line ends the table. The result is the header and the rows
+//! [`super::matrix`] merges into services, each cell line keeping the number of the source line
+//! it came from.
 
 use super::labels::{classify, continues_label, is_label_word, is_service_name_label, reads_as_label};
 use super::matrix::{Header, Row, Table};
