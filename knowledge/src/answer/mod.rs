@@ -1914,23 +1914,25 @@ fn names_something(word: &str, after: &str) -> bool {
 }
 
 /// The chat fillers (stopwords: "sip", "ok") that some title writes as an acronym, with the
-/// long forms the titles give them ([`Aliases::expand`]): an acronym in parentheses, or in
-/// capitals inside a title that is not all capitals. Without this the analyzer drops a
-/// citizen's "sip dokter" down to "dokter".
+/// long forms the titles give them ([`Aliases::expand`]): a word in capitals inside a title that
+/// is not all capitals ("... (SIP Dokter)"), or a parenthesised part of one short word ("(PUB)")
+/// in a title that is. Function words are never taken: "(TOKO DAN KIOS)" is no acronym.
+/// Without this the analyzer drops a citizen's "SIP dokter" down to "dokter".
 fn filler_acronyms(services: &[ServiceStandard], aliases: &Aliases) -> HashMap<String, String> {
     let mut out = HashMap::default();
     for service in services {
         let title = service.title.as_str();
         let mixed_case = title.chars().any(char::is_lowercase);
-        let in_parentheses: Vec<&str> = title
+        let lone_in_parentheses: Vec<&str> = title
             .split('(')
             .skip(1)
             .filter_map(|part| part.split(')').next())
-            .flat_map(|inner| inner.split(|c: char| !c.is_alphanumeric()))
+            .map(str::trim)
+            .filter(|inner| inner.len() <= MAX_ACRONYM && inner.chars().all(char::is_alphanumeric))
             .collect();
         for word in title.split(|c: char| !c.is_alphanumeric()) {
             let capitals = word.len() >= 2 && word.chars().all(|c| c.is_ascii_uppercase());
-            if !(capitals && mixed_case || in_parentheses.contains(&word) && word.len() <= MAX_ACRONYM) {
+            if !(capitals && mixed_case || !word.is_empty() && lone_in_parentheses.contains(&word)) {
                 continue;
             }
             let lower = word.to_lowercase();
