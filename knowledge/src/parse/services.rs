@@ -270,17 +270,19 @@ impl Assembler {
         // "DASAR HUKUM" before any service (under a heading without components at most), then
         // "... berlaku bagi seluruh jenis pelayanan:": that component holds for every service.
         if self.current.as_ref().is_none_or(|s| s.components.is_empty()) && is_shared_statement(&text) {
-            let label = match (self.open.take(), self.pending.as_ref()) {
-                (Some(open), _) if open.raw.trim().is_empty() => Some((open.lines.start, open.kind, open.label)),
+            // The label opened with no value yet, or a pending heading that reads as one.
+            let label = match (self.open.as_ref(), self.pending.as_ref()) {
+                (Some(open), _) if open.raw.trim().is_empty() => {
+                    Some((open.lines.start, open.kind, open.label.clone()))
+                }
                 (None, Some(pending)) => classify(&pending.text)
                     .filter(|_| reads_as_label(&pending.text))
                     .map(|kind| (pending.line, kind, pending.text.clone())),
-                (open, _) => {
-                    self.open = open;
-                    None
-                }
+                _ => None,
             };
             if let Some((line, kind, label)) = label {
+                // Taken into the shared section, not closed into the block above.
+                self.open = None;
                 self.start_shared(line);
                 self.start_component(line, kind, label, String::new());
                 return;

@@ -461,7 +461,7 @@ fn columns_under(rows: &[Vec<char>], body: usize, headings: &[Run], texts: &[Str
 /// A cell's lines as the decree wrote them: a line wrapped at the column's width goes on the
 /// line before it, unless it opens a list item or the line before ended a sentence or item.
 /// Each joined line keeps the source line it started on.
-fn unwrap(lines: Vec<(u32, String)>) -> Vec<(u32, String)> {
+fn join_wrapped(lines: Vec<(u32, String)>) -> Vec<(u32, String)> {
     let mut out: Vec<(u32, String)> = Vec::new();
     for (number, text) in lines {
         let text = text.trim();
@@ -565,7 +565,7 @@ fn read_table(rows: &[Vec<char>], index: usize, found: Found) -> Table {
     table_rows.extend(current);
     for row in &mut table_rows {
         for cell in &mut row.cells {
-            *cell = unwrap(std::mem::take(cell));
+            *cell = join_wrapped(std::mem::take(cell));
         }
     }
     Table {
@@ -685,7 +685,7 @@ fn read_transposed(rows: &[Vec<char>], index: usize, found: Found) -> Option<Tab
     let service_rows = (label + 1..columns)
         .map(|column| {
             let mut cells = vec![vec![(title_line, headings[column].text.clone())]];
-            cells.extend(labelled.iter().map(|(_, values)| unwrap(values[column].clone())));
+            cells.extend(labelled.iter().map(|(_, values)| join_wrapped(values[column].clone())));
             Row {
                 start: title_line,
                 cells,
@@ -828,7 +828,7 @@ LAMPIRAN
                 .map(|(i, t)| (i as u32 + 1, (*t).to_owned()))
                 .collect()
         };
-        let joined: Vec<String> = unwrap(lines(&[
+        let joined: Vec<String> = join_wrapped(lines(&[
             "1. Fotokopi KTP-",
             "el pemohon;",
             "2. Surat",
