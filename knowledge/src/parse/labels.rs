@@ -107,10 +107,59 @@ pub(crate) fn classify(label: &str) -> Option<ComponentKind> {
         Duration
     } else if words.len() == 1 && matches!(words[0].as_str(), "pelaksana" | "petugas") {
         Staffing
+    } else if words.len() == 1 && words[0] == "dasar" {
+        // "Dasar: Perbup No. 27 Tahun 2022" on a poster.
+        LegalBasis
     } else {
         return None;
     };
     Some(kind)
+}
+
+/// Interrogatives, modals and the relative pronoun: what makes a short text a question.
+const ASKING_WORDS: &[&str] = &[
+    "berapa",
+    "brp",
+    "apa",
+    "apakah",
+    "bagaimana",
+    "gimana",
+    "gmn",
+    "mana",
+    "kemana",
+    "kapan",
+    "siapa",
+    "perlu",
+    "harus",
+    "wajib",
+    "mau",
+    "bisa",
+    "yang",
+    "yg",
+];
+/// Words a label phrased as a citizen's question may have.
+const MAX_QUESTION_LABEL_WORDS: usize = 4;
+
+/// The kind of a label phrased as the question a citizen asks of it ("Bayar Berapa?",
+/// "Berapa Lama?", "Yang Perlu Disiapkan", "Caranya gimana?", "Mau Komplain?"): posters and
+/// FAQ pages head components that way. The aspect is read as a question's aspect is (the cue
+/// words of `aspects.tsv` and the interrogative frames), so it covers every way Indonesian
+/// asks for a component, not a list of labels. Short texts only; `None` for an overview.
+pub(crate) fn classify_question(label: &str) -> Option<ComponentKind> {
+    let words = label_words(label);
+    if words.len() > MAX_QUESTION_LABEL_WORDS {
+        return None;
+    }
+    // Asked: a question mark, an interrogative, a modal or a relative clause ("Yang Perlu
+    // Disiapkan"); "Hari ini : 213" is a line of figures, not a question.
+    if !label.trim_end().ends_with('?') && !words.iter().any(|w| ASKING_WORDS.contains(&w.as_str())) {
+        return None;
+    }
+    let mut tokens = crate::analysis::analyze(label);
+    if let Some(cue) = crate::analysis::frames::cue(label) {
+        tokens.push(cue.to_owned());
+    }
+    crate::aspect::detect(&tokens)?.component()
 }
 
 /// Words component labels are made of (PermenPANRB 15/2014 and the variants decrees use).

@@ -1,7 +1,8 @@
 //! Parsing decree files into [`Document`]s.
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
-//! and Word files) -> Markdown backslash escapes undone ([`escapes`]) -> OCR confusions of a
+//! and Word files) -> Markdown backslash escapes undone ([`escapes`]) -> box drawing and
+//! emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
 //! ([`page`]) -> layouts put back into lines the
 //! assembler reads: a spreadsheet's sheet with one component per row ([`delimited`]), tables
@@ -25,6 +26,7 @@ mod columns;
 mod decode;
 mod delimited;
 mod escapes;
+mod glyphs;
 mod header;
 mod labels;
 mod markup;
@@ -156,6 +158,8 @@ pub fn parse_files<P: AsRef<Path> + Sync>(paths: &[P]) -> Vec<Result<Document, P
 pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     let unescaped = escapes::unescape(text);
     let text = unescaped.as_deref().unwrap_or(text);
+    let plain = glyphs::plain(text);
+    let text = plain.as_deref().unwrap_or(text);
     let repaired = ocr::repair(text);
     let text = repaired.as_deref().unwrap_or(text);
     let mut lines: Vec<&str> = text.split('\n').collect();

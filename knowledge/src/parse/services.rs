@@ -18,7 +18,8 @@
 //! two rows ("Jaminan Keamanan dan" / "Keselamatan Pelayanan").
 
 use super::labels::{
-    classify, continues_label, is_header_row, is_section_marker, is_service_name_label, label_words, reads_as_label,
+    classify, classify_question, continues_label, is_header_row, is_section_marker, is_service_name_label, label_words,
+    reads_as_label,
 };
 use super::markup::{strip_markup, tidy};
 use crate::document::{ComponentKind, LineRange, ParseWarning};
@@ -310,7 +311,8 @@ impl Assembler {
                     open.raw.trim().is_empty() && (open.kind == kind || label.chars().any(|c| c.is_ascii_digit()))
                 })
             };
-            if let Some(kind) = classify(&label).filter(|kind| !value_of_open(*kind)) {
+            let kind = classify(&label).or_else(|| classify_question(&label));
+            if let Some(kind) = kind.filter(|kind| !value_of_open(*kind)) {
                 self.start_component(number, kind, label, value);
                 if let Some(open) = self.open.as_mut() {
                     open.label_indent = Some(indent);
@@ -319,6 +321,26 @@ impl Assembler {
             }
         }
         let heading_like = is_heading_like(raw_line, &text) && unit_line(&text).is_none();
+        // A title in capitals wrapped onto the next line ("REKOMENDASI PENGGUNAAN JALAN" /
+        // "UNTUK KEGIATAN MASYARAKAT") is one title.
+        let wrapped = self
+            .pending
+            .as_ref()
+            .filter(|p| heading_like && p.line + 1 == number && mostly_capitals(&p.text) && mostly_capitals(&text))
+            .map(|p| (format!("{} {text}", p.text), p.line, p.appended_to));
+        if let Some((text, line, appended_to)) = wrapped {
+            if let Some(open) = self.open.as_mut() {
+                open.raw.push('\n');
+                open.raw.push_str(raw_line);
+                open.lines.extend_to(number);
+            }
+            self.pending = Some(PendingTitle {
+                text,
+                line,
+                appended_to,
+            });
+            return;
+        }
         if let Some(open) = self.open.as_mut() {
             let before = (open.raw.len(), open.lines.end);
             open.raw.push('\n');
@@ -385,7 +407,8 @@ impl Assembler {
         let first = lines_taken == 0 && service.title.is_empty();
         let takes = needs_close
             || (lines_taken < 3
-                && (!shouting || mostly_capitals(text))
+                && (!shouting || mostly_capitals(text) || first && title_case(text))
+                && (first || shouting || text.starts_with(|c: char| c.is_uppercase() || c == '('))
                 && standard_heading(raw_line).is_none()
                 && (first || classify(text).is_none())
                 && !is_section_marker(text)
@@ -409,7 +432,8 @@ impl Assembler {
             Mode::HeadingTitle {
                 lines_taken: lines_taken + 1,
                 needs_close,
-                shouting,
+                // A title in title case under a heading in capitals wraps in title case.
+                shouting: shouting && mostly_capitals(text),
                 unit_next: false,
             }
         };
@@ -817,12 +841,29 @@ fn unit_line(text: &str) -> Option<String> {
 
 /// "### Persyaratan", "2. Biaya / Tarif :", "**Jangka Waktu**: 3 hari" -> (label, value).
 fn label_line(text: &str) -> Option<(String, String)> {
-    let (_, rest) = strip_numbering(text.trim_start_matches(['-', '•', ' ', '#', '*']));
+    let bare = text.trim_start_matches(['-', '•', ' ', '#', '*']);
+    let (numbered, rest) = strip_numbering(bare);
     let rest = rest.trim_matches('*');
+    // A label asked as a question ends at its question mark ("Bayar Berapa? Rp 35.000"); a
+    // numbered or bulleted question is a step or an item ("3. Berkas lengkap?").
+    let item = numbered || bare.len() < text.trim_start().len();
+    let question = rest
+        .find('?')
+        .filter(|_| !item)
+        .filter(|&at| rest.find(':').is_none_or(|colon| at < colon))
+        .map(|at| (rest[..=at].trim(), rest[at + 1..].trim_start_matches([' ', ':']).trim()))
+        .filter(|(label, _)| classify_question(label).is_some());
+    if let Some((label, value)) = question {
+        return Some((label.to_owned(), value.to_owned()));
+    }
     let (label, value) = match rest.find(':') {
         Some(at) => (rest[..at].trim(), rest[at + 1..].trim()),
         None => (rest.trim(), ""),
     };
+    // "Yang Perlu Disiapkan :" on a poster: a question's words, closed by a colon.
+    if !item && rest.contains(':') && !reads_as_label(label) && classify_question(label).is_some() {
+        return Some((label.to_owned(), value.to_owned()));
+    }
     let words = label_words(label);
     // A list item ("dan Retribusi Daerah;", "7. Pengaduan Pencemaran ...;") is not a label:
     // labels neither end a list item nor continue a sentence.
@@ -841,6 +882,23 @@ fn mostly_capitals(text: &str) -> bool {
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
     let upper = letters.iter().filter(|c| c.is_uppercase()).count();
     !letters.is_empty() && upper * 5 >= letters.len() * 4
+}
+
+/// Whether every word but the small ones starts with a capital ("Persetujuan Analisis Dampak
+/// Lalu Lintas (ANDALALIN)"), as a title does and a sentence does not.
+fn title_case(text: &str) -> bool {
+    const SMALL: &[&str] = &[
+        "dan", "atau", "untuk", "bagi", "yang", "dengan", "pada", "di", "ke", "dari", "serta",
+    ];
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+        .collect();
+    !words.is_empty()
+        && words
+            .iter()
+            .all(|w| SMALL.contains(&w.to_lowercase().as_str()) || w.starts_with(char::is_uppercase))
 }
 
 /// Width of a line's leading whitespace (a tab counts as four columns).
