@@ -674,7 +674,14 @@ impl Engine {
     /// offer. A message that only names a region or agency gets status `region`.
     pub fn answer_in(&self, question: &str, context: Option<&ServiceId>, region: &[String]) -> Answer {
         let (tokens, phrase_cues, negated) = self.question_tokens(question);
-        let mut asked = aspect::detect(&tokens);
+        // A cue in the clause before what the citizen was asked to bring tells why they need
+        // it ("mau minta keringanan biaya RS, diminta SKTM"), not what they ask of it.
+        let request = requested(question).map(|(request, _)| self.question_tokens(&request));
+        let (cue_tokens, cue_phrases) = match &request {
+            Some((tokens, phrases, _)) => (tokens.as_slice(), phrases.as_slice()),
+            None => (tokens.as_slice(), phrase_cues.as_slice()),
+        };
+        let mut asked = aspect::detect(cue_tokens);
         // A cue word that is a title word names that service when the question asks something
         // else of it with a strong cue ("kalo pengaduan brp hari": the complaint service's
         // duration, not the previous service's complaint channel).
@@ -754,7 +761,7 @@ impl Engine {
             .filter(|&c| self.explains(c, &naming) && naming_cues.iter().all(|t| self.tokens[c].title.contains(*t)))
             && (!choose(&scored).is_some_and(|s| s.position != position && s.recall >= FOLLOW_UP_RECALL) || definite())
         {
-            return self.answer_service(question, position, self.aspect_for(&tokens, &phrase_cues, position));
+            return self.answer_service(question, position, self.aspect_for(cue_tokens, cue_phrases, position));
         }
         // A follow-up that asks something and names no service at all: its words are in the
         // previous service's text, or are actions ("berkasnya dikirim ke BKN mana?",
@@ -771,7 +778,7 @@ impl Engine {
                         && self.body_vocabulary.contains(t.as_str())
             });
             if follows {
-                return self.answer_service(question, position, self.aspect_for(&tokens, &phrase_cues, position));
+                return self.answer_service(question, position, self.aspect_for(cue_tokens, cue_phrases, position));
             }
         }
         let Some(
@@ -844,7 +851,7 @@ impl Engine {
                 .collect();
             match in_region.as_slice() {
                 [(only, _)] => {
-                    return self.answer_service(question, *only, self.aspect_for(&tokens, &phrase_cues, *only));
+                    return self.answer_service(question, *only, self.aspect_for(cue_tokens, cue_phrases, *only));
                 }
                 [] => {}
                 _ => options = in_region,
@@ -852,7 +859,7 @@ impl Engine {
             options.truncate(MAX_CHOICES);
             return self.ambiguous(question, asked, &options);
         }
-        self.answer_service(question, best, self.aspect_for(&tokens, &phrase_cues, best))
+        self.answer_service(question, best, self.aspect_for(cue_tokens, cue_phrases, best))
     }
 
     /// The aspect a question asks of one service.
@@ -1189,15 +1196,25 @@ impl Engine {
         // lacks one does not serve what the question is about. One named as the place ("di
         // KUA", "ke samsat") is where the citizen goes: it weighs as an entity even when a
         // requirement mentions it ("surat dari KUA"), and that mention is no evidence.
-        let places = entity_places(question);
+        // What the citizen was asked to bring says what they want; the clause before it says
+        // why ("anak sy mau ngelamar kerja di pabrik, diminta skck"): its institutions are not
+        // what the service must serve and its unknown words are story.
+        let told = requested(question).map(|(_, told)| told).unwrap_or_default();
+        let mut places = entity_places(question);
+        places.retain(|p| !told.contains(p));
         // Story words weigh less only in a question that asks something (a requirement, a
         // fee, how long): a message that asks nothing and has words no decree uses is likely
         // about something else ("gempa barusan kerasa gak").
-        let story = if aspect::detect(tokens).is_some() {
+        let mut story = if aspect::detect(tokens).is_some() {
             self.story_words(question)
         } else {
             HashSet::default()
         };
+        story.extend(
+            told.iter()
+                .filter(|t| !self.idf.contains_key(t.as_str()) || ENTITIES.contains(*t))
+                .cloned(),
+        );
         let naming_weights: Vec<(&String, f32)> = naming
             .iter()
             .map(|t| {
@@ -1220,7 +1237,12 @@ impl Engine {
             .collect();
         let entity: Vec<(bool, bool)> = naming
             .iter()
-            .map(|t| (ENTITIES.contains(*t), places.iter().any(|p| p == *t)))
+            .map(|t| {
+                (
+                    ENTITIES.contains(*t) && !told.contains(*t),
+                    places.iter().any(|p| p == *t),
+                )
+            })
             .collect();
         let pairs: Vec<(u64, f32)> = naming_weights
             .windows(2)
@@ -2076,6 +2098,51 @@ fn choose(scored: &[Scored]) -> Option<Scored> {
 /// sekretariat dprd": only one of the services there is "Penanganan Pengaduan").
 fn beats(a: &Scored, b: &Scored) -> bool {
     dominated(b.naming_mask, a.naming_mask) || (a.naming_mask == b.naming_mask && dominated(b.mask, a.mask))
+}
+
+/// Verbs that say what someone asked of the citizen ("diminta SKCK", "disuruh bawa surat
+/// pengantar", "butuh surat dari kecamatan"): what follows is what the citizen needs.
+const REQUESTING: &[&str] = &[
+    "diminta",
+    "dimintai",
+    "dimintain",
+    "disuruh",
+    "diwajibkan",
+    "diharuskan",
+    "dibutuhkan",
+    "diperlukan",
+    "butuh",
+];
+/// Words of story a clause needs before the requesting verb to count as the reason.
+const REASON_WORDS: usize = 3;
+
+/// The part of a question after its last requesting verb ([`REQUESTING`]) and the analysed
+/// words only the part before it has: a citizen tells why ("mau ngajuin keringanan biaya
+/// rumah sakit") before what they were asked for ("diminta surat tidak mampu dr kecamatan").
+/// `None` when no such verb has a reason of [`REASON_WORDS`] words before it and content words
+/// after it.
+fn requested(question: &str) -> Option<(String, HashSet<String>)> {
+    let lower = question.to_lowercase();
+    let words: Vec<(usize, &str)> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| (w.as_ptr() as usize - lower.as_ptr() as usize, w))
+        .collect();
+    let at = words.iter().rposition(|(_, w)| REQUESTING.contains(w))?;
+    if at < REASON_WORDS {
+        return None;
+    }
+    let (offset, verb) = words[at];
+    let request = &lower[offset + verb.len()..];
+    let asked: Vec<String> = analyze(request);
+    if !asked.iter().any(|t| !aspect::is_cue(t)) {
+        return None;
+    }
+    let told = analyze(&lower[..offset])
+        .into_iter()
+        .filter(|t| !asked.contains(t))
+        .collect();
+    Some((request.to_owned(), told))
 }
 
 /// Analysed entity words ([`ENTITIES`]) a question names as the place to go: the word after

@@ -649,3 +649,17 @@ fn a_chat_filler_a_title_writes_as_an_acronym_names_that_service() {
     let follow = engine.answer("sip, kalau biayanya?", Some(&reklame));
     assert_eq!(follow.service.map(|s| s.id), Some(reklame));
 }
+
+/// What the citizen was asked to bring names the service; the clause before it says why, and
+/// its institutions and cue words are not what is asked.
+#[test]
+fn the_reason_before_what_was_requested_is_story() {
+    let a = ask("adik sy mau masuk kerja di perusahaan swasta, disuruh bawa skck. pengantar di kecamatan beji gmn");
+    assert_eq!(a.status, AnswerStatus::Answered, "{}", a.text);
+    assert_eq!(id(&a), "003_5e30365896fb6814:pengantar-skck");
+    let a = ask("ibu sy mau minta keringanan biaya rumah sakit, diminta sktm dari kecamatan beji");
+    assert_eq!(id(&a), "003_5e30365896fb6814:pengantar-permohonan-sktm", "{}", a.text);
+    assert_ne!(a.aspect, Some(Aspect::Fee), "{}", a.text);
+    // Without a reason before it, the verb changes nothing.
+    assert!(requested("diminta sktm").is_none());
+}
