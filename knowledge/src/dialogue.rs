@@ -6,7 +6,8 @@
 //!
 //! - A reply that picks from the list just offered ("2", "yang kedua", "no 3", or words that
 //!   only one offered service has, like its agency: "yg kecamatan") answers that service, for the
-//!   aspect asked then or now.
+//!   aspect asked then or now. A reply that only asks more ("brp hari?") answers the one
+//!   service offered, or offers the same list again for what it asks.
 //! - A message that only says where the citizen is or which agency they mean ("saya di kecamatan
 //!   beji", "yg di setda aja") sets the region; it then decides between services offered by
 //!   several agencies, in this message's list and in later questions; said right after an
@@ -77,6 +78,24 @@ impl Dialogue {
                     self.remember(&answer);
                     return answer;
                 }
+            }
+        }
+        // Asked more before choosing ("brp hari prosesnya" after "maybe one of these"): a
+        // single service offered is the one meant; several are offered again for this aspect.
+        if !self.choices.is_empty()
+            && let Some(asked) = engine.asks_only(message)
+        {
+            let choices: Vec<ServiceId> = self.choices.iter().cloned().map(ServiceId).collect();
+            let answer = match choices.as_slice() {
+                [only] => engine.answer_for(only, asked).map(|mut answer| {
+                    answer.question = message.to_owned();
+                    answer
+                }),
+                _ => engine.offer_again(message, asked, &choices),
+            };
+            if let Some(answer) = answer {
+                self.remember(&answer);
+                return answer;
             }
         }
         let last = self.last_service.clone().map(ServiceId);

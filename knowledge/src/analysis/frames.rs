@@ -47,6 +47,10 @@ const HANDLE: &[&str] = &[
     "setuju",
     "tanda",
 ];
+/// Prepositions of means: "lewat apa" asks how something is sent or paid.
+const MEANS: &[&str] = &["lewat", "lwt", "via", "melalui", "pakai", "pake", "pakek", "naik"];
+/// "Jadi" with its definite clitic: "jadinya apa" asks what comes out.
+const RESULT: &[&str] = &["jadi", "jadinya", "jadine", "hasilnya", "hasile"];
 /// Words a verb is looked for around its interrogative.
 const WINDOW: usize = 6;
 
@@ -69,6 +73,20 @@ pub(crate) fn cue(question: &str) -> Option<&'static str> {
                 found = Some(cue);
             }
             continue;
+        }
+        // "lewat mana", "via apa", "bayarnya pakai apa": by what means, a step of the
+        // procedure; "jadinya apa": what it becomes, the product.
+        if matches!(word.as_str(), "apa" | "mana") && i > 0 {
+            let before = raw[i - 1];
+            if MEANS.contains(&before) {
+                found = Some("prosedur");
+                continue;
+            }
+            // A bare "jadi" opening the message is "so" ("jadi apa syaratnya").
+            if word == "apa" && RESULT.contains(&before) && (i > 1 || before != "jadi") {
+                found = Some("produk");
+                continue;
+            }
         }
         let asks = match word.as_str() {
             // A question opening with "apa" asks yes or no ("apa bisa diwakilkan").
@@ -189,6 +207,14 @@ mod tests {
         assert_eq!(cue("hasilnya akhirnya dikirim kemana"), Some("prosedur"));
         assert_eq!(cue("hasil skj nanti divalidasi ke mana?"), Some("prosedur"));
         assert_eq!(cue("stlh dicatat trus diapain?"), Some("prosedur"));
+    }
+
+    #[test]
+    fn means_is_the_procedure_and_what_it_becomes_the_product() {
+        assert_eq!(cue("berkasnya dikumpulin lewat mana"), Some("prosedur"));
+        assert_eq!(cue("gajinya ditransfer via apa"), Some("prosedur"));
+        assert_eq!(cue("nanti jadinya apa"), Some("produk"));
+        assert_eq!(cue("jadi apa syaratnya"), None);
     }
 
     #[test]

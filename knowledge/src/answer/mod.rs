@@ -1145,6 +1145,30 @@ impl Engine {
         (!own.is_empty() && !others.is_empty()).then_some(own)
     }
 
+    /// The aspect a message asks when it names no service and no other topic ("trus brp
+    /// lama?", "jadine brp hari", "nunggu berapa lama"): every word is a cue, an everyday word
+    /// or a generic one. `None` when it names something or asks nothing.
+    pub fn asks_only(&self, message: &str) -> Option<Aspect> {
+        if smalltalk_kind(message).is_some() {
+            return None;
+        }
+        let (tokens, _, _) = self.question_tokens(message);
+        let names_nothing = tokens.iter().all(|t| {
+            aspect::is_cue(t) || GENERIC.contains(&t.as_str()) || self.weight(t, &HashSet::default()) <= EVERYDAY_LIMIT
+        });
+        names_nothing.then(|| aspect::detect(&tokens)).flatten()
+    }
+
+    /// The services of a list offered again for the aspect a follow-up asks: the citizen asked
+    /// more before choosing ("brp hari prosesnya" after "maybe one of these").
+    pub fn offer_again(&self, message: &str, asked: Aspect, choices: &[ServiceId]) -> Option<Answer> {
+        let options: Vec<(usize, f32)> = choices
+            .iter()
+            .filter_map(|id| self.by_id.get(id).map(|&position| (position, 1.0)))
+            .collect();
+        (!options.is_empty()).then(|| self.ambiguous(message, Some(asked), &options))
+    }
+
     /// The one offered service a short reply picks by its words ("yg kecamatan", "yang
     /// cuti"): every naming word of the reply is a word of some offered service, and one offered
     /// service has strictly more of them than every other.

@@ -663,3 +663,21 @@ fn the_reason_before_what_was_requested_is_story() {
     // Without a reason before it, the verb changes nothing.
     assert!(requested("diminta sktm").is_none());
 }
+
+/// Asked more before choosing: the list is offered again for the new aspect, never refused and
+/// never answered with an older service.
+#[test]
+fn a_follow_up_to_a_list_offers_the_list_again() {
+    let mut dialogue = crate::dialogue::Dialogue::about(Some("002_81250e56fc566e31:pemrosesan-cuti".to_owned()));
+    let first = dialogue.reply(&ENGINE, "mau minta data dan informasi, syaratnya apa?");
+    assert_eq!(first.status, AnswerStatus::Ambiguous, "{}", first.text);
+    let again = dialogue.reply(&ENGINE, "trus brp hari jadinya?");
+    assert_eq!(again.status, AnswerStatus::Ambiguous, "{}", again.text);
+    assert_eq!(again.aspect, Some(Aspect::Duration));
+    let ids = |a: &Answer| a.candidates.iter().map(|c| c.id.0.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&again), ids(&first));
+    // Picking then answers the aspect asked last.
+    let picked = dialogue.reply(&ENGINE, "1");
+    assert_eq!(picked.status, AnswerStatus::Answered, "{}", picked.text);
+    assert_eq!(picked.aspect, Some(Aspect::Duration));
+}
