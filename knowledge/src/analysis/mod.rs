@@ -47,6 +47,7 @@
 //! `id_v9` (2026-12): regional words for how long, how much, how and what for ("lila",
 //! "lawas", "suwi" -> lama, "mayar" -> bayar, "rego" -> harga, "kayapa" -> bagaimana, "gasan"
 //! -> untuk, "imah" -> rumah).
+//! `id_v10` (2026-12): Javanese "dewe"/"dhewe" -> sendiri, "ndi" -> mana, "lek" -> kalau.
 //!
 //! # Example
 //! ```
@@ -106,7 +107,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v9";
+pub const ANALYZER: &str = "id_v10";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;

@@ -725,8 +725,12 @@ impl Engine {
             return self.smalltalk(question, kind);
         }
 
+        // Saying what one was asked to bring is a question, not where one is ("..., diminta
+        // surat tidak mampu dr kecamatan beji").
         if asked.is_none()
-            && let Some(words) = self.region_words(&naming).or_else(|| self.introduced_place(question))
+            && let Some(words) = self
+                .region_words(&naming)
+                .or_else(|| request.is_none().then(|| self.introduced_place(question)).flatten())
         {
             return self.region_set(question, words);
         }
@@ -2124,8 +2128,10 @@ fn beats(a: &Scored, b: &Scored) -> bool {
     dominated(b.naming_mask, a.naming_mask) || (a.naming_mask == b.naming_mask && dominated(b.mask, a.mask))
 }
 
-/// Verbs that say what someone asked of the citizen ("diminta SKCK", "disuruh bawa surat
-/// pengantar", "butuh surat dari kecamatan"): what follows is what the citizen needs.
+/// Passive verbs that say what someone asked of the citizen ("diminta SKCK", "disuruh bawa
+/// surat pengantar", "dibutuhkan surat dari kecamatan"): what follows is what the citizen
+/// needs. The active "butuh" asks so only after hearsay ([`NEEDING`]): "sy butuh data"
+/// follows who asks, not why.
 const REQUESTING: &[&str] = &[
     "diminta",
     "dimintai",
@@ -2135,8 +2141,12 @@ const REQUESTING: &[&str] = &[
     "diharuskan",
     "dibutuhkan",
     "diperlukan",
-    "butuh",
 ];
+/// Verbs of need, which ask like [`REQUESTING`] after hearsay ("katanya butuh surat dari
+/// kecamatan": someone said it is needed).
+const NEEDING: &[&str] = &["butuh", "perlu", "harus", "hrs", "wajib", "kudu"];
+/// Hearsay markers: "katanya", and the Javanese and Sundanese forms.
+const HEARSAY: &[&str] = &["katanya", "katane", "ktnya", "cenah"];
 /// Words of story a clause needs before the requesting verb to count as the reason.
 const REASON_WORDS: usize = 3;
 
@@ -2152,7 +2162,9 @@ fn requested(question: &str) -> Option<(String, HashSet<String>)> {
         .filter(|w| !w.is_empty())
         .map(|w| (w.as_ptr() as usize - lower.as_ptr() as usize, w))
         .collect();
-    let at = words.iter().rposition(|(_, w)| REQUESTING.contains(w))?;
+    let at = (0..words.len()).rev().find(|&i| {
+        REQUESTING.contains(&words[i].1) || NEEDING.contains(&words[i].1) && i > 0 && HEARSAY.contains(&words[i - 1].1)
+    })?;
     if at < REASON_WORDS {
         return None;
     }

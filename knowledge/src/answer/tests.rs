@@ -660,8 +660,11 @@ fn the_reason_before_what_was_requested_is_story() {
     let a = ask("ibu sy mau minta keringanan biaya rumah sakit, diminta sktm dari kecamatan beji");
     assert_eq!(id(&a), "003_5e30365896fb6814:pengantar-permohonan-sktm", "{}", a.text);
     assert_ne!(a.aspect, Some(Aspect::Fee), "{}", a.text);
-    // Without a reason before it, the verb changes nothing.
+    // Without a reason before it, the verb changes nothing; one's own need is no request,
+    // a need someone reported is.
     assert!(requested("diminta sktm").is_none());
+    assert!(requested("sy mahasiswa semester akhir, butuh data dari setda").is_none());
+    assert!(requested("anak sy mau nikah bulan depan, katanya butuh surat dari kecamatan").is_some());
 }
 
 /// Asked more before choosing: the list is offered again for the new aspect, never refused and
