@@ -321,11 +321,18 @@ fn inner_syllables(word: &str) -> Vec<String> {
     pieces
 }
 
+/// The one irregular piece of the bureaucracy: "Dinas" gives "dis" as well as "din"
+/// ("dishub", "disdik" beside "dinkes", "dinsos").
+fn irregular_pieces(word: &str) -> Option<String> {
+    (word == "dinas").then(|| "dis".to_owned())
+}
+
 /// Strict pieces a title word gives a derived alias: its initial, its syllable pieces, or the
 /// whole word when it is very short.
 fn strict_pieces(word: &str) -> Vec<String> {
     let mut pieces = vec![word[..word.char_indices().nth(1).map_or(word.len(), |(i, _)| i)].to_owned()];
     pieces.extend(syllable_pieces(word));
+    pieces.extend(irregular_pieces(word));
     if word.len() <= WHOLE_WORD {
         pieces.push(word.to_owned());
     }
@@ -375,6 +382,7 @@ pub fn title_forms(title: &str) -> Vec<(String, String)> {
                     let closed = |w: &str| {
                         let mut pieces = inner_syllables(w);
                         pieces.extend(syllable_pieces(w).into_iter().filter(|p| !p.ends_with(is_vowel_char)));
+                        pieces.extend(irregular_pieces(w));
                         pieces
                     };
                     for a in closed(first) {
@@ -392,6 +400,29 @@ pub fn title_forms(title: &str) -> Vec<(String, String)> {
     out.sort();
     out.dedup();
     out
+}
+
+/// Short forms of an office's name ("Dinas Kesehatan Kabupaten Watulawang" -> `dinkes`,
+/// "Dinas Perhubungan" -> `dishub`, "Badan Pendapatan Daerah" -> `bapenda`): the forms of the
+/// whole name before its region ("Kabupaten ...", "Kota ..."), as [`title_forms`] shortens it.
+/// Each pair is (short form, long form).
+pub fn office_forms(name: &str) -> Vec<(String, String)> {
+    const REGION: &[&str] = &["kabupaten", "kab", "kota", "provinsi", "prov"];
+    let words = words(name);
+    let office: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .take_while(|w| !REGION.contains(w))
+        .filter(|w| !SMALL_WORDS.contains(w))
+        .collect();
+    if !(2..=MAX_SPAN).contains(&office.len()) {
+        return Vec::new();
+    }
+    let whole = office.join(" ");
+    title_forms(&whole)
+        .into_iter()
+        .filter(|(_, long)| *long == whole)
+        .collect()
 }
 
 /// Whether `short` can be read off `long` words in order: each word gives a prefix of up to
@@ -568,6 +599,27 @@ mod tests {
         assert!(
             aliases.expand("menkes").is_empty(),
             "a form that drops the kind of instrument"
+        );
+    }
+
+    #[test]
+    fn offices_are_shortened_by_their_name_before_the_region() {
+        let forms = office_forms("Dinas Kesehatan Kabupaten Watulawang");
+        assert!(has(&forms, "dinkes", "dinas kesehatan"), "{forms:?}");
+        assert!(has(
+            &office_forms("Dinas Perhubungan Kota Sekarpandan"),
+            "dishub",
+            "dinas perhubungan"
+        ));
+        assert!(has(
+            &office_forms("Badan Pendapatan Daerah"),
+            "bapenda",
+            "badan pendapatan daerah"
+        ));
+        assert!(
+            office_forms("Kecamatan Beji Kabupaten Pasuruan")
+                .iter()
+                .all(|(_, long)| long == "kecamatan beji")
         );
     }
 

@@ -450,6 +450,8 @@ pub struct Engine {
     body_weight: HashMap<String, f32>,
     /// Prefix (4-8 letters) -> the one corpus word it starts ("dispen" -> "dispensasi").
     abbreviations: HashMap<String, String>,
+    /// Short names of the offices that give the services ("dinkes" -> "dinas kesehatan").
+    office_names: HashMap<String, Vec<String>>,
     /// Short forms derived from the titles and spelled out in the decrees ("karpeg" -> "kartu
     /// pegawai"), see [`crate::aliases`].
     aliases: Aliases,
@@ -629,6 +631,20 @@ impl Engine {
             .collect();
         let title_vocabulary: HashSet<String> = title_vocabulary.into_iter().cloned().collect();
         let title_acronyms = filler_acronyms(&services, &derived);
+        // "dinkes" -> "dinas kesehatan": the short names of the offices that give the services.
+        let mut office_names: HashMap<String, Vec<String>> = HashMap::default();
+        let offices: HashSet<&str> = services
+            .iter()
+            .flat_map(|s| [s.agency.as_str(), s.unit.as_str()])
+            .collect();
+        for office in offices {
+            for (short, long) in crate::aliases::office_forms(office) {
+                let known = office_names.entry(short).or_default();
+                if !known.contains(&long) {
+                    known.push(long);
+                }
+            }
+        }
         Ok(Self {
             title_cues,
             services,
@@ -647,6 +663,7 @@ impl Engine {
             region_vocabulary,
             title_vocabulary,
             title_acronyms,
+            office_names,
             terms,
             by_id,
         })
@@ -1533,6 +1550,13 @@ impl Engine {
     fn background_words(&self, question: &str) -> HashSet<String> {
         let mut background = HashSet::default();
         let lower = question.to_lowercase();
+        // An office by its short name ("di dinsos") says where, not which service: its words
+        // decide between the offices' services, as region words do, and name none.
+        for word in surface_words(&lower) {
+            if let Some([long]) = self.office_names.get(&word).map(Vec::as_slice) {
+                background.extend(analyze(long).into_iter().filter(|t| !aspect::is_cue(t)));
+            }
+        }
         // Clauses end at punctuation; within one, the raw words in order.
         for clause in lower.split([',', '.', '?', '!', ';', ':']) {
             let words: Vec<&str> = clause
@@ -1655,6 +1679,20 @@ impl Engine {
         for word in surface_words(&rewritten) {
             if !corrected.is_empty() {
                 corrected.push(' ');
+            }
+            // An office by its short name ("ke dinkes"): the word and the name it stands for,
+            // whose words are the office's in every service it gives.
+            // Not its words that are cues ("pendapatan" asks nothing about a product).
+            if let Some([long]) = self.office_names.get(&word).map(Vec::as_slice) {
+                corrected.push_str(&word);
+                for part in long
+                    .split(' ')
+                    .filter(|w| !analyze(w).iter().any(|t| aspect::is_cue(t)))
+                {
+                    corrected.push(' ');
+                    corrected.push_str(part);
+                }
+                continue;
             }
             if word.chars().any(|c| c.is_ascii_digit())
                 || self.spelling.contains(&word)
