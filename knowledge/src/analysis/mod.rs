@@ -47,7 +47,8 @@
 //! `id_v9` (2026-12): regional words for how long, how much, how and what for ("lila",
 //! "lawas", "suwi" -> lama, "mayar" -> bayar, "rego" -> harga, "kayapa" -> bagaimana, "gasan"
 //! -> untuk, "imah" -> rumah).
-//! `id_v10` (2026-12): Javanese "dewe"/"dhewe" -> sendiri, "ndi" -> mana, "lek" -> kalau.
+//! `id_v10` (2026-12): Javanese "dewe"/"dhewe" -> sendiri, "ndi" -> mana, "lek" -> kalau;
+//! "taun"/"setaun" -> tahun/setahun.
 //!
 //! # Example
 //! ```

@@ -768,13 +768,17 @@ impl Engine {
         // is named by most of its title.
         // A word with the definite "-nya" ("audiensinya", its hearing) points back at the
         // previous service even when another service is named after that word.
-        // Chat writes the clitic apart too ("sk nya", "lpj nya").
+        // Chat writes the clitic apart too ("sk nya", "lpj nya", "sk ne").
         let definite = || {
             let words = surface_words(question);
             words
                 .iter()
                 .enumerate()
-                .filter(|(i, w)| w.len() > 5 && w.ends_with("nya") || words.get(i + 1).is_some_and(|n| n == "nya"))
+                .filter(|(i, w)| {
+                    // Javanese marks it with "-e" / "-ne" ("kegiatane", "biayane").
+                    w.len() > 5 && (w.ends_with("nya") || w.ends_with('e'))
+                        || words.get(i + 1).is_some_and(|n| matches!(n.as_str(), "nya" | "ne"))
+                })
                 .flat_map(|(_, w)| analyze(w))
                 .any(|t| naming.contains(&&t))
         };
