@@ -48,7 +48,7 @@
 //! "lawas", "suwi" -> lama, "mayar" -> bayar, "rego" -> harga, "kayapa" -> bagaimana, "gasan"
 //! -> untuk, "imah" -> rumah).
 //! `id_v10` (2026-12): Javanese "dewe"/"dhewe" -> sendiri, "ndi" -> mana, "lek" -> kalau;
-//! "taun"/"setaun" -> tahun/setahun.
+//! "taun"/"setaun" -> tahun/setahun; the synonym "umur" -> usia.
 //!
 //! # Example
 //! ```
