@@ -9,7 +9,7 @@ use anyhow::Context;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres};
 
-use super::{ConnectOptions, Dialect, redact};
+use super::{ConnectOptions, Dialect, WriteGate, WriteTx, redact};
 
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::sqlx_macros::migrate!("../migrations/postgres");
 
@@ -49,7 +49,9 @@ impl Dialect for PgPool {
 
     const SELECT_COMPLAINT_FOR_UPDATE: &'static str = "SELECT * FROM complaints WHERE ticket = $1 FOR UPDATE";
 
-    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Postgres>> {
-        self.begin().await
+    async fn begin_write(&self, gate: &WriteGate) -> sqlx::Result<WriteTx<Postgres>> {
+        let turn = gate.turn().await;
+        let tx = self.begin().await?;
+        Ok(WriteTx { tx, _turn: turn })
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! SQLite has no row locks: a write transaction starts with `BEGIN IMMEDIATE` so it holds the
 //! single write lock from its first statement (no late lock upgrade that fails with SQLITE_BUSY),
-//! and claiming a delivery is one atomic `UPDATE ... RETURNING`.
+//! and claiming a delivery is one atomic `UPDATE ... RETURNING`. The
+//! store's [`WriteGate`] queues this process's writers for that lock.
 
 use std::str::FromStr;
 
@@ -11,7 +12,7 @@ use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, Sqlite, SqlitePool};
 
-use super::{ConnectOptions, Dialect};
+use super::{ConnectOptions, Dialect, WriteGate, WriteTx};
 
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::sqlx_macros::migrate!("../migrations/sqlite");
 
@@ -69,7 +70,9 @@ impl Dialect for SqlitePool {
 
     const SELECT_COMPLAINT_FOR_UPDATE: &'static str = "SELECT * FROM complaints WHERE ticket = $1";
 
-    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Sqlite>> {
-        self.begin_with("BEGIN IMMEDIATE").await
+    async fn begin_write(&self, gate: &WriteGate) -> sqlx::Result<WriteTx<Sqlite>> {
+        let turn = gate.turn().await;
+        let tx = self.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx { tx, _turn: turn })
     }
 }

@@ -77,7 +77,7 @@ impl WebChatStore {
     pub async fn create_session(&self, token_sha256: &str) -> Result<i64, StoreError> {
         let now = self.0.now();
         on_pool!(self.0, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.0.gate).await?;
             let (chat_id,): (i64,) = sqlx::query_as(
                 "UPDATE webchat_chat_ids SET next_chat_id = next_chat_id + 1 WHERE id = 1 RETURNING next_chat_id - 1",
             )
@@ -125,6 +125,7 @@ impl WebChatStore {
     /// Records that the session was used now (for retention).
     pub async fn touch(&self, chat_id: i64) -> Result<(), StoreError> {
         let now = self.0.now();
+        let _turn = self.0.write_turn().await;
         on_pool!(self.0, |pool| {
             sqlx::query("UPDATE webchat_sessions SET last_seen_at = $2 WHERE chat_id = $1")
                 .bind(chat_id)
@@ -151,7 +152,7 @@ impl WebChatStore {
         for _ in 0..8 {
             let attempt: Result<Option<Vec<i64>>, sqlx::Error> = on_pool!(self.0, |pool| {
                 async {
-                    let mut tx = pool.begin_write().await?;
+                    let mut tx = pool.begin_write(&self.0.gate).await?;
                     // Takes the session's row lock on PostgreSQL: one append per session at a time.
                     let last: Option<(i64,)> = sqlx::query_as(
                         "UPDATE webchat_sessions SET last_seq = last_seq + $2 WHERE chat_id = $1 RETURNING last_seq",
@@ -238,7 +239,7 @@ impl WebChatStore {
     /// complaints are all closed for good (with their dialogue state and subscriptions).
     pub async fn prune(&self, before: i64) -> Result<Pruned, StoreError> {
         on_pool!(self.0, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.0.gate).await?;
             let messages = sqlx::query("DELETE FROM webchat_messages WHERE created_at < $1")
                 .bind(before)
                 .execute(&mut *tx)

@@ -98,7 +98,7 @@ impl WhatsAppStore {
             return Ok(());
         }
         on_pool!(self.0, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.0.gate).await?;
             let (chat_id,): (i64,) = sqlx::query_as(
                 "UPDATE whatsapp_chat_ids SET next_chat_id = next_chat_id - 1 WHERE id = 1 RETURNING next_chat_id + 1",
             )
