@@ -42,7 +42,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use accounts::{Account, AccountError, AccountRole, NewAccount, Session, SetupToken};
 pub use announcements::{Announcement, AnnouncementStatus, BroadcastProgress, BroadcastTask, FanOut};
-pub(crate) use chats::{TOPIC_ALL, agency_topic, regency_topic};
+pub(crate) use chats::{TOPIC_ALL, UPSERT_DIALOGUE, agency_topic, regency_topic};
 pub use clock::Clock;
 pub use complaints::{
     ChangeOutcome, Complaint, ComplaintEvent, EventKind, PUBLICLY_CLOSED, Page, PublicFilter, StatusChange,
