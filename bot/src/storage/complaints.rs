@@ -953,12 +953,14 @@ impl Store {
 pub(crate) struct DialectSql {
     pub(crate) select_for_update: &'static str,
     pub(crate) claim_delivery: &'static str,
+    pub(crate) claim_whatsapp: &'static str,
 }
 
 pub(crate) fn dialect_sql<P: Dialect>(_: &P) -> DialectSql {
     DialectSql {
         select_for_update: P::SELECT_COMPLAINT_FOR_UPDATE,
         claim_delivery: P::CLAIM_DELIVERY,
+        claim_whatsapp: P::CLAIM_WHATSAPP,
     }
 }
 

@@ -44,6 +44,7 @@ pub use accounts::{Account, AccountError, AccountRole, NewAccount, Session, Setu
 pub use announcements::{Announcement, AnnouncementStatus, BroadcastProgress, BroadcastTask, FanOut};
 pub(crate) use chats::{TOPIC_ALL, UPSERT_DIALOGUE, agency_topic, regency_topic};
 pub use clock::Clock;
+pub(crate) use complaints::dialect_sql;
 pub use complaints::{
     ChangeOutcome, Complaint, ComplaintEvent, EventKind, PUBLICLY_CLOSED, Page, PublicFilter, StatusChange,
     SubmitOptions,
@@ -110,6 +111,9 @@ pub(crate) trait Dialect {
     /// Claim one ready delivery: binds `$1` kind, `$2` now, `$3` lease_until, `$4` worker id,
     /// `$5`..=`$6` the chat ids it may have (a task without a chat counts as chat 0).
     const CLAIM_DELIVERY: &'static str;
+    /// Claim the WhatsApp inbox's next message (see `WhatsAppStore::claim`): binds `$1` now,
+    /// `$2` lease_until; returns the message's columns.
+    const CLAIM_WHATSAPP: &'static str;
     /// Select a complaint for change, locking it where the engine has row locks.
     const SELECT_COMPLAINT_FOR_UPDATE: &'static str;
     /// Starts a transaction that will write, taking the write lock up front where needed (and,

@@ -3,7 +3,7 @@
 //!
 //! SQLite has no row locks: a write transaction starts with `BEGIN IMMEDIATE` so it holds the
 //! single write lock from its first statement (no late lock upgrade that fails with SQLITE_BUSY),
-//! and claiming a delivery is one atomic `UPDATE ... RETURNING`. The
+//! and claiming a delivery or a WhatsApp message is one atomic `UPDATE ... RETURNING`. The
 //! store's [`WriteGate`] queues this process's writers for that lock.
 
 use std::str::FromStr;
@@ -67,6 +67,20 @@ impl Dialect for SqlitePool {
                  ORDER BY next_attempt_at, seq
                  LIMIT 1)
         RETURNING *";
+
+    const CLAIM_WHATSAPP: &'static str = "
+        UPDATE whatsapp_inbox SET lease_until = $2
+         WHERE message_id = (
+                SELECT m.message_id FROM whatsapp_inbox m
+                 WHERE m.processed_at IS NULL AND (m.lease_until IS NULL OR m.lease_until < $1)
+                   AND m.message_id = (
+                        SELECT e.message_id FROM whatsapp_inbox e
+                         WHERE e.wa_id = m.wa_id AND e.processed_at IS NULL
+                         ORDER BY e.received_at, e.message_id
+                         LIMIT 1)
+                 ORDER BY m.received_at, m.message_id
+                 LIMIT 1)
+        RETURNING message_id, wa_id, kind, payload, received_at, profile_name";
 
     const SELECT_COMPLAINT_FOR_UPDATE: &'static str = "SELECT * FROM complaints WHERE ticket = $1";
 
