@@ -134,6 +134,25 @@ impl WhatsAppStore {
         Ok(row.map(contact))
     }
 
+    /// A contact with its stored dialogue state (JSON, see `conversation::state_from_json`),
+    /// in one read: what the inbox worker needs before the core.
+    pub async fn contact_with_state(&self, wa_id: &str) -> Result<Option<(Contact, Option<String>)>, StoreError> {
+        let row: Option<(String, i64, String, i64, Option<String>)> = on_pool!(self.0, |pool| {
+            sqlx::query_as(
+                "SELECT c.wa_id, c.chat_id, c.status, c.last_inbound_at, d.state
+                   FROM whatsapp_contacts c LEFT JOIN dialogues d ON d.chat_id = c.chat_id
+                  WHERE c.wa_id = $1",
+            )
+            .bind(wa_id)
+            .fetch_optional(pool)
+            .await
+            .context("cannot read WhatsApp contact")?
+        });
+        Ok(row.map(|(wa_id, chat_id, status, last_inbound_at, state)| {
+            (contact((wa_id, chat_id, status, last_inbound_at)), state)
+        }))
+    }
+
     pub async fn contact_of_chat(&self, chat_id: i64) -> Result<Option<Contact>, StoreError> {
         let row: Option<(String, i64, String, i64)> = on_pool!(self.0, |pool| {
             sqlx::query_as("SELECT wa_id, chat_id, status, last_inbound_at FROM whatsapp_contacts WHERE chat_id = $1")

@@ -1,5 +1,5 @@
 //! [`InboxWorker`]: processes the inbox through the conversation core. Each message: claim
-//! (lease) -> the citizen's contact and dialogue state -> the core -> the replies as Cloud API
+//! (lease) -> the citizen's contact and dialogue state (one read) -> the core -> the replies as Cloud API
 //! messages through the [`GraphSender`] -> done and the new dialogue state, in one transaction.
 //!
 //! Several workers (`[whatsapp] inbox_workers`) work the inbox at once, oldest first; the claim
@@ -24,7 +24,7 @@ use super::render;
 use super::sender::{GraphSender, SendFailure};
 use super::store::WhatsAppStore;
 use crate::conversation::CatalogHandle;
-use crate::conversation::{Channel, Citizen, Config, Conversation, Reply, load_state, text};
+use crate::conversation::{Channel, Citizen, Config, Conversation, Reply, state_from_json, text};
 use crate::routing::Routing;
 use crate::storage::Store;
 
@@ -79,7 +79,7 @@ impl InboxWorker {
         let Some(message) = wa.claim(self.lease).await? else {
             return Ok(false);
         };
-        let Some(contact) = wa.contact(&message.wa_id).await? else {
+        let Some((contact, stored)) = wa.contact_with_state(&message.wa_id).await? else {
             wa.done(&message.message_id).await?;
             return Ok(true);
         };
@@ -91,7 +91,7 @@ impl InboxWorker {
             routing: self.routing.clone(),
             config: self.config.clone(),
         };
-        let state = load_state(&self.store, chat_id).await?;
+        let state = state_from_json(chat_id, stored.as_deref());
         let event = inbox::decode(&message.kind, &message.payload);
         let mut next_state = None;
         let replies = match core.handle(citizen, &state, event).await {
