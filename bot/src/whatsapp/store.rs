@@ -7,8 +7,9 @@
 //! `SKIP LOCKED` on PostgreSQL) that gives out only a citizen's oldest unprocessed message
 //! (migration 0019 indexes them), so workers at once never answer one citizen out of order or
 //! twice at the same time; a worker that dies leaves its lease to expire and the message is
-//! processed again. Every write is one write transaction (a message with its contact; "done"
-//! with the new dialogue state), one turn at SQLite's writer each.
+//! processed again. Writes that belong together share one write transaction (a message with
+//! its contact; "done" with the new dialogue state); on SQLite every write takes one turn at the
+//! store's write gate.
 
 use std::time::Duration;
 
