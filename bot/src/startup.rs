@@ -162,7 +162,7 @@ impl Application {
         })
     }
 
-    /// The WhatsApp inbox worker, when WhatsApp is configured; it answers with the reindexer's
+    /// The WhatsApp inbox workers, when WhatsApp is configured; they answer with the reindexer's
     /// catalog, so WhatsApp without the answer engine is refused.
     fn whatsapp_worker(&self) -> anyhow::Result<Option<crate::whatsapp::worker::InboxWorker>> {
         let Some(channel) = &self.whatsapp else {

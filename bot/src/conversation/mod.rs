@@ -471,15 +471,19 @@ pub(crate) fn local_date(now: i64, utc_offset_hours: i32) -> chrono::NaiveDate {
 /// read: start over rather than fail every message).
 pub async fn load_state(store: &Store, chat_id: i64) -> Result<State, StoreError> {
     let json = store.dialogue_json(chat_id).await?;
-    Ok(json
-        .and_then(|json| match serde_json::from_str(&json) {
-            Ok(state) => Some(state),
-            Err(error) => {
-                tracing::warn!(chat_id, %error, "unreadable dialogue state reset to the default");
-                None
-            }
-        })
-        .unwrap_or_default())
+    Ok(state_from_json(chat_id, json.as_deref()))
+}
+
+/// A chat's stored state (JSON, as `load_state` reads it) read back, or the default.
+pub fn state_from_json(chat_id: i64, json: Option<&str>) -> State {
+    json.and_then(|json| match serde_json::from_str(json) {
+        Ok(state) => Some(state),
+        Err(error) => {
+            tracing::warn!(chat_id, %error, "unreadable dialogue state reset to the default");
+            None
+        }
+    })
+    .unwrap_or_default()
 }
 
 pub async fn save_state(store: &Store, chat_id: i64, state: &State) -> Result<(), StoreError> {

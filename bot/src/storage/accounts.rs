@@ -214,7 +214,7 @@ impl Store {
     pub async fn disable_account(&self, username: &str) -> Result<bool, StoreError> {
         let now = self.now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.gate).await?;
             let id: Option<(i64,)> = sqlx::query_as(
                 "UPDATE console_accounts SET disabled_at = COALESCE(disabled_at, $2), updated_at = $2
                   WHERE username = $1 RETURNING id",
@@ -235,7 +235,7 @@ impl Store {
     pub async fn reset_account(&self, username: &str, setup: &SetupToken) -> Result<bool, StoreError> {
         let now = self.now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.gate).await?;
             let id: Option<(i64,)> = sqlx::query_as(
                 "UPDATE console_accounts
                     SET password_hash = NULL, setup_token_sha256 = $2, setup_expires_at = $3,
@@ -360,7 +360,7 @@ impl Store {
     pub async fn record_login_failure(&self, keys: &[String], keep_secs: i64) -> Result<(), StoreError> {
         let now = self.now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.gate).await?;
             for key in keys {
                 sqlx::query("INSERT INTO console_login_failures (key, at) VALUES ($1, $2)")
                     .bind(key)

@@ -397,7 +397,7 @@ impl Store {
     pub async fn approve_and_fan_out(&self, id: i64) -> Result<FanOut, StoreError> {
         let now = self.now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.gate).await?;
             let row: Option<(String, Option<String>, Option<String>)> =
                 sqlx::query_as("SELECT status, agency, regency FROM announcements WHERE id = $1")
                     .bind(id)

@@ -10,6 +10,10 @@ use super::{Store, StoreError, on_pool};
 /// Topic of a subscription to every agency.
 pub(crate) const TOPIC_ALL: &str = "all";
 
+/// Saves a chat's dialogue state: binds `$1` chat id, `$2` the state's JSON, `$3` now.
+pub(crate) const UPSERT_DIALOGUE: &str = "INSERT INTO dialogues (chat_id, state, updated_at) VALUES ($1, $2, $3)
+     ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at";
+
 pub(crate) fn agency_topic(agency: &str) -> String {
     format!("agency:{agency}")
 }
@@ -111,17 +115,15 @@ impl Store {
     /// Saves a chat's dialogue state (JSON).
     pub(crate) async fn save_dialogue_json(&self, chat_id: i64, json: &str) -> Result<(), StoreError> {
         let now = self.now();
+        let _turn = self.write_turn().await;
         on_pool!(self, |pool| {
-            sqlx::query(
-                "INSERT INTO dialogues (chat_id, state, updated_at) VALUES ($1, $2, $3)
-                 ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-            )
-            .bind(chat_id)
-            .bind(json)
-            .bind(now)
-            .execute(pool)
-            .await
-            .context("cannot save dialogue state")?;
+            sqlx::query(UPSERT_DIALOGUE)
+                .bind(chat_id)
+                .bind(json)
+                .bind(now)
+                .execute(pool)
+                .await
+                .context("cannot save dialogue state")?;
         });
         Ok(())
     }

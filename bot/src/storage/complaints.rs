@@ -432,7 +432,7 @@ impl Store {
             Citizen::Telegram { .. } | Citizen::Purged => None,
         };
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.gate).await?;
             let inserted = sqlx::query_as::<_, ComplaintRow>(INSERT_COMPLAINT)
                 .bind(ticket.as_str())
                 .bind(new.citizen.telegram_chat().unwrap_or(0))
@@ -619,7 +619,7 @@ impl Store {
         }
         let fingerprint = fingerprint.to_string();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.gate).await?;
             if let Some(key) = &change.idempotency_key {
                 let fresh = sqlx::query(
                     "INSERT INTO idempotency_keys (scope, key, request, created_at)
@@ -783,7 +783,7 @@ impl Store {
     ) -> Result<ComplaintEvent, StoreError> {
         let now = self.now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.gate).await?;
             let row = sqlx::query_as::<_, ComplaintRow>(dialect_sql(pool).select_for_update)
                 .bind(ticket.as_str())
                 .fetch_optional(&mut *tx)
@@ -861,7 +861,7 @@ impl Store {
     /// Escalates one complaint if it is still overdue and not yet escalated for this deadline.
     async fn escalate_one(&self, id: i64, now: i64) -> Result<Option<TicketNumber>, StoreError> {
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.gate).await?;
             let row = sqlx::query_as::<_, ComplaintRow>(
                 "UPDATE complaints SET escalated_due_at = due_at
                       WHERE id = $1 AND due_at IS NOT NULL AND due_at < $2
@@ -953,12 +953,14 @@ impl Store {
 pub(crate) struct DialectSql {
     pub(crate) select_for_update: &'static str,
     pub(crate) claim_delivery: &'static str,
+    pub(crate) claim_whatsapp: &'static str,
 }
 
 pub(crate) fn dialect_sql<P: Dialect>(_: &P) -> DialectSql {
     DialectSql {
         select_for_update: P::SELECT_COMPLAINT_FOR_UPDATE,
         claim_delivery: P::CLAIM_DELIVERY,
+        claim_whatsapp: P::CLAIM_WHATSAPP,
     }
 }
 

@@ -6,7 +6,9 @@
 //! side and readable. Migrations are embedded and applied at connect. Writes that belong together
 //! (a complaint, its first event and its forwarding task; a status change, its event and the
 //! citizen's notification) commit in one transaction; no transaction is ever held across a
-//! network call: the delivery worker takes a lease instead.
+//! network call: the delivery worker takes a lease instead. On SQLite, write transactions and
+//! the writes of the busy paths first take this process's turn at the [`WriteGate`], so
+//! writers queue in order instead of sleeping in SQLite's busy handler.
 
 mod accounts;
 pub(crate) mod announcements;
@@ -40,8 +42,9 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use accounts::{Account, AccountError, AccountRole, NewAccount, Session, SetupToken};
 pub use announcements::{Announcement, AnnouncementStatus, BroadcastProgress, BroadcastTask, FanOut};
-pub(crate) use chats::{TOPIC_ALL, agency_topic, regency_topic};
+pub(crate) use chats::{TOPIC_ALL, UPSERT_DIALOGUE, agency_topic, regency_topic};
 pub use clock::Clock;
+pub(crate) use complaints::dialect_sql;
 pub use complaints::{
     ChangeOutcome, Complaint, ComplaintEvent, EventKind, PUBLICLY_CLOSED, Page, PublicFilter, StatusChange,
     SubmitOptions,
@@ -108,10 +111,81 @@ pub(crate) trait Dialect {
     /// Claim one ready delivery: binds `$1` kind, `$2` now, `$3` lease_until, `$4` worker id,
     /// `$5`..=`$6` the chat ids it may have (a task without a chat counts as chat 0).
     const CLAIM_DELIVERY: &'static str;
+    /// Claim the WhatsApp inbox's next message (see `WhatsAppStore::claim`): binds `$1` now,
+    /// `$2` lease_until; returns the message's columns.
+    const CLAIM_WHATSAPP: &'static str;
     /// Select a complaint for change, locking it where the engine has row locks.
     const SELECT_COMPLAINT_FOR_UPDATE: &'static str;
-    /// Starts a transaction that will write, taking the write lock up front where needed.
-    fn begin_write(&self) -> impl Future<Output = sqlx::Result<sqlx::Transaction<'static, Self::Db>>> + Send;
+    /// Starts a transaction that will write, taking the write lock up front where needed (and,
+    /// first, this process's turn at the [`WriteGate`], held until the transaction ends).
+    fn begin_write(&self, gate: &WriteGate) -> impl Future<Output = sqlx::Result<WriteTx<Self::Db>>> + Send;
+}
+
+/// SQLite's single writer, queued in this process: a write transaction (and each write on a busy
+/// path) first takes the gate, so the writers of one process wait their turn in order and
+/// start the moment the previous one ends, instead of failing on SQLite's lock and sleeping in
+/// its busy handler (1, 2, 5, 10 ... 100 ms between tries: that sleeping was the tail of every
+/// figure with several writers at once). Open on PostgreSQL (row locks, many writers). The busy
+/// timeout stays for writers of other processes and for writes that do not take the gate.
+///
+/// Never taken while a write transaction of the same task is open (a gated write inside it
+/// would wait for itself); taken before a pooled connection, so a writer waiting its turn holds
+/// no connection.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WriteGate(Option<Arc<tokio::sync::Mutex<()>>>);
+
+impl WriteGate {
+    /// A gate that queues writers (SQLite).
+    fn queued() -> Self {
+        Self(Some(Arc::default()))
+    }
+
+    /// Waits for this process's turn to write; the turn ends when the result is dropped.
+    pub(crate) async fn turn(&self) -> WriteTurn {
+        match &self.0 {
+            Some(gate) => WriteTurn {
+                _guard: Some(gate.clone().lock_owned().await),
+            },
+            None => WriteTurn { _guard: None },
+        }
+    }
+}
+
+/// A turn at the [`WriteGate`] (nothing on PostgreSQL).
+#[must_use = "the turn ends when it is dropped"]
+pub(crate) struct WriteTurn {
+    _guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+/// A write transaction with its turn at the [`WriteGate`]: used like a `sqlx::Transaction`
+/// (`&mut *tx` is the connection); the turn ends with the transaction (commit, rollback or drop).
+pub(crate) struct WriteTx<DB: sqlx::Database> {
+    tx: sqlx::Transaction<'static, DB>,
+    _turn: WriteTurn,
+}
+
+impl<DB: sqlx::Database> WriteTx<DB> {
+    pub(crate) async fn commit(self) -> sqlx::Result<()> {
+        self.tx.commit().await
+    }
+
+    pub(crate) async fn rollback(self) -> sqlx::Result<()> {
+        self.tx.rollback().await
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for WriteTx<DB> {
+    type Target = DB::Connection;
+
+    fn deref(&self) -> &DB::Connection {
+        &self.tx
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for WriteTx<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        &mut self.tx
+    }
 }
 
 /// Computes the deadline of the stage a complaint enters (the SLA); `None` means no clock runs.
@@ -133,6 +207,8 @@ impl DeadlinePolicy for NoDeadlines {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) backend: Backend,
+    /// Queues this process's writers on SQLite (see [`WriteGate`]).
+    pub(crate) gate: WriteGate,
     clock: Clock,
     deadlines: Arc<dyn DeadlinePolicy>,
 }
@@ -145,10 +221,16 @@ impl Store {
     }
 
     pub async fn connect_with(database_url: &str, options: ConnectOptions) -> anyhow::Result<Self> {
-        let backend = if database_url.starts_with("sqlite:") {
-            Backend::Sqlite(sqlite::connect(database_url, &options).await?)
+        let (backend, gate) = if database_url.starts_with("sqlite:") {
+            (
+                Backend::Sqlite(sqlite::connect(database_url, &options).await?),
+                WriteGate::queued(),
+            )
         } else if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
-            Backend::Postgres(postgres::connect(database_url, &options).await?)
+            (
+                Backend::Postgres(postgres::connect(database_url, &options).await?),
+                WriteGate::default(),
+            )
         } else {
             anyhow::bail!(
                 "unsupported DATABASE_URL {:?}: expected sqlite:... or postgres://...",
@@ -157,6 +239,7 @@ impl Store {
         };
         Ok(Self {
             backend,
+            gate,
             clock: Clock::system(),
             deadlines: Arc::new(NoDeadlines),
         })
@@ -184,6 +267,11 @@ impl Store {
 
     pub(crate) fn now(&self) -> i64 {
         self.clock.now()
+    }
+
+    /// This process's turn to write (see [`WriteGate`]), for a write outside a transaction.
+    pub(crate) async fn write_turn(&self) -> WriteTurn {
+        self.gate.turn().await
     }
 
     /// `"sqlite"` or `"postgres"`, for logs and readiness output.
@@ -250,6 +338,21 @@ pub(crate) fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn sqlite_writers_take_turns_and_postgres_writers_never_wait() {
+        let queued = WriteGate::queued();
+        let Some(lock) = &queued.0 else {
+            panic!("a queued gate has a lock");
+        };
+        let first = queued.turn().await;
+        assert!(lock.try_lock().is_err(), "the next writer waits for the turn");
+        drop(first);
+        assert!(lock.try_lock().is_ok(), "the turn ends when dropped");
+        let open = WriteGate::default();
+        let _one = open.turn().await;
+        let _two = open.turn().await;
+    }
 
     #[test]
     fn passwords_are_redacted() {

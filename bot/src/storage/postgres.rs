@@ -9,7 +9,7 @@ use anyhow::Context;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres};
 
-use super::{ConnectOptions, Dialect, redact};
+use super::{ConnectOptions, Dialect, WriteGate, WriteTx, redact};
 
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::sqlx_macros::migrate!("../migrations/postgres");
 
@@ -47,9 +47,27 @@ impl Dialect for PgPool {
              OR (status = 'in_flight' AND lease_until <= $2))
         RETURNING *";
 
+    const CLAIM_WHATSAPP: &'static str = "
+        UPDATE whatsapp_inbox SET lease_until = $2
+         WHERE message_id = (
+                SELECT m.message_id FROM whatsapp_inbox m
+                 WHERE m.processed_at IS NULL AND (m.lease_until IS NULL OR m.lease_until < $1)
+                   AND m.message_id = (
+                        SELECT e.message_id FROM whatsapp_inbox e
+                         WHERE e.wa_id = m.wa_id AND e.processed_at IS NULL
+                         ORDER BY e.received_at, e.message_id
+                         LIMIT 1)
+                 ORDER BY m.received_at, m.message_id
+                 LIMIT 1
+                 FOR UPDATE OF m SKIP LOCKED)
+           AND processed_at IS NULL AND (lease_until IS NULL OR lease_until < $1)
+        RETURNING message_id, wa_id, kind, payload, received_at, profile_name";
+
     const SELECT_COMPLAINT_FOR_UPDATE: &'static str = "SELECT * FROM complaints WHERE ticket = $1 FOR UPDATE";
 
-    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Postgres>> {
-        self.begin().await
+    async fn begin_write(&self, gate: &WriteGate) -> sqlx::Result<WriteTx<Postgres>> {
+        let turn = gate.turn().await;
+        let tx = self.begin().await?;
+        Ok(WriteTx { tx, _turn: turn })
     }
 }

@@ -132,7 +132,7 @@ impl Store {
     async fn purge_one(&self, id: i64, before: i64, report: &mut PurgeReport) -> Result<(), StoreError> {
         let now = self.now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.gate).await?;
             let (busy,): (i64,) = sqlx::query_as(
                 "SELECT COUNT(*) FROM deliveries WHERE complaint_id = $1 AND status IN ('pending', 'in_flight')",
             )

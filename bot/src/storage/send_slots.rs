@@ -46,7 +46,7 @@ impl Store {
     pub async fn take_send_slot(&self, window_ms: i64, scopes: &[(&str, u32)]) -> Result<SendSlot, StoreError> {
         let lock = matches!(self.backend, Backend::Postgres(_)).then_some(PG_LOCK);
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.gate).await?;
             if let Some(lock) = lock {
                 sqlx::query(lock)
                     .execute(&mut *tx)

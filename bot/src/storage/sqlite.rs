@@ -3,7 +3,8 @@
 //!
 //! SQLite has no row locks: a write transaction starts with `BEGIN IMMEDIATE` so it holds the
 //! single write lock from its first statement (no late lock upgrade that fails with SQLITE_BUSY),
-//! and claiming a delivery is one atomic `UPDATE ... RETURNING`.
+//! and claiming a delivery or a WhatsApp message is one atomic `UPDATE ... RETURNING`. The
+//! store's [`WriteGate`] queues this process's writers for that lock.
 
 use std::str::FromStr;
 
@@ -11,7 +12,7 @@ use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, Sqlite, SqlitePool};
 
-use super::{ConnectOptions, Dialect};
+use super::{ConnectOptions, Dialect, WriteGate, WriteTx};
 
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::sqlx_macros::migrate!("../migrations/sqlite");
 
@@ -67,9 +68,25 @@ impl Dialect for SqlitePool {
                  LIMIT 1)
         RETURNING *";
 
+    const CLAIM_WHATSAPP: &'static str = "
+        UPDATE whatsapp_inbox SET lease_until = $2
+         WHERE message_id = (
+                SELECT m.message_id FROM whatsapp_inbox m
+                 WHERE m.processed_at IS NULL AND (m.lease_until IS NULL OR m.lease_until < $1)
+                   AND m.message_id = (
+                        SELECT e.message_id FROM whatsapp_inbox e
+                         WHERE e.wa_id = m.wa_id AND e.processed_at IS NULL
+                         ORDER BY e.received_at, e.message_id
+                         LIMIT 1)
+                 ORDER BY m.received_at, m.message_id
+                 LIMIT 1)
+        RETURNING message_id, wa_id, kind, payload, received_at, profile_name";
+
     const SELECT_COMPLAINT_FOR_UPDATE: &'static str = "SELECT * FROM complaints WHERE ticket = $1";
 
-    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Sqlite>> {
-        self.begin_with("BEGIN IMMEDIATE").await
+    async fn begin_write(&self, gate: &WriteGate) -> sqlx::Result<WriteTx<Sqlite>> {
+        let turn = gate.turn().await;
+        let tx = self.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx { tx, _turn: turn })
     }
 }

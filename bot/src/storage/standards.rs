@@ -221,7 +221,7 @@ impl Store {
             AnnouncementStatus::Draft
         };
         let outcome = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.gate).await?;
             let latest = sqlx::query_as::<_, LatestRow>(SELECT_LATEST)
                 .fetch_all(&mut *tx)
                 .await

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 
-use super::{Store, StoreError, on_pool};
+use super::{Dialect, Store, StoreError, on_pool};
 
 /// How long a counted question is kept: 90 days.
 pub const RETENTION_SECS: i64 = 90 * 24 * 3600;
@@ -90,17 +90,24 @@ impl Store {
         let now = self.now();
         let offered = serde_json::to_string(&entry.offered).context("cannot encode the offered services")?;
         on_pool!(self, |pool| {
+            // One write transaction, one turn at SQLite's writer for both statements.
+            let mut tx = pool.begin_write(&self.gate).await?;
             sqlx::query(UPSERT)
                 .bind(now - now.rem_euclid(BUCKET_SECS))
                 .bind(&entry.question)
                 .bind(entry.outcome.as_str())
                 .bind(&offered)
                 .bind(now)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await
                 .context("cannot count the unanswered question")?;
+            sqlx::query(PRUNE)
+                .bind(now - RETENTION_SECS)
+                .execute(&mut *tx)
+                .await
+                .context("cannot prune old unanswered questions")?;
+            tx.commit().await.context("cannot commit an unanswered question")?;
         });
-        self.prune_unanswered().await?;
         Ok(())
     }
 

@@ -296,12 +296,18 @@ impl ChatState {
         });
     }
 
-    /// Appends the core's outcome (the notice first, as a message of its own) as loket's messages.
+    /// Appends the core's outcome (the notice first, as a message of its own) as loket's messages,
+    /// with the new dialogue state and the session marked used, in one write (see
+    /// [`WebChatStore::answer`]).
     async fn append_outcome(&self, chat_id: i64, outcome: Result<Outcome, anyhow::Error>) -> Result<(), ApiError> {
+        let mut state = None;
         let replies = match outcome {
             Ok(outcome) => {
-                if let Some(state) = &outcome.state {
-                    save_state(&self.deps.store, chat_id, state).await?;
+                if let Some(next) = &outcome.state {
+                    let json = serde_json::to_string(next).map_err(|e| {
+                        crate::storage::StoreError::Unexpected(anyhow::anyhow!("cannot serialise dialogue state: {e}"))
+                    })?;
+                    state = Some(json);
                 }
                 let mut replies = outcome.replies;
                 if let Some(notice) = outcome.notice {
@@ -316,7 +322,7 @@ impl ChatState {
         };
         let bodies: Vec<String> = replies.iter().map(|r| Body::reply(r).to_json()).collect();
         WebChatStore(self.deps.store.clone())
-            .append(chat_id, Author::Loket, &bodies, None)
+            .answer(chat_id, &bodies, state.as_deref())
             .await?;
         Ok(())
     }
@@ -544,7 +550,6 @@ async fn said(
         None => Ok(Outcome::stale()),
     };
     s.append_outcome(chat_id, outcome).await?;
-    web.touch(chat_id).await?;
     let _ = s.deps.changes.send(chat_id);
     let messages = s.list(chat_id, after).await?;
     Ok(Json(json!({ "messages": messages })).into_response())
@@ -617,7 +622,6 @@ async fn photo(
     let citizen = Citizen::new(Channel::Web, chat_id);
     let outcome = s.core().handle(citizen, &state, Event::Attachment { id }).await;
     s.append_outcome(chat_id, outcome).await?;
-    web.touch(chat_id).await?;
     let _ = s.deps.changes.send(chat_id);
     let messages = s.list(chat_id, after).await?;
     Ok(Json(json!({ "messages": messages })).into_response())

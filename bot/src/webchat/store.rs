@@ -10,11 +10,13 @@
 //! A session's messages are numbered 1, 2, 3... without gaps and never reused: an append raises
 //! the session's `last_seq` in its write transaction (on PostgreSQL that row lock makes a
 //! session's appends take turns), so a reader that has seen number n has seen every message
-//! before it, also after old lines were deleted.
+//! before it, also after old lines were deleted. loket's answer to a citizen (its replies, the
+//! citizen's new dialogue state, the session marked used) is one write transaction: on SQLite
+//! one turn at the single writer per answer.
 
 use anyhow::Context;
 
-use crate::storage::{Dialect, Store, StoreError, on_pool};
+use crate::storage::{Dialect, Store, StoreError, UPSERT_DIALOGUE, on_pool};
 
 /// The chat id of the first web session; later ones count up from it.
 pub const FIRST_CHAT_ID: i64 = (1 << 53) + 1;
@@ -69,6 +71,12 @@ pub struct Pruned {
 /// Statuses after which no notification follows (see `storage::PURGEABLE`).
 const CLOSED: &str = "'ditolak', 'ditutup', 'bukan_wewenang'";
 
+/// What [`WebChatStore::answer`] writes besides the replies.
+#[derive(Clone, Copy)]
+struct Answered<'a> {
+    state: Option<&'a str>,
+}
+
 #[derive(Clone, Debug)]
 pub struct WebChatStore(pub Store);
 
@@ -77,7 +85,7 @@ impl WebChatStore {
     pub async fn create_session(&self, token_sha256: &str) -> Result<i64, StoreError> {
         let now = self.0.now();
         on_pool!(self.0, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.0.gate).await?;
             let (chat_id,): (i64,) = sqlx::query_as(
                 "UPDATE webchat_chat_ids SET next_chat_id = next_chat_id + 1 WHERE id = 1 RETURNING next_chat_id - 1",
             )
@@ -125,6 +133,7 @@ impl WebChatStore {
     /// Records that the session was used now (for retention).
     pub async fn touch(&self, chat_id: i64) -> Result<(), StoreError> {
         let now = self.0.now();
+        let _turn = self.0.write_turn().await;
         on_pool!(self.0, |pool| {
             sqlx::query("UPDATE webchat_sessions SET last_seen_at = $2 WHERE chat_id = $1")
                 .bind(chat_id)
@@ -146,20 +155,48 @@ impl WebChatStore {
         bodies: &[String],
         delivery_id: Option<&str>,
     ) -> Result<Vec<i64>, StoreError> {
+        self.append_with(chat_id, author, bodies, delivery_id, None).await
+    }
+
+    /// loket's answer to what the citizen just said, in one write transaction: the replies
+    /// appended, the citizen's new dialogue state (JSON) saved when there is one, and the session
+    /// marked used now (for retention). One turn at SQLite's writer instead of three.
+    pub async fn answer(&self, chat_id: i64, bodies: &[String], state: Option<&str>) -> Result<Vec<i64>, StoreError> {
+        self.append_with(chat_id, Author::Loket, bodies, None, Some(Answered { state }))
+            .await
+    }
+
+    async fn append_with(
+        &self,
+        chat_id: i64,
+        author: Author,
+        bodies: &[String],
+        delivery_id: Option<&str>,
+        answered: Option<Answered<'_>>,
+    ) -> Result<Vec<i64>, StoreError> {
         let now = self.0.now();
         let count = i64::try_from(bodies.len()).unwrap_or(i64::MAX);
         for _ in 0..8 {
             let attempt: Result<Option<Vec<i64>>, sqlx::Error> = on_pool!(self.0, |pool| {
                 async {
-                    let mut tx = pool.begin_write().await?;
+                    let mut tx = pool.begin_write(&self.0.gate).await?;
                     // Takes the session's row lock on PostgreSQL: one append per session at a time.
-                    let last: Option<(i64,)> = sqlx::query_as(
-                        "UPDATE webchat_sessions SET last_seq = last_seq + $2 WHERE chat_id = $1 RETURNING last_seq",
-                    )
-                    .bind(chat_id)
-                    .bind(count)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                    let raise = if answered.is_some() {
+                        sqlx::query_as(
+                            "UPDATE webchat_sessions SET last_seq = last_seq + $2, last_seen_at = $3
+                              WHERE chat_id = $1 RETURNING last_seq",
+                        )
+                        .bind(chat_id)
+                        .bind(count)
+                        .bind(now)
+                    } else {
+                        sqlx::query_as(
+                            "UPDATE webchat_sessions SET last_seq = last_seq + $2 WHERE chat_id = $1 RETURNING last_seq",
+                        )
+                        .bind(chat_id)
+                        .bind(count)
+                    };
+                    let last: Option<(i64,)> = raise.fetch_optional(&mut *tx).await?;
                     let Some((last,)) = last else {
                         return Ok(None);
                     };
@@ -188,6 +225,14 @@ impl WebChatStore {
                         .execute(&mut *tx)
                         .await?;
                         numbers.push(seq);
+                    }
+                    if let Some(Answered { state: Some(json) }) = answered {
+                        sqlx::query(UPSERT_DIALOGUE)
+                            .bind(chat_id)
+                            .bind(json)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
                     }
                     tx.commit().await?;
                     Ok(Some(numbers))
@@ -238,7 +283,7 @@ impl WebChatStore {
     /// complaints are all closed for good (with their dialogue state and subscriptions).
     pub async fn prune(&self, before: i64) -> Result<Pruned, StoreError> {
         on_pool!(self.0, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.0.gate).await?;
             let messages = sqlx::query("DELETE FROM webchat_messages WHERE created_at < $1")
                 .bind(before)
                 .execute(&mut *tx)

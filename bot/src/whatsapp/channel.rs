@@ -1,7 +1,7 @@
 //! [`WhatsAppChannel`]: what `loket serve` runs for WhatsApp when `[whatsapp]` is configured,
 //! built in one place from the settings: the webhook routes (mounted on the HTTP server), the
-//! paced [`GraphSender`] (shared by the inbox worker and the status notifications) and the inbox
-//! worker over the conversation core.
+//! paced [`GraphSender`] (shared by the inbox workers and the status notifications) and the inbox
+//! workers over the conversation core, which the webhook wakes.
 
 use std::sync::Arc;
 
@@ -21,6 +21,8 @@ pub struct WhatsAppChannel {
     store: Store,
     settings: WhatsAppSettings,
     sender: Arc<GraphSender>,
+    /// The webhook wakes the inbox workers through it.
+    wake: Arc<tokio::sync::Notify>,
 }
 
 impl WhatsAppChannel {
@@ -45,6 +47,7 @@ impl WhatsAppChannel {
             store,
             settings: settings.clone(),
             sender: Arc::new(sender),
+            wake: Arc::default(),
         }))
     }
 
@@ -55,6 +58,7 @@ impl WhatsAppChannel {
             store: self.store.clone(),
             app_secret: secret(&self.settings.app_secret),
             verify_token: secret(&self.settings.verify_token),
+            wake: self.wake.clone(),
         })
     }
 
@@ -81,8 +85,11 @@ impl WhatsAppChannel {
         )
     }
 
-    /// The inbox worker answering through the conversation core.
+    /// The inbox workers (`inbox_workers` of them) answering through the conversation core, woken
+    /// by this channel's webhook.
     pub fn worker(&self, catalog: CatalogHandle, routing: Arc<Routing>, config: Arc<Config>) -> InboxWorker {
         InboxWorker::new(self.store.clone(), catalog, routing, config, self.sender.clone())
+            .with_wake(self.wake.clone())
+            .with_workers(self.settings.inbox_workers)
     }
 }

@@ -1,8 +1,8 @@
 //! The webhook's HTTP side, mounted by `loket serve` at `/whatsapp/webhook`: `GET` echoes the
 //! verification challenge (403 otherwise); `POST` checks the signature over the raw body first
 //! (401), refuses bodies over [`MAX_BODY_BYTES`] (413) before reading them whole, stores each
-//! message in the durable inbox (a replayed message id is a no-op) and answers 200 at once. The
-//! worker does the rest. Delivery statuses that say a citizen cannot be reached mark them
+//! message in the durable inbox (a replayed message id is a no-op), wakes this process's idle
+//! inbox workers and answers 200 at once. The workers do the rest. Delivery statuses that say a citizen cannot be reached mark them
 //! blocked. Nothing of a citizen's message is logged.
 
 use std::sync::Arc;
@@ -29,6 +29,8 @@ pub struct WebhookState {
     pub store: Store,
     pub app_secret: SecretString,
     pub verify_token: SecretString,
+    /// Notified when a message was stored: wakes idle inbox workers of this process.
+    pub wake: Arc<tokio::sync::Notify>,
 }
 
 #[derive(Deserialize)]
@@ -65,12 +67,16 @@ async fn receive(State(state): State<Arc<WebhookState>>, headers: HeaderMap, bod
     for message in &notification.messages {
         let (kind, payload) = inbox::encode(&message.event);
         let name = message.profile_name.as_deref();
-        if let Err(error) = wa
+        match wa
             .receive(&message.from, &message.message_id, kind, &payload, name)
             .await
         {
-            tracing::error!(%error, "cannot store a whatsapp message; Meta will retry");
-            return StatusCode::SERVICE_UNAVAILABLE;
+            Ok(true) => state.wake.notify_waiters(),
+            Ok(false) => {}
+            Err(error) => {
+                tracing::error!(%error, "cannot store a whatsapp message; Meta will retry");
+                return StatusCode::SERVICE_UNAVAILABLE;
+            }
         }
     }
     for status in &notification.statuses {

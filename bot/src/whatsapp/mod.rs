@@ -6,8 +6,9 @@
 //!   that cannot be a notification, every message into the durable inbox (deduplicated by
 //!   message id), 200 at once.
 //! - `store`: contacts (a WhatsApp id -> the citizen's chat id, the 24-hour window, blocked)
-//!   and the inbox (migration 0012).
-//! - `worker`: the inbox through the conversation core, replies rendered by [`render`]
+//!   and the inbox (migrations 0012 and 0019).
+//! - `worker`: the inbox through the conversation core (several workers at once, woken by the
+//!   webhook; each citizen's messages one at a time, in order), replies rendered by [`render`]
 //!   (text, reply buttons <= 3 with titles <= 20, list messages <= 10 rows with titles <= 24)
 //!   and sent by [`sender`] (paced; throughput and pair rate limits backed off; an unreachable
 //!   citizen marked blocked).

@@ -1,5 +1,5 @@
 //! `[whatsapp]` settings (`LOKET_WHATSAPP__ACCESS_TOKEN`, `__APP_SECRET`, `__VERIFY_TOKEN`,
-//! `__PHONE_NUMBER_ID`, `__API_URL`, `__MESSAGES_PER_SECOND`, `__TEMPLATES__...`): composed into
+//! `__PHONE_NUMBER_ID`, `__API_URL`, `__MESSAGES_PER_SECOND`, `__INBOX_WORKERS`, `__TEMPLATES__...`): composed into
 //! the configuration, owned here. Secrets are [`SecretString`]s, so they never reach a log or a
 //! `Debug` print, and serialise as `[redacted]`.
 //!
@@ -11,6 +11,11 @@ use serde::{Deserialize, Serialize};
 
 /// The Graph API a real deployment talks to.
 pub const DEFAULT_API_URL: &str = "https://graph.facebook.com/v21.0";
+
+/// Inbox workers per process unless configured: the work is mostly waiting (the database, the
+/// Graph API), so a few per core (in `loket bench` on 2 cores, 8 did better than 4 on PostgreSQL and
+/// alike on SQLite).
+pub const DEFAULT_INBOX_WORKERS: usize = 8;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -32,6 +37,9 @@ pub struct WhatsAppSettings {
     pub api_url: String,
     /// Messages per second this process sends (Meta's standard throughput is 80/s per number).
     pub messages_per_second: u32,
+    /// Inbox workers this process runs at once (1 to 64). Each citizen's messages are still
+    /// answered one at a time, in order; more workers answer more citizens alongside.
+    pub inbox_workers: usize,
     /// The approved templates sent outside the 24-hour customer-service window.
     pub templates: TemplateSettings,
 }
@@ -96,6 +104,7 @@ impl Default for WhatsAppSettings {
             phone_number_id: String::new(),
             api_url: DEFAULT_API_URL.to_owned(),
             messages_per_second: 20,
+            inbox_workers: DEFAULT_INBOX_WORKERS,
             templates: TemplateSettings::default(),
         }
     }
@@ -113,6 +122,7 @@ impl PartialEq for WhatsAppSettings {
             && self.phone_number_id == other.phone_number_id
             && self.api_url == other.api_url
             && self.messages_per_second == other.messages_per_second
+            && self.inbox_workers == other.inbox_workers
             && self.templates == other.templates
     }
 }
@@ -144,7 +154,7 @@ impl WhatsAppSettings {
     }
 
     /// Refuses half a configuration (naming the variables still to set), a non-HTTP API URL,
-    /// a zero rate and an unnamed template.
+    /// a zero rate, a number of inbox workers outside 1..=64 and an unnamed template.
     pub fn validate(&self) -> anyhow::Result<()> {
         if !self.enabled() {
             return Ok(());
@@ -163,6 +173,10 @@ impl WhatsAppSettings {
         anyhow::ensure!(
             self.messages_per_second >= 1,
             "whatsapp.messages_per_second (LOKET_WHATSAPP__MESSAGES_PER_SECOND) must be at least 1"
+        );
+        anyhow::ensure!(
+            (1..=64).contains(&self.inbox_workers),
+            "whatsapp.inbox_workers (LOKET_WHATSAPP__INBOX_WORKERS) must be between 1 and 64"
         );
         for (kind, t) in [
             ("status", &self.templates.status),
@@ -249,5 +263,28 @@ mod tests {
         WhatsAppSettings::default().validate().unwrap();
         let serialised = serde_json::to_string(&settings).unwrap();
         assert!(!serialised.contains("rahasia"), "{serialised}");
+    }
+
+    #[test]
+    fn inbox_workers_are_between_one_and_sixty_four() {
+        let full = WhatsAppSettings {
+            access_token: Some(SecretString::from("token")),
+            app_secret: Some(SecretString::from("secret")),
+            verify_token: Some(SecretString::from("verify")),
+            phone_number_id: "555".into(),
+            ..WhatsAppSettings::default()
+        };
+        full.validate().unwrap();
+        assert_eq!(full.inbox_workers, DEFAULT_INBOX_WORKERS);
+        for n in [0, 65] {
+            let refused = WhatsAppSettings {
+                inbox_workers: n,
+                ..full.clone()
+            }
+            .validate()
+            .unwrap_err()
+            .to_string();
+            assert!(refused.contains("LOKET_WHATSAPP__INBOX_WORKERS"), "{refused}");
+        }
     }
 }

@@ -32,6 +32,7 @@ fn app(db: &TestDb) -> axum::Router {
         store: db.store.clone(),
         app_secret: SecretString::from(SECRET),
         verify_token: SecretString::from("token-verifikasi"),
+        wake: Arc::default(),
     })
 }
 
@@ -49,8 +50,12 @@ fn worker(db: &TestDb, fake: &FakeGraph) -> InboxWorker {
 }
 
 fn notification(id: &str, message: Value) -> Vec<u8> {
+    notification_from(CITIZEN, id, message)
+}
+
+fn notification_from(citizen: &str, id: &str, message: Value) -> Vec<u8> {
     let mut message = message;
-    message["from"] = json!(CITIZEN);
+    message["from"] = json!(citizen);
     message["id"] = json!(id);
     message["timestamp"] = json!("1755655200");
     serde_json::to_vec(&json!({
@@ -58,7 +63,7 @@ fn notification(id: &str, message: Value) -> Vec<u8> {
         "entry": [{ "id": "1", "changes": [{ "field": "messages", "value": {
             "messaging_product": "whatsapp",
             "metadata": { "phone_number_id": "555" },
-            "contacts": [{ "profile": { "name": "Warga" }, "wa_id": CITIZEN }],
+            "contacts": [{ "profile": { "name": "Warga" }, "wa_id": citizen }],
             "messages": [message],
         }}]}],
     }))
@@ -222,6 +227,58 @@ async fn throughput_limits_are_waited_out_and_blocked_citizens_marked(db: TestDb
     assert!(worker.try_execute().await.unwrap());
     assert!(wa.contact(CITIZEN).await.unwrap().unwrap().blocked);
     assert_eq!(wa.pending().await.unwrap(), 0);
+}
+
+/// Several inbox workers at once, started only by the webhook's wake (their idle poll is an
+/// hour): every message of every citizen answered exactly once.
+async fn inbox_workers_woken_by_the_webhook_answer_every_message_once(db: TestDb) {
+    let fake = FakeGraph::start().await;
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let app = router(WebhookState {
+        store: db.store.clone(),
+        app_secret: SecretString::from(SECRET),
+        verify_token: SecretString::from("token-verifikasi"),
+        wake: wake.clone(),
+    });
+    let wa = WhatsAppStore(db.store.clone());
+    let help = || json!({ "type": "text", "text": { "body": "/bantuan" } });
+    // What a citizen's three "/bantuan" get, answered one after the other by one worker.
+    let one = worker(&db, &fake);
+    for round in 0..3 {
+        let body = notification(&format!("wamid.first.{round}"), help());
+        assert_eq!(signed(&app, body).await, StatusCode::OK);
+        assert!(one.try_execute().await.unwrap());
+    }
+    let per_citizen = fake.sent().len();
+    assert!(per_citizen >= 3);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let workers = tokio::spawn(worker(&db, &fake).with_wake(wake).with_workers(4).run_until_stopped(
+        Duration::from_secs(3600),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let citizens = ["6281100000001", "6281100000002", "6281100000003"];
+    for round in 0..3 {
+        for citizen in citizens {
+            let body = notification_from(citizen, &format!("wamid.{citizen}.{round}"), help());
+            assert_eq!(signed(&app, body).await, StatusCode::OK);
+        }
+    }
+    let mut polls = 0;
+    while wa.pending().await.unwrap() > 0 {
+        polls += 1;
+        assert!(polls < 6000, "the inbox workers never emptied the inbox");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let _ = stop.send(());
+    workers.await.expect("the inbox workers stop");
+    let sent = fake.sent();
+    for citizen in citizens {
+        let theirs = sent.iter().filter(|m| m["to"] == citizen).count();
+        assert_eq!(theirs, per_citizen, "{citizen}: each of 3 messages answered once");
+    }
+    assert_eq!(sent.len(), (1 + citizens.len()) * per_citizen);
 }
 
 /// Telegram must never see a WhatsApp citizen's notice.
@@ -532,6 +589,7 @@ async fn a_notice_is_not_sent_twice_after_a_crash_between_send_and_mark(db: Test
 }
 
 both_backends!(
+    inbox_workers_woken_by_the_webhook_answer_every_message_once,
     a_notice_is_not_sent_twice_after_a_crash_between_send_and_mark,
     announcements_reach_whatsapp_subscribers_once_as_templates_outside_the_window,
     status_notices_reach_whatsapp_citizens_once_as_templates_when_the_window_closed,

@@ -1,19 +1,30 @@
-//! [`InboxWorker`]: processes the inbox through the conversation core, one message at a time,
-//! oldest first: claim (lease) -> the citizen's contact and dialogue state -> the core -> the
-//! new state -> the replies as Cloud API messages through the [`GraphSender`] -> done.
+//! [`InboxWorker`]: processes the inbox through the conversation core. Each message: claim
+//! (lease) -> the citizen's contact and dialogue state (one read) -> the core -> the replies as Cloud API
+//! messages through the [`GraphSender`] -> done and the new dialogue state, in one transaction.
 //!
-//! A crash between the replies and "done" sends those replies again after the lease (at least
-//! once, like a Meta retry). A citizen Meta cannot reach is marked blocked and the message done.
+//! Several workers (`[whatsapp] inbox_workers`) work the inbox at once, oldest first; the claim
+//! gives out only a citizen's oldest unprocessed message (see `WhatsAppStore::claim`), so one
+//! citizen's messages are still answered one at a time, in order, while other citizens' are
+//! answered alongside. The webhook wakes idle workers when it stores a message; without a wake
+//! (another process stored it) they look again every `idle`.
+//!
+//! A crash or a failed send before "done" leaves the message leased with the dialogue state as
+//! it was: after the lease it is processed again from the same state and its replies are sent
+//! again (at least once, like a Meta retry). A citizen Meta cannot reach is marked blocked and
+//! the message done.
 
 use std::sync::Arc;
 use std::time::Duration;
+
+use anyhow::Context;
+use tokio::sync::{Notify, watch};
 
 use super::inbox;
 use super::render;
 use super::sender::{GraphSender, SendFailure};
 use super::store::WhatsAppStore;
 use crate::conversation::CatalogHandle;
-use crate::conversation::{Channel, Citizen, Config, Conversation, Reply, load_state, save_state, text};
+use crate::conversation::{Channel, Citizen, Config, Conversation, Reply, state_from_json, text};
 use crate::routing::Routing;
 use crate::storage::Store;
 
@@ -24,6 +35,10 @@ pub struct InboxWorker {
     config: Arc<Config>,
     sender: Arc<GraphSender>,
     lease: Duration,
+    /// Notified by the webhook when it stored a message.
+    wake: Arc<Notify>,
+    /// Workers [`run_until_stopped`](Self::run_until_stopped) runs at once.
+    workers: usize,
 }
 
 impl InboxWorker {
@@ -41,7 +56,21 @@ impl InboxWorker {
             config,
             sender,
             lease: Duration::from_secs(60),
+            wake: Arc::default(),
+            workers: 1,
         }
+    }
+
+    /// Wakes idle workers when `wake` is notified (the webhook's, see `WebhookState::wake`).
+    pub fn with_wake(mut self, wake: Arc<Notify>) -> Self {
+        self.wake = wake;
+        self
+    }
+
+    /// Runs `workers` (at least one) at once.
+    pub fn with_workers(mut self, workers: usize) -> Self {
+        self.workers = workers.max(1);
+        self
     }
 
     /// Processes one message; `false` when the inbox is empty.
@@ -50,7 +79,7 @@ impl InboxWorker {
         let Some(message) = wa.claim(self.lease).await? else {
             return Ok(false);
         };
-        let Some(contact) = wa.contact(&message.wa_id).await? else {
+        let Some((contact, stored)) = wa.contact_with_state(&message.wa_id).await? else {
             wa.done(&message.message_id).await?;
             return Ok(true);
         };
@@ -62,12 +91,13 @@ impl InboxWorker {
             routing: self.routing.clone(),
             config: self.config.clone(),
         };
-        let state = load_state(&self.store, chat_id).await?;
+        let state = state_from_json(chat_id, stored.as_deref());
         let event = inbox::decode(&message.kind, &message.payload);
+        let mut next_state = None;
         let replies = match core.handle(citizen, &state, event).await {
             Ok(outcome) => {
                 if let Some(next) = &outcome.state {
-                    save_state(&self.store, chat_id, next).await?;
+                    next_state = Some(serde_json::to_string(next).context("cannot serialise dialogue state")?);
                 }
                 let mut replies = outcome.replies;
                 if let Some(notice) = outcome.notice {
@@ -96,14 +126,32 @@ impl InboxWorker {
                 }
             }
         }
-        wa.done(&message.message_id).await?;
+        wa.finish(&message.message_id, next_state.as_deref().map(|json| (chat_id, json)))
+            .await?;
         Ok(true)
     }
 
-    /// Works the inbox until `shutdown` resolves, sleeping `idle` when it is empty.
+    /// Works the inbox with the configured number of workers until `shutdown` resolves; an idle
+    /// worker sleeps until the webhook wakes it or `idle` passes.
     pub async fn run_until_stopped(self, idle: Duration, shutdown: impl Future<Output = ()> + Send) {
-        tokio::pin!(shutdown);
-        loop {
+        let worker = Arc::new(self);
+        let (stop, stopped) = watch::channel(false);
+        let mut workers = tokio::task::JoinSet::new();
+        for _ in 0..worker.workers {
+            workers.spawn(worker.clone().work(idle, stopped.clone()));
+        }
+        shutdown.await;
+        let _ = stop.send(true);
+        while workers.join_next().await.is_some() {}
+    }
+
+    /// One worker's loop.
+    async fn work(self: Arc<Self>, idle: Duration, mut stop: watch::Receiver<bool>) {
+        while !*stop.borrow() {
+            // Listening before the claim: a message stored after an empty claim still wakes us.
+            let wake = self.wake.notified();
+            tokio::pin!(wake);
+            wake.as_mut().enable();
             let worked = match self.try_execute().await {
                 Ok(worked) => worked,
                 Err(error) => {
@@ -113,7 +161,8 @@ impl InboxWorker {
             };
             if !worked {
                 tokio::select! {
-                    () = &mut shutdown => return,
+                    _ = stop.wait_for(|stop| *stop) => return,
+                    () = &mut wake => {}
                     () = tokio::time::sleep(idle) => {}
                 }
             }

@@ -17,8 +17,9 @@
 //!   PostgreSQL database, p50/p99 (`console.rs`);
 //! - `webchat`: web chat round trips (a question posted, the answer back) through the real HTTP
 //!   server, on SQLite and on PostgreSQL, p50/p99 (`webchat.rs`);
-//! - `whatsapp`: outbound Cloud API messages/s through the real HTTP server and inbox worker
-//!   against the fake Graph API, one question per citizen as a signed webhook (`whatsapp.rs`).
+//! - `whatsapp`: outbound Cloud API messages/s through the real HTTP server and inbox workers
+//!   against the fake Graph API, one question per citizen as a signed webhook, on SQLite and on
+//!   PostgreSQL (`whatsapp.rs`).
 //!
 //! The peak RSS of the bench process closes the table. Progress goes to stderr. Run it on a
 //! release build: `cargo run --release -- bench`. Figures are measured, never asserted; a section
@@ -336,28 +337,32 @@ async fn webchat_rows(table: &mut Table, options: &BenchOptions, questions: &[St
 
 async fn whatsapp_rows(table: &mut Table, options: &BenchOptions, questions: &[String]) {
     let n = options.messages.max(1);
-    eprintln!("bench: WhatsApp on SQLite, {n} questions...");
-    let figures = on_scratch(intake::ScratchDatabase::sqlite(), async |url: &str| {
-        whatsapp::measure(url, &options.dir, questions, n).await
-    })
-    .await;
-    match figures {
-        Ok(f) => table.row(
-            format!(
-                "WhatsApp outbound messages/s, signed webhooks -> inbox -> core -> fake Graph API, SQLite ({} citizens, {} calls in flight)",
-                thousands(f.inbound as f64),
-                whatsapp::IN_FLIGHT
+    for backend in ["SQLite", "PostgreSQL"] {
+        eprintln!("bench: WhatsApp on {backend}, {n} questions...");
+        let scratch = scratch_on(backend, options).await;
+        let figures = on_scratch(scratch, async |url: &str| {
+            whatsapp::measure(url, &options.dir, questions, n).await
+        })
+        .await;
+        match figures {
+            Ok(f) => table.row(
+                format!(
+                    "WhatsApp outbound messages/s, signed webhooks -> inbox -> core -> fake Graph API, {backend} ({} citizens, {} calls in flight, {} inbox workers)",
+                    thousands(f.inbound as f64),
+                    whatsapp::IN_FLIGHT,
+                    f.workers
+                ),
+                format!(
+                    "{} messages/s ({} messages in {}; {} of {} citizens answered)",
+                    thousands(f.outbound as f64 / f.elapsed.as_secs_f64()),
+                    thousands(f.outbound as f64),
+                    fmt(f.elapsed),
+                    thousands(f.answered as f64),
+                    thousands(f.inbound as f64)
+                ),
             ),
-            format!(
-                "{} messages/s ({} messages in {}; {} of {} citizens answered)",
-                thousands(f.outbound as f64 / f.elapsed.as_secs_f64()),
-                thousands(f.outbound as f64),
-                fmt(f.elapsed),
-                thousands(f.answered as f64),
-                thousands(f.inbound as f64)
-            ),
-        ),
-        Err(e) => table.row("WhatsApp outbound messages/s", not_measured(&e)),
+            Err(e) => table.row(format!("WhatsApp outbound messages/s, {backend}"), not_measured(&e)),
+        }
     }
 }
 

@@ -5,13 +5,13 @@
 //! in-process stand-in for the Graph API's messages endpoint ([`Recipient`]: it accepts every
 //! message and counts it per recipient; the test fake of `loket-fakes` is a dev-only crate and
 //! stays out of the product), its pacing raised out of the way) serves HTTP on 127.0.0.1:0 over
-//! a scratch SQLite database. Each of `messages` citizens (a WhatsApp id of its own) sends one
+//! a scratch database (SQLite, or PostgreSQL at the bench's server). Each of `messages` citizens (a WhatsApp id of its own) sends one
 //! evaluation question as a signed webhook call, [`IN_FLIGHT`] calls at a time; the run ends when
 //! every citizen has been answered. Measured: webhook calls accepted, Cloud API messages sent
 //! (an answer with buttons is one interactive message, a long one several), messages/s from the
 //! first call to the last answer, and how many citizens got an answer. The inbox is worked by
-//! one worker per process, one message at a time (the durable inbox's order), so this is the
-//! figure of one `loket serve`. Figures are measured, never asserted.
+//! the default number of inbox workers of one process (`[whatsapp] inbox_workers`; the bench
+//! honours `LOKET_WHATSAPP__INBOX_WORKERS`), woken by the webhook, so this is the figure of one `loket serve`. Figures are measured, never asserted.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -45,6 +45,8 @@ pub(super) struct WhatsAppFigures {
     pub(super) elapsed: Duration,
     /// Citizens who got at least one message back.
     pub(super) answered: usize,
+    /// Inbox workers the process ran.
+    pub(super) workers: usize,
 }
 
 /// The Graph API's `POST /{version}/{phone-number-id}/messages`, accepting everything: the
@@ -119,6 +121,14 @@ pub(super) async fn measure(
     wa.api_url = api_url;
     // Meta's pacing is not what is measured here: loket's own path is.
     wa.messages_per_second = 1_000_000;
+    // The default, or what `LOKET_WHATSAPP__INBOX_WORKERS` says (as for `loket serve`).
+    if let Some(n) = std::env::var("LOKET_WHATSAPP__INBOX_WORKERS")
+        .ok()
+        .and_then(|n| n.trim().parse().ok())
+    {
+        wa.inbox_workers = n;
+    }
+    let workers = wa.inbox_workers;
     let app = Application::build_with_store(settings.clone(), store.clone()).await?;
     let (reindexer, _) = Reindexer::start(
         standards.to_owned(),
@@ -177,5 +187,6 @@ pub(super) async fn measure(
         outbound,
         elapsed,
         answered,
+        workers,
     })
 }
