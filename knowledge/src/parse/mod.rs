@@ -1,8 +1,8 @@
 //! Parsing decree files into [`Document`]s.
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
-//! and Word files) -> Markdown backslash escapes undone ([`escapes`]) -> box drawing and
-//! emoji as plain signs ([`glyphs`]) -> OCR confusions of a
+//! and Word files) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
+//! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
 //! ([`page`]) -> layouts put back into lines the
 //! assembler reads: a spreadsheet's sheet with one component per row ([`delimited`]), tables
@@ -29,6 +29,7 @@ mod escapes;
 mod glyphs;
 mod header;
 mod labels;
+mod links;
 mod markup;
 mod matrix;
 mod ocr;
@@ -158,6 +159,8 @@ pub fn parse_files<P: AsRef<Path> + Sync>(paths: &[P]) -> Vec<Result<Document, P
 pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     let unescaped = escapes::unescape(text);
     let text = unescaped.as_deref().unwrap_or(text);
+    let unlinked = links::strip(text);
+    let text = unlinked.as_deref().unwrap_or(text);
     let plain = glyphs::plain(text);
     let text = plain.as_deref().unwrap_or(text);
     let repaired = ocr::repair(text);
