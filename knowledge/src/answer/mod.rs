@@ -61,7 +61,16 @@
 //!   is delivered elsewhere and not chosen; a dinas short name ("dinkes") after "di" in a
 //!   sentence about the asker is where they work;
 //! - words no decree uses keep a service out of "maybe one of these" only when they outweigh
-//!   what its name explains.
+//!   what its name explains;
+//! - what the citizen was asked to bring ("diminta SKCK", "katanya butuh surat dari
+//!   kecamatan") names what they need, and the clause before it is their reason: its
+//!   institutions do not rule a service out, its unknown words are story, its cues ask nothing
+//!   ([`requested`]);
+//! - an office by its short name ("dinkes", "dishub", derived from every agency and unit name
+//!   by [`crate::aliases::office_forms`]) is read as the office's words, background like a
+//!   region; the Javanese definite clitic ("kegiatane", "sk ne") points back like "-nya";
+//! - after a list, a message that only asks more ([`Engine::asks_only`]) is answered by the
+//!   dialogue for the one service offered, or gets the list again ([`Engine::offer_again`]).
 
 mod build;
 mod deployment;
