@@ -54,11 +54,29 @@ fn is_picture(c: char) -> bool {
         | '\u{200d}')
 }
 
-/// Pictures that mark a list item.
+/// Pictures that mark a list item (check marks, and the round and square bullets of Word
+/// lists, which must stay bullets when a decree also has emoji).
 fn is_check(c: char) -> bool {
     matches!(
         c,
-        '✅' | '✔' | '☑' | '✓' | '➤' | '►' | '▶' | '●' | '▪' | '■' | '◆' | '❖' | '➢' | '▸'
+        '✅' | '✔'
+            | '☑'
+            | '☐'
+            | '✓'
+            | '➤'
+            | '►'
+            | '▶'
+            | '●'
+            | '○'
+            | '◦'
+            | '▪'
+            | '■'
+            | '□'
+            | '◆'
+            | '◇'
+            | '❖'
+            | '➢'
+            | '▸'
     )
 }
 
