@@ -13,9 +13,11 @@
 //! PELAYANAN") is no service: its components go to every service that lacks them.
 //!
 //! Components are rows whose label cell names a PermenPANRB component (tab or pipe
-//! separated), or label lines ("### Persyaratan", "Biaya : Gratis"); rows and lines that
-//! follow without a label continue the open component, including label cells split over
-//! two rows ("Jaminan Keamanan dan" / "Keselamatan Pelayanan").
+//! separated), or label lines ("### Persyaratan", "Biaya : Gratis", or on a poster the
+//! question a citizen asks: "Bayar Berapa? Rp 35.000", "Yang Perlu Disiapkan :"); rows and
+//! lines that follow without a label continue the open component, including label cells split
+//! over two rows ("Jaminan Keamanan dan" / "Keselamatan Pelayanan"). A heading in capitals
+//! wrapped over two lines is one title.
 
 use super::labels::{
     classify, classify_question, continues_label, is_header_row, is_section_marker, is_service_name_label, label_words,
