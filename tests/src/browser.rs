@@ -182,7 +182,9 @@ impl Browser {
     }
 
     /// Runs `action` on the element matching `css`, finding it again while the page is still
-    /// being replaced (a form was just submitted): a stale reference is retried, boundedly.
+    /// being replaced (a form was just submitted, a status refreshed): a stale reference is
+    /// retried, boundedly, whichever way Chrome reports it ("stale element reference", or a
+    /// node that "does not belong to the document" when it is replaced during the call).
     async fn on_element(&self, css: &str, method: reqwest::Method, action: &str, body: Option<Value>) -> Value {
         let mut last = String::new();
         for _ in 0..50 {
@@ -192,7 +194,11 @@ impl Browser {
                     .await
                 {
                     Ok(value) => return value,
-                    Err(e) if e.contains("stale element reference") => last = e,
+                    Err(e)
+                        if e.contains("stale element reference") || e.contains("does not belong to the document") =>
+                    {
+                        last = e
+                    }
                     Err(e) => panic!("WebDriver {action} on {css:?} -> {e}"),
                 }
             }
