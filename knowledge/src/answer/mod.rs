@@ -702,7 +702,10 @@ impl Engine {
         let (tokens, phrase_cues, negated) = self.question_tokens(question);
         // A cue in the clause before what the citizen was asked to bring tells why they need
         // it ("mau minta keringanan biaya RS, diminta SKTM"), not what they ask of it.
-        let request = requested(question).map(|(request, _)| self.question_tokens(&request));
+        let (request, told) = match requested(question) {
+            Some((request, told)) => (Some(self.question_tokens(&request)), told),
+            None => (None, HashSet::default()),
+        };
         let (cue_tokens, cue_phrases) = match &request {
             Some((tokens, phrases, _)) => (tokens.as_slice(), phrases.as_slice()),
             None => (tokens.as_slice(), phrase_cues.as_slice()),
@@ -771,7 +774,7 @@ impl Engine {
         }
 
         let weighted = query_weights(&tokens);
-        let scored = self.rank(question, &tokens, &naming, &weighted, &negated);
+        let scored = self.rank(question, &tokens, &naming, &weighted, &negated, &told);
         // A follow-up about a detail of the previous service ("yang tanda tangan siapa", "bisa
         // daring?"): every word it names is in that service's own text, and no other service
         // is named by most of its title.
@@ -1241,6 +1244,7 @@ impl Engine {
         naming: &[&String],
         weighted: &[(String, f32)],
         negated: &[String],
+        told: &HashSet<String>,
     ) -> Vec<Scored> {
         let hits = self.index.search(weighted, 10);
         let typed_acronyms: HashSet<String> = question
@@ -1255,9 +1259,9 @@ impl Engine {
         // KUA", "ke samsat") is where the citizen goes: it weighs as an entity even when a
         // requirement mentions it ("surat dari KUA"), and that mention is no evidence.
         // What the citizen was asked to bring says what they want; the clause before it says
-        // why ("anak sy mau ngelamar kerja di pabrik, diminta skck"): its institutions are not
-        // what the service must serve and its unknown words are story.
-        let told = requested(question).map(|(_, told)| told).unwrap_or_default();
+        // why (`told`, see [`requested`]: "anak sy mau ngelamar kerja di pabrik, diminta
+        // skck"): its institutions are not what the service must serve and its unknown words
+        // are story.
         let mut places = entity_places(question);
         places.retain(|p| !told.contains(p));
         // Story words weigh less only in a question that asks something (a requirement, a
@@ -1529,7 +1533,8 @@ impl Engine {
             out.push_str(&format!(" {t}:{:.2}", self.weight(t, &none)));
         }
         out.push('\n');
-        let scored = self.rank(question, &tokens, &naming, &weighted, &negated);
+        let told = requested(question).map(|(_, told)| told).unwrap_or_default();
+        let scored = self.rank(question, &tokens, &naming, &weighted, &negated, &told);
         if let Some(best) = choose(&scored) {
             out.push_str(&format!("chosen {}\n", self.services[best.position].id.as_str()));
         }
