@@ -72,6 +72,43 @@ fn main() {
                 print!("{}", engine.explain(&args[1..].join(" ")));
             }
         }
+        "followups" => {
+            // Follow-ups the engine missed: the turns that expect the service of the turn
+            // before, each explained with that service as the context.
+            let engine = Engine::build(documents).expect("engine builds");
+            for file in &args[1..] {
+                let turns = parse_turns(&std::fs::read_to_string(file).expect("readable")).expect("turns parse");
+                let mut dialogue = loket_knowledge::dialogue::Dialogue::default();
+                let mut previous: Option<&loket_knowledge::eval::Turn> = None;
+                for turn in &turns {
+                    if previous.is_some_and(|p| p.conversation != turn.conversation) {
+                        dialogue = Default::default();
+                        previous = None;
+                    }
+                    let before = dialogue.last_service.clone();
+                    let answer = dialogue.reply(&engine, &turn.message);
+                    let got = answer.service.as_ref().map(|s| s.id.as_str().to_owned());
+                    if let (Some(p), Some(expected)) = (previous, turn.service.as_deref())
+                        && p.service.as_deref() == Some(expected)
+                        && got.as_deref() != Some(expected)
+                        && before.as_deref() == Some(expected)
+                    {
+                        println!(
+                            "== {} {} -> {:?} {:?}\n{}",
+                            turn.conversation,
+                            turn.message,
+                            answer.status,
+                            got,
+                            engine.explain_after(
+                                &turn.message,
+                                &loket_knowledge::document::ServiceId(expected.to_owned())
+                            )
+                        );
+                    }
+                    previous = Some(turn);
+                }
+            }
+        }
         "bench" => {
             let rounds: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(30);
             let build = {

@@ -49,6 +49,12 @@ const HANDLE: &[&str] = &[
 ];
 /// Prepositions of means: "lewat apa" asks how something is sent or paid.
 const MEANS: &[&str] = &["lewat", "lwt", "via", "melalui", "pakai", "pake", "pakek", "naik"];
+/// Whether an analysed question word is a preposition of means ("lewat", "via"): a function
+/// word, which never names what a question is about.
+pub(crate) fn is_means(token: &str) -> bool {
+    MEANS.contains(&token)
+}
+
 /// "Jadi" with its definite clitic: "jadinya apa" asks what comes out.
 const RESULT: &[&str] = &["jadi", "jadinya", "jadine", "hasilnya", "hasile"];
 /// Words a verb is looked for around its interrogative.

@@ -49,6 +49,8 @@
 //! -> untuk, "imah" -> rumah).
 //! `id_v10` (2026-12): Javanese "dewe"/"dhewe" -> sendiri, "ndi" -> mana, "lek" -> kalau;
 //! "taun"/"setaun" -> tahun/setahun; the synonym "umur" -> usia.
+//! `id_v11` (2026-12): chat names of channels ("ig", "fb", "web"); "tetep" -> tetap; the
+//! Javanese clitic written apart ("sk ne") is a stopword.
 //!
 //! # Example
 //! ```
@@ -108,7 +110,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v10";
+pub const ANALYZER: &str = "id_v11";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;

@@ -78,6 +78,16 @@ fn word_matches(pattern: &str, raw: &str, standard: &str) -> bool {
     pattern == raw || pattern == standard
 }
 
+/// The last word of a phrase carrying a definite clitic, which does not change what the
+/// phrase asks: Indonesian "-nya", Javanese "-e"/"-ne" and krama "-ipun", Sundanese "-na",
+/// Minangkabau "-nyo" ("dasar hukume", "bawa apae").
+fn with_clitic(pattern: &str, raw: &str) -> bool {
+    pattern.len() >= 3
+        && raw
+            .strip_prefix(pattern)
+            .is_some_and(|clitic| matches!(clitic, "nya" | "e" | "ne" | "ipun" | "na" | "nyo"))
+}
+
 fn longest_match(raw: &[String], standard: &[Cow<'_, str>], at: usize) -> Option<&'static Phrase> {
     let lexicon: &'static _ = &*LEXICON;
     // Candidate rules are keyed by their first word; try the raw and the standard spelling.
@@ -95,11 +105,10 @@ fn longest_match(raw: &[String], standard: &[Cow<'_, str>], at: usize) -> Option
             end <= raw.len()
                 && (!rule.at_start || at == 0)
                 && (!rule.at_end || end == raw.len())
-                && rule
-                    .words
-                    .iter()
-                    .zip(at..end)
-                    .all(|(pattern, i)| word_matches(pattern, &raw[i], &standard[i]))
+                && rule.words.iter().zip(at..end).all(|(pattern, i)| {
+                    word_matches(pattern, &raw[i], &standard[i])
+                        || rule.words.len() >= 2 && i + 1 == end && with_clitic(pattern, &raw[i])
+                })
         });
         if let Some(rule) = found
             && best.is_none_or(|b| rule.words.len() > b.words.len())
@@ -147,6 +156,15 @@ mod tests {
         untouched_text_is_only_lowercased: "Syarat KTP-el Baru" => "syarat ktp baru",
         empty: "" => "",
         punctuation_only: "?!" => "",
+    }
+
+    #[test]
+    fn the_last_word_of_a_phrase_may_carry_a_clitic() {
+        assert_eq!(rewrite_query("dasar hukume apa"), rewrite_query("dasar hukum apa"));
+        assert_eq!(rewrite_query("dasar hukumipun"), rewrite_query("dasar hukum"));
+        // Only on the last word, and only a clitic: "dasarnya hukum" is not the phrase.
+        assert_ne!(rewrite_query("dasare hukum"), rewrite_query("dasar hukum"));
+        assert_ne!(rewrite_query("dasar hukumah"), rewrite_query("dasar hukum"));
     }
 
     #[test]

@@ -715,14 +715,23 @@ impl Engine {
         // else of it with a strong cue ("kalo pengaduan brp hari": the complaint service's
         // duration, not the previous service's complaint channel).
         let naming_cues: Vec<&String> = {
+            // A cue asked with a whole phrase ("dasar hukum") asks; it names nothing, and it
+            // is as strong as a strong word.
+            let phrased = |t: &String| cue_phrases.iter().flatten().any(|p| p == t);
             let named: Vec<String> = surface_words(question)
                 .into_iter()
                 .filter(|w| self.title_cues.contains(w))
                 .flat_map(|w| analyze(&w))
+                .filter(|t| !phrased(t))
                 .collect();
             let rest: Vec<String> = tokens.iter().filter(|t| !named.contains(t)).cloned().collect();
+            let phrased = rest.iter().any(phrased);
             match aspect::detect(&rest) {
-                Some(other) if rest.len() < tokens.len() && aspect::has_strong_cue(&rest) && Some(other) != asked => {
+                Some(other)
+                    if rest.len() < tokens.len()
+                        && (aspect::has_strong_cue(&rest) || phrased)
+                        && Some(other) != asked =>
+                {
                     asked = Some(other);
                     tokens.iter().filter(|t| named.contains(t)).collect()
                 }
@@ -807,7 +816,7 @@ impl Engine {
         // blm jadi gmn"), and so is a word no decree uses ("paspor").
         let chosen = choose(&scored).or_else(|| self.clear_winner(&scored));
         if let Some(position) = context.filter(|_| asked.is_some() && chosen.is_none()) {
-            let actions = action_words(question);
+            let actions = action_words(question, |w| self.colloquial_base(w));
             let follows = naming.iter().all(|t| {
                 self.explains(position, &[*t])
                     || actions.contains(t.as_str())
@@ -1487,6 +1496,7 @@ impl Engine {
                 || st.body.contains(t.as_str())
                 || in_components(t)
                 || self.region_vocabulary.contains(t.as_str())
+                || frames::is_means(t)
                 || self.weight(t, &HashSet::default()) <= EVERYDAY_LIMIT
                 || !self.title_vocabulary.contains(t.as_str())
                     && self.services[position]
@@ -1550,6 +1560,22 @@ impl Engine {
                 s.closeness,
                 s.mask
             ));
+        }
+        out
+    }
+
+    /// [`Engine::explain`] for a follow-up: also the question words that the previous
+    /// service's text does not explain (what makes a message read as a new topic).
+    pub fn explain_after(&self, question: &str, context: &ServiceId) -> String {
+        let mut out = self.explain(question);
+        if let Some(&position) = self.by_id.get(context) {
+            let (tokens, _, _) = self.question_tokens(question);
+            let unexplained: Vec<&String> = tokens
+                .iter()
+                .filter(|t| !aspect::is_cue(t) && !GENERIC.contains(&t.as_str()))
+                .filter(|t| !self.explains(position, &[*t]))
+                .collect();
+            out.push_str(&format!("unexplained by {}: {unexplained:?}\n", context.as_str()));
         }
         out
     }
@@ -1799,7 +1825,7 @@ impl Engine {
     }
 
     /// The standard word behind a chat form of it: Jakarta-style `-in` for `-kan`/`-i`
-    /// ("ngajuin", "benerin"), Javanese `-no`/`-ake` ("ngusulno"), the nasal prefixes
+    /// ("ngajuin", "benerin"), Javanese `-no`/`-ake`/`-ke` ("ngusulno", "netepke"), the nasal prefixes
     /// `ng(e)-`/`ny-`/`n-`/`m-` ("ngusulin", "nyari", "nerima", "milih") and Javanese
     /// `m-`/`n-` before b/d/j ("mbayar", "ndaftar"), and
     /// the clitics `-nya`, Minangkabau `-nyo`, Sundanese `-na`, Javanese `-e`/`-ne` and krama
@@ -1820,10 +1846,15 @@ impl Engine {
             .filter_map(|suffix| word.strip_suffix(suffix))
             .filter(|b| b.len() >= 3);
         for stem in std::iter::once(word).chain(unclitic) {
-            // Verb suffixes: Jakarta "-in", Javanese "-no"/"-ake"/"-aken" ("ngusulno").
-            let unsuffixed = ["in", "no", "ake", "aken"]
+            // Verb suffixes: Jakarta "-in", Javanese "-no"/"-ake"/"-aken" ("ngusulno"), and
+            // "-ke" after a consonant ("netepke"; "masuke" is "masuk" with its clitic).
+            let unsuffixed = ["in", "no", "ake", "aken", "ke"]
                 .iter()
-                .filter_map(|suffix| stem.strip_suffix(suffix))
+                .filter_map(|suffix| {
+                    let base = stem.strip_suffix(suffix)?;
+                    let after_vowel = base.ends_with(['a', 'e', 'i', 'o', 'u']);
+                    (*suffix != "ke" || !after_vowel).then_some(base)
+                })
                 .filter(|b| b.len() >= 3);
             for base in std::iter::once(stem).chain(unsuffixed) {
                 bases.push(base.to_owned());
@@ -2117,13 +2148,22 @@ fn names_title(tokens: &[String], cue: &str, title: &[String]) -> bool {
 }
 
 /// Analysed forms of the question's verbs, told by their passive or active prefix
-/// ("dikirim", "menjawab", "ditanggapi"): actions, which never name what a question is about.
+/// ("dikirim", "menjawab", "ditanggapi") or the nasal prefix of chat ("ngumpulin", "nyerahin",
+/// by their standard base): actions, which never name what a question is about.
 /// ("ber-" and "ter-" are left out: "berkas", "terminal" are nouns.)
-fn action_words(question: &str) -> HashSet<String> {
+fn action_words(question: &str, base: impl Fn(&str) -> Option<String>) -> HashSet<String> {
     surface_words(question)
         .iter()
-        .filter(|w| w.len() > 5 && (w.starts_with("di") || w.starts_with("me")) && !w.starts_with("dinas"))
-        .flat_map(|w| analyze(w))
+        .filter(|w| w.len() > 5)
+        .flat_map(|w| {
+            if (w.starts_with("di") || w.starts_with("me")) && !w.starts_with("dinas") {
+                analyze(w)
+            } else if w.starts_with("ng") || w.starts_with("ny") {
+                base(w).map(|b| analyze(&b)).unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        })
         .collect()
 }
 

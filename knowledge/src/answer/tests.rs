@@ -233,6 +233,9 @@ fn chat_verb_forms_are_read_as_standard_words() {
     assert_eq!(ENGINE.colloquial_base("ngajuin").as_deref(), Some("aju"));
     assert_eq!(ENGINE.colloquial_base("ijinnya").as_deref(), Some("izin"));
     assert_eq!(ENGINE.colloquial_base("miskin"), None);
+    // Javanese "-ke" follows a consonant; after a vowel the "e" is the clitic.
+    assert_eq!(ENGINE.colloquial_base("netepke").as_deref(), Some("tetap"));
+    assert_eq!(ENGINE.colloquial_base("masuke").as_deref(), Some("masuk"));
     let a = ask("alur ngajuin cuti di bkppd gmn");
     assert_eq!(id(&a), "002_81250e56fc566e31:pemrosesan-cuti", "{}", a.text);
     assert_eq!(a.aspect, Some(Aspect::Procedure));
@@ -604,8 +607,12 @@ fn a_follow_up_of_actions_stays_with_the_service_and_a_new_noun_does_not() {
     let b = ENGINE.answer("kl ktp el blm jadi2 gmn min", Some(&karpeg));
     assert_ne!(id(&b), karpeg.as_str(), "{}", b.text);
     assert_eq!(
-        action_words("berkasnya dikirim ke bkn"),
+        action_words("berkasnya dikirim ke bkn", |_| None),
         ["kirim".to_owned()].into_iter().collect()
+    );
+    assert_eq!(
+        action_words("ngumpulinnya lewat mana", |w| ENGINE.colloquial_base(w)),
+        ["umpul".to_owned()].into_iter().collect()
     );
 }
 
