@@ -12,6 +12,48 @@ use std::collections::HashMap;
 
 /// Indices of the lines that are page furniture.
 pub(crate) fn furniture(lines: &[&str]) -> Vec<usize> {
+    let mut out = beside_numbers(lines);
+    out.extend(page_heads(lines));
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Where a conversion marks its page breaks with form feeds (`pdftotext` prints one before a
+/// page's first line): a bare number opening a page is its page number, and a line that
+/// opens several pages and nothing else is their running head, even when it changes from
+/// chapter to chapter ("Layanan 1 - Uji KIR" over every slide of the first service).
+fn page_heads(lines: &[&str]) -> Vec<usize> {
+    let firsts: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].starts_with('\u{c}'))
+        .filter_map(|i| (i..lines.len()).find(|&j| !lines[j].trim().is_empty()))
+        .collect();
+    if firsts.len() < MIN_PAGE_HEADS {
+        return Vec::new();
+    }
+    let text = |i: usize| lines[i].trim_matches(|c: char| c.is_whitespace() || c == '\u{c}');
+    let mut at_head: HashMap<&str, usize> = HashMap::new();
+    for &i in &firsts {
+        *at_head.entry(text(i)).or_default() += 1;
+    }
+    let mut anywhere: HashMap<&str, usize> = HashMap::new();
+    for t in (0..lines.len()).map(text).filter(|t| at_head.contains_key(t)) {
+        *anywhere.entry(t).or_default() += 1;
+    }
+    firsts
+        .into_iter()
+        .filter(|&i| {
+            let t = text(i);
+            is_bare_number(t) || at_head[t] >= MIN_PAGE_HEADS && anywhere.get(t) == Some(&at_head[t])
+        })
+        .collect()
+}
+
+/// Fewest pages a running head opens (and fewest form feeds that make pages).
+const MIN_PAGE_HEADS: usize = 3;
+
+/// Page numbers and the running lines beside them.
+fn beside_numbers(lines: &[&str]) -> Vec<usize> {
     let mut numbers: Vec<usize> = (0..lines.len()).filter(|&i| is_page_number(lines[i])).collect();
     // A bare number ("6") is a page number only beside a running line: the same text next to
     // most bare numbers (`pdftotext` prints "6" under the footer of page 6).
@@ -153,6 +195,30 @@ mod tests {
             "Tidak dipungut biaya.",
         ];
         assert_eq!(furniture(&lines), vec![2, 3, 7, 8]);
+    }
+
+    #[test]
+    fn heads_of_pages_after_form_feeds_are_furniture() {
+        let lines = [
+            "\u{c}Layanan 1 - Uji KIR",
+            "PERSYARATAN",
+            "Fotokopi STNK",
+            "\u{c}Layanan 1 - Uji KIR",
+            "BIAYA",
+            "Rp 60.000",
+            "\u{c}7",
+            "STANDAR PELAYANAN 2",
+            "\u{c}Layanan 2 - Kartu Uji",
+            "PERSYARATAN",
+            "\u{c}Layanan 1 - Uji KIR",
+            "PRODUK",
+        ];
+        // "Layanan 1" opens three pages and stands nowhere else; "Layanan 2" opens one.
+        assert_eq!(furniture(&lines), vec![0, 3, 6, 10]);
+        // A line that opens pages but also stands in the text is content.
+        let mut with_text = lines.to_vec();
+        with_text.push("Layanan 1 - Uji KIR");
+        assert_eq!(furniture(&with_text), vec![6]);
     }
 
     #[test]

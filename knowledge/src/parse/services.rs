@@ -107,6 +107,8 @@ pub(crate) struct Assembler {
     open: Option<RawComponent>,
     pending: Option<PendingTitle>,
     mode: Mode,
+    /// The line being read follows a blank line (a paragraph break).
+    after_blank: bool,
     pub warnings: Vec<ParseWarning>,
 }
 
@@ -120,6 +122,7 @@ impl Assembler {
             open: None,
             pending: None,
             mode: Mode::Normal,
+            after_blank: false,
             warnings: Vec::new(),
         }
     }
@@ -130,6 +133,7 @@ impl Assembler {
         // make it a table row); leading tabs do (empty cells).
         let line = line.trim_end();
         if line.trim().is_empty() || is_rule_line(line) {
+            self.after_blank = true;
             return;
         }
         match table_cells(line) {
@@ -139,6 +143,7 @@ impl Assembler {
             Some(cells) => self.row(number, &cells),
             None => self.text(number, line),
         }
+        self.after_blank = false;
     }
 
     /// Extends the open component (and its service) to `line`, for rows joined from several
@@ -404,6 +409,25 @@ impl Assembler {
             };
             return true;
         }
+        // The office that gives it, a paragraph below the title ("Pengujian Berkala Kendaraan
+        // Bermotor (Uji KIR)" / "" / "UPTD Pengujian Kendaraan Bermotor"): the unit, and the
+        // title ends. (A title wraps without a break: "... PEDOMAN" / "BIDANG PEREKONOMIAN".)
+        let upper = text.to_uppercase();
+        if !service.title.is_empty()
+            && self.after_blank
+            && text.split_whitespace().count() >= 2
+            && (super::header::starts_with_agency_word(&upper)
+                || DIVISION_WORDS
+                    .iter()
+                    .any(|w| upper.starts_with(w) && upper[w.len()..].starts_with(' ')))
+        {
+            if service.unit.is_none() {
+                service.unit = Some(text.trim_end_matches(['*', ':']).to_owned());
+            }
+            service.lines.extend_to(number);
+            self.mode = Mode::Normal;
+            return true;
+        }
         // The first line after a bare "STANDAR PELAYANAN" is the title even when it
         // contains a component word ("PENANGANAN PENGADUAN", "PENGANTAR PERSYARATAN ...").
         let first = lines_taken == 0 && service.title.is_empty();
@@ -452,6 +476,9 @@ impl Assembler {
             remainder.to_owned()
         };
         let (title, unit) = split_unit(&remainder);
+        // "STANDAR PELAYANAN 1" / "STANDAR PELAYANAN NO. 2": the service's ordinal, with its
+        // title on the lines below, like a bare heading.
+        let title = if is_ordinal(&title) { String::new() } else { title };
         self.start_service(title.clone(), number, numbered);
         if let Some(service) = self.current.as_mut() {
             service.unit = unit;
@@ -888,6 +915,31 @@ fn mostly_capitals(text: &str) -> bool {
 
 /// Whether every word but the small ones starts with a capital ("Persetujuan Analisis Dampak
 /// Lalu Lintas (ANDALALIN)"), as a title does and a sentence does not.
+/// Words that start the name of a division inside an agency ("Bidang Angkutan", "Seksi
+/// Pengujian"), which gives a service like an agency does.
+const DIVISION_WORDS: &[&str] = &[
+    "BIDANG",
+    "SUBBIDANG",
+    "SEKSI",
+    "SUBBAGIAN",
+    "SUB BAGIAN",
+    "SUBBAG",
+    "INSTALASI",
+];
+
+/// Whether a heading's remainder is only an ordinal: "1", "2.", "NO. 3", "Nomor 4", "IV".
+fn is_ordinal(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let number = match words.as_slice() {
+        [number] => number,
+        [no, number] if matches!(no.to_lowercase().trim_end_matches(['.', ':']), "no" | "nomor" | "nomer") => number,
+        _ => return false,
+    };
+    let number = number.trim_end_matches(['.', ')', ':']);
+    !number.is_empty()
+        && (number.chars().all(|c| c.is_ascii_digit()) || number.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L')))
+}
+
 fn title_case(text: &str) -> bool {
     const SMALL: &[&str] = &[
         "dan", "atau", "untuk", "bagi", "yang", "dengan", "pada", "di", "ke", "dari", "serta",
