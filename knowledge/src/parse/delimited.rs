@@ -11,6 +11,11 @@
 //! first row of its block (merged cells), as the label rows the assembler reads. The wide
 //! layout, one row per service and one column per component, is a matrix ([`super::matrix`]).
 //!
+//! Regional open-data portals ("Satu Data") export the same sheets with a header row of
+//! column names in snake case ("jangka_waktu_pelayanan"), read as words, and list cells of
+//! many lines, so most physical lines hold no separator; the header row then says it is a
+//! sheet.
+//!
 //! A file is read as delimited only when most of its records have the same number of cells,
 //! three or more: prose with commas never does.
 
@@ -21,6 +26,8 @@ use super::matrix::Line;
 const MIN_CELLS: usize = 3;
 /// Share of non-blank records that must have the sheet's usual number of cells.
 const SHEET_SHARE: f32 = 0.5;
+/// Most words of a column name in a header row.
+const HEADER_WORDS: usize = 6;
 /// Fewest component rows that make a long sheet.
 const MIN_COMPONENT_ROWS: usize = 5;
 
@@ -31,7 +38,9 @@ pub(crate) fn tabulate(lines: &[&str]) -> Option<Vec<String>> {
     if non_blank == 0 || lines.iter().filter(|l| l.contains('\t')).count() * 20 > non_blank {
         return None;
     }
-    // A cheap look first: most lines of a sheet hold two separators or more.
+    // A cheap look first: most lines of a sheet hold two separators or more, or (cells of
+    // many lines, as an open-data export writes them) its first line is a header row.
+    let header = lines.iter().find(|l| !l.trim().is_empty()).copied().unwrap_or_default();
     let records = [';', ',']
         .into_iter()
         .filter(|&separator| {
@@ -40,6 +49,10 @@ pub(crate) fn tabulate(lines: &[&str]) -> Option<Vec<String>> {
                 .filter(|l| l.matches(separator).count() >= MIN_CELLS - 1)
                 .count() as f32
                 >= SHEET_SHARE * non_blank as f32
+                || header.matches(separator).count() >= MIN_CELLS - 1
+                    && header
+                        .split(separator)
+                        .all(|cell| cell.split_whitespace().count() <= HEADER_WORDS)
         })
         .map(|separator| records(lines, separator))
         .find(|records| is_sheet(records))?;
@@ -48,17 +61,28 @@ pub(crate) fn tabulate(lines: &[&str]) -> Option<Vec<String>> {
         let cells: Vec<String> = cells
             .iter()
             .map(|c| {
-                c.split('\n')
+                let cell = c
+                    .split('\n')
                     .map(str::trim)
                     .filter(|l| !l.is_empty())
                     .collect::<Vec<_>>()
-                    .join(" ")
+                    .join(" ");
+                column_name(&cell).unwrap_or(cell)
             })
             .collect();
         let last = cells.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
         out[start] = cells[..last].join("\t");
     }
     Some(out)
+}
+
+/// A column name as a database export writes it ("jangka_waktu_pelayanan") in words.
+fn column_name(cell: &str) -> Option<String> {
+    (cell.contains('_')
+        && cell
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+    .then(|| cell.split('_').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
 }
 
 /// Records of `lines` split at `separator` outside quotes, each with the index of the line it
@@ -234,6 +258,34 @@ No;Jenis Pelayanan;Komponen;Uraian;Ket\r
         assert_eq!(titles, ["Uji Berkala Kendaraan", "Numpang Uji Keluar"]);
         let fee = document.services[0].fee.as_ref().expect("a fee");
         assert_eq!(fee.rupiah, Some(50_000));
+    }
+
+    /// An open-data portal export: a header of column names, a row per service whose list
+    /// cells run over many lines, the office and regency in columns of their own.
+    const EXPORT: &str = "\u{feff}id,nama_kabupaten_kota,nama_opd,no,nama_layanan,persyaratan,sistem_mekanisme_prosedur,jangka_waktu_pelayanan,biaya_tarif,produk_pelayanan\r
+7,\"KABUPATEN CONTOH\",\"Dinas Perhubungan\",1,\"Pengujian Berkala (Uji KIR)\",\"1. Fotokopi STNK;
+2. Fotokopi KTP;
+3. Kartu uji lama.\",\"1. Mendaftar di loket;
+2. Kendaraan diuji.\",\"60 menit\",\"Rp 50.000,-\",\"Kartu uji\"\r
+8,\"KABUPATEN CONTOH\",\"Dinas Perhubungan\",2,\"Sewa Kios Terminal\",\"1. Surat permohonan;
+2. Fotokopi KTP.\",\"1. Mengajukan permohonan;
+2. Menandatangani perjanjian \"\"sewa\"\".\",\"3 hari kerja\",\"Rp 150.000,- per bulan\",\"Perjanjian sewa\"\r
+";
+
+    #[test]
+    fn an_open_data_export_parses_with_its_office() {
+        let document = super::super::parse_text("dishub.csv", EXPORT).expect("services");
+        let titles: Vec<&str> = document.services.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Pengujian Berkala (Uji KIR)", "Sewa Kios Terminal"]);
+        let kir = &document.services[0];
+        assert_eq!(kir.unit, "Dinas Perhubungan Kabupaten Contoh");
+        assert_eq!(kir.regency.as_deref(), Some("Kabupaten Contoh"));
+        let requirements = kir
+            .components
+            .iter()
+            .find(|c| c.kind == crate::document::ComponentKind::Requirements);
+        assert!(requirements.expect("requirements").text.contains("Kartu uji lama"));
+        assert_eq!(document.services[1].fee.as_ref().and_then(|f| f.rupiah), Some(150_000));
     }
 
     #[test]

@@ -9,6 +9,9 @@
 //! often has a row in each, and a cell may point at another row ("Sda", *sama dengan atas*;
 //! "Sda nomor 3").
 //!
+//! Columns naming the office and its regency ("nama_opd", "kabupaten/kota", as open-data
+//! exports have them) give each service its unit.
+//!
 //! [`rewrite`] turns every matrix into the label/value rows the assembler already reads
 //! (`Jenis Pelayanan <TAB> title`, `Persyaratan <TAB> first line`, `<TAB> next line`), one
 //! block per service with the rows of both tables merged, each line keeping the number of the
@@ -29,6 +32,9 @@ pub(super) struct Header {
     /// Index of the "No" column, if the table numbers its rows.
     pub(super) number: Option<usize>,
     pub(super) name: usize,
+    /// Indices of the columns naming the office that gives the service and its region, as an
+    /// open-data export has them ("nama_opd", "nama_kabupaten_kota").
+    pub(super) office: Vec<usize>,
     /// (cell index, label as written) of every component column.
     pub(super) components: Vec<(usize, String)>,
 }
@@ -76,6 +82,8 @@ pub(super) struct Table {
 struct Entry {
     start: u32,
     title: String,
+    /// The office and region cells of its row ("Dinas Perhubungan", "KABUPATEN X").
+    office: Vec<String>,
     /// (label, lines of the value) in column order, both tables.
     components: Vec<(String, Vec<(u32, String)>)>,
 }
@@ -113,6 +121,9 @@ pub(super) fn rewrite(lines: &[&str], found: &[Table]) -> Option<Vec<Line>> {
     let mut block: Vec<Line> = Vec::new();
     for entry in &entries {
         block.push((entry.start, format!("Jenis Pelayanan\t{}", entry.title)));
+        if !entry.office.is_empty() {
+            block.push((entry.start, format!("PADA {}", entry.office.join(" "))));
+        }
         for (label, value) in &entry.components {
             let mut first = true;
             for (line, text) in value {
@@ -151,6 +162,7 @@ fn header_of(line: &str) -> Option<Header> {
     let mut number = None;
     let mut components = Vec::new();
     let mut kinds = Vec::new();
+    let mut office = Vec::new();
     for (i, cell) in cells.iter().enumerate() {
         let cell = cell.trim();
         if cell.is_empty() {
@@ -161,6 +173,8 @@ fn header_of(line: &str) -> Option<Header> {
             number = Some(i);
         } else if is_service_name_label(cell) && name.is_none() {
             name = Some(i);
+        } else if is_office_label(&lower) {
+            office.push(i);
         } else if let Some(kind) = classify(cell) {
             if !kinds.contains(&kind) {
                 kinds.push(kind);
@@ -169,13 +183,37 @@ fn header_of(line: &str) -> Option<Header> {
         }
     }
     let name = name?;
+    // The office before its region: "Dinas Perhubungan Kabupaten X".
+    office.sort_by_key(|&i| cells[i].to_lowercase().contains("kabupaten") || cells[i].to_lowercase().contains("kota"));
     (kinds.len() >= 3).then_some(Header {
         separator,
         width: cells.len(),
         number,
         name,
+        office,
         components,
     })
+}
+
+/// A column naming the office that gives a service or its regency: "nama opd", "perangkat
+/// daerah", "instansi", "unit kerja", "kabupaten/kota".
+fn is_office_label(lower: &str) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && *w != "nama")
+        .collect();
+    matches!(
+        words.as_slice(),
+        ["opd"]
+            | ["skpd"]
+            | ["instansi"]
+            | ["perangkat", "daerah"]
+            | ["unit", "kerja"]
+            | ["satuan", "kerja"]
+            | ["kabupaten", "kota"]
+            | ["kabupaten"]
+            | ["kota"]
+    )
 }
 
 fn split(line: &str, separator: char) -> Vec<&str> {
@@ -359,6 +397,12 @@ fn merge(header: &Header, rows: Vec<Row>, entries: &mut Vec<Entry>, by_key: &mut
             entries.push(Entry {
                 start: row.start,
                 title: title.clone(),
+                office: header
+                    .office
+                    .iter()
+                    .map(|&at| super::casing::readable_case(&row.cell_text(at).replace('\n', " ")))
+                    .filter(|cell| !cell.trim().is_empty())
+                    .collect(),
                 components: Vec::new(),
             });
             entries.len() - 1

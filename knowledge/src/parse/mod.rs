@@ -208,9 +208,13 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     }
     let front_matter_end = raw_services.first().map_or(lines.len(), |s| s.lines.start as usize - 1);
     let front = &lines[..front_matter_end.min(lines.len())];
-    let agency = header::find_agency(front).or_else(|| header::find_agency(&lines[..lines.len().min(80)]));
+    let agency = header::find_agency(front)
+        .or_else(|| header::find_agency(&lines[..lines.len().min(80)]))
+        .or_else(|| common_unit(&raw_services));
     let decree = header::find_decree(front);
-    let front_clean: Vec<String> = front.iter().map(|l| header::clean_line(l)).collect();
+    let mut front_clean: Vec<String> = front.iter().map(|l| header::clean_line(l)).collect();
+    // A sheet without front matter names the office and its regency on every row.
+    front_clean.extend(common_unit(&raw_services));
     let region = region::find_region(&front_clean, agency.as_deref());
     let agency_name = agency.clone().unwrap_or_else(|| {
         warnings.push(ParseWarning {
@@ -293,6 +297,16 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         services,
         warnings,
     })
+}
+
+/// The unit every service names, when they all name the same one (an open-data sheet gives
+/// the office on every row and has no letterhead).
+fn common_unit(services: &[services::RawService]) -> Option<String> {
+    let first = services.first()?.unit.as_ref()?;
+    services
+        .iter()
+        .all(|s| s.unit.as_ref() == Some(first))
+        .then(|| markup::tidy(first))
 }
 
 /// The fee of a component's text. When the whole text reads both ways (a fee and "tidak

@@ -513,6 +513,7 @@ fn read_table(rows: &[Vec<char>], index: usize, found: Found) -> Table {
         width: columns,
         number,
         name,
+        office: Vec::new(),
         components: found
             .headings
             .iter()
@@ -675,6 +676,7 @@ fn read_transposed(rows: &[Vec<char>], index: usize, found: Found) -> Option<Tab
         width: labelled.len() + 1,
         number: None,
         name: 0,
+        office: Vec::new(),
         components: labelled
             .iter()
             .enumerate()
