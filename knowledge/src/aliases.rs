@@ -373,8 +373,13 @@ pub fn title_forms(title: &str) -> Vec<(String, String)> {
                         .collect();
                 }
                 for form in forms {
-                    // A form that is one of the span's own words says nothing new.
-                    if form.len() >= MIN_ALIAS && !span.contains(&form) {
+                    // A form that is one of the span's own words says nothing new, and three
+                    // letters are initials ("skj"), never a blend: "bak" of "banding kunjungan"
+                    // is an everyday word.
+                    if form.len() >= MIN_ALIAS
+                        && !span.contains(&form)
+                        && (form.len() > MIN_ALIAS || span.len() == MIN_ALIAS)
+                    {
                         out.push((form, long.clone()));
                     }
                 }

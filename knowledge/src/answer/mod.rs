@@ -1785,7 +1785,7 @@ impl Engine {
         }
         let mut groups: Vec<Vec<String>> = phrase_cues.iter().map(|words| analyze(&words.join(" "))).collect();
         let negated = analyze(&negated);
-        let mut tokens = analyze(&corrected);
+        let mut tokens = self.join_compounds(analyze(&corrected));
         tokens.retain(|t| !negated.contains(t));
         // The aspect the interrogative and its verb ask ("dikasih surat apa" -> product).
         if let Some(cue) = frames::cue(question) {
@@ -1920,6 +1920,29 @@ impl Engine {
             .filter(|&at| self.spelling.contains(&word[..at]) && self.spelling.contains(&word[at..]))
             .max_by_key(|&at| at.min(word.len() - at))
             .map(|at| word.split_at(at))
+    }
+
+    /// Two analysed words the decrees write as one ("tanda tangan" -> `tandatangan`, "kerja
+    /// sama" -> `kerjasama`): Indonesian writes many compounds either way.
+    fn join_compounds(&self, tokens: Vec<String>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+        let mut words = tokens.into_iter().peekable();
+        while let Some(word) = words.next() {
+            if let Some(next) = words.peek()
+                && let [joined] = analyze(&format!("{word}{next}")).as_slice()
+                && (self.idf.contains_key(joined) || self.body_vocabulary.contains(joined))
+                // Not two name words side by side, unless the decrees stem the compound to
+                // its head ("ditandatangani" -> `tangan`).
+                && (!self.idf.contains_key(&word) || joined == next)
+            {
+                let joined = joined.clone();
+                words.next();
+                out.push(joined);
+                continue;
+            }
+            out.push(word);
+        }
+        out
     }
 
     /// Whether a word's analysed form is known to the corpus or is an aspect cue.

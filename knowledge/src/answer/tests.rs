@@ -597,6 +597,15 @@ fn words_of_the_citizens_story_are_told_from_words_that_narrow_a_name() {
 }
 
 #[test]
+fn a_compound_written_apart_is_the_word_the_decree_writes_as_one() {
+    let kgb = ServiceId("002_81250e56fc566e31:kenaikan-gaji-berkala".to_owned());
+    let a = ENGINE.answer("yg tanda tangan siapa", Some(&kgb));
+    assert_eq!(a.status, AnswerStatus::Answered, "{}", a.text);
+    assert_eq!(id(&a), kgb.as_str());
+    assert_eq!(a.aspect, Some(Aspect::Procedure));
+}
+
+#[test]
 fn a_follow_up_of_actions_stays_with_the_service_and_a_new_noun_does_not() {
     let karis = ServiceId("002_81250e56fc566e31:pemrosesan-karis-karsu".to_owned());
     let a = ENGINE.answer("berkasnya dikirim ke bkn mana?", Some(&karis));
