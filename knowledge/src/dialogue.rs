@@ -13,6 +13,8 @@
 //!   several agencies, in this message's list and in later questions; said right after an
 //!   answer about another agency's service, it moves that answer to the same service where the
 //!   citizen is.
+//! - A message that names a service and asks nothing ("kalo TPP?", "yg kecamatan?") asks what
+//!   the previous message asked: elliptical, as chat questions are.
 //! - The previous service is used only when the new message names no service and no other topic
 //!   ("trus biayanya?", "yang tadi berapa lama"); anything else is answered on its own, or
 //!   refused, never with the previous service (the engine decides that, see
@@ -131,6 +133,25 @@ impl Dialogue {
             }
             return answer;
         }
+        // "kalo TPP?" after "gaji prosesnya brp lama": a message that names a service and asks
+        // nothing leaves its question out, the one just asked.
+        let answer = match (&answer.service, self.last_aspect) {
+            (Some(service), Some(previous))
+                if answer.status == AnswerStatus::Answered
+                    && answer.aspect == Some(Aspect::Overview)
+                    && previous != Aspect::Overview
+                    && engine.asked_aspect(message).is_none() =>
+            {
+                engine
+                    .answer_for(&service.id, previous)
+                    .map(|mut carried| {
+                        carried.question = message.to_owned();
+                        carried
+                    })
+                    .unwrap_or(answer)
+            }
+            _ => answer,
+        };
         self.remember(&answer);
         answer
     }
@@ -244,6 +265,24 @@ mod conversation_tests {
         let next = d.reply(&ENGINE, "trus biayanya?");
         assert_eq!(id(&next), id(&first));
         assert_eq!(next.aspect, Some(Aspect::Fee));
+    }
+
+    #[test]
+    fn a_service_named_without_a_question_asks_the_previous_question() {
+        let mut d = Dialogue::default();
+        let first = d.reply(&ENGINE, "pembayaran gaji asn setda brp lama prosesnya");
+        assert_eq!(first.aspect, Some(Aspect::Duration), "{}", first.text);
+        let next = d.reply(&ENGINE, "kalo TPP?");
+        assert_eq!(
+            id(&next),
+            "000_4d00da837d591dc0:pembayaran-tpp-asn-setda",
+            "{}",
+            next.text
+        );
+        assert_eq!(next.aspect, Some(Aspect::Duration));
+        // Asked on its own, the same words get the overview.
+        let fresh = Dialogue::default().reply(&ENGINE, "kalo TPP?");
+        assert_eq!(fresh.aspect, Some(Aspect::Overview));
     }
 
     #[test]
