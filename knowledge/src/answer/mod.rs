@@ -982,7 +982,12 @@ impl Engine {
         // A duration, fee or opening hours is a value ("14 hari kerja", "Gratis"), so its
         // component holds no details to compare: a strong cue for one is never overridden.
         let value_asked = matches!(detected, Some(Aspect::Duration | Aspect::Fee | Aspect::Hours));
-        if strong && value_asked {
+        // ... nor is a weak fee cue that is the question's only one ("ijin keramaian gratis?").
+        let alone = tokens
+            .iter()
+            .filter_map(|t| aspect::cue(t))
+            .all(|(cued, _)| Some(cued) == detected);
+        if (strong || alone && detected == Some(Aspect::Fee)) && value_asked {
             return detected;
         }
         if !strong {
@@ -2395,6 +2400,12 @@ fn service_ref(service: &ServiceStandard) -> ServiceRef {
 }
 
 /// Greetings, thanks and help requests, read from the raw words (the analyzer drops them).
+/// Words that only acknowledge an answer, and the forms of address said with them.
+const ACKNOWLEDGING: &[&str] = &[
+    "ok", "oke", "okay", "okey", "okee", "sip", "siap", "noted", "baik", "mantap", "mantab", "oh", "ooh", "ya", "iya",
+    "yaudah", "udah", "min", "kak", "pak", "bu", "mas", "mbak",
+];
+
 fn smalltalk_kind(question: &str) -> Option<render::Smalltalk> {
     let lower = question.to_lowercase();
     let words: Vec<&str> = lower
@@ -2415,6 +2426,9 @@ fn smalltalk_kind(question: &str) -> Option<render::Smalltalk> {
         "tq",
     ]) || lower.contains("terima kasih")
     {
+        Some(render::Smalltalk::Thanks)
+    } else if !words.is_empty() && words.iter().all(|w| ACKNOWLEDGING.contains(w)) {
+        // "ok sip", "oke min, siap": the citizen took the answer.
         Some(render::Smalltalk::Thanks)
     } else if has(&[
         "bantu", "bantuan", "help", "menu", "fitur", "panduan", "start", "bot", "robot", "chatbot",

@@ -78,6 +78,17 @@ fn smalltalk_gets_a_friendly_reply() {
     assert_eq!(ask("halo min").status, AnswerStatus::Smalltalk);
     assert_eq!(ask("makasih kak").status, AnswerStatus::Smalltalk);
     assert_eq!(ask("").status, AnswerStatus::Smalltalk);
+    assert_eq!(ask("ok sip").status, AnswerStatus::Smalltalk);
+    // An acknowledgement with a question is a question.
+    assert_ne!(ask("ok, syarat sktm apa").status, AnswerStatus::Smalltalk);
+}
+
+/// "gratis?" alone asks the fee, even when the question's other words are in the procedure.
+#[test]
+fn a_fee_word_alone_asks_the_fee() {
+    let a = ask("ijin keramaian kecamatan beji gratis?");
+    assert_eq!(id(&a), "003_5e30365896fb6814:pengantar-ijin-keramaiaan", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Fee));
 }
 
 #[test]
