@@ -318,8 +318,23 @@ impl Assembler {
                     open.raw.trim().is_empty() && (open.kind == kind || label.chars().any(|c| c.is_ascii_digit()))
                 })
             };
+            // One word right under a short fragment, without a break, ends a phrase wrapped in
+            // a flowchart box ("Pembayaran" / "Retribusi"), not a label.
+            let wraps_fragment = value.is_empty()
+                && !self.after_blank
+                && label.split_whitespace().count() == 1
+                && !text.contains(':')
+                && self.open.as_ref().is_some_and(|open| {
+                    open.raw.lines().last().is_some_and(|last| {
+                        let last = last.trim();
+                        !last.is_empty()
+                            && last.split_whitespace().count() <= 2
+                            && !last.ends_with(['.', ',', ';', ':'])
+                            && !last.chars().next().is_some_and(|c| c.is_ascii_digit())
+                    })
+                });
             let kind = classify(&label).or_else(|| classify_question(&label));
-            if let Some(kind) = kind.filter(|kind| !value_of_open(*kind)) {
+            if let Some(kind) = kind.filter(|kind| !value_of_open(*kind) && !wraps_fragment) {
                 self.start_component(number, kind, label, value);
                 if let Some(open) = self.open.as_mut() {
                     open.label_indent = Some(indent);
@@ -1091,6 +1106,52 @@ mod tests {
         assert!(!is_shared_heading(
             "Pelayanan diberikan kepada seluruh warga tanpa biaya."
         ));
+    }
+
+    /// A slide: "STANDAR PELAYANAN 1" numbers the service, its title and office follow; the
+    /// words of a flowchart's boxes ("Pembayaran" / "Retribusi") stay in the procedure.
+    #[test]
+    fn a_numbered_standard_takes_its_title_below_and_flowchart_words_stay_text() {
+        let lines = [
+            "STANDAR PELAYANAN 1",
+            "Pengujian Berkala Kendaraan Bermotor",
+            "(Uji KIR)",
+            "",
+            "UPTD Pengujian Kendaraan Bermotor",
+            "",
+            "PERSYARATAN PELAYANAN",
+            "",
+            "Fotokopi STNK",
+            "",
+            "SISTEM, MEKANISME DAN PROSEDUR",
+            "",
+            "Pendaftaran",
+            "",
+            "Pembayaran",
+            "Retribusi",
+            "",
+            "BIAYA / TARIF",
+            "",
+            "Rp 60.000",
+        ];
+        let mut assembler = Assembler::new();
+        for (i, line) in lines.iter().enumerate() {
+            assembler.line(i as u32 + 1, line);
+        }
+        let (services, _) = assembler.finish();
+        assert_eq!(services.len(), 1);
+        assert_eq!(services[0].title, "Pengujian Berkala Kendaraan Bermotor (Uji KIR)");
+        assert_eq!(services[0].unit.as_deref(), Some("UPTD Pengujian Kendaraan Bermotor"));
+        let kinds: Vec<ComponentKind> = services[0].components.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ComponentKind::Requirements,
+                ComponentKind::Procedure,
+                ComponentKind::Fee
+            ]
+        );
+        assert!(services[0].components[1].raw.contains("Retribusi"));
     }
 
     #[test]
