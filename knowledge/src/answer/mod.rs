@@ -459,8 +459,9 @@ pub struct Engine {
     body_weight: HashMap<String, f32>,
     /// Prefix (4-8 letters) -> the one corpus word it starts ("dispen" -> "dispensasi").
     abbreviations: HashMap<String, String>,
-    /// Short names of the offices that give the services ("dinkes" -> "dinas kesehatan").
-    office_names: HashMap<String, Vec<String>>,
+    /// Short names of the offices that give the services ("dinkes" -> "dinas kesehatan"); a
+    /// short name two offices share is left out.
+    office_names: HashMap<String, String>,
     /// Short forms derived from the titles and spelled out in the decrees ("karpeg" -> "kartu
     /// pegawai"), see [`crate::aliases`].
     aliases: Aliases,
@@ -641,19 +642,22 @@ impl Engine {
         let title_vocabulary: HashSet<String> = title_vocabulary.into_iter().cloned().collect();
         let title_acronyms = filler_acronyms(&services, &derived);
         // "dinkes" -> "dinas kesehatan": the short names of the offices that give the services.
-        let mut office_names: HashMap<String, Vec<String>> = HashMap::default();
+        // A short name two offices share names neither.
+        let mut office_forms: HashMap<String, HashSet<String>> = HashMap::default();
         let offices: HashSet<&str> = services
             .iter()
             .flat_map(|s| [s.agency.as_str(), s.unit.as_str()])
             .collect();
         for office in offices {
             for (short, long) in crate::aliases::office_forms(office) {
-                let known = office_names.entry(short).or_default();
-                if !known.contains(&long) {
-                    known.push(long);
-                }
+                office_forms.entry(short).or_default().insert(long);
             }
         }
+        let office_names: HashMap<String, String> = office_forms
+            .into_iter()
+            .filter(|(_, longs)| longs.len() == 1)
+            .filter_map(|(short, longs)| Some((short, longs.into_iter().next()?)))
+            .collect();
         Ok(Self {
             title_cues,
             services,
@@ -1602,7 +1606,7 @@ impl Engine {
         // An office by its short name ("di dinsos") says where, not which service: its words
         // decide between the offices' services, as region words do, and name none.
         for word in surface_words(&lower) {
-            if let Some([long]) = self.office_names.get(&word).map(Vec::as_slice) {
+            if let Some(long) = self.office_names.get(&word) {
                 background.extend(analyze(long).into_iter().filter(|t| !aspect::is_cue(t)));
             }
         }
@@ -1732,7 +1736,7 @@ impl Engine {
             // An office by its short name ("ke dinkes"): the word and the name it stands for,
             // whose words are the office's in every service it gives.
             // Not its words that are cues ("pendapatan" asks nothing about a product).
-            if let Some([long]) = self.office_names.get(&word).map(Vec::as_slice) {
+            if let Some(long) = self.office_names.get(&word) {
                 corrected.push_str(&word);
                 for part in long
                     .split(' ')
