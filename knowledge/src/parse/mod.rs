@@ -1,7 +1,8 @@
 //! Parsing decree files into [`Document`]s.
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
-//! and Word files) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
+//! and Word files) -> a web page's raw HTML source split into lines of text that keep their
+//! source line numbers ([`html`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
 //! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
 //! ([`page`]) -> layouts put back into lines the
@@ -28,6 +29,7 @@ mod delimited;
 mod escapes;
 mod glyphs;
 mod header;
+mod html;
 mod labels;
 mod links;
 mod markup;
@@ -40,7 +42,7 @@ mod services;
 mod spaced_matrix;
 mod title;
 
-use crate::document::{Component, ComponentKind, Document, ParseWarning, ServiceId, ServiceStandard};
+use crate::document::{Component, ComponentKind, Document, LineRange, ParseWarning, ServiceId, ServiceStandard};
 use crate::input::{Format, InputError};
 use crate::values::{parse_duration, parse_fee};
 use std::collections::HashMap;
@@ -157,6 +159,9 @@ pub fn parse_files<P: AsRef<Path> + Sync>(paths: &[P]) -> Vec<Result<Document, P
 
 /// Parses decoded text.
 pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
+    // A web page's source is first split into lines of text; citations keep its own lines.
+    let page = html::split(text);
+    let text = page.as_ref().map_or(text, |p| p.text.as_str());
     let unescaped = escapes::unescape(text);
     let text = unescaped.as_deref().unwrap_or(text);
     let unlinked = links::strip(text);
@@ -223,6 +228,22 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         });
         "Instansi tidak disebutkan".to_owned()
     });
+    if let Some(page) = &page {
+        let source_line = |n: u32| page.source_lines.get(n as usize - 1).copied().unwrap_or(n);
+        let remap = |range: &mut LineRange| {
+            range.start = source_line(range.start);
+            range.end = source_line(range.end).max(range.start);
+        };
+        for service in &mut raw_services {
+            remap(&mut service.lines);
+            for component in &mut service.components {
+                remap(&mut component.lines);
+            }
+        }
+        for warning in &mut warnings {
+            warning.line = source_line(warning.line);
+        }
+    }
     let stem = Path::new(source)
         .file_stem()
         .map_or_else(|| source.to_owned(), |s| s.to_string_lossy().into_owned());

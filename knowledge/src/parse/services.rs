@@ -109,6 +109,12 @@ pub(crate) struct Assembler {
     mode: Mode,
     /// The line being read follows a blank line (a paragraph break).
     after_blank: bool,
+    /// The number the last service's title line opened with ("5. Izin Reklame" -> 5).
+    title_number: Option<u32>,
+    /// The last label stood in a table row (not on a line of text).
+    row_labels: bool,
+    /// A table row is being read.
+    in_row: bool,
     pub warnings: Vec<ParseWarning>,
 }
 
@@ -123,6 +129,9 @@ impl Assembler {
             pending: None,
             mode: Mode::Normal,
             after_blank: false,
+            title_number: None,
+            row_labels: false,
+            in_row: false,
             warnings: Vec::new(),
         }
     }
@@ -250,6 +259,7 @@ impl Assembler {
     fn start_service(&mut self, title: String, line: u32, numbered: bool) {
         self.finish_service();
         self.pending = None;
+        self.title_number = leading_number(&title);
         self.current = Some(RawService::new(title, line, numbered));
     }
 
@@ -304,7 +314,15 @@ impl Assembler {
         // "   1. Persyaratan") names the next service even if it holds a label word.
         let outdented_heading =
             label_indent.is_some_and(|label_indent| indent < label_indent) && is_heading_like(raw_line, &text);
-        if let Some((label, value)) = label_line(&text).filter(|_| in_service && !nested && !outdented_heading) {
+        // The next number of the services' own numbering ("9. Konsultasi dan Pengaduan
+        // Perizinan" after "8. ...") titles the next service when the labels stand in table
+        // rows, or when no label word opens it.
+        let next_title =
+            self.title_number.is_some_and(|n| leading_number(&text) == Some(n + 1)) && is_heading_like(raw_line, &text);
+        if let Some((label, value)) = label_line(&text)
+            .filter(|_| in_service && !nested && !outdented_heading)
+            .filter(|(label, _)| !next_title || !self.row_labels && label_led(label))
+        {
             if is_service_name_label(&label) && !value.is_empty() {
                 self.service_name(number, value);
                 return;
@@ -520,6 +538,12 @@ impl Assembler {
         if cells.iter().all(|c| is_rule(c)) {
             return;
         }
+        self.in_row = true;
+        self.row_cells(number, cells);
+        self.in_row = false;
+    }
+
+    fn row_cells(&mut self, number: u32, cells: &[String]) {
         if self.mode != Mode::Normal {
             self.mode = Mode::Normal;
         }
@@ -639,6 +663,7 @@ impl Assembler {
 
     fn start_component(&mut self, number: u32, kind: ComponentKind, label: String, value: String) {
         self.close_component();
+        self.row_labels = self.in_row;
         let needs_new_service = match (&self.current, &self.pending) {
             (None, _) => true,
             (Some(service), Some(_)) => {
@@ -855,6 +880,24 @@ fn strip_numbering(text: &str) -> (bool, &str) {
     } else {
         (false, text)
     }
+}
+
+/// The number a line opens with ("9. Konsultasi ..." -> 9).
+fn leading_number(text: &str) -> Option<u32> {
+    let token = text.split_whitespace().next()?;
+    token
+        .trim_end_matches(['.', ')'])
+        .parse()
+        .ok()
+        .filter(|_| token.ends_with(['.', ')']))
+}
+
+/// Whether a label's first words are themselves a label ("Jangka Waktu Penyelesaian",
+/// "Penanganan Pengaduan, Saran"), as opposed to a title holding a label word further on
+/// ("Konsultasi dan Pengaduan Perizinan").
+fn label_led(label: &str) -> bool {
+    let words: Vec<&str> = label.split_whitespace().collect();
+    (1..=words.len().min(3)).any(|n| classify(words[..n].join(" ").trim_end_matches([',', ':'])).is_some())
 }
 
 /// Splits "KONSULTASI PADA KECAMATAN BEJI" into title and unit.

@@ -1,0 +1,277 @@
+//! Web pages saved as raw HTML source ("view source" pasted into a file).
+//!
+//! A content management system writes a whole table, or a heading and its table, on one
+//! physical line, and scripts, styles and menus around them. The rest of the parser reads a
+//! decree line by line, so [`split`] breaks the source at block boundaries: outside table rows
+//! every heading, paragraph, list item and division becomes its own line of plain text (tags
+//! dropped, entities decoded), a table row (`<tr> ... </tr>`) stays one line with its tags
+//! for the row reader, and scripts, styles, menus and footers are dropped. Each line of the result remembers
+//! the source line it came from, so citations still point into the file the agency published.
+//!
+//! Only a whole HTML document (a doctype, `<html>` or `<body>`) is split: HTML fragments
+//! inside a converted decree's cells (`<p>`, `<ol><li>`) are left to the cell cleaner.
+
+use super::markup::{strip_markup, tidy};
+
+/// Tags that end a line of text outside a table row.
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "figure",
+    "figcaption",
+    "button",
+    "main",
+    "title",
+    "aside",
+    "tr",
+    "dt",
+    "dd",
+    "hr",
+    "blockquote",
+    "caption",
+    "form",
+    "option",
+    "label",
+];
+
+/// Elements whose content is never the page's text: code, menus, footers, forms.
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "svg", "template", "nav", "footer", "aside", "form", "select",
+];
+
+/// A page split into lines: the text and, for each of its lines, the 1-based source line.
+pub(crate) struct Split {
+    pub text: String,
+    pub source_lines: Vec<u32>,
+}
+
+/// The page as lines of text, or `None` when the text is not a whole HTML document.
+pub(crate) fn split(text: &str) -> Option<Split> {
+    let head: String = text.chars().take(4000).collect::<String>().to_ascii_lowercase();
+    if !(head.contains("<!doctype html") || head.contains("<html") || head.contains("<body")) {
+        return None;
+    }
+    let mut out = Output::default();
+    let mut skipping: Option<String> = None;
+    let mut row_depth = 0usize;
+    for (index, line) in text.split('\n').enumerate() {
+        let number = index as u32 + 1;
+        out.line = number;
+        let mut rest = line.trim_end_matches('\r');
+        while !rest.is_empty() {
+            let Some(open) = rest.find('<') else {
+                if skipping.is_none() {
+                    out.push_text(rest, row_depth > 0);
+                }
+                break;
+            };
+            if skipping.is_none() {
+                out.push_text(&rest[..open], row_depth > 0);
+            }
+            let after = &rest[open..];
+            let Some(close) = after.find('>') else {
+                // A tag running onto the next line: its attributes say nothing.
+                break;
+            };
+            let tag = &after[..=close];
+            rest = &after[close + 1..];
+            let (name, closing) = tag_name(tag);
+            if let Some(skipped) = &skipping {
+                if closing && &name == skipped {
+                    skipping = None;
+                }
+                continue;
+            }
+            if !closing && SKIPPED.contains(&name.as_str()) && !tag.ends_with("/>") {
+                skipping = Some(name);
+                continue;
+            }
+            if name == "tr" {
+                if closing {
+                    row_depth = row_depth.saturating_sub(1);
+                    out.push_tag(tag);
+                    if row_depth == 0 {
+                        out.break_line();
+                    }
+                } else {
+                    if row_depth == 0 {
+                        out.break_line();
+                    }
+                    row_depth += 1;
+                    out.push_tag(tag);
+                }
+                continue;
+            }
+            if row_depth > 0 {
+                out.push_tag(tag);
+            } else if BLOCK_TAGS.contains(&name.as_str()) {
+                out.break_line();
+            }
+        }
+        // A source line break ends a line of text, not a row spread over several lines.
+        if row_depth == 0 {
+            out.break_line();
+        } else {
+            out.current.push(' ');
+        }
+    }
+    out.break_line();
+    Some(Split {
+        text: out.lines.join("\n"),
+        source_lines: out.source_lines,
+    })
+}
+
+/// The lowercase name of a tag and whether it closes ("</td>" -> ("td", true)).
+fn tag_name(tag: &str) -> (String, bool) {
+    let inner = tag.trim_start_matches('<').trim_end_matches('>');
+    let closing = inner.starts_with('/');
+    let name: String = inner
+        .trim_start_matches(['/', '!'])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    (name, closing)
+}
+
+#[derive(Default)]
+struct Output {
+    lines: Vec<String>,
+    source_lines: Vec<u32>,
+    current: String,
+    /// Source line of the text being collected.
+    line: u32,
+    /// Source line where the current output line started.
+    started: Option<u32>,
+}
+
+impl Output {
+    fn push_text(&mut self, text: &str, in_row: bool) {
+        if text.trim().is_empty() {
+            if !self.current.is_empty() {
+                self.current.push(' ');
+            }
+            return;
+        }
+        self.started.get_or_insert(self.line);
+        if in_row {
+            self.current.push_str(text);
+        } else {
+            self.current.push_str(&tidy(&strip_markup(text)));
+        }
+    }
+
+    fn push_tag(&mut self, tag: &str) {
+        self.started.get_or_insert(self.line);
+        self.current.push_str(tag);
+    }
+
+    fn break_line(&mut self) {
+        let text = self.current.trim();
+        if !text.is_empty() {
+            self.lines.push(text.to_owned());
+            self.source_lines.push(self.started.unwrap_or(self.line));
+        } else if self.lines.last().is_some_and(|l| !l.is_empty()) {
+            // One blank line between blocks: paragraphs stay apart for the title reader.
+            self.lines.push(String::new());
+            self.source_lines.push(self.line);
+        }
+        self.current.clear();
+        self.started = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "<!DOCTYPE html>\n<html><head><title>Standar Pelayanan</title>\n\
+<script>var menu = \"<p>Persyaratan</p>\";</script>\n<style>p{margin:0}</style></head><body>\n\
+<nav><ul><li><a href=\"/\">Beranda</a></li><li><a href=\"/p\">Pengaduan</a></li></ul></nav>\n\
+<h3 class=\"wp-block-heading\"><strong>1. Persetujuan Bangunan Gedung (PBG)</strong></h3>\n\
+<figure><table><tbody><tr><td>1.</td><td>Persyaratan</td><td><ol><li>KTP;</li><li>Sertifikat tanah.</li></ol></td></tr><tr><td>2.</td><td>Biaya/Tarif</td><td>Retribusi&nbsp;PBG &amp; SLF</td></tr></tbody></table></figure>\n\
+<tr>\n<td>3.</td>\n<td>Produk</td>\n<td>PBG</td>\n</tr>\n</body></html>";
+
+    #[test]
+    fn a_page_is_split_into_headings_and_rows_with_their_source_lines() {
+        let split = split(PAGE).expect("a page");
+        let lines: Vec<&str> = split.text.lines().filter(|l| !l.is_empty()).collect();
+        assert!(!split.text.contains("var menu"), "scripts are dropped: {}", split.text);
+        assert!(lines.contains(&"1. Persetujuan Bangunan Gedung (PBG)"), "{lines:?}");
+        let rows: Vec<&&str> = lines.iter().filter(|l| l.starts_with("<tr>")).collect();
+        assert_eq!(rows.len(), 3, "{lines:?}");
+        assert!(rows[0].contains("Persyaratan") && rows[0].ends_with("</tr>"));
+        // Every line knows the source line it came from.
+        let at = |needle: &str| {
+            let i = split.text.lines().position(|l| l.contains(needle)).expect("present");
+            split.source_lines[i]
+        };
+        assert_eq!(at("Persetujuan Bangunan"), 6);
+        assert_eq!(at("Biaya/Tarif"), 7);
+        assert_eq!(at("Produk"), 8);
+    }
+
+    /// The next number of the services' numbering titles a service even when a label word
+    /// is in its title, as long as the labels stand in table rows.
+    #[test]
+    fn a_numbered_title_holding_a_label_word_follows_the_services_numbering() {
+        let page = PAGE.replace(
+            "</body>",
+            "<h3>2. Konsultasi dan Pengaduan Perizinan</h3>\n<table><tr><td>1.</td><td>Persyaratan</td><td>KTP</td></tr>\n\
+             <tr><td>2.</td><td>Biaya/Tarif</td><td>Gratis</td></tr></table>\n</body>",
+        );
+        let document = super::super::parse_text("dpmptsp.html", &page).expect("services");
+        let titles: Vec<&str> = document.services.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Persetujuan Bangunan Gedung (PBG)",
+                "Konsultasi dan Pengaduan Perizinan"
+            ]
+        );
+    }
+
+    #[test]
+    fn html_fragments_in_a_decree_are_no_page() {
+        assert!(split("1.\tPersyaratan\t<p>KTP</p><ol><li>KK</li></ol>").is_none());
+    }
+
+    #[test]
+    fn a_page_parses_into_its_services() {
+        let document = super::super::parse_text("dpmptsp.html", PAGE).expect("services");
+        let service = &document.services[0];
+        assert_eq!(service.title, "Persetujuan Bangunan Gedung (PBG)");
+        let kinds: Vec<_> = service.components.iter().map(|c| c.kind).collect();
+        assert!(
+            kinds.contains(&crate::document::ComponentKind::Requirements),
+            "{kinds:?}"
+        );
+        assert!(kinds.contains(&crate::document::ComponentKind::Fee), "{kinds:?}");
+        let fee = service
+            .components
+            .iter()
+            .find(|c| c.kind == crate::document::ComponentKind::Fee)
+            .expect("a fee");
+        assert_eq!(fee.lines.start, 7, "cited at its source line");
+    }
+}
