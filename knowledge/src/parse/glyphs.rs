@@ -136,9 +136,20 @@ fn plain_line(line: &str) -> String {
             .to_owned();
     };
     let leading = pieces[..first_text].iter().any(|p| matches!(p, Piece::Pictures { .. }));
-    let leading_check = pieces[..first_text]
-        .iter()
-        .any(|p| matches!(p, Piece::Pictures { check: true }));
+    // A bullet before a number ("▶ 2. Sertifikat Laik Fungsi", a page's disclosure
+    // triangle) decorates a numbered line: lists are bulleted or numbered, not both.
+    let numbered = match &pieces[first_text] {
+        Piece::Text(text) => {
+            let token = text.split_whitespace().next().unwrap_or("");
+            let bare = token.trim_end_matches(['.', ')']);
+            bare.len() < token.len() && !bare.is_empty() && bare.chars().all(|c| c.is_ascii_digit())
+        }
+        Piece::Pictures { .. } => false,
+    };
+    let leading_check = !numbered
+        && pieces[..first_text]
+            .iter()
+            .any(|p| matches!(p, Piece::Pictures { check: true }));
     let trailing = pieces[last_text..].iter().any(|p| matches!(p, Piece::Pictures { .. }));
     // The line keeps its own indentation; the pictures before its first word go, with the
     // blanks that set them apart.
@@ -226,6 +237,8 @@ mod tests {
             ),
             ("Ganti aja di sini! 😉", "Ganti aja di sini!"),
             ("emisi → lampu → rem", "emisi → lampu → rem"),
+            // A disclosure triangle before a numbered title decorates it.
+            ("▶ 2. Sertifikat Laik Fungsi (SLF)", "2. Sertifikat Laik Fungsi (SLF)"),
         ];
         for (line, expected) in cases {
             assert_eq!(plain(line).unwrap_or_else(|| line.to_owned()), expected, "{line}");

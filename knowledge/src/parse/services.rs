@@ -366,7 +366,21 @@ impl Assembler {
         let wrapped = self
             .pending
             .as_ref()
-            .filter(|p| heading_like && p.line + 1 == number && mostly_capitals(&p.text) && mostly_capitals(&text))
+            .filter(|p| {
+                p.line + 1 == number
+                    && (heading_like && mostly_capitals(&p.text) && mostly_capitals(&text)
+                        // So is a numbered title in title case ("7. Persetujuan ... untuk" /
+                        // "Kegiatan Nonberusaha"), unless the next line names an office or is
+                        // a label or a sentence.
+                        || leading_number(&p.text).is_some()
+                            && title_case(&p.text)
+                            && title_case(&text)
+                            && text.split_whitespace().count() <= 6
+                            && leading_number(&text).is_none()
+                            && classify(&text).is_none()
+                            && !text.ends_with(['.', ':', ';', ','])
+                            && !super::header::starts_with_agency_word(&text.to_uppercase()))
+            })
             .map(|p| (format!("{} {text}", p.text), p.line, p.appended_to));
         if let Some((text, line, appended_to)) = wrapped {
             if let Some(open) = self.open.as_mut() {
@@ -1195,6 +1209,33 @@ mod tests {
             ]
         );
         assert!(services[0].components[1].raw.contains("Retribusi"));
+    }
+
+    /// A numbered title in title case wrapped onto the next line is one title.
+    #[test]
+    fn a_numbered_title_case_title_wraps() {
+        let lines = [
+            "6. Izin Usaha Toko Swalayan (IUTS)",
+            "1.\tPersyaratan\tNIB",
+            "2.\tBiaya/Tarif\tGratis",
+            "7. Persetujuan Kesesuaian Kegiatan Pemanfaatan Ruang (PKKPR) untuk",
+            "Kegiatan Nonberusaha",
+            "1.\tPersyaratan\tKTP",
+            "2.\tBiaya/Tarif\tGratis",
+        ];
+        let mut assembler = Assembler::new();
+        for (i, line) in lines.iter().enumerate() {
+            assembler.line(i as u32 + 1, line);
+        }
+        let (services, _) = assembler.finish();
+        let titles: Vec<&str> = services.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "6. Izin Usaha Toko Swalayan (IUTS)",
+                "7. Persetujuan Kesesuaian Kegiatan Pemanfaatan Ruang (PKKPR) untuk Kegiatan Nonberusaha"
+            ]
+        );
     }
 
     #[test]
