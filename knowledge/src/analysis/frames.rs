@@ -57,6 +57,11 @@ pub(crate) fn is_means(token: &str) -> bool {
 
 /// "Jadi" with its definite clitic: "jadinya apa" asks what comes out.
 const RESULT: &[&str] = &["jadi", "jadinya", "jadine", "hasilnya", "hasile"];
+/// Chat particles and forms of address that may close a question ("jadinya apa ya kak").
+const PARTICLES: &[&str] = &[
+    "ya", "yah", "sih", "kak", "kk", "min", "kah", "nih", "dong", "nanti", "aja", "saja", "kok", "gitu", "tuh", "pak",
+    "bu", "mas", "mbak", "gan", "om", "nggih", "yo", "to", "kan",
+];
 /// Words a verb is looked for around its interrogative.
 const WINDOW: usize = 6;
 
@@ -88,8 +93,10 @@ pub(crate) fn cue(question: &str) -> Option<&'static str> {
                 found = Some("prosedur");
                 continue;
             }
-            // A bare "jadi" opening the message is "so" ("jadi apa syaratnya").
-            if word == "apa" && RESULT.contains(&before) && (i > 1 || before != "jadi") {
+            // A bare "jadi" opening the message is "so" ("jadi apa syaratnya"), and "apa"
+            // before another option is "or" ("langsung jadi apa nunggu berhari-hari").
+            let ends_clause = words[i + 1..].iter().all(|w| PARTICLES.contains(&w.as_str()));
+            if word == "apa" && RESULT.contains(&before) && (i > 1 || before != "jadi") && ends_clause {
                 found = Some("produk");
                 continue;
             }
@@ -213,6 +220,12 @@ mod tests {
         assert_eq!(cue("hasilnya akhirnya dikirim kemana"), Some("prosedur"));
         assert_eq!(cue("hasil skj nanti divalidasi ke mana?"), Some("prosedur"));
         assert_eq!(cue("stlh dicatat trus diapain?"), Some("prosedur"));
+    }
+
+    #[test]
+    fn apa_between_two_options_is_or() {
+        assert_eq!(cue("rekam ktp langsung jadi apa nunggu berhari2?"), None);
+        assert_eq!(cue("jadinya apa ya kak"), Some("produk"));
     }
 
     #[test]
