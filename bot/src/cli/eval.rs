@@ -192,6 +192,13 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
+        name: "round-11 layouts, more to tune on (raw HTML source, docx2txt, WhatsApp broadcasts)",
+        questions: Some("knowledge/eval/blind/layouts-r11b/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r11b"),
+        tune: true,
+    },
+    Set {
         name: "round-11 blind test (writer E)",
         questions: Some("knowledge/eval/blind/r11/test.tsv"),
         conversations: Some("knowledge/eval/blind/r11/conversations-test.tsv"),
