@@ -277,7 +277,9 @@ impl Assembler {
             self.heading(number, raw_line, &remainder, numbered);
             return;
         }
-        if is_section_marker(&text) {
+        // A table's header written as a line ("NO KOMPONEN URAIAN", as `pdftotext -raw` prints
+        // it), like a section marker, closes the component above and names nothing.
+        if is_section_marker(&text) || is_header_row(&[text.as_str()]) {
             self.close_component();
             return;
         }
@@ -486,6 +488,8 @@ impl Assembler {
                 && (first || classify(text).is_none())
                 && !is_section_marker(text)
                 && !is_header_row(&[text])
+                // A lettered or numbered line under a titled heading heads its own part.
+                && (service.title.is_empty() || !strip_numbering(text).0)
                 && !text.ends_with(['.', ',', ';', ':'])
                 && !text.contains(':')
                 && text.split_whitespace().count() <= 24);
@@ -708,7 +712,11 @@ impl Assembler {
                 }
             }
         } else if let Some(service) = self.current.as_mut()
-            && service.title.is_empty()
+            && (service.title.is_empty()
+                // "STANDAR PELAYANAN PERIZINAN DAN NONPERIZINAN" over "A. PERSETUJUAN BANGUNAN
+                // GEDUNG (PBG)": the lettered or numbered heading right above the first
+                // component titles the service, the heading above it names a chapter.
+                || service.components.is_empty() && self.pending.as_ref().is_some_and(|p| strip_numbering(&p.text).0))
             && let Some(pending) = self.pending.take()
         {
             service.title = pending.text;
@@ -1209,6 +1217,48 @@ mod tests {
             ]
         );
         assert!(services[0].components[1].raw.contains("Retribusi"));
+    }
+
+    /// `pdftotext -raw` of PermenPANRB tables: a chapter heading over lettered services, the
+    /// table header printed as a line, number, label and value on lines of their own.
+    #[test]
+    fn lettered_services_under_a_chapter_heading_with_header_lines() {
+        let lines = [
+            "STANDAR PELAYANAN PERIZINAN DAN NONPERIZINAN",
+            "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU",
+            "A. PERSETUJUAN BANGUNAN GEDUNG (PBG)",
+            "I. KOMPONEN STANDAR PELAYANAN YANG TERKAIT DENGAN PROSES PENYAMPAIAN",
+            "PELAYANAN (SERVICE DELIVERY)",
+            "NO KOMPONEN URAIAN",
+            "1.",
+            "Persyaratan",
+            "Fotokopi KTP",
+            "2.",
+            "Biaya/Tarif",
+            "Retribusi PBG",
+            "B. SERTIFIKAT LAIK FUNGSI (SLF)",
+            "NO KOMPONEN URAIAN",
+            "1.",
+            "Persyaratan",
+            "PBG yang telah terbit",
+            "2.",
+            "Biaya/Tarif",
+            "Gratis",
+        ];
+        let mut assembler = Assembler::new();
+        for (i, line) in lines.iter().enumerate() {
+            assembler.line(i as u32 + 1, line);
+        }
+        let (services, _) = assembler.finish();
+        let titles: Vec<&str> = services.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "A. PERSETUJUAN BANGUNAN GEDUNG (PBG)",
+                "B. SERTIFIKAT LAIK FUNGSI (SLF)"
+            ]
+        );
+        assert!(services.iter().all(|s| s.components.len() == 2), "{services:?}");
     }
 
     /// A numbered title in title case wrapped onto the next line is one title.
