@@ -859,11 +859,19 @@ impl Engine {
             // uses ("totalnya", "jp") rule a service out only when they outweigh what its name
             // explains: "pka totalnya brp JP" names PKA more than anything else, "syarat bikin
             // paspor" names nothing but the passport.
+            let runner_up = scored.get(1).map_or(0.0, |s| s.score);
             let plausible = |s: &Scored| {
-                s.confidence >= SUGGEST_COVERAGE
-                    && s.named >= self.unknown_idf
+                s.named >= self.unknown_idf
                     && !s.elsewhere
-                    && (!s.foreign || (!s.unserved && s.named >= s.unexplained && s.recall >= MARGIN_RECALL))
+                    && (s.confidence >= SUGGEST_COVERAGE
+                        && (!s.foreign || (!s.unserved && s.named >= s.unexplained && s.recall >= MARGIN_RECALL))
+                        // Far ahead of every other service and named by its title, in a long
+                        // story: offered, not refused.
+                        // (A service the question rules out has no confidence at all.)
+                        || s.score >= MARGIN_RATIO * runner_up
+                            && s.recall >= MARGIN_RECALL
+                            && s.confidence > 0.0
+                            && !s.unserved)
             };
             let top = scored
                 .first()

