@@ -1096,6 +1096,15 @@ fn numbered_title(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The services the assembler finds in `lines` (numbered from 1).
+    fn assemble(lines: &[&str]) -> Vec<RawService> {
+        let mut assembler = Assembler::new();
+        for (i, line) in lines.iter().enumerate() {
+            assembler.line(i as u32 + 1, line);
+        }
+        assembler.finish().0
+    }
+
     #[test]
     fn numbered_title_case_lines_head_services_but_legal_bases_do_not() {
         assert!(numbered_title("2. Sertifikat Laik Fungsi (SLF)"));
@@ -1145,11 +1154,7 @@ mod tests {
             "1.\tPenanganan Pengaduan\tTelepon (0511) 3307419",
             "2.\tSarana dan Prasarana\tRuang tunggu",
         ];
-        let mut assembler = Assembler::new();
-        for (i, line) in lines.iter().enumerate() {
-            assembler.line(i as u32 + 1, line);
-        }
-        let (services, _) = assembler.finish();
+        let services = assemble(&lines);
         assert_eq!(services.len(), 2, "the shared section is no service");
         let channel = |s: &RawService| {
             s.components
@@ -1199,11 +1204,7 @@ mod tests {
             "",
             "Rp 60.000",
         ];
-        let mut assembler = Assembler::new();
-        for (i, line) in lines.iter().enumerate() {
-            assembler.line(i as u32 + 1, line);
-        }
-        let (services, _) = assembler.finish();
+        let services = assemble(&lines);
         assert_eq!(services.len(), 1);
         assert_eq!(services[0].title, "Pengujian Berkala Kendaraan Bermotor (Uji KIR)");
         assert_eq!(services[0].unit.as_deref(), Some("UPTD Pengujian Kendaraan Bermotor"));
@@ -1245,11 +1246,7 @@ mod tests {
             "Biaya/Tarif",
             "Gratis",
         ];
-        let mut assembler = Assembler::new();
-        for (i, line) in lines.iter().enumerate() {
-            assembler.line(i as u32 + 1, line);
-        }
-        let (services, _) = assembler.finish();
+        let services = assemble(&lines);
         let titles: Vec<&str> = services.iter().map(|s| s.title.as_str()).collect();
         assert_eq!(
             titles,
@@ -1273,11 +1270,7 @@ mod tests {
             "1.\tPersyaratan\tKTP",
             "2.\tBiaya/Tarif\tGratis",
         ];
-        let mut assembler = Assembler::new();
-        for (i, line) in lines.iter().enumerate() {
-            assembler.line(i as u32 + 1, line);
-        }
-        let (services, _) = assembler.finish();
+        let services = assemble(&lines);
         let titles: Vec<&str> = services.iter().map(|s| s.title.as_str()).collect();
         assert_eq!(
             titles,
@@ -1307,11 +1300,7 @@ mod tests {
             "Persyaratan\tSurat pengantar dokter",
             "Biaya/Tarif\tRp 150.000",
         ];
-        let mut assembler = Assembler::new();
-        for (i, line) in lines.iter().enumerate() {
-            assembler.line(i as u32 + 1, line);
-        }
-        let (services, _) = assembler.finish();
+        let services = assemble(&lines);
         assert_eq!(services.len(), 2);
         for service in &services {
             let legal = service.components.iter().find(|c| c.kind == ComponentKind::LegalBasis);
