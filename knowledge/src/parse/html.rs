@@ -144,14 +144,10 @@ pub(crate) fn split(text: &str) -> Option<Split> {
 /// The lowercase name of a tag and whether it closes ("</td>" -> ("td", true)).
 fn tag_name(tag: &str) -> (String, bool) {
     let inner = tag.trim_start_matches('<').trim_end_matches('>');
-    let closing = inner.starts_with('/');
-    let name: String = inner
-        .trim_start_matches(['/', '!'])
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    (name, closing)
+    (
+        super::markup::tag_name(inner.trim_start_matches('!')),
+        inner.starts_with('/'),
+    )
 }
 
 #[derive(Default)]

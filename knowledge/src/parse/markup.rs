@@ -120,7 +120,8 @@ fn is_tag(inner: &str) -> bool {
     inner.starts_with(|c: char| c.is_ascii_alphabetic()) && !inner.contains('<')
 }
 
-fn tag_name(inner: &str) -> String {
+/// The lowercase name of a tag written without its angle brackets ("/td" -> "td").
+pub(crate) fn tag_name(inner: &str) -> String {
     inner
         .trim_start_matches('/')
         .split(|c: char| !c.is_ascii_alphanumeric())
