@@ -1945,8 +1945,11 @@ impl Engine {
         let mut out: Vec<String> = Vec::with_capacity(tokens.len());
         let mut words = tokens.into_iter().peekable();
         while let Some(word) = words.next() {
+            // Analysed only when the joined form is a word the decrees or the tables know.
             if let Some(next) = words.peek()
-                && let [joined] = analyze(&format!("{word}{next}")).as_slice()
+                && let raw = format!("{word}{next}")
+                && (self.spelling.contains(&raw) || is_known_word(&raw))
+                && let [joined] = analyze(&raw).as_slice()
                 && (self.idf.contains_key(joined) || self.body_vocabulary.contains(joined))
                 // Not two name words side by side, unless the decrees stem the compound to
                 // its head ("ditandatangani" -> `tangan`).
