@@ -13,7 +13,7 @@
 //!   several agencies, in this message's list and in later questions; said right after an
 //!   answer about another agency's service, it moves that answer to the same service where the
 //!   citizen is.
-//! - A message that names a service and asks nothing ("kalo TPP?", "yg kecamatan?") asks what
+//! - A message that names a service and asks nothing ("kalo TPP?", "yg karis?") asks what
 //!   the previous message asked: elliptical, as chat questions are.
 //! - The previous service is used only when the new message names no service and no other topic
 //!   ("trus biayanya?", "yang tadi berapa lama"); anything else is answered on its own, or
