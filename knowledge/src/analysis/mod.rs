@@ -50,7 +50,8 @@
 //! `id_v10` (2026-12): Javanese "dewe"/"dhewe" -> sendiri, "ndi" -> mana, "lek" -> kalau;
 //! "taun"/"setaun" -> tahun/setahun; the synonym "umur" -> usia.
 //! `id_v11` (2026-12): chat names of channels ("ig", "fb", "web"); "tetep" -> tetap; the
-//! Javanese clitic written apart ("sk ne") is a stopword; "suami" keeps its last letter.
+//! Javanese clitic written apart ("sk ne") is a stopword; "suami" keeps its last letter;
+//! "kedinasan" is no longer stemmed to "dinas" (the office a question names).
 //!
 //! # Example
 //! ```
