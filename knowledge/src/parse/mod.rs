@@ -213,13 +213,14 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     }
     let front_matter_end = raw_services.first().map_or(lines.len(), |s| s.lines.start as usize - 1);
     let front = &lines[..front_matter_end.min(lines.len())];
+    // A sheet without front matter names the office and its regency on every row.
+    let shared_unit = common_unit(&raw_services);
     let agency = header::find_agency(front)
         .or_else(|| header::find_agency(&lines[..lines.len().min(80)]))
-        .or_else(|| common_unit(&raw_services));
+        .or_else(|| shared_unit.clone());
     let decree = header::find_decree(front);
     let mut front_clean: Vec<String> = front.iter().map(|l| header::clean_line(l)).collect();
-    // A sheet without front matter names the office and its regency on every row.
-    front_clean.extend(common_unit(&raw_services));
+    front_clean.extend(shared_unit);
     let region = region::find_region(&front_clean, agency.as_deref());
     let agency_name = agency.clone().unwrap_or_else(|| {
         warnings.push(ParseWarning {
