@@ -115,6 +115,46 @@ pub(crate) fn cue(question: &str) -> Option<&'static str> {
     found
 }
 
+/// Interrogatives (standard forms) that make a clause the question's own: "berapa",
+/// "bagaimana", "kapan", "siapa", "mana"; "apa" too, except opening a clause (a yes-no "apa
+/// bisa ...").
+const INTERROGATIVES: &[&str] = &[
+    "berapa",
+    "bagaimana",
+    "kapan",
+    "siapa",
+    "mana",
+    "kemana",
+    "dimana",
+    "apaan",
+];
+
+/// The clause that asks, when a question has several: the first one holding an interrogative,
+/// if another clause comes before or after it. A message tells its story in some clauses and
+/// asks in one ("... biaya sendiri, ngurus izin belajar gimana"), so the aspect cues of the
+/// other clauses ("biaya") are context, not the question. `None` for one clause, or when no
+/// clause has an interrogative.
+pub(crate) fn question_clause(question: &str) -> Option<&str> {
+    let clauses: Vec<&str> = question
+        .split([',', '.', '?', '!', ';', '\n'])
+        .filter(|c| c.chars().any(char::is_alphanumeric))
+        .collect();
+    if clauses.len() < 2 {
+        return None;
+    }
+    clauses.into_iter().find(|clause| {
+        let lower = clause.to_lowercase();
+        lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .enumerate()
+            .any(|(i, w)| {
+                let w = standard_form(w);
+                INTERROGATIVES.contains(&w.as_ref()) || w == "apa" && i > 0
+            })
+    })
+}
+
 /// The words within [`WINDOW`] of position `i`, nearest first, without the word itself.
 fn around(words: &[String], i: usize) -> Vec<&String> {
     let mut near = Vec::with_capacity(2 * WINDOW);
@@ -197,7 +237,7 @@ fn nasal_root(stem: &str, roots: &[&str]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::cue;
+    use super::{cue, question_clause};
 
     #[test]
     fn what_is_supplied_is_a_requirement() {
@@ -234,6 +274,20 @@ mod tests {
         assert_eq!(cue("gajinya ditransfer via apa"), Some("prosedur"));
         assert_eq!(cue("nanti jadinya apa"), Some("produk"));
         assert_eq!(cue("jadi apa syaratnya"), None);
+    }
+
+    #[test]
+    fn the_clause_with_the_interrogative_asks() {
+        assert_eq!(
+            question_clause("aku PNS mau lanjut S1 biaya dewe, ngurus ijin belajar piye"),
+            Some(" ngurus ijin belajar piye")
+        );
+        assert_eq!(
+            question_clause("biayanya brp, trus syaratnya apa?"),
+            Some("biayanya brp")
+        );
+        assert_eq!(question_clause("syarat ijin belajar apa aja"), None);
+        assert_eq!(question_clause("sy pns. apa bisa diwakilkan?"), None);
     }
 
     #[test]

@@ -710,7 +710,15 @@ impl Engine {
             Some((request, told)) => (Some(self.question_tokens(&request)), told),
             None => (None, HashSet::default()),
         };
-        let (cue_tokens, cue_phrases) = match &request {
+        // Otherwise the clause with the interrogative asks, when it has a cue of its own: "...
+        // biaya dewe, ngurus ijin belajar piye" asks how, not the fee.
+        let asking = match &request {
+            Some(_) => None,
+            None => frames::question_clause(question)
+                .map(|clause| self.question_tokens(clause))
+                .filter(|(clause_tokens, _, _)| aspect::detect(clause_tokens).is_some()),
+        };
+        let (cue_tokens, cue_phrases) = match request.as_ref().or(asking.as_ref()) {
             Some((tokens, phrases, _)) => (tokens.as_slice(), phrases.as_slice()),
             None => (tokens.as_slice(), phrase_cues.as_slice()),
         };
@@ -818,16 +826,15 @@ impl Engine {
         // "biasanya dijawab brp hari?": verbs by their prefix, words the decrees use, in no
         // service's name). A noun the previous service lacks is a new topic ("kalo KTP-el
         // blm jadi gmn"), and so is a word no decree uses ("paspor").
+        // Verbs alone name no service ("hasilnya dikirim ke mana"): whatever service their
+        // words happen to match best, the previous one is meant.
         let chosen = choose(&scored).or_else(|| self.clear_winner(&scored));
-        if let Some(position) = context.filter(|_| asked.is_some() && chosen.is_none()) {
+        if let Some(position) = context.filter(|_| asked.is_some()) {
             let actions = action_words(question, |w| self.colloquial_base(w));
-            let follows = naming.iter().all(|t| {
-                self.explains(position, &[*t])
-                    || actions.contains(t.as_str())
-                        && !self.idf.contains_key(t.as_str())
-                        && self.body_vocabulary.contains(t.as_str())
-            });
-            if follows {
+            let is_action =
+                |t: &str| actions.contains(t) && !self.idf.contains_key(t) && self.body_vocabulary.contains(t);
+            let follows = naming.iter().all(|t| self.explains(position, &[*t]) || is_action(t));
+            if follows && (chosen.is_none() || naming.iter().all(|t| is_action(t))) {
                 return self.answer_service(question, position, self.aspect_for(cue_tokens, cue_phrases, position));
             }
         }
@@ -1875,6 +1882,15 @@ impl Engine {
                 .filter(|b| b.len() >= 3);
             for base in std::iter::once(stem).chain(unsuffixed) {
                 bases.push(base.to_owned());
+                // Colloquial "e" for the "a" of a closed last syllable: "dapet" dapat,
+                // "tanggepin" tanggap, "bener" benar.
+                if let Some(at) = base.rfind(['a', 'e', 'i', 'o', 'u'])
+                    && base.as_bytes()[at] == b'e'
+                    && at + 1 < base.len()
+                    && at >= 2
+                {
+                    bases.push(format!("{}a{}", &base[..at], &base[at + 1..]));
+                }
                 // Javanese nasal prefixes before b/d/j: "mbayar", "ndaftar", "njupuk".
                 if let Some(rest) = base
                     .strip_prefix('m')

@@ -636,6 +636,34 @@ fn a_follow_up_of_actions_stays_with_the_service_and_a_new_noun_does_not() {
     );
 }
 
+#[test]
+fn verbs_alone_stay_with_the_previous_service_whatever_they_match() {
+    // "dikirim" matches the hibah's procedure best; it names no service, so the IP ASN is meant.
+    let ip_asn = ServiceId("002_81250e56fc566e31:pengukuran-indeks-profesional-asn-ip-asn".to_owned());
+    let a = ENGINE.answer("hasilnya dikirim ke mana", Some(&ip_asn));
+    assert_eq!(id(&a), ip_asn.as_str(), "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Procedure));
+}
+
+#[test]
+fn the_clause_with_the_interrogative_asks_not_the_story_before_it() {
+    let a = ask("mas aku PNS perawat mau lanjut S1 keperawatan biaya dewe, ngurus ijin belajar piye");
+    assert_eq!(id(&a), "002_81250e56fc566e31:izin-belajar", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Procedure), "{}", a.text);
+    // One clause: every cue counts as before.
+    let b = ask("biaya ijin belajar brp");
+    assert_eq!(b.aspect, Some(Aspect::Fee), "{}", b.text);
+}
+
+#[test]
+fn colloquial_e_stands_for_the_a_of_a_last_syllable() {
+    assert_eq!(ENGINE.colloquial_base("ditanggepin").as_deref(), Some("ditanggap"));
+    let pengaduan = ServiceId("003_5e30365896fb6814:penanganan-pengaduan".to_owned());
+    let a = ENGINE.answer("brp lama ditanggepin", Some(&pengaduan));
+    assert_eq!(id(&a), pengaduan.as_str(), "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Duration));
+}
+
 /// A decree whose titles write a chat filler as an acronym ("sip" is "ok" in a chat).
 fn engine_with_sip() -> Engine {
     let text = "\
