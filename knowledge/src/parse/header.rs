@@ -125,11 +125,38 @@ pub(crate) fn find_agency(lines: &[&str]) -> Option<String> {
         let upper = line.to_uppercase();
         if let Some(at) = upper.find("PADA ") {
             // The name ends where the sentence goes on (", sebagai pelaksanaan ...").
+            // So does a sentence: a dot after a word of more than three letters ("...
+            // Kabupaten Sindangreja. Apabila"), not an abbreviation's ("Kab. Pasuruan").
             let rest = line[at + 5..].split([',', ';']).next().unwrap_or_default();
+            let rest = rest
+                .match_indices(". ")
+                .find(|(i, _)| rest[..*i].rsplit(' ').next().is_some_and(|w| w.chars().count() > 3))
+                .map_or(rest, |(i, _)| &rest[..i]);
             if starts_with_agency_word(&rest.to_uppercase()) {
                 return Some(readable_case(&trim_agency(rest)));
             }
         }
+    }
+    // A letterhead line inside a longer block (a web page's banner, a leaflet's cover): the
+    // agency, and the regency on the line below it ("DINAS LINGKUNGAN HIDUP" / "KABUPATEN
+    // TIRTASARI").
+    for (i, line) in cleaned.iter().enumerate() {
+        let upper = line.to_uppercase();
+        if !starts_with_agency_word(&upper) || line.split_whitespace().count() > 8 || line.contains(':') {
+            continue;
+        }
+        if line.chars().any(char::is_lowercase) {
+            continue;
+        }
+        let below = cleaned.get(i + 1).filter(|next| {
+            let next_upper = next.to_uppercase();
+            ["KABUPATEN ", "KOTA ", "PROVINSI "]
+                .iter()
+                .any(|w| next_upper.starts_with(w))
+                && next.split_whitespace().count() <= 4
+        });
+        let name = below.map_or_else(|| line.clone(), |next| format!("{line} {next}"));
+        return Some(readable_case(&trim_agency(&name)));
     }
     None
 }

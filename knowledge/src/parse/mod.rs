@@ -36,6 +36,7 @@ mod markup;
 mod matrix;
 mod ocr;
 mod page;
+mod prose;
 mod references;
 mod region;
 mod services;
@@ -207,6 +208,14 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         None => feed(&mut assembler, &lines),
     }
     let (mut raw_services, mut warnings) = assembler.finish();
+    // No more than one service found: perhaps a page or leaflet whose services are headed
+    // without the words the assembler looks for (see [`prose`]).
+    if raw_services.len() <= 1
+        && let Some((services, prose_warnings)) = headed_without_labels(&lines)
+    {
+        raw_services = services;
+        warnings = prose_warnings;
+    }
     references::resolve(&mut raw_services);
     if raw_services.is_empty() {
         return Err(ParseError::NoServices);
@@ -319,6 +328,28 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         services,
         warnings,
     })
+}
+
+/// The services of a document headed as [`prose`] finds: its questions or labels read by the
+/// assembler under the marked headings (an FAQ page), or else its sentences sorted into
+/// components (a leaflet). `None` when it has no such headings or they give fewer than two
+/// services.
+fn headed_without_labels(lines: &[&str]) -> Option<(Vec<services::RawService>, Vec<ParseWarning>)> {
+    let headings = prose::headings(lines);
+    if headings.is_empty() {
+        return None;
+    }
+    let mut assembler = services::Assembler::new();
+    for (number, line) in prose::mark_headings(lines, &headings) {
+        assembler.line(number, &line);
+    }
+    let (labelled, warnings) = assembler.finish();
+    let with_components = labelled.iter().filter(|s| s.components.len() >= 2).count();
+    if labelled.len() >= 2 && 2 * with_components >= headings.len() {
+        return Some((labelled, warnings));
+    }
+    let sentences = prose::services(lines, &headings);
+    (sentences.len() >= 2).then_some((sentences, Vec::new()))
 }
 
 /// The unit every service names, when they all name the same one (an open-data sheet gives

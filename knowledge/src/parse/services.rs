@@ -49,7 +49,25 @@ pub(crate) struct RawService {
     numbered_heading: bool,
 }
 
+impl RawComponent {
+    /// A component found without a label line of its own (sentences of a leaflet).
+    pub(crate) fn new(kind: ComponentKind, label: String, raw: String, lines: LineRange) -> Self {
+        Self {
+            kind,
+            label,
+            raw,
+            lines,
+            label_indent: None,
+        }
+    }
+}
+
 impl RawService {
+    /// A service headed by `title` on line `line`, its components still to come.
+    pub(crate) fn from_heading(title: String, line: u32) -> Self {
+        Self::new(title, line, true)
+    }
+
     fn new(title: String, line: u32, numbered_heading: bool) -> Self {
         Self {
             title,
