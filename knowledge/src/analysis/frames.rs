@@ -47,6 +47,9 @@ const HANDLE: &[&str] = &[
     "setuju",
     "tanda",
 ];
+/// Verbs of holding an event: "kapan dilaksanakan" asks the schedule, a step of the
+/// procedure, not how long the service takes.
+const HOLD: &[&str] = &["laksana", "laku", "adakan", "selenggara", "gelar"];
 /// Prepositions of means: "lewat apa" asks how something is sent or paid.
 const MEANS: &[&str] = &["lewat", "lwt", "via", "melalui", "pakai", "pake", "pakek", "naik"];
 /// Whether an analysed question word is a preposition of means ("lewat", "via"): a function
@@ -89,7 +92,8 @@ pub(crate) fn cue(question: &str) -> Option<&'static str> {
         // procedure; "jadinya apa": what it becomes, the product.
         if matches!(word.as_str(), "apa" | "mana") && i > 0 {
             let before = raw[i - 1];
-            if MEANS.contains(&before) {
+            // The means may name its kind first ("lewat bank apa", "via aplikasi apa").
+            if MEANS.contains(&before) || i > 1 && MEANS.contains(&raw[i - 2]) {
                 found = Some("prosedur");
                 continue;
             }
@@ -106,6 +110,7 @@ pub(crate) fn cue(question: &str) -> Option<&'static str> {
             "apa" | "apaan" if i > 0 => Asks::What,
             "siapa" | "sapa" => Asks::Who,
             "mana" if i > 0 && words[i - 1] == "ke" => Asks::WhereTo,
+            "kapan" => Asks::When,
             _ => continue,
         };
         if let Some(cue) = frame(asks, &around(&words, i)) {
@@ -174,11 +179,13 @@ enum Asks {
     What,
     Who,
     WhereTo,
+    When,
 }
 
 /// The cue of one interrogative given the words around it.
 fn frame(asks: Asks, near: &[&String]) -> Option<&'static str> {
     match asks {
+        Asks::When => near.iter().any(|w| verb_root(w, HOLD).is_some()).then_some("prosedur"),
         Asks::Who | Asks::WhereTo => near
             .iter()
             .any(|w| verb_root(w, HANDLE).is_some())
@@ -263,6 +270,13 @@ mod tests {
     }
 
     #[test]
+    fn when_an_event_is_held_is_the_procedure() {
+        assert_eq!(cue("sumpah pns itu kapan dilakukannya"), Some("prosedur"));
+        assert_eq!(cue("pelantikan kapan dilaksanakan"), Some("prosedur"));
+        assert_eq!(cue("kapan jadinya"), None);
+    }
+
+    #[test]
     fn apa_between_two_options_is_or() {
         assert_eq!(cue("rekam ktp langsung jadi apa nunggu berhari2?"), None);
         assert_eq!(cue("jadinya apa ya kak"), Some("produk"));
@@ -272,6 +286,7 @@ mod tests {
     fn means_is_the_procedure_and_what_it_becomes_the_product() {
         assert_eq!(cue("berkasnya dikumpulin lewat mana"), Some("prosedur"));
         assert_eq!(cue("gajinya ditransfer via apa"), Some("prosedur"));
+        assert_eq!(cue("tpp cair lewat bank apa"), Some("prosedur"));
         assert_eq!(cue("nanti jadinya apa"), Some("produk"));
         assert_eq!(cue("jadi apa syaratnya"), None);
     }

@@ -52,6 +52,7 @@
 //! `id_v11` (2026-12): chat names of channels ("ig", "fb", "web"); "tetep" -> tetap; the
 //! Javanese clitic written apart ("sk ne") is a stopword; "suami" keeps its last letter;
 //! "kedinasan" is no longer stemmed to "dinas" (the office a question names).
+//! `id_v12` (2026-12): "sapa" -> siapa (chat and Javanese "who").
 //!
 //! # Example
 //! ```
@@ -111,7 +112,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v11";
+pub const ANALYZER: &str = "id_v12";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;

@@ -951,6 +951,11 @@ impl Engine {
     /// aspect unless that component has none of those words and another has two or more.
     fn component_aspect(&self, tokens: &[String], position: usize, detected: Option<Aspect>) -> Option<Aspect> {
         let st = &self.tokens[position];
+        if detected == Some(Aspect::Duration)
+            && let Some(deadline) = self.deadline_component(tokens, st)
+        {
+            return Some(deadline);
+        }
         let mut details: Vec<(u32, f32)> = tokens
             .iter()
             .filter(|t| {
@@ -992,11 +997,6 @@ impl Engine {
         let Some((aspect, weight, count)) = best.filter(|b| b.1 > 0.0) else {
             return detected;
         };
-        if detected == Some(Aspect::Duration)
-            && let Some(deadline) = self.deadline_component(tokens, st)
-        {
-            return Some(deadline);
-        }
         let strong = detected.is_some() && aspect::has_strong_cue(tokens);
         // A duration, fee or opening hours is a value ("14 hari kerja", "Gratis"), so its
         // component holds no details to compare: a strong cue for one is never overridden.
@@ -1334,7 +1334,7 @@ impl Engine {
             .iter()
             .map(|t| {
                 (
-                    ENTITIES.contains(*t) && !told.contains(*t),
+                    ENTITIES.contains(*t) && !told.contains(*t) && !background.contains(*t),
                     places.iter().any(|p| p == *t),
                 )
             })
@@ -1574,7 +1574,7 @@ impl Engine {
         }
         for s in scored.iter().take(6) {
             out.push_str(&format!(
-                "  {:<70} score {:6.2} bm25 {:6.2} cov {:.2} rec {:.2} conf {:.2} close {:.2} mask {:x}\n",
+                "  {:<70} score {:6.2} bm25 {:6.2} cov {:.2} rec {:.2} conf {:.2} close {:.2} mask {:x} named {:.2} unexplained {:.2}{}{}{}\n",
                 self.services[s.position].id.as_str(),
                 s.score,
                 s.bm25,
@@ -1582,7 +1582,12 @@ impl Engine {
                 s.recall,
                 s.confidence,
                 s.closeness,
-                s.mask
+                s.mask,
+                s.named,
+                s.unexplained,
+                if s.foreign { " foreign" } else { "" },
+                if s.unserved { " unserved" } else { "" },
+                if s.elsewhere { " elsewhere" } else { "" },
             ));
         }
         out
@@ -1650,7 +1655,21 @@ impl Engine {
             for (i, word) in words.iter().enumerate() {
                 if PURPOSE_MARKERS.contains(word) {
                     // A purpose no service is named after ("naik haji": "haji" is in no name)
-                    // is background as a whole, "naik" included.
+                    // is background as a whole, "naik" included. An institution in it is what
+                    // the service must serve ("buat karyawan pabrik"), unless the purpose is
+                    // an act the citizen will do with the result ("buat ngelamar kerja
+                    // pabrik"): a verb after the marker makes it the story.
+                    let act = words
+                        .get(i + 1)
+                        .is_some_and(|next| !action_words(next, |w| self.colloquial_base(w)).is_empty());
+                    if act {
+                        background.extend(
+                            words[i + 1..]
+                                .iter()
+                                .flat_map(|w| analyze(w))
+                                .filter(|t| ENTITIES.contains(t)),
+                        );
+                    }
                     let span: Vec<String> = words
                         .iter()
                         .skip(i + 1)

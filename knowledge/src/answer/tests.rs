@@ -664,6 +664,22 @@ fn colloquial_e_stands_for_the_a_of_a_last_syllable() {
     assert_eq!(a.aspect, Some(Aspect::Duration));
 }
 
+#[test]
+fn an_institution_in_what_the_citizen_will_do_is_story() {
+    // "buat ngelamar kerja pabrik": the factory is where they will apply, not whom the
+    // service must serve.
+    let a = ask("mau bikin pengantar skck buat ngelamar kerja pabrik, syarate opo");
+    assert_eq!(id(&a), "003_5e30365896fb6814:pengantar-skck", "{}", a.text);
+    assert_eq!(a.status, AnswerStatus::Answered);
+}
+
+#[test]
+fn a_deadline_asked_of_the_citizen_in_the_asking_clause() {
+    let a = ask("minta sosialisasi kebijakan pemda dari setda, suratnya paling lambat kapan");
+    assert_eq!(id(&a), "000_4d00da837d591dc0:sosialisasi", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Requirements), "{}", a.text);
+}
+
 /// A decree whose titles write a chat filler as an acronym ("sip" is "ok" in a chat).
 fn engine_with_sip() -> Engine {
     let text = "\
