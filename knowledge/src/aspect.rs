@@ -32,6 +32,16 @@ pub enum Aspect {
     LegalBasis,
     /// Jam pelayanan.
     Hours,
+    /// Sarana, prasarana dan/atau fasilitas.
+    Facilities,
+    /// Kompetensi pelaksana.
+    Competence,
+    /// Pengawasan internal.
+    InternalSupervision,
+    /// Jaminan pelayanan.
+    ServiceGuarantee,
+    /// Jaminan keamanan dan keselamatan pelayanan.
+    SecurityGuarantee,
     /// The service as a whole.
     Overview,
 }
@@ -48,6 +58,11 @@ impl Aspect {
             Self::ComplaintChannel => "complaint_channel",
             Self::LegalBasis => "legal_basis",
             Self::Hours => "hours",
+            Self::Facilities => "facilities",
+            Self::Competence => "competence",
+            Self::InternalSupervision => "internal_supervision",
+            Self::ServiceGuarantee => "service_guarantee",
+            Self::SecurityGuarantee => "security_guarantee",
             Self::Overview => "overview",
         }
     }
@@ -63,9 +78,28 @@ impl Aspect {
             "complaint_channel" => Self::ComplaintChannel,
             "legal_basis" => Self::LegalBasis,
             "hours" => Self::Hours,
+            "facilities" => Self::Facilities,
+            "competence" => Self::Competence,
+            "internal_supervision" => Self::InternalSupervision,
+            "service_guarantee" => Self::ServiceGuarantee,
+            "security_guarantee" => Self::SecurityGuarantee,
             "overview" => Self::Overview,
             _ => return None,
         })
+    }
+
+    /// Whether this aspect is one of the components about how the agency runs the service
+    /// (facilities, competence, supervision, guarantees) rather than what the citizen does
+    /// and gets: asked only by name ("fasilitasnya apa aja"), never inferred from other words.
+    pub fn is_management(self) -> bool {
+        matches!(
+            self,
+            Self::Facilities
+                | Self::Competence
+                | Self::InternalSupervision
+                | Self::ServiceGuarantee
+                | Self::SecurityGuarantee
+        )
     }
 
     /// The component that answers this aspect (`None` for the overview).
@@ -79,6 +113,11 @@ impl Aspect {
             Self::ComplaintChannel => ComponentKind::ComplaintChannel,
             Self::LegalBasis => ComponentKind::LegalBasis,
             Self::Hours => ComponentKind::Hours,
+            Self::Facilities => ComponentKind::Facilities,
+            Self::Competence => ComponentKind::Competence,
+            Self::InternalSupervision => ComponentKind::InternalSupervision,
+            Self::ServiceGuarantee => ComponentKind::ServiceGuarantee,
+            Self::SecurityGuarantee => ComponentKind::SecurityGuarantee,
             Self::Overview => return None,
         })
     }
@@ -155,6 +194,11 @@ pub fn of_component(kind: ComponentKind) -> Option<Aspect> {
         ComponentKind::ComplaintChannel => Aspect::ComplaintChannel,
         ComponentKind::LegalBasis => Aspect::LegalBasis,
         ComponentKind::Hours => Aspect::Hours,
+        ComponentKind::Facilities => Aspect::Facilities,
+        ComponentKind::Competence => Aspect::Competence,
+        ComponentKind::InternalSupervision => Aspect::InternalSupervision,
+        ComponentKind::ServiceGuarantee => Aspect::ServiceGuarantee,
+        ComponentKind::SecurityGuarantee => Aspect::SecurityGuarantee,
         _ => return None,
     })
 }
@@ -334,6 +378,11 @@ mod tests {
             Aspect::ComplaintChannel,
             Aspect::LegalBasis,
             Aspect::Hours,
+            Aspect::Facilities,
+            Aspect::Competence,
+            Aspect::InternalSupervision,
+            Aspect::ServiceGuarantee,
+            Aspect::SecurityGuarantee,
             Aspect::Overview,
         ] {
             assert_eq!(Aspect::parse(a.as_str()), Some(a));

@@ -67,7 +67,10 @@ impl Dialogue {
                 .cloned()
                 .or_else(|| {
                     let choices: Vec<ServiceId> = self.choices.iter().cloned().map(ServiceId).collect();
-                    engine.pick(message, &choices).map(|id| id.0)
+                    engine
+                        .pick(message, &choices)
+                        .or_else(|| picked_in_a_clause(engine, message, &choices))
+                        .map(|id| id.0)
                 });
             if let Some(id) = picked {
                 let aspect = engine
@@ -186,6 +189,24 @@ impl Dialogue {
             self.region = region;
         }
     }
+}
+
+/// A choice made in one clause of a longer reply ("yg di dprd kak, penelitian sy ttg fungsi
+/// pengawasan dewan"): the first clause that picks one offered service, unless the whole
+/// message asks about a service that was not offered.
+fn picked_in_a_clause(engine: &Engine, message: &str, choices: &[ServiceId]) -> Option<ServiceId> {
+    let clauses: Vec<&str> = message
+        .split([',', '.', '?', '!', ';'])
+        .filter(|c| c.chars().any(char::is_alphanumeric))
+        .collect();
+    if clauses.len() < 2 {
+        return None;
+    }
+    let picked = clauses.iter().find_map(|clause| engine.pick(clause, choices))?;
+    let elsewhere = engine.answer(message, None);
+    let other = elsewhere.status == AnswerStatus::Answered
+        && elsewhere.service.as_ref().is_some_and(|s| !choices.contains(&s.id));
+    (!other).then_some(picked)
 }
 
 /// The number a reply picks: "2", "no 2", "nomor 2", "yg ke-2", "yang kedua", "pertama".
@@ -403,5 +424,28 @@ mod conversation_tests {
         let answer = d.reply(&ENGINE, "yang kecamatan");
         assert_eq!(answer.status, AnswerStatus::Answered, "{}", answer.text);
         assert!(answer.service.as_ref().unwrap().unit.contains("Kecamatan"));
+    }
+
+    #[test]
+    fn a_choice_in_one_clause_of_a_longer_reply() {
+        let mut d = Dialogue::default();
+        let list = d.reply(&ENGINE, "kak mau minta data buat skripsi, caranya gmn ya");
+        assert_eq!(list.status, AnswerStatus::Ambiguous, "{}", list.text);
+        let answer = d.reply(&ENGINE, "yg di dprd kak, penelitian sy ttg fungsi pengawasan dewan");
+        assert_eq!(answer.status, AnswerStatus::Answered, "{}", answer.text);
+        assert_eq!(
+            answer.service.as_ref().unwrap().id.as_str(),
+            "001_f4e4e6960aa12399:data-dan-informasi"
+        );
+        // A reply that asks about a service not offered is a new question.
+        let mut d = Dialogue::default();
+        d.reply(&ENGINE, "konsultasi bayar gak");
+        let other = d.reply(&ENGINE, "yg kecamatan, kalo pengantar skck syaratnya apa");
+        assert_eq!(
+            other.service.as_ref().map(|s| s.id.as_str()),
+            Some("003_5e30365896fb6814:pengantar-skck"),
+            "{}",
+            other.text
+        );
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Each question row gives a question, the expected service id (`-` when no standard answers
 //! it) and the expected aspect (`-` for refusals, `smalltalk` for greetings; a service-management
-//! component such as `facilities`, which no answer names as its aspect, is judged on the service
+//! component no answer names as its aspect, such as `staffing`, is judged on the service
 //! alone). The report gives,
 //! over answerable questions, the right service answered and the right service answered or
 //! offered among at most [`ONE_TAP`] choices; the aspect when the service is right; the share
@@ -348,8 +348,9 @@ pub fn run_conversations(engine: &Engine, turns: &[Turn]) -> TurnReport {
     report
 }
 
-/// A component of the service-management part (facilities, competence, ...) that a writer gave
-/// as the expected aspect: answers name no such aspect, so the case is judged on the service.
+/// A component of the service-management part that is no aspect (staffing, performance
+/// evaluation) given as the expected aspect: answers name no such aspect, so the case is
+/// judged on the service.
 fn is_unasked_component(name: &str) -> bool {
     Aspect::parse(name).is_none()
         && crate::document::ComponentKind::ALL
@@ -373,8 +374,10 @@ mod tests {
         assert!(parse_cases("no tabs here").is_err());
         assert!(parse_cases("q\tx\tcolour").is_err());
         // A management component is judged on the service alone.
+        let staffing = parse_cases("petugasnya ada berapa?\ta:b\tstaffing\t").unwrap();
+        assert_eq!(staffing[0].service.as_deref(), Some("a:b"));
+        assert_eq!(staffing[0].aspect, None);
         let facilities = parse_cases("ada ruang laktasi?\ta:b\tfacilities\t").unwrap();
-        assert_eq!(facilities[0].service.as_deref(), Some("a:b"));
-        assert_eq!(facilities[0].aspect, None);
+        assert_eq!(facilities[0].aspect, Some(Aspect::Facilities));
     }
 }

@@ -405,6 +405,9 @@ struct ServiceTokens {
     title_weights: Vec<(String, f32)>,
     /// Sum of `title_weights`.
     title_total: f32,
+    /// The analysed acronym the title gives as the service's other name ("SPPL (Surat
+    /// Pernyataan ...)", "... Peraturan Daerah (PROPEMPERDA)"): naming it names the whole title.
+    acronym: Option<String>,
 }
 
 /// One candidate service with the figures that ranked it.
@@ -563,6 +566,7 @@ impl Engine {
                             .collect(),
                         title_weights: Vec::new(),
                         title_total: 0.0,
+                        acronym: None,
                     });
                 }
             }
@@ -577,7 +581,8 @@ impl Engine {
         sorted.sort_by(f32::total_cmp);
         let unknown_idf = sorted.get(sorted.len() * 3 / 4).copied().unwrap_or_else(|| idf_of(0));
         let max_idf = idf_of(0);
-        for st in &mut tokens {
+        for (st, service) in tokens.iter_mut().zip(&services) {
+            st.acronym = title_acronym(&service.title);
             let mut distinct: Vec<String> = st
                 .title
                 .iter()
@@ -985,7 +990,11 @@ impl Engine {
         };
         let mut best: Option<(Aspect, f32, usize)> = None;
         let mut of_detected = (0.0f32, 0usize);
-        for (aspect, ids) in &st.components {
+        for (aspect, ids) in st
+            .components
+            .iter()
+            .filter(|(a, _)| !a.is_management() || Some(*a) == detected)
+        {
             let (w, n) = evidence(ids);
             if Some(*aspect) == detected {
                 of_detected = (of_detected.0.max(w), of_detected.1.max(n));
@@ -1280,6 +1289,9 @@ impl Engine {
         told: &HashSet<String>,
     ) -> Vec<Scored> {
         let hits = self.index.search(weighted, 10);
+        // Words as the citizen typed them (not long forms read into them): a title's acronym
+        // names the service only when typed.
+        let typed: HashSet<String> = surface_words(question).iter().flat_map(|w| analyze(w)).collect();
         let typed_acronyms: HashSet<String> = question
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| (2..=6).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase()))
@@ -1438,6 +1450,10 @@ impl Engine {
                     title_hit / st.title_total
                 } else {
                     0.0
+                };
+                let recall = match &st.acronym {
+                    Some(acronym) if typed.contains(acronym) && !background.contains(acronym) => 1.0,
+                    _ => recall,
                 };
                 // Two or more distinctive name words ("studi banding", "unjuk rasa") identify a
                 // service even in a long question with many other words.
@@ -2243,6 +2259,22 @@ fn action_words(question: &str, base: impl Fn(&str) -> Option<String>) -> HashSe
             }
         })
         .collect()
+}
+
+/// The acronym a title gives as the service's other name: the part before its parenthesis or
+/// the part inside it, when that part is one word in capitals of three letters or more
+/// ("SPPL (Surat Pernyataan ...)", "Pembayaran PBB (Pajak ...)" has none: "PBB" is not a part).
+fn title_acronym(title: &str) -> Option<String> {
+    let (before, rest) = title.split_once('(')?;
+    let inside = rest.split(')').next().unwrap_or_default();
+    [before, inside].into_iter().find_map(|part| {
+        let part = part.trim();
+        let letters = part.chars().filter(|c| c.is_alphabetic()).count();
+        let one_word = !part.contains(char::is_whitespace);
+        (one_word && letters >= 3 && !part.chars().any(char::is_lowercase))
+            .then(|| analyze(part).into_iter().next())
+            .flatten()
+    })
 }
 
 /// Index-query weights of analysed question tokens: cue words still help find services named

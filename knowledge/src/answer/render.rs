@@ -185,6 +185,11 @@ fn aspect_title(aspect: Aspect) -> &'static str {
         Aspect::ComplaintChannel => "Pengaduan, saran dan masukan untuk",
         Aspect::LegalBasis => "Dasar hukum",
         Aspect::Hours => "Jam pelayanan",
+        Aspect::Facilities => "Sarana, prasarana dan fasilitas",
+        Aspect::Competence => "Kompetensi pelaksana",
+        Aspect::InternalSupervision => "Pengawasan internal",
+        Aspect::ServiceGuarantee => "Jaminan pelayanan",
+        Aspect::SecurityGuarantee => "Jaminan keamanan dan keselamatan",
         Aspect::Overview => "Layanan",
     }
 }
@@ -199,6 +204,11 @@ fn aspect_name(aspect: Aspect) -> &'static str {
         Aspect::ComplaintChannel => "saluran pengaduan",
         Aspect::LegalBasis => "dasar hukum",
         Aspect::Hours => "jam pelayanan",
+        Aspect::Facilities => "sarana dan fasilitas",
+        Aspect::Competence => "kompetensi pelaksana",
+        Aspect::InternalSupervision => "pengawasan internal",
+        Aspect::ServiceGuarantee => "jaminan pelayanan",
+        Aspect::SecurityGuarantee => "jaminan keamanan dan keselamatan",
         Aspect::Overview => "ringkasan",
     }
 }

@@ -680,6 +680,37 @@ fn a_deadline_asked_of_the_citizen_in_the_asking_clause() {
     assert_eq!(a.aspect, Some(Aspect::Requirements), "{}", a.text);
 }
 
+#[test]
+fn a_title_acronym_typed_names_the_whole_title() {
+    // "lengkap" is also the stem of another title's "Perlengkapan"; the acronym the title
+    // gives in parentheses names its service as fully as the title would.
+    let a = ask("propemperda brp hari jadi kalo berkas lgsg lengkap");
+    assert_eq!(
+        id(&a),
+        "000_4d00da837d591dc0:penerbitan-usulan-program-pembentukan-peraturan-daerah",
+        "{}",
+        a.text
+    );
+    assert_eq!(
+        title_acronym("SPPL (Surat Pernyataan Kesanggupan)").as_deref(),
+        Some("sppl")
+    );
+    assert_eq!(title_acronym("Pembayaran PBB (Pajak Bumi dan Bangunan)"), None);
+    assert_eq!(title_acronym("Pengujian Berkala (Uji KIR)"), None);
+}
+
+#[test]
+fn facilities_asked_by_name_are_the_facilities_component() {
+    let waris = ServiceId("003_5e30365896fb6814:surat-keterangan-ahli-waris".to_owned());
+    let a = ENGINE.answer("fasilitasnya apa aja", Some(&waris));
+    assert_eq!(id(&a), waris.as_str(), "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Facilities));
+    // Named with its title words, "fasilitas" still names that service.
+    let b = ask("fasilitas kerjasama daerah syaratnya apa");
+    assert_eq!(id(&b), "000_4d00da837d591dc0:fasilitas-kerjasama-daerah", "{}", b.text);
+    assert_eq!(b.aspect, Some(Aspect::Requirements));
+}
+
 /// A decree whose titles write a chat filler as an acronym ("sip" is "ok" in a chat).
 fn engine_with_sip() -> Engine {
     let text = "\
