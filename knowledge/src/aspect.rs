@@ -252,9 +252,6 @@ pub fn detect_for_title(tokens: &[String], phrase_cues: &[String], title_tokens:
             *budget.entry(t.as_str()).or_default() += 1;
         }
     }
-    if budget.is_empty() {
-        return detect(tokens);
-    }
     let mut phrase_budget: HashMap<&str, usize> = HashMap::default();
     for t in phrase_cues {
         *phrase_budget.entry(t.as_str()).or_default() += 1;
@@ -279,6 +276,12 @@ pub fn detect_for_title(tokens: &[String], phrase_cues: &[String], title_tokens:
                     is_strong = false;
                 }
             }
+        }
+        // A procedure asked by an interrogative frame or a phrase ("lewat mana", "diteruskan
+        // kemana") is no ordinary noun: it does not yield to a requirement word ("berkas").
+        if cue.aspect == Aspect::Procedure && is_strong && phrase_cues.contains(token) {
+            asked.strong = Some(Aspect::Procedure);
+            continue;
         }
         if let Some(complaint) = asked.add(cue, is_strong) {
             return Some(complaint);

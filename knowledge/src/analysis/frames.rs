@@ -59,7 +59,7 @@ pub(crate) fn is_means(token: &str) -> bool {
 }
 
 /// "Jadi" with its definite clitic: "jadinya apa" asks what comes out.
-const RESULT: &[&str] = &["jadi", "jadinya", "jadine", "hasilnya", "hasile"];
+const RESULT: &[&str] = &["jadi", "jadinya", "jadine", "hasil", "hasilnya", "hasile"];
 /// Chat particles and forms of address that may close a question ("jadinya apa ya kak").
 const PARTICLES: &[&str] = &[
     "ya", "yah", "sih", "kak", "kk", "min", "kah", "nih", "dong", "nanti", "aja", "saja", "kok", "gitu", "tuh", "pak",
@@ -100,7 +100,10 @@ pub(crate) fn cue(question: &str) -> Option<&'static str> {
             // A bare "jadi" opening the message is "so" ("jadi apa syaratnya"), and "apa"
             // before another option is "or" ("langsung jadi apa nunggu berhari-hari").
             let ends_clause = words[i + 1..].iter().all(|w| PARTICLES.contains(&w.as_str()));
-            if word == "apa" && RESULT.contains(&before) && (i > 1 || before != "jadi") && ends_clause {
+            // The result word may take a modifier first ("hasil akhirnya apa").
+            let result = RESULT.contains(&before) && (i > 1 || before != "jadi")
+                || i > 1 && RESULT.contains(&raw[i - 2]) && raw[i - 2] != "jadi";
+            if word == "apa" && result && ends_clause {
                 found = Some("produk");
                 continue;
             }
@@ -288,6 +291,7 @@ mod tests {
         assert_eq!(cue("gajinya ditransfer via apa"), Some("prosedur"));
         assert_eq!(cue("tpp cair lewat bank apa"), Some("prosedur"));
         assert_eq!(cue("nanti jadinya apa"), Some("produk"));
+        assert_eq!(cue("fasilitasi kepbup itu hasil akhirnya apa"), Some("produk"));
         assert_eq!(cue("jadi apa syaratnya"), None);
     }
 

@@ -945,6 +945,15 @@ impl Engine {
             .cloned()
             .collect();
         let detected = aspect::detect_for_title(tokens, &asked_cues, title);
+        // Asked with a whole phrase or an interrogative frame ("lewat mana", "diteruskan
+        // kemana", "bawa apa aja"), the aspect is what the citizen asks, whatever component
+        // the question's other words are found in; a duration still yields to a deadline the
+        // citizen must meet ("plg lambat brp hari sblm acara").
+        if detected.is_some_and(|d| {
+            d != Aspect::Duration && asked_cues.iter().any(|c| aspect::cue(c).is_some_and(|(a, _)| a == d))
+        }) {
+            return detected.unwrap_or(Aspect::Overview);
+        }
         self.component_aspect(tokens, position, detected)
             .unwrap_or(Aspect::Overview)
     }

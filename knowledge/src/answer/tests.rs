@@ -711,6 +711,17 @@ fn facilities_asked_by_name_are_the_facilities_component() {
     assert_eq!(b.aspect, Some(Aspect::Requirements));
 }
 
+#[test]
+fn an_interrogative_frame_decides_the_aspect_over_the_words_around_it() {
+    // "berkas" is a requirement word; "lewat mana" asks the way the file goes.
+    let a = ask("berkas karpeg dikumpulin lewat mana");
+    assert_eq!(id(&a), "002_81250e56fc566e31:pemrosesan-karpeg", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Procedure));
+    // "hasil akhirnya apa": what comes out.
+    let b = ask("penetapan perda itu hasil akhirnya apa");
+    assert_eq!(b.aspect, Some(Aspect::Product), "{}", b.text);
+}
+
 /// A decree whose titles write a chat filler as an acronym ("sip" is "ok" in a chat).
 fn engine_with_sip() -> Engine {
     let text = "\
