@@ -260,6 +260,21 @@ const PREPOSITIONS: &[&str] = &[
 /// a regional word) rather than narrowing the service the question names weighs this share of
 /// an unknown word: as little as an everyday word, since it says as little about the service.
 const STORY_WEIGHT: f32 = 0.25;
+/// Words a place's name follows ("kab sidoarjo", "desa kalirejo").
+const REGION_TYPES: &[&str] = &[
+    "kabupaten",
+    "kab",
+    "kota",
+    "kecamatan",
+    "kec",
+    "desa",
+    "kelurahan",
+    "kel",
+    "provinsi",
+    "prov",
+    "dusun",
+    "kampung",
+];
 /// An everyday word ([`EVERYDAY`]: "bapak", "tahun depan", "soal") weighs this share of its
 /// usual weight, for and against every candidate alike.
 const EVERYDAY_WEIGHT: f32 = 0.25;
@@ -1516,12 +1531,17 @@ impl Engine {
     fn story_words(&self, question: &str) -> HashSet<String> {
         let mut story = HashSet::default();
         let mut narrows = false;
+        let mut after_region = false;
         for word in surface_words(question) {
             let analysed = analyze(&word);
             let known = |t: &String| self.idf.contains_key(t.as_str()) || self.body_vocabulary.contains(t.as_str());
-            if !narrows && !analysed.is_empty() && !analysed.iter().any(|t| known(t) || ENTITIES.contains(t)) {
+            // A name after "kab", "kota", "desa" ... is a place ("pindah ke kab sidoarjo"),
+            // whatever precedes it: a place no decree names is the citizen's story.
+            let unknown = !analysed.is_empty() && !analysed.iter().any(|t| known(t) || ENTITIES.contains(t));
+            if unknown && (!narrows || after_region) {
                 story.extend(analysed.iter().cloned());
             }
+            after_region = REGION_TYPES.contains(&word.as_str());
             narrows =
                 analysed.iter().any(|t| self.idf.contains_key(t.as_str())) || PREPOSITIONS.contains(&word.as_str());
         }

@@ -722,6 +722,13 @@ fn an_interrogative_frame_decides_the_aspect_over_the_words_around_it() {
     assert_eq!(b.aspect, Some(Aspect::Product), "{}", b.text);
 }
 
+#[test]
+fn a_place_no_decree_names_is_story() {
+    let story = ENGINE.story_words("syarat mutasi pns pindah ke kab sidoarjo");
+    assert!(story.contains("sidoarjo"), "{story:?}");
+    assert!(!story.contains("mutasi"), "{story:?}");
+}
+
 /// A decree whose titles write a chat filler as an acronym ("sip" is "ok" in a chat).
 fn engine_with_sip() -> Engine {
     let text = "\
