@@ -379,10 +379,15 @@ const GENERIC: &[&str] = &[
 /// (`knowledge/data/entities.txt`, analysed). One the decrees never mention says the question is
 /// about something they do not cover ("cuti karyawan pabrik"), so it weighs like a service word.
 static ENTITIES: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| {
+    // A line of several words names the institution only as a whole ("rumah sakit"): its
+    // words apart ("rumah", "kantor") are ordinary, so only one-word lines are entity words.
     include_str!("../../data/entities.txt")
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .flat_map(analyze)
+        .filter_map(|l| match analyze(l).as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        })
         .collect()
 });
 

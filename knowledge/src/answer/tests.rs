@@ -729,6 +729,14 @@ fn a_place_no_decree_names_is_story() {
     assert!(!story.contains("mutasi"), "{story:?}");
 }
 
+#[test]
+fn only_one_word_institutions_are_entity_words() {
+    // "rumah sakit" and "kantor pos" name institutions as a whole; "rumah" and "kantor" are
+    // ordinary words ("sedot wc di rumah", "ke kantor kecamatan").
+    assert!(ENTITIES.contains("pabrik"));
+    assert!(!ENTITIES.contains("rumah") && !ENTITIES.contains("kantor") && !ENTITIES.contains("sakit"));
+}
+
 /// A decree whose titles write a chat filler as an acronym ("sip" is "ok" in a chat).
 fn engine_with_sip() -> Engine {
     let text = "\
