@@ -52,7 +52,8 @@
 //! `id_v11` (2026-12): chat names of channels ("ig", "fb", "web"); "tetep" -> tetap; the
 //! Javanese clitic written apart ("sk ne") is a stopword; "suami" keeps its last letter;
 //! "kedinasan" is no longer stemmed to "dinas" (the office a question names).
-//! `id_v12` (2026-12): "sapa" -> siapa (chat and Javanese "who").
+//! `id_v12` (2026-12): "sapa" -> siapa (chat and Javanese "who"); "komplen", "komplin" ->
+//! komplain.
 //!
 //! # Example
 //! ```
