@@ -1320,7 +1320,13 @@ impl Engine {
         let hits = self.index.search(weighted, 10);
         // Words as the citizen typed them (not long forms read into them): a title's acronym
         // names the service only when typed.
-        let typed: HashSet<String> = surface_words(question).iter().flat_map(|w| analyze(w)).collect();
+        // Analysed only when some candidate's acronym is among the question's tokens.
+        let typed: std::cell::OnceCell<HashSet<String>> = std::cell::OnceCell::new();
+        let typed_has = |acronym: &String| {
+            typed
+                .get_or_init(|| surface_words(question).iter().flat_map(|w| analyze(w)).collect())
+                .contains(acronym)
+        };
         let typed_acronyms: HashSet<String> = question
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| (2..=6).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase()))
@@ -1481,7 +1487,11 @@ impl Engine {
                     0.0
                 };
                 let recall = match &st.acronym {
-                    Some(acronym) if typed.contains(acronym) && !background.contains(acronym) => 1.0,
+                    Some(acronym)
+                        if tokens.contains(acronym) && !background.contains(acronym) && typed_has(acronym) =>
+                    {
+                        1.0
+                    }
                     _ => recall,
                 };
                 // Two or more distinctive name words ("studi banding", "unjuk rasa") identify a
