@@ -428,6 +428,8 @@ struct ServiceTokens {
     /// The analysed acronym the title gives as the service's other name ("SPPL (Surat
     /// Pernyataan ...)", "... Peraturan Daerah (PROPEMPERDA)"): naming it names the whole title.
     acronym: Option<String>,
+    /// Levels the title names ("Tingkat II" -> `("tingkat", 2)`), see [`levels`].
+    levels: Vec<(&'static str, u32)>,
 }
 
 /// One candidate service with the figures that ranked it.
@@ -587,6 +589,7 @@ impl Engine {
                         title_weights: Vec::new(),
                         title_total: 0.0,
                         acronym: None,
+                        levels: Vec::new(),
                     });
                 }
             }
@@ -603,6 +606,7 @@ impl Engine {
         let max_idf = idf_of(0);
         for (st, service) in tokens.iter_mut().zip(&services) {
             st.acronym = title_acronym(&service.title);
+            st.levels = levels(&service.title);
             let mut distinct: Vec<String> = st
                 .title
                 .iter()
@@ -1320,6 +1324,7 @@ impl Engine {
         let hits = self.index.search(weighted, 10);
         // Words as the citizen typed them (not long forms read into them): a title's acronym
         // names the service only when typed.
+        let asked_levels = levels(question);
         // Analysed only when some candidate's acronym is among the question's tokens.
         let typed: std::cell::OnceCell<HashSet<String>> = std::cell::OnceCell::new();
         let typed_has = |acronym: &String| {
@@ -1507,8 +1512,13 @@ impl Engine {
                 // question is about something else ("cuti karyawan pabrik").
                 let recall_evidence = recall * (1.0 - RECALL_PENALTY * (1.0 - coverage));
                 let confidence = coverage.max(recall_evidence).max(distinctive).min(1.0);
-                // A service named by a word the question rules out ("bukan WNA") is not meant.
-                let confidence = if negated.iter().any(|t| st.name.contains(t.as_str())) {
+                // A service named by a word the question rules out ("bukan WNA") is not meant,
+                // nor one of another level than the question names ("PKN tingkat I" is not
+                // "Tingkat II").
+                let other_level = asked_levels
+                    .iter()
+                    .any(|(word, n)| st.levels.iter().any(|(w, m)| w == word && m != n));
+                let confidence = if other_level || negated.iter().any(|t| st.name.contains(t.as_str())) {
                     0.0
                 } else {
                     confidence
@@ -2319,6 +2329,33 @@ fn title_acronym(title: &str) -> Option<String> {
             .then(|| analyze(part).into_iter().next())
             .flatten()
     })
+}
+
+/// Words a level number follows in a name ("Tingkat II", "tahap 2").
+const LEVEL_WORDS: &[&str] = &["tingkat", "tahap", "jenjang", "kelas", "angkatan", "tipe"];
+
+/// The levels a text names: a level word followed by a number in digits or Roman numerals
+/// ("Pelatihan Kepemimpinan Nasional Tingkat II" -> `("tingkat", 2)`).
+fn levels(text: &str) -> Vec<(&'static str, u32)> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(2)
+        .filter_map(|pair| {
+            let word = LEVEL_WORDS.iter().find(|w| **w == pair[0])?;
+            let n = pair[1].parse::<u32>().ok().or_else(|| roman(pair[1]))?;
+            Some((*word, n))
+        })
+        .collect()
+}
+
+/// A Roman numeral up to 10 ("ii" -> 2).
+fn roman(word: &str) -> Option<u32> {
+    const NUMERALS: [&str; 10] = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"];
+    NUMERALS.iter().position(|n| *n == word).map(|i| i as u32 + 1)
 }
 
 /// Index-query weights of analysed question tokens: cue words still help find services named

@@ -737,6 +737,26 @@ fn only_one_word_institutions_are_entity_words() {
     assert!(!ENTITIES.contains("rumah") && !ENTITIES.contains("kantor") && !ENTITIES.contains("sakit"));
 }
 
+#[test]
+fn a_level_the_question_names_rules_out_another_level() {
+    assert_eq!(levels("Pelatihan Kepemimpinan Nasional Tingkat II"), [("tingkat", 2)]);
+    assert_eq!(levels("pencairan dd tahap 2"), [("tahap", 2)]);
+    let a = ask("PKN tingkat I daftarnya gmn");
+    assert_ne!(
+        id(&a),
+        "002_81250e56fc566e31:pelatihan-kepemimpinan-nasional-tingkat-ii",
+        "{}",
+        a.text
+    );
+    let b = ask("pkn tingkat 2 syaratnya apa");
+    assert_eq!(
+        id(&b),
+        "002_81250e56fc566e31:pelatihan-kepemimpinan-nasional-tingkat-ii",
+        "{}",
+        b.text
+    );
+}
+
 /// A decree whose titles write a chat filler as an acronym ("sip" is "ok" in a chat).
 fn engine_with_sip() -> Engine {
     let text = "\
