@@ -133,6 +133,9 @@ pub(crate) struct Assembler {
     row_labels: bool,
     /// A table row is being read.
     in_row: bool,
+    /// The line of a service name in capitals given by a "Jenis Pelayanan" label line, which
+    /// the next line may continue.
+    name_line: Option<u32>,
     pub warnings: Vec<ParseWarning>,
 }
 
@@ -150,6 +153,7 @@ impl Assembler {
             title_number: None,
             row_labels: false,
             in_row: false,
+            name_line: None,
             warnings: Vec::new(),
         }
     }
@@ -344,6 +348,7 @@ impl Assembler {
             .filter(|(label, _)| !next_title || !self.row_labels && label_led(label))
         {
             if is_service_name_label(&label) && !value.is_empty() {
+                self.name_line = mostly_capitals(&value).then_some(number);
                 self.service_name(number, value);
                 return;
             }
@@ -381,6 +386,23 @@ impl Assembler {
             }
         }
         let heading_like = is_heading_like(raw_line, &text) && unit_line(&text).is_none();
+        // "JENIS PELAYANAN : PERSETUJUAN HASIL ANALISIS DAMPAK LALU" / "LINTAS (ANDALALIN)":
+        // a name in capitals wrapped onto the next line goes on there.
+        if let Some(at) = self.name_line.take()
+            && at + 1 == number
+            && text.split_whitespace().count() <= 8
+            && text.chars().filter(|c| c.is_alphabetic()).count() >= 4
+            && !is_header_row(&[text.as_str()])
+            && !text.ends_with(['.', ':', ';', ','])
+            && mostly_capitals(&text)
+            && classify(&text).is_none()
+            && let Some(service) = self.current.as_mut()
+            && service.components.is_empty()
+        {
+            service.title = format!("{} {text}", service.title);
+            service.lines.extend_to(number);
+            return;
+        }
         // A title in capitals wrapped onto the next line ("REKOMENDASI PENGGUNAAN JALAN" /
         // "UNTUK KEGIATAN MASYARAKAT") is one title.
         let wrapped = self
@@ -655,7 +677,18 @@ impl Assembler {
             open.lines.extend_to(number);
         } else {
             let text = plain(&joined);
-            if is_heading_like(&joined, &text) {
+            // A numbered row right under a heading without a title ("STANDAR PELAYANAN /
+            // SERVICE STANDARD" then "1.<TAB>VERIFIKASI ... / Verification of ...") titles it.
+            let untitled = numbered
+                && self
+                    .current
+                    .as_ref()
+                    .is_some_and(|s| s.title.is_empty() && s.components.is_empty())
+                && self.pending.is_none()
+                && classify(&text).is_none()
+                && text.split_whitespace().count() <= 24
+                && !text.ends_with(['.', ';', ':']);
+            if untitled || is_heading_like(&joined, &text) {
                 self.pending = Some(PendingTitle {
                     text,
                     line: number,
@@ -900,10 +933,10 @@ fn standard_heading(raw_line: &str) -> Option<(String, bool)> {
     if !(numbered || decorated || shouting) || rest.ends_with('.') || rest.split_whitespace().count() > 26 {
         return None;
     }
-    Some((
-        remainder.trim_start_matches([' ', ':', '-']).trim().to_owned(),
-        numbered,
-    ))
+    let remainder = remainder.trim_start_matches([' ', ':', '-']).trim();
+    // "STANDAR PELAYANAN / SERVICE STANDARD": a translation of the heading words, no title.
+    let remainder = if remainder.starts_with('/') { "" } else { remainder };
+    Some((remainder.to_owned(), numbered))
 }
 
 /// Strips "XVIII. ", "12. ", "A. " from the start of a heading.
@@ -1112,6 +1145,42 @@ fn numbered_title(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_service_name_in_capitals_wrapped_onto_the_next_line() {
+        let text = "\
+D. JENIS PELAYANAN : IZIN TRAYEK
+1. Persyaratan : KTP
+2. Biaya : Gratis
+
+E. JENIS PELAYANAN : PERSETUJUAN HASIL ANALISIS DAMPAK LALU
+LINTAS (ANDALALIN)
+
+NO
+KOMPONEN
+1. Persyaratan : Dokumen andalalin
+2. Biaya : Gratis
+";
+        let document = crate::parse::parse_text("999_x.txt", text).unwrap();
+        assert_eq!(
+            document.services[1].title.to_lowercase(),
+            "persetujuan hasil analisis dampak lalu lintas (andalalin)"
+        );
+    }
+
+    #[test]
+    fn a_bilingual_heading_is_titled_by_the_numbered_row_below_it() {
+        let text = "\
+STANDAR PELAYANAN / SERVICE STANDARD
+1.\tPENETAPAN DESA WISATA / Tourism Village Designation
+No.\tKomponen / Component\tUraian / Description
+1.\tRequirements / Persyaratan\tSurat permohonan kepala desa
+2.\tCost / Biaya\tGratis
+";
+        let document = crate::parse::parse_text("999_x.txt", text).unwrap();
+        assert_eq!(document.services[0].title, "Penetapan Desa Wisata");
+    }
+
     use super::*;
 
     /// The services the assembler finds in `lines` (numbered from 1).
@@ -1149,6 +1218,10 @@ mod tests {
             Some(("PENYUSUNAN KEBIJAKAN".into(), true))
         );
         assert_eq!(standard_heading("STANDAR PELAYANAN"), Some((String::new(), false)));
+        assert_eq!(
+            standard_heading("STANDAR PELAYANAN / SERVICE STANDARD"),
+            Some((String::new(), false))
+        );
         assert_eq!(standard_heading("### STANDAR PELAYANAN"), Some((String::new(), false)));
         assert_eq!(
             standard_heading("XXV. Standar Pelayanan Pemberian Bantuan Hibah"),

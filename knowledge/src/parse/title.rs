@@ -16,13 +16,37 @@ use super::casing::{WordCase, readable_case_with};
 /// it made it part of that name ("Pelayanan Pemulangan Orang Terlantar"), and a reader copying
 /// the title keeps it.
 pub(crate) fn clean_title(heading: &str, evidence: &WordCase, generic_is_layout: bool) -> String {
-    let title = strip_layout(heading);
+    let title = without_english_gloss(strip_layout(heading));
     let title = if generic_is_layout {
         strip_generic_lead(title)
     } else {
         title
     };
     readable_case_with(title, evidence)
+}
+
+/// English function words: a part of a bilingual title that has one is its translation.
+const ENGLISH: &[&str] = &["of", "the", "for", "and", "to", "in", "with", "on"];
+
+/// A bilingual heading's Indonesian name: "VERIFIKASI SERTIFIKAT ... / Verification of Tourism
+/// Business Standard Certificate" reads as its part before " / " when the part after has
+/// English function words and the part before has none.
+fn without_english_gloss(title: &str) -> &str {
+    let Some((indonesian, gloss)) = title.split_once(" / ") else {
+        return title;
+    };
+    let english = |text: &str| {
+        text.split(|c: char| !c.is_alphabetic())
+            .any(|w| ENGLISH.contains(&w.to_lowercase().as_str()))
+    };
+    // Or a name in capitals glossed in title case ("PELAYANAN INFORMASI PARIWISATA / Tourist
+    // Information Service").
+    let capitals = |text: &str| text.chars().any(char::is_alphabetic) && !text.chars().any(char::is_lowercase);
+    if english(gloss) && !english(indonesian) || capitals(indonesian) && !capitals(gloss) {
+        indonesian.trim()
+    } else {
+        title
+    }
 }
 
 /// Whether most of a decree's headings open with the generic service word, so that the word
@@ -100,6 +124,24 @@ fn strip_generic_lead(title: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_bilingual_title_reads_as_its_indonesian_name() {
+        assert_eq!(
+            without_english_gloss("VERIFIKASI SERTIFIKAT STANDAR USAHA / Verification of Business Standard"),
+            "VERIFIKASI SERTIFIKAT STANDAR USAHA"
+        );
+        assert_eq!(
+            without_english_gloss("PELAYANAN INFORMASI PARIWISATA / Tourist Information Service"),
+            "PELAYANAN INFORMASI PARIWISATA"
+        );
+        assert_eq!(
+            without_english_gloss("Izin Trayek / Angkutan Perdesaan"),
+            "Izin Trayek / Angkutan Perdesaan"
+        );
+        assert_eq!(without_english_gloss("KTP-EL / KK"), "KTP-EL / KK");
+    }
+
     use super::*;
 
     fn clean(heading: &str) -> String {
