@@ -1322,10 +1322,10 @@ impl Engine {
         told: &HashSet<String>,
     ) -> Vec<Scored> {
         let hits = self.index.search(weighted, 10);
-        // Words as the citizen typed them (not long forms read into them): a title's acronym
-        // names the service only when typed.
         let asked_levels = levels(question);
-        // Analysed only when some candidate's acronym is among the question's tokens.
+        // Words as the citizen typed them (not long forms read into them): a title's acronym
+        // names the service only when typed. Analysed only when some candidate's acronym is
+        // among the question's tokens.
         let typed: std::cell::OnceCell<HashSet<String>> = std::cell::OnceCell::new();
         let typed_has = |acronym: &String| {
             typed
