@@ -6,7 +6,8 @@
 //!
 //! - A reply that picks from the list just offered ("2", "yang kedua", "no 3", or words that
 //!   only one offered service has, like its agency: "yg kecamatan") answers that service, for the
-//!   aspect asked then or now. A reply that only asks more ("brp hari?") answers the one
+//!   aspect asked then or now; so does one clause of a longer reply ("yg di dprd kak, penelitian
+//!   sy ..."), unless the message asks about a service that was not offered. A reply that only asks more ("brp hari?") answers the one
 //!   service offered, or offers the same list again for what it asks.
 //! - A message that only says where the citizen is or which agency they mean ("saya di kecamatan
 //!   beji", "yg di setda aja") sets the region; it then decides between services offered by

@@ -70,7 +70,18 @@
 //!   by [`crate::aliases::office_forms`]) is read as the office's words, background like a
 //!   region; the Javanese definite clitic ("kegiatane", "sk ne") points back like "-nya";
 //! - after a list, a message that only asks more ([`Engine::asks_only`]) is answered by the
-//!   dialogue for the one service offered, or gets the list again ([`Engine::offer_again`]).
+//!   dialogue for the one service offered, or gets the list again ([`Engine::offer_again`]);
+//! - a question that tells its story in some clauses and asks in one is asked by the first
+//!   clause with an interrogative ([`crate::analysis::frames::question_clause`]), and an aspect
+//!   asked by an interrogative frame or a phrase is not overridden by the component its other
+//!   words are found in;
+//! - an acronym a title gives as its other name ("SPPL (Surat Pernyataan ...)"), typed by the
+//!   citizen, names the whole title; a level the question names ("tingkat I") rules out a
+//!   service of another level;
+//! - the components on how a service is run (facilities, competence, supervision, guarantees)
+//!   are answered when asked by name ("fasilitasnya apa aja");
+//! - a place after "kab", "desa", "kecamatan" ... that no decree names is story, and an
+//!   institution in a purpose that is an act ("buat ngelamar kerja pabrik") rules nothing out.
 
 mod build;
 mod deployment;
