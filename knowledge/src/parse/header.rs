@@ -82,11 +82,7 @@ pub(crate) fn find_agency(lines: &[&str]) -> Option<String> {
             continue;
         }
         // A bilingual letterhead glosses each line in English ("GOVERNMENT OF ... REGENCY").
-        let english = |l: &String| {
-            l.split_whitespace()
-                .any(|w| matches!(w.to_lowercase().as_str(), "of" | "the" | "and" | "for"))
-                && !starts_with_agency_word(&l.to_uppercase())
-        };
+        let english = |l: &String| super::title::has_english_words(l) && !starts_with_agency_word(&l.to_uppercase());
         let mut following = cleaned[i + 1..].iter().filter(|l| !l.is_empty() && !english(l));
         if let Some(first) = following.next() {
             // A letterhead may descend the hierarchy ("KECAMATAN BANJARMASIN UTARA" /

@@ -28,6 +28,13 @@ pub(crate) fn clean_title(heading: &str, evidence: &WordCase, generic_is_layout:
 /// English function words: a part of a bilingual title that has one is its translation.
 const ENGLISH: &[&str] = &["of", "the", "for", "and", "to", "in", "with", "on"];
 
+/// Whether a text has an English function word: the English line or part of a bilingual
+/// decree (a title's gloss, "GOVERNMENT OF ... REGENCY" in a letterhead).
+pub(crate) fn has_english_words(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphabetic())
+        .any(|w| ENGLISH.contains(&w.to_lowercase().as_str()))
+}
+
 /// A bilingual heading's Indonesian name: "VERIFIKASI SERTIFIKAT ... / Verification of Tourism
 /// Business Standard Certificate" reads as its part before " / " when the part after has
 /// English function words and the part before has none.
@@ -35,10 +42,7 @@ fn without_english_gloss(title: &str) -> &str {
     let Some((indonesian, gloss)) = title.split_once(" / ") else {
         return title;
     };
-    let english = |text: &str| {
-        text.split(|c: char| !c.is_alphabetic())
-            .any(|w| ENGLISH.contains(&w.to_lowercase().as_str()))
-    };
+    let english = has_english_words;
     // Or a name in capitals glossed in title case ("PELAYANAN INFORMASI PARIWISATA / Tourist
     // Information Service").
     let capitals = |text: &str| text.chars().any(char::is_alphabetic) && !text.chars().any(char::is_lowercase);
