@@ -104,7 +104,13 @@ impl Dialogue {
                 return answer;
             }
         }
-        let last = self.last_service.clone().map(ServiceId);
+        // A single service offered ("maybe this one?") is the context of a reply that goes on
+        // asking about it ("fotonya brp lembar"), as an answered one would be.
+        let last = match self.choices.as_slice() {
+            [only] => Some(only.clone()),
+            _ => self.last_service.clone(),
+        }
+        .map(ServiceId);
         let answer = engine.answer_in(message, last.as_ref(), &self.region);
         if answer.status == AnswerStatus::Region {
             self.region = answer.region.clone();
@@ -157,6 +163,13 @@ impl Dialogue {
             _ => answer,
         };
         self.remember(&answer);
+        // A message refused while still talking about the previous service keeps it as the
+        // topic: the citizen's next "brp hari?" is about that service, not a new one.
+        if answer.status == AnswerStatus::NotFound
+            && let Some(last) = last.filter(|last| engine.still_about(message, last))
+        {
+            self.last_service = Some(last.0);
+        }
         answer
     }
 

@@ -54,6 +54,8 @@
 //! "kedinasan" is no longer stemmed to "dinas" (the office a question names).
 //! `id_v12` (2026-12): "sapa" -> siapa (chat and Javanese "who"); "komplen", "komplin" ->
 //! komplain.
+//! `id_v13` (2026-12): "nomer", "nmr" -> nomor; "smua", "smuanya" -> semua, semuanya (chat
+//! spellings).
 //!
 //! # Example
 //! ```
@@ -113,7 +115,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v12";
+pub const ANALYZER: &str = "id_v13";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;

@@ -240,6 +240,9 @@ const FOLLOW_UP_RECALL: f32 = 0.5;
 /// Words weighing at most this (known words no decree uses: "nanti", "dulu") say nothing about
 /// which service.
 const EVERYDAY_LIMIT: f32 = 1.1;
+/// Share of a refused message's naming weight the previous service must explain for the
+/// conversation to stay on it (see `Engine::still_about`).
+const STILL_ABOUT_SHARE: f32 = 0.5;
 /// A service that no name makes confident is answered when its score is this many times the
 /// next service's and its evidence reaches [`MARGIN_COVERAGE`] (see `Engine::clear_winner`).
 const MARGIN_RATIO: f32 = 2.0;
@@ -1280,6 +1283,31 @@ impl Engine {
             aspect::is_cue(t) || GENERIC.contains(&t.as_str()) || self.weight(t, &HashSet::default()) <= EVERYDAY_LIMIT
         });
         names_nothing.then(|| aspect::detect(&tokens)).flatten()
+    }
+
+    /// Whether a message the engine could not answer still talks about the service `id`: at
+    /// least half the weight of its naming words is found in that service's own text ("akte
+    /// lahir semua saudara juga harus? adikku merantau di kalimantan" after an answer on the
+    /// heirs' letter). The conversation keeps that service then, so the next "brp hari?" still
+    /// asks about it; a message whose words the service lacks ("syarat paspor") moves on.
+    pub fn still_about(&self, message: &str, id: &ServiceId) -> bool {
+        let Some(&position) = self.by_id.get(id) else {
+            return false;
+        };
+        let (tokens, _, _) = self.question_tokens(message);
+        let none = HashSet::default();
+        let (mut explained, mut total) = (0.0f32, 0.0f32);
+        for t in tokens.iter().filter(|t| !aspect::is_cue(t) && !GENERIC.contains(&t.as_str())) {
+            let weight = self.weight(t, &none);
+            if weight <= EVERYDAY_LIMIT {
+                continue;
+            }
+            total += weight;
+            if self.explains(position, &[t]) {
+                explained += weight;
+            }
+        }
+        explained >= STILL_ABOUT_SHARE * total
     }
 
     /// The services of a list offered again for the aspect a follow-up asks: the citizen asked

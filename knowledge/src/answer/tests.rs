@@ -857,3 +857,37 @@ fn a_service_far_ahead_in_a_long_story_is_offered() {
         AnswerStatus::NotFound
     );
 }
+
+/// A single service offered ("maybe this one?") is what a reply that goes on asking about it
+/// means, as an answered one would be; a reply about something else is not answered with it.
+#[test]
+fn a_reply_to_a_single_suggestion_asks_about_it() {
+    let karis = "002_81250e56fc566e31:pemrosesan-karis-karsu";
+    let mut dialogue = crate::dialogue::Dialogue::default();
+    let offered = dialogue.reply(&ENGINE, "sy baru nikah, istri minta dibikinin karis gmn caranya");
+    assert_eq!(offered.status, AnswerStatus::Ambiguous, "{}", offered.text);
+    assert_eq!(offered.candidates.len(), 1, "{}", offered.text);
+    let photo = dialogue.reply(&ENGINE, "pas fotonya hrs brp lembar");
+    assert_eq!(photo.status, AnswerStatus::Answered, "{}", photo.text);
+    assert_eq!(id(&photo), karis);
+    let mut dialogue = crate::dialogue::Dialogue::default();
+    dialogue.reply(&ENGINE, "sy baru nikah, istri minta dibikinin karis gmn caranya");
+    let passport = dialogue.reply(&ENGINE, "kalo paspor syaratnya apa");
+    assert_eq!(passport.status, AnswerStatus::NotFound, "{}", passport.text);
+}
+
+/// A message refused while still talking about the previous service (its known words are in
+/// that service's text, the rest is the citizen's story) keeps that service as the topic; a
+/// message about something the service lacks moves on.
+#[test]
+fn a_refused_follow_up_about_the_same_service_keeps_it() {
+    let waris = "003_5e30365896fb6814:surat-keterangan-ahli-waris";
+    assert!(ENGINE.still_about(
+        "akta kelahiran saudara2 hrs dibawa semua? kakakku kerja di kalimantan",
+        &ServiceId(waris.to_owned())
+    ));
+    assert!(!ENGINE.still_about("kalo bikin paspor gmn", &ServiceId(waris.to_owned())));
+    let mut dialogue = crate::dialogue::Dialogue::about(Some(waris.to_owned()));
+    dialogue.reply(&ENGINE, "kalo bikin paspor gmn");
+    assert_eq!(dialogue.last_service, None);
+}
