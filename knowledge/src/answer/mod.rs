@@ -1297,7 +1297,10 @@ impl Engine {
         let (tokens, _, _) = self.question_tokens(message);
         let none = HashSet::default();
         let (mut explained, mut total) = (0.0f32, 0.0f32);
-        for t in tokens.iter().filter(|t| !aspect::is_cue(t) && !GENERIC.contains(&t.as_str())) {
+        for t in tokens
+            .iter()
+            .filter(|t| !aspect::is_cue(t) && !GENERIC.contains(&t.as_str()))
+        {
             let weight = self.weight(t, &none);
             if weight <= EVERYDAY_LIMIT {
                 continue;
