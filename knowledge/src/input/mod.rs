@@ -26,8 +26,8 @@ use std::path::Path;
 /// The formats a decree file can come in, by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Text conversions: `.txt`, `.md`, `.markdown`, `.html`, `.htm`, and spreadsheets saved as
-    /// `.csv` (comma or semicolon separated).
+    /// Text conversions: `.txt`, `.md`, `.markdown`, `.html`, `.htm`, spreadsheets saved as
+    /// `.csv` (comma or semicolon separated) and service-catalogue exports saved as `.json`.
     Text,
     /// `.pdf` with a text layer.
     Pdf,
@@ -40,7 +40,7 @@ impl Format {
     pub fn of(file_name: &str) -> Option<Self> {
         let extension = Path::new(file_name).extension()?.to_str()?.to_ascii_lowercase();
         match extension.as_str() {
-            "txt" | "md" | "markdown" | "html" | "htm" | "csv" => Some(Self::Text),
+            "txt" | "md" | "markdown" | "html" | "htm" | "csv" | "json" => Some(Self::Text),
             "pdf" => Some(Self::Pdf),
             "docx" => Some(Self::Docx),
             _ => None,

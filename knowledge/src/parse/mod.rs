@@ -2,7 +2,7 @@
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
 //! and Word files) -> a web page's raw HTML source split into lines of text that keep their
-//! source line numbers ([`html`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
+//! source line numbers ([`html`]), or an API's JSON records written as label rows ([`json`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
 //! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
 //! ([`page`]) -> layouts put back into lines the
@@ -33,6 +33,7 @@ mod escapes;
 mod glyphs;
 mod header;
 mod html;
+mod json;
 mod labels;
 mod links;
 mod markup;
@@ -164,7 +165,8 @@ pub fn parse_files<P: AsRef<Path> + Sync>(paths: &[P]) -> Vec<Result<Document, P
 /// Parses decoded text.
 pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     // A web page's source is first split into lines of text; citations keep its own lines.
-    let page = html::split(text);
+    // So is an API's JSON export, as the label rows its records stand for.
+    let page = html::split(text).or_else(|| json::split(text));
     let text = page.as_ref().map_or(text, |p| p.text.as_str());
     let unescaped = escapes::unescape(text);
     let text = unescaped.as_deref().unwrap_or(text);
@@ -267,9 +269,12 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         .iter()
         .map(|raw| markup::tidy(&markup::strip_markup(&raw.title).replace('\n', " ")))
         .collect();
-    let generic_is_layout = title::generic_lead_is_layout(plain_titles.iter().map(String::as_str));
+    let title_layout = title::TitleLayout {
+        generic_lead: title::generic_lead_is_layout(plain_titles.iter().map(String::as_str)),
+        english_gloss: title::glosses_are_layout(plain_titles.iter().map(String::as_str)),
+    };
     for (index, (raw, plain_title)) in raw_services.into_iter().zip(plain_titles).enumerate() {
-        let mut title = title::clean_title(&plain_title, &evidence, generic_is_layout);
+        let mut title = title::clean_title(&plain_title, &evidence, title_layout);
         if title.is_empty() {
             warnings.push(ParseWarning {
                 line: raw.lines.start,

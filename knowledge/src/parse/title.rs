@@ -9,20 +9,49 @@
 
 use super::casing::{WordCase, readable_case_with};
 
+/// What a decree's headings carry around the names, decided over all its headings.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TitleLayout {
+    /// The decree puts *Pelayanan* before most of its titles: then the word is layout
+    /// ("PELAYANAN RADIOLOGI" among "PELAYANAN RAWAT JALAN", "PELAYANAN RAWAT INAP" reads
+    /// "Radiologi"). A decree that writes it before one title among others that lack it made
+    /// it part of that name ("Pelayanan Pemulangan Orang Terlantar"), and a reader copying
+    /// the title keeps it ([`generic_lead_is_layout`]).
+    pub generic_lead: bool,
+    /// The decree is bilingual: most headings gloss the name in English, and the gloss is
+    /// layout. In a decree in Indonesian, an English name after the Indonesian one is what
+    /// citizens also call the service ("Surat Keterangan Asal (SKA) / Certificate of Origin")
+    /// and stays ([`glosses_are_layout`]).
+    pub english_gloss: bool,
+}
+
 /// The readable name of a service from its heading text (markup already stripped).
-/// `generic_is_layout` says the decree puts *Pelayanan* before most of its titles: then the
-/// word is layout ("PELAYANAN RADIOLOGI" among "PELAYANAN RAWAT JALAN", "PELAYANAN RAWAT
-/// INAP" reads "Radiologi"). A decree that writes it before one title among others that lack
-/// it made it part of that name ("Pelayanan Pemulangan Orang Terlantar"), and a reader copying
-/// the title keeps it.
-pub(crate) fn clean_title(heading: &str, evidence: &WordCase, generic_is_layout: bool) -> String {
-    let title = without_english_gloss(strip_layout(heading));
-    let title = if generic_is_layout {
+pub(crate) fn clean_title(heading: &str, evidence: &WordCase, layout: TitleLayout) -> String {
+    let title = strip_layout(heading);
+    let title = if layout.english_gloss {
+        without_english_gloss(title)
+    } else {
+        title
+    };
+    let title = if layout.generic_lead {
         strip_generic_lead(title)
     } else {
         title
     };
     readable_case_with(title, evidence)
+}
+
+/// Whether most of a decree's headings gloss their name in English.
+pub(crate) fn glosses_are_layout<'a>(headings: impl IntoIterator<Item = &'a str>) -> bool {
+    let (mut glossed, mut all) = (0usize, 0usize);
+    for heading in headings {
+        all += 1;
+        let title = strip_layout(heading);
+        if without_english_gloss(title).len() < title.len() {
+            glossed += 1;
+        }
+    }
+    2 * glossed > all
 }
 
 /// English function words: a part of a bilingual title that has one is its translation.
@@ -144,12 +173,28 @@ mod tests {
             "Izin Trayek / Angkutan Perdesaan"
         );
         assert_eq!(without_english_gloss("KTP-EL / KK"), "KTP-EL / KK");
+        // Only a decree that glosses most of its names is bilingual.
+        assert!(glosses_are_layout([
+            "PELAYANAN INFORMASI PARIWISATA / Tourist Information Service",
+            "IZIN USAHA / Business License",
+            "Pengaduan",
+        ]));
+        assert!(!glosses_are_layout([
+            "Penerbitan Surat Keterangan Asal (SKA) / Certificate of Origin",
+            "Tera Ulang",
+            "Uji Mutu",
+        ]));
     }
 
     use super::*;
 
+    const LEAD: TitleLayout = TitleLayout {
+        generic_lead: true,
+        english_gloss: false,
+    };
+
     fn clean(heading: &str) -> String {
-        clean_title(heading, &WordCase::default(), false)
+        clean_title(heading, &WordCase::default(), TitleLayout::default())
     }
 
     #[test]
@@ -190,7 +235,7 @@ mod tests {
             "D. VISUM",
         ];
         assert!(generic_lead_is_layout(headings));
-        assert_eq!(clean_title(headings[1], &WordCase::default(), true), "Radiologi");
+        assert_eq!(clean_title(headings[1], &WordCase::default(), LEAD), "Radiologi");
         assert!(!generic_lead_is_layout([
             "Pelayanan Konsultasi",
             "Sosialisasi",
@@ -206,11 +251,11 @@ mod tests {
             "D. PENERBITAN SURAT KETERANGAN SEHAT",
         ]));
         assert_eq!(
-            clean_title("Layanan Konsultasi Hukum", &WordCase::default(), true),
+            clean_title("Layanan Konsultasi Hukum", &WordCase::default(), LEAD),
             "Konsultasi Hukum"
         );
         // Nothing is left to name: the word stays.
-        assert_eq!(clean_title("Pelayanan", &WordCase::default(), true), "Pelayanan");
+        assert_eq!(clean_title("Pelayanan", &WordCase::default(), LEAD), "Pelayanan");
     }
 
     #[test]
