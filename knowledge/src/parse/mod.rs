@@ -10,8 +10,8 @@
 //! printed cell by cell by a PDF conversion without layout
 //! ([`blocks`]), space-aligned tables ([`columns`]), matrices with a row per service
 //! ([`matrix`]; laid out with spaces: [`spaced_matrix`]) -> services and components found line by line ([`services`]);
-//! when that finds one service or none, headings announced by a table of contents or numbered
-//! in capitals, with an FAQ page's questions as labels or a leaflet's sentences sorted into
+//! when that finds one service or none, headings announced by a table of contents, numbered
+//! in capitals or a regulation's parts ("Bagian Kesatu"), with an FAQ page's questions as labels or a leaflet's sentences sorted into
 //! components ([`prose`]) -> cleaned text and list items ([`markup`]) -> normalised duration
 //! and fee ([`crate::values`]) -> a [`Document`] with line ranges for every piece. The
 //! agency and decree number come from the front matter ([`header`]), the regency/city and

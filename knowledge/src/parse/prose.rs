@@ -1,11 +1,13 @@
-//! Decrees published without the labels the assembler reads: an FAQ page and a leaflet in
-//! running prose.
+//! Decrees published without the labels the assembler reads: an FAQ page, a leaflet in
+//! running prose, a regulation that sets its standards in articles.
 //!
-//! Both still head each service, in one of two ways found in any kind of document:
+//! Each still heads its services, in one of three ways:
 //! - a **table of contents**: a run of short lines that come back later, each on a line of its
 //!   own; the later line heads the service ("Daftar Layanan" on an FAQ page);
 //! - **numbered headings in capitals**: a bare number ("01") or a number marker before a line
-//!   in capitals ("PENYEDOTAN LUMPUR TINJA").
+//!   in capitals ("PENYEDOTAN LUMPUR TINJA");
+//! - **parts of a regulation** in legal-drafting form: "Bagian Kesatu" and the part's title
+//!   below it; a chapter ("BAB V") ends the part before it.
 //!
 //! Under such headings an FAQ page asks its questions ("Apa saja persyaratannya?"), which the
 //! assembler reads as labels once the headings are marked (see [`mark_headings`]). A leaflet has
@@ -13,8 +15,10 @@
 //! ([`sentence_kind`]: an amount in rupiah is a fee, "paling lama 2 x 24 jam" a duration, a
 //! regulation by number and year the legal basis, "membawa", "fotokopi" a requirement, ...),
 //! consecutive sentences of one component form that component, and what comes before the first
-//! is kept as the service's description. The words are those of PermenPANRB 15/2014's
-//! components as every decree words them, not of any one decree.
+//! is kept as the service's description; a sentence or a regulation's paragraph ("(1)
+//! Persyaratan pelayanan ... meliputi:") that opens with a component's name is that component.
+//! The words are those of PermenPANRB 15/2014's components as every decree words them, not of
+//! any one decree.
 
 use super::services::{RawComponent, RawService};
 use crate::document::{ComponentKind, LineRange};
@@ -42,6 +46,11 @@ pub(crate) fn headings(lines: &[&str]) -> Vec<Heading> {
         found
     } else {
         numbered_caps_headings(lines)
+    };
+    let found = if found.len() >= MIN_HEADINGS {
+        found
+    } else {
+        part_headings(lines)
     };
     if found.len() >= MIN_HEADINGS { found } else { Vec::new() }
 }
@@ -72,7 +81,9 @@ pub(crate) fn mark_headings(lines: &[&str], headings: &[Heading]) -> Vec<(u32, S
 pub(crate) fn services(lines: &[&str], headings: &[Heading]) -> Vec<RawService> {
     let mut services = Vec::with_capacity(headings.len());
     for (n, heading) in headings.iter().enumerate() {
-        let end = headings.get(n + 1).map_or(lines.len(), |next| next.line);
+        // A chapter ("BAB VI") ends the last service of the chapter before it.
+        let next = headings.get(n + 1).map_or(lines.len(), |next| next.line);
+        let end = (heading.line + 1..next).find(|&i| is_chapter(lines[i])).unwrap_or(next);
         let mut service = RawService::from_heading(heading.title.clone(), heading.line as u32 + 1);
         let mut open: Option<RawComponent> = None;
         for unit in units(lines, heading.line + 1, end) {
@@ -103,8 +114,13 @@ pub(crate) fn services(lines: &[&str], headings: &[Heading]) -> Vec<RawService> 
 }
 
 /// The component a sentence of a leaflet belongs to, from its own words; `None` for a sentence
-/// that says none of them (an introduction, a slogan).
+/// that says none of them (an introduction, a slogan). A sentence that opens with a
+/// component's name ("(1) Persyaratan pelayanan ... meliputi:", "Jangka waktu penyelesaian
+/// ...", an article's caption "Prosedur") is that component, as a regulation words each.
 pub(crate) fn sentence_kind(sentence: &str) -> Option<ComponentKind> {
+    if let Some(kind) = opening_label(sentence) {
+        return Some(kind);
+    }
     let lower = sentence.to_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric() && c != '-')
@@ -189,6 +205,82 @@ pub(crate) fn sentence_kind(sentence: &str) -> Option<ComponentKind> {
     None
 }
 
+/// The component named by a sentence's first words, after an article's number ("Pasal 7")
+/// or a paragraph's "(1)".
+fn opening_label(sentence: &str) -> Option<ComponentKind> {
+    let mut words: Vec<&str> = sentence.split_whitespace().collect();
+    if words.first().is_some_and(|w| w.eq_ignore_ascii_case("pasal")) {
+        words.drain(..words.len().min(2));
+    }
+    while words.first().is_some_and(|w| is_marker(w)) {
+        words.remove(0);
+    }
+    // Only the components of the service itself: "Evaluasi dokumen ...", "Pengawasan ..."
+    // opening a sentence are steps, not the management components. One word names a component
+    // only when it is the component's own noun: "lama" or "dasar" opening a sentence is an
+    // adjective or a subject.
+    use ComponentKind::*;
+    (1..=3.min(words.len())).rev().find_map(|n| {
+        let opening = words[..n].join(" ");
+        let opening = opening.trim_end_matches([':', ',', '.']);
+        super::labels::classify(opening).filter(|k| match k {
+            Requirements | Procedure | Fee | Product | ComplaintChannel | Facilities => true,
+            Duration | LegalBasis | Hours => n > 1,
+            _ => false,
+        })
+    })
+}
+
+/// A paragraph's number: "(1)", "(12)".
+fn is_marker(word: &str) -> bool {
+    word.strip_prefix('(')
+        .and_then(|w| w.strip_suffix(')'))
+        .is_some_and(|n| !n.is_empty() && n.len() <= 2 && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// A chapter line of a regulation: "BAB IV", "BAB 4".
+fn is_chapter(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    words.next() == Some("BAB")
+        && words
+            .next()
+            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit() || "IVXL".contains(c)))
+        && words.next().is_none()
+}
+
+/// Parts of a regulation in legal-drafting form: "Bagian Kesatu" (or "Bagian 1") on a line of
+/// its own, the part's title on the lines below it up to a blank line, a "Paragraf" or a
+/// "Pasal". A regulation that sets its standards in articles heads each service so.
+fn part_headings(lines: &[&str]) -> Vec<Heading> {
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let mut words = line.split_whitespace();
+        if words.next() != Some("Bagian") || words.next().is_none() || words.next().is_some() {
+            continue;
+        }
+        let title: Vec<&str> = lines[i + 1..]
+            .iter()
+            .map(|l| l.trim())
+            .skip_while(|l| l.is_empty())
+            .take_while(|l| {
+                !l.is_empty()
+                    && !l.starts_with("Paragraf")
+                    && !l.starts_with("Pasal")
+                    && l.chars().any(char::is_alphabetic)
+                    && !l.ends_with(['.', ';', ':'])
+            })
+            .take(3)
+            .collect();
+        if !title.is_empty() {
+            found.push(Heading {
+                line: i,
+                title: title.join(" "),
+            });
+        }
+    }
+    found
+}
+
 /// The label a component found in prose is shown with.
 fn label_of(kind: ComponentKind) -> &'static str {
     match kind {
@@ -233,6 +325,10 @@ fn units(lines: &[&str], start: usize, end: usize) -> Vec<Unit> {
         if line.is_empty() {
             flush(&mut text, first, number.saturating_sub(1).max(first), &mut units);
             continue;
+        }
+        // A regulation's paragraph ("(2) ...") is a unit of its own.
+        if line.split_whitespace().next().is_some_and(is_marker) {
+            flush(&mut text, first, number.saturating_sub(1).max(first), &mut units);
         }
         if text.is_empty() {
             first = number;
@@ -508,5 +604,62 @@ mod tests {
             range
         });
         assert_eq!(services[1].components.len(), 2);
+    }
+
+    /// A regulation that sets its standards in articles: each "Bagian" heads a service, each
+    /// paragraph opening with a component's name is that component, and a chapter after the
+    /// last service is not part of it.
+    #[test]
+    fn parts_of_a_regulation_head_services_and_paragraphs_name_components() {
+        let text = "\
+PERATURAN BUPATI CONTOH NOMOR 3 TAHUN 2024
+TENTANG STANDAR PELAYANAN PADA DINAS PENDIDIKAN KABUPATEN CONTOH
+
+BAB IV
+STANDAR PELAYANAN
+
+Bagian Kesatu
+Legalisasi Fotokopi Ijazah
+
+Pasal 5
+(1) Persyaratan pelayanan legalisasi meliputi:
+    a.  ijazah asli; dan
+    b.  fotokopi ijazah paling banyak 10 lembar.
+(2) Jangka waktu penyelesaian paling lama 1 (satu) hari kerja.
+(3) Pelayanan legalisasi tidak dipungut biaya.
+
+Bagian Kedua
+Rekomendasi Mutasi Peserta Didik
+
+Pasal 6
+(1) Prosedur pelayanan: petugas memverifikasi berkas dan kepala bidang menandatangani.
+(2) Produk pelayanan berupa surat rekomendasi mutasi.
+
+BAB V
+KETENTUAN PENUTUP
+
+Pasal 7
+Peraturan Bupati ini mulai berlaku pada tanggal diundangkan.
+";
+        let document = crate::parse::parse_text("990_x.txt", text).unwrap();
+        let titles: Vec<&str> = document.services.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["Legalisasi Fotokopi Ijazah", "Rekomendasi Mutasi Peserta Didik"]
+        );
+        let kinds =
+            |n: usize| -> Vec<ComponentKind> { document.services[n].components.iter().map(|c| c.kind).collect() };
+        assert!(kinds(0).contains(&ComponentKind::Requirements), "{:?}", kinds(0));
+        assert!(kinds(0).contains(&ComponentKind::Duration), "{:?}", kinds(0));
+        assert_eq!(document.services[0].fee.as_ref().and_then(|f| f.rupiah), Some(0));
+        assert!(kinds(1).contains(&ComponentKind::Procedure), "{:?}", kinds(1));
+        assert!(kinds(1).contains(&ComponentKind::Product), "{:?}", kinds(1));
+        assert!(
+            !document.services[1]
+                .components
+                .iter()
+                .any(|c| c.text.contains("mulai berlaku")),
+            "the closing chapter is no part of the last service"
+        );
     }
 }
