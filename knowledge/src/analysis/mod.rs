@@ -55,7 +55,8 @@
 //! `id_v12` (2026-12): "sapa" -> siapa (chat and Javanese "who"); "komplen", "komplin" ->
 //! komplain.
 //! `id_v13` (2026-12): "nomer", "nmr" -> nomor; "smua", "smuanya" -> semua, semuanya (chat
-//! spellings).
+//! spellings); "dikasih", "ngasih" and kin -> diberi, memberi (chat "give"); "gpp", "gapapa"
+//! (tidak apa-apa) are stopwords; "dasar aturan" asks the legal basis.
 //!
 //! # Example
 //! ```
@@ -213,6 +214,9 @@ mod tests {
             ["syarat", "ktp"],
         chain_izin_vs_tugas_belajar: "ijin belajar / tugas belajar" =>
             ["izin", "belajar", "tugas", "belajar"],
+        chain_chat_give_and_never_mind: "sk nya dikasih ke siapa, ktp lama gpp?" =>
+            ["sk", "beri", "siapa", "ktp", "lama"],
+        chain_chat_number_spelling: "nomer induknya smua" => ["nomor", "induk"],
     }
 
     #[test]
@@ -241,6 +245,7 @@ mod tests {
             ("mau komplain pelayanan kelurahan", "adu"),
             ("kantor kecamatan buka jam brp", "jam"),
             ("alurnya gmn?", "prosedur"),
+            ("dasar aturannya apa", "hukum"),
         ];
         for (question, cue) in cases {
             let tokens = analyze(&rewrite_query(question));
