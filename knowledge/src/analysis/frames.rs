@@ -163,6 +163,24 @@ pub(crate) fn question_clause(question: &str) -> Option<&str> {
     })
 }
 
+/// Words that make a message without a question mark ask something: the interrogatives,
+/// "apa", and the modals of a yes-no question ("bisa", "boleh", "perlu", "harus").
+const ASKING: &[&str] = &["apa", "apakah", "bisa", "boleh", "perlu", "harus", "wajib", "ada"];
+
+/// Whether a message asks anything: a question mark or a word that asks. "mbah sy meninggal,
+/// mau ngurus surat ahli waris" asks nothing in particular: it names what the citizen needs.
+pub(crate) fn asks(question: &str) -> bool {
+    question.contains('?')
+        || question
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .any(|w| {
+                let w = standard_form(w);
+                INTERROGATIVES.contains(&w.as_ref()) || ASKING.contains(&w.as_ref())
+            })
+}
+
 /// The words within [`WINDOW`] of position `i`, nearest first, without the word itself.
 fn around(words: &[String], i: usize) -> Vec<&String> {
     let mut near = Vec::with_capacity(2 * WINDOW);

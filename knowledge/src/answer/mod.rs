@@ -803,6 +803,17 @@ impl Engine {
             .filter(|t| !GENERIC.contains(&t.as_str()))
             .collect();
         let context = context.and_then(|id| self.by_id.get(id).copied());
+        // A message that asks nothing and has no cue names what the citizen needs ("mbah sy
+        // meninggal, mau ngurus surat ahli waris"): the service's overview, not the component
+        // where its story's words happen to be.
+        let states = asked.is_none() && !frames::asks(question);
+        let aspect_of = |position: usize| {
+            if states {
+                Aspect::Overview
+            } else {
+                self.aspect_for(cue_tokens, cue_phrases, position)
+            }
+        };
         let chat = smalltalk_kind(question);
         // "bisa bantu apa aja?", "oke makasih ya": short small talk, whatever words it shares
         // with service names ("bantuan").
@@ -862,7 +873,7 @@ impl Engine {
             .filter(|&c| self.explains(c, &naming) && naming_cues.iter().all(|t| self.tokens[c].title.contains(*t)))
             && (!choose(&scored).is_some_and(|s| s.position != position && s.recall >= FOLLOW_UP_RECALL) || definite())
         {
-            return self.answer_service(question, position, self.aspect_for(cue_tokens, cue_phrases, position));
+            return self.answer_service(question, position, aspect_of(position));
         }
         // A follow-up that asks something and names no service at all: its words are in the
         // previous service's text, or are actions ("berkasnya dikirim ke BKN mana?",
@@ -878,7 +889,7 @@ impl Engine {
                 |t: &str| actions.contains(t) && !self.idf.contains_key(t) && self.body_vocabulary.contains(t);
             let follows = naming.iter().all(|t| self.explains(position, &[*t]) || is_action(t));
             if follows && (chosen.is_none() || naming.iter().all(|t| is_action(t))) {
-                return self.answer_service(question, position, self.aspect_for(cue_tokens, cue_phrases, position));
+                return self.answer_service(question, position, aspect_of(position));
             }
         }
         let Some(
@@ -959,7 +970,7 @@ impl Engine {
                 .collect();
             match in_region.as_slice() {
                 [(only, _)] => {
-                    return self.answer_service(question, *only, self.aspect_for(cue_tokens, cue_phrases, *only));
+                    return self.answer_service(question, *only, aspect_of(*only));
                 }
                 [] => {}
                 _ => options = in_region,
@@ -967,7 +978,7 @@ impl Engine {
             options.truncate(MAX_CHOICES);
             return self.ambiguous(question, asked, &options);
         }
-        self.answer_service(question, best, self.aspect_for(cue_tokens, cue_phrases, best))
+        self.answer_service(question, best, aspect_of(best))
     }
 
     /// The aspect a question asks of one service.

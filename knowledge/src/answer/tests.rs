@@ -891,3 +891,17 @@ fn a_refused_follow_up_about_the_same_service_keeps_it() {
     dialogue.reply(&ENGINE, "kalo bikin paspor gmn");
     assert_eq!(dialogue.last_service, None);
 }
+
+/// A message that asks nothing names what the citizen needs: the overview, not the component
+/// its story's words happen to be found in ("meninggal" is in the requirements).
+#[test]
+fn a_message_that_asks_nothing_gets_the_overview() {
+    let a = ask("bapak sy meninggal, mau ngurus surat keterangan ahli waris");
+    assert_eq!(id(&a), "003_5e30365896fb6814:surat-keterangan-ahli-waris", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Overview), "{}", a.text);
+    let a = ask("bapak sy meninggal, mau ngurus surat keterangan ahli waris, bawa apa");
+    assert_eq!(a.aspect, Some(Aspect::Requirements), "{}", a.text);
+    assert!(crate::analysis::frames::asks("bisa lewat online?"));
+    assert!(crate::analysis::frames::asks("syaratnya gmn"));
+    assert!(!crate::analysis::frames::asks("mau ngurus surat ahli waris"));
+}
