@@ -77,40 +77,72 @@ pub(crate) fn mark_headings(lines: &[&str], headings: &[Heading]) -> Vec<(u32, S
 }
 
 /// The services of a leaflet in prose: each heading's text up to the next heading, its
-/// sentences sorted into components by [`sentence_kind`].
+/// sentences sorted into components by [`sentence_kind`]. A regulation's general chapters after
+/// the last service (one article on fees, one on complaints for every service) give their fee
+/// and complaint channel to every service that states none of its own.
 pub(crate) fn services(lines: &[&str], headings: &[Heading]) -> Vec<RawService> {
     let mut services = Vec::with_capacity(headings.len());
+    let mut general_from = None;
     for (n, heading) in headings.iter().enumerate() {
         // A chapter ("BAB VI") ends the last service of the chapter before it.
         let next = headings.get(n + 1).map_or(lines.len(), |next| next.line);
         let end = (heading.line + 1..next).find(|&i| is_chapter(lines[i])).unwrap_or(next);
-        let mut service = RawService::from_heading(heading.title.clone(), heading.line as u32 + 1);
-        let mut open: Option<RawComponent> = None;
-        for unit in units(lines, heading.line + 1, end) {
-            let kind = sentence_kind(&unit.text)
-                .or_else(|| open.as_ref().map(|c| c.kind))
-                .unwrap_or(ComponentKind::Other);
-            match open.as_mut() {
-                Some(component) if component.kind == kind => {
-                    component.raw.push('\n');
-                    component.raw.push_str(&unit.text);
-                    component.lines.extend_to(unit.last);
-                }
-                _ => {
-                    service.components.extend(open.take());
-                    let mut lines = LineRange::line(unit.first);
-                    lines.extend_to(unit.last);
-                    open = Some(RawComponent::new(kind, label_of(kind).to_owned(), unit.text, lines));
-                }
-            }
-            service.lines.extend_to(unit.last);
+        if n + 1 == headings.len() && end < next {
+            general_from = Some(end);
         }
-        service.components.extend(open);
+        let mut service = RawService::from_heading(heading.title.clone(), heading.line as u32 + 1);
+        service.components = components(lines, heading.line + 1, end);
+        if let Some(last) = service.components.iter().map(|c| c.lines.end).max() {
+            service.lines.extend_to(last);
+        }
         if service.components.iter().any(|c| c.kind != ComponentKind::Other) {
             services.push(service);
         }
     }
+    if let Some(from) = general_from {
+        // Chapter by chapter: the closing chapter's sentences are not a complaint channel's.
+        let mut starts: Vec<usize> = (from..lines.len()).filter(|&i| is_chapter(lines[i])).collect();
+        starts.push(lines.len());
+        let general: Vec<RawComponent> = starts
+            .windows(2)
+            .flat_map(|w| components(lines, w[0] + 1, w[1]))
+            .filter(|c| matches!(c.kind, ComponentKind::Fee | ComponentKind::ComplaintChannel))
+            .collect();
+        for service in &mut services {
+            for component in &general {
+                if !service.components.iter().any(|c| c.kind == component.kind) {
+                    service.components.push(component.clone());
+                }
+            }
+        }
+    }
     services
+}
+
+/// The components of lines `start..end`: consecutive sentences of one kind form one component.
+fn components(lines: &[&str], start: usize, end: usize) -> Vec<RawComponent> {
+    let mut found = Vec::new();
+    let mut open: Option<RawComponent> = None;
+    for unit in units(lines, start, end) {
+        let kind = sentence_kind(&unit.text)
+            .or_else(|| open.as_ref().map(|c| c.kind))
+            .unwrap_or(ComponentKind::Other);
+        match open.as_mut() {
+            Some(component) if component.kind == kind => {
+                component.raw.push('\n');
+                component.raw.push_str(&unit.text);
+                component.lines.extend_to(unit.last);
+            }
+            _ => {
+                found.extend(open.take());
+                let mut lines = LineRange::line(unit.first);
+                lines.extend_to(unit.last);
+                open = Some(RawComponent::new(kind, label_of(kind).to_owned(), unit.text, lines));
+            }
+        }
+    }
+    found.extend(open);
+    found
 }
 
 /// The component a sentence of a leaflet belongs to, from its own words; `None` for a sentence
@@ -607,8 +639,8 @@ mod tests {
     }
 
     /// A regulation that sets its standards in articles: each "Bagian" heads a service, each
-    /// paragraph opening with a component's name is that component, and a chapter after the
-    /// last service is not part of it.
+    /// paragraph opening with a component's name is that component, a chapter after the last
+    /// service is not part of it, and a general chapter on complaints holds for every service.
     #[test]
     fn parts_of_a_regulation_head_services_and_paragraphs_name_components() {
         let text = "\
@@ -636,9 +668,15 @@ Pasal 6
 (2) Produk pelayanan berupa surat rekomendasi mutasi.
 
 BAB V
-KETENTUAN PENUTUP
+PENGADUAN
 
 Pasal 7
+(1) Setiap pemohon dapat menyampaikan pengaduan melalui telepon 0286 123.
+
+BAB VI
+KETENTUAN PENUTUP
+
+Pasal 8
 Peraturan Bupati ini mulai berlaku pada tanggal diundangkan.
 ";
         let document = crate::parse::parse_text("990_x.txt", text).unwrap();
@@ -661,5 +699,13 @@ Peraturan Bupati ini mulai berlaku pada tanggal diundangkan.
                 .any(|c| c.text.contains("mulai berlaku")),
             "the closing chapter is no part of the last service"
         );
+        // The general chapter on complaints holds for every service.
+        for service in &document.services {
+            let channel = service
+                .components
+                .iter()
+                .any(|c| c.kind == ComponentKind::ComplaintChannel && c.text.contains("0286"));
+            assert!(channel, "{}", service.title);
+        }
     }
 }
