@@ -3,7 +3,8 @@
 //! "Apa" (what), "siapa" (who) and "ke mana" (where to) ask about different parts of a service
 //! standard depending on the verb they go with and on who acts:
 //! - what the citizen *supplies* ("surat apa yang harus dibawa", "harus berisi apa", "laporan
-//!   apa yang dikirim") is a requirement;
+//!   apa yang dikirim") is a requirement, and so is a list of papers or data asked for
+//!   without a verb ("pake acuan apa aja", "datanya apa saja");
 //! - what the citizen *receives* ("dapat dokumen apa", "dikasih surat apa", "nanti diterbitkan
 //!   apa") is the product; "kasih" and "beri" give to the citizen only in the passive
 //!   ("dikasih"), while "harus saya kasih" is again something supplied;
@@ -65,6 +66,12 @@ const PARTICLES: &[&str] = &[
     "ya", "yah", "sih", "kak", "kk", "min", "kah", "nih", "dong", "nanti", "aja", "saja", "kok", "gitu", "tuh", "pak",
     "bu", "mas", "mbak", "gan", "om", "nggih", "yo", "to", "kan",
 ];
+/// Words for papers and data a citizen or an office hands in.
+const DOCUMENTS: &[&str] = &[
+    "data", "bahan", "acuan", "dokumen", "berkas", "laporan", "lampiran", "formulir", "form", "bukti", "surat",
+];
+/// Particles that make "apa" ask for a list ("apa aja", "apa saja", Javanese "apa wae").
+const LIST: &[&str] = &["aja", "saja", "wae", "ae", "sajah"];
 /// Words a verb is looked for around its interrogative.
 const WINDOW: usize = 6;
 
@@ -92,6 +99,16 @@ pub(crate) fn cue(question: &str) -> Option<&'static str> {
         // procedure; "jadinya apa": what it becomes, the product.
         if matches!(word.as_str(), "apa" | "mana") && i > 0 {
             let before = raw[i - 1];
+            // "apa aja" after a word for papers or data asks for a list of them ("pake acuan
+            // apa aja", "datanya apa aja"): what the citizen brings, unless a verb near it says
+            // otherwise ("dokumen apa aja yang didapat").
+            let listed = word == "apa"
+                && DOCUMENTS.iter().any(|d| before.strip_suffix("nya").unwrap_or(before) == *d)
+                && words.get(i + 1).is_some_and(|w| LIST.contains(&w.as_str()));
+            if listed {
+                found = Some(frame(Asks::What, &around(&words, i)).unwrap_or("syarat"));
+                continue;
+            }
             // The means may name its kind first ("lewat bank apa", "via aplikasi apa").
             if MEANS.contains(&before) || i > 1 && MEANS.contains(&raw[i - 2]) {
                 found = Some("prosedur");
@@ -273,6 +290,16 @@ mod tests {
         assert_eq!(cue("surat pemberitahuannya harus berisi apa aja"), Some("syarat"));
         assert_eq!(cue("permohonannya hrs memuat apa aja?"), Some("syarat"));
         assert_eq!(cue("dokumen apa yg harus saya kasih"), Some("syarat"));
+    }
+
+    #[test]
+    fn a_list_of_papers_or_data_is_a_requirement() {
+        assert_eq!(cue("disusun pake acuan apa aja"), Some("syarat"));
+        assert_eq!(cue("datanya apa saja"), Some("syarat"));
+        assert_eq!(cue("dokumen apa aja yg didapat"), Some("produk"));
+        // Not a list of papers: the means, a question of its own.
+        assert_eq!(cue("bayarnya lewat apa aja"), Some("prosedur"));
+        assert_eq!(cue("bisa bantu apa aja"), None);
     }
 
     #[test]
