@@ -103,7 +103,9 @@ pub(crate) fn cue(question: &str) -> Option<&'static str> {
             // apa aja", "datanya apa aja"): what the citizen brings, unless a verb near it says
             // otherwise ("dokumen apa aja yang didapat").
             let listed = word == "apa"
-                && DOCUMENTS.iter().any(|d| before.strip_suffix("nya").unwrap_or(before) == *d)
+                && DOCUMENTS
+                    .iter()
+                    .any(|d| before.strip_suffix("nya").unwrap_or(before) == *d)
                 && words.get(i + 1).is_some_and(|w| LIST.contains(&w.as_str()));
             if listed {
                 found = Some(frame(Asks::What, &around(&words, i)).unwrap_or("syarat"));
