@@ -56,7 +56,8 @@
 //! komplain.
 //! `id_v13` (2026-12): "nomer", "nmr" -> nomor; "smua", "smuanya" -> semua, semuanya (chat
 //! spellings); "dikasih", "ngasih" and kin -> diberi, memberi (chat "give"); "gpp", "gapapa"
-//! (tidak apa-apa) are stopwords; "dasar aturan" asks the legal basis.
+//! (tidak apa-apa) are stopwords; "dasar aturan" asks the legal basis; "telat" -> lambat
+//! ("paling telat" is "paling lambat", a deadline).
 //!
 //! # Example
 //! ```
@@ -217,6 +218,7 @@ mod tests {
         chain_chat_give_and_never_mind: "sk nya dikasih ke siapa, ktp lama gpp?" =>
             ["sk", "beri", "siapa", "ktp", "lama"],
         chain_chat_number_spelling: "nomer induknya smua" => ["nomor", "induk"],
+        chain_chat_late_is_a_deadline: "paling telat kapan" => ["lambat", "kapan"],
     }
 
     #[test]
