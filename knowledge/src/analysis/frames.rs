@@ -9,7 +9,8 @@
 //!   apa") is the product; "kasih" and "beri" give to the citizen only in the passive
 //!   ("dikasih"), while "harus saya kasih" is again something supplied;
 //! - who handles the file and where it goes next ("yang tanda tangan siapa", "dikirim ke mana",
-//!   "diverifikasi siapa", "diapain") is the procedure.
+//!   "diverifikasi siapa", "diapain") is the procedure, and so is the means ("lewat apa"),
+//!   except the instrument a result is set with ("ditetapkan pake apa"), which is the product.
 //!
 //! The verbs are grouped by meaning (a property of the language, not of any decree or
 //! phrasing) and recognised through their affixes (di-, me-/meN-, ter-, -kan, -i, -in, -nya).
@@ -48,6 +49,8 @@ const HANDLE: &[&str] = &[
     "setuju",
     "tanda",
 ];
+/// Verbs of setting a result: "ditetapkan pake apa" asks the instrument issued.
+const ESTABLISH: &[&str] = &["tetap", "sah", "putus"];
 /// Verbs of holding an event: "kapan dilaksanakan" asks the schedule, a step of the
 /// procedure, not how long the service takes.
 const HOLD: &[&str] = &["laksana", "laku", "adakan", "selenggara", "gelar"];
@@ -111,9 +114,12 @@ pub(crate) fn cue(question: &str) -> Option<&'static str> {
                 found = Some(frame(Asks::What, &around(&words, i)).unwrap_or("syarat"));
                 continue;
             }
-            // The means may name its kind first ("lewat bank apa", "via aplikasi apa").
+            // The means may name its kind first ("lewat bank apa", "via aplikasi apa"). What
+            // a result is set with ("ditetapkan pake apa") is the instrument the service
+            // issues: its product.
             if MEANS.contains(&before) || i > 1 && MEANS.contains(&raw[i - 2]) {
-                found = Some("prosedur");
+                let set = around(&words, i).iter().any(|w| verb_root(w, ESTABLISH).is_some());
+                found = Some(if set { "produk" } else { "prosedur" });
                 continue;
             }
             // A bare "jadi" opening the message is "so" ("jadi apa syaratnya"), and "apa"
@@ -302,6 +308,13 @@ mod tests {
         // Not a list of papers: the means, a question of its own.
         assert_eq!(cue("bayarnya lewat apa aja"), Some("prosedur"));
         assert_eq!(cue("bisa bantu apa aja"), None);
+    }
+
+    #[test]
+    fn the_instrument_a_result_is_set_with_is_the_product() {
+        assert_eq!(cue("hasilnya ditetapkan pake apa"), Some("produk"));
+        assert_eq!(cue("disahkan lewat apa"), Some("produk"));
+        assert_eq!(cue("bayarnya lewat apa"), Some("prosedur"));
     }
 
     #[test]
