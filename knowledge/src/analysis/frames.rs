@@ -21,7 +21,7 @@ use super::normalize::standard_form;
 /// Verbs of things the citizen hands in.
 const SUPPLY: &[&str] = &[
     "bawa", "siap", "lampir", "setor", "kumpul", "serah", "isi", "muat", "unggah", "upload", "serta", "lengkap",
-    "sedia",
+    "sedia", "kirim", "aju",
 ];
 /// Verbs of things the citizen receives.
 const RECEIVE: &[&str] = &["dapat", "terima", "peroleh", "terbit", "keluar", "pegang"];
@@ -298,6 +298,7 @@ mod tests {
         assert_eq!(cue("surat pemberitahuannya harus berisi apa aja"), Some("syarat"));
         assert_eq!(cue("permohonannya hrs memuat apa aja?"), Some("syarat"));
         assert_eq!(cue("dokumen apa yg harus saya kasih"), Some("syarat"));
+        assert_eq!(cue("opd cukup ngirim apa?"), Some("syarat"));
     }
 
     #[test]
