@@ -842,7 +842,9 @@ impl Engine {
             if let Some(position) = context.filter(|_| asked.is_some() || content.is_empty()) {
                 return self.answer_service(question, position, asked.unwrap_or(Aspect::Overview));
             }
-            if let Some(kind) = chat {
+            // A greeting word in a message that asks something ("mau nyampein keluhan,
+            // prosedurnya gmn min") does not make it small talk.
+            if let Some(kind) = chat.filter(|_| asked.is_none()) {
                 return self.smalltalk(question, kind);
             }
             return self.not_found(question, asked, asked.is_some() || !content.is_empty());

@@ -905,3 +905,11 @@ fn a_message_that_asks_nothing_gets_the_overview() {
     assert!(crate::analysis::frames::asks("syaratnya gmn"));
     assert!(!crate::analysis::frames::asks("mau ngurus surat ahli waris"));
 }
+
+/// A greeting word in a message that asks something is no small talk: it asks which service.
+#[test]
+fn a_question_with_a_greeting_word_is_no_small_talk() {
+    let a = ask("mau nyampein keluhan, prosedurnya gmn min");
+    assert_ne!(a.status, AnswerStatus::Smalltalk, "{}", a.text);
+    assert_eq!(ask("halo min").status, AnswerStatus::Smalltalk);
+}
