@@ -295,6 +295,12 @@ const EVERYDAY_WEIGHT: f32 = 0.25;
 /// Raw words that introduce a purpose ("buat umroh", "untuk berobat"); "bikin" (make) is not
 /// one, although its standard form is also "buat".
 const PURPOSE_MARKERS: &[&str] = &["untuk", "utk", "untk", "buat", "bwt", "guna", "demi"];
+/// Words of wanting, needing and being able that make a clause about the asker say what they
+/// want ("sy mau ...", "kami perlu ...").
+const MODALS: &[&str] = &[
+    "mau", "ingin", "pengen", "pingin", "kepingin", "akan", "arep", "bade", "badhe", "perlu", "butuh", "bisa", "harus",
+    "hrs", "wajib", "kudu", "lagi", "sedang", "udah", "sudah", "baru", "belum", "blm",
+];
 /// Words a citizen opens a statement about themselves with.
 const FIRST_PERSON: &[&str] = &["saya", "sy", "aku", "aq", "kami", "kita", "kulo", "gue", "gw"];
 /// Prepositions before where someone is or comes from.
@@ -1765,6 +1771,22 @@ impl Engine {
             // sosial", "saya dari bagian hukum setda"): an office type after "di"/"dari" and the
             // words of its name say who asks, not which service.
             if words.first().is_some_and(|w| FIRST_PERSON.contains(w)) {
+                // A clause without a verb says who the asker is ("sy warga desa gunungsari
+                // beji", "kami bendahara desa"): its words are background, except words of
+                // service names ("sy ptt di puskesmas" may be about the PTT's service).
+                let nominal = words[1..].iter().all(|w| {
+                    !MODALS.contains(w)
+                        && action_words(w, |v| self.colloquial_base(v)).is_empty()
+                        && analyze(w).iter().all(|t| !aspect::is_cue(t))
+                });
+                if nominal && words.len() > 1 {
+                    background.extend(
+                        words[1..]
+                            .iter()
+                            .flat_map(|w| analyze(w))
+                            .filter(|t| !self.title_vocabulary.contains(t.as_str())),
+                    );
+                }
                 for (i, pair) in words.windows(2).enumerate() {
                     if LOCATIVE.contains(&pair[0]) && self.is_office_word(pair[1]) {
                         background.extend(
@@ -2538,8 +2560,14 @@ fn entity_places(question: &str) -> Vec<String> {
         if words.first().is_some_and(|w| FIRST_PERSON.contains(w)) {
             continue;
         }
+        // Nor does a place inside a purpose ("buat lamaran kerja di pabrik"): it is where the
+        // purpose happens, after the service.
+        let purpose = words
+            .iter()
+            .position(|w| PURPOSE_MARKERS.contains(w))
+            .unwrap_or(words.len());
         places.extend(
-            words
+            words[..purpose]
                 .windows(2)
                 .filter(|w| matches!(w[0], "di" | "ke"))
                 .flat_map(|w| analyze(w[1]))

@@ -913,3 +913,17 @@ fn a_question_with_a_greeting_word_is_no_small_talk() {
     assert_ne!(a.status, AnswerStatus::Smalltalk, "{}", a.text);
     assert_eq!(ask("halo min").status, AnswerStatus::Smalltalk);
 }
+
+/// A clause without a verb says who the asker is ("sy pejabat eselon III golongan IV/a umur
+/// 54"): its words are background, and the service the question names is answered.
+#[test]
+fn a_clause_without_a_verb_about_the_asker_is_story() {
+    let a = ask(
+        "sy pejabat eselon III golongan IV/a umur 54, msh bisa diusulkan ikut PKN tk II? aturan usia pensiunnya gmn",
+    );
+    assert_eq!(a.status, AnswerStatus::Answered, "{}", a.text);
+    assert_eq!(
+        id(&a),
+        "002_81250e56fc566e31:pelatihan-kepemimpinan-nasional-tingkat-ii"
+    );
+}
