@@ -248,6 +248,8 @@ mod tests {
             ("kantor kecamatan buka jam brp", "jam"),
             ("alurnya gmn?", "prosedur"),
             ("dasar aturannya apa", "hukum"),
+            // Not a cue: a draft regulation is asked about under its regulation's name.
+            ("raperda kok dikirim ke provinsi", "perda"),
         ];
         for (question, cue) in cases {
             let tokens = analyze(&rewrite_query(question));
