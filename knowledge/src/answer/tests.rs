@@ -927,3 +927,11 @@ fn a_clause_without_a_verb_about_the_asker_is_story() {
         "002_81250e56fc566e31:pelatihan-kepemimpinan-nasional-tingkat-ii"
     );
 }
+
+/// The CPNS test or selection is "pengadaan ASN" in the decrees.
+#[test]
+fn the_cpns_test_is_the_procurement_of_civil_servants() {
+    let a = ask("pengumuman hasil tes cpns di pasuruan lewat mana min");
+    assert_eq!(a.status, AnswerStatus::Answered, "{}", a.text);
+    assert_eq!(id(&a), "002_81250e56fc566e31:penyampaian-hasil-pengadaan-asn");
+}
