@@ -57,7 +57,8 @@
 //! `id_v13` (2026-12): "nomer", "nmr" -> nomor; "smua", "smuanya" -> semua, semuanya (chat
 //! spellings); "dikasih", "ngasih" and kin -> diberi, memberi (chat "give"); "gpp", "gapapa"
 //! (tidak apa-apa) are stopwords; "dasar aturan" asks the legal basis; "telat" -> lambat
-//! ("paling telat" is "paling lambat", a deadline); Javanese "gawa", "nggawa", "gowo" -> bawa.
+//! ("paling telat" is "paling lambat", a deadline); Javanese "gawa", "nggawa", "gowo" -> bawa;
+//! "kluar", "dikluarin" -> keluar, dikeluarkan.
 //!
 //! # Example
 //! ```
