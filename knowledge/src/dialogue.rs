@@ -16,6 +16,11 @@
 //!   citizen is.
 //! - A message that names a service and asks nothing ("kalo TPP?", "yg karis?") asks what
 //!   the previous message asked: elliptical, as chat questions are.
+//! - A single service offered ("maybe this one?") is the context of the reply, as an answered
+//!   one would be ("pas fotonya brp lembar" goes on asking about it).
+//! - A message refused while still talking about the previous service (half its naming weight
+//!   is in that service's text, see [`Engine::still_about`]) keeps that service as the topic, so
+//!   the next "brp hari?" asks about it; one about something the service lacks moves on.
 //! - The previous service is used only when the new message names no service and no other topic
 //!   ("trus biayanya?", "yang tadi berapa lama"); anything else is answered on its own, or
 //!   refused, never with the previous service (the engine decides that, see

@@ -81,7 +81,15 @@
 //! - the components on how a service is run (facilities, competence, supervision, guarantees)
 //!   are answered when asked by name ("fasilitasnya apa aja");
 //! - a place after "kab", "desa", "kecamatan" ... that no decree names is story, and an
-//!   institution in a purpose that is an act ("buat ngelamar kerja pabrik") rules nothing out.
+//!   institution in a purpose that is an act ("buat ngelamar kerja pabrik") rules nothing out;
+//! - a message that asks nothing and has no cue ("mbah sy meninggal, mau ngurus surat ahli
+//!   waris") gets the overview ([`crate::analysis::frames::asks`]); a greeting word in a
+//!   message that asks something does not make it small talk;
+//! - a clause about the asker without a verb ("sy pejabat eselon III golongan IV/a") is
+//!   background, except words of service names, and a place inside a purpose ("buat lamaran
+//!   kerja di pabrik") is not where the service is had;
+//! - a refused message half of whose naming weight the previous service's text explains
+//!   ([`Engine::still_about`]) leaves that service the topic of the conversation.
 
 mod build;
 mod deployment;
