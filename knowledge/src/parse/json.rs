@@ -66,6 +66,23 @@ pub(crate) fn split(text: &str) -> Option<Split> {
     })
 }
 
+/// Why a text that opens as JSON is not valid JSON (the first error, where it is): a page
+/// saved before it finished loading. `None` for valid JSON and for other text.
+pub(crate) fn damaged(text: &str) -> Option<super::ParseError> {
+    let body = text.trim_start_matches('\u{feff}');
+    if !body.trim_start().starts_with(['{', '[']) {
+        return None;
+    }
+    let error = serde_json::Deserializer::from_str(body)
+        .into_iter::<Value>()
+        .find_map(Result::err)?;
+    Some(super::ParseError::DamagedJson {
+        line: error.line(),
+        column: error.column(),
+        reason: format!("{:?}", error.classify()).to_lowercase(),
+    })
+}
+
 /// The service records anywhere in a value, in document order.
 fn collect_records<'a>(value: &'a Value, records: &mut Vec<&'a Map<String, Value>>) {
     match value {
@@ -319,6 +336,17 @@ mod tests {
         assert_eq!(tera.fee.as_ref().and_then(|f| f.rupiah), Some(0));
         assert_eq!(tera.lines.start, 2);
         assert!(tera.components.iter().any(|c| c.text.contains("Formulir")));
+    }
+
+    #[test]
+    fn a_damaged_export_is_reported_with_where_it_breaks() {
+        let text = "{\"data\": [{\"nama_layanan\": \"Tera Ulang\",\n  \"persyaratan\": \"KTP";
+        let error = crate::parse::parse_text("900_x.json", text).unwrap_err();
+        assert!(
+            matches!(error, crate::parse::ParseError::DamagedJson { line: 2, .. }),
+            "{error}"
+        );
+        assert!(error.to_string().contains("export it again"), "{error}");
     }
 
     #[test]

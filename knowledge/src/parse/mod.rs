@@ -77,6 +77,16 @@ pub enum ParseError {
          component labels such as \"Persyaratan\", \"Jangka Waktu\", \"Biaya / Tarif\""
     )]
     NoServices,
+    /// A JSON export cut short or damaged (a page saved before it finished loading).
+    #[error("the JSON export is damaged at line {line}, column {column} ({reason}): save or export it again")]
+    DamagedJson {
+        /// 1-based line of the first error.
+        line: usize,
+        /// 1-based column of the first error.
+        column: usize,
+        /// What the JSON reader found wrong.
+        reason: String,
+    },
     /// The file could not be read.
     #[error("cannot read file: {0}")]
     Io(#[from] std::io::Error),
@@ -164,6 +174,7 @@ pub fn parse_files<P: AsRef<Path> + Sync>(paths: &[P]) -> Vec<Result<Document, P
 
 /// Parses decoded text.
 pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
+    let original = text;
     // A web page's source is first split into lines of text; citations keep its own lines.
     // So is an API's JSON export, as the label rows its records stand for.
     let page = html::split(text).or_else(|| json::split(text));
@@ -223,7 +234,7 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     }
     references::resolve(&mut raw_services);
     if raw_services.is_empty() {
-        return Err(ParseError::NoServices);
+        return Err(json::damaged(original).unwrap_or(ParseError::NoServices));
     }
     let front_matter_end = raw_services.first().map_or(lines.len(), |s| s.lines.start as usize - 1);
     let front = &lines[..front_matter_end.min(lines.len())];
