@@ -35,6 +35,22 @@ const AGENCY_WORDS: &[&str] = &[
 ];
 
 /// A line without markup, whitespace runs as one space.
+/// Words that open a clause after a name ("sebagaimana ditetapkan", "yang beralamat",
+/// "sesuai dengan"): an agency's name never holds one.
+const CLAUSE_WORDS: &[&str] = &[
+    "sebagaimana",
+    "yang",
+    "sesuai",
+    "berdasarkan",
+    "ditetapkan",
+    "dengan",
+    "adalah",
+    "merupakan",
+    "tanggal",
+    "nomor",
+    "agar",
+];
+
 pub(crate) fn clean_line(line: &str) -> String {
     super::markup::tidy(&super::markup::strip_markup(line).replace('\n', " "))
 }
@@ -134,8 +150,15 @@ pub(crate) fn find_agency(lines: &[&str]) -> Option<String> {
                 .match_indices(". ")
                 .find(|(i, _)| rest[..*i].rsplit(' ').next().is_some_and(|w| w.chars().count() > 3))
                 .map_or(rest, |(i, _)| &rest[..i]);
+            // And so does a clause after it ("... Kabupaten Girimekar sebagaimana ditetapkan
+            // dengan Keputusan ..."): no agency's name has such a word.
+            let rest = rest
+                .split_whitespace()
+                .take_while(|w| !CLAUSE_WORDS.contains(&w.to_lowercase().as_str()))
+                .collect::<Vec<_>>()
+                .join(" ");
             if starts_with_agency_word(&rest.to_uppercase()) {
-                return Some(readable_case(&trim_agency(rest)));
+                return Some(readable_case(&trim_agency(&rest)));
             }
         }
     }
@@ -232,6 +255,19 @@ mod tests {
         assert_eq!(
             find_agency(&lines).as_deref(),
             Some("Kelurahan Sungai Jingah Kecamatan Banjarmasin Utara Kota Banjarmasin")
+        );
+    }
+
+    #[test]
+    fn the_agency_named_in_a_sentence_ends_where_the_clause_goes_on() {
+        let lines = [
+            "Beranda > PPID > Standar Pelayanan",
+            "Berikut Standar Pelayanan pada Badan Kesatuan Bangsa dan Politik Kabupaten Girimekar sebagaimana \
+             ditetapkan dengan Keputusan Kepala Badan Nomor 200.1/37/2024 tanggal 4 Maret 2024.",
+        ];
+        assert_eq!(
+            find_agency(&lines).as_deref(),
+            Some("Badan Kesatuan Bangsa dan Politik Kabupaten Girimekar")
         );
     }
 

@@ -9,6 +9,11 @@
 //! often has a row in each, and a cell may point at another row ("Sda", *sama dengan atas*;
 //! "Sda nomor 3").
 //!
+//! A component the table has no column for may be written in the name cell, on a line of
+//! its own under the name ("Dasar Hukum: UU No. 17 Tahun 2013"): it is that component, not
+//! part of the title. A cell pointing at a row of an earlier page of the table ("Idem No. 1"
+//! under a repeated header) takes that row's value.
+//!
 //! Columns naming the office and its regency ("nama_opd", "kabupaten/kota", as open-data
 //! exports have them) give each service its unit.
 //!
@@ -77,6 +82,9 @@ pub(super) struct Table {
     pub(super) rows: Vec<Row>,
 }
 
+/// A component's label and the lines of its value (source line, text).
+type Stated = (String, Vec<(u32, String)>);
+
 /// A service gathered from the matrices.
 #[derive(Debug)]
 struct Entry {
@@ -85,7 +93,7 @@ struct Entry {
     /// The office and region cells of its row ("Dinas Perhubungan", "KABUPATEN X").
     office: Vec<String>,
     /// (label, lines of the value) in column order, both tables.
-    components: Vec<(String, Vec<(u32, String)>)>,
+    components: Vec<Stated>,
 }
 
 /// The document's lines with every service matrix rewritten as label/value rows, or `None`
@@ -368,8 +376,7 @@ fn merge(header: &Header, rows: Vec<Row>, entries: &mut Vec<Entry>, by_key: &mut
     let mut resolved: Vec<HashMap<usize, Vec<(u32, String)>>> = Vec::new();
     let mut numbers: HashMap<u32, usize> = HashMap::new();
     for row in rows {
-        let title = row.cell_text(header.name).replace('\n', " ");
-        let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (title, stated) = name_and_stated(row.cells.get(header.name).map_or(&[][..], Vec::as_slice));
         if title.is_empty() {
             continue;
         }
@@ -383,6 +390,7 @@ fn merge(header: &Header, rows: Vec<Row>, entries: &mut Vec<Entry>, by_key: &mut
                     .get(&n)
                     .and_then(|i| resolved[*i].get(column))
                     .cloned()
+                    .or_else(|| earlier_page(entries, by_key, n, &header.components, *column))
                     .unwrap_or(lines),
                 Some(None) => resolved.last().and_then(|r| r.get(column)).cloned().unwrap_or(lines),
                 None => lines,
@@ -412,8 +420,46 @@ fn merge(header: &Header, rows: Vec<Row>, entries: &mut Vec<Entry>, by_key: &mut
                 entries[at].components.push((label.clone(), value.clone()));
             }
         }
+        entries[at].components.extend(stated);
         resolved.push(values);
     }
+}
+
+/// The service's name from its name cell, and the components stated on lines of their own
+/// under it ("Dasar Hukum: UU No. 17 Tahun 2013 ..."), each with the lines that follow it.
+fn name_and_stated(cell: &[(u32, String)]) -> (String, Vec<Stated>) {
+    let mut name: Vec<&str> = Vec::new();
+    let mut stated: Vec<Stated> = Vec::new();
+    for (at, (line, text)) in cell.iter().enumerate() {
+        let labelled = (at > 0)
+            .then(|| text.split_once(':'))
+            .flatten()
+            .filter(|(label, _)| label.split_whitespace().count() <= 4 && classify(label).is_some());
+        match (labelled, stated.last_mut()) {
+            (Some((label, value)), _) => stated.push((label.trim().to_owned(), vec![(*line, value.trim().to_owned())])),
+            (None, Some((_, value))) => value.push((*line, text.clone())),
+            (None, None) => name.push(text),
+        }
+    }
+    (name.join(" ").split_whitespace().collect::<Vec<_>>().join(" "), stated)
+}
+
+/// The value of component `column` in row number `n` of an earlier page of the table (a
+/// matrix read before this one, the header repeated), for "Idem No. 1" on a later page.
+fn earlier_page(
+    entries: &[Entry],
+    by_key: &HashMap<String, usize>,
+    n: u32,
+    components: &[(usize, String)],
+    column: usize,
+) -> Option<Vec<(u32, String)>> {
+    let label = &components.iter().find(|(at, _)| *at == column)?.1;
+    let entry = &entries[*by_key.get(&format!("#{n}"))?];
+    entry
+        .components
+        .iter()
+        .find(|(other, _)| other == label)
+        .map(|(_, value)| value.clone())
 }
 
 /// Whether a cell only points at another row: `Some(None)` for "Sda"/"idem" (the row above),
@@ -502,6 +548,33 @@ mod tests {
         assert!(out.contains(&"7:Dasar Hukum\tUU 24/2013".to_owned()), "{out:?}");
         assert_eq!(out.iter().filter(|l| l.contains("Jenis Pelayanan")).count(), 1);
         assert_eq!(out.last().map(String::as_str), Some("10:KEPALA DINAS"));
+    }
+
+    #[test]
+    fn a_component_under_the_name_is_no_part_of_the_title_and_idem_reaches_an_earlier_page() {
+        let text = "No\tNama Layanan\tPersyaratan\tWaktu\tPengaduan\n\
+                    1\tPendaftaran Ormas\n\
+                    Dasar Hukum: UU No. 17 Tahun 2013;\n\
+                    Permendagri No. 57 Tahun 2017\t1. Akta\t15 hari\tWA 0857\n\
+                    \n\
+                    \n\
+                    No\tNama Layanan\tPersyaratan\tWaktu\tPengaduan\n\
+                    11\tNarasumber\tSurat\t5 hari\tIdem No. 1\n";
+        let out = run(text);
+        assert_eq!(out[0], "2:Jenis Pelayanan\tPendaftaran Ormas");
+        assert!(
+            out.contains(&"3:Dasar Hukum\tUU No. 17 Tahun 2013;".to_owned()),
+            "{out:?}"
+        );
+        assert!(out.contains(&"4:\tPermendagri No. 57 Tahun 2017".to_owned()), "{out:?}");
+        let narasumber = out
+            .iter()
+            .position(|l| l.ends_with("Narasumber"))
+            .expect("second service");
+        assert!(
+            out[narasumber..].contains(&"4:Pengaduan\tWA 0857".to_owned()),
+            "{out:?}"
+        );
     }
 
     #[test]

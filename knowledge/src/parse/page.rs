@@ -7,6 +7,12 @@
 //! A running line is recognised by the document itself: the line right above or below a
 //! page number that recurs there on most pages (at least two). A line that merely repeats
 //! ("Tidak dipungut biaya") is never furniture unless it sits beside a page number.
+//!
+//! A web page's interactive table copied from the browser brings its controls along: the
+//! page-length menu ("Show 10 entries", "Tampilkan 10 entri"), the search box, the export
+//! buttons and the pager ("Showing 1 to 10 of 11 entries", "Previous 1 2 Next"). Between two
+//! pages of the table they would land in the last cell of the row above; they are furniture
+//! too ([`table_controls`]).
 
 use std::collections::HashMap;
 
@@ -14,6 +20,7 @@ use std::collections::HashMap;
 pub(crate) fn furniture(lines: &[&str]) -> Vec<usize> {
     let mut out = beside_numbers(lines);
     out.extend(page_heads(lines));
+    out.extend((0..lines.len()).filter(|&i| table_controls(lines[i])));
     out.sort_unstable();
     out.dedup();
     out
@@ -112,6 +119,46 @@ fn beside_numbers(lines: &[&str]) -> Vec<usize> {
     out
 }
 
+/// A line that is one of a web table's controls, in English or Indonesian: "Show 10
+/// entries", "Search:", "Showing 1 to 10 of 11 entries", "Menampilkan 1 sampai 10 dari 11
+/// entri", "Previous12Next", "Copy CSV Excel PDF Print". Each has a number of entries, a
+/// pager word pair or only control words, so a sentence of a decree never is one.
+fn table_controls(line: &str) -> bool {
+    let lower = line.trim().to_lowercase();
+    if lower.is_empty() || lower.len() > 80 {
+        return false;
+    }
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let numbers = words.iter().filter(|w| w.chars().all(|c| c.is_ascii_digit())).count();
+    // "Show 10 entries" / "Showing 1 to 10 of 11 entries" / "Tampilkan 10 entri" (and the
+    // search box after it on the same line).
+    let entries = matches!(words.last(), Some(&("entries" | "entri" | "data")))
+        || words.iter().any(|w| matches!(*w, "entries" | "entri"));
+    let leads = matches!(words.first(), Some(&("show" | "showing" | "tampilkan" | "menampilkan")));
+    if leads && entries && numbers >= 1 {
+        return true;
+    }
+    // The pager: "Previous 1 2 Next", "Sebelumnya 1 2 Selanjutnya" (often run together).
+    let squeezed: String = lower.chars().filter(|c| c.is_alphabetic()).collect();
+    if matches!(
+        squeezed.as_str(),
+        "previousnext" | "prevnext" | "sebelumnyaselanjutnya" | "sebelumnyaberikutnya"
+    ) {
+        return true;
+    }
+    // A row of control words only: "Search:", "Cari:", "Copy CSV Excel PDF Print".
+    const CONTROLS: &[&str] = &[
+        "copy", "csv", "excel", "pdf", "print", "cetak", "salin", "search", "cari",
+    ];
+    !words.is_empty()
+        && numbers == 0
+        && words.iter().all(|w| CONTROLS.contains(w))
+        && (words.len() >= 3 || lower.ends_with(':'))
+}
+
 /// Most lines a running header or footer block has on one side of the page number.
 const RUNNING_LINES: usize = 4;
 
@@ -167,6 +214,37 @@ fn is_page_number(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_web_tables_controls_are_furniture() {
+        for line in [
+            "Show 10 entries\tSearch:",
+            "Showing 1 to 10 of 11 entries",
+            "Menampilkan 1 sampai 10 dari 11 entri",
+            "Previous12Next",
+            "Sebelumnya 1 2 Selanjutnya",
+            "Copy\tCSV\tExcel\tPDF\tPrint",
+            "Cari:",
+        ] {
+            assert!(table_controls(line), "{line}");
+        }
+        for line in [
+            "Biaya: Gratis",
+            "Cetak ulang kartu kehilangan",
+            "Menampilkan data pemohon di layar loket",
+            "PDF",
+            "1. Pemohon mengisi formulir secara online (dapat dicetak/print sendiri)",
+        ] {
+            assert!(!table_controls(line), "{line}");
+        }
+        let lines = [
+            "1\tUji\tKTP",
+            "Showing 1 to 10 of 11 entries",
+            "Previous12Next",
+            "2\tTera\tKK",
+        ];
+        assert_eq!(furniture(&lines), vec![1, 2]);
+    }
 
     #[test]
     fn page_numbers() {
