@@ -424,11 +424,27 @@ pub fn office_forms(name: &str) -> Vec<(String, String)> {
         return Vec::new();
     }
     let whole = office.join(" ");
-    title_forms(&whole)
+    let mut forms: Vec<(String, String)> = title_forms(&whole)
         .into_iter()
         .filter(|(_, long)| *long == whole)
-        .collect()
+        .collect();
+    // Citizens drop the kind of office and shorten its own name ("Badan Kesatuan Bangsa dan
+    // Politik" -> `kesbangpol`, `kesbang`; "Dinas Pemadam Kebakaran" -> `damkar`): the forms
+    // of the words after it, whole or their first two.
+    if office.len() >= 3 && OFFICE_KINDS.contains(&office[0]) {
+        let own = office[1..].join(" ");
+        let lead = office[1..3].join(" ");
+        forms.extend(
+            title_forms(&own)
+                .into_iter()
+                .filter(|(_, long)| *long == own || *long == lead),
+        );
+    }
+    forms
 }
+
+/// Words naming the kind of an office before its own name.
+const OFFICE_KINDS: &[&str] = &["badan", "dinas", "kantor", "satuan", "unit"];
 
 /// Whether `short` can be read off `long` words in order: each word gives a prefix of up to
 /// four letters or its first letter followed by one later consonant cluster ("kinerja" ->
@@ -621,6 +637,17 @@ mod tests {
             "bapenda",
             "badan pendapatan daerah"
         ));
+        let forms = office_forms("Badan Kesatuan Bangsa dan Politik Kabupaten Girimekar");
+        assert!(has(&forms, "kesbangpol", "kesatuan bangsa politik"), "{forms:?}");
+        assert!(has(&forms, "kesbang", "kesatuan bangsa"), "{forms:?}");
+        let forms = office_forms("Dinas Pemadam Kebakaran dan Penyelamatan");
+        assert!(has(&forms, "damkar", "pemadam kebakaran"), "{forms:?}");
+        assert!(
+            office_forms("Dinas Sosial")
+                .iter()
+                .all(|(_, long)| long == "dinas sosial"),
+            "a one-word name is shortened only with its kind"
+        );
         assert!(
             office_forms("Kecamatan Beji Kabupaten Pasuruan")
                 .iter()

@@ -69,6 +69,9 @@
 //! - an office by its short name ("dinkes", "dishub", derived from every agency and unit name
 //!   by [`crate::aliases::office_forms`]) is read as the office's words, background like a
 //!   region; the Javanese definite clitic ("kegiatane", "sk ne") points back like "-nya";
+//!   said as where the service is had ("lewat kesbangpol", "ke damkar"), not of the asker, it
+//!   decides between offices as a region does: other offices' services are elsewhere
+//!   ([`Engine::named_office`]);
 //! - after a list, a message that only asks more ([`Engine::asks_only`]) is answered by the
 //!   dialogue for the one service offered, or gets the list again ([`Engine::offer_again`]);
 //! - a question that tells its story in some clauses and asks in one is asked by the first
@@ -313,6 +316,8 @@ const MODALS: &[&str] = &[
 const FIRST_PERSON: &[&str] = &["saya", "sy", "aku", "aq", "kami", "kita", "kulo", "gue", "gw"];
 /// Prepositions before where someone is or comes from.
 const LOCATIVE: &[&str] = &["di", "dari", "dr", "wilayah", "nang", "ning", "neng"];
+/// Prepositions of where to and by which way ("ke dinkes", "lewat kesbangpol").
+const DIRECTIONS: &[&str] = &["ke", "k", "pd", "pada", "lewat", "melalui", "mlalui", "via"];
 /// Kinds of government office, as Indonesian names them before the office's own name.
 const OFFICE_TYPES: &[&str] = &[
     "dinas",
@@ -1611,8 +1616,44 @@ impl Engine {
                 }
             })
             .collect();
+        // An office the question says the service is had at ("lewat kesbangpol", "ke
+        // damkar") decides between offices, as a region does: when some service it gives
+        // fits, the services of other offices are delivered elsewhere.
+        let office = self.named_office(question);
+        let at_office = |s: &Scored| office.iter().all(|t| self.tokens[s.position].agency.contains(t));
+        if !office.is_empty() && scored.iter().any(|s| s.confidence > 0.0 && at_office(s)) {
+            for s in scored.iter_mut().filter(|s| !at_office(s)) {
+                s.elsewhere = true;
+            }
+        }
         scored.sort_by(|a, b| b.score.total_cmp(&a.score));
         scored
+    }
+
+    /// The analysed words of an office the question names by its short name after a word
+    /// of place or way ("di dinkes", "lewat kesbangpol", "dr kesbang"): where the citizen
+    /// goes for the service. Not in a clause about the asker ("sy staf di dinkes"), which says
+    /// where they work. Empty when the question names none.
+    fn named_office(&self, question: &str) -> Vec<String> {
+        let lower = question.to_lowercase();
+        for clause in lower.split([',', '.', '?', '!', ';', ':']) {
+            let words: Vec<&str> = clause
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            if words.first().is_some_and(|w| FIRST_PERSON.contains(w)) {
+                continue;
+            }
+            for pair in words.windows(2) {
+                if !(LOCATIVE.contains(&pair[0]) || DIRECTIONS.contains(&pair[0])) {
+                    continue;
+                }
+                if let Some(long) = self.office_names.get(pair[1]) {
+                    return analyze(long).into_iter().filter(|t| !aspect::is_cue(t)).collect();
+                }
+            }
+        }
+        Vec::new()
     }
 
     /// Analysed forms of the question's words that no decree uses and that tell the citizen's

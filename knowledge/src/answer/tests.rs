@@ -935,3 +935,59 @@ fn the_cpns_test_is_the_procurement_of_civil_servants() {
     assert_eq!(a.status, AnswerStatus::Answered, "{}", a.text);
     assert_eq!(id(&a), "002_81250e56fc566e31:penyampaian-hasil-pengadaan-asn");
 }
+
+/// An office named by its short name as where the service is had decides between offices
+/// whose services are named alike ("Permohonan Audiensi" at the Setda, "Fasilitasi Audiensi
+/// ..." at the Kesbangpol).
+#[test]
+fn an_office_named_by_its_short_name_decides_between_offices() {
+    let text = "\
+Berikut Standar Pelayanan pada Badan Kesatuan Bangsa dan Politik Kabupaten Contoh sebagaimana ditetapkan dengan Keputusan Kepala Badan.
+
+A. Fasilitasi Audiensi dan Penyampaian Aspirasi Masyarakat
+1. Persyaratan\tSurat permohonan audiensi; fotokopi KTP koordinator
+2. Prosedur\tPermohonan disampaikan langsung atau via WA; penjadwalan audiensi
+3. Jangka Waktu\t3 (tiga) hari kerja
+4. Biaya\tGratis
+
+B. Pendaftaran Organisasi Kemasyarakatan
+1. Persyaratan\tAkta pendirian; susunan pengurus
+2. Jangka Waktu\t15 (lima belas) hari kerja
+3. Biaya\tGratis
+";
+    let document = crate::parse::parse_text("901_kesbangpol.txt", text).unwrap();
+    assert_eq!(
+        document.agency.as_deref(),
+        Some("Badan Kesatuan Bangsa dan Politik Kabupaten Contoh")
+    );
+    let mut documents = parse_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("standards"))
+        .unwrap()
+        .documents;
+    documents.push(document);
+    let engine = Engine::build(documents).unwrap();
+    let a = engine.answer("audiensi lewat kesbangpol caranya gmn", None);
+    assert_eq!(
+        a.candidates
+            .first()
+            .map(|c| c.id.as_str())
+            .or(a.service.as_ref().map(|s| s.id.as_str())),
+        Some("901_kesbangpol:fasilitasi-audiensi-dan-penyampaian-aspirasi-masyarakat"),
+        "{:?} {}",
+        a.status,
+        a.text
+    );
+    assert!(
+        a.candidates.iter().all(|c| c.id.as_str().starts_with("901_")),
+        "{:?}",
+        a.candidates
+    );
+    // Said of the asker, the office is where they work, not where the service is had.
+    let b = engine.answer("audiensi ke setda caranya gmn", None);
+    assert_eq!(
+        id(&b),
+        "000_4d00da837d591dc0:permohonan-audiensi",
+        "{:?} {}",
+        b.status,
+        b.text
+    );
+}
