@@ -42,6 +42,10 @@ pub enum Aspect {
     ServiceGuarantee,
     /// Jaminan keamanan dan keselamatan pelayanan.
     SecurityGuarantee,
+    /// Jumlah pelaksana.
+    Staffing,
+    /// Evaluasi kinerja pelaksana.
+    PerformanceEvaluation,
     /// The service as a whole.
     Overview,
 }
@@ -63,6 +67,8 @@ impl Aspect {
             Self::InternalSupervision => "internal_supervision",
             Self::ServiceGuarantee => "service_guarantee",
             Self::SecurityGuarantee => "security_guarantee",
+            Self::Staffing => "staffing",
+            Self::PerformanceEvaluation => "performance_evaluation",
             Self::Overview => "overview",
         }
     }
@@ -83,13 +89,15 @@ impl Aspect {
             "internal_supervision" => Self::InternalSupervision,
             "service_guarantee" => Self::ServiceGuarantee,
             "security_guarantee" => Self::SecurityGuarantee,
+            "staffing" => Self::Staffing,
+            "performance_evaluation" => Self::PerformanceEvaluation,
             "overview" => Self::Overview,
             _ => return None,
         })
     }
 
     /// Whether this aspect is one of the components about how the agency runs the service
-    /// (facilities, competence, supervision, guarantees) rather than what the citizen does
+    /// (facilities, competence, supervision, guarantees, staff, evaluation) rather than what the citizen does
     /// and gets: asked only by name ("fasilitasnya apa aja"), never inferred from other words.
     pub fn is_management(self) -> bool {
         matches!(
@@ -99,6 +107,8 @@ impl Aspect {
                 | Self::InternalSupervision
                 | Self::ServiceGuarantee
                 | Self::SecurityGuarantee
+                | Self::Staffing
+                | Self::PerformanceEvaluation
         )
     }
 
@@ -118,6 +128,8 @@ impl Aspect {
             Self::InternalSupervision => ComponentKind::InternalSupervision,
             Self::ServiceGuarantee => ComponentKind::ServiceGuarantee,
             Self::SecurityGuarantee => ComponentKind::SecurityGuarantee,
+            Self::Staffing => ComponentKind::Staffing,
+            Self::PerformanceEvaluation => ComponentKind::PerformanceEvaluation,
             Self::Overview => return None,
         })
     }
@@ -199,6 +211,8 @@ pub fn of_component(kind: ComponentKind) -> Option<Aspect> {
         ComponentKind::InternalSupervision => Aspect::InternalSupervision,
         ComponentKind::ServiceGuarantee => Aspect::ServiceGuarantee,
         ComponentKind::SecurityGuarantee => Aspect::SecurityGuarantee,
+        ComponentKind::Staffing => Aspect::Staffing,
+        ComponentKind::PerformanceEvaluation => Aspect::PerformanceEvaluation,
         _ => return None,
     })
 }
@@ -263,6 +277,11 @@ pub fn detect_for_title(tokens: &[String], phrase_cues: &[String], title_tokens:
             continue;
         };
         let mut is_strong = cue.strong;
+        // A management component is asked only by its name: the word naming the service
+        // ("Evaluasi Jabatan", "Kartu Pengawasan") asks nothing of it.
+        if cue.aspect.is_management() && budget.contains_key(token.as_str()) {
+            continue;
+        }
         if let Some(left) = budget.get_mut(token.as_str()) {
             match phrase_budget.get_mut(token.as_str()) {
                 Some(n) if *n > 0 => *n -= 1,
@@ -386,6 +405,8 @@ mod tests {
             Aspect::InternalSupervision,
             Aspect::ServiceGuarantee,
             Aspect::SecurityGuarantee,
+            Aspect::Staffing,
+            Aspect::PerformanceEvaluation,
             Aspect::Overview,
         ] {
             assert_eq!(Aspect::parse(a.as_str()), Some(a));

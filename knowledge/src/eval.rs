@@ -1,9 +1,8 @@
 //! Measuring the answer engine on labelled question sets and conversations (`knowledge/eval/`).
 //!
 //! Each question row gives a question, the expected service id (`-` when no standard answers
-//! it) and the expected aspect (`-` for refusals, `smalltalk` for greetings; a service-management
-//! component no answer names as its aspect, such as `staffing`, is judged on the service
-//! alone). The report gives,
+//! it) and the expected aspect (`-` for refusals, `smalltalk` for greetings; every component of
+//! a standard, the service-management ones included, is an aspect). The report gives,
 //! over answerable questions, the right service answered and the right service answered or
 //! offered among at most [`ONE_TAP`] choices; the aspect when the service is right; the share
 //! of unanswerable questions refused; plus every miss so the mechanism (never the set) can be
@@ -48,7 +47,6 @@ pub fn parse_cases(text: &str) -> Result<Vec<Case>, String> {
         let smalltalk = cols[2].trim() == "smalltalk";
         let aspect = match cols[2].trim() {
             "-" | "smalltalk" => None,
-            name if is_unasked_component(name) => None,
             name => Some(Aspect::parse(name).ok_or_else(|| format!("line {}: unknown aspect {name:?}", index + 1))?),
         };
         let service = match cols[1].trim() {
@@ -257,7 +255,6 @@ pub fn parse_turns(text: &str) -> Result<Vec<Turn>, String> {
         };
         let aspect = match cols[4].trim() {
             "-" | "smalltalk" => None,
-            name if is_unasked_component(name) => None,
             name => Some(Aspect::parse(name).ok_or_else(|| at(format!("unknown aspect {name:?}")))?),
         };
         turns.push(Turn {
@@ -348,16 +345,6 @@ pub fn run_conversations(engine: &Engine, turns: &[Turn]) -> TurnReport {
     report
 }
 
-/// A component of the service-management part that is no aspect (staffing, performance
-/// evaluation) given as the expected aspect: answers name no such aspect, so the case is
-/// judged on the service.
-fn is_unasked_component(name: &str) -> bool {
-    Aspect::parse(name).is_none()
-        && crate::document::ComponentKind::ALL
-            .iter()
-            .any(|kind| kind.as_str() == name && *kind != crate::document::ComponentKind::Other)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,10 +360,10 @@ mod tests {
         assert!(parse_cases("q\ta:b\toverview\tparaphrase, ambiguous-ok").unwrap()[0].ambiguous_ok);
         assert!(parse_cases("no tabs here").is_err());
         assert!(parse_cases("q\tx\tcolour").is_err());
-        // A management component is judged on the service alone.
+        // Every component is an aspect, the service-management ones included.
         let staffing = parse_cases("petugasnya ada berapa?\ta:b\tstaffing\t").unwrap();
         assert_eq!(staffing[0].service.as_deref(), Some("a:b"));
-        assert_eq!(staffing[0].aspect, None);
+        assert_eq!(staffing[0].aspect, Some(Aspect::Staffing));
         let facilities = parse_cases("ada ruang laktasi?\ta:b\tfacilities\t").unwrap();
         assert_eq!(facilities[0].aspect, Some(Aspect::Facilities));
     }

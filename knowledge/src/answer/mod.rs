@@ -438,6 +438,11 @@ static EVERYDAY: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new
 const HELP_TOKENS: &[&str] = &[
     "bantu", "help", "menu", "fitur", "panduan", "start", "bot", "robot", "chatbot",
 ];
+/// Words for the bot itself.
+const BOT_TOKENS: &[&str] = &["bot", "robot", "chatbot"];
+/// Least naming weight that alone makes an answer when the question asks nothing: more than
+/// one everyday word's ("pagi... ada org ga nih" names no service by "orang").
+const MIN_NAMED_UNASKED: f32 = 1.5;
 
 /// Per-service token sets used to judge coverage.
 struct ServiceTokens {
@@ -837,7 +842,15 @@ impl Engine {
         // "bisa bantu apa aja?", "oke makasih ya": short small talk, whatever words it shares
         // with service names ("bantuan").
         // A help word among other service words ("bantuan modal usaha") asks for a service.
-        let help_only = naming.iter().all(|t| HELP_TOKENS.contains(&t.as_str()));
+        // Asked about the bot itself ("kamu bot ya? apa orang beneran"), the other words are
+        // chat: everyday words and words no decree uses.
+        let about_bot = naming.iter().any(|t| BOT_TOKENS.contains(&t.as_str()));
+        let help_only = naming.iter().all(|t| {
+            HELP_TOKENS.contains(&t.as_str())
+                || about_bot
+                    && (EVERYDAY.contains(t.as_str())
+                        || !self.idf.contains_key(t.as_str()) && !self.body_vocabulary.contains(t.as_str()))
+        });
         if let Some(kind) = chat.filter(|k| match k {
             render::Smalltalk::Greeting => naming.is_empty(),
             render::Smalltalk::Help => help_only,
@@ -903,7 +916,9 @@ impl Engine {
         // blm jadi gmn"), and so is a word no decree uses ("paspor").
         // Verbs alone name no service ("hasilnya dikirim ke mana"): whatever service their
         // words happen to match best, the previous one is meant.
-        let chosen = choose(&scored).or_else(|| self.clear_winner(&scored));
+        let chosen = choose(&scored)
+            .or_else(|| self.clear_winner(&scored))
+            .filter(|s| asked.is_some() || s.named >= MIN_NAMED_UNASKED);
         if let Some(position) = context.filter(|_| asked.is_some()) {
             let actions = action_words(question, |w| self.colloquial_base(w));
             let is_action =
@@ -2523,7 +2538,7 @@ fn split_negated(text: &str) -> (String, String) {
 /// The candidate to answer: the best-scoring one that is confident enough, replaced by any
 /// confident one that [`beats`] it and scores at least [`DOMINANT_SCORE`] of it.
 fn choose(scored: &[Scored]) -> Option<Scored> {
-    let candidate = |s: &&Scored| s.confidence >= MIN_COVERAGE && !s.elsewhere;
+    let candidate = |s: &&Scored| s.confidence >= MIN_COVERAGE && !s.elsewhere && !(s.unserved && s.recall <= 0.0);
     let mut best = *scored.iter().find(candidate)?;
     while let Some(better) = scored
         .iter()

@@ -190,6 +190,8 @@ fn aspect_title(aspect: Aspect) -> &'static str {
         Aspect::InternalSupervision => "Pengawasan internal",
         Aspect::ServiceGuarantee => "Jaminan pelayanan",
         Aspect::SecurityGuarantee => "Jaminan keamanan dan keselamatan",
+        Aspect::Staffing => "Jumlah pelaksana",
+        Aspect::PerformanceEvaluation => "Evaluasi kinerja pelaksana",
         Aspect::Overview => "Layanan",
     }
 }
@@ -209,6 +211,8 @@ fn aspect_name(aspect: Aspect) -> &'static str {
         Aspect::InternalSupervision => "pengawasan internal",
         Aspect::ServiceGuarantee => "jaminan pelayanan",
         Aspect::SecurityGuarantee => "jaminan keamanan dan keselamatan",
+        Aspect::Staffing => "jumlah pelaksana",
+        Aspect::PerformanceEvaluation => "evaluasi kinerja pelaksana",
         Aspect::Overview => "ringkasan",
     }
 }

@@ -705,6 +705,33 @@ fn facilities_asked_by_name_are_the_facilities_component() {
     let a = ENGINE.answer("fasilitasnya apa aja", Some(&waris));
     assert_eq!(id(&a), waris.as_str(), "{}", a.text);
     assert_eq!(a.aspect, Some(Aspect::Facilities));
+    // The other service-management components, asked by their words.
+    for (question, aspect) in [
+        ("pelaksananya ada brp org", Aspect::Staffing),
+        ("yg ngawasin siapa", Aspect::InternalSupervision),
+        ("berkas sy dijamin rahasia ga", Aspect::SecurityGuarantee),
+        ("itu yg mereviu siapa", Aspect::PerformanceEvaluation),
+    ] {
+        let a = ENGINE.answer(question, Some(&waris));
+        assert_eq!(
+            (id(&a), a.aspect),
+            (waris.as_str(), Some(aspect)),
+            "{question}: {}",
+            a.text
+        );
+    }
+    let staff = ENGINE.answer("pelaksananya ada brp org", Some(&waris));
+    assert!(staff.text.contains("Orang"), "{}", staff.text);
+    // A word naming the service asks nothing of a management component ("Kartu Pengawasan"
+    // would be a product, "Evaluasi Jabatan" a service).
+    assert_eq!(
+        aspect::detect_for_title(
+            &["hasil".to_owned(), "awas".to_owned()],
+            &[],
+            &["kartu".to_owned(), "awas".to_owned()]
+        ),
+        Some(Aspect::Product)
+    );
     // Named with its title words, "fasilitas" still names that service.
     let b = ask("fasilitas kerjasama daerah syaratnya apa");
     assert_eq!(id(&b), "000_4d00da837d591dc0:fasilitas-kerjasama-daerah", "{}", b.text);
@@ -990,4 +1017,23 @@ B. Pendaftaran Organisasi Kemasyarakatan
         b.status,
         b.text
     );
+}
+
+/// A question about the bot itself is small talk, and an everyday word alone names no service.
+#[test]
+fn asking_whether_anyone_is_there_is_small_talk() {
+    for question in ["kamu bot ya? apa orang beneran", "pagi... ada org ga nih"] {
+        let a = ask(question);
+        assert_eq!(a.status, AnswerStatus::Smalltalk, "{question}: {}", a.text);
+    }
+    // A help word among words of a service still asks for that service.
+    assert_eq!(ask("bantuan hukum syaratnya apa").status, AnswerStatus::Answered);
+}
+
+/// A document no service is named after, found only in a requirement list ("akta kelahiran
+/// anak" for a pension), is not what that service gives: refused, not answered with it.
+#[test]
+fn a_document_only_a_requirement_mentions_is_no_answer() {
+    let a = ask("bikin akta kelahiran anak yg udh umur 3 th syaratnya apa");
+    assert_ne!(a.status, AnswerStatus::Answered, "{} {}", id(&a), a.text);
 }
