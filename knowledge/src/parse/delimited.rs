@@ -175,17 +175,22 @@ pub(crate) fn long_rows(lines: &[&str]) -> Option<Vec<Line>> {
     })?;
     let mut out = Vec::with_capacity(lines.len());
     let mut current = String::new();
+    let mut open_label = "";
     for (index, row) in rows.iter().enumerate() {
         let number = index as u32 + 1;
         let label = row.get(label_column).copied().unwrap_or_default();
         let name = row.get(name_column).copied().unwrap_or_default();
-        let value: Vec<&str> = row
+        let mut value: Vec<&str> = row
             .iter()
             .skip(label_column + 1)
             .copied()
             .filter(|c| !c.is_empty())
             .collect();
-        let in_sheet = row.len() > label_column && !is_header_row(row);
+        // The column-number row under the header ("1, 2, 3, 4, 5") names no service.
+        let numbering = row
+            .iter()
+            .all(|c| c.is_empty() || c.chars().all(|ch| ch.is_ascii_digit()));
+        let in_sheet = row.len() > label_column && !is_header_row(row) && !numbering;
         let header = is_service_name_label(name);
         if !in_sheet || header || (label.is_empty() && name.is_empty() && value.is_empty()) {
             out.push((number, lines[index].replace('\t', " ")));
@@ -193,12 +198,25 @@ pub(crate) fn long_rows(lines: &[&str]) -> Option<Vec<Line>> {
         }
         if !name.is_empty() && name != current {
             current = name.to_owned();
+            open_label = "";
             out.push((number, format!("Jenis Pelayanan\t{name}")));
         }
-        if classify(label).is_some() {
-            out.push((number, format!("{label}\t{}", value.join(" "))));
-        } else if !value.is_empty() {
-            out.push((number, format!("\t\t{}", value.join(" "))));
+        // An item number in a column of its own ("No. Urut") numbers the item as a list does.
+        let item = match value.as_slice() {
+            [n, rest @ ..] if !rest.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit()) => {
+                let text = format!("{n}. {}", rest.join(" "));
+                value.clear();
+                text
+            }
+            _ => value.join(" "),
+        };
+        // A label repeated on every item's row (filled down, not merged) goes on the one
+        // component.
+        if classify(label).is_some() && label != open_label {
+            open_label = label;
+            out.push((number, format!("{label}\t{item}")));
+        } else if !item.is_empty() {
+            out.push((number, format!("\t\t{item}")));
         }
     }
     Some(out)
@@ -232,6 +250,29 @@ No;Jenis Pelayanan;Komponen;Uraian;Ket\r
         );
         assert_eq!(out[4], "", "the quoted cell's second line");
         assert_eq!(out[6], "\t\tBiaya/Tarif\tRp 50.000,-\tPerda 3/2023");
+    }
+
+    #[test]
+    fn item_rows_of_a_long_sheet_make_one_numbered_component() {
+        let sheet = "\
+No,Jenis Pelayanan,Komponen,No. Urut,Uraian,Keterangan\r
+1,2,3,4,5,6\r
+1,Pendaftaran e-RDKK,Persyaratan,1,Anggota kelompok tani;,\r
+,Pendaftaran e-RDKK,Persyaratan,2,Fotokopi KTP-el;,\r
+,Pendaftaran e-RDKK,Jangka Waktu Pelayanan,,14 (empat belas) hari kerja,sejak RDKK diterima\r
+,Pendaftaran e-RDKK,Biaya/Tarif,,Gratis,\r
+,Pendaftaran e-RDKK,Produk Pelayanan,,Data e-RDKK,\r
+2,Sewa Alsintan,Persyaratan,1,Surat permohonan;,\r
+,Sewa Alsintan,Biaya/Tarif,,Sesuai Perda,\r";
+        let lines: Vec<&str> = sheet.lines().collect();
+        let tabbed = tabulate(&lines).expect("a sheet");
+        let tabbed: Vec<&str> = tabbed.iter().map(String::as_str).collect();
+        let rows = long_rows(&tabbed).expect("a long sheet");
+        let texts: Vec<&str> = rows.iter().map(|(_, t)| t.as_str()).collect();
+        assert!(!texts.iter().any(|t| t.ends_with("\t2")), "{texts:?}");
+        assert!(texts.contains(&"Persyaratan\t1. Anggota kelompok tani;"), "{texts:?}");
+        assert!(texts.contains(&"\t\t2. Fotokopi KTP-el;"), "{texts:?}");
+        assert_eq!(texts.iter().filter(|t| t.starts_with("Persyaratan")).count(), 2);
     }
 
     #[test]

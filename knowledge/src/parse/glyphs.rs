@@ -163,6 +163,9 @@ fn plain_line(line: &str) -> String {
     } else if leading_check {
         out.push_str("✓ ");
     }
+    // A picture right after a heading's or item's markup went: the text after it starts
+    // without its blank.
+    let mut after_markup = false;
     for (index, piece) in pieces.iter().enumerate() {
         match piece {
             Piece::Text(text) if index == first_text => out.push_str(if leading { text.trim_start() } else { text }),
@@ -171,7 +174,8 @@ fn plain_line(line: &str) -> String {
                 if out.ends_with(':') && !text.starts_with(char::is_whitespace) {
                     out.push(' ');
                 }
-                out.push_str(text);
+                out.push_str(if after_markup { text.trim_start() } else { text });
+                after_markup = false;
             }
             Piece::Pictures { .. } if index > last_text => {
                 // A picture after the last word ends a label ("Yang Perlu Disiapkan 📝"),
@@ -184,9 +188,15 @@ fn plain_line(line: &str) -> String {
             }
             Piece::Pictures { .. } => {
                 // Between words: a label and its value ("Berapa Lama? ⏱ 3 hari"), or two
-                // blocks side by side; a line that already has a colon keeps its own.
+                // blocks side by side; a line that already has a colon keeps its own. After
+                // nothing but markup ("# 📦 Layanan Rumah Kemasan", "- ✅ KTP") the picture
+                // decorates the heading or item and goes.
                 let said = out.trim_end();
-                if said.contains(':') {
+                if said.chars().all(|c| matches!(c, '#' | '-' | '*' | '>' | ' ' | '\t')) {
+                    out.truncate(said.len());
+                    out.push(' ');
+                    after_markup = true;
+                } else if said.contains(':') {
                     out.push_str("  ");
                 } else {
                     out.truncate(said.len());
@@ -243,6 +253,16 @@ mod tests {
         for (line, expected) in cases {
             assert_eq!(plain(line).unwrap_or_else(|| line.to_owned()), expected, "{line}");
         }
+    }
+
+    #[test]
+    fn a_picture_after_markup_decorates_the_heading() {
+        assert_eq!(plain_line("# 📦 Layanan Rumah Kemasan"), "# Layanan Rumah Kemasan");
+        assert_eq!(
+            plain_line("# 🏛️ Fasilitasi Pendirian Koperasi"),
+            "# Fasilitasi Pendirian Koperasi"
+        );
+        assert_eq!(plain_line("Berapa Lama? ⏱ 3 hari"), "Berapa Lama? : 3 hari");
     }
 
     #[test]

@@ -127,8 +127,14 @@ pub(crate) fn find_agency(lines: &[&str]) -> Option<String> {
     }
     // Handbook style: a title paragraph naming an agency ("BADAN KEPEGAWAIAN ... TAHUN 2021"),
     // possibly wrapped over several lines.
+    // A paragraph's address lines under the name ("Jl. Pahlawan No. 27", "Telp. ...") are
+    // no part of it.
     let paragraphs: Vec<String> = cleaned
         .split(|l| l.is_empty())
+        .map(|p| {
+            let name = p.iter().take_while(|l| !is_address(&l.to_uppercase())).count();
+            &p[..name.max(usize::from(!p.is_empty()))]
+        })
         .filter(|p| !p.is_empty() && p.len() <= 4)
         .map(|p| p.join(" "))
         .collect();
@@ -268,6 +274,21 @@ mod tests {
         assert_eq!(
             find_agency(&lines).as_deref(),
             Some("Badan Kesatuan Bangsa dan Politik Kabupaten Girimekar")
+        );
+    }
+
+    #[test]
+    fn a_name_above_its_address_is_the_agency() {
+        let lines = [
+            "> Halaman ini adalah versi kerja dari Lampiran Keputusan.",
+            "",
+            "**Dinas Koperasi, Usaha Kecil dan Menengah Kabupaten Watukarang**",
+            "Jl. Pahlawan No. 27, Kel. Kauman, Kabupaten Watukarang 57419",
+            "Telp. (0287) 771245",
+        ];
+        assert_eq!(
+            find_agency(&lines).as_deref(),
+            Some("Dinas Koperasi, Usaha Kecil dan Menengah Kabupaten Watukarang")
         );
     }
 

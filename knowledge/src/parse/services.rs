@@ -264,7 +264,15 @@ impl Assembler {
                     ComponentKind::Requirements | ComponentKind::Fee | ComponentKind::Product
                 )
             });
-            if kinds.len() >= needed && asked_for {
+            if kinds.len() >= needed && asked_for && not_in_force(&service.title) {
+                self.warn(
+                    service.lines.start,
+                    format!(
+                        "layanan \"{}\" ditandai arsip, tidak berlaku atau templat; dilewati",
+                        tidy(&service.title)
+                    ),
+                );
+            } else if kinds.len() >= needed && asked_for {
                 self.services.push(service);
             } else if service.numbered_heading || !service.components.is_empty() {
                 self.warn(
@@ -305,7 +313,10 @@ impl Assembler {
             self.close_component();
             return;
         }
-        if is_shared_heading(&text) {
+        // An entry of a page index linking to that section ("- [Komponen Pengelolaan (berlaku
+        // untuk semua layanan)](...)") only names it: the section starts where it is.
+        let index_entry = raw_line.trim_start().starts_with(['-', '*', '+']) && raw_line.contains("](");
+        if is_shared_heading(&text) && !index_entry {
             self.start_shared(number);
             return;
         }
@@ -933,10 +944,33 @@ fn standard_heading(raw_line: &str) -> Option<(String, bool)> {
     if !(numbered || decorated || shouting) || rest.ends_with('.') || rest.split_whitespace().count() > 26 {
         return None;
     }
+    // "Standar Pelayanan Publik — Dinas Koperasi ...": a page's title, the agency after a
+    // dash, names no service.
+    if let Some(after_dash) = remainder.trim_start().strip_prefix(['—', '–', '-'])
+        && super::header::starts_with_agency_word(&after_dash.trim().to_uppercase())
+    {
+        return None;
+    }
     let remainder = remainder.trim_start_matches([' ', ':', '-']).trim();
     // "STANDAR PELAYANAN / SERVICE STANDARD": a translation of the heading words, no title.
     let remainder = if remainder.starts_with('/') { "" } else { remainder };
     Some((remainder.to_owned(), numbered))
+}
+
+/// Whether a heading marks its standard as no longer in force or not yet filled in: an
+/// archived page ("ARSIP — Pelatihan ...") or a template with placeholders ("Standar
+/// Pelayanan [Nama Layanan]"). A citizen must not be answered from it. (Words like "tidak
+/// berlaku" are no mark: a title wrapped into a decree's closing article would carry them.)
+fn not_in_force(title: &str) -> bool {
+    let lower = tidy(title).to_lowercase();
+    let bare = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
+    // The marker as a label before the name ("ARSIP — ...", "[ARSIP] ..."), not a name that
+    // starts with the word ("Arsip Statis" is a service of an archives office).
+    let marked = ["arsip", "template", "templat"].iter().any(|word| {
+        bare.strip_prefix(word)
+            .is_some_and(|rest| rest.trim_start().starts_with(['—', '–', '-', ':', ']', ')']))
+    });
+    marked || lower.contains('[') && lower.contains(']') && !lower.contains("](")
 }
 
 /// Strips "XVIII. ", "12. ", "A. " from the start of a heading.
@@ -1108,6 +1142,14 @@ fn is_heading_like(raw_line: &str, text: &str) -> bool {
     if trimmed.starts_with("**") && trimmed.ends_with("**") && trimmed.len() > 4 {
         return true;
     }
+    // A property with its value ("UPT: PLUT-KUMKM", "STATUS: DISAHKAN" under a page's
+    // heading) says something about the service; it does not name one.
+    if text
+        .split_once(':')
+        .is_some_and(|(key, value)| key.split_whitespace().count() <= 2 && !value.trim().is_empty())
+    {
+        return false;
+    }
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
     let upper = letters.iter().filter(|c| c.is_uppercase()).count();
     words >= 2 && letters.len() >= 6 && upper * 10 >= letters.len() * 9 || numbered_title(text)
@@ -1145,6 +1187,22 @@ fn numbered_title(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn archived_revoked_and_template_pages_are_not_in_force() {
+        for title in [
+            "ARSIP — Pelatihan Kewirausahaan",
+            "Template — Standar Pelayanan [Nama Layanan]",
+        ] {
+            assert!(not_in_force(title), "{title}");
+        }
+        for title in [
+            "Fasilitasi Pendirian Koperasi",
+            "Arsip Dinamis dan Statis",
+            "[Izin Usaha](izin.md)",
+        ] {
+            assert!(!not_in_force(title), "{title}");
+        }
+    }
 
     #[test]
     fn a_service_name_in_capitals_wrapped_onto_the_next_line() {
