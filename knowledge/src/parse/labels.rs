@@ -62,7 +62,7 @@ pub(crate) fn classify(label: &str) -> Option<ComponentKind> {
         Competence
     } else if has(&words, "pengawasan") {
         InternalSupervision
-    } else if has(&words, "jumlah") && has_prefix(&words, "pelaksana") {
+    } else if has(&words, "jumlah") && (has_prefix(&words, "pelaksana") || has_prefix(&words, "petugas")) {
         Staffing
     } else if has(&words, "keamanan") || has(&words, "keselamatan") {
         SecurityGuarantee
@@ -82,6 +82,7 @@ pub(crate) fn classify(label: &str) -> Option<ComponentKind> {
     } else if has(&words, "sarana") || has(&words, "prasarana") || has(&words, "prasana") || has(&words, "fasilitas") {
         Facilities
     } else if has_prefix(&words, "persyaratan")
+        || has(&words, "persyaratan")
         || has(&words, "syarat")
         || has(&words, "kelengkapan")
             && (has(&words, "berkas") || has(&words, "dokumen") || has(&words, "administrasi"))
@@ -93,12 +94,13 @@ pub(crate) fn classify(label: &str) -> Option<ComponentKind> {
         || (has(&words, "tata") && has(&words, "cara"))
     {
         Procedure
-    } else if has(&words, "biaya") || has(&words, "tarif") || has(&words, "retribusi") {
+    } else if has(&words, "biaya") || has(&words, "tarif") || has(&words, "tarip") || has(&words, "retribusi") {
         Fee
     } else if has(&words, "produk")
         || has(&words, "keluaran")
         || (has(&words, "hasil") && has_prefix(&words, "layanan")
             || has(&words, "hasil") && has_prefix(&words, "pelayanan"))
+        || words.len() == 1 && words[0] == "hasil"
     {
         Product
     } else if has(&words, "jam") || (has(&words, "hari") && has(&words, "buka")) || has(&words, "operasional") {
@@ -382,6 +384,10 @@ mod tests {
         evaluasi: "Evaluasi Kinerja Pelaksana" => Some(PerformanceEvaluation);
         not_a_label: "Pengguna layanan datang langsung" => None;
         typo_in_label: "Penanganan Pangaduan, Saran dan Masukan" => Some(ComplaintChannel);
+        typed_by_a_clerk: "Persyaratn" => Some(Requirements);
+        tariff_with_p: "Tarip" => Some(Fee);
+        result_alone: "Hasil" => Some(Product);
+        staff_count: "Jumlah petugas" => Some(Staffing);
         maklumat_is_not_a_component: "MAKLUMAT PELAYANAN" => None;
         sentence: "Apabila pelayanan tidak sesuai dengan standar pelayanan yang telah ditetapkan maka siap" => None;
     }

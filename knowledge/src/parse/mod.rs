@@ -5,7 +5,7 @@
 //! source line numbers ([`html`]), or an API's JSON records written as label rows ([`json`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
 //! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
-//! ([`page`]) -> layouts put back into lines the
+//! ([`page`]) -> headings framed by rule lines as service headings ([`banners`]) -> layouts put back into lines the
 //! assembler reads: a spreadsheet's sheet with one component per row ([`delimited`]), tables
 //! printed cell by cell by a PDF conversion without layout
 //! ([`blocks`]), space-aligned tables ([`columns`]), matrices with a row per service
@@ -23,6 +23,7 @@
 //! reports which failed. [`ParseCache`] parses a directory again re-parsing only the files whose
 //! content changed (the hot reindex).
 
+mod banners;
 mod blocks;
 mod cache;
 mod casing;
@@ -194,6 +195,10 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     }
     for at in page::furniture(&lines) {
         lines[at] = "";
+    }
+    let framed = banners::framed(&lines);
+    for (at, heading) in &framed {
+        lines[*at] = heading;
     }
     let reflowed = blocks::reflow(&lines);
     for (line, reflowed) in lines.iter_mut().zip(&reflowed) {

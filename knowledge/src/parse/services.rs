@@ -946,8 +946,11 @@ fn standard_heading(raw_line: &str) -> Option<(String, bool)> {
     }
     // "Standar Pelayanan Publik — Dinas Koperasi ...": a page's title, the agency after a
     // dash, names no service.
-    if let Some(after_dash) = remainder.trim_start().strip_prefix(['—', '–', '-'])
-        && super::header::starts_with_agency_word(&after_dash.trim().to_uppercase())
+    let of_agency = |text: &str| super::header::starts_with_agency_word(&text.trim().to_uppercase());
+    if remainder
+        .trim_start()
+        .strip_prefix(['—', '–', '-'])
+        .is_some_and(of_agency)
     {
         return None;
     }
@@ -1017,13 +1020,29 @@ fn split_unit(remainder: &str) -> (String, Option<String>) {
     if super::header::starts_with_agency_word(&upper) && !upper.contains(" PADA ") {
         return (String::new(), Some(remainder.trim().to_owned()));
     }
+    // "... PADA KECAMATAN BEJI": the unit. Not "PELEPASAN CINCIN ... PADA ANGGOTA TUBUH",
+    // where what follows names no office (nor a place: "pada Kabupaten ...").
     match upper.find(" PADA ") {
-        Some(at) => (
+        Some(at) if names_office(&upper[at + 6..]) => (
             remainder[..at].trim().to_owned(),
             Some(remainder[at + 6..].trim().to_owned()),
         ),
-        None => (remainder.to_owned(), None),
+        _ => (remainder.to_owned(), None),
     }
+}
+
+/// Whether a text after "PADA" names an office or a region that gives services.
+fn names_office(upper: &str) -> bool {
+    let upper = upper.trim();
+    super::header::starts_with_agency_word(upper)
+        || ["KABUPATEN ", "KOTA ", "PROVINSI ", "PEMERINTAH "]
+            .iter()
+            .any(|w| upper.starts_with(w))
+        || upper
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| w.len() <= 6 && w.chars().all(|c| c.is_ascii_uppercase()))
+            && upper.split_whitespace().count() <= 3
 }
 
 /// "PADA KECAMATAN BEJI KABUPATEN PASURUAN" -> the unit.

@@ -27,7 +27,7 @@ pub(crate) struct TitleLayout {
 
 /// The readable name of a service from its heading text (markup already stripped).
 pub(crate) fn clean_title(heading: &str, evidence: &WordCase, layout: TitleLayout) -> String {
-    let title = strip_layout(heading);
+    let title = without_examples(strip_layout(heading));
     let title = if layout.english_gloss {
         without_english_gloss(title)
     } else {
@@ -39,6 +39,28 @@ pub(crate) fn clean_title(heading: &str, evidence: &WordCase, layout: TitleLayou
         title
     };
     readable_case_with(title, evidence)
+}
+
+/// A title without a closing list of examples in parentheses ("PENYELAMATAN / EVAKUASI HEWAN
+/// (ULAR, SARANG TAWON, BIAWAK, DLL)"): what the service covers, not its name.
+fn without_examples(title: &str) -> &str {
+    let Some(open) = title.rfind('(') else {
+        return title;
+    };
+    let inner = title[open + 1..]
+        .trim_end()
+        .trim_end_matches(')')
+        .trim_end_matches('.')
+        .to_lowercase();
+    let examples = inner.contains(',')
+        && ["dll", "dsb", "dan lain-lain", "dan sebagainya", "etc"]
+            .iter()
+            .any(|end| inner.trim_end().ends_with(end));
+    if examples && title.trim_end().ends_with(')') {
+        title[..open].trim_end()
+    } else {
+        title
+    }
 }
 
 /// Whether most of a decree's headings gloss their name in English.
@@ -114,11 +136,48 @@ fn strip_layout(heading: &str) -> &str {
         let before = title;
         title = title.trim_start_matches(['-', '•', '*', '·', '–', ' ']);
         title = strip_list_number(title);
+        title = strip_service_number(title);
         if title == before {
             break;
         }
     }
     title.trim_end_matches(['.', ';', ',', ':', ' '])
+}
+
+/// Strips a service's number written as a label ("LAYANAN NO. 2", "Jenis Pelayanan ke-3",
+/// "Layanan Nomor 10 :"): it counts the services, it names none.
+fn strip_service_number(text: &str) -> &str {
+    let mut rest = text;
+    let mut words = 0;
+    for lead in ["jenis", "pelayanan", "layanan"] {
+        if let Some(after) = strip_word(rest, lead) {
+            rest = after;
+            words += 1;
+        }
+    }
+    if words == 0 {
+        return text;
+    }
+    ["nomor", "no.", "no", "ke-", "ke"]
+        .iter()
+        .find_map(|marker| {
+            let after = strip_word(rest, marker).or_else(|| strip_prefix_ci(rest, marker))?;
+            let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            (digits > 0).then(|| after[digits..].trim_start_matches(['.', ':', ')', ' ', '-', '—', '–']))
+        })
+        .unwrap_or(text)
+}
+
+/// `text` after `word` (any case) and the blanks after it, when it starts with the word.
+fn strip_word<'a>(text: &'a str, word: &str) -> Option<&'a str> {
+    let rest = strip_prefix_ci(text, word)?;
+    rest.starts_with(' ').then(|| rest.trim_start())
+}
+
+/// `text` after `prefix` (ASCII, any case), when it starts with it.
+fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
 }
 
 /// Strips one list number from the start: "5 . ", "19.", "XVIII. ", "a) ", "(3) ".
@@ -157,6 +216,33 @@ fn strip_generic_lead(title: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_list_of_examples_is_no_part_of_the_title() {
+        assert_eq!(
+            without_examples("PENYELAMATAN / EVAKUASI HEWAN (ULAR, SARANG TAWON / LEBAH, BIAWAK, DLL)"),
+            "PENYELAMATAN / EVAKUASI HEWAN"
+        );
+        assert_eq!(
+            without_examples("Pengantar Pengajuan DD, ADD, BHPRD (Bantuan Keuangan)"),
+            "Pengantar Pengajuan DD, ADD, BHPRD (Bantuan Keuangan)"
+        );
+    }
+
+    #[test]
+    fn a_service_number_written_as_a_label_is_no_part_of_the_title() {
+        for (heading, title) in [
+            ("LAYANAN NO. 2 PEMERIKSAAN APAR", "PEMERIKSAAN APAR"),
+            ("Layanan No.10 Bantuan Air Bersih", "Bantuan Air Bersih"),
+            ("Jenis Pelayanan ke-3: Izin Keramaian", "Izin Keramaian"),
+            ("Layanan Nomor 4 - Pelatihan", "Pelatihan"),
+            ("Layanan Rumah Kemasan", "Layanan Rumah Kemasan"),
+            ("Pelayanan Kesehatan Hewan", "Pelayanan Kesehatan Hewan"),
+            ("Layanan Nomor Induk Berusaha", "Layanan Nomor Induk Berusaha"),
+        ] {
+            assert_eq!(strip_layout(heading), title);
+        }
+    }
 
     #[test]
     fn a_bilingual_title_reads_as_its_indonesian_name() {
