@@ -571,6 +571,25 @@ impl Engine {
                 .iter()
                 .flat_map(|s| s.components.iter().map(|c| c.text.as_str())),
         );
+        // "dinkes" -> "dinas kesehatan": the short names of the offices that give the services.
+        // A short name two offices share names neither.
+        let offices: HashSet<&str> = services
+            .iter()
+            .flat_map(|s| [s.agency.as_str(), s.unit.as_str()])
+            .collect();
+        let forms_of: HashMap<&str, Vec<(String, String)>> = offices
+            .iter()
+            .map(|office| (*office, crate::aliases::office_forms(office)))
+            .collect();
+        let mut office_forms: HashMap<String, HashSet<String>> = HashMap::default();
+        for (short, long) in forms_of.values().flatten() {
+            office_forms.entry(short.clone()).or_default().insert(long.clone());
+        }
+        let office_names: HashMap<String, String> = office_forms
+            .into_iter()
+            .filter(|(_, longs)| longs.len() == 1)
+            .filter_map(|(short, longs)| Some((short, longs.into_iter().next()?)))
+            .collect();
         let pairs: Vec<(&ServiceStandard, &String)> = services.iter().zip(&deployment_names).collect();
         let aliases: Vec<(String, String)> = crate::parallel::map(&pairs, |(service, extra)| {
             build::index_aliases(service, extra, &derived)
@@ -708,23 +727,6 @@ impl Engine {
             .collect();
         let title_vocabulary: HashSet<String> = title_vocabulary.into_iter().cloned().collect();
         let title_acronyms = filler_acronyms(&services, &derived);
-        // "dinkes" -> "dinas kesehatan": the short names of the offices that give the services.
-        // A short name two offices share names neither.
-        let mut office_forms: HashMap<String, HashSet<String>> = HashMap::default();
-        let offices: HashSet<&str> = services
-            .iter()
-            .flat_map(|s| [s.agency.as_str(), s.unit.as_str()])
-            .collect();
-        for office in offices {
-            for (short, long) in crate::aliases::office_forms(office) {
-                office_forms.entry(short).or_default().insert(long);
-            }
-        }
-        let office_names: HashMap<String, String> = office_forms
-            .into_iter()
-            .filter(|(_, longs)| longs.len() == 1)
-            .filter_map(|(short, longs)| Some((short, longs.into_iter().next()?)))
-            .collect();
         Ok(Self {
             title_cues,
             services,
@@ -1436,6 +1438,12 @@ impl Engine {
         // why (`told`, see [`requested`]: "anak sy mau ngelamar kerja di pabrik, diminta
         // skck"): its institutions are not what the service must serve and its unknown words
         // are story.
+        // Office short names among the naming words, with the words of the office's name.
+        let offices_named: HashMap<&String, Vec<String>> = naming
+            .iter()
+            .filter_map(|t| Some((*t, self.office_names.get(t.as_str())?)))
+            .map(|(t, long)| (t, analyze(long)))
+            .collect();
         let mut places = entity_places(question);
         places.retain(|p| !told.contains(p));
         // Story words weigh less only in a question that asks something (a requirement, a
@@ -1535,7 +1543,12 @@ impl Engine {
                     };
                     total += idf;
                     let (is_entity, is_place) = entity.get(i).copied().unwrap_or_default();
-                    if st.name.contains(t.as_str()) || st.title.iter().any(|w| similar(t, w)) {
+                    // An office's short name ("damkar") names the services of that office, as
+                    // its full name in the service's name would.
+                    let own_office = offices_named
+                        .get(t)
+                        .is_some_and(|long| long.iter().all(|w| st.agency.contains(w.as_str())));
+                    if st.name.contains(t.as_str()) || st.title.iter().any(|w| similar(t, w)) || own_office {
                         covered += idf;
                         named += idf;
                         mask |= 1u64 << i;
@@ -1820,9 +1833,21 @@ impl Engine {
         let lower = question.to_lowercase();
         // An office by its short name ("di dinsos") says where, not which service: its words
         // decide between the offices' services, as region words do, and name none.
-        for word in surface_words(&lower) {
-            if let Some(long) = self.office_names.get(&word) {
-                background.extend(analyze(long).into_iter().filter(|t| !aspect::is_cue(t)));
+        // Not the words the citizen typed themselves ("abis rumah kebakaran, damkar nagih
+        // biaya?": the fire is what happened, and names "Pemadaman Kebakaran").
+        let words = surface_words(&lower);
+        let typed: HashSet<String> = words
+            .iter()
+            .filter(|w| !self.office_names.contains_key(*w))
+            .flat_map(|w| analyze(w))
+            .collect();
+        for word in &words {
+            if let Some(long) = self.office_names.get(word) {
+                background.extend(
+                    analyze(long)
+                        .into_iter()
+                        .filter(|t| !aspect::is_cue(t) && !typed.contains(t)),
+                );
             }
         }
         // Clauses end at punctuation; within one, the raw words in order.

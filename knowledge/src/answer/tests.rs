@@ -1037,3 +1037,47 @@ fn a_document_only_a_requirement_mentions_is_no_answer() {
     let a = ask("bikin akta kelahiran anak yg udh umur 3 th syaratnya apa");
     assert_ne!(a.status, AnswerStatus::Answered, "{} {}", id(&a), a.text);
 }
+
+/// An office's short name is a word of that office's services, not a word the question adds:
+/// "ke damkar" names the fire service's services; the fire the citizen tells of is theirs too.
+#[test]
+fn an_offices_short_name_names_its_services() {
+    let text = "\
+Berikut Standar Pelayanan pada Dinas Pemadam Kebakaran dan Penyelamatan Kabupaten Contoh.
+
+A. Penyuluhan dan Kunjungan Edukasi Pencegahan Kebakaran
+1. Persyaratan\tSurat permohonan dari sekolah; daftar peserta
+2. Prosedur\tSurat diterima; jadwal dikonfirmasi
+3. Jangka Waktu\t3 (tiga) hari kerja
+4. Biaya\tTidak dipungut biaya
+
+B. Pemadaman Kebakaran
+1. Persyaratan\tLaporan melalui 113
+2. Jangka Waktu\t15 (lima belas) menit
+3. Biaya\tGratis
+";
+    let mut documents = parse_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("standards"))
+        .unwrap()
+        .documents;
+    documents.push(crate::parse::parse_text("902_damkar.txt", text).unwrap());
+    let engine = Engine::build(documents).unwrap();
+    for (question, expected) in [
+        (
+            "kunjungan anak paud ke damkar bayar ga?",
+            "902_damkar:penyuluhan-dan-kunjungan-edukasi-pencegahan-kebakaran",
+        ),
+        (
+            "abis rumah kebakaran, damkar nagih biaya ga?",
+            "902_damkar:pemadaman-kebakaran",
+        ),
+    ] {
+        let a = engine.answer(question, None);
+        assert_eq!(
+            (a.status, id(&a)),
+            (AnswerStatus::Answered, expected),
+            "{question}: {}",
+            a.text
+        );
+        assert_eq!(a.aspect, Some(Aspect::Fee));
+    }
+}
