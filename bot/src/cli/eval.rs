@@ -233,11 +233,40 @@ const SUITE: &[Set] = &[
         extra: None,
         tune: false,
     },
+    // Read once as a test part in session 13; its misses were studied in session 14.
     Set {
-        name: "round-13 layouts test (a DataTables page copied from the browser, a clerk-typed text)",
+        name: "round-13 layouts 161/163 (DataTables page, clerk-typed text; tuned on since round 14)",
         questions: Some("knowledge/eval/blind/layouts-r13/test.tsv"),
         conversations: None,
         extra: Some("knowledge/eval/blind/layouts-r13"),
+        tune: true,
+    },
+    Set {
+        name: "round-14 blind dev (writer H)",
+        questions: Some("knowledge/eval/blind/r14/dev.tsv"),
+        conversations: Some("knowledge/eval/blind/r14/conversations-dev.tsv"),
+        extra: None,
+        tune: true,
+    },
+    Set {
+        name: "round-14 layouts dev (a long-form CSV sheet, a Notion Markdown export)",
+        questions: Some("knowledge/eval/blind/layouts-r14/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r14"),
+        tune: true,
+    },
+    Set {
+        name: "round-14 blind test (writer H)",
+        questions: Some("knowledge/eval/blind/r14/test.tsv"),
+        conversations: Some("knowledge/eval/blind/r14/conversations-test.tsv"),
+        extra: None,
+        tune: false,
+    },
+    Set {
+        name: "round-14 layouts test (a two-column leaflet via pdftotext -layout, a circular letter)",
+        questions: Some("knowledge/eval/blind/layouts-r14/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r14"),
         tune: false,
     },
     Set {
