@@ -438,6 +438,8 @@ static EVERYDAY: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new
 const HELP_TOKENS: &[&str] = &[
     "bantu", "help", "menu", "fitur", "panduan", "start", "bot", "robot", "chatbot",
 ];
+/// Fewest letters of a word clipped from a title word ("konsul" for "konsultasi").
+const MIN_CLIPPING: usize = 4;
 /// Words for the bot itself.
 const BOT_TOKENS: &[&str] = &["bot", "robot", "chatbot"];
 /// Least naming weight that alone makes an answer when the question asks nothing: more than
@@ -921,11 +923,27 @@ impl Engine {
         let chosen = choose(&scored)
             .or_else(|| self.clear_winner(&scored))
             .filter(|s| asked.is_some() || s.named >= MIN_NAMED_UNASKED);
-        if let Some(position) = context.filter(|_| asked.is_some()) {
+        // Asked by an interrogative alone ("nanti diterima siapa"), it asks too.
+        if let Some(position) = context.filter(|_| asked.is_some() || !states) {
             let actions = action_words(question, |w| self.colloquial_base(w));
             let is_action =
                 |t: &str| actions.contains(t) && !self.idf.contains_key(t) && self.body_vocabulary.contains(t);
-            let follows = naming.iter().all(|t| self.explains(position, &[*t]) || is_action(t));
+            // Words as common as everyday ones ("hasil akhirnya apa") name nothing, and a word clipped from a
+            // word of the service's title ("konsulnya brp lama" after Konsultasi) names it.
+            let clipped = |t: &str| {
+                t.len() >= MIN_CLIPPING
+                    && self.tokens[position]
+                        .title
+                        .iter()
+                        .any(|w| w.len() > t.len() && w.starts_with(t))
+            };
+            let no_acronyms = HashSet::default();
+            let follows = naming.iter().all(|t| {
+                self.explains(position, &[*t])
+                    || is_action(t)
+                    || self.weight(t, &no_acronyms) < MIN_NAMED_UNASKED
+                    || clipped(t)
+            });
             if follows && (chosen.is_none() || naming.iter().all(|t| is_action(t))) {
                 return self.answer_service(question, position, aspect_of(position));
             }

@@ -1081,3 +1081,34 @@ B. Pemadaman Kebakaran
         assert_eq!(a.aspect, Some(Aspect::Fee));
     }
 }
+
+/// Follow-ups that name no other service: asked by an interrogative alone ("nanti diterima
+/// siapa"), with a word clipped from the service's title ("konsulnya"), or with words as
+/// common as everyday ones ("hasil akhirnya apa").
+#[test]
+fn follow_ups_asked_by_interrogatives_clippings_and_common_words() {
+    let banding = ServiceId("001_f4e4e6960aa12399:fasilitasi-tamu-study-banding-kunjungan-kerja".to_owned());
+    let a = ENGINE.answer("nanti diterima siapa", Some(&banding));
+    assert_eq!(id(&a), banding.as_str(), "{:?} {}", a.status, a.text);
+    let konsultasi = ServiceId("003_5e30365896fb6814:konsultasi".to_owned());
+    let b = ENGINE.answer("konsulnya brp lama biasanya", Some(&konsultasi));
+    assert_eq!(
+        (id(&b), b.aspect),
+        (konsultasi.as_str(), Some(Aspect::Duration)),
+        "{}",
+        b.text
+    );
+    let tender = ServiceId("000_4d00da837d591dc0:pemilihan-penyedia-pascakualifikasi".to_owned());
+    let c = ENGINE.answer("hasil akhirnya apa", Some(&tender));
+    assert_eq!(
+        (id(&c), c.aspect),
+        (tender.as_str(), Some(Aspect::Product)),
+        "{}",
+        c.text
+    );
+    // Still a new topic: a passport is no clipping of any title word.
+    assert_ne!(
+        ENGINE.answer("kalo paspor brp lama", Some(&konsultasi)).status,
+        AnswerStatus::Answered
+    );
+}
