@@ -21,6 +21,10 @@
 //! as one JSON line, and every file that failed: diff it around a parser change.
 //! Run from the repository root or the crate directory.
 
+// The allocator of the `loket` binary, so the figures are the product's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use loket_knowledge::answer::Engine;
 use loket_knowledge::eval::{Case, Report, is_held_out, parse_cases, parse_turns, run, run_conversations};
 use loket_knowledge::parse::parse_dir;
