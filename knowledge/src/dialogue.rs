@@ -467,4 +467,32 @@ mod conversation_tests {
             other.text
         );
     }
+
+    #[test]
+    fn a_detail_the_decree_does_not_give_keeps_the_topic() {
+        let mut d = Dialogue::default();
+        let skck = d.reply(&ENGINE, "mau ngurus pengantar skck buat lamaran kerja, syaratnya apa");
+        assert_eq!(skck.status, AnswerStatus::Answered, "{}", skck.text);
+        // The photo is in the requirements; its colour is not: refused, still about the SKCK.
+        let colour = d.reply(&ENGINE, "pas fotonya latar merah ato biru?");
+        assert_ne!(colour.status, AnswerStatus::Answered, "{}", colour.text);
+        let duration = d.reply(&ENGINE, "brp lama jadinya");
+        assert_eq!(
+            (duration.service.as_ref().map(|s| s.id.as_str()), duration.aspect),
+            (Some("003_5e30365896fb6814:pengantar-skck"), Some(Aspect::Duration)),
+            "{}",
+            duration.text
+        );
+        // A passport is no detail of the SKCK: the next question is not answered with it.
+        let mut d = Dialogue::default();
+        d.reply(&ENGINE, "mau ngurus pengantar skck buat lamaran kerja, syaratnya apa");
+        d.reply(&ENGINE, "kalo bikin paspor syaratnya apa");
+        let after = d.reply(&ENGINE, "brp lama jadinya");
+        assert_ne!(
+            after.service.as_ref().map(|s| s.id.as_str()),
+            Some("003_5e30365896fb6814:pengantar-skck"),
+            "{}",
+            after.text
+        );
+    }
 }

@@ -90,7 +90,8 @@
 //!   message that asks something does not make it small talk;
 //! - a clause about the asker without a verb ("sy pejabat eselon III golongan IV/a") is
 //!   background, except words of service names, and a place inside a purpose ("buat lamaran
-//!   kerja di pabrik") is not where the service is had;
+//!   kerja di pabrik") is not where the service is had, nor an institution the service must
+//!   serve;
 //! - a refused message half of whose naming weight the previous service's text explains
 //!   ([`Engine::still_about`]) leaves that service the topic of the conversation.
 
@@ -1352,8 +1353,8 @@ impl Engine {
         names_nothing.then(|| aspect::detect(&tokens)).flatten()
     }
 
-    /// Whether a message the engine could not answer still talks about the service `id`: at
-    /// least half the weight of its naming words is found in that service's own text ("akte
+    /// Whether a message the engine could not answer still talks about the service `id`: a
+    /// share of the weight of its naming words is found in that service's own text ("akte
     /// lahir semua saudara juga harus? adikku merantau di kalimantan" after an answer on the
     /// heirs' letter). The conversation keeps that service then, so the next "brp hari?" still
     /// asks about it; a message whose words the service lacks ("syarat paspor") moves on.
@@ -1369,7 +1370,10 @@ impl Engine {
             .filter(|t| !aspect::is_cue(t) && !GENERIC.contains(&t.as_str()))
         {
             let weight = self.weight(t, &none);
-            if weight <= EVERYDAY_LIMIT {
+            // A word no decree uses that names no institution or document ("latar merah ato
+            // biru" of the photo) is a detail of the citizen's own, no new topic; "paspor" is.
+            let unknown = !self.idf.contains_key(t.as_str()) && !self.body_vocabulary.contains(t.as_str());
+            if weight <= EVERYDAY_LIMIT || unknown && !ENTITIES.contains(t.as_str()) {
                 continue;
             }
             total += weight;
@@ -1923,6 +1927,19 @@ impl Engine {
                                 .flat_map(|w| analyze(w))
                                 .filter(|t| ENTITIES.contains(t)),
                         );
+                    }
+                    // Nor is an institution that is where the purpose happens ("buat lamaran
+                    // kerja di pabrik"): the place of the purpose, after the service.
+                    // Up to a modal ("skck buat lamar kerja bisa di polsek mana": where the
+                    // SKCK is had, the main clause again).
+                    let purpose_end = words[i + 1..]
+                        .iter()
+                        .position(|w| MODALS.contains(w))
+                        .map_or(words.len(), |at| i + 1 + at);
+                    for pair in words[i + 1..purpose_end].windows(2) {
+                        if LOCATIVE.contains(&pair[0]) {
+                            background.extend(analyze(pair[1]).into_iter().filter(|t| ENTITIES.contains(t)));
+                        }
                     }
                     let span: Vec<String> = words
                         .iter()
