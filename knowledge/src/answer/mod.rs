@@ -254,7 +254,7 @@ const FOLLOW_UP_RECALL: f32 = 0.5;
 const EVERYDAY_LIMIT: f32 = 1.1;
 /// Share of a refused message's naming weight the previous service must explain for the
 /// conversation to stay on it (see `Engine::still_about`).
-const STILL_ABOUT_SHARE: f32 = 0.5;
+const STILL_ABOUT_SHARE: f32 = 0.2;
 /// A service that no name makes confident is answered when its score is this many times the
 /// next service's and its evidence reaches [`MARGIN_COVERAGE`] (see `Engine::clear_winner`).
 const MARGIN_RATIO: f32 = 2.0;
