@@ -59,6 +59,8 @@
 //! (tidak apa-apa) are stopwords; "dasar aturan" asks the legal basis; "telat" -> lambat
 //! ("paling telat" is "paling lambat", a deadline); Javanese "gawa", "nggawa", "gowo" -> bawa;
 //! "kluar", "dikluarin" -> keluar, dikeluarkan.
+//! `id_v14` (2026-12): "ato", "atw", "ataw" -> atau (chat "or"); "personel" keeps its "per-"
+//! ("berapa orang" asks the staffing as "berapa personel").
 //!
 //! # Example
 //! ```
@@ -118,7 +120,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v13";
+pub const ANALYZER: &str = "id_v14";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;
