@@ -1900,10 +1900,13 @@ impl Engine {
                 }
                 for (i, pair) in words.windows(2).enumerate() {
                     if LOCATIVE.contains(&pair[0]) && self.is_office_word(pair[1]) {
+                        // The office's name ends where the clause goes on ("di desa mau bikin
+                        // koperasi": what they want is no part of where they are).
                         background.extend(
                             words[i + 1..]
                                 .iter()
                                 .take(OFFICE_SPAN)
+                                .take_while(|w| !MODALS.contains(w))
                                 .flat_map(|w| analyze(w))
                                 .filter(|t| !aspect::is_cue(t)),
                         );

@@ -1112,3 +1112,12 @@ fn follow_ups_asked_by_interrogatives_clippings_and_common_words() {
         AnswerStatus::Answered
     );
 }
+
+/// Where the asker is ("sy ... di desa") is background up to where the clause goes on: what
+/// they want ("mau bikin koperasi") is no part of the place.
+#[test]
+fn the_askers_place_ends_where_the_clause_goes_on() {
+    let background = ENGINE.background_words("sy sm ibu2 pkk di desa mau bikin koperasi, syaratnya apa");
+    assert!(background.contains("desa"), "{background:?}");
+    assert!(!background.contains("koperasi"), "{background:?}");
+}
