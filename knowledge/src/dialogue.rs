@@ -18,9 +18,14 @@
 //!   the previous message asked: elliptical, as chat questions are.
 //! - A single service offered ("maybe this one?") is the context of the reply, as an answered
 //!   one would be ("pas fotonya brp lembar" goes on asking about it).
-//! - A message refused while still talking about the previous service (half its naming weight
-//!   is in that service's text, see [`Engine::still_about`]) keeps that service as the topic, so
-//!   the next "brp hari?" asks about it; one about something the service lacks moves on.
+//! - A message refused while still talking about the previous service (a fifth of its naming
+//!   weight is in that service's text, words no decree uses that name no institution or
+//!   document left out: "pas fotonya latar merah ato biru?", see [`Engine::still_about`])
+//!   keeps that service as the topic, so the next "brp hari?" asks about it; one about
+//!   something the service lacks ("kalo paspor") moves on.
+//! - A follow-up asked by an interrogative alone ("nanti diterima siapa"), with a word clipped
+//!   from the service's title ("konsulnya brp lama") or with words as common as everyday ones
+//!   ("hasil akhirnya apa") is about the previous service when no other service is named.
 //! - The previous service is used only when the new message names no service and no other topic
 //!   ("trus biayanya?", "yang tadi berapa lama"); anything else is answered on its own, or
 //!   refused, never with the previous service (the engine decides that, see

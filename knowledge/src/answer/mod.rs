@@ -67,8 +67,9 @@
 //!   institutions do not rule a service out, its unknown words are story, its cues ask nothing
 //!   ([`requested`]);
 //! - an office by its short name ("dinkes", "dishub", derived from every agency and unit name
-//!   by [`crate::aliases::office_forms`]) is read as the office's words, background like a
-//!   region; the Javanese definite clitic ("kegiatane", "sk ne") points back like "-nya";
+//!   by [`crate::aliases::office_forms`], "kesbangpol" and "damkar" without the kind of office
+//!   too) is read as the office's words, background like a region except the words the
+//!   citizen typed themselves, and it is a word of that office's services; the Javanese definite clitic ("kegiatane", "sk ne") points back like "-nya";
 //!   said as where the service is had ("lewat kesbangpol", "ke damkar"), not of the asker, it
 //!   decides between offices as a region does: other offices' services are elsewhere
 //!   ([`Engine::named_office`]);
@@ -81,8 +82,9 @@
 //! - an acronym a title gives as its other name ("SPPL (Surat Pernyataan ...)"), typed by the
 //!   citizen, names the whole title; a level the question names ("tingkat I") rules out a
 //!   service of another level;
-//! - the components on how a service is run (facilities, competence, supervision, guarantees)
-//!   are answered when asked by name ("fasilitasnya apa aja");
+//! - the components on how a service is run (facilities, competence, supervision, guarantees,
+//!   staff, evaluation) are answered when asked by name ("fasilitasnya apa aja", "diawasi
+//!   siapa", "ada brp orang", "dijamin rahasia"); a word of the title asks none of them;
 //! - a place after "kab", "desa", "kecamatan" ... that no decree names is story, and an
 //!   institution in a purpose that is an act ("buat ngelamar kerja pabrik") rules nothing out;
 //! - a message that asks nothing and has no cue ("mbah sy meninggal, mau ngurus surat ahli
@@ -92,8 +94,14 @@
 //!   background, except words of service names, and a place inside a purpose ("buat lamaran
 //!   kerja di pabrik") is not where the service is had, nor an institution the service must
 //!   serve;
-//! - a refused message half of whose naming weight the previous service's text explains
-//!   ([`Engine::still_about`]) leaves that service the topic of the conversation.
+//! - a refused message a fifth of whose naming weight the previous service's text explains
+//!   ([`Engine::still_about`]; words no decree uses that name no institution left out) leaves
+//!   that service the topic of the conversation;
+//! - a follow-up asked by an interrogative alone, with a word clipped from the previous
+//!   service's title or with common words only, is about that service;
+//! - an everyday word alone ("ada org ga nih") names no service, a message about the bot
+//!   itself is small talk, and a service the question does not touch by its title, about an
+//!   institution or document its name lacks, is not answered.
 
 mod build;
 mod deployment;

@@ -10,6 +10,9 @@
 //! sheet layout, one component per row with the service named in its own column only on the
 //! first row of its block (merged cells), as the label rows the assembler reads. The wide
 //! layout, one row per service and one column per component, is a matrix ([`super::matrix`]).
+//! A long sheet may also give each list item its own row, the label repeated (filled down)
+//! and the item's number in a column of its own: those rows make one numbered component, and
+//! the column-number row under the header ("1, 2, 3, 4, 5") names no service.
 //!
 //! Regional open-data portals ("Satu Data") export the same sheets with a header row of
 //! column names in snake case ("jangka_waktu_pelayanan"), read as words, and list cells of

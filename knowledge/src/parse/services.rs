@@ -17,7 +17,12 @@
 //! question a citizen asks: "Bayar Berapa? Rp 35.000", "Yang Perlu Disiapkan :"); rows and
 //! lines that follow without a label continue the open component, including label cells split
 //! over two rows ("Jaminan Keamanan dan" / "Keselamatan Pelayanan"). A heading in capitals
-//! wrapped over two lines is one title.
+//! wrapped over two lines is one title; a property line under a page's heading ("UPT:
+//! PLUT-KUMKM", "Status: Disahkan") names none.
+//!
+//! A page marked archived ("ARSIP — ...") or a template with placeholders ("[Nama Layanan]")
+//! is no service in force: it is skipped with a warning, so no citizen is answered from it. A
+//! page's title naming the agency ("Standar Pelayanan Publik — Dinas ...") heads no service.
 
 use super::labels::{
     classify, classify_question, continues_label, is_header_row, is_section_marker, is_service_name_label, label_words,
