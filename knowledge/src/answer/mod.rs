@@ -1866,13 +1866,16 @@ impl Engine {
         // Not the words the citizen typed themselves ("abis rumah kebakaran, damkar nagih
         // biaya?": the fire is what happened, and names "Pemadaman Kebakaran").
         let words = surface_words(&lower);
-        let typed: HashSet<String> = words
-            .iter()
-            .filter(|w| !self.office_names.contains_key(*w))
-            .flat_map(|w| analyze(w))
-            .collect();
+        let typed: std::cell::OnceCell<HashSet<String>> = std::cell::OnceCell::new();
         for word in &words {
             if let Some(long) = self.office_names.get(word) {
+                let typed = typed.get_or_init(|| {
+                    words
+                        .iter()
+                        .filter(|w| !self.office_names.contains_key(*w))
+                        .flat_map(|w| analyze(w))
+                        .collect()
+                });
                 background.extend(
                     analyze(long)
                         .into_iter()
