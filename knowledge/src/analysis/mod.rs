@@ -60,7 +60,8 @@
 //! ("paling telat" is "paling lambat", a deadline); Javanese "gawa", "nggawa", "gowo" -> bawa;
 //! "kluar", "dikluarin" -> keluar, dikeluarkan.
 //! `id_v14` (2026-12): "ato", "atw", "ataw" -> atau (chat "or"); "personel" keeps its "per-"
-//! ("berapa orang" asks the staffing as "berapa personel").
+//! ("berapa orang" asks the staffing as "berapa personel"); "X itu apa", "apa itu X", "itu
+//! maksudnya" ask what a service is (the overview).
 //!
 //! # Example
 //! ```

@@ -1121,3 +1121,13 @@ fn the_askers_place_ends_where_the_clause_goes_on() {
     assert!(background.contains("desa"), "{background:?}");
     assert!(!background.contains("koperasi"), "{background:?}");
 }
+
+/// "X itu apa sih" asks what the service is; a requirement asked in the same words keeps
+/// its own cue.
+#[test]
+fn what_a_service_is_asks_the_overview() {
+    let a = ask("diklat kedinasan di bkppd itu maksudnya gmn? sy staf dinas pertanian");
+    assert_eq!(a.aspect, Some(Aspect::Overview), "{} {}", id(&a), a.text);
+    let b = ask("syarat izin belajar itu apa aja");
+    assert_eq!(b.aspect, Some(Aspect::Requirements), "{} {}", id(&b), b.text);
+}
