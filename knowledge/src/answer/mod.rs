@@ -1694,14 +1694,7 @@ impl Engine {
     /// where they work. Empty when the question names none.
     fn named_office(&self, question: &str) -> Vec<String> {
         let lower = question.to_lowercase();
-        for clause in lower.split([',', '.', '?', '!', ';', ':']) {
-            let words: Vec<&str> = clause
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .collect();
-            if words.first().is_some_and(|w| FIRST_PERSON.contains(w)) {
-                continue;
-            }
+        for words in clauses_not_about_the_asker(&lower) {
             for pair in words.windows(2) {
                 if !(LOCATIVE.contains(&pair[0]) || DIRECTIONS.contains(&pair[0])) {
                     continue;
@@ -2683,6 +2676,20 @@ fn requested(question: &str) -> Option<(String, HashSet<String>)> {
     Some((request.to_owned(), told))
 }
 
+/// The words of each clause of a lowercase question (clauses end at punctuation), except the
+/// clauses about the asker ("sy staf di dinkes"), which say who and where they are.
+fn clauses_not_about_the_asker(lower: &str) -> impl Iterator<Item = Vec<&str>> {
+    lower
+        .split([',', '.', '?', '!', ';', ':'])
+        .map(|clause| {
+            clause
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<&str>>()
+        })
+        .filter(|words| !words.first().is_some_and(|w| FIRST_PERSON.contains(w)))
+}
+
 /// Analysed entity words ([`ENTITIES`]) a question names as the place to go: the word after
 /// "di" or "ke" ("daftar nikah di KUA", "ke samsat").
 fn entity_places(question: &str) -> Vec<String> {
@@ -2690,14 +2697,7 @@ fn entity_places(question: &str) -> Vec<String> {
     let mut places = Vec::new();
     // A clause about the asker ("sy staf di pabrik tekstil") says where they are, not where
     // the service is had.
-    for clause in lower.split([',', '.', '?', '!', ';', ':']) {
-        let words: Vec<&str> = clause
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
-        if words.first().is_some_and(|w| FIRST_PERSON.contains(w)) {
-            continue;
-        }
+    for words in clauses_not_about_the_asker(&lower) {
         // Nor does a place inside a purpose ("buat lamaran kerja di pabrik"): it is where the
         // purpose happens, after the service.
         let purpose = words
