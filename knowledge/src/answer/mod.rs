@@ -937,8 +937,9 @@ impl Engine {
             let actions = action_words(question, |w| self.colloquial_base(w));
             let is_action =
                 |t: &str| actions.contains(t) && !self.idf.contains_key(t) && self.body_vocabulary.contains(t);
-            // Words as common as everyday ones ("hasil akhirnya apa") name nothing, and a word clipped from a
-            // word of the service's title ("konsulnya brp lama" after Konsultasi) names it.
+            // Words as common as everyday ones ("hasil akhirnya apa") name nothing, and a word
+            // clipped from a word of the service's title ("konsulnya brp lama" after
+            // Konsultasi) names it.
             let clipped = |t: &str| {
                 t.len() >= MIN_CLIPPING
                     && self.tokens[position]
