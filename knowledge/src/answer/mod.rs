@@ -69,7 +69,8 @@
 //! - an office by its short name ("dinkes", "dishub", derived from every agency and unit name
 //!   by [`crate::aliases::office_forms`], "kesbangpol" and "damkar" without the kind of office
 //!   too) is read as the office's words, background like a region except the words the
-//!   citizen typed themselves, and it is a word of that office's services; the Javanese definite clitic ("kegiatane", "sk ne") points back like "-nya";
+//!   citizen typed themselves, and it is a word of that office's services; the Javanese
+//!   definite clitic ("kegiatane", "sk ne") points back like "-nya";
 //!   said as where the service is had ("lewat kesbangpol", "ke damkar"), not of the asker, it
 //!   decides between offices as a region does: other offices' services are elsewhere
 //!   ([`Engine::named_office`]);
