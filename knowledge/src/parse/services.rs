@@ -1212,23 +1212,6 @@ fn numbered_title(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn archived_revoked_and_template_pages_are_not_in_force() {
-        for title in [
-            "ARSIP — Pelatihan Kewirausahaan",
-            "Template — Standar Pelayanan [Nama Layanan]",
-        ] {
-            assert!(not_in_force(title), "{title}");
-        }
-        for title in [
-            "Fasilitasi Pendirian Koperasi",
-            "Arsip Dinamis dan Statis",
-            "[Izin Usaha](izin.md)",
-        ] {
-            assert!(!not_in_force(title), "{title}");
-        }
-    }
-
-    #[test]
     fn a_service_name_in_capitals_wrapped_onto_the_next_line() {
         let text = "\
 D. JENIS PELAYANAN : IZIN TRAYEK
@@ -1540,5 +1523,22 @@ No.\tKomponen / Component\tUraian / Description
             Some(vec!["1".into(), "Persyaratan".into(), "KTP".into()])
         );
         assert_eq!(table_cells("plain text"), None);
+    }
+
+    #[test]
+    fn archived_and_template_pages_are_not_in_force() {
+        for title in [
+            "ARSIP — Pelatihan Kewirausahaan",
+            "Template — Standar Pelayanan [Nama Layanan]",
+        ] {
+            assert!(not_in_force(title), "{title}");
+        }
+        for title in [
+            "Fasilitasi Pendirian Koperasi",
+            "Arsip Dinamis dan Statis",
+            "[Izin Usaha](izin.md)",
+        ] {
+            assert!(!not_in_force(title), "{title}");
+        }
     }
 }
