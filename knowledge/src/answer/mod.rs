@@ -860,10 +860,7 @@ impl Engine {
         // chat: everyday words and words no decree uses.
         let about_bot = naming.iter().any(|t| BOT_TOKENS.contains(&t.as_str()));
         let help_only = naming.iter().all(|t| {
-            HELP_TOKENS.contains(&t.as_str())
-                || about_bot
-                    && (EVERYDAY.contains(t.as_str())
-                        || !self.idf.contains_key(t.as_str()) && !self.body_vocabulary.contains(t.as_str()))
+            HELP_TOKENS.contains(&t.as_str()) || about_bot && (EVERYDAY.contains(t.as_str()) || !self.in_decrees(t))
         });
         if let Some(kind) = chat.filter(|k| match k {
             render::Smalltalk::Greeting => naming.is_empty(),
@@ -1382,8 +1379,7 @@ impl Engine {
             let weight = self.weight(t, &none);
             // A word no decree uses that names no institution or document ("latar merah ato
             // biru" of the photo) is a detail of the citizen's own, no new topic; "paspor" is.
-            let unknown = !self.idf.contains_key(t.as_str()) && !self.body_vocabulary.contains(t.as_str());
-            if weight <= EVERYDAY_LIMIT || unknown && !ENTITIES.contains(t.as_str()) {
+            if weight <= EVERYDAY_LIMIT || !self.in_decrees(t) && !ENTITIES.contains(t.as_str()) {
                 continue;
             }
             total += weight;
@@ -1590,10 +1586,7 @@ impl Engine {
                     elsewhere |= is_place && !st.body.contains(t.as_str());
                     if !is_place && st.body.contains(t.as_str()) {
                         covered += BODY_CREDIT * idf;
-                    } else if idf >= self.unknown_idf
-                        && !self.idf.contains_key(t.as_str())
-                        && !self.body_vocabulary.contains(t.as_str())
-                    {
+                    } else if idf >= self.unknown_idf && !self.in_decrees(t) {
                         // A word no decree uses, left unexplained: the question may be about
                         // something the decrees do not cover ("sim", "paspor").
                         foreign = true;
@@ -1722,7 +1715,7 @@ impl Engine {
         let mut after_region = false;
         for word in surface_words(question) {
             let analysed = analyze(&word);
-            let known = |t: &String| self.idf.contains_key(t.as_str()) || self.body_vocabulary.contains(t.as_str());
+            let known = |t: &String| self.in_decrees(t);
             // A name after "kab", "kota", "desa" ... is a place ("pindah ke kab sidoarjo"),
             // whatever precedes it: a place no decree names is the citizen's story.
             let unknown = !analysed.is_empty() && !analysed.iter().any(|t| known(t) || ENTITIES.contains(t));
@@ -2265,7 +2258,7 @@ impl Engine {
                 && let raw = format!("{word}{next}")
                 && (self.spelling.contains(&raw) || is_known_word(&raw))
                 && let [joined] = analyze(&raw).as_slice()
-                && (self.idf.contains_key(joined) || self.body_vocabulary.contains(joined))
+                && self.in_decrees(joined)
                 // Not two name words side by side, unless the decrees stem the compound to
                 // its head ("ditandatangani" -> `tangan`).
                 && (!self.idf.contains_key(&word) || joined == next)
@@ -2282,9 +2275,12 @@ impl Engine {
 
     /// Whether a word's analysed form is known to the corpus or is an aspect cue.
     fn knows(&self, word: &str) -> bool {
-        analyze(word)
-            .iter()
-            .all(|t| self.idf.contains_key(t) || self.body_vocabulary.contains(t) || aspect::is_cue(t))
+        analyze(word).iter().all(|t| self.in_decrees(t) || aspect::is_cue(t))
+    }
+
+    /// Whether some decree uses this analysed word, in a service's name or its text.
+    fn in_decrees(&self, token: &str) -> bool {
+        self.idf.contains_key(token) || self.body_vocabulary.contains(token)
     }
 
     fn answer_service(&self, question: &str, position: usize, aspect: Aspect) -> Answer {

@@ -61,6 +61,14 @@ pub(crate) fn starts_with_agency_word(upper: &str) -> bool {
         .any(|w| upper.starts_with(w) && upper[w.len()..].starts_with([' ', ',']) || upper == *w)
 }
 
+/// Whether an uppercase text starts with a region's name ("KABUPATEN SIDOARJO", "KOTA ...",
+/// "PROVINSI ...").
+pub(crate) fn starts_with_region_word(upper: &str) -> bool {
+    ["KABUPATEN ", "KOTA ", "PROVINSI "]
+        .iter()
+        .any(|w| upper.starts_with(w))
+}
+
 fn is_address(upper: &str) -> bool {
     [
         "JL", "JALAN", "TELP", "TELEPON", "FAX", "FAKS", "EMAIL", "E-MAIL", "WEBSITE", "KODE POS",
@@ -179,13 +187,9 @@ pub(crate) fn find_agency(lines: &[&str]) -> Option<String> {
         if line.chars().any(char::is_lowercase) {
             continue;
         }
-        let below = cleaned.get(i + 1).filter(|next| {
-            let next_upper = next.to_uppercase();
-            ["KABUPATEN ", "KOTA ", "PROVINSI "]
-                .iter()
-                .any(|w| next_upper.starts_with(w))
-                && next.split_whitespace().count() <= 4
-        });
+        let below = cleaned
+            .get(i + 1)
+            .filter(|next| starts_with_region_word(&next.to_uppercase()) && next.split_whitespace().count() <= 4);
         let name = below.map_or_else(|| line.clone(), |next| format!("{line} {next}"));
         return Some(readable_case(&trim_agency(&name)));
     }

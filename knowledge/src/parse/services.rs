@@ -1040,9 +1040,8 @@ fn split_unit(remainder: &str) -> (String, Option<String>) {
 fn names_office(upper: &str) -> bool {
     let upper = upper.trim();
     super::header::starts_with_agency_word(upper)
-        || ["KABUPATEN ", "KOTA ", "PROVINSI ", "PEMERINTAH "]
-            .iter()
-            .any(|w| upper.starts_with(w))
+        || super::header::starts_with_region_word(upper)
+        || upper.starts_with("PEMERINTAH ")
         || upper
             .split_whitespace()
             .next()
