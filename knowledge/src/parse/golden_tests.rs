@@ -518,3 +518,116 @@ fn blind_layouts_parse_to_the_services_a_reader_finds() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(checked >= 26, "only {checked} services checked");
 }
+
+/// The titles of `expected` (a blind layout's `.expected.tsv`) that `doc` has no service for,
+/// compared without case and without a leading "Pelayanan".
+fn missing_titles(doc: &Document, expected: &str) -> Vec<String> {
+    let bare = |t: &str| {
+        let t = t.to_lowercase();
+        t.strip_prefix("pelayanan ").map(str::to_owned).unwrap_or(t)
+    };
+    expected
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split('\t').next())
+        .filter(|title| !doc.services.iter().any(|s| bare(&s.title) == bare(title)))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A tri-fold leaflet through `pdftotext -layout` (session 14's `layouts-r14` 171, studied since
+/// session 15): two services side by side per page, the panels at other columns on every page.
+#[test]
+fn a_two_column_leaflet_parses_panel_by_panel() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("eval/blind/layouts-r14");
+    let doc = parse_file(&dir.join("171_disdukcapil-sindangraja.txt")).expect("leaflet parses");
+    let expected = std::fs::read_to_string(dir.join("171_disdukcapil-sindangraja.expected.tsv")).unwrap();
+    assert_eq!(
+        doc.services.len(),
+        10,
+        "{:?}",
+        doc.services.iter().map(|s| &s.title).collect::<Vec<_>>()
+    );
+    let missing = missing_titles(&doc, &expected);
+    // "(NON MUSLIM)" reads as "(NON Muslim)": the case differs, the service is there.
+    assert!(missing.len() <= 1, "{missing:?}");
+    let akta = doc
+        .services
+        .iter()
+        .find(|s| s.title == "Penerbitan Akta Kematian")
+        .unwrap();
+    assert_eq!(
+        akta.duration.as_ref().and_then(|d| d.max_minutes),
+        parse_duration("3 hari kerja").max_minutes
+    );
+}
+
+/// A circular letter typed in Word (session 14's `layouts-r14` 173, studied since session 15):
+/// each service one numbered paragraph of running text, fees and complaints said once for all.
+#[test]
+fn a_circular_letter_parses_paragraph_by_paragraph() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("eval/blind/layouts-r14");
+    let doc = parse_file(&dir.join("173_kecamatan-pasirlaya.txt")).expect("letter parses");
+    let expected = std::fs::read_to_string(dir.join("173_kecamatan-pasirlaya.expected.tsv")).unwrap();
+    assert_eq!(
+        doc.services.len(),
+        10,
+        "{:?}",
+        doc.services.iter().map(|s| &s.title).collect::<Vec<_>>()
+    );
+    // The writer named two services by their gist ("Rekomendasi Proposal Bantuan Hibah/...",
+    // "... oleh Camat selaku PPAT Sementara"); the letter's own opening words are the titles.
+    let missing = missing_titles(&doc, &expected);
+    assert!(missing.len() <= 2, "{missing:?}");
+    // "Seluruh pelayanan di atas tidak dipungut biaya" after the list is every service's fee.
+    let waris = doc
+        .services
+        .iter()
+        .find(|s| s.title == "Registrasi Surat Keterangan Ahli Waris")
+        .unwrap();
+    assert_eq!(waris.fee.as_ref().and_then(|f| f.rupiah), Some(0));
+    assert!(
+        waris
+            .components
+            .iter()
+            .any(|c| c.kind == ComponentKind::ComplaintChannel)
+    );
+}
+
+/// A decree organised by component (`layouts-r15` 180, a tuning decree): the lampiran lists the
+/// services, then one section per component with an item per service, named shorter.
+#[test]
+fn a_decree_organised_by_component_parses_service_by_service() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("eval/blind/layouts-r15");
+    let doc = parse_file(&dir.join("180_dishub_karangsegara.txt")).expect("decree parses");
+    let expected = std::fs::read_to_string(dir.join("180_dishub_karangsegara.expected.tsv")).unwrap();
+    assert_eq!(
+        doc.services.len(),
+        10,
+        "{:?}",
+        doc.services.iter().map(|s| &s.title).collect::<Vec<_>>()
+    );
+    assert!(
+        missing_titles(&doc, &expected).is_empty(),
+        "{:?}",
+        missing_titles(&doc, &expected)
+    );
+    let pju = doc
+        .services
+        .iter()
+        .find(|s| s.title == "Pemasangan dan Perbaikan Penerangan Jalan Umum (PJU)")
+        .unwrap();
+    let kinds: Vec<ComponentKind> = pju.components.iter().map(|c| c.kind).collect();
+    for kind in [
+        ComponentKind::Requirements,
+        ComponentKind::Procedure,
+        ComponentKind::Duration,
+        ComponentKind::Fee,
+    ] {
+        assert!(kinds.contains(&kind), "{kind:?} missing: {kinds:?}");
+    }
+    // "Jenis pelayanan nomor 4 sampai dengan nomor 10: tidak dipungut biaya".
+    assert_eq!(pju.fee.as_ref().and_then(|f| f.rupiah), Some(0));
+    let kir = &doc.services[0];
+    assert_eq!(kir.duration.as_ref().and_then(|d| d.max_minutes), Some(60));
+}

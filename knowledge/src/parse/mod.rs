@@ -4,15 +4,15 @@
 //! and Word files) -> a web page's raw HTML source split into lines of text that keep their
 //! source line numbers ([`html`]), or an API's JSON records written as label rows ([`json`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
 //! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
-//! scanned decree repaired ([`ocr`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
+//! scanned decree repaired ([`ocr`]) -> a leaflet's panels printed side by side read one after the other ([`page_columns`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
 //! ([`page`]) -> headings framed by rule lines as service headings ([`banners`]) -> layouts put back into lines the
 //! assembler reads: a spreadsheet's sheet with one component per row ([`delimited`]), tables
 //! printed cell by cell by a PDF conversion without layout
 //! ([`blocks`]), space-aligned tables ([`columns`]), matrices with a row per service
-//! ([`matrix`]; laid out with spaces: [`spaced_matrix`]) -> services and components found line by line ([`services`]);
+//! ([`matrix`]; laid out with spaces: [`spaced_matrix`]), decrees organised by component with an item per service in each section ([`by_component`]) -> services and components found line by line ([`services`]);
 //! when that finds one service or none, headings announced by a table of contents, numbered
-//! in capitals or a regulation's parts ("Bagian Kesatu"), with an FAQ page's questions as labels or a leaflet's sentences sorted into
-//! components ([`prose`]) -> cleaned text and list items ([`markup`]) -> normalised duration
+//! in capitals, a regulation's parts ("Bagian Kesatu") or numbered paragraphs of running text ([`paragraphs`]), with an FAQ page's questions as labels or a leaflet's sentences sorted into
+//! components ([`prose`]); also when the services found are fewer than such headings or mostly titled by a component's label -> cleaned text and list items ([`markup`]) -> normalised duration
 //! and fee ([`crate::values`]) -> a [`Document`] with line ranges for every piece. The
 //! agency and decree number come from the front matter ([`header`]), the regency/city and
 //! province from the letterhead and the agency's name ([`region`]). No rule names a
@@ -25,6 +25,7 @@
 
 mod banners;
 mod blocks;
+mod by_component;
 mod cache;
 mod casing;
 mod columns;
@@ -41,6 +42,8 @@ mod markup;
 mod matrix;
 mod ocr;
 mod page;
+mod page_columns;
+mod paragraphs;
 mod prose;
 mod references;
 mod region;
@@ -188,6 +191,9 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     let text = plain.as_deref().unwrap_or(text);
     let repaired = ocr::repair(text);
     let text = repaired.as_deref().unwrap_or(text);
+    // A leaflet's panels printed side by side are read one after the other.
+    let unfolded = page_columns::unfold(text);
+    let text = unfolded.as_ref().map_or(text, |u| u.text.as_str());
     let mut lines: Vec<&str> = text.split('\n').collect();
     let sheet = delimited::tabulate(&lines);
     if let Some(sheet) = &sheet {
@@ -219,8 +225,12 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     }
     let mut assembler = services::Assembler::new();
     let long_sheet = sheet.as_ref().and_then(|_| delimited::long_rows(&lines));
-    match long_sheet.or_else(|| matrix::rewrite(&lines, &spaced)) {
-        // A matrix (a row per service) is read as the label rows it stands for.
+    let rewritten = long_sheet
+        .or_else(|| matrix::rewrite(&lines, &spaced))
+        .or_else(|| by_component::rewrite(&lines));
+    match rewritten {
+        // A matrix (a row per service) or a decree organised by component is read as the
+        // label rows it stands for.
         Some(rewritten) => {
             for (number, line) in &rewritten {
                 assembler.line(*number, line);
@@ -230,10 +240,15 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     }
     let (mut raw_services, mut warnings) = assembler.finish();
     // No more than one service found: perhaps a page or leaflet whose services are headed
-    // without the words the assembler looks for (see [`prose`]).
-    if raw_services.len() <= 1
-        && let Some((services, prose_warnings)) = headed_without_labels(&lines)
-    {
+    // without the words the assembler looks for (see [`prose`]). So is a document whose
+    // "services" are mostly titled by a component's label, or fewer than its headings: its
+    // headings were missed and labels started services of their own.
+    let fewest = if raw_services.len() <= 1 || titled_by_labels(&raw_services) {
+        2
+    } else {
+        raw_services.len() + 1
+    };
+    if let Some((services, prose_warnings)) = headed_without_labels(&lines, fewest) {
         raw_services = services;
         warnings = prose_warnings;
     }
@@ -259,8 +274,12 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         });
         "Instansi tidak disebutkan".to_owned()
     });
-    if let Some(page) = &page {
-        let source_line = |n: u32| page.source_lines.get(n as usize - 1).copied().unwrap_or(n);
+    if page.is_some() || unfolded.is_some() {
+        let line_of = |lines: &[u32], n: u32| lines.get(n as usize - 1).copied().unwrap_or(n);
+        let source_line = |n: u32| {
+            let n = unfolded.as_ref().map_or(n, |u| line_of(&u.source_lines, n));
+            page.as_ref().map_or(n, |p| line_of(&p.source_lines, n))
+        };
         let remap = |range: &mut LineRange| {
             range.start = source_line(range.start);
             range.end = source_line(range.end).max(range.start);
@@ -356,11 +375,11 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
 
 /// The services of a document headed as [`prose`] finds: its questions or labels read by the
 /// assembler under the marked headings (an FAQ page), or else its sentences sorted into
-/// components (a leaflet). `None` when it has no such headings or they give fewer than two
-/// services.
-fn headed_without_labels(lines: &[&str]) -> Option<(Vec<services::RawService>, Vec<ParseWarning>)> {
+/// components (a leaflet). `None` when it has no such headings or they give fewer than
+/// `fewest` services.
+fn headed_without_labels(lines: &[&str], fewest: usize) -> Option<(Vec<services::RawService>, Vec<ParseWarning>)> {
     let headings = prose::headings(lines);
-    if headings.is_empty() {
+    if headings.len() < fewest {
         return None;
     }
     let mut assembler = services::Assembler::new();
@@ -369,11 +388,20 @@ fn headed_without_labels(lines: &[&str]) -> Option<(Vec<services::RawService>, V
     }
     let (labelled, warnings) = assembler.finish();
     let with_components = labelled.iter().filter(|s| s.components.len() >= 2).count();
-    if labelled.len() >= 2 && 2 * with_components >= headings.len() {
+    if labelled.len() >= fewest && 2 * with_components >= headings.len() {
         return Some((labelled, warnings));
     }
     let sentences = prose::services(lines, &headings);
-    (sentences.len() >= 2).then_some((sentences, Vec::new()))
+    (sentences.len() >= fewest).then_some((sentences, Vec::new()))
+}
+
+/// At least half of the services are titled by a component's label ("Dasar Hukum").
+fn titled_by_labels(services: &[services::RawService]) -> bool {
+    let labelled = services
+        .iter()
+        .filter(|s| labels::classify(markup::strip_markup(&s.title).trim()).is_some())
+        .count();
+    2 * labelled >= services.len()
 }
 
 /// The unit every service names, when they all name the same one (an open-data sheet gives

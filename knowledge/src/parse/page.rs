@@ -47,12 +47,34 @@ fn page_heads(lines: &[&str]) -> Vec<usize> {
     for t in (0..lines.len()).map(text).filter(|t| at_head.contains_key(t)) {
         *anywhere.entry(t).or_default() += 1;
     }
-    firsts
+    // Page numbers go up by one from page to page: the bare numbers opening pages at the offset
+    // from the page's place that most of them share, or the only one (a leaflet's service
+    // badges "01", "03", "05" opening its pages step by two and are no page numbers).
+    let offset = |(page, &i): (usize, &usize)| text(i).parse::<i64>().ok().map(|n| n - page as i64);
+    let mut offsets: HashMap<i64, usize> = HashMap::new();
+    for o in firsts
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| is_bare_number(text(**i)))
+        .filter_map(offset)
+    {
+        *offsets.entry(o).or_default() += 1;
+    }
+    let single = offsets.len() == 1;
+    let numbering = offsets
         .into_iter()
-        .filter(|&i| {
+        .filter(|&(_, n)| n >= 2 || single)
+        .max_by_key(|&(o, n)| (n, -o))
+        .map(|(o, _)| o);
+    firsts
+        .iter()
+        .enumerate()
+        .filter(|&(page, &i)| {
             let t = text(i);
-            is_bare_number(t) || at_head[t] >= MIN_PAGE_HEADS && anywhere.get(t) == Some(&at_head[t])
+            is_bare_number(t) && offset((page, &i)) == numbering
+                || at_head[t] >= MIN_PAGE_HEADS && anywhere.get(t) == Some(&at_head[t])
         })
+        .map(|(_, &i)| i)
         .collect()
 }
 
@@ -64,7 +86,9 @@ fn beside_numbers(lines: &[&str]) -> Vec<usize> {
     let mut numbers: Vec<usize> = (0..lines.len()).filter(|&i| is_page_number(lines[i])).collect();
     // A bare number ("6") is a page number only beside a running line: the same text next to
     // most bare numbers (`pdftotext` prints "6" under the footer of page 6).
-    let bare: Vec<usize> = (0..lines.len()).filter(|&i| is_bare_number(lines[i])).collect();
+    let bare: Vec<usize> = (0..lines.len())
+        .filter(|&i| is_bare_number(lines[i]) && !is_badge(lines, i))
+        .collect();
     if bare.len() >= 2 {
         let needed = (bare.len() / 2).max(2);
         let mut beside: HashMap<&str, usize> = HashMap::new();
@@ -170,6 +194,19 @@ fn next_non_blank(lines: &[&str], at: usize, upward: bool) -> Option<usize> {
     } else {
         (at + 1..lines.len()).find(non_blank)
     }
+}
+
+/// A bare number over a heading in capitals that the document prints once: a leaflet's
+/// badge numbering its service ("01" over "PENERBITAN KTP-el BARU"), not a page number (a
+/// page's number stands beside running lines, which recur).
+fn is_badge(lines: &[&str], at: usize) -> bool {
+    let Some(below) = next_non_blank(lines, at, false) else {
+        return false;
+    };
+    let heading = lines[below].trim();
+    let letters = heading.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = heading.chars().filter(|c| c.is_uppercase()).count();
+    letters >= 3 && capitals * 5 >= letters * 4 && lines.iter().filter(|l| l.trim() == heading).count() == 1
 }
 
 /// A line holding only a number of one to three digits.
@@ -297,6 +334,24 @@ mod tests {
         let mut with_text = lines.to_vec();
         with_text.push("Layanan 1 - Uji KIR");
         assert_eq!(furniture(&with_text), vec![6]);
+    }
+
+    #[test]
+    fn badges_numbering_a_leaflets_services_are_no_page_numbers() {
+        let lines = [
+            "\u{c}01",
+            "KARTU KELUARGA",
+            "PERSYARATAN",
+            "\u{c}03",
+            "AKTA KELAHIRAN",
+            "PERSYARATAN",
+            "\u{c}05",
+            "AKTA KEMATIAN",
+            "PERSYARATAN",
+        ];
+        assert!(furniture(&lines).is_empty());
+        let numbered = ["\u{c}2", "PERSYARATAN", "\u{c}3", "BIAYA", "\u{c}4", "PRODUK"];
+        assert_eq!(furniture(&numbered), vec![0, 2, 4]);
     }
 
     #[test]

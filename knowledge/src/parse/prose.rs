@@ -1,13 +1,17 @@
 //! Decrees published without the labels the assembler reads: an FAQ page, a leaflet in
 //! running prose, a regulation that sets its standards in articles.
 //!
-//! Each still heads its services, in one of three ways:
+//! Each still heads its services, in one of four ways:
 //! - a **table of contents**: a run of short lines that come back later, each on a line of its
 //!   own; the later line heads the service ("Daftar Layanan" on an FAQ page);
 //! - **numbered headings in capitals**: a bare number ("01") or a number marker before a line
-//!   in capitals ("PENYEDOTAN LUMPUR TINJA");
+//!   in capitals ("PENYEDOTAN LUMPUR TINJA", "PENERBITAN KTP-el BARU"), with an abbreviation
+//!   in brackets below it ("(KK)");
 //! - **parts of a regulation** in legal-drafting form: "Bagian Kesatu" and the part's title
-//!   below it; a chapter ("BAB V") ends the part before it.
+//!   below it; a chapter ("BAB V") ends the part before it;
+//! - **numbered paragraphs of running text**, one per service, the title their opening phrase
+//!   (a circular letter, [`super::paragraphs`]); what follows the list ("Seluruh pelayanan di
+//!   atas tidak dipungut biaya") gives every service its fee and complaint channel.
 //!
 //! Under such headings an FAQ page asks its questions ("Apa saja persyaratannya?"), which the
 //! assembler reads as labels once the headings are marked (see [`mark_headings`]). A leaflet has
@@ -36,6 +40,24 @@ const MIN_CONTENTS: usize = 3;
 pub(crate) struct Heading {
     pub line: usize,
     pub title: String,
+    /// The rest of the heading's line when the service's text starts on it (a numbered
+    /// paragraph, [`super::paragraphs`]); empty otherwise.
+    pub body: String,
+    /// Where the service's text ends when the heading knows it (its paragraph's end); `None`
+    /// when it runs to the next heading.
+    pub end: Option<usize>,
+}
+
+impl Heading {
+    /// A heading on a line of its own, its service running to the next heading.
+    fn on_its_own(line: usize, title: String) -> Self {
+        Self {
+            line,
+            title,
+            body: String::new(),
+            end: None,
+        }
+    }
 }
 
 /// The service headings of a document that has them in one of the two ways above, in line
@@ -52,6 +74,11 @@ pub(crate) fn headings(lines: &[&str]) -> Vec<Heading> {
     } else {
         part_headings(lines)
     };
+    let found = if found.len() >= MIN_HEADINGS {
+        found
+    } else {
+        super::paragraphs::headings(lines)
+    };
     if found.len() >= MIN_HEADINGS { found } else { Vec::new() }
 }
 
@@ -66,13 +93,18 @@ pub(crate) fn mark_headings(lines: &[&str], headings: &[Heading]) -> Vec<(u32, S
         .iter()
         .enumerate()
         .skip(first.line)
-        .map(|(i, line)| {
-            let text = match headings.iter().find(|h| h.line == i) {
-                Some(heading) => format!("Jenis Pelayanan\t{}", heading.title),
-                None => (*line).to_owned(),
-            };
-            (i as u32 + 1, text)
+        .flat_map(|(i, line)| {
+            let number = i as u32 + 1;
+            match headings.iter().find(|h| h.line == i) {
+                Some(heading) => {
+                    let title = (number, format!("Jenis Pelayanan\t{}", heading.title));
+                    let body = (!heading.body.is_empty()).then(|| (number, heading.body.clone()));
+                    [Some(title), body]
+                }
+                None => [Some((number, (*line).to_owned())), None],
+            }
         })
+        .flatten()
         .collect()
 }
 
@@ -84,14 +116,24 @@ pub(crate) fn services(lines: &[&str], headings: &[Heading]) -> Vec<RawService> 
     let mut services = Vec::with_capacity(headings.len());
     let mut general_from = None;
     for (n, heading) in headings.iter().enumerate() {
-        // A chapter ("BAB VI") ends the last service of the chapter before it.
+        // A chapter ("BAB VI") ends the last service of the chapter before it; a numbered
+        // paragraph ends with itself.
         let next = headings.get(n + 1).map_or(lines.len(), |next| next.line);
-        let end = (heading.line + 1..next).find(|&i| is_chapter(lines[i])).unwrap_or(next);
+        let end = heading
+            .end
+            .unwrap_or_else(|| (heading.line + 1..next).find(|&i| is_chapter(lines[i])).unwrap_or(next));
         if n + 1 == headings.len() && end < next {
             general_from = Some(end);
         }
         let mut service = RawService::from_heading(heading.title.clone(), heading.line as u32 + 1);
-        service.components = components(lines, heading.line + 1, end);
+        service.components = if heading.body.is_empty() {
+            components(lines, heading.line + 1, end)
+        } else {
+            // The service's text starts on the heading's own line.
+            let mut own = lines.to_vec();
+            own[heading.line] = &heading.body;
+            components(&own, heading.line, end)
+        };
         if let Some(last) = service.components.iter().map(|c| c.lines.end).max() {
             service.lines.extend_to(last);
         }
@@ -100,12 +142,15 @@ pub(crate) fn services(lines: &[&str], headings: &[Heading]) -> Vec<RawService> 
         }
     }
     if let Some(from) = general_from {
-        // Chapter by chapter: the closing chapter's sentences are not a complaint channel's.
-        let mut starts: Vec<usize> = (from..lines.len()).filter(|&i| is_chapter(lines[i])).collect();
+        // Chapter by chapter (the closing chapter's sentences are not a complaint channel's),
+        // or what follows the last numbered paragraph ("B. Seluruh pelayanan di atas tidak
+        // dipungut biaya").
+        let mut starts = vec![from];
+        starts.extend((from + 1..lines.len()).filter(|&i| is_chapter(lines[i])));
         starts.push(lines.len());
         let general: Vec<RawComponent> = starts
             .windows(2)
-            .flat_map(|w| components(lines, w[0] + 1, w[1]))
+            .flat_map(|w| components(lines, w[0] + usize::from(is_chapter(lines[w[0]])), w[1]))
             .filter(|c| matches!(c.kind, ComponentKind::Fee | ComponentKind::ComplaintChannel))
             .collect();
         for service in &mut services {
@@ -189,7 +234,9 @@ pub(crate) fn sentence_kind(sentence: &str) -> Option<ComponentKind> {
         "selesai",
         "sejak",
         "dalam",
-    ]) || lower.contains("x 24");
+        "waktu",
+    ]) || lower.contains("x 24")
+        || lower.contains('±');
     if unit && limit && words.iter().any(|w| w.chars().all(|c| c.is_ascii_digit())) {
         return Some(ComponentKind::Duration);
     }
@@ -304,10 +351,7 @@ fn part_headings(lines: &[&str]) -> Vec<Heading> {
             .take(3)
             .collect();
         if !title.is_empty() {
-            found.push(Heading {
-                line: i,
-                title: title.join(" "),
-            });
+            found.push(Heading::on_its_own(i, title.join(" ")));
         }
     }
     found
@@ -366,7 +410,7 @@ fn units(lines: &[&str], start: usize, end: usize) -> Vec<Unit> {
             first = number;
         }
         let mut rest = line;
-        while let Some(at) = sentence_end(rest) {
+        while let Some(at) = sentence_end(rest).or_else(|| clause_end(rest)) {
             let (sentence, after) = rest.split_at(at + 1);
             push_words(&mut text, sentence);
             flush(&mut text, first, number, &mut units);
@@ -406,6 +450,16 @@ fn sentence_end(line: &str) -> Option<usize> {
                     .next()
                     .is_some_and(|w| ABBREVIATIONS.contains(&w.to_lowercase().as_str())))
     })
+}
+
+/// Where a clause that names its own component ends inside a sentence of running text: before
+/// "; mekanisme: ...", ", produk berupa ...", "; waktu penyelesaian ..." (a circular letter
+/// strings a service's components into one sentence). Only a clause that opens with a
+/// component's name is cut off; a list's "; " between items is not.
+fn clause_end(line: &str) -> Option<usize> {
+    line.match_indices([';', ','])
+        .map(|(at, _)| at)
+        .find(|&at| line[at + 1..].starts_with(' ') && opening_label(line[at + 1..].trim_start()).is_some())
 }
 
 /// Abbreviations written with a dot inside a sentence.
@@ -456,10 +510,7 @@ fn contents_headings(lines: &[&str]) -> Vec<Heading> {
         let found: Vec<Heading> = (start..end)
             .filter_map(|i| {
                 let at = *later.get(&key(lines[i]))?.iter().find(|&&j| j >= end)?;
-                Some(Heading {
-                    line: at,
-                    title: lines[at].trim().to_owned(),
-                })
+                Some(Heading::on_its_own(at, lines[at].trim().to_owned()))
             })
             .collect();
         let ordered = found.windows(2).all(|w| w[0].line < w[1].line);
@@ -495,7 +546,12 @@ fn numbered_caps_headings(lines: &[&str]) -> Vec<Heading> {
         let mut title = rest.to_owned();
         let below = lines[i + 1..].iter().map(|l| l.trim());
         for next in below.take(2) {
-            if is_caps(next) && heading_like(next) {
+            // A title wraps onto lines in capitals, its abbreviation too ("(KK)").
+            let abbreviation = next.starts_with('(')
+                && next.ends_with(')')
+                && next.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && !next.chars().any(char::is_lowercase);
+            if abbreviation || is_caps(next) && heading_like(next) {
                 title = format!("{title} {next}");
                 continue;
             }
@@ -504,17 +560,23 @@ fn numbered_caps_headings(lines: &[&str]) -> Vec<Heading> {
             }
             break;
         }
-        found.push((number, Heading { line: i, title }));
+        found.push((number, Heading::on_its_own(i, title)));
     }
     found.into_iter().map(|(_, h)| h).collect()
 }
 
-/// A short line whose every letter is a capital, with at least three letters.
+/// A short line in capitals, with at least three letters. A word in capitals may carry a
+/// lowercase part after a hyphen, as official abbreviations do ("KTP-el", "e-KTP").
 fn is_caps(text: &str) -> bool {
     let words = text.split_whitespace().count();
     (1..=MAX_HEADING_WORDS).contains(&words)
         && text.chars().filter(|c| c.is_alphabetic()).count() >= 3
-        && !text.chars().any(char::is_lowercase)
+        && text.split_whitespace().all(|w| {
+            !w.chars().any(char::is_lowercase)
+                || w.contains('-')
+                    && w.split('-')
+                        .any(|part| !part.is_empty() && !part.chars().any(char::is_lowercase))
+        })
         && !text.ends_with(['.', ':', ',', ';', '?'])
 }
 
