@@ -62,6 +62,7 @@
 //! `id_v14` (2026-12): "ato", "atw", "ataw" -> atau (chat "or"); "personel" keeps its "per-"
 //! ("berapa orang" asks the staffing as "berapa personel"); "X itu apa", "apa itu X", "itu
 //! maksudnya" ask what a service is (the overview).
+//! `id_v15` (2026-12): "lelet", "lemot" -> lambat (chat "slow", said of a service).
 //!
 //! # Example
 //! ```
@@ -121,7 +122,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v14";
+pub const ANALYZER: &str = "id_v15";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;

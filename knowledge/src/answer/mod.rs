@@ -74,6 +74,10 @@
 //!   said as where the service is had ("lewat kesbangpol", "ke damkar"), not of the asker, it
 //!   decides between offices as a region does: other offices' services are elsewhere
 //!   ([`Engine::named_office`]);
+//! - a place named by its kind that is not the one of that kind in a service's agency
+//!   ("kecamatan bangil" for Kecamatan Beji's services, "kota pasuruan" for the Kabupaten's)
+//!   puts that service elsewhere ([`places`]); a place's name is one the decrees write only
+//!   capitalised, or a word no decree and no table of the analyzer knows;
 //! - after a list, a message that only asks more ([`Engine::asks_only`]) is answered by the
 //!   dialogue for the one service offered, or gets the list again ([`Engine::offer_again`]);
 //! - a question that tells its story in some clauses and asks in one is asked by the first
@@ -106,6 +110,7 @@
 
 mod build;
 mod deployment;
+mod places;
 mod render;
 
 use crate::aliases::Aliases;
@@ -537,6 +542,10 @@ pub struct Engine {
     /// Short names of the offices that give the services ("dinkes" -> "dinas kesehatan"); a
     /// short name two offices share is left out.
     office_names: HashMap<String, String>,
+    /// The places each service's agency names by kind ([`places`]).
+    service_places: Vec<Vec<places::Place>>,
+    /// The decrees' proper names ([`proper_names`]): a known place's name after a word of kind.
+    place_names: HashSet<String>,
     /// Short forms derived from the titles and spelled out in the decrees ("karpeg" -> "kartu
     /// pegawai"), see [`crate::aliases`].
     aliases: Aliases,
@@ -602,6 +611,20 @@ impl Engine {
             .filter(|(_, longs)| longs.len() == 1)
             .filter_map(|(short, longs)| Some((short, longs.into_iter().next()?)))
             .collect();
+        // The places each service's agency names by kind ("Kecamatan Beji Kabupaten Pasuruan").
+        let service_places: Vec<Vec<places::Place>> = services
+            .iter()
+            .map(|s| {
+                let words = place_words(&format!(
+                    "{} {} {}",
+                    s.agency,
+                    s.unit,
+                    s.regency.as_deref().unwrap_or("")
+                ));
+                places::named(&words, |_| true)
+            })
+            .collect();
+        let place_names = proper_names(&services);
         let pairs: Vec<(&ServiceStandard, &String)> = services.iter().zip(&deployment_names).collect();
         let aliases: Vec<(String, String)> = crate::parallel::map(&pairs, |(service, extra)| {
             build::index_aliases(service, extra, &derived)
@@ -758,6 +781,8 @@ impl Engine {
             title_vocabulary,
             title_acronyms,
             office_names,
+            service_places,
+            place_names,
             terms,
             by_id,
         })
@@ -1679,6 +1704,32 @@ impl Engine {
                 s.elsewhere = true;
             }
         }
+        // A place of the kind of one in the service's agency, but another ("kecamatan bangil"
+        // for the services of Kecamatan Beji): that place's service, delivered elsewhere.
+        // A name is one the decrees write as a name ("Raci Bangil" in an address), or a word no
+        // table of the analyzer and no decree knows ("malang"): not a chat word after the kind
+        // ("kecamatan gmn", "kota brp", "kecamatan alurnya").
+        let is_name = |w: &str| {
+            let analysed = analyze(w);
+            w.chars().count() >= 3
+                && w.chars().all(char::is_alphabetic)
+                && !is_known_word(w)
+                && !is_stopword(w)
+                && standard_form(w) == w
+                && !analysed.is_empty()
+                && !analysed.iter().any(|t| aspect::is_cue(t))
+                && (self.place_names.contains(w) || !analysed.iter().any(|t| self.in_decrees(t)))
+        };
+        // Within a clause: "di kecamatan, ntar dapetnya apa" names no place.
+        let asked: Vec<places::Place> = question
+            .split([',', '.', ';', ':', '?', '!'])
+            .flat_map(|clause| places::named(&place_words(clause), is_name))
+            .collect();
+        if !asked.is_empty() {
+            for s in scored.iter_mut() {
+                s.elsewhere |= places::rule_out(&asked, &self.service_places[s.position]);
+            }
+        }
         scored.sort_by(|a, b| b.score.total_cmp(&a.score));
         scored
     }
@@ -1768,6 +1819,7 @@ impl Engine {
         (best.confidence >= MARGIN_COVERAGE
             && best.recall >= MARGIN_RECALL
             && !best.unserved
+            && !best.elsewhere
             && best.unexplained < best.named
             && best.named >= self.unknown_idf
             && best.score >= MARGIN_RATIO * runner_up)
@@ -2672,6 +2724,38 @@ fn requested(question: &str) -> Option<(String, HashSet<String>)> {
         .filter(|t| !asked.contains(t))
         .collect();
     Some((request.to_owned(), told))
+}
+
+/// Words the decrees write only with a capital, never in lowercase ("Bangil" in "Jl. Raya Raci
+/// Bangil", "Pasuruan"): names of places and people, lowercased. A word in capitals in a
+/// heading ("PERSYARATAN") is written in lowercase elsewhere and is no name.
+fn proper_names(services: &[ServiceStandard]) -> HashSet<String> {
+    let mut capitalised: HashSet<String> = HashSet::default();
+    let mut lowercase: HashSet<String> = HashSet::default();
+    let texts = services.iter().flat_map(|s| {
+        [s.agency.as_str(), s.unit.as_str(), s.title.as_str()]
+            .into_iter()
+            .chain(s.components.iter().map(|c| c.text.as_str()))
+    });
+    for text in texts {
+        for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| w.len() >= 3) {
+            if word.starts_with(char::is_uppercase) {
+                capitalised.insert(word.to_lowercase());
+            } else {
+                lowercase.insert(word.to_owned());
+            }
+        }
+    }
+    capitalised.retain(|w| !lowercase.contains(w));
+    capitalised
+}
+
+/// The lowercase words of a text, split at every sign ("kec." as "kec").
+fn place_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// The words of each clause of a lowercase question (clauses end at punctuation), except the

@@ -1131,3 +1131,30 @@ fn what_a_service_is_asks_the_overview() {
     let b = ask("syarat izin belajar itu apa aja");
     assert_eq!(b.aspect, Some(Aspect::Requirements), "{} {}", id(&b), b.text);
 }
+
+/// A place of the kind of the agency's, but another, asks for that place's service.
+#[test]
+fn another_district_or_regency_named_is_not_answered_with_this_ones_service() {
+    for question in [
+        "sy warga kecamatan bangil, pengantar SKCK di kantor kecamatan bangil syaratnya apa?",
+        "mau bikin pengantar SKTM di kecamatan gempol buat berobat, syaratnya?",
+        "hibah buat gereja di kabupaten malang syaratnya gmn?",
+    ] {
+        let a = ask(question);
+        assert_ne!(a.status, AnswerStatus::Answered, "{question}: {}", a.text);
+    }
+    // Its own place, or a chat word after the kind, keeps the service.
+    assert_eq!(
+        id(&ask("pengantar skck di kecamatan beji syaratnya apa")),
+        "003_5e30365896fb6814:pengantar-skck"
+    );
+    let slow = ask("kalo pelayanan pengantar skck di kecamatan lelet ngadunya kemana min");
+    assert_eq!(id(&slow), "003_5e30365896fb6814:pengantar-skck", "{}", slow.text);
+    let then = ask("udah ngurus sktm di kecamatan, ntar dapetnya surat apa");
+    assert_eq!(
+        id(&then),
+        "003_5e30365896fb6814:pengantar-permohonan-sktm",
+        "{}",
+        then.text
+    );
+}

@@ -1,0 +1,94 @@
+//! Places named by their kind: "kecamatan bangil", "kab. malang", "kota pasuruan". Indonesian
+//! names a region with the kind of region before its name, and a service's agency does too
+//! ("Kecamatan Beji Kabupaten Pasuruan"). A question that names a place of the same kind as one
+//! in a service's agency, but another one, asks about that other place's service: the service
+//! of Kecamatan Beji does not answer for Kecamatan Bangil, nor the Kabupaten's for the Kota of
+//! the same name.
+
+/// The level of government a kind of region is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    Province,
+    /// A regency (kabupaten) or a city (kota): one level, two kinds.
+    Regency {
+        city: bool,
+    },
+    District,
+    Village,
+}
+
+/// A place named by its kind and the first word of its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Place {
+    tier: Tier,
+    name: String,
+}
+
+/// The tier a word of kind names ("kec" as citizens shorten it).
+fn tier(word: &str) -> Option<Tier> {
+    Some(match word {
+        "provinsi" | "prov" | "propinsi" => Tier::Province,
+        "kabupaten" | "kab" | "kabupatan" => Tier::Regency { city: false },
+        "kota" => Tier::Regency { city: true },
+        "kecamatan" | "kec" | "kecamatn" => Tier::District,
+        "desa" | "kelurahan" | "kel" | "ds" => Tier::Village,
+        _ => return None,
+    })
+}
+
+/// The places `words` (lowercase, in order) name: a word of kind followed by a word that
+/// `is_name` accepts.
+pub(super) fn named(words: &[String], is_name: impl Fn(&str) -> bool) -> Vec<Place> {
+    words
+        .windows(2)
+        .filter_map(|pair| {
+            let tier = tier(&pair[0])?;
+            is_name(&pair[1]).then(|| Place {
+                tier,
+                name: pair[1].clone(),
+            })
+        })
+        .collect()
+}
+
+/// Whether the question's places rule a service out: one of them is of the kind of a place in
+/// the service's agency but not that place (another name, or a city where the agency is the
+/// regency's), and the agency names none of them.
+pub(super) fn rule_out(asked: &[Place], agency: &[Place]) -> bool {
+    if asked.iter().any(|a| agency.contains(a)) {
+        return false;
+    }
+    asked.iter().any(|a| {
+        agency.iter().any(|b| match (a.tier, b.tier) {
+            (Tier::Regency { city }, Tier::Regency { city: other }) => city != other || a.name != b.name,
+            (x, y) => x == y && a.name != b.name,
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_owned).collect()
+    }
+
+    fn places(text: &str) -> Vec<Place> {
+        named(&words(text), |w| !matches!(w, "dulu" | "buat"))
+    }
+
+    #[test]
+    fn another_place_of_the_same_kind_rules_the_service_out() {
+        let beji = places("kecamatan beji kabupaten pasuruan");
+        assert!(rule_out(&places("pengantar skck di kecamatan bangil"), &beji));
+        assert!(rule_out(&places("hibah di kabupaten malang"), &beji));
+        assert!(rule_out(&places("warga kota pasuruan"), &beji));
+        assert!(!rule_out(&places("konsultasi di kecamatan beji"), &beji));
+        assert!(!rule_out(&places("sy di desa gununggangsir"), &beji));
+        // A word after the kind that is no name names no place.
+        assert!(!rule_out(&places("ke kabupaten dulu"), &beji));
+        // Naming the agency's own place too keeps it ("warga kec bangil, ke kecamatan beji").
+        assert!(!rule_out(&places("warga kecamatan bangil ke kecamatan beji"), &beji));
+    }
+}
