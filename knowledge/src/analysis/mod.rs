@@ -62,7 +62,8 @@
 //! `id_v14` (2026-12): "ato", "atw", "ataw" -> atau (chat "or"); "personel" keeps its "per-"
 //! ("berapa orang" asks the staffing as "berapa personel"); "X itu apa", "apa itu X", "itu
 //! maksudnya" ask what a service is (the overview).
-//! `id_v15` (2026-12): "lelet", "lemot" -> lambat (chat "slow", said of a service).
+//! `id_v15` (2026-12): "lelet", "lemot" -> lambat (chat "slow", said of a service); Javanese
+//! "wong" -> orang, "cilik" -> kecil, "ae" -> saja, "dalan" -> jalan, "udan" -> hujan.
 //!
 //! # Example
 //! ```

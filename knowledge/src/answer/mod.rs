@@ -457,6 +457,9 @@ const HELP_TOKENS: &[&str] = &[
 const MIN_CLIPPING: usize = 4;
 /// Words for the bot itself.
 const BOT_TOKENS: &[&str] = &["bot", "robot", "chatbot"];
+/// Words that ask with [`BOT_TOKENS`] whether a person answers ("kamu manusia apa robot",
+/// "ini orang asli?"), analysed.
+const PERSON_TOKENS: &[&str] = &["manusia", "orang", "asli", "beneran", "nyata"];
 /// Least naming weight that alone makes an answer when the question asks nothing: more than
 /// one everyday word's ("pagi... ada org ga nih" names no service by "orang").
 const MIN_NAMED_UNASKED: f32 = 1.5;
@@ -885,7 +888,9 @@ impl Engine {
         // chat: everyday words and words no decree uses.
         let about_bot = naming.iter().any(|t| BOT_TOKENS.contains(&t.as_str()));
         let help_only = naming.iter().all(|t| {
-            HELP_TOKENS.contains(&t.as_str()) || about_bot && (EVERYDAY.contains(t.as_str()) || !self.in_decrees(t))
+            HELP_TOKENS.contains(&t.as_str())
+                || about_bot
+                    && (EVERYDAY.contains(t.as_str()) || PERSON_TOKENS.contains(&t.as_str()) || !self.in_decrees(t))
         });
         if let Some(kind) = chat.filter(|k| match k {
             render::Smalltalk::Greeting => naming.is_empty(),

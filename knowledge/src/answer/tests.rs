@@ -1022,7 +1022,11 @@ B. Pendaftaran Organisasi Kemasyarakatan
 /// A question about the bot itself is small talk, and an everyday word alone names no service.
 #[test]
 fn asking_whether_anyone_is_there_is_small_talk() {
-    for question in ["kamu bot ya? apa orang beneran", "pagi... ada org ga nih"] {
+    for question in [
+        "kamu bot ya? apa orang beneran",
+        "pagi... ada org ga nih",
+        "kamu manusia apa robot sih?",
+    ] {
         let a = ask(question);
         assert_eq!(a.status, AnswerStatus::Smalltalk, "{question}: {}", a.text);
     }
