@@ -103,7 +103,9 @@
 //!   ([`Engine::still_about`]; words no decree uses that name no institution left out) leaves
 //!   that service the topic of the conversation;
 //! - a follow-up asked by an interrogative alone, with a word clipped from the previous
-//!   service's title or with common words only, is about that service;
+//!   service's title, with common words only or with details that name no service (no title
+//!   has them), institution or document ([`ENTITIES`]), is about that service unless another
+//!   service is named by half its title ([`FOLLOW_UP_RECALL`]);
 //! - an everyday word alone ("ada org ga nih") names no service, a message about the bot
 //!   itself is small talk, and a service the question does not touch by its title, about an
 //!   institution or document its name lacks, is not answered.
@@ -976,13 +978,23 @@ impl Engine {
                         .any(|w| w.len() > t.len() && w.starts_with(t))
             };
             let no_acronyms = HashSet::default();
+            // A detail in the citizen's words that names no service and no institution or
+            // document ("balesannya", "outputnya", "antrinya", "latar merah") asks about the
+            // previous service too; "paspor" names something else.
+            let detail =
+                |t: &str| !self.idf.contains_key(t) && !ENTITIES.contains(t) && !self.title_acronyms.contains_key(t);
             let follows = naming.iter().all(|t| {
                 self.explains(position, &[*t])
                     || is_action(t)
                     || self.weight(t, &no_acronyms) < MIN_NAMED_UNASKED
                     || clipped(t)
+                    || detail(t)
             });
-            if follows && (chosen.is_none() || naming.iter().all(|t| is_action(t))) {
+            // Another service wins it back only when the message names much of its title:
+            // a word the previous service also has ("sy kerja soale" beside "konsulnya")
+            // found it, not the citizen's topic.
+            let named_elsewhere = chosen.is_some_and(|s| s.position != position && s.recall >= FOLLOW_UP_RECALL);
+            if follows && (!named_elsewhere || naming.iter().all(|t| is_action(t))) {
                 return self.answer_service(question, position, aspect_of(position));
             }
         }

@@ -1162,3 +1162,16 @@ fn another_district_or_regency_named_is_not_answered_with_this_ones_service() {
         then.text
     );
 }
+
+/// A follow-up that asks about a detail in the citizen's own words, naming no service and no
+/// institution or document, asks about the previous service; a document names something else.
+#[test]
+fn a_detail_in_the_citizens_words_follows_the_previous_service() {
+    let data = ServiceId("001_f4e4e6960aa12399:data-dan-informasi".to_owned());
+    let a = ENGINE.answer("brp lama dpt balesan?", Some(&data));
+    assert_eq!(a.service.as_ref().map(|s| &s.id), Some(&data), "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Duration));
+    let karpeg = ServiceId("002_81250e56fc566e31:pemrosesan-karpeg".to_owned());
+    let b = ENGINE.answer("kl ktp el blm jadi2 gmn min", Some(&karpeg));
+    assert_ne!(b.service.as_ref().map(|s| &s.id), Some(&karpeg), "{}", b.text);
+}
