@@ -63,7 +63,9 @@
 //! ("berapa orang" asks the staffing as "berapa personel"); "X itu apa", "apa itu X", "itu
 //! maksudnya" ask what a service is (the overview).
 //! `id_v15` (2026-12): "lelet", "lemot" -> lambat (chat "slow", said of a service); Javanese
-//! "wong" -> orang, "cilik" -> kecil, "ae" -> saja, "dalan" -> jalan, "udan" -> hujan.
+//! "wong" -> orang, "cilik" -> kecil, "ae" -> saja, "dalan" -> jalan, "udan" -> hujan;
+//! "berlaku brp lama/taun", "masa berlaku" ask the product (how long it is valid), not the
+//! duration; "brlaku" -> berlaku, Javanese "berlakune" -> berlakunya.
 //!
 //! # Example
 //! ```

@@ -1175,3 +1175,16 @@ fn a_detail_in_the_citizens_words_follows_the_previous_service() {
     let b = ENGINE.answer("kl ktp el blm jadi2 gmn min", Some(&karpeg));
     assert_ne!(b.service.as_ref().map(|s| &s.id), Some(&karpeg), "{}", b.text);
 }
+
+/// How long a product is valid is asked of the product, not of the time the service takes.
+#[test]
+fn how_long_a_product_is_valid_asks_the_product() {
+    for question in [
+        "surat pengantar skck itu berlaku brp lama",
+        "karpeg itu berlakunya brp taun",
+    ] {
+        let a = ask(question);
+        assert_eq!(a.aspect, Some(Aspect::Product), "{question}: {}", a.text);
+    }
+    assert_eq!(ask("pengantar skck jadinya brp lama").aspect, Some(Aspect::Duration));
+}
