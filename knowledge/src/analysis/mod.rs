@@ -65,7 +65,8 @@
 //! `id_v15` (2026-12): "lelet", "lemot" -> lambat (chat "slow", said of a service); Javanese
 //! "wong" -> orang, "cilik" -> kecil, "ae" -> saja, "dalan" -> jalan, "udan" -> hujan;
 //! "berlaku brp lama/taun", "masa berlaku" ask the product (how long it is valid), not the
-//! duration; "brlaku" -> berlaku, Javanese "berlakune" -> berlakunya.
+//! duration; "brlaku" -> berlaku, Javanese "berlakune" -> berlakunya; "aksi" (a street
+//! demonstration, as "demo") -> unjuk rasa in questions.
 //!
 //! # Example
 //! ```
