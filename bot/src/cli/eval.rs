@@ -284,12 +284,13 @@ const SUITE: &[Set] = &[
         extra: None,
         tune: false,
     },
+    // Read once as a test part in session 15 (5.3% answered), studied since.
     Set {
-        name: "round-15 layouts test (a transposed CSV matrix, a standard-and-SOP booklet via pdftotext -layout)",
+        name: "round-15 layouts 182/183 (transposed CSV matrix, standard-and-SOP booklet; tuned on since round 15)",
         questions: Some("knowledge/eval/blind/layouts-r15/test.tsv"),
         conversations: None,
         extra: Some("knowledge/eval/blind/layouts-r15"),
-        tune: false,
+        tune: true,
     },
     Set {
         name: "round-14 blind test (writer H)",

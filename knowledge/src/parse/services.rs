@@ -3,7 +3,9 @@
 //! Decrees lay services out in several ways, and this assembler handles them with one set
 //! of general rules rather than per-file code:
 //! - an explicit heading "STANDAR PELAYANAN <title>" (optionally numbered "XVIII.", in
-//!   markdown `#`/`**`, with the title on following lines and "PADA <unit>" after it);
+//!   markdown `#`/`**`, with the title on following lines and "PADA <unit>" after it); a
+//!   bare one ("A. STANDAR PELAYANAN", beside "B. STANDAR OPERASIONAL PROSEDUR") takes its
+//!   title from the numbered heading just above it ("I. PENERBITAN KARTU AK/1");
 //! - a service-name row inside the table ("1.<TAB>Pelayanan<TAB><b>Izin Belajar</b>",
 //!   "Jenis Pelayanan | ...");
 //! - an implicit boundary: a component that the current service already has (a second
@@ -586,6 +588,26 @@ impl Assembler {
         // "STANDAR PELAYANAN 1" / "STANDAR PELAYANAN NO. 2": the service's ordinal, with its
         // title on the lines below, like a bare heading.
         let title = if is_ordinal(&title) { String::new() } else { title };
+        // "I. PENERBITAN KARTU AK/1" over "A. STANDAR PELAYANAN" (and later "B. STANDAR
+        // OPERASIONAL PROSEDUR"): the numbered heading just above titles the service.
+        let title = match self.pending.take() {
+            Some(pending)
+                if title.is_empty()
+                    && unit.is_none()
+                    && strip_numbering(&pending.text).0
+                    && pending.line + 4 >= number =>
+            {
+                if let (Some((len, end)), Some(service)) = (pending.appended_to, self.current.as_mut())
+                    && let Some(last) = service.components.last_mut()
+                {
+                    last.raw.truncate(len);
+                    last.lines.end = end;
+                    service.lines.end = end;
+                }
+                pending.text
+            }
+            _ => title,
+        };
         self.start_service(title.clone(), number, numbered);
         if let Some(service) = self.current.as_mut() {
             service.unit = unit;
