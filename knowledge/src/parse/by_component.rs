@@ -14,6 +14,7 @@
 //! names. Every line keeps its own number for citations.
 
 use super::labels;
+use super::paragraphs::item;
 use crate::document::ComponentKind;
 
 /// Fewest component sections, of different kinds, for a decree to be read this way.
@@ -164,7 +165,7 @@ struct Entry {
 fn service_list(lines: &[&str], before: usize) -> Option<Vec<Entry>> {
     let mut lists: Vec<Vec<Entry>> = Vec::new();
     for (i, line) in lines[..before].iter().enumerate() {
-        let Some((number, text)) = numbered(line) else { continue };
+        let Some((number, text)) = item(line) else { continue };
         let mut cells = text.split('\t').map(str::trim).filter(|c| !c.is_empty());
         let title = cells
             .next()
@@ -189,18 +190,6 @@ fn service_list(lines: &[&str], before: usize) -> Option<Vec<Entry>> {
     lists.pop().filter(|list| list.len() >= MIN_SERVICES)
 }
 
-/// A line numbered at its start ("1.<TAB>...", "10. ..."): the number and the rest.
-fn numbered(line: &str) -> Option<(u32, &str)> {
-    let digits = line.find(|c: char| !c.is_ascii_digit())?;
-    if digits == 0 || digits > 2 {
-        return None;
-    }
-    let rest = line[digits..].strip_prefix(['.', ')'])?;
-    rest.starts_with([' ', '\t'])
-        .then(|| Some((line[..digits].parse().ok()?, rest.trim())))
-        .flatten()
-}
-
 /// A numbered item of a section: its number, its lines and its name (before the colon).
 struct Item {
     number: u32,
@@ -213,7 +202,7 @@ impl Item {
     /// own number gives when its name shares a word with that service's name; `None` when it
     /// names no service (a list item of its own).
     fn services(&self, lines: &[&str], list: &[Entry]) -> Option<Vec<u32>> {
-        let text = numbered(lines[self.start]).map_or("", |(_, rest)| rest);
+        let text = item(lines[self.start]).map_or("", |(_, rest)| rest);
         let name = name_of(text)?;
         let count = list.len() as u32;
         if let Some(named) = named_numbers(name, count) {
@@ -229,7 +218,8 @@ impl Item {
 /// after the items).
 fn items(lines: &[&str], section: &Section) -> Vec<Item> {
     let starts: Vec<(usize, u32)> = (section.line + 1..section.end)
-        .filter_map(|i| numbered(lines[i]).map(|(n, _)| (i, n)))
+        .filter(|&i| !lines[i].starts_with([' ', '\t']))
+        .filter_map(|i| item(lines[i]).map(|(n, _)| (i, n)))
         .collect();
     let mut found = Vec::new();
     for (k, &(start, number)) in starts.iter().enumerate() {
@@ -259,7 +249,7 @@ fn name_of(text: &str) -> Option<&str> {
 /// The value an item's first line gives after its name; a later line as it is.
 fn value_of(line: &str, first: bool) -> &str {
     let trimmed = line.trim();
-    match numbered(trimmed) {
+    match item(trimmed) {
         Some((_, rest)) if first => match rest.split_once(':') {
             Some((name, value)) if name.split_whitespace().count() <= MAX_NAME_WORDS => value.trim(),
             _ => rest,

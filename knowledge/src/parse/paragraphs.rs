@@ -86,8 +86,8 @@ struct Paragraph<'a> {
     first: &'a str,
 }
 
-/// A numbered paragraph's number and text: "1.<TAB>...", "10 .<TAB>...", "3) ...".
-fn item(line: &str) -> Option<(u32, &str)> {
+/// A numbered paragraph's or item's number and text: "1.<TAB>...", "10 .<TAB>...", "3) ...".
+pub(super) fn item(line: &str) -> Option<(u32, &str)> {
     let line = line.trim_start();
     let digits = line.find(|c: char| !c.is_ascii_digit())?;
     if digits == 0 || digits > 2 {
