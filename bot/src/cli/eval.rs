@@ -293,6 +293,20 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
+        name: "round-15b blind conversations (writer J, test only)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r15b/conversations-test.tsv"),
+        extra: None,
+        tune: false,
+    },
+    Set {
+        name: "round-15b layouts test (an XML export, an MPP catalogue page copied from the browser)",
+        questions: Some("knowledge/eval/blind/layouts-r15b/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r15b"),
+        tune: false,
+    },
+    Set {
         name: "round-14 blind test (writer H)",
         questions: Some("knowledge/eval/blind/r14/test.tsv"),
         conversations: Some("knowledge/eval/blind/r14/conversations-test.tsv"),
