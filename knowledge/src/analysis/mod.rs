@@ -66,7 +66,8 @@
 //! "wong" -> orang, "cilik" -> kecil, "ae" -> saja, "dalan" -> jalan, "udan" -> hujan;
 //! "berlaku brp lama/taun", "masa berlaku" ask the product (how long it is valid), not the
 //! duration; "brlaku" -> berlaku, Javanese "berlakune" -> berlakunya; "aksi" (a street
-//! demonstration, as "demo") -> unjuk rasa in questions.
+//! demonstration, as "demo") -> unjuk rasa in questions; "dibenerin", "dibetulin" ->
+//! diperbaiki (the passive of "benerin").
 //!
 //! # Example
 //! ```
