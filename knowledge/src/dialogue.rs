@@ -509,4 +509,19 @@ mod conversation_tests {
             after.text
         );
     }
+
+    #[test]
+    fn asking_a_detail_before_choosing_offers_the_list_again() {
+        let mut d = Dialogue::default();
+        let list = d.reply(&ENGINE, "mau konsultasi");
+        assert_eq!(list.status, AnswerStatus::Ambiguous, "{}", list.text);
+        let again = d.reply(&ENGINE, "balesannya brp lama?");
+        assert_eq!(
+            (again.status, again.aspect),
+            (AnswerStatus::Ambiguous, Some(Aspect::Duration)),
+            "{}",
+            again.text
+        );
+        assert_eq!(again.candidates.len(), list.candidates.len());
+    }
 }

@@ -978,17 +978,14 @@ impl Engine {
                         .any(|w| w.len() > t.len() && w.starts_with(t))
             };
             let no_acronyms = HashSet::default();
-            // A detail in the citizen's words that names no service and no institution or
-            // document ("balesannya", "outputnya", "antrinya", "latar merah") asks about the
-            // previous service too; "paspor" names something else.
-            let detail =
-                |t: &str| !self.idf.contains_key(t) && !ENTITIES.contains(t) && !self.title_acronyms.contains_key(t);
+            // A detail in the citizen's words ("balesannya", "outputnya", "antrinya", "latar
+            // merah") asks about the previous service too; "paspor" names something else.
             let follows = naming.iter().all(|t| {
                 self.explains(position, &[*t])
                     || is_action(t)
                     || self.weight(t, &no_acronyms) < MIN_NAMED_UNASKED
                     || clipped(t)
-                    || detail(t)
+                    || self.is_detail(t)
             });
             // Another service wins it back only when the message names much of its title:
             // a word the previous service also has ("sy kerja soale" beside "konsulnya")
@@ -1389,15 +1386,19 @@ impl Engine {
     }
 
     /// The aspect a message asks when it names no service and no other topic ("trus brp
-    /// lama?", "jadine brp hari", "nunggu berapa lama"): every word is a cue, an everyday word
-    /// or a generic one. `None` when it names something or asks nothing.
+    /// lama?", "jadine brp hari", "nunggu berapa lama", "dikirim kemana nanti?"): every word
+    /// is a cue, an everyday word, a generic one or a detail ([`Engine::is_detail`]). `None`
+    /// when it names something or asks nothing.
     pub fn asks_only(&self, message: &str) -> Option<Aspect> {
         if smalltalk_kind(message).is_some() {
             return None;
         }
         let (tokens, _, _) = self.question_tokens(message);
         let names_nothing = tokens.iter().all(|t| {
-            aspect::is_cue(t) || GENERIC.contains(&t.as_str()) || self.weight(t, &HashSet::default()) <= EVERYDAY_LIMIT
+            aspect::is_cue(t)
+                || GENERIC.contains(&t.as_str())
+                || self.weight(t, &HashSet::default()) <= EVERYDAY_LIMIT
+                || self.is_detail(t)
         });
         names_nothing.then(|| aspect::detect(&tokens)).flatten()
     }
@@ -1430,6 +1431,12 @@ impl Engine {
             }
         }
         explained >= STILL_ABOUT_SHARE * total
+    }
+
+    /// A word that names no service (no title has it, nor its acronym) and no institution or
+    /// document ([`ENTITIES`]): a detail of the topic in the citizen's own words.
+    fn is_detail(&self, token: &str) -> bool {
+        !self.idf.contains_key(token) && !ENTITIES.contains(token) && !self.title_acronyms.contains_key(token)
     }
 
     /// The services of a list offered again for the aspect a follow-up asks: the citizen asked
