@@ -67,7 +67,8 @@
 //! "berlaku brp lama/taun", "masa berlaku" ask the product (how long it is valid), not the
 //! duration; "brlaku" -> berlaku, Javanese "berlakune" -> berlakunya; "aksi" (a street
 //! demonstration, as "demo") -> unjuk rasa in questions; "dibenerin", "dibetulin" ->
-//! diperbaiki (the passive of "benerin").
+//! diperbaiki (the passive of "benerin"); regulations by their usual abbreviations
+//! ("permenhub", "permendagri", "perpres", "pergub") written out in questions.
 //!
 //! # Example
 //! ```

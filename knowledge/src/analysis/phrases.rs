@@ -154,6 +154,9 @@ mod tests {
         kk_alone_kept: "KK" => "kk",
         kartu_keluarga_adds_kk: "kartu keluarga hilang" => "kartu keluarga kk hilang",
         untouched_text_is_only_lowercased: "Syarat KTP-el Baru" => "syarat ktp baru",
+        regulation_abbreviation: "permenhub nomor brp" => "peraturan menteri perhubungan nomor brp",
+        validity_asks_the_product: "kartunya berlaku brp lama" => "kartunya produk berlaku",
+        demonstration_aksi: "mau aksi di dprd" => "mau unjuk rasa di dprd",
         empty: "" => "",
         punctuation_only: "?!" => "",
     }
