@@ -32,6 +32,8 @@ const MAX_CROSSING_SHARE: f32 = 0.1;
 const MIN_LABEL_KINDS: usize = 2;
 /// Most words of a bare label ("WAKTU PENYELESAIAN", "Dasar Hukum :").
 const MAX_LABEL_WORDS: usize = 4;
+/// Most characters of a bare label.
+const MAX_LABEL_CHARS: usize = 48;
 
 /// A document rewritten column by column: its text and, per output line, the 1-based line of
 /// the input it comes from.
@@ -47,8 +49,12 @@ pub(crate) fn unfold(text: &str) -> Option<Unfolded> {
         return None;
     }
     let lines: Vec<Vec<char>> = text.split('\n').map(|l| l.chars().collect()).collect();
+    let runs: Vec<Vec<usize>> = lines.iter().map(|l| starts(l)).collect();
     let pages = pages(&lines);
-    let gutters: Vec<Option<usize>> = pages.iter().map(|p| gutter(&lines[p.clone()])).collect();
+    let gutters: Vec<Option<usize>> = pages
+        .iter()
+        .map(|p| gutter(&lines[p.clone()], &runs[p.clone()]))
+        .collect();
     let labelled = pages
         .iter()
         .zip(&gutters)
@@ -118,12 +124,10 @@ fn starts(line: &[char]) -> Vec<usize> {
 
 /// The page's gutter: the first column of its right column's text, or `None` when the page is
 /// not printed in two columns.
-fn gutter(page: &[Vec<char>]) -> Option<usize> {
+fn gutter(page: &[Vec<char>], runs: &[Vec<usize>]) -> Option<usize> {
     let mut counts: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-    for line in page {
-        for start in starts(line).into_iter().filter(|&s| s >= MIN_GUTTER) {
-            *counts.entry(start).or_default() += 1;
-        }
+    for start in runs.iter().flatten().copied().filter(|&s| s >= MIN_GUTTER) {
+        *counts.entry(start).or_default() += 1;
     }
     let (&mode, _) = counts
         .iter()
@@ -132,22 +136,19 @@ fn gutter(page: &[Vec<char>]) -> Option<usize> {
     let gutter = (mode.saturating_sub(JITTER)..=mode)
         .find(|c| counts.contains_key(c))
         .unwrap_or(mode);
-    let text_lines = page.iter().filter(|l| l.iter().any(|c| !c.is_whitespace())).count();
-    let paired = page
+    let text_lines = runs.iter().filter(|s| !s.is_empty()).count();
+    let paired = runs
         .iter()
-        .filter(|l| {
-            let s = starts(l);
-            s.first().is_some_and(|&f| f < gutter) && s.iter().any(|&x| x >= gutter)
-        })
+        .filter(|s| s.first().is_some_and(|&f| f < gutter) && s.iter().any(|&x| x >= gutter))
         .count();
-    let crossing = page.iter().filter(|l| crosses(l, gutter)).count();
+    let crossing = page.iter().zip(runs).filter(|(l, s)| crosses(l, s, gutter)).count();
     (paired >= MIN_PAIRED_LINES && crossing as f32 <= MAX_CROSSING_SHARE * text_lines as f32).then_some(gutter)
 }
 
 /// A line whose text runs across the gutter with no run of spaces to split it at.
-fn crosses(line: &[char], gutter: usize) -> bool {
+fn crosses(line: &[char], runs: &[usize], gutter: usize) -> bool {
     line.len() > gutter
-        && starts(line).iter().all(|&s| s < gutter || s > gutter + JITTER)
+        && runs.iter().all(|&s| s < gutter || s > gutter + JITTER)
         && !line[gutter.saturating_sub(2)..gutter].iter().all(|c| c.is_whitespace())
 }
 
@@ -167,6 +168,12 @@ fn trim_end(line: &[char]) -> &[char] {
 /// a value column's "Tidak dipungut biaya" is a sentence, not a label.
 fn labels_on_both_sides(page: &[Vec<char>], gutter: usize) -> bool {
     let label = |part: &[char]| {
+        // Most parts are values: no capital first or too long for a label, looked at cheaply.
+        let start = part.iter().position(|c| !c.is_whitespace())?;
+        let part = trim_end(&part[start..]);
+        if part.len() > MAX_LABEL_CHARS || !part[0].is_uppercase() {
+            return None;
+        }
         let text: String = part.iter().collect();
         let text = text.trim().trim_end_matches(':').trim();
         // Words only: an address ("pengaduan.dinas@...") or a figure is a value.

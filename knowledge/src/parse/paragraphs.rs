@@ -38,13 +38,15 @@ pub(crate) fn headings(lines: &[&str]) -> Vec<Heading> {
     for (i, line) in lines.iter().enumerate() {
         let Some((number, first)) = item(line) else { continue };
         let end = paragraph_end(lines, i);
-        let text = lines[i..end].iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+        let words = lines[i..end]
+            .iter()
+            .map(|l| l.split_whitespace().count())
+            .sum::<usize>();
         let paragraph = Paragraph {
             number,
             line: i,
             end,
-            words: text.split_whitespace().count(),
-            kinds: kinds(&text),
+            words,
             first,
         };
         match lists.last_mut() {
@@ -53,12 +55,15 @@ pub(crate) fn headings(lines: &[&str]) -> Vec<Heading> {
             _ => {}
         }
     }
+    // Lengths first (a list of requirements is short lines); the components said only then.
     let services = |list: &&Vec<Paragraph>| {
-        let full = list
-            .iter()
-            .filter(|p| p.words >= MIN_WORDS && p.kinds >= MIN_KINDS)
-            .count();
-        list.len() >= MIN_PARAGRAPHS && 2 * full >= list.len() && list.iter().all(|p| 2 * p.words >= MIN_WORDS)
+        list.len() >= MIN_PARAGRAPHS
+            && list.iter().all(|p| 2 * p.words >= MIN_WORDS)
+            && 2 * list
+                .iter()
+                .filter(|p| p.words >= MIN_WORDS && kinds(&lines[p.line..p.end].join(" ")) >= MIN_KINDS)
+                .count()
+                >= list.len()
     };
     let Some(list) = lists.iter().filter(services).max_by_key(|list| list.len()) else {
         return Vec::new();
@@ -76,13 +81,12 @@ pub(crate) fn headings(lines: &[&str]) -> Vec<Heading> {
         .collect()
 }
 
-/// A numbered paragraph: its number, first line, end, length and how many components it says.
+/// A numbered paragraph: its number, first line, end and length in words.
 struct Paragraph<'a> {
     number: u32,
     line: usize,
     end: usize,
     words: usize,
-    kinds: usize,
     first: &'a str,
 }
 
