@@ -299,12 +299,13 @@ const SUITE: &[Set] = &[
         extra: None,
         tune: false,
     },
+    // Read once as a test part in session 15 (0% answered), studied since.
     Set {
-        name: "round-15b layouts test (an XML export, an MPP catalogue page copied from the browser)",
+        name: "round-15b layouts 190/191 (an XML export, an MPP catalogue page; tuned on since round 15)",
         questions: Some("knowledge/eval/blind/layouts-r15b/test.tsv"),
         conversations: None,
         extra: Some("knowledge/eval/blind/layouts-r15b"),
-        tune: false,
+        tune: true,
     },
     Set {
         name: "round-14 blind test (writer H)",

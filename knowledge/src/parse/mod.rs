@@ -2,7 +2,7 @@
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
 //! and Word files) -> a web page's raw HTML source split into lines of text that keep their
-//! source line numbers ([`html`]), or an API's JSON records written as label rows ([`json`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
+//! source line numbers ([`html`]), or an API's JSON or XML records written as label rows ([`json`], [`xml`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
 //! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> a leaflet's panels printed side by side read one after the other ([`page_columns`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
 //! ([`page`]) -> headings framed by rule lines as service headings ([`banners`]) -> layouts put back into lines the
@@ -50,6 +50,7 @@ mod region;
 mod services;
 mod spaced_matrix;
 mod title;
+mod xml;
 
 use crate::document::{Component, ComponentKind, Document, LineRange, ParseWarning, ServiceId, ServiceStandard};
 use crate::input::{Format, InputError};
@@ -180,8 +181,10 @@ pub fn parse_files<P: AsRef<Path> + Sync>(paths: &[P]) -> Vec<Result<Document, P
 pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     let original = text;
     // A web page's source is first split into lines of text; citations keep its own lines.
-    // So is an API's JSON export, as the label rows its records stand for.
-    let page = html::split(text).or_else(|| json::split(text));
+    // So is an API's JSON or XML export, as the label rows its records stand for.
+    let page = html::split(text)
+        .or_else(|| json::split(text))
+        .or_else(|| xml::split(text));
     let text = page.as_ref().map_or(text, |p| p.text.as_str());
     let unescaped = escapes::unescape(text);
     let text = unescaped.as_deref().unwrap_or(text);
