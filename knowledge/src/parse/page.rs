@@ -12,7 +12,8 @@
 //! page-length menu ("Show 10 entries", "Tampilkan 10 entri"), the search box, the export
 //! buttons and the pager ("Showing 1 to 10 of 11 entries", "Previous 1 2 Next"). Between two
 //! pages of the table they would land in the last cell of the row above; they are furniture
-//! too ([`table_controls`]).
+//! too ([`table_controls`]), and so is an icon font's ligature name on a line of its own
+//! ("expand_less" beside a collapsible panel's title, [`icon_name`]).
 
 use std::collections::HashMap;
 
@@ -20,7 +21,7 @@ use std::collections::HashMap;
 pub(crate) fn furniture(lines: &[&str]) -> Vec<usize> {
     let mut out = beside_numbers(lines);
     out.extend(page_heads(lines));
-    out.extend((0..lines.len()).filter(|&i| table_controls(lines[i])));
+    out.extend((0..lines.len()).filter(|&i| table_controls(lines[i]) || icon_name(lines[i])));
     out.sort_unstable();
     out.dedup();
     out
@@ -141,6 +142,18 @@ fn beside_numbers(lines: &[&str]) -> Vec<usize> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// A line that is only an icon font's ligature name, as a page copied from the browser brings
+/// it along ("expand_less" beside a collapsible panel's title, "chevron_right" in the
+/// breadcrumbs): one lowercase token of words joined by underscores.
+fn icon_name(line: &str) -> bool {
+    let t = line.trim();
+    t.contains('_')
+        && !t.starts_with('_')
+        && !t.ends_with('_')
+        && t.len() <= 32
+        && t.chars().all(|c| c.is_ascii_lowercase() || c == '_')
 }
 
 /// A line that is one of a web table's controls, in English or Indonesian: "Show 10

@@ -9,7 +9,9 @@
 //! - a service-name row inside the table ("1.<TAB>Pelayanan<TAB><b>Izin Belajar</b>",
 //!   "Jenis Pelayanan | ...");
 //! - an implicit boundary: a component that the current service already has (a second
-//!   "Persyaratan") after a heading-like line, which then names the new service.
+//!   "Persyaratan") after a heading-like line, which then names the new service; on a web
+//!   page copied from the browser a short line in title case a few lines above it ("Kartu
+//!   Identitas Anak (KIA)", a collapsible panel's title) names it too.
 //!
 //! A section headed as holding for every service ("KOMPONEN YANG BERLAKU UNTUK SELURUH JENIS
 //! PELAYANAN") is no service: its components go to every service that lacks them.
@@ -143,6 +145,10 @@ pub(crate) struct Assembler {
     /// The line of a service name in capitals given by a "Jenis Pelayanan" label line, which
     /// the next line may continue.
     name_line: Option<u32>,
+    /// The last short line in title case read since the last label ("Kartu Identitas Anak
+    /// (KIA)", a note under it may follow): a web page's panel title, if the next label
+    /// starts the components over.
+    title_case_line: Option<PendingTitle>,
     pub warnings: Vec<ParseWarning>,
 }
 
@@ -161,6 +167,7 @@ impl Assembler {
             row_labels: false,
             in_row: false,
             name_line: None,
+            title_case_line: None,
             warnings: Vec::new(),
         }
     }
@@ -460,12 +467,15 @@ impl Assembler {
             open.raw.push('\n');
             open.raw.push_str(raw_line);
             open.lines.extend_to(number);
+            let title = PendingTitle {
+                text,
+                line: number,
+                appended_to: Some(before),
+            };
             if heading_like {
-                self.pending = Some(PendingTitle {
-                    text,
-                    line: number,
-                    appended_to: Some(before),
-                });
+                self.pending = Some(title);
+            } else if is_panel_title(&title.text) {
+                self.title_case_line = Some(title);
             }
             return;
         }
@@ -479,6 +489,12 @@ impl Assembler {
             && let Some(service) = self.current.as_mut().filter(|s| s.components.is_empty())
         {
             service.unit = Some(unit);
+        } else if is_panel_title(&text) {
+            self.title_case_line = Some(PendingTitle {
+                text,
+                line: number,
+                appended_to: None,
+            });
         }
     }
 
@@ -771,6 +787,26 @@ impl Assembler {
     fn start_component(&mut self, number: u32, kind: ComponentKind, label: String, value: String) {
         self.close_component();
         self.row_labels = self.in_row;
+        // A line in title case right above the label that starts the components over (a
+        // second "Persyaratan") titles the next service, as a web page's panel title does.
+        // So does one above the first service's first label, rather than a heading further up
+        // (the page's name).
+        let restarts = self
+            .current
+            .as_ref()
+            .is_none_or(|s| s.components.iter().any(|c| c.kind == kind));
+        if kind == ComponentKind::Requirements
+            && restarts
+            && let Some(title) = self.title_case_line.take()
+            && title.line + PANEL_TITLE_REACH >= number
+            && self
+                .pending
+                .as_ref()
+                .is_none_or(|p| p.line + PANEL_TITLE_REACH < title.line)
+        {
+            self.pending = Some(title);
+        }
+        self.title_case_line = None;
         let needs_new_service = match (&self.current, &self.pending) {
             (None, _) => true,
             (Some(service), Some(_)) => {
@@ -1152,7 +1188,8 @@ fn is_ordinal(text: &str) -> bool {
 
 fn title_case(text: &str) -> bool {
     const SMALL: &[&str] = &[
-        "dan", "atau", "untuk", "bagi", "yang", "dengan", "pada", "di", "ke", "dari", "serta",
+        "dan", "atau", "untuk", "bagi", "yang", "dengan", "pada", "di", "ke", "dari", "serta", "karena", "atas",
+        "oleh", "dalam", "tentang", "sebagai",
     ];
     let words: Vec<&str> = text
         .split_whitespace()
@@ -1198,6 +1235,28 @@ fn is_heading_like(raw_line: &str, text: &str) -> bool {
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
     let upper = letters.iter().filter(|c| c.is_uppercase()).count();
     words >= 2 && letters.len() >= 6 && upper * 10 >= letters.len() * 9 || numbered_title(text)
+}
+
+/// How far a panel title stands above the label it heads at most, and how many lines above it
+/// a heading still titles the service instead (a page's name far above the first panel does
+/// not; a heading with a property line under it does).
+const PANEL_TITLE_REACH: u32 = 10;
+
+/// A short line in title case that could title a panel: two to twelve words, no label, no
+/// property ("Status: Disahkan"), no sentence or list punctuation at its end.
+fn is_panel_title(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    (2..=12).contains(&words)
+        && title_case(text)
+        && !text.contains(':')
+        && unit_line(text).is_none()
+        && !super::header::starts_with_agency_word(&text.to_uppercase())
+        && !text.ends_with(['.', ':', ';', ','])
+        && !text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '•')
+        && classify(text).is_none()
 }
 
 /// A numbered line in title case ("2. Sertifikat Laik Fungsi (SLF)", "10. Izin Operasional
