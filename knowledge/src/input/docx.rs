@@ -165,6 +165,17 @@ impl Builder {
 }
 
 /// The lines of one WordprocessingML part.
+/// The text an entity or character reference stands for ("&amp;", "&#8211;"); an unknown
+/// entity stands for nothing.
+pub(crate) fn resolve(reference: &quick_xml::events::BytesRef) -> String {
+    match reference.resolve_char_ref() {
+        Ok(Some(c)) => c.to_string(),
+        _ => quick_xml::escape::resolve_predefined_entity(&reference.xml10_content())
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
 fn lines_of(xml: &str) -> Result<Vec<String>, String> {
     let mut reader = Reader::from_str(xml);
     let mut builder = Builder::default();
@@ -208,15 +219,7 @@ fn lines_of(xml: &str) -> Result<Vec<String>, String> {
             },
             Event::Text(text) => builder.push_text(&text.xml10_content()),
             Event::CData(text) => builder.push_text(&text.xml10_content()),
-            Event::GeneralRef(reference) => {
-                let resolved = match reference.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    _ => quick_xml::escape::resolve_predefined_entity(&reference.xml10_content())
-                        .unwrap_or_default()
-                        .to_owned(),
-                };
-                builder.push_text(&resolved);
-            }
+            Event::GeneralRef(reference) => builder.push_text(&resolve(&reference)),
             Event::Eof => break,
             _ => {}
         }

@@ -519,6 +519,18 @@ fn blind_layouts_parse_to_the_services_a_reader_finds() {
     assert!(checked >= 26, "only {checked} services checked");
 }
 
+/// A studied blind layout decree (`eval/blind/<set>/<stem>.txt`) parsed, with the titles of
+/// its `.expected.tsv` it has no service for; it must have `services` services.
+fn studied_layout(set: &str, stem: &str, services: usize) -> (Document, Vec<String>) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("eval/blind").join(set);
+    let doc = parse_file(&dir.join(format!("{stem}.txt"))).expect("studied layout parses");
+    let expected = std::fs::read_to_string(dir.join(format!("{stem}.expected.tsv"))).expect("expected services");
+    let titles: Vec<&str> = doc.services.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles.len(), services, "{stem}: {titles:?}");
+    let missing = missing_titles(&doc, &expected);
+    (doc, missing)
+}
+
 /// The titles of `expected` (a blind layout's `.expected.tsv`) that `doc` has no service for,
 /// compared without case and without a leading "Pelayanan".
 fn missing_titles(doc: &Document, expected: &str) -> Vec<String> {
@@ -539,16 +551,7 @@ fn missing_titles(doc: &Document, expected: &str) -> Vec<String> {
 /// session 15): two services side by side per page, the panels at other columns on every page.
 #[test]
 fn a_two_column_leaflet_parses_panel_by_panel() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("eval/blind/layouts-r14");
-    let doc = parse_file(&dir.join("171_disdukcapil-sindangraja.txt")).expect("leaflet parses");
-    let expected = std::fs::read_to_string(dir.join("171_disdukcapil-sindangraja.expected.tsv")).unwrap();
-    assert_eq!(
-        doc.services.len(),
-        10,
-        "{:?}",
-        doc.services.iter().map(|s| &s.title).collect::<Vec<_>>()
-    );
-    let missing = missing_titles(&doc, &expected);
+    let (doc, missing) = studied_layout("layouts-r14", "171_disdukcapil-sindangraja", 10);
     // "(NON MUSLIM)" reads as "(NON Muslim)": the case differs, the service is there.
     assert!(missing.len() <= 1, "{missing:?}");
     let akta = doc
@@ -566,18 +569,9 @@ fn a_two_column_leaflet_parses_panel_by_panel() {
 /// each service one numbered paragraph of running text, fees and complaints said once for all.
 #[test]
 fn a_circular_letter_parses_paragraph_by_paragraph() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("eval/blind/layouts-r14");
-    let doc = parse_file(&dir.join("173_kecamatan-pasirlaya.txt")).expect("letter parses");
-    let expected = std::fs::read_to_string(dir.join("173_kecamatan-pasirlaya.expected.tsv")).unwrap();
-    assert_eq!(
-        doc.services.len(),
-        10,
-        "{:?}",
-        doc.services.iter().map(|s| &s.title).collect::<Vec<_>>()
-    );
+    let (doc, missing) = studied_layout("layouts-r14", "173_kecamatan-pasirlaya", 10);
     // The writer named two services by their gist ("Rekomendasi Proposal Bantuan Hibah/...",
     // "... oleh Camat selaku PPAT Sementara"); the letter's own opening words are the titles.
-    let missing = missing_titles(&doc, &expected);
     assert!(missing.len() <= 2, "{missing:?}");
     // "Seluruh pelayanan di atas tidak dipungut biaya" after the list is every service's fee.
     let waris = doc
@@ -598,20 +592,8 @@ fn a_circular_letter_parses_paragraph_by_paragraph() {
 /// services, then one section per component with an item per service, named shorter.
 #[test]
 fn a_decree_organised_by_component_parses_service_by_service() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("eval/blind/layouts-r15");
-    let doc = parse_file(&dir.join("180_dishub_karangsegara.txt")).expect("decree parses");
-    let expected = std::fs::read_to_string(dir.join("180_dishub_karangsegara.expected.tsv")).unwrap();
-    assert_eq!(
-        doc.services.len(),
-        10,
-        "{:?}",
-        doc.services.iter().map(|s| &s.title).collect::<Vec<_>>()
-    );
-    assert!(
-        missing_titles(&doc, &expected).is_empty(),
-        "{:?}",
-        missing_titles(&doc, &expected)
-    );
+    let (doc, missing) = studied_layout("layouts-r15", "180_dishub_karangsegara", 10);
+    assert!(missing.is_empty(), "{:?}", missing);
     let pju = doc
         .services
         .iter()
@@ -636,20 +618,8 @@ fn a_decree_organised_by_component_parses_service_by_service() {
 /// since): one column per service under a "Nama Layanan" row, two tables one below the other.
 #[test]
 fn a_transposed_sheet_parses_column_by_column() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("eval/blind/layouts-r15");
-    let doc = parse_file(&dir.join("182_dinkes_cikawungan.txt")).expect("sheet parses");
-    let expected = std::fs::read_to_string(dir.join("182_dinkes_cikawungan.expected.tsv")).unwrap();
-    assert_eq!(
-        doc.services.len(),
-        11,
-        "{:?}",
-        doc.services.iter().map(|s| &s.title).collect::<Vec<_>>()
-    );
-    assert!(
-        missing_titles(&doc, &expected).is_empty(),
-        "{:?}",
-        missing_titles(&doc, &expected)
-    );
+    let (doc, missing) = studied_layout("layouts-r15", "182_dinkes_cikawungan", 11);
+    assert!(missing.is_empty(), "{:?}", missing);
     for service in &doc.services {
         let kinds: Vec<ComponentKind> = service.components.iter().map(|c| c.kind).collect();
         assert!(
@@ -665,21 +635,9 @@ fn a_transposed_sheet_parses_column_by_column() {
 /// OPERASIONAL PROSEDUR".
 #[test]
 fn a_numbered_heading_above_a_bare_standard_heading_titles_the_service() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("eval/blind/layouts-r15");
-    let doc = parse_file(&dir.join("183_disnaker_giriwangi.txt")).expect("booklet parses");
-    let expected = std::fs::read_to_string(dir.join("183_disnaker_giriwangi.expected.tsv")).unwrap();
-    assert_eq!(
-        doc.services.len(),
-        8,
-        "{:?}",
-        doc.services.iter().map(|s| &s.title).collect::<Vec<_>>()
-    );
+    let (doc, missing) = studied_layout("layouts-r15", "183_disnaker_giriwangi", 8);
     // The last title wraps onto a second line ("... TENAGA" / "KERJA ASING (RPTKA)").
-    assert!(
-        missing_titles(&doc, &expected).len() <= 1,
-        "{:?}",
-        missing_titles(&doc, &expected)
-    );
+    assert!(missing.len() <= 1, "{:?}", missing);
     let ak1 = &doc.services[0];
     assert_eq!(ak1.duration.as_ref().and_then(|d| d.max_minutes), Some(60));
 }
@@ -688,20 +646,9 @@ fn a_numbered_heading_above_a_bare_standard_heading_titles_the_service() {
 /// session 15, studied since): one `<layanan>` per service, components as child elements.
 #[test]
 fn an_xml_export_parses_record_by_record() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("eval/blind/layouts-r15b");
-    let doc = parse_file(&dir.join("190_dishub_wonoreksa.txt")).expect("export parses");
-    let expected = std::fs::read_to_string(dir.join("190_dishub_wonoreksa.expected.tsv")).unwrap();
     // The service marked status="nonaktif" is not in force and is left out.
-    assert_eq!(
-        doc.services.len(),
-        9,
-        "{:?}",
-        doc.services.iter().map(|s| &s.title).collect::<Vec<_>>()
-    );
-    assert_eq!(
-        missing_titles(&doc, &expected),
-        ["Penerbitan Buku Uji Kendaraan Bermotor"]
-    );
+    let (doc, missing) = studied_layout("layouts-r15b", "190_dishub_wonoreksa", 9);
+    assert_eq!(missing, ["Penerbitan Buku Uji Kendaraan Bermotor"]);
     assert_eq!(doc.agency.as_deref(), Some("Dinas Perhubungan Kabupaten Wonoreksa"));
     let kir = &doc.services[0];
     assert_eq!(kir.duration.as_ref().and_then(|d| d.max_minutes), Some(45));
@@ -712,10 +659,8 @@ fn an_xml_export_parses_record_by_record() {
 /// name ("expand_less") beside each title, page widgets between the panels.
 #[test]
 fn a_copied_catalogue_page_parses_panel_by_panel() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("eval/blind/layouts-r15b");
-    let doc = parse_file(&dir.join("191_mpp_sukawangi.txt")).expect("page parses");
+    let (doc, _) = studied_layout("layouts-r15b", "191_mpp_sukawangi", 11);
     let titles: Vec<&str> = doc.services.iter().map(|s| s.title.as_str()).collect();
-    assert_eq!(titles.len(), 11, "{titles:?}");
     for title in [
         "Kartu Identitas Anak (KIA)",
         "Penerbitan SKCK Baru",

@@ -112,15 +112,10 @@ fn tree(text: &str) -> Option<Node> {
             }
             Event::Text(t) => stack.last_mut()?.text.push_str(&t.xml10_content()),
             Event::CData(t) => stack.last_mut()?.text.push_str(&plain(&t.xml10_content())),
-            Event::GeneralRef(reference) => {
-                let resolved = match reference.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    _ => quick_xml::escape::resolve_predefined_entity(&reference.xml10_content())
-                        .unwrap_or_default()
-                        .to_owned(),
-                };
-                stack.last_mut()?.text.push_str(&resolved);
-            }
+            Event::GeneralRef(reference) => stack
+                .last_mut()?
+                .text
+                .push_str(&crate::input::docx::resolve(&reference)),
             Event::Eof => break,
             _ => {}
         }
