@@ -208,7 +208,7 @@ impl Item {
         if let Some(named) = named_numbers(name, count) {
             return Some(named);
         }
-        let entry = list.get(self.number as usize - 1)?;
+        let entry = list.get((self.number as usize).checked_sub(1)?)?;
         shares_word(name, &entry.title).then(|| vec![self.number])
     }
 }
