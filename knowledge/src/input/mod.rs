@@ -27,7 +27,8 @@ use std::path::Path;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Text conversions: `.txt`, `.md`, `.markdown`, `.html`, `.htm`, spreadsheets saved as
-    /// `.csv` (comma or semicolon separated) and service-catalogue exports saved as `.json`.
+    /// `.csv` (comma or semicolon separated) and service-catalogue exports saved as `.json` or
+    /// `.xml`.
     Text,
     /// `.pdf` with a text layer.
     Pdf,
@@ -40,7 +41,7 @@ impl Format {
     pub fn of(file_name: &str) -> Option<Self> {
         let extension = Path::new(file_name).extension()?.to_str()?.to_ascii_lowercase();
         match extension.as_str() {
-            "txt" | "md" | "markdown" | "html" | "htm" | "csv" | "json" => Some(Self::Text),
+            "txt" | "md" | "markdown" | "html" | "htm" | "csv" | "json" | "xml" => Some(Self::Text),
             "pdf" => Some(Self::Pdf),
             "docx" => Some(Self::Docx),
             _ => None,
@@ -90,6 +91,7 @@ mod tests {
         assert_eq!(Format::of("sk.TXT"), Some(Format::Text));
         assert_eq!(Format::of("sk.html"), Some(Format::Text));
         assert_eq!(Format::of("standar.csv"), Some(Format::Text));
+        assert_eq!(Format::of("katalog.xml"), Some(Format::Text));
         assert_eq!(Format::of("Standar Pelayanan.PDF"), Some(Format::Pdf));
         assert_eq!(Format::of("sk.docx"), Some(Format::Docx));
         assert_eq!(Format::of("sk.doc"), None);

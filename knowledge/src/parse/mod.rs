@@ -6,7 +6,7 @@
 //! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> a leaflet's panels printed side by side read one after the other ([`page_columns`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
 //! ([`page`]) -> headings framed by rule lines as service headings ([`banners`]) -> layouts put back into lines the
-//! assembler reads: a spreadsheet's sheet with one component per row ([`delimited`]), tables
+//! assembler reads: a spreadsheet's sheet with one component per row or one column per service ([`delimited`]), tables
 //! printed cell by cell by a PDF conversion without layout
 //! ([`blocks`]), space-aligned tables ([`columns`]), matrices with a row per service
 //! ([`matrix`]; laid out with spaces: [`spaced_matrix`]), decrees organised by component with an item per service in each section ([`by_component`]) -> services and components found line by line ([`services`]);
@@ -139,7 +139,7 @@ pub struct DirReport {
     pub failures: Vec<(PathBuf, ParseError)>,
 }
 
-/// Parses every decree file of a directory (`.txt`/`.md`/`.html`/`.csv`, `.pdf`, `.docx`; see [`Format`]) (sorted by name); a bad file is
+/// Parses every decree file of a directory (`.txt`/`.md`/`.html`/`.csv`/`.json`/`.xml`, `.pdf`, `.docx`; see [`Format`]) (sorted by name); a bad file is
 /// reported in `failures` and the others still parse. Files are parsed in parallel
 /// ([`parse_files`]); the report is the same as parsing them one after the other.
 pub fn parse_dir(dir: &Path) -> Result<DirReport, std::io::Error> {
