@@ -190,7 +190,7 @@ fn service_list(lines: &[&str], before: usize) -> Option<Vec<Entry>> {
     lists.pop().filter(|list| list.len() >= MIN_SERVICES)
 }
 
-/// A numbered item of a section: its number, its lines and its name (before the colon).
+/// A numbered item of a section: its number and its lines (from its first line up to `end`).
 struct Item {
     number: u32,
     start: usize,
@@ -312,7 +312,7 @@ fn only_for(line: &str, count: u32) -> Option<Vec<u32>> {
         .flatten()
 }
 
-/// Two names share a word of four letters or more ("Uji KIR" and "Pengujian Berkala ... (Uji
+/// Two names share a word of three letters or more ("Uji KIR" and "Pengujian Berkala ... (Uji
 /// KIR)"; "Kartu Pengawasan Angkudes" and "Penerbitan Kartu Pengawasan ...").
 fn shares_word(a: &str, b: &str) -> bool {
     let words = |t: &str| -> Vec<String> {
