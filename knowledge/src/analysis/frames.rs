@@ -206,6 +206,56 @@ pub(crate) fn asks(question: &str) -> bool {
             })
 }
 
+/// Forms of "ada" (there is): Indonesian, Javanese "enten", Sundanese "aya".
+const EXIST: &[&str] = &["ada", "enten", "onten", "aya"];
+/// The tags that close a yes-no question ("ada gak?", "ada ora?").
+const NEGATIVE_TAGS: &[&str] = &[
+    "ga", "gak", "gk", "g", "nggak", "ngga", "enggak", "engga", "tidak", "tdk", "ndak", "nda", "ora", "teu", "nggk",
+];
+/// Words that make "ada" a condition, not a question ("kalau ada yang kurang").
+const CONDITIONS: &[&str] = &[
+    "kalau", "kalo", "klo", "kl", "jika", "jk", "bila", "apabila", "misal", "nek", "lek", "yang",
+];
+
+/// What a question asks to exist ("apakah ada honor buat guru ngaji?" -> "honor buat guru
+/// ngaji", "bantuan pengacara gratis dr pemkab ada ga?" -> "bantuan pengacara gratis dr
+/// pemkab"): the words after "ada" up to the closing tag, or before it when none follow.
+/// "Kalau ada yang kurang" is a condition, not such a question.
+pub(crate) fn existent(question: &str) -> Option<String> {
+    let lower = question.to_lowercase();
+    let mut rest = lower.as_str();
+    while !rest.is_empty() {
+        let end = rest.find([',', '.', '?', '!', ';', '\n']).unwrap_or(rest.len());
+        let (clause, after) = rest.split_at(end);
+        let words: Vec<String> = clause
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| standard_form(w).into_owned())
+            .collect();
+        let asked = words.iter().enumerate().position(|(i, w)| {
+            if w == "adakah" {
+                return true;
+            }
+            if !EXIST.contains(&w.as_str()) || i > 0 && CONDITIONS.contains(&words[i - 1].as_str()) {
+                return false;
+            }
+            matches!(
+                i.checked_sub(1).map(|j| words[j].as_str()),
+                Some("apa" | "apakah" | "apkh")
+            ) || words.last().is_some_and(|last| NEGATIVE_TAGS.contains(&last.as_str()))
+                || i + 1 == words.len() && after.starts_with('?')
+        });
+        if let Some(at) = asked {
+            let tagged = words.last().is_some_and(|last| NEGATIVE_TAGS.contains(&last.as_str()));
+            let following = &words[at + 1..words.len() - usize::from(tagged && words.len() > at + 1)];
+            let named = if following.is_empty() { &words[..at] } else { following };
+            return Some(named.join(" "));
+        }
+        rest = after.get(1..).unwrap_or("");
+    }
+    None
+}
+
 /// The words within [`WINDOW`] of position `i`, nearest first, without the word itself.
 fn around(words: &[String], i: usize) -> Vec<&String> {
     let mut near = Vec::with_capacity(2 * WINDOW);
@@ -290,7 +340,26 @@ fn nasal_root(stem: &str, roots: &[&str]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{cue, question_clause};
+    use super::{cue, existent, question_clause};
+
+    #[test]
+    fn what_a_question_asks_to_exist() {
+        assert_eq!(
+            existent("apakah ada honor buat guru ngaji?").as_deref(),
+            Some("honor buat guru ngaji")
+        );
+        assert_eq!(
+            existent("bantuan pengacara gratis ada gak").as_deref(),
+            Some("bantuan pengacara gratis")
+        );
+        assert_eq!(
+            existent("mutasi kir ada cek fisik ga? gesek rangka?").as_deref(),
+            Some("cek fisik")
+        );
+        // A condition, and a statement, ask nothing of the kind.
+        assert_eq!(existent("kalo ada yg kurang gmn?"), None);
+        assert_eq!(existent("sy ada urusan di kecamatan, syaratnya apa"), None);
+    }
 
     #[test]
     fn what_is_supplied_is_a_requirement() {

@@ -54,6 +54,10 @@
 //! - the interrogative and its verb ask an aspect ([`crate::analysis::frames`]): what the
 //!   citizen supplies is a requirement, what they receive the product, who handles the file
 //!   and where it goes the procedure;
+//! - asked whether the service exists, by words of its name ("bantuan hukum gratis ada
+//!   gak?"), the citizen asks about it as a whole, unless a strong cue asks a component ("ada
+//!   biayanya gak"); a cue word that names a division ("bagian hukum", "bag umum") asks
+//!   nothing and names the office;
 //! - a title word that is also a cue, as titles write it ("pengaduan"), names its service when
 //!   another aspect is asked with a strong cue; a noun made definite with "-nya"
 //!   ("audiensinya") points back at the previous service;
@@ -335,6 +339,22 @@ const FIRST_PERSON: &[&str] = &["saya", "sy", "aku", "aq", "kami", "kita", "kulo
 const LOCATIVE: &[&str] = &["di", "dari", "dr", "wilayah", "nang", "ning", "neng"];
 /// Prepositions of where to and by which way ("ke dinkes", "lewat kesbangpol").
 const DIRECTIONS: &[&str] = &["ke", "k", "pd", "pada", "lewat", "melalui", "mlalui", "via"];
+/// Divisions of an office and their heads, as Indonesian names them before the division's
+/// own name ("bagian hukum", "kasubag umum", "bidang pelayanan").
+const DIVISIONS: &[&str] = &[
+    "bagian",
+    "bag",
+    "subbag",
+    "subbagian",
+    "bidang",
+    "bid",
+    "seksi",
+    "sie",
+    "kabag",
+    "kasubag",
+    "kabid",
+    "kasi",
+];
 /// Kinds of government office, as Indonesian names them before the office's own name.
 const OFFICE_TYPES: &[&str] = &[
     "dinas",
@@ -833,6 +853,21 @@ impl Engine {
             Some((tokens, phrases, _)) => (tokens.as_slice(), phrases.as_slice()),
             None => (tokens.as_slice(), phrase_cues.as_slice()),
         };
+        // A cue word that names a division ("nomor telp bagian hukum", "lewat bag umum") is
+        // part of a name: it asks nothing, and it names the office like any other word.
+        let division_cues = division_cues(question);
+        let phrased_cue = |t: &String| cue_phrases.iter().flatten().any(|p| p == t);
+        let cue_tokens_kept: Vec<String>;
+        let cue_tokens = if division_cues.is_empty() {
+            cue_tokens
+        } else {
+            cue_tokens_kept = cue_tokens
+                .iter()
+                .filter(|t| !division_cues.contains(t) || phrased_cue(t))
+                .cloned()
+                .collect();
+            cue_tokens_kept.as_slice()
+        };
         let mut asked = aspect::detect(cue_tokens);
         // A cue word that is a title word names that service when the question asks something
         // else of it with a strong cue ("kalo pengaduan brp hari": the complaint service's
@@ -863,7 +898,7 @@ impl Engine {
         };
         let content: Vec<&String> = tokens
             .iter()
-            .filter(|t| !aspect::is_cue(t) || naming_cues.contains(t))
+            .filter(|t| !aspect::is_cue(t) || naming_cues.contains(t) || division_cues.contains(*t))
             .collect();
         let naming: Vec<&String> = content
             .iter()
@@ -875,8 +910,27 @@ impl Engine {
         // meninggal, mau ngurus surat ahli waris"): the service's overview, not the component
         // where its story's words happen to be.
         let states = asked.is_none() && !frames::asks(question);
+        // "Ada bantuan pengacara gratis dr pemkab ga?": asked whether the service exists, by
+        // words of its name, the citizen asks about the service as a whole, unless a strong
+        // cue asks one of its components ("ada biayanya ga").
+        let existence: Vec<String> = frames::existent(question)
+            .filter(|_| cue_phrases.is_empty())
+            .map(|named| analyze(&named))
+            .unwrap_or_default();
+        // A cue word of the service's own name ("bantuan hukum") asks nothing of it.
+        let exists = |position: usize| {
+            let title = &self.tokens[position].title;
+            existence.iter().any(|t| !aspect::is_cue(t) && title.contains(t))
+                && !aspect::has_strong_cue(
+                    &cue_tokens
+                        .iter()
+                        .filter(|t| !title.contains(t))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                )
+        };
         let aspect_of = |position: usize| {
-            if states {
+            if states || exists(position) {
                 Aspect::Overview
             } else {
                 self.aspect_for(cue_tokens, cue_phrases, position)
@@ -2775,6 +2829,18 @@ fn proper_names(services: &[ServiceStandard]) -> HashSet<String> {
 }
 
 /// The lowercase words of a text, split at every sign ("kec." as "kec").
+/// The analysed cue words that name a division of an office: the word after a word of
+/// [`DIVISIONS`] ("bagian hukum" -> "hukum").
+fn division_cues(question: &str) -> Vec<String> {
+    let words = place_words(question);
+    words
+        .windows(2)
+        .filter(|pair| DIVISIONS.contains(&pair[0].as_str()))
+        .flat_map(|pair| analyze(&pair[1]))
+        .filter(|t| aspect::is_cue(t))
+        .collect()
+}
+
 fn place_words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

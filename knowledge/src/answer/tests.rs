@@ -1188,3 +1188,31 @@ fn how_long_a_product_is_valid_asks_the_product() {
     }
     assert_eq!(ask("pengantar skck jadinya brp lama").aspect, Some(Aspect::Duration));
 }
+
+#[test]
+fn asked_whether_a_service_exists_is_asked_about_the_whole_service() {
+    // "gratis" describes the help sought; the question is whether there is such a service.
+    let a = ask("bantuan hukum gratis buat org gak mampu di pemkab ada gak");
+    assert_eq!(
+        id(&a),
+        "000_4d00da837d591dc0:bantuan-hukum-bagi-masyarakat-miskin",
+        "{}",
+        a.text
+    );
+    assert_eq!(a.aspect, Some(Aspect::Overview), "{}", a.text);
+    // Asked whether a component has something, the component answers.
+    let fee = ask("bantuan hukum gratis buat org gak mampu, ada biayanya gak");
+    assert_eq!(fee.aspect, Some(Aspect::Fee), "{}", fee.text);
+}
+
+#[test]
+fn a_cue_word_naming_a_division_asks_nothing() {
+    // "Bagian Hukum" is where to call, not a question of legal basis.
+    let a = ENGINE.answer(
+        "nomor telp bagian hukum brp",
+        Some(&ServiceId("000_4d00da837d591dc0:konsultasi".to_owned())),
+    );
+    assert_ne!(a.aspect, Some(Aspect::LegalBasis), "{}", a.text);
+    assert_eq!(division_cues("nomor telp bagian hukum brp"), vec!["hukum".to_owned()]);
+    assert!(division_cues("dasar hukumnya apa").is_empty());
+}
