@@ -249,10 +249,14 @@ pub(crate) fn long_rows(lines: &[&str]) -> Option<Vec<Line>> {
     if label_rows < MIN_COMPONENT_ROWS || label_column == 0 {
         return None;
     }
-    // The service column: left of the labels, holding names (not numbers, not labels).
+    // The service column: left of the labels, holding names (not numbers, not labels) on
+    // rows that hold a label too (the first row of a service's block). A form's title rows
+    // above a table whose first column numbers the components ("1, Persyaratan, ...") name
+    // no services: that is one service's form, read as its rows.
     let name_column = (0..label_column).rev().find(|&c| {
         let names = rows
             .iter()
+            .filter(|r| r.get(label_column).is_some_and(|cell| classify(cell).is_some()))
             .filter_map(|r| r.get(c))
             .filter(|cell| !cell.is_empty() && !cell.chars().all(|ch| ch.is_ascii_digit() || ch == '.'))
             .filter(|cell| classify(cell).is_none())
@@ -413,6 +417,69 @@ No,Jenis Pelayanan,Komponen,No. Urut,Uraian,Keterangan\r
             .find(|c| c.kind == crate::document::ComponentKind::Requirements);
         assert!(requirements.expect("requirements").text.contains("Kartu uji lama"));
         assert_eq!(document.services[1].fee.as_ref().and_then(|f| f.rupiah), Some(150_000));
+    }
+
+    /// A workbook of forms exported sheet by sheet (`xlsx2csv -a`): each sheet one service,
+    /// its title and office in rows of their own above a KOMPONEN / URAIAN table whose first
+    /// column numbers the components.
+    const WORKBOOK: &str = "\
+-------- 1 - 1. Uji Pertama
+STANDAR PELAYANAN,,
+PENGUJIAN BERKALA KENDARAAN BERMOTOR (UJI PERTAMA),,
+DINAS PERHUBUNGAN KABUPATEN SINDANGRAJA,,
+,,
+NO,KOMPONEN,URAIAN
+1,Persyaratan,1. Fotokopi STNK
+,,2. Fotokopi KTP-el
+2,\"Sistem, Mekanisme dan Prosedur\",Pemohon mendaftar di loket
+3,Jangka Waktu Penyelesaian,60 (enam puluh) menit
+4,Biaya/Tarif,\"Rp. 75.000,-\"
+5,Produk Pelayanan,Kartu Uji
+-------- 2 - 2. Kartu Hilang
+STANDAR PELAYANAN,,
+PENGGANTIAN KARTU UJI HILANG / RUSAK,,
+UPTD PENGUJIAN KENDARAAN BERMOTOR CIBALONG,,
+NO,KOMPONEN,URAIAN
+1,Persayaratan,Surat kehilangan dari Kepolisian
+2,Prosedur,Pemohon mengisi formulir
+3,Jangka Waktu,1 (satu) hari kerja
+4,Biaya,25000
+5,Produk,Kartu Uji pengganti
+";
+
+    #[test]
+    fn a_workbook_of_forms_reads_one_service_per_sheet_with_its_office_apart() {
+        let lines: Vec<&str> = WORKBOOK.lines().collect();
+        let rows = tabulate(&lines).expect("a sheet");
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        // Numbers beside the labels name no services: no long sheet.
+        assert!(long_rows(&rows).is_none());
+        let document = super::super::parse_text("dishub.csv", WORKBOOK).expect("services");
+        // (Casing follows the words' evidence in the text; the words are what matters here.)
+        let titles: Vec<(String, String)> = document
+            .services
+            .iter()
+            .map(|s| (s.title.to_lowercase(), s.unit.to_lowercase()))
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                (
+                    "pengujian berkala kendaraan bermotor (uji pertama)".to_owned(),
+                    "dinas perhubungan kabupaten sindangraja".to_owned()
+                ),
+                (
+                    "penggantian kartu uji hilang / rusak".to_owned(),
+                    "uptd pengujian kendaraan bermotor cibalong".to_owned()
+                ),
+            ]
+        );
+        assert!(
+            document.services[1]
+                .components
+                .iter()
+                .any(|c| c.kind == crate::document::ComponentKind::Requirements)
+        );
     }
 
     #[test]

@@ -249,9 +249,15 @@ pub(crate) fn reads_as_label(label: &str) -> bool {
     !words.is_empty() && known * 2 >= words.len()
 }
 
-/// Whether a lowercase word is one component labels are made of.
+/// Whether a lowercase word is one component labels are made of, allowing a clerk's letter
+/// too many or too few in long words ("Persyaratn", "Penyelesian", "Persayaratan"). Not
+/// another letter in its place: "pengadaan" (procurement) is no "pengaduan".
 pub(crate) fn is_label_word(word: &str) -> bool {
     LABEL_VOCABULARY.contains(&word)
+        || word.len() >= 7
+            && LABEL_VOCABULARY
+                .iter()
+                .any(|v| v.len() >= 7 && v.len().abs_diff(word.len()) == 1 && within_one_edit(word, v))
 }
 
 /// Whether a label names the service itself ("Pelayanan", "Jenis Pelayanan", "Nama Layanan").
@@ -343,6 +349,16 @@ pub(crate) fn continues_label(previous: &str, next: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_label_with_a_letter_too_many_or_too_few_reads_as_one() {
+        assert!(reads_as_label("Persyaratn"));
+        assert!(reads_as_label("Jangka Waktu Penyelesian"));
+        assert!(reads_as_label("Persayaratan"));
+        // Another word, one letter away: procurement is no complaint.
+        assert!(!is_label_word("pengadaan"));
+    }
+
     use super::*;
     use ComponentKind::*;
 

@@ -227,6 +227,9 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         }
     }
     let mut assembler = services::Assembler::new();
+    if sheet.is_some() {
+        assembler = assembler.rows_of_a_sheet();
+    }
     let long_sheet = sheet
         .as_ref()
         .and_then(|_| delimited::long_rows(&lines).or_else(|| delimited::transposed_rows(&lines)));

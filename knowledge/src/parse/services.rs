@@ -13,6 +13,10 @@
 //!   page copied from the browser a short line in title case a few lines above it ("Kartu
 //!   Identitas Anak (KIA)", a collapsible panel's title) names it too.
 //!
+//! A web page's panel sign before a numbered heading ("+ 1. ...", "▸ 3. ...") is dropped; in
+//! a spreadsheet's rows (a cell never wraps) the row under a title that names an office is
+//! the unit, as a paragraph below it would be.
+//!
 //! A section headed as holding for every service ("KOMPONEN YANG BERLAKU UNTUK SELURUH JENIS
 //! PELAYANAN") is no service: its components go to every service that lacks them.
 //!
@@ -136,6 +140,10 @@ pub(crate) struct Assembler {
     mode: Mode,
     /// The line being read follows a blank line (a paragraph break).
     after_blank: bool,
+    /// Every line is a whole row of a spreadsheet: a cell never wraps onto the next row, so a
+    /// row under a title is a line of its own (the office that gives the service), as a
+    /// paragraph below it would be.
+    whole_rows: bool,
     /// The number the last service's title line opened with ("5. Izin Reklame" -> 5).
     title_number: Option<u32>,
     /// The last label stood in a table row (not on a line of text).
@@ -163,6 +171,7 @@ impl Assembler {
             pending: None,
             mode: Mode::Normal,
             after_blank: false,
+            whole_rows: false,
             title_number: None,
             row_labels: false,
             in_row: false,
@@ -172,11 +181,17 @@ impl Assembler {
         }
     }
 
+    /// The lines are a spreadsheet's rows (see `whole_rows`).
+    pub(crate) fn rows_of_a_sheet(mut self) -> Self {
+        self.whole_rows = true;
+        self
+    }
+
     /// Feeds one source line (1-based number).
     pub(crate) fn line(&mut self, number: u32, line: &str) {
         // Trailing spaces and tabs carry no structure (a stray tab after a heading must not
         // make it a table row); leading tabs do (empty cells).
-        let line = line.trim_end();
+        let line = without_disclosure_marker(line.trim_end());
         if line.trim().is_empty() || is_rule_line(line) {
             self.after_blank = true;
             return;
@@ -533,11 +548,12 @@ impl Assembler {
             return true;
         }
         // The office that gives it, a paragraph below the title ("Pengujian Berkala Kendaraan
-        // Bermotor (Uji KIR)" / "" / "UPTD Pengujian Kendaraan Bermotor"): the unit, and the
-        // title ends. (A title wraps without a break: "... PEDOMAN" / "BIDANG PEREKONOMIAN".)
+        // Bermotor (Uji KIR)" / "" / "UPTD Pengujian Kendaraan Bermotor") or a sheet's row
+        // below it: the unit, and the title ends. (A title wraps without a break: "...
+        // PEDOMAN" / "BIDANG PEREKONOMIAN"; a sheet's cell does not.)
         let upper = text.to_uppercase();
         if !service.title.is_empty()
-            && self.after_blank
+            && (self.after_blank || self.whole_rows)
             && text.split_whitespace().count() >= 2
             && (super::header::starts_with_agency_word(&upper)
                 || DIVISION_WORDS
@@ -1094,6 +1110,23 @@ fn split_unit(remainder: &str) -> (String, Option<String>) {
     }
 }
 
+/// Signs a web page puts before the title of a collapsible panel ("+ 1. Penerbitan ...",
+/// "▸ 3. Rekomendasi ..."), as a text browser prints them.
+const DISCLOSURE_MARKERS: &[char] = &['+', '▸', '▶', '►', '›', '»', '▼', '▾', '⊕', '⊞'];
+
+/// A numbered heading without the panel sign before it. Only at the start of the line: a
+/// list bullet is indented ("     + item").
+fn without_disclosure_marker(line: &str) -> &str {
+    let Some(rest) = line.strip_prefix(DISCLOSURE_MARKERS).and_then(|r| r.strip_prefix(' ')) else {
+        return line;
+    };
+    let rest = rest.trim_start();
+    let numbered = rest
+        .split_once(['.', ')'])
+        .is_some_and(|(n, _)| (1..=3).contains(&n.len()) && n.chars().all(|c| c.is_ascii_alphanumeric()));
+    if numbered { rest } else { line }
+}
+
 /// Whether a text after "PADA" names an office or a region that gives services.
 fn names_office(upper: &str) -> bool {
     let upper = upper.trim();
@@ -1186,11 +1219,15 @@ fn is_ordinal(text: &str) -> bool {
         && (number.chars().all(|c| c.is_ascii_digit()) || number.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L')))
 }
 
+/// The small words a title in title case writes in lowercase ("Surat Keterangan Terdaftar
+/// dalam DTKS", "Izin Belajar bagi PNS").
+const TITLE_SMALL_WORDS: &[&str] = &[
+    "dan", "atau", "untuk", "bagi", "yang", "dengan", "pada", "di", "ke", "dari", "serta", "karena", "atas", "oleh",
+    "dalam", "tentang", "sebagai", "melalui", "kepada", "terhadap", "antar", "antara",
+];
+
 fn title_case(text: &str) -> bool {
-    const SMALL: &[&str] = &[
-        "dan", "atau", "untuk", "bagi", "yang", "dengan", "pada", "di", "ke", "dari", "serta", "karena", "atas",
-        "oleh", "dalam", "tentang", "sebagai",
-    ];
+    const SMALL: &[&str] = TITLE_SMALL_WORDS;
     let words: Vec<&str> = text
         .split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
@@ -1282,10 +1319,7 @@ fn numbered_title(text: &str) -> bool {
         && !rest.ends_with(['.', ';', ',', ':'])
         && words.iter().all(|w| {
             let bare = w.trim_start_matches(['(', '"']);
-            matches!(
-                bare,
-                "dan" | "atau" | "bagi" | "dari" | "di" | "ke" | "untuk" | "melalui" | "pada" | "dengan" | "yang"
-            ) || !bare.chars().next().is_some_and(|c| c.is_lowercase())
+            TITLE_SMALL_WORDS.contains(&bare) || !bare.chars().next().is_some_and(|c| c.is_lowercase())
         })
 }
 
@@ -1346,10 +1380,29 @@ No.\tKomponen / Component\tUraian / Description
         assert!(!numbered_title(
             "1. Peraturan Menteri Lingkungan Hidup dan Kehutanan Nomor"
         ));
+        assert!(numbered_title("1. Penerbitan Surat Keterangan Terdaftar dalam DTKS"));
         assert!(!numbered_title("3. Undang-Undang Nomor 32 Tahun 2009"));
         assert!(!numbered_title("1. Fotokopi KTP pemohon;"));
         assert!(!numbered_title("2. Petugas memeriksa kelengkapan dokumen"));
         assert!(!numbered_title("Sertifikat Laik Fungsi"));
+    }
+
+    #[test]
+    fn a_panel_sign_before_a_numbered_heading_goes() {
+        assert_eq!(
+            without_disclosure_marker("+ 1. Penerbitan Surat Keterangan"),
+            "1. Penerbitan Surat Keterangan"
+        );
+        assert_eq!(
+            without_disclosure_marker("▸ 11. Pengaduan Bansos"),
+            "11. Pengaduan Bansos"
+        );
+        // A bullet of a list, and a sign before no number, stay.
+        assert_eq!(
+            without_disclosure_marker("     + Undang-Undang"),
+            "     + Undang-Undang"
+        );
+        assert_eq!(without_disclosure_marker("+ Persyaratan"), "+ Persyaratan");
     }
 
     #[test]
