@@ -308,6 +308,27 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
+        name: "round-16 layouts dev (xlsx2csv workbook, lynx page dump, forwarded e-mail newsletter)",
+        questions: Some("knowledge/eval/blind/layouts-r16/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r16"),
+        tune: true,
+    },
+    Set {
+        name: "round-16 blind conversations (writer K, test only)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r16/conversations-test.tsv"),
+        extra: None,
+        tune: false,
+    },
+    Set {
+        name: "round-16b layouts test (a static-site Markdown export, a SIPP-style printout)",
+        questions: Some("knowledge/eval/blind/layouts-r16b/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r16b"),
+        tune: false,
+    },
+    Set {
         name: "round-14 blind test (writer H)",
         questions: Some("knowledge/eval/blind/r14/test.tsv"),
         conversations: Some("knowledge/eval/blind/r14/conversations-test.tsv"),
