@@ -58,6 +58,41 @@ pub(crate) fn framed(lines: &[&str]) -> Vec<(usize, String)> {
     out
 }
 
+/// Headings underlined the way plain-text mail and Markdown write them (setext):
+///
+/// ```text
+/// 1. Pendaftaran Objek Pajak Baru PBB-P2
+/// --------------------------------------
+/// ```
+///
+/// A line right under a paragraph break, followed by a line of `=` or `-` about as long as it,
+/// is a heading: written as the Markdown heading `# <text>` the assembler reads; the underline
+/// is a rule line, which it reads as a break. A table's header underlined cell by cell
+/// ("Komponen   Uraian" over "-------   -----") has spaces in its rule: no heading.
+pub(crate) fn underlined(lines: &[&str]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for at in 1..lines.len() {
+        let (text, rule) = (lines[at - 1].trim(), lines[at].trim());
+        let length = |s: &str| s.chars().count();
+        let underline = rule.len() >= 3
+            && rule.chars().all(|c| c == '=' || c == '-')
+            && rule.chars().all(|c| rule.starts_with(c))
+            && length(rule) * 10 >= length(text) * 7
+            && length(rule) * 10 <= length(text) * 13 + 20;
+        let after_break = at < 2 || lines[at - 2].trim().is_empty();
+        if underline
+            && after_break
+            && !text.is_empty()
+            && !text.starts_with('#')
+            && !text.contains(['\t', '|'])
+            && text.chars().any(char::is_alphabetic)
+        {
+            out.push((at - 1, format!("# {text}")));
+        }
+    }
+    out
+}
+
 /// A rule line: one of `=`, `-`, `_`, `*`, `~` repeated.
 fn is_rule(line: &str) -> bool {
     let trimmed = line.trim();
@@ -78,6 +113,24 @@ fn shouting(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn underlined_lines_are_headings_but_underlined_table_headers_are_not() {
+        let lines = [
+            "",
+            "1. Pendaftaran Objek Pajak Baru PBB-P2",
+            "--------------------------------------",
+            "",
+            "Komponen              Uraian",
+            "----------            ------",
+            "KABAR PAJAK",
+            "===========",
+        ];
+        assert_eq!(
+            underlined(&lines),
+            [(1, "# 1. Pendaftaran Objek Pajak Baru PBB-P2".to_owned())]
+        );
+    }
 
     #[test]
     fn a_block_of_capitals_between_rules_is_a_service_heading() {

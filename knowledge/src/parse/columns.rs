@@ -65,6 +65,12 @@ pub(crate) fn tabulate(lines: &[&str]) -> Vec<Option<String>> {
         }
         let (marker, label) = split_marker(&left);
         let is_label = label_row(&label);
+        // A label line of text with its colon ("Biaya : Gratis", or "Persyaratan :" over a
+        // bulleted list): no cell of a table, whose values stand beside their labels.
+        if is_label && right.is_empty() && label.contains(':') {
+            in_table = false;
+            continue;
+        }
         if is_label {
             in_table = true;
         }
@@ -254,6 +260,24 @@ mod tests {
             Some("5.\tProduk Pelayanan\tSurat Keterangan Domisili")
         );
         assert_eq!(out[9], None, "a heading crossing the band ends the table");
+    }
+
+    #[test]
+    fn label_lines_with_their_colon_stay_text_beside_a_table() {
+        let lines = [
+            "   Persyaratan :",
+            "     * KTP-el dan Kartu Keluarga asli beserta fotokopi",
+            "   Biaya : Gratis",
+            "",
+            "   Persyaratan           1. Fotokopi KTP-el dan KK",
+            "   Prosedur              1. Usulan diinput oleh operator desa",
+            "   Jangka waktu          14 (empat belas) hari kerja",
+            "   Biaya                 Tidak dipungut biaya",
+        ];
+        let cells = tabulate(&lines);
+        assert_eq!(cells[0], None);
+        assert_eq!(cells[2], None);
+        assert_eq!(cells[4].as_deref(), Some("\tPersyaratan\t1. Fotokopi KTP-el dan KK"));
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
 //! and Word files) -> a web page's raw HTML source split into lines of text that keep their
-//! source line numbers ([`html`]), or an API's JSON or XML records written as label rows ([`json`], [`xml`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
+//! source line numbers ([`html`]), or an API's JSON or XML records written as label rows ([`json`], [`xml`]) -> a forwarded e-mail's quote markers removed ([`quoting`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
 //! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> a leaflet's panels printed side by side read one after the other ([`page_columns`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
-//! ([`page`]) -> headings framed by rule lines as service headings ([`banners`]) -> layouts put back into lines the
+//! ([`page`]) -> headings framed by rule lines as service headings, underlined ones as Markdown headings ([`banners`]) -> layouts put back into lines the
 //! assembler reads: a spreadsheet's sheet with one component per row or one column per service ([`delimited`]), tables
 //! printed cell by cell by a PDF conversion without layout
 //! ([`blocks`]), space-aligned tables ([`columns`]), matrices with a row per service
@@ -45,6 +45,7 @@ mod page;
 mod page_columns;
 mod paragraphs;
 mod prose;
+mod quoting;
 mod references;
 mod region;
 mod services;
@@ -186,6 +187,8 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         .or_else(|| json::split(text))
         .or_else(|| xml::split(text));
     let text = page.as_ref().map_or(text, |p| p.text.as_str());
+    let unquoted = quoting::unquote(text);
+    let text = unquoted.as_deref().unwrap_or(text);
     let unescaped = escapes::unescape(text);
     let text = unescaped.as_deref().unwrap_or(text);
     let unlinked = links::strip(text);
@@ -207,6 +210,10 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     }
     let framed = banners::framed(&lines);
     for (at, heading) in &framed {
+        lines[*at] = heading;
+    }
+    let underlined = banners::underlined(&lines);
+    for (at, heading) in &underlined {
         lines[*at] = heading;
     }
     let reflowed = blocks::reflow(&lines);

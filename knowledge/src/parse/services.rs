@@ -488,6 +488,12 @@ impl Assembler {
                 appended_to: Some(before),
             };
             if heading_like {
+                // A heading set left of the labels ends their block: the labels under it are
+                // the next service's, however deep its list sets them ("+ 8. Pemulangan ..."
+                // over "     * Persyaratan : ...").
+                if outdented_heading {
+                    open.label_indent = None;
+                }
                 self.pending = Some(title);
             } else if is_panel_title(&title.text) {
                 self.title_case_line = Some(title);
@@ -1385,6 +1391,31 @@ No.\tKomponen / Component\tUraian / Description
         assert!(!numbered_title("1. Fotokopi KTP pemohon;"));
         assert!(!numbered_title("2. Petugas memeriksa kelengkapan dokumen"));
         assert!(!numbered_title("Sertifikat Laik Fungsi"));
+    }
+
+    #[test]
+    fn labels_listed_deeper_under_a_heading_set_left_are_the_next_services() {
+        let services = assemble(&[
+            "+ 7. Rujukan Rehabilitasi Sosial",
+            "",
+            "   Persyaratan : laporan warga",
+            "   Prosedur : asesmen oleh TRC",
+            "   Biaya : Gratis",
+            "   Produk : Rujukan ke balai",
+            "",
+            "+ 8. Pemulangan Orang Terlantar",
+            "",
+            "     * Persyaratan : identitas diri",
+            "     * Prosedur : asesmen dan verifikasi daerah asal",
+            "     * Biaya : Gratis",
+            "     * Produk : Tiket pemulangan",
+        ]);
+        let titles: Vec<&str> = services.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["7. Rujukan Rehabilitasi Sosial", "8. Pemulangan Orang Terlantar"]
+        );
+        assert_eq!(services[1].components.len(), 4);
     }
 
     #[test]
