@@ -69,6 +69,11 @@
 //! demonstration, as "demo") -> unjuk rasa in questions; "dibenerin", "dibetulin" ->
 //! diperbaiki (the passive of "benerin"); regulations by their usual abbreviations
 //! ("permenhub", "permendagri", "perpres", "pergub") written out in questions.
+//! `id_v16` (2026-12): Sundanese "kahiji", "kadua" -> pertama, kedua; "saptu" -> sabtu;
+//! "leungit" -> hilang; "meunang" -> boleh; "pareum" -> mati; "ti" -> dari; "jeung" -> dan;
+//! "nu" -> yang; Javanese "ra", "pora" -> tidak, "alon" -> lambat, "nggih" -> ya; Betawi "aje"
+//! -> saja; "KIR", the name every agency and citizen gives the periodic test of a motor
+//! vehicle, is an acronym of "pengujian berkala kendaraan bermotor".
 //!
 //! # Example
 //! ```
@@ -128,7 +133,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v15";
+pub const ANALYZER: &str = "id_v16";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;
