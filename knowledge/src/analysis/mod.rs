@@ -73,7 +73,9 @@
 //! "leungit" -> hilang; "meunang" -> boleh; "pareum" -> mati; "ti" -> dari; "jeung" -> dan;
 //! "nu" -> yang; Javanese "ra", "pora" -> tidak, "alon" -> lambat, "nggih" -> ya; Betawi "aje"
 //! -> saja; "KIR", the name every agency and citizen gives the periodic test of a motor
-//! vehicle, is an acronym of "pengujian berkala kendaraan bermotor".
+//! vehicle, is an acronym of "pengujian berkala kendaraan bermotor"; Sundanese "ka" -> ke;
+//! "angkot" -> angkutan; "adopsi" -> pengangkatan anak, "galang dana" -> pengumpulan uang (the
+//! words decrees use) in questions; "segala" is an everyday word.
 //!
 //! # Example
 //! ```
