@@ -448,18 +448,32 @@ const GENERIC: &[&str] = &[
 /// Words that name an institution, a document or a sector a public service may be about
 /// (`knowledge/data/entities.txt`, analysed). One the decrees never mention says the question is
 /// about something they do not cover ("cuti karyawan pabrik"), so it weighs like a service word.
-static ENTITIES: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| {
-    // A line of several words names the institution only as a whole ("rumah sakit"): its
-    // words apart ("rumah", "kantor") are ordinary, so only one-word lines are entity words.
-    include_str!("../../data/entities.txt")
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .filter_map(|l| match analyze(l).as_slice() {
-            [one] => Some(one.clone()),
-            _ => None,
-        })
-        .collect()
-});
+static ENTITIES: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| entity_words(|_| true));
+
+/// The entity words a citizen can go to: all but the things (`# --- things ...` in
+/// `entities.txt`: "mobil", "tanah"). "Dibawa di mobil" is no office the service is had at.
+static PLACE_ENTITIES: std::sync::LazyLock<HashSet<String>> =
+    std::sync::LazyLock::new(|| entity_words(|section| !section.starts_with("# --- things")));
+
+/// The one-word entity lines of `entities.txt` (analysed) under the section headers `keep`
+/// accepts. A line of several words names the institution only as a whole ("rumah sakit"): its
+/// words apart ("rumah", "kantor") are ordinary, so only one-word lines are entity words.
+fn entity_words(keep: impl Fn(&str) -> bool) -> HashSet<String> {
+    let mut section = "";
+    let mut words = HashSet::default();
+    for line in include_str!("../../data/entities.txt").lines() {
+        if line.starts_with("# ---") {
+            section = line;
+        }
+        if line.trim().is_empty() || line.starts_with('#') || !keep(section) {
+            continue;
+        }
+        if let [one] = analyze(line).as_slice() {
+            words.insert(one.clone());
+        }
+    }
+    words
+}
 
 /// Common everyday words (`knowledge/data/everyday.txt`, analysed): who asks, when, chat filler,
 /// ordinary verbs. They say nothing about which service is meant, so they weigh little either
@@ -2881,7 +2895,7 @@ fn entity_places(question: &str) -> Vec<String> {
                 .windows(2)
                 .filter(|w| matches!(w[0], "di" | "ke"))
                 .flat_map(|w| analyze(w[1]))
-                .filter(|t| ENTITIES.contains(t)),
+                .filter(|t| PLACE_ENTITIES.contains(t)),
         );
     }
     places

@@ -1216,3 +1216,10 @@ fn a_cue_word_naming_a_division_asks_nothing() {
     assert_eq!(division_cues("nomor telp bagian hukum brp"), vec!["hukum".to_owned()]);
     assert!(division_cues("dasar hukumnya apa").is_empty());
 }
+
+#[test]
+fn a_thing_is_no_place_a_service_is_had_at() {
+    assert_eq!(entity_places("daftar nikah di KUA"), vec!["kua".to_owned()]);
+    // Where the card is carried is no office: no service is put elsewhere by it.
+    assert!(entity_places("kartunya harus dibawa di mobil?").is_empty());
+}
