@@ -1091,7 +1091,7 @@ impl Engine {
             // uses ("totalnya", "jp") rule a service out only when they outweigh what its name
             // explains: "pka totalnya brp JP" names PKA more than anything else, "syarat bikin
             // paspor" names nothing but the passport.
-            let runner_up = scored.get(1).map_or(0.0, |s| s.score);
+            let runner_up = self.runner_up(&scored);
             let plausible = |s: &Scored| {
                 s.named >= self.unknown_idf
                     && !s.elsewhere
@@ -1907,7 +1907,15 @@ impl Engine {
     /// name shares with the question, nor on a name match weaker than one unknown word.
     fn clear_winner(&self, scored: &[Scored]) -> Option<Scored> {
         let best = scored.first()?;
-        let runner_up = scored.get(1).map_or(0.0, |s| s.score);
+        // The same service at another agency, as good: which agency is asked (the list).
+        if scored
+            .iter()
+            .skip(1)
+            .any(|s| self.twins(best.position, s.position) && s.score >= TIE_SCORE * best.score)
+        {
+            return None;
+        }
+        let runner_up = self.runner_up(scored);
         (best.confidence >= MARGIN_COVERAGE
             && best.recall >= MARGIN_RECALL
             && !best.unserved
@@ -1916,6 +1924,26 @@ impl Engine {
             && best.named >= self.unknown_idf
             && best.score >= MARGIN_RATIO * runner_up)
             .then_some(*best)
+    }
+
+    /// The score of the best service that is not the top one under another agency: the same
+    /// service given by two agencies (the same name) is no competitor of itself; which agency
+    /// is meant is asked after, with the agency on each choice.
+    fn runner_up(&self, scored: &[Scored]) -> f32 {
+        let Some(best) = scored.first() else {
+            return 0.0;
+        };
+        scored
+            .iter()
+            .skip(1)
+            .find(|s| !self.twins(best.position, s.position))
+            .map_or(0.0, |s| s.score)
+    }
+
+    /// Whether two services are one service at two agencies: the same words in their names.
+    fn twins(&self, a: usize, b: usize) -> bool {
+        let (a, b) = (&self.tokens[a].title, &self.tokens[b].title);
+        a.len() == b.len() && a.iter().all(|t| b.contains(t))
     }
 
     /// Diagnostic for studying misses: the analysed tokens, the asked aspect and the top

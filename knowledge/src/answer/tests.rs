@@ -1223,3 +1223,13 @@ fn a_thing_is_no_place_a_service_is_had_at() {
     // Where the card is carried is no office: no service is put elsewhere by it.
     assert!(entity_places("kartunya harus dibawa di mobil?").is_empty());
 }
+
+#[test]
+fn one_service_at_two_agencies_is_no_competitor_of_itself() {
+    let at = |id: &str| ENGINE.by_id[&ServiceId(id.to_owned())];
+    let setda = at("000_4d00da837d591dc0:data-dan-informasi");
+    let dprd = at("001_f4e4e6960aa12399:data-dan-informasi");
+    let konsultasi = at("000_4d00da837d591dc0:konsultasi");
+    assert!(ENGINE.twins(setda, dprd));
+    assert!(!ENGINE.twins(setda, konsultasi));
+}
