@@ -351,6 +351,16 @@ mod conversation_tests {
     }
 
     #[test]
+    fn a_follow_up_about_another_place_is_not_the_previous_places_service() {
+        let mut d = Dialogue::default();
+        let first = d.reply(&ENGINE, "bantuan hibah buat pondok pesantren syaratnya apa");
+        assert_eq!(first.status, AnswerStatus::Answered, "{}", first.text);
+        // The Kabupaten Pasuruan's grant is no answer for a branch in Kabupaten Malang.
+        let other = d.reply(&ENGINE, "kalo pondok cabang kami di kab malang bisa ngajuin jg?");
+        assert_ne!(other.status, AnswerStatus::Answered, "{}", other.text);
+    }
+
+    #[test]
     fn a_service_at_several_agencies_is_asked_with_the_agency_and_remembered() {
         let mut d = Dialogue::default();
         let list = d.reply(&ENGINE, "konsultasi bayar gak");

@@ -1014,6 +1014,9 @@ impl Engine {
                 .flat_map(|(_, w)| analyze(w))
                 .any(|t| naming.contains(&&t))
         };
+        // Never when the message names another place of the previous service's kind ("kalo
+        // pondok cabang kami di kab malang bisa ngajuin jg?"): that place's service is another.
+        let context = context.filter(|&c| !self.named_elsewhere(question, c));
         if let Some(position) = context
             .filter(|&c| self.explains(c, &naming) && naming_cues.iter().all(|t| self.tokens[c].title.contains(*t)))
             && (!choose(&scored).is_some_and(|s| s.position != position && s.recall >= FOLLOW_UP_RECALL) || definite())
@@ -1798,9 +1801,22 @@ impl Engine {
         }
         // A place of the kind of one in the service's agency, but another ("kecamatan bangil"
         // for the services of Kecamatan Beji): that place's service, delivered elsewhere.
-        // A name is one the decrees write as a name ("Raci Bangil" in an address), or a word no
-        // table of the analyzer and no decree knows ("malang"): not a chat word after the kind
-        // ("kecamatan gmn", "kota brp", "kecamatan alurnya").
+        let asked = self.places_named(question);
+        if !asked.is_empty() {
+            for s in scored.iter_mut() {
+                s.elsewhere |= places::rule_out(&asked, &self.service_places[s.position]);
+            }
+        }
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+        scored
+    }
+
+    /// The places a question names by their kind ("kecamatan bangil", "kab malang"), within a
+    /// clause ("di kecamatan, ntar dapetnya apa" names no place). A name is one the decrees
+    /// write as a name ("Raci Bangil" in an address), or a word no table of the analyzer and no
+    /// decree knows ("malang"): not a chat word after the kind ("kecamatan gmn", "kota brp",
+    /// "kecamatan alurnya").
+    fn places_named(&self, question: &str) -> Vec<places::Place> {
         let is_name = |w: &str| {
             let analysed = analyze(w);
             w.chars().count() >= 3
@@ -1812,18 +1828,17 @@ impl Engine {
                 && !analysed.iter().any(|t| aspect::is_cue(t))
                 && (self.place_names.contains(w) || !analysed.iter().any(|t| self.in_decrees(t)))
         };
-        // Within a clause: "di kecamatan, ntar dapetnya apa" names no place.
-        let asked: Vec<places::Place> = question
+        question
             .split([',', '.', ';', ':', '?', '!'])
             .flat_map(|clause| places::named(&place_words(clause), is_name))
-            .collect();
-        if !asked.is_empty() {
-            for s in scored.iter_mut() {
-                s.elsewhere |= places::rule_out(&asked, &self.service_places[s.position]);
-            }
-        }
-        scored.sort_by(|a, b| b.score.total_cmp(&a.score));
-        scored
+            .collect()
+    }
+
+    /// Whether the question names a place that puts the service elsewhere (see
+    /// [`places::rule_out`]).
+    fn named_elsewhere(&self, question: &str, position: usize) -> bool {
+        let asked = self.places_named(question);
+        !asked.is_empty() && places::rule_out(&asked, &self.service_places[position])
     }
 
     /// The analysed words of an office the question names by its short name after a word
