@@ -2865,15 +2865,27 @@ fn requested(question: &str) -> Option<(String, HashSet<String>)> {
 /// Bangil", "Pasuruan"): names of places and people, lowercased. A word in capitals in a
 /// heading ("PERSYARATAN") is written in lowercase elsewhere and is no name.
 fn proper_names(services: &[ServiceStandard]) -> HashSet<String> {
-    let mut capitalised: HashSet<String> = HashSet::default();
-    let mut lowercase: HashSet<String> = HashSet::default();
-    let texts = services.iter().flat_map(|s| {
+    names_in(services.iter().flat_map(|s| {
         [s.agency.as_str(), s.unit.as_str(), s.title.as_str()]
             .into_iter()
             .chain(s.components.iter().map(|c| c.text.as_str()))
-    });
+    }))
+}
+
+/// [`proper_names`] of some texts.
+fn names_in<'a>(texts: impl Iterator<Item = &'a str>) -> HashSet<String> {
+    let mut capitalised: HashSet<String> = HashSet::default();
+    let mut lowercase: HashSet<String> = HashSet::default();
+    // An e-mail address, a web address or a handle ("dishub@sindangrajakab.go.id",
+    // "@dishub.sindangraja") is written in lowercase whatever its words are.
+    let address = |piece: &str| piece.contains('@') || piece.contains("://") || piece.contains(".go.id");
     for text in texts {
-        for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| w.len() >= 3) {
+        for word in text
+            .split_whitespace()
+            .filter(|piece| !address(piece))
+            .flat_map(|piece| piece.split(|c: char| !c.is_alphabetic()))
+            .filter(|w| w.len() >= 3)
+        {
             if word.starts_with(char::is_uppercase) {
                 capitalised.insert(word.to_lowercase());
             } else {
@@ -2885,7 +2897,6 @@ fn proper_names(services: &[ServiceStandard]) -> HashSet<String> {
     capitalised
 }
 
-/// The lowercase words of a text, split at every sign ("kec." as "kec").
 /// The analysed cue words that name a division of an office: the word after a word of
 /// [`DIVISIONS`] ("bagian hukum" -> "hukum").
 fn division_cues(question: &str) -> Vec<String> {
@@ -2898,6 +2909,7 @@ fn division_cues(question: &str) -> Vec<String> {
         .collect()
 }
 
+/// The lowercase words of a text, split at every sign ("kec." as "kec").
 fn place_words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

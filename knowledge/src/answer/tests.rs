@@ -1233,3 +1233,17 @@ fn one_service_at_two_agencies_is_no_competitor_of_itself() {
     assert!(ENGINE.twins(setda, dprd));
     assert!(!ENGINE.twins(setda, konsultasi));
 }
+
+#[test]
+fn an_address_in_lowercase_does_not_unmake_a_name() {
+    let names = names_in(
+        [
+            "Dinas Perhubungan Kabupaten Sindangraja",
+            "Email : dishub@sindangrajakab.go.id, Instagram @dishub.sindangraja",
+            "Persyaratan kendaraan bersih",
+        ]
+        .into_iter(),
+    );
+    assert!(names.contains("sindangraja"));
+    assert!(!names.contains("persyaratan") && !names.contains("kendaraan"));
+}
