@@ -1240,10 +1240,11 @@ fn an_address_in_lowercase_does_not_unmake_a_name() {
         [
             "Dinas Perhubungan Kabupaten Sindangraja",
             "Email : dishub@sindangrajakab.go.id, Instagram @dishub.sindangraja",
-            "Persyaratan kendaraan bersih",
+            "Persyaratan: kendaraan bersih dan persyaratan lain",
         ]
         .into_iter(),
     );
     assert!(names.contains("sindangraja"));
+    // A word written in lowercase too is no name.
     assert!(!names.contains("persyaratan") && !names.contains("kendaraan"));
 }
