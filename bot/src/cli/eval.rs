@@ -315,6 +315,13 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
+        name: "round-16c layouts dev (unrtf text, a Telegram channel export, clerk-drawn boxes)",
+        questions: Some("knowledge/eval/blind/layouts-r16c/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r16c"),
+        tune: true,
+    },
+    Set {
         name: "round-16 blind conversations (writer K, test only)",
         questions: None,
         conversations: Some("knowledge/eval/blind/r16/conversations-test.tsv"),

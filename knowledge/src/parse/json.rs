@@ -16,6 +16,10 @@
 //! at least two others are component labels; a block of the envelope that states it holds for
 //! every service ("berlaku untuk seluruh layanan") is written as a shared section. Each line
 //! remembers the source line its record or key was found on, so citations point into the file.
+//!
+//! A chat or channel export with no such records (Telegram Desktop's `result.json`) is written
+//! as its messages' texts one after the other, each line citing its message, for the text
+//! parser to read as it reads broadcasts pasted from a chat.
 
 use super::html::Split;
 use super::labels::{classify, is_service_name_label};
@@ -45,7 +49,7 @@ pub(crate) fn split(text: &str) -> Option<Split> {
         collect_records(value, &mut records);
     }
     if records.is_empty() {
-        return None;
+        return messages(&values, &mut out);
     }
     // Front matter first: the first envelope's own texts, where the agency and the decree are
     // named (later pages repeat them).
@@ -64,6 +68,76 @@ pub(crate) fn split(text: &str) -> Option<Split> {
         text: out.text,
         source_lines: out.source_lines,
     })
+}
+
+/// Keys that hold the text of a message or post in a chat or channel export.
+const TEXT_KEYS: &[&str] = &["text", "message", "caption", "content", "body"];
+/// Fewest messages with text that make an export of messages.
+const MIN_MESSAGES: usize = 3;
+
+/// A chat or channel export (Telegram Desktop's `result.json`, a page's posts) holding no
+/// service records: the texts of its messages one after the other, a blank line between two,
+/// each line remembering the source line of its message, for the text parser to read as it
+/// reads broadcasts pasted from a chat. A message's text may be a string or a list of
+/// fragments, strings and formatted pieces (`{"type": "bold", "text": "Persyaratan:"}`),
+/// written on as one text.
+fn messages(values: &[Value], out: &mut Writer) -> Option<Split> {
+    let mut found = Vec::new();
+    for value in values {
+        collect_messages(value, &mut found);
+    }
+    if found.len() < MIN_MESSAGES {
+        return None;
+    }
+    for (id, text) in found {
+        let line = match id {
+            Some(id) => out.line_of_id(id),
+            None => out.line_of("text"),
+        };
+        for piece in text.split('\n') {
+            out.push(piece.trim_end(), line);
+        }
+        out.push("", line);
+    }
+    Some(Split {
+        text: std::mem::take(&mut out.text),
+        source_lines: std::mem::take(&mut out.source_lines),
+    })
+}
+
+/// The messages with text anywhere in a value, in document order: each with its numeric id,
+/// when it has one, and its text.
+fn collect_messages(value: &Value, found: &mut Vec<(Option<i64>, String)>) {
+    match value {
+        Value::Object(map) => {
+            let text = TEXT_KEYS.iter().find_map(|key| map.get(*key).and_then(message_text));
+            match text {
+                Some(text) => found.push((map.get("id").and_then(Value::as_i64), text)),
+                None => map.values().for_each(|v| collect_messages(v, found)),
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_messages(v, found)),
+        _ => {}
+    }
+}
+
+/// A message's text: a string, or a list of fragments (strings and objects with a `text`)
+/// joined as written; `None` when empty.
+fn message_text(value: &Value) -> Option<String> {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::String(s) => Some(s.as_str()),
+                Value::Object(piece) => piece.get("text").and_then(Value::as_str),
+                _ => None,
+            })
+            .collect::<Option<Vec<&str>>>()?
+            .concat(),
+        _ => return None,
+    };
+    Some(text).filter(|t| t.chars().any(char::is_alphanumeric))
 }
 
 /// Why a text that opens as JSON is not valid JSON (the first error, where it is): a page
@@ -192,6 +266,24 @@ impl Writer<'_> {
         self.source[self.searched_from..]
             .find(&quoted)
             .map_or(self.searched_from, |at| self.searched_from + at)
+    }
+
+    /// The 1-based source line of the object with this numeric id (`"id": 5`), from which
+    /// later searches go on.
+    fn line_of_id(&mut self, id: i64) -> u32 {
+        let rest = &self.source[self.searched_from..];
+        let at = [
+            format!("\"id\": {id},"),
+            format!("\"id\":{id},"),
+            format!("\"id\": {id}\n"),
+        ]
+        .iter()
+        .filter_map(|needle| rest.find(needle.as_str()))
+        .min();
+        if let Some(at) = at {
+            self.searched_from += at;
+        }
+        self.line_at(self.searched_from)
     }
 
     fn line_at(&self, offset: usize) -> u32 {
@@ -347,6 +439,47 @@ mod tests {
             "{error}"
         );
         assert!(error.to_string().contains("export it again"), "{error}");
+    }
+
+    /// A channel exported by Telegram Desktop: messages whose text is a string or a list of
+    /// fragments, service messages without text, one standard per message.
+    const CHANNEL: &str = r##"{
+ "name": "UPTD Puskesmas Sukamaju",
+ "type": "public_channel",
+ "messages": [
+  {"id": 1, "type": "service", "action": "create_channel", "text": ""},
+  {"id": 2, "type": "message", "text": "Selamat datang di kanal resmi Puskesmas Sukamaju."},
+  {
+   "id": 3,
+   "type": "message",
+   "text": [
+    {"type": "bold", "text": "PELAYANAN POLI UMUM"},
+    "\n\n",
+    {"type": "bold", "text": "Persyaratan:"},
+    "\n- KTP / KK\n- Kartu BPJS bila ada\n",
+    {"type": "bold", "text": "Prosedur:"},
+    " daftar di loket, diperiksa dokter\nWaktu: 30 menit\nBiaya: Rp 10.000\nProduk: Resep dan obat\n",
+    {"type": "hashtag", "text": "#InfoLayanan"}
+   ]
+  },
+  {
+   "id": 4,
+   "type": "message",
+   "text": "PELAYANAN SURAT KETERANGAN SEHAT\n\nPersyaratan: KTP\nProsedur: daftar, diperiksa\nWaktu: 20 menit\nBiaya: Rp 20.000\nProduk: Surat Keterangan Sehat"
+  }
+ ]
+}"##;
+
+    #[test]
+    fn a_channel_export_reads_its_messages_as_text() {
+        let split = split(CHANNEL).expect("messages");
+        assert!(split.text.contains("Persyaratan:\n- KTP / KK"));
+        assert_eq!(split.text.lines().count(), split.source_lines.len());
+        let document = super::super::parse_text("kanal.json", CHANNEL).expect("services");
+        let titles: Vec<String> = document.services.iter().map(|s| s.title.to_lowercase()).collect();
+        assert_eq!(titles, ["poli umum", "surat keterangan sehat"]);
+        // Each service cites the message it was posted in.
+        assert_eq!(document.services[1].lines.start, 21);
     }
 
     #[test]

@@ -261,14 +261,21 @@ pub(crate) fn is_label_word(word: &str) -> bool {
 }
 
 /// Whether a label names the service itself ("Pelayanan", "Jenis Pelayanan", "Nama Layanan").
+/// So does one numbered as the decree numbers its services ("LAYANAN 1 : ...", "Jenis
+/// Pelayanan No. 3").
 pub(crate) fn is_service_name_label(label: &str) -> bool {
     let words = label_words(label);
+    let numbered = words.last().is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()));
     let rest: Vec<&str> = words
         .iter()
         .map(String::as_str)
         .filter(|w| !matches!(*w, "jenis" | "nama" | "judul"))
+        .filter(|w| !numbered || !(matches!(*w, "no" | "nomor") || w.chars().all(|c| c.is_ascii_digit())))
         .collect();
-    !words.is_empty() && words.len() <= 3 && rest.len() == 1 && matches!(rest[0], "pelayanan" | "layanan")
+    !words.is_empty()
+        && words.len() <= 3 + 2 * usize::from(numbered)
+        && rest.len() == 1
+        && matches!(rest[0], "pelayanan" | "layanan")
 }
 
 /// Whether a row is the table header ("NO | KOMPONEN | URAIAN"): every cell is a header

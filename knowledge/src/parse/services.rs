@@ -13,6 +13,11 @@
 //!   page copied from the browser a short line in title case a few lines above it ("Kartu
 //!   Identitas Anak (KIA)", a collapsible panel's title) names it too.
 //!
+//! A table listing the services ("NO | JENIS PELAYANAN | UNIT PELAKSANA") is a table of
+//! contents, no components; a service-name label numbered as the decree numbers its services
+//! ("LAYANAN 1 : ...", in a box drawn with pipes) names a service; under a bare "STANDAR
+//! PELAYANAN PUBLIK" the agency's name is the unit and a list's heading no title.
+//!
 //! A web page's panel sign before a numbered heading ("+ 1. ...", "▸ 3. ...") is dropped; in
 //! a spreadsheet's rows (a cell never wraps) the row under a title that names an office is
 //! the unit, as a paragraph below it would be.
@@ -150,6 +155,9 @@ pub(crate) struct Assembler {
     row_labels: bool,
     /// A table row is being read.
     in_row: bool,
+    /// The rows being read list the services ("NO | JENIS PELAYANAN | UNIT PELAKSANA"), a
+    /// table of contents: their names are no components ("Konsultasi / Klinik Pertanian").
+    in_service_list: bool,
     /// The line of a service name in capitals given by a "Jenis Pelayanan" label line, which
     /// the next line may continue.
     name_line: Option<u32>,
@@ -175,6 +183,7 @@ impl Assembler {
             title_number: None,
             row_labels: false,
             in_row: false,
+            in_service_list: false,
             name_line: None,
             title_case_line: None,
             warnings: Vec::new(),
@@ -194,14 +203,29 @@ impl Assembler {
         let line = without_disclosure_marker(line.trim_end());
         if line.trim().is_empty() || is_rule_line(line) {
             self.after_blank = true;
+            self.in_service_list = false;
             return;
         }
         match table_cells(line) {
             // A row of one cell across the table ("| A. PELAYANAN PEMERIKSAAN UMUM |") is a
             // caption: read as a line of text, so a heading in it opens its service.
-            Some(cells) if cells.len() == 1 => self.text(number, &cells[0]),
-            Some(cells) => self.row(number, &cells),
-            None => self.text(number, line),
+            Some(cells) if cells.len() == 1 => {
+                self.in_service_list = false;
+                self.text(number, &cells[0]);
+            }
+            Some(cells) => {
+                if is_service_list_header(&cells) {
+                    self.in_service_list = true;
+                    return;
+                }
+                if !self.in_service_list {
+                    self.row(number, &cells);
+                }
+            }
+            None => {
+                self.in_service_list = false;
+                self.text(number, line);
+            }
         }
         self.after_blank = false;
     }
@@ -384,7 +408,8 @@ impl Assembler {
         let next_title =
             self.title_number.is_some_and(|n| leading_number(&text) == Some(n + 1)) && is_heading_like(raw_line, &text);
         if let Some((label, value)) = label_line(&text)
-            .filter(|_| in_service && !nested && !outdented_heading)
+            .filter(|(label, value)| in_service || is_service_name_label(label) && !value.is_empty())
+            .filter(|_| !nested && !outdented_heading)
             .filter(|(label, _)| !next_title || !self.row_labels && label_led(label))
         {
             if is_service_name_label(&label) && !value.is_empty() {
@@ -553,11 +578,30 @@ impl Assembler {
             };
             return true;
         }
+        // Under a bare "STANDAR PELAYANAN PUBLIK", the agency's name ("DINAS PERTANIAN ...
+        // KABUPATEN ...") is the unit, and a list's heading ("DAFTAR JENIS PELAYANAN") ends
+        // the heading: no title yet, the service's own heading follows.
+        let upper = text.to_uppercase();
+        if service.title.is_empty() && service.components.is_empty() {
+            if upper.starts_with("DAFTAR ") || is_service_name_label(text) {
+                self.mode = Mode::Normal;
+                return false;
+            }
+            let of_region = label_words(text)
+                .iter()
+                .any(|w| matches!(w.as_str(), "kabupaten" | "kab" | "kota" | "provinsi"));
+            if super::header::starts_with_agency_word(&upper) && of_region {
+                service
+                    .unit
+                    .get_or_insert_with(|| text.trim_end_matches(['*', ':']).to_owned());
+                service.lines.extend_to(number);
+                return true;
+            }
+        }
         // The office that gives it, a paragraph below the title ("Pengujian Berkala Kendaraan
         // Bermotor (Uji KIR)" / "" / "UPTD Pengujian Kendaraan Bermotor") or a sheet's row
         // below it: the unit, and the title ends. (A title wraps without a break: "...
         // PEDOMAN" / "BIDANG PEREKONOMIAN"; a sheet's cell does not.)
-        let upper = text.to_uppercase();
         if !service.title.is_empty()
             && (self.after_blank || self.whole_rows)
             && text.split_whitespace().count() >= 2
@@ -1116,6 +1160,28 @@ fn split_unit(remainder: &str) -> (String, Option<String>) {
     }
 }
 
+/// The header of a table listing the services ("NO | JENIS PELAYANAN | UNIT PELAKSANA"): a
+/// number column, a cell naming the service column, short header cells, none naming a
+/// component or the description column (a service-name row "Jenis Pelayanan | SKKH" has no
+/// number column; a matrix's header names components).
+fn is_service_list_header(cells: &[String]) -> bool {
+    let plain: Vec<String> = cells.iter().map(|c| tidy(&strip_markup(c))).collect();
+    let number_column = plain
+        .first()
+        .is_some_and(|c| matches!(label_words(c).as_slice(), [w] if matches!(w.as_str(), "no" | "nomor" | "nomer")));
+    number_column
+        && plain
+            .iter()
+            .any(|c| is_service_name_label(c) && label_words(c).len() >= 2)
+        && plain.iter().all(|c| {
+            label_words(c).len() <= 3
+                && classify(c).is_none()
+                && !label_words(c)
+                    .iter()
+                    .any(|w| matches!(w.as_str(), "komponen" | "uraian" | "persyaratan"))
+        })
+}
+
 /// Signs a web page puts before the title of a collapsible panel ("+ 1. Penerbitan ...",
 /// "▸ 3. Rekomendasi ..."), as a text browser prints them.
 const DISCLOSURE_MARKERS: &[char] = &['+', '▸', '▶', '►', '›', '»', '▼', '▾', '⊕', '⊞'];
@@ -1416,6 +1482,48 @@ No.\tKomponen / Component\tUraian / Description
             ["7. Rujukan Rehabilitasi Sosial", "8. Pemulangan Orang Terlantar"]
         );
         assert_eq!(services[1].components.len(), 4);
+    }
+
+    #[test]
+    fn a_list_of_the_services_names_no_components_and_no_title() {
+        let services = assemble(&[
+            "STANDAR PELAYANAN PUBLIK",
+            "DINAS PERTANIAN DAN PETERNAKAN KABUPATEN SENDANGWANGI",
+            "",
+            "DAFTAR JENIS PELAYANAN",
+            "NO\tJENIS PELAYANAN\tUNIT PELAKSANA",
+            "1\tPengobatan Hewan\tUPTD Puskeswan",
+            "2\tKonsultasi / Klinik Pertanian\tBidang Penyuluhan",
+            "",
+            "I.  PELAYANAN PENGOBATAN HEWAN",
+            "",
+            "1.\tPersyaratan ......\t:\tKTP pemilik hewan",
+            "2.\tProsedur ......\t:\tPemilik mendaftar di loket",
+            "3.\tBiaya/Tarif ......\t:\tRp 35.000",
+            "4.\tProduk Pelayanan ......\t:\tKartu Rekam Medis Hewan",
+        ]);
+        assert_eq!(services.len(), 1);
+        assert_eq!(services[0].title, "I. PELAYANAN PENGOBATAN HEWAN");
+        assert!(
+            services[0]
+                .components
+                .iter()
+                .all(|c| c.kind != ComponentKind::ComplaintChannel)
+        );
+    }
+
+    #[test]
+    fn a_service_numbered_in_its_name_label_is_named() {
+        let services = assemble(&[
+            "| LAYANAN 1 : PEMBUATAN KARTU PENCARI KERJA |",
+            "|-------------------------------------------|",
+            "| Persyaratan ..... : KTP-el asli            |",
+            "| Prosedur ........ : Datang ke loket        |",
+            "| Biaya/Tarif ..... : Gratis                 |",
+            "| Produk Layanan .. : Kartu AK/I             |",
+        ]);
+        assert_eq!(services.len(), 1);
+        assert_eq!(services[0].title, "PEMBUATAN KARTU PENCARI KERJA");
     }
 
     #[test]
