@@ -74,7 +74,8 @@
 //! "nu" -> yang; Javanese "ra", "pora" -> tidak, "alon" -> lambat, "nggih" -> ya; Betawi "aje"
 //! -> saja; "KIR", the name every agency and citizen gives the periodic test of a motor
 //! vehicle, is an acronym of "pengujian berkala kendaraan bermotor"; Sundanese "ka" -> ke;
-//! "angkot" -> angkutan; "adopsi" -> pengangkatan anak, "galang dana" -> pengumpulan uang (the
+//! "angkot" -> angkutan; "PKM" is an acronym of "pusat kesehatan masyarakat"; "bumil" -> ibu
+//! hamil, "kawin suntik" -> inseminasi buatan, "adopsi" -> pengangkatan anak, "galang dana" -> pengumpulan uang (the
 //! words decrees use) in questions; "segala" is an everyday word.
 //!
 //! # Example
