@@ -1095,10 +1095,21 @@ impl Engine {
             // explains: "pka totalnya brp JP" names PKA more than anything else, "syarat bikin
             // paspor" names nothing but the passport.
             let runner_up = self.runner_up(&scored);
-            let plausible = |s: &Scored| {
-                s.named >= self.unknown_idf
+            // A detail only one service's text holds ("pasang iud lama ga"), every word of it
+            // there and far ahead of the next: offered, though its name is not named.
+            let detail_only = |s: &Scored| {
+                s.named == 0.0
+                    && s.unexplained == 0.0
+                    && !s.unserved
                     && !s.elsewhere
-                    && (s.confidence >= SUGGEST_COVERAGE
+                    && s.confidence >= SUGGEST_COVERAGE
+                    && s.score >= MARGIN_RATIO * runner_up
+            };
+            let plausible = |s: &Scored| {
+                detail_only(s)
+                    || s.named >= self.unknown_idf
+                        && !s.elsewhere
+                        && (s.confidence >= SUGGEST_COVERAGE
                         && (!s.foreign || (!s.unserved && s.named >= s.unexplained && s.recall >= MARGIN_RECALL))
                         // Far ahead of every other service and named by its title, in a long
                         // story: offered, not refused.

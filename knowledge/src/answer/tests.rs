@@ -1248,3 +1248,14 @@ fn an_address_in_lowercase_does_not_unmake_a_name() {
     // A word written in lowercase too is no name.
     assert!(!names.contains("persyaratan") && !names.contains("kendaraan"));
 }
+
+#[test]
+fn a_detail_only_one_services_text_holds_is_offered() {
+    // "inaproc" and "blacklist" are only in the procedure of the providers' registration.
+    let a = ask("inaproc blacklist gmn");
+    assert_eq!(a.status, AnswerStatus::Ambiguous, "{}", a.text);
+    assert_eq!(
+        a.candidates.first().map(|c| c.id.as_str()),
+        Some("000_4d00da837d591dc0:registrasi-dan-verifikasi-penyedia-barang-dan-jasa")
+    );
+}
