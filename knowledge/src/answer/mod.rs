@@ -1839,9 +1839,20 @@ impl Engine {
                 && !analysed.iter().any(|t| aspect::is_cue(t))
                 && (self.place_names.contains(w) || !analysed.iter().any(|t| self.in_decrees(t)))
         };
+        // A destination ("pindah ke kab sidoarjo") is no place the service is had at.
         question
             .split([',', '.', ';', ':', '?', '!'])
-            .flat_map(|clause| places::named(&place_words(clause), is_name))
+            .flat_map(|clause| {
+                let words = place_words(clause);
+                let away = places::destinations(&words);
+                let words: Vec<String> = words
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| !away.contains(i))
+                    .map(|(_, w)| w)
+                    .collect();
+                places::named(&words, is_name)
+            })
             .collect()
     }
 
@@ -2067,6 +2078,13 @@ impl Engine {
                         .into_iter()
                         .filter(|t| !aspect::is_cue(t) && !typed.contains(t)),
                 );
+            }
+        }
+        // Where the citizen moves to ("pindah ke kab sidoarjo") says where, not which service.
+        for clause in lower.split([',', '.', '?', '!', ';', ':']) {
+            let words = place_words(clause);
+            for at in places::destinations(&words).into_iter().filter(|at| *at > 0) {
+                background.extend(analyze(&words[at]));
             }
         }
         // Clauses end at punctuation; within one, the raw words in order.

@@ -36,6 +36,36 @@ fn tier(word: &str) -> Option<Tier> {
     })
 }
 
+/// Verbs of moving somewhere: the place after "ke" in their clause is where the citizen goes
+/// ("pindah ke kab sidoarjo", "ikut suami ke kota malang"), while the service is had where
+/// they are.
+const MOVING: &[&str] = &[
+    "pindah",
+    "dipindah",
+    "pindahan",
+    "mutasi",
+    "dimutasi",
+    "ikut",
+    "pulang",
+    "balik",
+    "merantau",
+    "berangkat",
+];
+
+/// The positions of the words of destinations in a clause's words: "ke" and the place after it
+/// ("ke", "kab", "sidoarjo"), when the clause has a verb of moving.
+pub(super) fn destinations(words: &[String]) -> Vec<usize> {
+    if !words.iter().any(|w| MOVING.contains(&w.as_str())) {
+        return Vec::new();
+    }
+    words
+        .windows(3)
+        .enumerate()
+        .filter(|(_, w)| matches!(w[0].as_str(), "ke" | "k" | "menuju") && tier(&w[1]).is_some())
+        .flat_map(|(i, _)| [i, i + 1, i + 2])
+        .collect()
+}
+
 /// The places `words` (lowercase, in order) name: a word of kind followed by a word that
 /// `is_name` accepts.
 pub(super) fn named(words: &[String], is_name: impl Fn(&str) -> bool) -> Vec<Place> {
@@ -76,6 +106,13 @@ mod tests {
 
     fn places(text: &str) -> Vec<Place> {
         named(&words(text), |w| !matches!(w, "dulu" | "buat"))
+    }
+
+    #[test]
+    fn where_the_citizen_moves_to_is_a_destination() {
+        assert_eq!(destinations(&words("mau pindah ke kab sidoarjo ikut suami")), [1, 2, 3]);
+        // Without a verb of moving, "ke" says where the service is had.
+        assert!(destinations(&words("ngurus skck ke kecamatan bangil")).is_empty());
     }
 
     #[test]
