@@ -110,7 +110,7 @@ mod tests {
 
     #[test]
     fn where_the_citizen_moves_to_is_a_destination() {
-        assert_eq!(destinations(&words("mau pindah ke kab sidoarjo ikut suami")), [1, 2, 3]);
+        assert_eq!(destinations(&words("mau pindah ke kab sidoarjo ikut suami")), [2, 3, 4]);
         // Without a verb of moving, "ke" says where the service is had.
         assert!(destinations(&words("ngurus skck ke kecamatan bangil")).is_empty());
     }
