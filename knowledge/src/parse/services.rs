@@ -14,7 +14,7 @@
 //!   Identitas Anak (KIA)", a collapsible panel's title) names it too.
 //!
 //! A table listing the services ("NO | JENIS PELAYANAN | UNIT PELAKSANA") is a table of
-//! contents, no components; a service-name label numbered as the decree numbers its services
+//! contents, no components (a title it gives in full, with a part in brackets, is taken); a service-name label numbered as the decree numbers its services
 //! ("LAYANAN 1 : ...", in a box drawn with pipes) names a service; under a bare "STANDAR
 //! PELAYANAN PUBLIK" the agency's name is the unit and a list's heading no title.
 //!
@@ -158,6 +158,9 @@ pub(crate) struct Assembler {
     /// The rows being read list the services ("NO | JENIS PELAYANAN | UNIT PELAKSANA"), a
     /// table of contents: their names are no components ("Konsultasi / Klinik Pertanian").
     in_service_list: bool,
+    /// The column of a service list that names the services, and the names it lists.
+    list_column: usize,
+    listed: Vec<String>,
     /// The line of a service name in capitals given by a "Jenis Pelayanan" label line, which
     /// the next line may continue.
     name_line: Option<u32>,
@@ -184,6 +187,8 @@ impl Assembler {
             row_labels: false,
             in_row: false,
             in_service_list: false,
+            list_column: 0,
+            listed: Vec::new(),
             name_line: None,
             title_case_line: None,
             warnings: Vec::new(),
@@ -216,9 +221,17 @@ impl Assembler {
             Some(cells) => {
                 if is_service_list_header(&cells) {
                     self.in_service_list = true;
+                    self.list_column = cells
+                        .iter()
+                        .position(|c| is_service_name_label(&tidy(&strip_markup(c))))
+                        .unwrap_or(1);
                     return;
                 }
-                if !self.in_service_list {
+                if self.in_service_list {
+                    if let Some(name) = cells.get(self.list_column) {
+                        self.listed.push(tidy(&strip_markup(name)));
+                    }
+                } else {
                     self.row(number, &cells);
                 }
             }
@@ -241,6 +254,14 @@ impl Assembler {
     /// Ends the input and returns the services found.
     pub(crate) fn finish(mut self) -> (Vec<RawService>, Vec<ParseWarning>) {
         self.finish_service();
+        // A title the list of services gives in full ("Permohonan Pemasangan Perlengkapan
+        // Jalan" listed as "... Jalan (Rambu, Marka, Cermin Tikungan dan PJU)"): the listed
+        // name, whose part in brackets says what the service covers.
+        for service in &mut self.services {
+            if let Some(full) = fuller_listed_name(&service.title, &self.listed) {
+                service.title = full;
+            }
+        }
         for service in &mut self.services {
             for component in &self.shared {
                 if !service.components.iter().any(|c| c.kind == component.kind) {
@@ -1182,6 +1203,26 @@ fn is_service_list_header(cells: &[String]) -> bool {
         })
 }
 
+/// The one listed name that is `title` (its words, in any case, after its numbering) followed
+/// by a part in brackets.
+fn fuller_listed_name(title: &str, listed: &[String]) -> Option<String> {
+    let plain = tidy(&strip_markup(title));
+    let (_, bare) = strip_numbering(plain.trim());
+    let words = label_words(bare);
+    if words.is_empty() {
+        return None;
+    }
+    let mut fuller = listed.iter().filter(|name| {
+        let listed_words = label_words(name);
+        listed_words.len() > words.len()
+            && listed_words.starts_with(&words)
+            && name.trim_end().ends_with(')')
+            && name[..name.find('(').unwrap_or(0)].split_whitespace().count() == bare.split_whitespace().count()
+    });
+    let found = fuller.next()?;
+    fuller.next().is_none().then(|| found.clone())
+}
+
 /// Signs a web page puts before the title of a collapsible panel ("+ 1. Penerbitan ...",
 /// "▸ 3. Rekomendasi ..."), as a text browser prints them.
 const DISCLOSURE_MARKERS: &[char] = &['+', '▸', '▶', '►', '›', '»', '▼', '▾', '⊕', '⊞'];
@@ -1510,6 +1551,25 @@ No.\tKomponen / Component\tUraian / Description
                 .iter()
                 .all(|c| c.kind != ComponentKind::ComplaintChannel)
         );
+    }
+
+    #[test]
+    fn a_title_the_list_of_services_gives_in_full_takes_the_listed_name() {
+        let listed = vec![
+            "Permohonan Pemasangan Perlengkapan Jalan (Rambu, Marka, Cermin Tikungan dan PJU)".to_owned(),
+            "Pengujian Berkala Kendaraan Bermotor (Uji Pertama)".to_owned(),
+            "Pengujian Berkala Kendaraan Bermotor (Uji Berkala)".to_owned(),
+        ];
+        assert_eq!(
+            fuller_listed_name("PERMOHONAN PEMASANGAN PERLENGKAPAN JALAN", &listed).as_deref(),
+            Some("Permohonan Pemasangan Perlengkapan Jalan (Rambu, Marka, Cermin Tikungan dan PJU)")
+        );
+        // Two listed names go on from it: neither is taken.
+        assert_eq!(
+            fuller_listed_name("Pengujian Berkala Kendaraan Bermotor", &listed),
+            None
+        );
+        assert_eq!(fuller_listed_name("Pemasangan Perlengkapan", &listed), None);
     }
 
     #[test]
