@@ -322,6 +322,13 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
+        name: "round-16d layouts dev (WhatsApp chat export, UTF-16 Excel Unicode text, YAML catalogue)",
+        questions: Some("knowledge/eval/blind/layouts-r16d/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r16d"),
+        tune: true,
+    },
+    Set {
         name: "round-16 blind conversations (writer K, test only)",
         questions: None,
         conversations: Some("knowledge/eval/blind/r16/conversations-test.tsv"),

@@ -27,8 +27,8 @@ use std::path::Path;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Text conversions: `.txt`, `.md`, `.markdown`, `.html`, `.htm`, spreadsheets saved as
-    /// `.csv` (comma or semicolon separated) and service-catalogue exports saved as `.json` or
-    /// `.xml`.
+    /// `.csv` (comma or semicolon separated) and service-catalogue exports saved as `.json`,
+    /// `.xml` or `.yml`/`.yaml`.
     Text,
     /// `.pdf` with a text layer.
     Pdf,
@@ -41,7 +41,7 @@ impl Format {
     pub fn of(file_name: &str) -> Option<Self> {
         let extension = Path::new(file_name).extension()?.to_str()?.to_ascii_lowercase();
         match extension.as_str() {
-            "txt" | "md" | "markdown" | "html" | "htm" | "csv" | "json" | "xml" => Some(Self::Text),
+            "txt" | "md" | "markdown" | "html" | "htm" | "csv" | "json" | "xml" | "yml" | "yaml" => Some(Self::Text),
             "pdf" => Some(Self::Pdf),
             "docx" => Some(Self::Docx),
             _ => None,

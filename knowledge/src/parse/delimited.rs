@@ -22,6 +22,9 @@
 //! many lines, so most physical lines hold no separator; the header row then says it is a
 //! sheet.
 //!
+//! Tab-separated text is taken as the rows it is, unless its cells are quoted over several
+//! lines (Excel's "Unicode Text"): then its records are joined the same way.
+//!
 //! A file is read as delimited only when most of its records have the same number of cells,
 //! three or more: prose with commas never does.
 
@@ -41,8 +44,23 @@ const MIN_COMPONENT_ROWS: usize = 5;
 /// `None` when the text is not delimited.
 pub(crate) fn tabulate(lines: &[&str]) -> Option<Vec<String>> {
     let non_blank = lines.iter().filter(|l| !l.trim().is_empty()).count();
-    if non_blank == 0 || lines.iter().filter(|l| l.contains('\t')).count() * 20 > non_blank {
+    if non_blank == 0 {
         return None;
+    }
+    // Tab-separated text is read as the rows it already is, unless a cell opens with a quote
+    // and runs over several lines (Excel's "Unicode Text"): then its records are joined.
+    if lines.iter().filter(|l| l.contains('\t')).count() * 20 > non_blank {
+        let quoted_cells = lines
+            .iter()
+            .any(|l| (l.starts_with('"') || l.contains("\t\"")) && l.matches('"').count() % 2 == 1);
+        if !quoted_cells {
+            return None;
+        }
+        let records = records(lines, '\t');
+        if !is_sheet(&records) {
+            return None;
+        }
+        return Some(rows_of(lines, records));
     }
     // A cheap look first: most lines of a sheet hold two separators or more, or (cells of
     // many lines, as an open-data export writes them) its first line is a header row.
@@ -62,6 +80,11 @@ pub(crate) fn tabulate(lines: &[&str]) -> Option<Vec<String>> {
         })
         .map(|separator| records(lines, separator))
         .find(|records| is_sheet(records))?;
+    Some(rows_of(lines, records))
+}
+
+/// The records as tab-separated rows, each on the line it starts on.
+fn rows_of(lines: &[&str], records: Vec<(usize, Vec<String>)>) -> Vec<String> {
     let mut out: Vec<String> = vec![String::new(); lines.len()];
     for (start, cells) in records {
         let cells: Vec<String> = cells
@@ -79,7 +102,7 @@ pub(crate) fn tabulate(lines: &[&str]) -> Option<Vec<String>> {
         let last = cells.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
         out[start] = cells[..last].join("\t");
     }
-    Some(out)
+    out
 }
 
 /// A column name as a database export writes it ("jangka_waktu_pelayanan") in words.

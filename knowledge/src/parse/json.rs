@@ -38,6 +38,13 @@ pub(crate) fn split(text: &str) -> Option<Split> {
         .into_iter::<Value>()
         .collect::<Result<_, _>>()
         .ok()?;
+    split_values(&values, text)
+}
+
+/// The records of parsed values (JSON, or YAML read into the same values by [`super::yaml`])
+/// as lines of text citing `text`, the source; `None` when they hold no records and no
+/// messages.
+pub(crate) fn split_values(values: &[Value], text: &str) -> Option<Split> {
     let mut out = Writer {
         source: text,
         searched_from: 0,
@@ -45,11 +52,11 @@ pub(crate) fn split(text: &str) -> Option<Split> {
         source_lines: Vec::new(),
     };
     let mut records = Vec::new();
-    for value in &values {
+    for value in values {
         collect_records(value, &mut records);
     }
     if records.is_empty() {
-        return messages(&values, &mut out);
+        return messages(values, &mut out);
     }
     // Front matter first: the first envelope's own texts, where the agency and the decree are
     // named (later pages repeat them).
@@ -160,7 +167,10 @@ pub(crate) fn damaged(text: &str) -> Option<super::ParseError> {
 /// The service records anywhere in a value, in document order.
 fn collect_records<'a>(value: &'a Value, records: &mut Vec<&'a Map<String, Value>>) {
     match value {
-        Value::Object(map) if title_of(map).is_some() && component_keys(map) >= MIN_COMPONENTS => records.push(map),
+        Value::Object(map) if title_of(map).is_some() && component_keys(map) >= MIN_COMPONENTS && !inactive(map) => {
+            records.push(map);
+        }
+        Value::Object(map) if title_of(map).is_some() && component_keys(map) >= MIN_COMPONENTS => {}
         Value::Object(map) => map.values().for_each(|v| collect_records(v, records)),
         Value::Array(items) => items.iter().for_each(|v| collect_records(v, records)),
         _ => {}
@@ -172,12 +182,44 @@ fn label(key: &str) -> String {
     key.replace(['_', '-'], " ")
 }
 
-/// The service's name in a record: the value of its service-name key.
+/// The service's name in a record: the value of its service-name key, or of a bare "nama" /
+/// "judul" key when the record also has a component a citizen asks for (requirements,
+/// procedure, duration, fee or product): an item of a list of services (`layanan: - nama:
+/// ...`), not an office's block (`instansi: nama: ...`, its hours and legal basis).
 fn title_of(map: &Map<String, Value>) -> Option<&str> {
+    use crate::document::ComponentKind::*;
+    let asked_for = || {
+        map.keys()
+            .filter_map(|k| classify(&label(k)))
+            .any(|kind| matches!(kind, Requirements | Procedure | Duration | Fee | Product))
+    };
     map.iter()
-        .find(|(k, v)| is_service_name_label(&label(k)) && v.is_string())
+        .find(|(k, v)| {
+            v.is_string()
+                && (is_service_name_label(&label(k))
+                    || matches!(k.as_str(), "nama" | "judul" | "name" | "title") && asked_for())
+        })
         .and_then(|(_, v)| v.as_str())
         .filter(|t| !t.trim().is_empty())
+}
+
+/// Whether a record says it is no longer in force (`aktif: false`, `status: nonaktif`): no
+/// citizen is answered from it.
+fn inactive(map: &Map<String, Value>) -> bool {
+    map.iter().any(|(k, v)| {
+        matches!(k.as_str(), "aktif" | "active" | "status" | "berlaku")
+            && match v {
+                Value::Bool(b) => !b,
+                Value::String(s) => {
+                    let s = s.to_lowercase();
+                    matches!(
+                        s.trim(),
+                        "nonaktif" | "non-aktif" | "tidak aktif" | "inactive" | "tidak berlaku"
+                    )
+                }
+                _ => false,
+            }
+    })
 }
 
 /// How many components a record holds: keys that are component labels, and the entries of a
@@ -212,6 +254,8 @@ fn labelled(item: &Value) -> Option<(&str, &Value)> {
 fn text_of(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()).filter(|s| !s.trim().is_empty()),
+        // A fee written as a bare number (`biaya: 0`, `"biaya": 25000`).
+        Value::Number(n) => Some(n.to_string()),
         Value::Array(items) => {
             let lines: Vec<String> = items.iter().filter_map(text_of).collect();
             (!lines.is_empty()).then(|| lines.join("\n"))
@@ -261,10 +305,15 @@ impl Writer<'_> {
         self.line_at(self.offset_of(needle))
     }
 
+    /// Where `needle` (a key or a string) next stands: quoted, as JSON writes it, or as a
+    /// YAML key or plain value.
     fn offset_of(&self, needle: &str) -> usize {
+        let rest = &self.source[self.searched_from..];
         let quoted = format!("\"{needle}\"");
-        self.source[self.searched_from..]
-            .find(&quoted)
+        let key = format!("{needle}:");
+        rest.find(&quoted)
+            .or_else(|| rest.find(&key))
+            .or_else(|| rest.find(needle))
             .map_or(self.searched_from, |at| self.searched_from + at)
     }
 

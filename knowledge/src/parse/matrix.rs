@@ -14,6 +14,10 @@
 //! part of the title. A cell pointing at a row of an earlier page of the table ("Idem No. 1"
 //! under a repeated header) takes that row's value.
 //!
+//! A group's heading across the table ("A. PENATAAN LINGKUNGAN HIDUP") is no row, and a
+//! spreadsheet row that goes on in the next sheet row (its number and name cells empty) goes
+//! on cell by cell.
+//!
 //! Columns naming the office and its regency ("nama_opd", "kabupaten/kota", as open-data
 //! exports have them) give each service its unit.
 //!
@@ -246,6 +250,28 @@ fn read_rows(lines: &[&str], from: usize, header: &Header) -> (Vec<Row>, usize) 
         let raw = lines[index];
         let line = raw.trim_end_matches('\r');
         let number = index as u32 + 1;
+        // A group's heading across the table ("<TAB>A. PENATAAN LINGKUNGAN HIDUP") ends the row
+        // above and is no row: the matrix goes on under it.
+        if is_group_heading(line, header.separator) {
+            rows.extend(current.take());
+            index += 1;
+            continue;
+        }
+        // A spreadsheet row that goes on in the next sheet row, its number and name cells
+        // empty ("<TAB><TAB>4. Apabila sampling ..."): each cell goes on in its column.
+        let parts = split(line, header.separator);
+        if let Some(row) = current.as_mut()
+            && continues_row(line, header)
+        {
+            for (column, part) in parts.iter().enumerate().filter(|(_, p)| !p.trim().is_empty()) {
+                while row.cells.len() <= column {
+                    row.cells.push(Vec::new());
+                }
+                row.cells[column].push((number, (*part).to_owned()));
+            }
+            index += 1;
+            continue;
+        }
         let done = current.as_ref().is_none_or(|row| row.separators() >= complete);
         if done {
             // Between rows: a repeated header or the column-number row is skipped, a page
@@ -341,13 +367,58 @@ fn starts_numbered_row(line: &str, header: &Header, open: &Row) -> bool {
             .is_some_and(|c| c.chars().any(char::is_alphabetic))
 }
 
+/// A row whose only text, after an empty first cell, is a lettered or numbered heading in
+/// capitals ("A. PENATAAN DAN PENAATAN LINGKUNGAN HIDUP", "II. PELAYANAN NON PERIZINAN").
+fn is_group_heading(line: &str, separator: char) -> bool {
+    let cells = split(line, separator);
+    let filled: Vec<&str> = cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+    let [text] = filled.as_slice() else {
+        return false;
+    };
+    let Some((marker, title)) = text.split_once(". ") else {
+        return false;
+    };
+    let lettered = (marker.len() == 1 && marker.chars().all(|c| c.is_ascii_uppercase()))
+        || (!marker.is_empty() && marker.chars().all(|c| matches!(c, 'I' | 'V' | 'X')));
+    let letters: Vec<char> = title.chars().filter(|c| c.is_alphabetic()).collect();
+    cells.first().is_some_and(|c| c.trim().is_empty())
+        && lettered
+        && letters.len() >= 4
+        && letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 8
+}
+
 /// Whether the rows go on after blank lines at `index` (a page break inside the matrix).
 fn next_starts_row(lines: &[&str], index: usize, header: &Header) -> bool {
     lines[index.min(lines.len())..]
         .iter()
         .map(|l| l.trim_end_matches('\r'))
         .find(|l| !l.trim_matches(|c: char| c.is_whitespace() || c == '\u{c}').is_empty())
-        .is_some_and(|l| header_of(l).as_ref() == Some(header) || starts_row(l, header))
+        .is_some_and(|l| {
+            header_of(l).as_ref() == Some(header)
+                || starts_row(l, header)
+                || is_group_heading(l, header.separator)
+                || continues_row(l, header)
+        })
+}
+
+/// A spreadsheet row going on in the next sheet row: its number and name cells empty, text in
+/// a later column that goes on a list or a sentence ("<TAB><TAB>4. Apabila sampling ...",
+/// "- Rp 250.000"), not a signature block set right ("<TAB><TAB><TAB>KEPALA DINAS ...").
+fn continues_row(line: &str, header: &Header) -> bool {
+    let parts = split(line, header.separator);
+    let first_text = parts
+        .iter()
+        .skip(header.name + 1)
+        .map(|c| c.trim())
+        .find(|c| !c.is_empty());
+    parts.len() > header.name + 1
+        && parts[..=header.name].iter().all(|c| c.trim().is_empty())
+        && first_text.is_some_and(|text| {
+            let head = text.split_whitespace().next().unwrap_or_default();
+            head.trim_end_matches(['.', ')']).chars().all(|c| c.is_ascii_digit())
+                || head.starts_with(['-', '•', '*'])
+                || text.starts_with(char::is_lowercase)
+        })
 }
 
 fn is_row_number(cell: &str) -> bool {
@@ -497,6 +568,36 @@ mod tests {
             .into_iter()
             .map(|(n, t)| format!("{n}:{t}"))
             .collect()
+    }
+
+    #[test]
+    fn a_matrix_goes_on_past_group_headings_and_rows_continued_in_the_next_sheet_row() {
+        let text = "No\tJenis Layanan\tPersyaratan\tWaktu Penyelesaian\tBiaya / Tarif\tProduk Layanan\n\
+                    \tA. PENATAAN LINGKUNGAN\n\
+                    1\tPengujian Sampel Air\t1. Formulir\t14 hari kerja\tRp 150.000\tLaporan hasil uji\n\
+                    \n\
+                    \t\t2. Sampel air 2 liter\t\t- Sampling Rp 250.000\n\
+                    \tB. PERSAMPAHAN\n\
+                    2\tSedot Lumpur Tinja\tKTP\t3 hari\tRp 300.000\tBukti layanan\n";
+        let lines = run(text);
+        assert!(
+            lines.contains(&"3:Jenis Pelayanan\tPengujian Sampel Air".to_owned()),
+            "{lines:?}"
+        );
+        assert!(
+            lines.contains(&"7:Jenis Pelayanan\tSedot Lumpur Tinja".to_owned()),
+            "{lines:?}"
+        );
+        assert!(lines.contains(&"5:\t2. Sampel air 2 liter".to_owned()), "{lines:?}");
+        assert!(!lines.iter().any(|l| l.contains("PERSAMPAHAN")), "{lines:?}");
+    }
+
+    #[test]
+    fn a_groups_heading_across_the_matrix_is_no_row() {
+        assert!(is_group_heading("\tA. PENATAAN DAN PENAATAN LINGKUNGAN HIDUP", '\t'));
+        assert!(is_group_heading("\tII. PELAYANAN NON PERIZINAN\t\t", '\t'));
+        assert!(!is_group_heading("1\tPengujian Sampel Air\tKTP", '\t'));
+        assert!(!is_group_heading("\t\t2. Fotokopi KTP", '\t'));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
 //! and Word files) -> a web page's raw HTML source split into lines of text that keep their
-//! source line numbers ([`html`]), or an API's JSON or XML records written as label rows ([`json`], [`xml`]) -> a forwarded e-mail's quote markers removed ([`quoting`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
+//! source line numbers ([`html`]), or an API's JSON, XML or YAML records written as label rows ([`json`], [`xml`], [`yaml`]) -> a forwarded e-mail's quote markers removed ([`quoting`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
 //! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> a leaflet's panels printed side by side read one after the other ([`page_columns`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
 //! ([`page`]) -> headings framed by rule lines as service headings, underlined ones as Markdown headings ([`banners`]) -> layouts put back into lines the
@@ -52,6 +52,7 @@ mod services;
 mod spaced_matrix;
 mod title;
 mod xml;
+mod yaml;
 
 use crate::document::{Component, ComponentKind, Document, LineRange, ParseWarning, ServiceId, ServiceStandard};
 use crate::input::{Format, InputError};
@@ -140,7 +141,7 @@ pub struct DirReport {
     pub failures: Vec<(PathBuf, ParseError)>,
 }
 
-/// Parses every decree file of a directory (`.txt`/`.md`/`.html`/`.csv`/`.json`/`.xml`, `.pdf`, `.docx`; see [`Format`]) (sorted by name); a bad file is
+/// Parses every decree file of a directory (`.txt`/`.md`/`.html`/`.csv`/`.json`/`.xml`/`.yml`, `.pdf`, `.docx`; see [`Format`]) (sorted by name); a bad file is
 /// reported in `failures` and the others still parse. Files are parsed in parallel
 /// ([`parse_files`]); the report is the same as parsing them one after the other.
 pub fn parse_dir(dir: &Path) -> Result<DirReport, std::io::Error> {
@@ -185,7 +186,8 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     // So is an API's JSON or XML export, as the label rows its records stand for.
     let page = html::split(text)
         .or_else(|| json::split(text))
-        .or_else(|| xml::split(text));
+        .or_else(|| xml::split(text))
+        .or_else(|| yaml::split(text));
     let text = page.as_ref().map_or(text, |p| p.text.as_str());
     let unquoted = quoting::unquote(text);
     let text = unquoted.as_deref().unwrap_or(text);
