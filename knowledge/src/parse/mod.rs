@@ -2,7 +2,7 @@
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
 //! and Word files) -> a web page's raw HTML source split into lines of text that keep their
-//! source line numbers ([`html`]), or an API's JSON, XML or YAML records written as label rows ([`json`], [`xml`], [`yaml`]) -> a forwarded e-mail's quote markers removed ([`quoting`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
+//! source line numbers ([`html`]), or an API's JSON, XML or YAML records written as label rows ([`json`], [`xml`], [`yaml`]) -> a chat export's publishers' messages without their time and sender ([`chat`]) -> a forwarded e-mail's quote markers removed ([`quoting`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
 //! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> a leaflet's panels printed side by side read one after the other ([`page_columns`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
 //! ([`page`]) -> headings framed by rule lines as service headings, underlined ones as Markdown headings ([`banners`]) -> layouts put back into lines the
@@ -28,6 +28,7 @@ mod blocks;
 mod by_component;
 mod cache;
 mod casing;
+mod chat;
 mod columns;
 mod decode;
 mod delimited;
@@ -189,6 +190,8 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
         .or_else(|| xml::split(text))
         .or_else(|| yaml::split(text));
     let text = page.as_ref().map_or(text, |p| p.text.as_str());
+    let unchatted = chat::unwrap(text);
+    let text = unchatted.as_deref().unwrap_or(text);
     let unquoted = quoting::unquote(text);
     let text = unquoted.as_deref().unwrap_or(text);
     let unescaped = escapes::unescape(text);
