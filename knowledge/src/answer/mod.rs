@@ -58,6 +58,12 @@
 //!   gak?"), the citizen asks about it as a whole, unless a strong cue asks a component ("ada
 //!   biayanya gak"); a cue word that names a division ("bagian hukum", "bag umum") asks
 //!   nothing and names the office;
+//! - the same service at another agency (the same words in its name) is no runner-up for the
+//!   margin, and a clear winner with an equal twin offers both; a detail only one service's
+//!   text holds, every word of it there and far ahead of the next, is offered as a maybe;
+//! - where the citizen moves to ("pindah ke kab sidoarjo") is no place that puts a service
+//!   elsewhere, a thing after "di" ("di mobil") is no office, and a follow-up naming another
+//!   place of the previous service's kind is not answered with the previous service;
 //! - a title word that is also a cue, as titles write it ("pengaduan"), names its service when
 //!   another aspect is asked with a strong cue; a noun made definite with "-nya"
 //!   ("audiensinya") points back at the previous service;
