@@ -2086,19 +2086,17 @@ impl Engine {
                 );
             }
         }
-        // Where the citizen moves to ("pindah ke kab sidoarjo") says where, not which service.
-        for clause in lower.split([',', '.', '?', '!', ';', ':']) {
-            let words = place_words(clause);
-            for at in places::destinations(&words).into_iter().filter(|at| *at > 0) {
-                background.extend(analyze(&words[at]));
-            }
-        }
         // Clauses end at punctuation; within one, the raw words in order.
         for clause in lower.split([',', '.', '?', '!', ';', ':']) {
             let words: Vec<&str> = clause
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .collect();
+            // Where the citizen moves to ("pindah ke kab sidoarjo") says where, not which
+            // service.
+            for at in places::destinations(&words).into_iter().filter(|at| *at > 0) {
+                background.extend(analyze(words[at]));
+            }
             // Where the asker works or lives, in a clause about themselves ("sy staf di dinas
             // sosial", "saya dari bagian hukum setda"): an office type after "di"/"dari" and the
             // words of its name say who asks, not which service.

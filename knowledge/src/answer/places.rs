@@ -54,14 +54,14 @@ const MOVING: &[&str] = &[
 
 /// The positions of the words of destinations in a clause's words: "ke" and the place after it
 /// ("ke", "kab", "sidoarjo"), when the clause has a verb of moving.
-pub(super) fn destinations(words: &[String]) -> Vec<usize> {
-    if !words.iter().any(|w| MOVING.contains(&w.as_str())) {
+pub(super) fn destinations<S: AsRef<str>>(words: &[S]) -> Vec<usize> {
+    if !words.iter().any(|w| MOVING.contains(&w.as_ref())) {
         return Vec::new();
     }
     words
         .windows(3)
         .enumerate()
-        .filter(|(_, w)| matches!(w[0].as_str(), "ke" | "k" | "menuju") && tier(&w[1]).is_some())
+        .filter(|(_, w)| matches!(w[0].as_ref(), "ke" | "k" | "menuju") && tier(w[1].as_ref()).is_some())
         .flat_map(|(i, _)| [i, i + 1, i + 2])
         .collect()
 }

@@ -167,10 +167,10 @@ pub(crate) fn damaged(text: &str) -> Option<super::ParseError> {
 /// The service records anywhere in a value, in document order.
 fn collect_records<'a>(value: &'a Value, records: &mut Vec<&'a Map<String, Value>>) {
     match value {
-        Value::Object(map) if title_of(map).is_some() && component_keys(map) >= MIN_COMPONENTS && !inactive(map) => {
-            records.push(map);
+        // A record no longer in force is left out, and nothing inside it is looked for.
+        Value::Object(map) if title_of(map).is_some() && component_keys(map) >= MIN_COMPONENTS => {
+            records.extend((!inactive(map)).then_some(map));
         }
-        Value::Object(map) if title_of(map).is_some() && component_keys(map) >= MIN_COMPONENTS => {}
         Value::Object(map) => map.values().for_each(|v| collect_records(v, records)),
         Value::Array(items) => items.iter().for_each(|v| collect_records(v, records)),
         _ => {}
