@@ -328,18 +328,40 @@ const SUITE: &[Set] = &[
         extra: Some("knowledge/eval/blind/layouts-r16d"),
         tune: true,
     },
+    // Read once as a test part in session 16 (32.5% answered), studied since.
+    Set {
+        name: "round-16b layouts 205/206 (a static-site Markdown export, a SIPP-style printout; tuned on since round 17)",
+        questions: Some("knowledge/eval/blind/layouts-r16b/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r16b"),
+        tune: true,
+    },
+    Set {
+        name: "round-17b layouts dev (Instagram captions, MediaWiki source, a slide deck dump)",
+        questions: Some("knowledge/eval/blind/layouts-r17b/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r17b"),
+        tune: true,
+    },
+    Set {
+        name: "round-17 blind test (writers L and M, test only)",
+        questions: Some("knowledge/eval/blind/r17/test.tsv"),
+        conversations: Some("knowledge/eval/blind/r17/conversations-test.tsv"),
+        extra: None,
+        tune: false,
+    },
+    Set {
+        name: "round-17 layouts test (an OCR scan, a docx2txt Word text)",
+        questions: Some("knowledge/eval/blind/layouts-r17/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r17"),
+        tune: false,
+    },
     Set {
         name: "round-16 blind conversations (writer K, test only)",
         questions: None,
         conversations: Some("knowledge/eval/blind/r16/conversations-test.tsv"),
         extra: None,
-        tune: false,
-    },
-    Set {
-        name: "round-16b layouts test (a static-site Markdown export, a SIPP-style printout)",
-        questions: Some("knowledge/eval/blind/layouts-r16b/test.tsv"),
-        conversations: None,
-        extra: Some("knowledge/eval/blind/layouts-r16b"),
         tune: false,
     },
     Set {
