@@ -123,7 +123,7 @@ enum Mode {
 
 /// The components every service standard gives a citizen: a block needs some of them to be
 /// a service.
-const CORE_KINDS: &[ComponentKind] = &[
+pub(crate) const CORE_KINDS: &[ComponentKind] = &[
     ComponentKind::Requirements,
     ComponentKind::Procedure,
     ComponentKind::Duration,
@@ -804,7 +804,10 @@ impl Assembler {
                 self.start_component(number, kind, label, value);
                 return;
             }
-            if numbered && content[0].0 == 1 && label_words(&label).len() <= 8 {
+            // A table under a label written on a line of text ("Tarif" then "| No | Parameter |
+            // Tarif |") is that component's table: its rows name no components.
+            let inside_component = self.open.is_some() && !self.row_labels;
+            if numbered && content[0].0 == 1 && label_words(&label).len() <= 8 && !inside_component {
                 self.warn(number, format!("komponen tidak dikenal: \"{label}\""));
                 self.start_component(number, ComponentKind::Other, label, value);
                 return;
