@@ -193,7 +193,21 @@ pub(crate) fn find_agency(lines: &[&str]) -> Option<String> {
         let name = below.map_or_else(|| line.clone(), |next| format!("{line} {next}"));
         return Some(readable_case(&trim_agency(&name)));
     }
-    None
+    // A profile's name line in any case, under a handle and over a date (a social media
+    // page's posts): the agency with its regency on one line ("Dinas Kependudukan dan
+    // Pencatatan Sipil Kab. Tanjung Selaras").
+    cleaned
+        .iter()
+        .find(|line| {
+            let upper = line.to_uppercase();
+            starts_with_agency_word(&upper)
+                && line.split_whitespace().count() <= 12
+                && !line.contains(':')
+                && [" KABUPATEN ", " KAB. ", " KOTA ", " PROVINSI "]
+                    .iter()
+                    .any(|w| upper.contains(w))
+        })
+        .map(|line| readable_case(&trim_agency(line)))
 }
 
 /// Finds the decree number: the "NOMOR" line of a "KEPUTUSAN" whose subject mentions

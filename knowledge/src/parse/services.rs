@@ -881,10 +881,14 @@ impl Assembler {
         // second "Persyaratan") titles the next service, as a web page's panel title does.
         // So does one above the first service's first label, rather than a heading further up
         // (the page's name).
-        let restarts = self
-            .current
-            .as_ref()
-            .is_none_or(|s| s.components.iter().any(|c| c.kind == kind));
+        // A label said to go on ("PERSYARATAN (lanjutan)" on a slide after the first) goes on
+        // with the service: it starts nothing over.
+        let continued = label_words(&label).iter().any(|w| w == "lanjutan");
+        let restarts = !continued
+            && self
+                .current
+                .as_ref()
+                .is_none_or(|s| s.components.iter().any(|c| c.kind == kind));
         if kind == ComponentKind::Requirements
             && restarts
             && let Some(title) = self.title_case_line.take()
@@ -900,7 +904,8 @@ impl Assembler {
         let needs_new_service = match (&self.current, &self.pending) {
             (None, _) => true,
             (Some(service), Some(_)) => {
-                !service.components.is_empty()
+                !continued
+                    && !service.components.is_empty()
                     && (kind == ComponentKind::Requirements || service.components.iter().any(|c| c.kind == kind))
             }
             (Some(_), None) => false,
@@ -1107,7 +1112,13 @@ fn standard_heading(raw_line: &str) -> Option<(String, bool)> {
     {
         return None;
     }
-    let remainder = remainder.trim_start_matches([' ', ':', '-']).trim();
+    let remainder = remainder.trim_start_matches([' ', ':', '-', '—', '–']).trim();
+    // "STANDAR PELAYANAN #1 — Penerbitan KTP-el": the ordinal before a dash is no part of the
+    // title.
+    let remainder = match remainder.split_once(['—', '–']) {
+        Some((before, after)) if is_ordinal(before.trim().trim_start_matches('#')) => after.trim(),
+        _ => remainder,
+    };
     // "STANDAR PELAYANAN / SERVICE STANDARD": a translation of the heading words, no title.
     let remainder = if remainder.starts_with('/') { "" } else { remainder };
     Some((remainder.to_owned(), numbered))
@@ -1400,6 +1411,7 @@ const PANEL_TITLE_REACH: u32 = 10;
 fn is_panel_title(text: &str) -> bool {
     let words = text.split_whitespace().count();
     (2..=12).contains(&words)
+        && !is_counter(text)
         && title_case(text)
         && !text.contains(':')
         && unit_line(text).is_none()
@@ -1410,6 +1422,17 @@ fn is_panel_title(text: &str) -> bool {
             .next()
             .is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '•')
         && classify(text).is_none()
+}
+
+/// Whether a line counts the services instead of naming one ("Layanan 3/9", "Layanan 2 dari
+/// 9", a slide's corner): a word for service and numbers.
+fn is_counter(text: &str) -> bool {
+    let words = label_words(text);
+    words.len() >= 2
+        && matches!(words[0].as_str(), "layanan" | "pelayanan")
+        && words[1..]
+            .iter()
+            .all(|w| w.chars().all(|c| c.is_ascii_digit()) || matches!(w.as_str(), "dari" | "of"))
 }
 
 /// A numbered line in title case ("2. Sertifikat Laik Fungsi (SLF)", "10. Izin Operasional
@@ -1485,6 +1508,32 @@ No.\tKomponen / Component\tUraian / Description
             assembler.line(i as u32 + 1, line);
         }
         assembler.finish().0
+    }
+
+    #[test]
+    fn a_slide_counter_names_no_service_and_a_continued_label_goes_on() {
+        let services = assemble(&[
+            "Layanan 1/2",
+            "REGISTRASI SPPL",
+            "PERSYARATAN",
+            "NIB",
+            "Layanan 1/2",
+            "PERSYARATAN (lanjutan)",
+            "KTP pemilik usaha",
+            "Biaya",
+            "Gratis",
+            "Layanan 2/2",
+            "PENDAFTARAN BANK SAMPAH",
+            "Persyaratan",
+            "Daftar nasabah",
+            "Jangka Waktu",
+            "14 hari kerja",
+        ]);
+        let titles: Vec<&str> = services.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["REGISTRASI SPPL", "PENDAFTARAN BANK SAMPAH"]);
+        assert_eq!(services[0].components.len(), 3, "both requirement slides and the fee");
+        assert!(is_counter("Layanan 3 dari 9"));
+        assert!(!is_counter("Layanan Sedot Tinja"));
     }
 
     #[test]
