@@ -1,7 +1,7 @@
 //! Parsing decree files into [`Document`]s.
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
-//! and Word files) -> a static site's pages with their front matter titles as headings ([`front_matter`]) -> a web page's raw HTML source split into lines of text that keep their
+//! and Word files) -> a static site's pages with their front matter titles as headings ([`front_matter`]) -> a wiki page's markup as Markdown ([`wiki`]) -> a web page's raw HTML source split into lines of text that keep their
 //! source line numbers ([`html`]), or an API's JSON, XML or YAML records written as label rows ([`json`], [`xml`], [`yaml`]) -> a chat export's publishers' messages without their time and sender ([`chat`]) -> a forwarded e-mail's quote markers removed ([`quoting`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
 //! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> a leaflet's panels printed side by side read one after the other ([`page_columns`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
@@ -53,6 +53,7 @@ mod region;
 mod services;
 mod spaced_matrix;
 mod title;
+mod wiki;
 mod xml;
 mod yaml;
 
@@ -187,6 +188,9 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     // A static site's pages: each page's front matter title as its heading.
     let site = front_matter::unwrap(text);
     let text = site.as_deref().unwrap_or(text);
+    // A wiki page's source: its markup as Markdown.
+    let wiki = wiki::to_markdown(text);
+    let text = wiki.as_deref().unwrap_or(text);
     // A web page's source is first split into lines of text; citations keep its own lines.
     // So is an API's JSON or XML export, as the label rows its records stand for.
     let page = html::split(text)
