@@ -1259,3 +1259,20 @@ fn a_detail_only_one_services_text_holds_is_offered() {
         Some("000_4d00da837d591dc0:registrasi-dan-verifikasi-penyedia-barang-dan-jasa")
     );
 }
+
+#[test]
+fn one_weak_name_word_with_the_rest_in_the_text_is_offered() {
+    // "izin" alone names Izin Belajar weakly; "kuliah" and "S1" are in its text and no word
+    // is unknown to the decrees: offered, not refused.
+    let a = ask("PNS mau kuliah S1 lagi, ngurus izinnya ke bkppd gmn?");
+    assert_eq!(a.status, AnswerStatus::Ambiguous, "{}", a.text);
+    assert!(
+        a.candidates
+            .iter()
+            .any(|c| c.id.as_str() == "002_81250e56fc566e31:izin-belajar"),
+        "{:?}",
+        a.candidates
+    );
+    // A word no decree uses still rules the offer out.
+    assert_eq!(ask("syarat bikin paspor gmn").status, AnswerStatus::NotFound);
+}
