@@ -292,11 +292,14 @@ const MARGIN_RECALL: f32 = 0.2;
 const SUGGEST_COVERAGE: f32 = 0.25;
 /// A service is offered beside the best-scoring one only with at least this share of its score.
 const SUGGEST_SCORE: f32 = 0.5;
-/// How much of a question a service must explain to be offered on a single weak word of its
+/// How much of a question a service must explain to be offered on a weak word of its
 /// name ("kuliah S1 lagi, ngurus izinnya gmn": "izin" names Izin Belajar weakly, "kuliah" and
 /// "S1" are in its text), when no word of the question is unknown to the decrees: nothing
 /// points to a subject they do not cover.
 const EXPLAINED_COVERAGE: f32 = 0.35;
+/// ... and the words must be much of the name: "keterangan" of "Surat Keterangan Ahli Waris"
+/// is no reason to offer it for a death letter.
+const EXPLAINED_RECALL: f32 = 0.3;
 /// Share of the shorter name's distinctive weight two services of different agencies must have
 /// in common to be the same service there ("Pengaduan Pelayanan Publik", "Penanganan Pengaduan").
 const COUNTERPART_SHARE: f32 = 0.4;
@@ -1119,7 +1122,10 @@ impl Engine {
             let plausible = |s: &Scored| {
                 detail_only(s)
                     || (s.named >= self.unknown_idf
-                        || s.unexplained == 0.0 && s.named > 0.0 && s.confidence >= EXPLAINED_COVERAGE)
+                        || s.unexplained == 0.0
+                            && s.named > 0.0
+                            && s.confidence >= EXPLAINED_COVERAGE
+                            && s.recall >= EXPLAINED_RECALL)
                         && !s.elsewhere
                         && (s.confidence >= SUGGEST_COVERAGE
                         && (!s.foreign || (!s.unserved && s.named >= s.unexplained && s.recall >= MARGIN_RECALL))
