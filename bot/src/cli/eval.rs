@@ -344,6 +344,13 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
+        name: "round-17c layouts dev (a Google Form responses CSV, a quoted-printable e-mail, JSON-LD in a page)",
+        questions: Some("knowledge/eval/blind/layouts-r17c/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r17c"),
+        tune: true,
+    },
+    Set {
         name: "round-17 blind test (writers L and M, test only)",
         questions: Some("knowledge/eval/blind/r17/test.tsv"),
         conversations: Some("knowledge/eval/blind/r17/conversations-test.tsv"),
