@@ -73,14 +73,23 @@ pub(crate) fn tabulate(lines: &[&str]) -> Option<Vec<String>> {
                 .filter(|l| l.matches(separator).count() >= MIN_CELLS - 1)
                 .count() as f32
                 >= SHEET_SHARE * non_blank as f32
-                || header.matches(separator).count() >= MIN_CELLS - 1
-                    && header
-                        .split(separator)
-                        .all(|cell| cell.split_whitespace().count() <= HEADER_WORDS)
+                || header.matches(separator).count() >= MIN_CELLS - 1 && is_header_line(header, separator)
         })
         .map(|separator| records(lines, separator))
         .find(|records| is_sheet(records))?;
     Some(rows_of(lines, records))
+}
+
+/// Whether a sheet's first line reads as a row of column names: most of them short, once a
+/// form's question is read up to its question mark without the instructions in brackets
+/// ("Berapa lama waktu penyelesaian? (sebutkan satuan: menit/jam/hari kerja)").
+fn is_header_line(line: &str, separator: char) -> bool {
+    let cells: Vec<&str> = line.split(separator).collect();
+    let short = cells
+        .iter()
+        .filter(|cell| super::matrix::header_label(cell).split_whitespace().count() <= HEADER_WORDS)
+        .count();
+    short * 4 >= cells.len() * 3
 }
 
 /// The records as tab-separated rows, each on the line it starts on.
@@ -351,6 +360,22 @@ No;Jenis Pelayanan;Komponen;Uraian;Ket\r
 2;Numpang Uji Keluar;Persyaratan;Surat permohonan;\r
 ;;Jangka Waktu;3 (tiga) hari kerja;\r
 ;;Biaya/Tarif;Tidak dipungut biaya;\r";
+
+    #[test]
+    fn a_form_responses_sheet_with_questions_for_column_names_is_a_sheet() {
+        let text = "Timestamp,Nama Layanan,Apa saja persyaratan yang harus dipenuhi pemohon?,\
+                    Berapa lama waktu penyelesaian? (sebutkan satuan: menit/jam/hari kerja),Produk/hasil layanan\n\
+                    14/02/2024 09:12:45,Izin Praktik,\"1) KTP\n2) STR\n3) Ijazah\n4) Foto\n5) Surat\n6) Rekomendasi IDI\n7) Pernyataan\n8) Denah\",7 hari kerja,Rekomendasi\n\
+                    15/02/2024 10:00:00,Sertifikat PIRT,\"1) KTP\n2) Foto\n3) Denah\n4) Label\",14 hari kerja,Sertifikat\n";
+        let lines: Vec<&str> = text.split('\n').collect();
+        let rows = tabulate(&lines).expect("a sheet");
+        assert!(
+            rows[1].starts_with(
+                "14/02/2024 09:12:45\tIzin Praktik\t1) KTP 2) STR 3) Ijazah 4) Foto 5) Surat 6) Rekomendasi IDI"
+            ),
+            "{rows:?}"
+        );
+    }
 
     #[test]
     fn a_semicolon_sheet_becomes_tab_rows_on_the_lines_records_start() {

@@ -187,11 +187,11 @@ fn header_of(line: &str) -> Option<Header> {
             name = Some(i);
         } else if is_office_label(&lower) {
             office.push(i);
-        } else if let Some(kind) = classify(cell) {
+        } else if let Some(kind) = classify(&header_label(cell)) {
             if !kinds.contains(&kind) {
                 kinds.push(kind);
             }
-            components.push((i, cell.to_owned()));
+            components.push((i, header_label(cell)));
         }
     }
     let name = name?;
@@ -205,6 +205,25 @@ fn header_of(line: &str) -> Option<Header> {
         office,
         components,
     })
+}
+
+/// A header cell's label: a form's question as its column header ("Apa saja persyaratan yang
+/// harus dipenuhi pemohon?", "Berapa lama waktu penyelesaian? (sebutkan satuan)", as a Google
+/// Form's responses sheet has them) is read up to its question mark, without the instructions
+/// in brackets.
+pub(super) fn header_label(cell: &str) -> String {
+    let mut label = String::with_capacity(cell.len());
+    let mut depth = 0usize;
+    for c in cell.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            '?' if depth == 0 => break,
+            _ if depth == 0 => label.push(c),
+            _ => {}
+        }
+    }
+    label.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A column naming the office that gives a service or its regency: "nama opd", "perangkat
@@ -446,6 +465,7 @@ fn merge(header: &Header, rows: Vec<Row>, entries: &mut Vec<Entry>, by_key: &mut
     // Resolved values of this matrix by row number and in order, for "Sda" cells.
     let mut resolved: Vec<HashMap<usize, Vec<(u32, String)>>> = Vec::new();
     let mut numbers: HashMap<u32, usize> = HashMap::new();
+    let mut here = std::collections::HashSet::new();
     for row in rows {
         let (title, stated) = name_and_stated(row.cells.get(header.name).map_or(&[][..], Vec::as_slice));
         if title.is_empty() {
@@ -486,8 +506,19 @@ fn merge(header: &Header, rows: Vec<Row>, entries: &mut Vec<Entry>, by_key: &mut
             });
             entries.len() - 1
         });
+        // The same service twice in one matrix (a form's responses sheet, a response sent
+        // again to correct it): the later row's values stand. Rows of another matrix (the
+        // management table) add to the service instead.
+        let again = !here.insert(at);
         for (column, label) in &header.components {
             if let Some(value) = values.get(column) {
+                let given = value.iter().any(|(_, text)| !text.trim().is_empty());
+                if again && !given {
+                    continue;
+                }
+                if again {
+                    entries[at].components.retain(|(l, _)| l != label);
+                }
                 entries[at].components.push((label.clone(), value.clone()));
             }
         }
@@ -590,6 +621,32 @@ mod tests {
         );
         assert!(lines.contains(&"5:\t2. Sampel air 2 liter".to_owned()), "{lines:?}");
         assert!(!lines.iter().any(|l| l.contains("PERSAMPAHAN")), "{lines:?}");
+    }
+
+    #[test]
+    fn a_forms_questions_head_the_columns_and_a_service_sent_again_corrects_itself() {
+        let text = "Timestamp\tNama Layanan\tApa saja persyaratan yang harus dipenuhi pemohon?\t\
+                    Berapa lama waktu penyelesaian? (sebutkan satuan)\tApakah dikenakan biaya? Jika ya, sebutkan tarifnya\n\
+                    14/02/2024 09:12\tSertifikat Depot Air Minum\tKTP\t7 hari kerja\tRp 125.000\n\
+                    21/02/2024 10:01\tSertifikat Depot Air Minum\t\t\tRp 185.000\n";
+        let lines = run(text);
+        assert!(
+            lines.contains(&"2:Jenis Pelayanan\tSertifikat Depot Air Minum".to_owned()),
+            "{lines:?}"
+        );
+        assert!(
+            lines.contains(&"2:Apa saja persyaratan yang harus dipenuhi pemohon\tKTP".to_owned()),
+            "{lines:?}"
+        );
+        assert!(lines.iter().any(|l| l.ends_with("Rp 185.000")), "{lines:?}");
+        assert!(
+            !lines.iter().any(|l| l.ends_with("Rp 125.000")),
+            "the later row corrects the fee: {lines:?}"
+        );
+        assert!(
+            lines.iter().any(|l| l.ends_with("7 hari kerja")),
+            "an empty cell corrects nothing: {lines:?}"
+        );
     }
 
     #[test]
