@@ -1,11 +1,11 @@
 //! Parsing decree files into [`Document`]s.
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
-//! and Word files) -> a static site's pages with their front matter titles as headings ([`front_matter`]) -> a wiki page's markup as Markdown ([`wiki`]) -> a web page's raw HTML source split into lines of text that keep their
+//! and Word files) -> a static site's pages with their front matter titles as headings ([`front_matter`]) -> a wiki page's markup as Markdown ([`wiki`]) -> a saved e-mail's subject and decoded body ([`mail`]) -> a web page's raw HTML source split into lines of text that keep their
 //! source line numbers ([`html`]), or an API's JSON, XML or YAML records written as label rows ([`json`], [`xml`], [`yaml`]) -> a chat export's publishers' messages without their time and sender ([`chat`]) -> a forwarded e-mail's quote markers removed ([`quoting`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
 //! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> a leaflet's panels printed side by side read one after the other ([`page_columns`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
-//! ([`page`]) -> headings framed by rule lines as service headings, underlined ones as Markdown headings ([`banners`]) -> layouts put back into lines the
+//! ([`page`]) -> headings framed by rule lines as service headings, underlined ones as Markdown headings ([`banners`]) -> a component table flattened to text with single spaces as its label and value cells ([`flattened`]) -> layouts put back into lines the
 //! assembler reads: a spreadsheet's sheet with one component per row or one column per service ([`delimited`]), tables
 //! printed cell by cell by a PDF conversion without layout
 //! ([`blocks`]), space-aligned tables ([`columns`]), matrices with a row per service
@@ -33,6 +33,7 @@ mod columns;
 mod decode;
 mod delimited;
 mod escapes;
+mod flattened;
 mod front_matter;
 mod glyphs;
 mod header;
@@ -40,6 +41,7 @@ mod html;
 mod json;
 mod labels;
 mod links;
+mod mail;
 mod markup;
 mod matrix;
 mod ocr;
@@ -193,7 +195,8 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     let text = wiki.as_deref().unwrap_or(text);
     // A web page's source is first split into lines of text; citations keep its own lines.
     // So is an API's JSON or XML export, as the label rows its records stand for.
-    let page = html::split(text)
+    let page = mail::split(text)
+        .or_else(|| html::split(text))
         .or_else(|| json::split(text))
         .or_else(|| xml::split(text))
         .or_else(|| yaml::split(text));
@@ -228,6 +231,10 @@ pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
     let underlined = banners::underlined(&lines);
     for (at, heading) in &underlined {
         lines[*at] = heading;
+    }
+    let flattened = flattened::rows(&lines);
+    for (at, row) in &flattened {
+        lines[*at] = row;
     }
     let reflowed = blocks::reflow(&lines);
     for (line, reflowed) in lines.iter_mut().zip(&reflowed) {

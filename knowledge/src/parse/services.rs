@@ -1379,7 +1379,7 @@ fn indentation(raw_line: &str) -> usize {
 fn is_heading_like(raw_line: &str, text: &str) -> bool {
     let trimmed = raw_line.trim();
     let words = text.split_whitespace().count();
-    if words == 0 || words > 20 || text.ends_with([':', ';', ',']) || is_section_marker(text) {
+    if words == 0 || words > 20 || text.ends_with([':', ';', ',']) || is_section_marker(text) || is_counter(text) {
         return false;
     }
     if trimmed.starts_with('#') {
