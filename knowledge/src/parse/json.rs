@@ -177,9 +177,29 @@ fn collect_records<'a>(value: &'a Value, records: &mut Vec<&'a Map<String, Value
     }
 }
 
-/// A key as the words of a label: "waktu_penyelesaian" -> "waktu penyelesaian".
+/// A key as the words of a label: "waktu_penyelesaian", "waktuPenyelesaian" -> "waktu
+/// penyelesaian". The schema.org properties of a `GovernmentService` (JSON-LD in a web page)
+/// name their components in English: `offers` is the fee, `hoursAvailable` the hours,
+/// `serviceOutput` the product.
 fn label(key: &str) -> String {
-    key.replace(['_', '-'], " ")
+    match key {
+        "offers" => return "biaya".to_owned(),
+        "hoursAvailable" => return "jam layanan".to_owned(),
+        "serviceOutput" => return "produk".to_owned(),
+        _ => {}
+    }
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_uppercase() && !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        out.push(if matches!(c, '_' | '-') {
+            ' '
+        } else {
+            c.to_ascii_lowercase()
+        });
+    }
+    out
 }
 
 /// The service's name in a record: the value of its service-name key, or of a bare "nama" /
@@ -227,7 +247,10 @@ fn inactive(map: &Map<String, Value>) -> bool {
 fn component_keys(map: &Map<String, Value>) -> usize {
     map.iter()
         .map(|(key, value)| match value {
-            Value::Array(items) => items.iter().filter(|i| labelled(i).is_some()).count(),
+            Value::Array(items) if items.iter().any(|i| labelled(i).is_some()) => {
+                items.iter().filter(|i| labelled(i).is_some()).count()
+            }
+            // A list under a component's key ("persyaratan": ["KTP", "KK"]) is one component.
             _ => usize::from(classify(&label(key)).is_some()),
         })
         .sum()
@@ -260,8 +283,13 @@ fn text_of(value: &Value) -> Option<String> {
             let lines: Vec<String> = items.iter().filter_map(text_of).collect();
             (!lines.is_empty()).then(|| lines.join("\n"))
         }
+        // Linked data's own keys ("@type": "Offer") are no text.
         Value::Object(map) => {
-            let lines: Vec<String> = map.values().filter_map(text_of).collect();
+            let lines: Vec<String> = map
+                .iter()
+                .filter(|(key, _)| !key.starts_with('@'))
+                .filter_map(|(_, value)| text_of(value))
+                .collect();
             (!lines.is_empty()).then(|| lines.join("\n"))
         }
         _ => None,

@@ -1,7 +1,7 @@
 //! Parsing decree files into [`Document`]s.
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
-//! and Word files) -> a static site's pages with their front matter titles as headings ([`front_matter`]) -> a wiki page's markup as Markdown ([`wiki`]) -> a saved e-mail's subject and decoded body ([`mail`]) -> a web page's raw HTML source split into lines of text that keep their
+//! and Word files) -> a static site's pages with their front matter titles as headings ([`front_matter`]) -> a wiki page's markup as Markdown ([`wiki`]) -> a saved e-mail's subject and decoded body ([`mail`]) -> a web page's JSON-LD read as a JSON export and added to what its body gives ([`linked_data`]) -> a web page's raw HTML source split into lines of text that keep their
 //! source line numbers ([`html`]), or an API's JSON, XML or YAML records written as label rows ([`json`], [`xml`], [`yaml`]) -> a chat export's publishers' messages without their time and sender ([`chat`]) -> a forwarded e-mail's quote markers removed ([`quoting`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
 //! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> a leaflet's panels printed side by side read one after the other ([`page_columns`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
@@ -40,6 +40,7 @@ mod header;
 mod html;
 mod json;
 mod labels;
+mod linked_data;
 mod links;
 mod mail;
 mod markup;
@@ -186,6 +187,25 @@ pub fn parse_files<P: AsRef<Path> + Sync>(paths: &[P]) -> Vec<Result<Document, P
 
 /// Parses decoded text.
 pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
+    let page = parse_page(source, text);
+    // A web page's schema.org JSON-LD, read as the JSON export it is, adds what the page's
+    // body does not show.
+    let linked: Vec<Document> = linked_data::blocks(text)
+        .into_iter()
+        .filter_map(|(line, json)| {
+            let mut document = parse_page(source, json).ok()?;
+            linked_data::shift(&mut document, line);
+            Some(document)
+        })
+        .collect();
+    if linked.is_empty() {
+        return page;
+    }
+    linked_data::merge(page, linked)
+}
+
+/// Parses decoded text, without the JSON-LD a web page embeds.
+fn parse_page(source: &str, text: &str) -> Result<Document, ParseError> {
     let original = text;
     // A static site's pages: each page's front matter title as its heading.
     let site = front_matter::unwrap(text);

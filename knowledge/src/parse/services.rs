@@ -415,7 +415,14 @@ impl Assembler {
                 return;
             }
         }
-        let in_service = self.current.is_some() || self.pending.is_some();
+        // A title in title case just above (a card's title on a page without headings) heads
+        // the labels below it as a heading would.
+        let in_service = self.current.is_some()
+            || self.pending.is_some()
+            || self
+                .title_case_line
+                .as_ref()
+                .is_some_and(|t| t.line + PANEL_TITLE_REACH >= number);
         let indent = indentation(raw_line);
         let label_indent = self.open.as_ref().and_then(|open| open.label_indent);
         let nested = label_indent.is_some_and(|label_indent| indent > label_indent);
@@ -889,7 +896,7 @@ impl Assembler {
                 .current
                 .as_ref()
                 .is_none_or(|s| s.components.iter().any(|c| c.kind == kind));
-        if kind == ComponentKind::Requirements
+        if (kind == ComponentKind::Requirements || self.current.is_none())
             && restarts
             && let Some(title) = self.title_case_line.take()
             && title.line + PANEL_TITLE_REACH >= number
@@ -1508,6 +1515,22 @@ No.\tKomponen / Component\tUraian / Description
             assembler.line(i as u32 + 1, line);
         }
         assembler.finish().0
+    }
+
+    #[test]
+    fn a_cards_title_case_title_heads_the_labels_under_it_on_a_page_without_headings() {
+        let services = assemble(&[
+            "Sewa Unit Rusunawa",
+            "",
+            "Alur Pelayanan",
+            "Mengisi formulir",
+            "Tarif Sewa",
+            "Rp 325.000 per bulan",
+            "Produk",
+            "Surat Perjanjian Sewa",
+        ]);
+        assert_eq!(services.len(), 1);
+        assert_eq!(services[0].title, "Sewa Unit Rusunawa");
     }
 
     #[test]
