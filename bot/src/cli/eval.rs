@@ -365,6 +365,13 @@ const SUITE: &[Set] = &[
         tune: false,
     },
     Set {
+        name: "round-17d layouts test (a Word plain-text export in Windows-1252, Google Lens photos of service boards)",
+        questions: Some("knowledge/eval/blind/layouts-r17d/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r17d"),
+        tune: false,
+    },
+    Set {
         name: "round-16 blind conversations (writer K, test only)",
         questions: None,
         conversations: Some("knowledge/eval/blind/r16/conversations-test.tsv"),
