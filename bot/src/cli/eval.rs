@@ -336,6 +336,14 @@ const SUITE: &[Set] = &[
         extra: Some("knowledge/eval/blind/layouts-r16b"),
         tune: true,
     },
+    // Read once as a test part in session 17 (3.9% answered), studied since.
+    Set {
+        name: "round-17 layouts 230/231 (an OCR scan, a docx2txt Word text; tuned on since round 17)",
+        questions: Some("knowledge/eval/blind/layouts-r17/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r17"),
+        tune: true,
+    },
     Set {
         name: "round-17b layouts dev (Instagram captions, MediaWiki source, a slide deck dump)",
         questions: Some("knowledge/eval/blind/layouts-r17b/dev.tsv"),
@@ -355,13 +363,6 @@ const SUITE: &[Set] = &[
         questions: Some("knowledge/eval/blind/r17/test.tsv"),
         conversations: Some("knowledge/eval/blind/r17/conversations-test.tsv"),
         extra: None,
-        tune: false,
-    },
-    Set {
-        name: "round-17 layouts test (an OCR scan, a docx2txt Word text)",
-        questions: Some("knowledge/eval/blind/layouts-r17/test.tsv"),
-        conversations: None,
-        extra: Some("knowledge/eval/blind/layouts-r17"),
         tune: false,
     },
     Set {

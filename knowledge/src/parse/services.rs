@@ -168,6 +168,9 @@ pub(crate) struct Assembler {
     /// (KIA)", a note under it may follow): a web page's panel title, if the next label
     /// starts the components over.
     title_case_line: Option<PendingTitle>,
+    /// The blank (and rule) lines read so far, in order: distances between lines count text
+    /// lines only (a Word conversion puts two or three blank lines between every cell).
+    blank_lines: Vec<u32>,
     pub warnings: Vec<ParseWarning>,
 }
 
@@ -191,8 +194,15 @@ impl Assembler {
             listed: Vec::new(),
             name_line: None,
             title_case_line: None,
+            blank_lines: Vec::new(),
             warnings: Vec::new(),
         }
+    }
+
+    /// How many lines of text lie from line `from` to line `to`, blank lines not counted.
+    fn text_distance(&self, from: u32, to: u32) -> u32 {
+        let blanks = self.blank_lines.partition_point(|&b| b < to) - self.blank_lines.partition_point(|&b| b <= from);
+        to.saturating_sub(from).saturating_sub(blanks as u32)
     }
 
     /// The lines are a spreadsheet's rows (see `whole_rows`).
@@ -207,6 +217,7 @@ impl Assembler {
         // make it a table row); leading tabs do (empty cells).
         let line = without_disclosure_marker(line.trim_end());
         if line.trim().is_empty() || is_rule_line(line) {
+            self.blank_lines.push(number);
             self.after_blank = true;
             self.in_service_list = false;
             return;
@@ -422,7 +433,7 @@ impl Assembler {
             || self
                 .title_case_line
                 .as_ref()
-                .is_some_and(|t| t.line + PANEL_TITLE_REACH >= number);
+                .is_some_and(|t| self.text_distance(t.line, number) <= PANEL_TITLE_REACH);
         let indent = indentation(raw_line);
         let label_indent = self.open.as_ref().and_then(|open| open.label_indent);
         let nested = label_indent.is_some_and(|label_indent| indent > label_indent);
@@ -899,7 +910,7 @@ impl Assembler {
         if (kind == ComponentKind::Requirements || self.current.is_none())
             && restarts
             && let Some(title) = self.title_case_line.take()
-            && title.line + PANEL_TITLE_REACH >= number
+            && self.text_distance(title.line, number) <= PANEL_TITLE_REACH
             && self
                 .pending
                 .as_ref()
@@ -1428,7 +1439,9 @@ fn is_panel_title(text: &str) -> bool {
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '•')
-        && classify(text).is_none()
+        // A title may hold a label's word ("Perpanjangan Kartu Pengawasan Angkutan Kota",
+        // "Pengambilan Kendaraan Hasil Penderekan"): a label is mostly label words.
+        && !(classify(text).is_some() && reads_as_label(text))
 }
 
 /// Whether a line counts the services instead of naming one ("Layanan 3/9", "Layanan 2 dari
@@ -1531,6 +1544,20 @@ No.\tKomponen / Component\tUraian / Description
         ]);
         assert_eq!(services.len(), 1);
         assert_eq!(services[0].title, "Sewa Unit Rusunawa");
+    }
+
+    #[test]
+    fn a_word_conversions_blank_lines_do_not_part_a_title_from_its_labels() {
+        // docx2txt: two or three blank lines between every cell; distances count text lines.
+        let mut assembler = Assembler::new();
+        for (at, line) in ["Judul", "", "", "", "No.", "", "", "Persyaratan"].iter().enumerate() {
+            assembler.line(at as u32 + 1, line);
+        }
+        assert_eq!(assembler.text_distance(1, 8), 2);
+        // A title may hold a label's word; a label is mostly label words.
+        assert!(is_panel_title("Pelayanan Perpanjangan Kartu Pengawasan Angkutan Kota"));
+        assert!(is_panel_title("Pelayanan Pengambilan Kendaraan Hasil Penderekan"));
+        assert!(!is_panel_title("Pengawasan Internal"));
     }
 
     #[test]
