@@ -7,7 +7,9 @@
 //! goes on with its value as the two cells they were (`label <TAB> value`). A label is the
 //! longest run of words of the labels' vocabulary that reads as a component ("Biaya/Tarif",
 //! "Sistem, Mekanisme dan Prosedur"); the first word outside it starts the value. Indented
-//! lines (a list under the label) and lines that are a label alone stay as they are.
+//! lines (a list under the label) and lines that are a label alone stay as they are. The
+//! assembler splits a numbered row's single cell the same way ([`split_label`]): "1. |
+//! Persyaratan 1. Fotokopi KTP", an OCR reading that lost the border between label and value.
 
 use super::labels::{classify, is_header_row, is_label_word, label_words};
 
@@ -44,7 +46,7 @@ pub(crate) fn rows(lines: &[&str]) -> Vec<(usize, String)> {
 }
 
 /// "Jangka Waktu 10 (sepuluh) menit" -> "Jangka Waktu\t10 (sepuluh) menit".
-fn split_label(line: &str) -> Option<String> {
+pub(crate) fn split_label(line: &str) -> Option<String> {
     let mut end = 0;
     for token in line.split_whitespace() {
         let words = label_words(token);

@@ -767,6 +767,17 @@ impl Assembler {
         let plain = |s: &str| tidy(&strip_markup(s).replace('\n', " "));
         let plain_cells: Vec<String> = cells.iter().map(|c| plain(c)).collect();
         let numbered = plain_cells.first().is_some_and(|c| is_number_marker(c));
+        // A numbered row whose one cell opens with a component's label ("1. | Persyaratan 1.
+        // Fotokopi KTP ...", the border between them lost): the label and value ran together.
+        if numbered
+            && let [row_number, cell] = cells
+            && let Some(split) = super::flattened::split_label(&plain(cell))
+        {
+            let mut split_cells = vec![row_number.clone()];
+            split_cells.extend(split.split('\t').map(str::to_owned));
+            self.row_cells(number, &split_cells);
+            return;
+        }
         let content: Vec<(usize, &String)> = cells
             .iter()
             .enumerate()
@@ -986,6 +997,14 @@ fn table_cells(line: &str) -> Option<Vec<String>> {
         let inner = trimmed.strip_prefix('|').unwrap_or(trimmed);
         let inner = inner.strip_suffix('|').unwrap_or(inner);
         return Some(inner.split('|').map(|c| c.trim().to_owned()).collect());
+    }
+    // A row number and one pipe ("1. | Persyaratan 1. Fotokopi KTP ..."): a numbered row whose
+    // other borders an OCR reading lost.
+    if let Some((number, rest)) = trimmed.split_once('|')
+        && is_number_marker(number.trim())
+        && !rest.trim().is_empty()
+    {
+        return Some(vec![number.trim().to_owned(), rest.trim().to_owned()]);
     }
     None
 }
@@ -1558,6 +1577,23 @@ No.\tKomponen / Component\tUraian / Description
         assert!(is_panel_title("Pelayanan Perpanjangan Kartu Pengawasan Angkutan Kota"));
         assert!(is_panel_title("Pelayanan Pengambilan Kendaraan Hasil Penderekan"));
         assert!(!is_panel_title("Pengawasan Internal"));
+    }
+
+    #[test]
+    fn a_numbered_row_whose_borders_ocr_lost_still_gives_its_label() {
+        assert_eq!(
+            table_cells("1. | Persyaratan 1. Fotokopi KTP;"),
+            Some(vec!["1.".to_owned(), "Persyaratan 1. Fotokopi KTP;".to_owned()])
+        );
+        assert_eq!(table_cells("Tarif | lihat lampiran"), None, "no row number: text");
+        let services = assemble(&[
+            "STANDAR PELAYANAN ANALISIS CONTOH TANAH",
+            "1. | Persyaratan 1. Surat permohonan;",
+            "2. Contoh tanah 1 kg.",
+            "2. | Biaya/ Tarif Rp 50.000,- per contoh",
+        ]);
+        let kinds: Vec<ComponentKind> = services[0].components.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, [ComponentKind::Requirements, ComponentKind::Fee]);
     }
 
     #[test]
