@@ -71,7 +71,9 @@
 //!   is delivered elsewhere and not chosen; a dinas short name ("dinkes") after "di" in a
 //!   sentence about the asker is where they work;
 //! - words no decree uses keep a service out of "maybe one of these" only when they outweigh
-//!   what its name explains;
+//!   what its name explains; a question with no such word whose words a service's text
+//!   explains ([`EXPLAINED_COVERAGE`]) offers it on a weak word of its name that is much of the
+//!   name ("kuliah S1 lagi, ngurus izinnya gmn": Izin Belajar);
 //! - what the citizen was asked to bring ("diminta SKCK", "katanya butuh surat dari
 //!   kecamatan") names what they need, and the clause before it is their reason: its
 //!   institutions do not rule a service out, its unknown words are story, its cues ask nothing
