@@ -77,6 +77,11 @@
 //! "angkot" -> angkutan; "PKM" is an acronym of "pusat kesehatan masyarakat"; "bumil" -> ibu
 //! hamil, "kawin suntik" -> inseminasi buatan, "adopsi" -> pengangkatan anak, "galang dana" -> pengumpulan uang (the
 //! words decrees use) in questions; "segala" is an everyday word.
+//! `id_v17` (2026-12): Sundanese "aya" -> ada, "keur" -> sedang, "tatangga" -> tetangga, "ieu"
+//! -> ini, "eta" -> itu, "nyaeta" -> yaitu, "punten" -> permisi; Betawi "kite" -> kita,
+//! "kemane" -> mana (as "kemana" is read) and the Betawi clitic "-nye" read as "-nya" ("suratnye", "isinye");
+//! "diklatpim", the old name of the leadership trainings, is an acronym of "pelatihan
+//! kepemimpinan".
 //!
 //! # Example
 //! ```
@@ -136,7 +141,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v16";
+pub const ANALYZER: &str = "id_v17";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;

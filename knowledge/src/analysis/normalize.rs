@@ -75,7 +75,16 @@ pub(crate) fn normalize_in_place(word: &mut String) {
     if let Some(standard) = LEXICON.slang.get(word.as_str()) {
         word.clear();
         word.push_str(standard);
+    } else if betawi_clitic(word) {
+        word.truncate(word.len() - 1);
+        word.push('a');
     }
+}
+
+/// Whether a word ends in the Betawi clitic "-nye" (the standard "-nya": "suratnye",
+/// "isinye") after a stem of three letters or more.
+fn betawi_clitic(word: &str) -> bool {
+    word.len() >= 6 && word.ends_with("nye") && word.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 /// The standard form of one lowercase word, borrowing when nothing changes.
@@ -89,6 +98,7 @@ pub(crate) fn standard_form(word: &str) -> std::borrow::Cow<'_, str> {
         }
         None => match LEXICON.slang.get(word) {
             Some(standard) => std::borrow::Cow::Borrowed(standard),
+            None if betawi_clitic(word) => std::borrow::Cow::Owned(format!("{}a", &word[..word.len() - 1])),
             None => std::borrow::Cow::Borrowed(word),
         },
     }
@@ -135,6 +145,7 @@ mod tests {
         reduplication_then_slang: "brks2" => ["berkas"],
         codes_with_2_untouched: "sp2d pp2 2024 ke2an" => ["sp2d", "pp2", "2024", "ke2an"],
         ijin_is_izin: "ijin keramaian" => ["izin", "keramaian"],
+        betawi_nye_is_nya: "suratnye isinye nye" => ["suratnya", "isinya", "nye"],
         kk_stays_kk: "kk hilang kk" => ["kk", "hilang", "kk"],
         folded_before_lookup: "GIMANA Ijin" => ["bagaimana", "izin"],
         standard_words_untouched: "persyaratan akta kelahiran" => ["persyaratan", "akta", "kelahiran"],
