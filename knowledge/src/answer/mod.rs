@@ -3096,6 +3096,12 @@ fn smalltalk_kind(question: &str) -> Option<render::Smalltalk> {
         "tengkyu",
         "mksh",
         "tq",
+        // Sundanese, and the Arabic thanks Muslim citizens write.
+        "nuhun",
+        "syukron",
+        "jazakallah",
+        "jazakillah",
+        "jazakumullah",
     ]) || lower.contains("terima kasih")
     {
         Some(render::Smalltalk::Thanks)

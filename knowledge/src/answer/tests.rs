@@ -77,6 +77,8 @@ fn services_not_in_the_decrees_are_refused() {
 fn smalltalk_gets_a_friendly_reply() {
     assert_eq!(ask("halo min").status, AnswerStatus::Smalltalk);
     assert_eq!(ask("makasih kak").status, AnswerStatus::Smalltalk);
+    assert_eq!(ask("jazakallah khair").status, AnswerStatus::Smalltalk);
+    assert_eq!(ask("hatur nuhun pisan").status, AnswerStatus::Smalltalk);
     assert_eq!(ask("").status, AnswerStatus::Smalltalk);
     assert_eq!(ask("ok sip").status, AnswerStatus::Smalltalk);
     // An acknowledgement with a question is a question.
