@@ -81,7 +81,7 @@
 //! -> ini, "eta" -> itu, "nyaeta" -> yaitu, "punten" -> permisi; Betawi "kite" -> kita,
 //! "kemane" -> mana (as "kemana" is read) and the Betawi clitic "-nye" read as "-nya" ("suratnye", "isinye");
 //! "diklatpim", the old name of the leadership trainings, is an acronym of "pelatihan
-//! kepemimpinan".
+//! kepemimpinan"; Betawi "ye" -> ya; "damai" and "perguruan" are not stemmed ("dama", "guru").
 //!
 //! # Example
 //! ```
