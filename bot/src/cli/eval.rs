@@ -359,6 +359,13 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
+        name: "round-17e layouts dev (a Word plain-text export in Windows-1252, Google Lens photos of service boards)",
+        questions: Some("knowledge/eval/blind/layouts-r17e/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r17e"),
+        tune: true,
+    },
+    Set {
         name: "round-17 blind test (writers L and M, test only)",
         questions: Some("knowledge/eval/blind/r17/test.tsv"),
         conversations: Some("knowledge/eval/blind/r17/conversations-test.tsv"),
