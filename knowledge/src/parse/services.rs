@@ -168,6 +168,9 @@ pub(crate) struct Assembler {
     /// (KIA)", a note under it may follow): a web page's panel title, if the next label
     /// starts the components over.
     title_case_line: Option<PendingTitle>,
+    /// The last numbered one-cell row in title case read as a component's text: the next
+    /// service's title if a table's header row follows it.
+    row_title: Option<PendingTitle>,
     /// The blank (and rule) lines read so far, in order: distances between lines count text
     /// lines only (a Word conversion puts two or three blank lines between every cell).
     blank_lines: Vec<u32>,
@@ -194,6 +197,7 @@ impl Assembler {
             listed: Vec::new(),
             name_line: None,
             title_case_line: None,
+            row_title: None,
             blank_lines: Vec::new(),
             warnings: Vec::new(),
         }
@@ -769,8 +773,11 @@ impl Assembler {
         let numbered = plain_cells.first().is_some_and(|c| is_number_marker(c));
         // A numbered row whose one cell opens with a component's label ("1. | Persyaratan 1.
         // Fotokopi KTP ...", the border between them lost): the label and value ran together.
+        // A row in title case is a title holding a label's word ("8.<TAB>Fasilitasi Sertifikasi
+        // Kompetensi Pemandu Wisata").
         if numbered
             && let [row_number, cell] = cells
+            && !title_case(&plain(cell))
             && let Some(split) = super::flattened::split_label(&plain(cell))
         {
             let mut split_cells = vec![row_number.clone()];
@@ -788,6 +795,16 @@ impl Assembler {
         }
         if is_header_row(&plain_cells.iter().map(String::as_str).collect::<Vec<_>>()) {
             self.close_component();
+            // A numbered title row right above a table's header ("2.<TAB>Pemakaian Gedung
+            // Kesenian" over "No<TAB>Komponen<TAB>Uraian", a Word text's headings numbered by
+            // Word) heads the next service; it had been read as the last component's text.
+            if let Some(title) = self
+                .row_title
+                .take()
+                .filter(|t| self.text_distance(t.line, number) <= 1)
+            {
+                self.pending = Some(title);
+            }
             return;
         }
         if content.len() == 1 && is_section_marker(&plain(content[0].1)) {
@@ -845,9 +862,22 @@ impl Assembler {
         // A row without a label continues the open component.
         let joined = content.iter().map(|(_, c)| c.as_str()).collect::<Vec<_>>().join(" ");
         if let Some(open) = self.open.as_mut() {
+            let before = (open.raw.len(), open.lines.end);
             open.raw.push('\n');
             open.raw.push_str(&joined);
             open.lines.extend_to(number);
+            let text = plain(&joined);
+            if numbered
+                && content.len() == 1
+                && (title_case(&text) || mostly_capitals(&text))
+                && !text.ends_with(['.', ';', ',', ':'])
+            {
+                self.row_title = Some(PendingTitle {
+                    text,
+                    line: number,
+                    appended_to: Some(before),
+                });
+            }
         } else {
             let text = plain(&joined);
             // A numbered row right under a heading without a title ("STANDAR PELAYANAN /
@@ -1594,6 +1624,35 @@ No.\tKomponen / Component\tUraian / Description
         ]);
         let kinds: Vec<ComponentKind> = services[0].components.iter().map(|c| c.kind).collect();
         assert_eq!(kinds, [ComponentKind::Requirements, ComponentKind::Fee]);
+    }
+
+    #[test]
+    fn a_numbered_title_row_over_a_tables_header_heads_the_next_service() {
+        let services = assemble(&[
+            "STANDAR PELAYANAN",
+            "1.\tIzin Usaha",
+            "No\tKomponen\tUraian",
+            "1.\tPersyaratan\tKTP",
+            "2.\tBiaya\tGratis",
+            "8.\tEvaluasi Kinerja Pelaksana\tSKM",
+            "",
+            "8.\tFasilitasi Sertifikasi Kompetensi Pemandu Wisata",
+            "No\tKomponen\tUraian",
+            "A.\tPENYAMPAIAN PELAYANAN",
+            "1.\tPersyaratan\tKTP",
+            "2.\tBiaya\tGratis",
+        ]);
+        let titles: Vec<&str> = services.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["Izin Usaha", "Fasilitasi Sertifikasi Kompetensi Pemandu Wisata"]
+        );
+        assert_eq!(
+            services[0].components.len(),
+            3,
+            "the title is no text of the evaluation"
+        );
+        assert_eq!(services[0].components[2].raw.trim(), "SKM");
     }
 
     #[test]
