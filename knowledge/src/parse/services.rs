@@ -18,6 +18,15 @@
 //! ("LAYANAN 1 : ...", in a box drawn with pipes) names a service; under a bare "STANDAR
 //! PELAYANAN PUBLIK" the agency's name is the unit and a list's heading no title.
 //!
+//! A card's title in title case heads the labels under it even on a page without headings,
+//! and may hold a label's word ("Perpanjangan Kartu Pengawasan ..."); its reach counts lines
+//! of text, not the blank lines a Word conversion puts between cells. A numbered title row
+//! right above a table's header row ("2.<TAB>Pemakaian Gedung ..." over "No<TAB>Komponen")
+//! heads the next service. A counter ("Layanan 3/9", "LAYANAN 01") names no service, and a
+//! label said to go on ("PERSYARATAN (lanjutan)") starts nothing over. A numbered row whose
+//! borders OCR lost ("1. | Persyaratan 1. Fotokopi KTP") gives its label and value; a table
+//! under a label written as text is that component's table, its rows no components.
+//!
 //! A web page's panel sign before a numbered heading ("+ 1. ...", "▸ 3. ...") is dropped; in
 //! a spreadsheet's rows (a cell never wraps) the row under a title that names an office is
 //! the unit, as a paragraph below it would be.
