@@ -48,7 +48,7 @@ pub(crate) fn unwrap(text: &str) -> Option<String> {
             continue;
         }
         let body = &lines[block.close + 1..page_end];
-        if gives_a_service(body) {
+        if page_gives_a_service(body) {
             seen_service = true;
             if let Some((at, title)) = &block.title {
                 out[*at] = format!("# {title}");
@@ -132,7 +132,7 @@ fn blocks(lines: &[&str]) -> Vec<Block> {
 /// Whether a page's body labels two of the components a standard is made of, one of them
 /// requirements, fee or product, as the assembler asks of a service. A label is a heading, a
 /// bold line, a line ending in a colon or one a definition (`: ...`) follows.
-fn gives_a_service(body: &[&str]) -> bool {
+fn page_gives_a_service(body: &[&str]) -> bool {
     let mut kinds: Vec<ComponentKind> = Vec::new();
     for (at, line) in body.iter().enumerate() {
         let trimmed = line.trim();
@@ -154,13 +154,7 @@ fn gives_a_service(body: &[&str]) -> bool {
             kinds.push(kind);
         }
     }
-    kinds.len() >= 2
-        && kinds.iter().any(|k| {
-            matches!(
-                k,
-                ComponentKind::Requirements | ComponentKind::Fee | ComponentKind::Product
-            )
-        })
+    super::services::gives_a_service(&kinds, 2)
 }
 
 /// Whether a line opens a front matter block: a `---` rule, alone or run on after the end of

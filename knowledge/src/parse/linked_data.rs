@@ -15,6 +15,10 @@ use crate::parse::ParseError;
 
 /// The JSON-LD blocks of a page: the 1-based line their text starts on and the text.
 pub(crate) fn blocks(text: &str) -> Vec<(u32, &str)> {
+    // Most decrees are no web page: no lowercase copy of them is made.
+    if !text.contains("ld+json") && !text.contains("LD+JSON") {
+        return Vec::new();
+    }
     let lower = text.to_ascii_lowercase();
     let mut out = Vec::new();
     let mut from = 0;

@@ -356,13 +356,8 @@ impl Assembler {
             kinds.sort_by_key(|k| k.as_str());
             kinds.dedup();
             let needed = if service.title.trim().is_empty() { 3 } else { 2 };
-            let asked_for = kinds.iter().any(|k| {
-                matches!(
-                    k,
-                    ComponentKind::Requirements | ComponentKind::Fee | ComponentKind::Product
-                )
-            });
-            if kinds.len() >= needed && asked_for && not_in_force(&service.title) {
+            let enough = gives_a_service(&kinds, needed);
+            if enough && not_in_force(&service.title) {
                 self.warn(
                     service.lines.start,
                     format!(
@@ -370,7 +365,7 @@ impl Assembler {
                         tidy(&service.title)
                     ),
                 );
-            } else if kinds.len() >= needed && asked_for {
+            } else if enough {
                 self.services.push(service);
             } else if service.numbered_heading || !service.components.is_empty() {
                 self.warn(
@@ -1500,6 +1495,18 @@ fn is_panel_title(text: &str) -> bool {
         // A title may hold a label's word ("Perpanjangan Kartu Pengawasan Angkutan Kota",
         // "Pengambilan Kendaraan Hasil Penderekan"): a label is mostly label words.
         && !(classify(text).is_some() && reads_as_label(text))
+}
+
+/// Whether the distinct core kinds a block holds make it a service: `needed` of them, one a
+/// citizen asks for first (requirements, fee or product).
+pub(crate) fn gives_a_service(kinds: &[ComponentKind], needed: usize) -> bool {
+    kinds.len() >= needed
+        && kinds.iter().any(|k| {
+            matches!(
+                k,
+                ComponentKind::Requirements | ComponentKind::Fee | ComponentKind::Product
+            )
+        })
 }
 
 /// Whether a line counts the services instead of naming one ("Layanan 3/9", "Layanan 2 dari
