@@ -366,17 +366,17 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
+        name: "round-17d layouts 260/261 (a Word plain-text export in Windows-1252, Google Lens photos of service boards; tuned on since round 18)",
+        questions: Some("knowledge/eval/blind/layouts-r17d/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r17d"),
+        tune: true,
+    },
+    Set {
         name: "round-17 blind test (writers L and M, test only)",
         questions: Some("knowledge/eval/blind/r17/test.tsv"),
         conversations: Some("knowledge/eval/blind/r17/conversations-test.tsv"),
         extra: None,
-        tune: false,
-    },
-    Set {
-        name: "round-17d layouts test (a Word plain-text export in Windows-1252, Google Lens photos of service boards)",
-        questions: Some("knowledge/eval/blind/layouts-r17d/test.tsv"),
-        conversations: None,
-        extra: Some("knowledge/eval/blind/layouts-r17d"),
         tune: false,
     },
     Set {
