@@ -373,6 +373,13 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
+        name: "round-18b layouts dev (an antiword .doc conversion, an Acrobat Save as Text PDF, a news article on a regency portal)",
+        questions: Some("knowledge/eval/blind/layouts-r18b/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r18b"),
+        tune: true,
+    },
+    Set {
         name: "round-17 blind test (writers L and M, test only)",
         questions: Some("knowledge/eval/blind/r17/test.tsv"),
         conversations: Some("knowledge/eval/blind/r17/conversations-test.tsv"),
@@ -440,6 +447,13 @@ const SUITE: &[Set] = &[
         questions: Some("knowledge/eval/blind/layouts-r8/test.tsv"),
         conversations: None,
         extra: Some("knowledge/eval/blind/layouts-r8"),
+        tune: false,
+    },
+    Set {
+        name: "round-18 layouts test (an antiword .doc conversion, an xlsx workbook through MarkItDown)",
+        questions: Some("knowledge/eval/blind/layouts-r18/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r18"),
         tune: false,
     },
 ];
