@@ -173,6 +173,9 @@ pub(crate) struct Assembler {
     /// The line of a service name in capitals given by a "Jenis Pelayanan" label line, which
     /// the next line may continue.
     name_line: Option<u32>,
+    /// The line of a service-name label without its value ("Jenis Pelayanan :"), whose value
+    /// a form cell's next paragraph holds (Acrobat's "Save as Text", `docx2txt`).
+    name_next: Option<u32>,
     /// The last short line in title case read since the last label ("Kartu Identitas Anak
     /// (KIA)", a note under it may follow): a web page's panel title, if the next label
     /// starts the components over.
@@ -205,6 +208,7 @@ impl Assembler {
             list_column: 0,
             listed: Vec::new(),
             name_line: None,
+            name_next: None,
             title_case_line: None,
             row_title: None,
             blank_lines: Vec::new(),
@@ -393,6 +397,9 @@ impl Assembler {
         if text.is_empty() {
             return;
         }
+        if self.name_of_label_above(number, &text) {
+            return;
+        }
         if self.continue_heading_title(number, raw_line, &text) {
             return;
         }
@@ -460,8 +467,12 @@ impl Assembler {
             .filter(|(label, _)| !next_title || !self.row_labels && label_led(label))
         {
             if is_service_name_label(&label) && !value.is_empty() {
-                self.name_line = mostly_capitals(&value).then_some(number);
+                self.name_line = (mostly_capitals(&value) || ends_open(&value)).then_some(number);
                 self.service_name(number, value);
+                return;
+            }
+            if is_service_name_label(&label) && label_words(&label).len() >= 2 && text.ends_with(':') {
+                self.name_next = Some(number);
                 return;
             }
             // "Biaya/Tarif:" then "Tidak dipungut biaya" on the next line: a label's own kind
@@ -499,17 +510,18 @@ impl Assembler {
         }
         let heading_like = is_heading_like(raw_line, &text) && unit_line(&text).is_none();
         // "JENIS PELAYANAN : PERSETUJUAN HASIL ANALISIS DAMPAK LALU" / "LINTAS (ANDALALIN)":
-        // a name in capitals wrapped onto the next line goes on there.
+        // a name in capitals wrapped onto the next line goes on there, as does any name cut
+        // after a word that cannot end it ("... Rambu Lalu Lintas dan" / "Perlengkapan Jalan").
         if let Some(at) = self.name_line.take()
             && at + 1 == number
             && text.split_whitespace().count() <= 8
             && text.chars().filter(|c| c.is_alphabetic()).count() >= 4
             && !is_header_row(&[text.as_str()])
             && !text.ends_with(['.', ':', ';', ','])
-            && mostly_capitals(&text)
             && classify(&text).is_none()
             && let Some(service) = self.current.as_mut()
             && service.components.is_empty()
+            && (mostly_capitals(&text) && mostly_capitals(&service.title) || ends_open(&service.title))
         {
             service.title = format!("{} {text}", service.title);
             service.lines.extend_to(number);
@@ -592,6 +604,26 @@ impl Assembler {
     }
 
     /// Lines right after an explicit heading complete its title, up to "PADA <unit>".
+    /// "Jenis Pelayanan :" then "Mutasi Subjek dan/atau Objek PBB-P2" on the next line: a
+    /// form's name label whose value came out as the next paragraph names the service with
+    /// that line, unless the line is a label, a table's header or no name at all.
+    fn name_of_label_above(&mut self, number: u32, text: &str) -> bool {
+        let Some(at) = self.name_next.take() else {
+            return false;
+        };
+        let is_name = self.text_distance(at, number) == 1
+            && (1..=20).contains(&text.split_whitespace().count())
+            && text.chars().filter(|c| c.is_alphabetic()).count() >= 4
+            && !text.ends_with(['.', ':', ';', ','])
+            && !is_header_row(&[text])
+            && !is_section_marker(text)
+            && label_line(text).is_none_or(|(label, _)| classify(&label).is_none());
+        if is_name {
+            self.service_name(number, text.to_owned());
+        }
+        is_name
+    }
+
     fn continue_heading_title(&mut self, number: u32, raw_line: &str, text: &str) -> bool {
         let Mode::HeadingTitle {
             lines_taken,
@@ -632,6 +664,10 @@ impl Assembler {
         if service.title.is_empty() && service.components.is_empty() {
             if upper.starts_with("DAFTAR ") || is_service_name_label(text) {
                 self.mode = Mode::Normal;
+                if label_line(text).is_some_and(|(label, value)| is_service_name_label(&label) && value.is_empty()) {
+                    self.name_next = Some(number);
+                    return true;
+                }
                 return false;
             }
             let of_region = label_words(text)
@@ -1384,6 +1420,18 @@ fn label_line(text: &str) -> Option<(String, String)> {
 }
 
 /// Whether most letters of a line are capitals (at least four of five).
+/// Whether a name stops on a word that cannot end one ("Pemasangan Rambu Lalu Lintas dan",
+/// "Rekomendasi Penggunaan Jalan untuk"): a conjunction or preposition, so the name was
+/// wrapped and goes on on the next line.
+fn ends_open(name: &str) -> bool {
+    name.split_whitespace().last().is_some_and(|word| {
+        matches!(
+            word.to_lowercase().as_str(),
+            "dan" | "atau" | "serta" | "untuk" | "bagi" | "di" | "ke" | "dari" | "pada" | "yang" | "dengan" | "&" | "/"
+        )
+    })
+}
+
 fn mostly_capitals(text: &str) -> bool {
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
     let upper = letters.iter().filter(|c| c.is_uppercase()).count();
@@ -1695,6 +1743,71 @@ No.\tKomponen / Component\tUraian / Description
         assert_eq!(services[0].components.len(), 3, "both requirement slides and the fee");
         assert!(is_counter("Layanan 3 dari 9"));
         assert!(!is_counter("Layanan Sedot Tinja"));
+    }
+
+    #[test]
+    fn a_name_label_whose_value_is_the_next_paragraph_names_the_service() {
+        // Acrobat's "Save as Text": the form's name label and its value as two paragraphs,
+        // in either order.
+        let services = assemble(&[
+            "STANDAR PELAYANAN 1",
+            "Jenis Pelayanan :",
+            "Pendaftaran Objek Pajak Baru PBB-P2",
+            "NO",
+            "KOMPONEN",
+            "URAIAN",
+            "1.",
+            "Persyaratan Pelayanan",
+            "Fotokopi KTP",
+            "2.",
+            "Biaya/Tarif",
+            "Gratis",
+            "STANDAR PELAYANAN 2",
+            "Penelitian dan Validasi SSPD BPHTB",
+            "Jenis Pelayanan :",
+            "NO",
+            "KOMPONEN",
+            "URAIAN",
+            "1.",
+            "Persyaratan Pelayanan",
+            "SSPD BPHTB",
+            "2.",
+            "Biaya/Tarif",
+            "Gratis",
+        ]);
+        let titles: Vec<&str> = services.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Pendaftaran Objek Pajak Baru PBB-P2",
+                "Penelitian dan Validasi SSPD BPHTB"
+            ]
+        );
+        assert!(services.iter().all(|s| s.components.len() == 2));
+    }
+
+    #[test]
+    fn a_name_cut_after_a_conjunction_goes_on_on_the_next_line() {
+        let services = assemble(&[
+            "8.  Jenis Pelayanan : Permohonan Pemasangan Rambu Lalu Lintas dan",
+            "    Perlengkapan Jalan",
+            "",
+            "Persyaratan : Surat permohonan",
+            "Biaya : Gratis",
+            "9.  Jenis Pelayanan : Perpanjangan Kartu Pengawasan",
+            "Persyaratan : Kartu lama",
+            "Biaya : Gratis",
+        ]);
+        let titles: Vec<&str> = services.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Permohonan Pemasangan Rambu Lalu Lintas dan Perlengkapan Jalan",
+                "Perpanjangan Kartu Pengawasan"
+            ]
+        );
+        assert!(ends_open("Rekomendasi Penggunaan Jalan untuk"));
+        assert!(!ends_open("Pendaftaran Bank Sampah"));
     }
 
     #[test]
