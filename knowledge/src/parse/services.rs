@@ -383,6 +383,26 @@ impl Assembler {
         }
     }
 
+    /// Whether a pending numbered line is the next item of the list the open component ends
+    /// with (its number one more than that of an item before it).
+    fn continues_list(&self, pending: &PendingTitle) -> bool {
+        let Some(number) = leading_number(pending.text.trim()).filter(|&n| n > 1) else {
+            return false;
+        };
+        let Some(component) = self
+            .open
+            .as_ref()
+            .or_else(|| self.current.as_ref().and_then(|s| s.components.last()))
+        else {
+            return false;
+        };
+        let raw = match pending.appended_to {
+            Some((len, _)) => component.raw.get(..len).unwrap_or(&component.raw),
+            None => component.raw.as_str(),
+        };
+        raw.lines().any(|line| leading_number(line.trim()) == Some(number - 1))
+    }
+
     fn start_service(&mut self, title: String, line: u32, numbered: bool) {
         self.finish_service();
         self.pending = None;
@@ -755,7 +775,10 @@ impl Assembler {
         let title = if is_ordinal(&title) { String::new() } else { title };
         // "I. PENERBITAN KARTU AK/1" over "A. STANDAR PELAYANAN" (and later "B. STANDAR
         // OPERASIONAL PROSEDUR"): the numbered heading just above titles the service.
-        let title = match self.pending.take() {
+        // Not an item that goes on with the open list ("3. Fotokopi Kartu Kel" after "2. ...":
+        // a board photographed in part, then the next board's heading).
+        let pending = self.pending.take().filter(|pending| !self.continues_list(pending));
+        let title = match pending {
             Some(pending)
                 if title.is_empty()
                     && unit.is_none()
@@ -1784,6 +1807,39 @@ No.\tKomponen / Component\tUraian / Description
             ]
         );
         assert!(services.iter().all(|s| s.components.len() == 2));
+    }
+
+    #[test]
+    fn the_next_item_of_a_list_cut_off_is_no_title_for_the_heading_below() {
+        // A board photographed in part ("3. Fotokopi Kartu Kel"), then the next board.
+        let services = assemble(&[
+            "STANDAR PELAYANAN",
+            "PELAYANAN REKOMENDASI IZIN KERAMAIAN",
+            "PERSYARATAN",
+            "1. Surat Pengantar dari Desa",
+            "2. Fotokopi KTP Penyelenggara",
+            "BIAYA",
+            "GRATIS",
+            "PERSYARATAN",
+            "1. Surat Pengantar dari Desa",
+            "2. Fotokopi KTP Penyelenggara",
+            "3. Fotokopi Kartu Kel",
+            "",
+            "STANDAR PELAYANAN",
+            "PELAYANAN PENGESAHAN SURAT KETERANGAN AHLI WARIS",
+            "PERSYARATAN",
+            "1. Surat Keterangan Ahli Waris",
+            "BIAYA",
+            "GRATIS",
+        ]);
+        let titles: Vec<&str> = services.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "PELAYANAN REKOMENDASI IZIN KERAMAIAN",
+                "PELAYANAN PENGESAHAN SURAT KETERANGAN AHLI WARIS"
+            ]
+        );
     }
 
     #[test]
