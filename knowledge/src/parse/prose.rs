@@ -299,6 +299,22 @@ fn opening_label(sentence: &str) -> Option<ComponentKind> {
     // only when it is the component's own noun: "lama" or "dasar" opening a sentence is an
     // adjective or a subject.
     use ComponentKind::*;
+    // A component's noun with the definite "-nya" opens a sentence about it ("Alurnya, pemohon
+    // ...", "Syaratnya: ..."), as its label would.
+    let definite = words
+        .first()
+        .and_then(|w| w.trim_end_matches([':', ',', '.']).strip_suffix("nya"))
+        .filter(|noun| noun.len() >= 3)
+        .map(str::to_owned);
+    if let Some(noun) = definite
+        && let Some(kind) = super::labels::classify(&noun)
+        && matches!(
+            kind,
+            Requirements | Procedure | Fee | Product | ComplaintChannel | Facilities
+        )
+    {
+        return Some(kind);
+    }
     (1..=3.min(words.len())).rev().find_map(|n| {
         let opening = words[..n].join(" ");
         let opening = opening.trim_end_matches([':', ',', '.']);
@@ -395,11 +411,16 @@ fn units(lines: &[&str], start: usize, end: usize) -> Vec<Unit> {
         }
         text.clear();
     };
+    // After a line that ends with a colon ("Pemohon harus menyiapkan:"), a list one item per
+    // line without bullets: each line is a unit, up to a blank line or a line that ends a
+    // sentence.
+    let mut in_list = false;
     for (i, line) in lines.iter().enumerate().take(end).skip(start) {
         let number = i as u32 + 1;
         let line = line.trim();
         if line.is_empty() {
             flush(&mut text, first, number.saturating_sub(1).max(first), &mut units);
+            in_list = false;
             continue;
         }
         // A regulation's paragraph ("(2) ...") is a unit of its own.
@@ -418,6 +439,11 @@ fn units(lines: &[&str], start: usize, end: usize) -> Vec<Unit> {
             rest = after.trim_start();
         }
         push_words(&mut text, rest);
+        if in_list || line.ends_with(':') {
+            flush(&mut text, first, number, &mut units);
+            in_list = !line.ends_with(['.', '!', '?']);
+            continue;
+        }
         if !text.is_empty() && !text.ends_with('-') {
             text.push(' ');
         }
@@ -698,6 +724,36 @@ mod tests {
             range
         });
         assert_eq!(services[1].components.len(), 2);
+    }
+
+    #[test]
+    fn a_list_after_a_colon_is_one_item_a_line_and_a_definite_noun_names_its_component() {
+        // A news article: the list's lines have no bullets and no stops, and the sentence
+        // after them names a duration on its way to telling the procedure.
+        let lines = [
+            "1. Pemeriksaan Formulir UKL-UPL",
+            "Layanan ini untuk usaha menengah. Pemohon harus menyiapkan:",
+            "Nomor Induk Berusaha (NIB) dari sistem OSS",
+            "Peta lokasi dan tata letak kegiatan",
+            "Alurnya, pemohon mengunggah formulir, petugas memeriksa kelengkapan dalam 2 hari kerja, lalu tim meninjau lapangan.",
+            "Waktunya paling lama 20 hari kerja sejak formulir lengkap.",
+            "",
+            "2. Registrasi SPPL",
+            "Syaratnya fotokopi KTP. Tarifnya Rp 10.000 sebulan.",
+        ];
+        let found = vec![
+            Heading::on_its_own(0, "Pemeriksaan Formulir UKL-UPL".into()),
+            Heading::on_its_own(7, "Registrasi SPPL".into()),
+        ];
+        let services = services(&lines, &found);
+        use ComponentKind::*;
+        let kinds: Vec<ComponentKind> = services[0].components.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, vec![Other, Requirements, Procedure, Duration]);
+        assert!(services[0].components[1].raw.contains("Peta lokasi"));
+        assert_eq!(
+            sentence_kind("Alurnya, pemohon datang dalam 2 hari kerja."),
+            Some(Procedure)
+        );
     }
 
     /// A regulation that sets its standards in articles: each "Bagian" heads a service, each
