@@ -82,6 +82,10 @@
 //! "kemane" -> mana (as "kemana" is read) and the Betawi clitic "-nye" read as "-nya" ("suratnye", "isinye");
 //! "diklatpim", the old name of the leadership trainings, is an acronym of "pelatihan
 //! kepemimpinan"; Betawi "ye" -> ya; "damai" and "perguruan" are not stemmed ("dama", "guru").
+//! `id_v18` (2026-12): the stemmer puts back an opening Indonesian morphology says is no
+//! prefix: "me" before a letter *me-* would have nasalised, "pe" before s, "di" before s and
+//! another consonant ("mediasi", "media", "pesangon", "peserta", "distribusi", "dispora" keep
+//! their first syllable; see `stem::with_false_prefix`).
 //!
 //! # Example
 //! ```
@@ -141,7 +145,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v17";
+pub const ANALYZER: &str = "id_v18";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;

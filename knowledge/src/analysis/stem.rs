@@ -111,8 +111,39 @@ fn action(word: &str) -> Action {
         return Action::Replace(stem);
     }
     match Stemmer::new(Algorithm::Indonesian).stem(word) {
-        Cow::Owned(stem) if stem != word => Action::Snowball(stem),
+        Cow::Owned(stem) if stem != word => Action::Snowball(with_false_prefix(word, stem)),
         _ => Action::Keep,
+    }
+}
+
+/// The stem with the word's opening put back when Indonesian morphology says it is no prefix.
+/// Snowball strips *me-*, *di-* and *pe-* wherever a word starts with them, and a loanword or
+/// an office's short name loses its first syllable ("mediasi" -> "diasi", "media" -> "dia",
+/// "distribusi" -> "stribusi", "dispora" -> "spora", "pesangon" -> "sangon"). But:
+/// - *me-* before a root starting with b, c, d, g, j, k, p, s, t or a vowel takes its nasal
+///   (mem-, men-, meng-, meny-): a word "me" + such a letter has no *me-* prefix;
+/// - *pe-* before s takes "peny-" ("penyakit"): "pe" + s has no prefix either ("pesawat",
+///   "pesangon", "peserta" whose stem would be the conjunction "serta");
+/// - no native root starts with s and another consonant: "di" + "sk", "sp", "st", ... is the
+///   loanword prefix dis- or an office's name (dishub, disnaker), not the passive *di-*.
+///
+/// Only the stripped opening is put back; the suffixes stay removed ("mediasinya" ->
+/// "mediasi").
+fn with_false_prefix(word: &str, stem: String) -> String {
+    let bytes = word.as_bytes();
+    let is_consonant = |b: u8| b.is_ascii_lowercase() && !b"aeiou".contains(&b);
+    let false_prefix = match bytes {
+        [b'm', b'e', next, ..] => !b"lrwymn".contains(next),
+        [b'p', b'e', b's', ..] => true,
+        [b'd', b'i', b's', next, ..] => is_consonant(*next),
+        _ => false,
+    };
+    if !false_prefix {
+        return stem;
+    }
+    match word.find(stem.as_str()) {
+        Some(at) if at > 0 => format!("{}{stem}", &word[..at]),
+        _ => stem,
     }
 }
 
@@ -203,6 +234,10 @@ mod tests {
         overrides_make_roots_consistent: "cerai perceraian pegawai kepegawaian" =>
             ["cerai", "cerai", "gawai", "gawai"],
         override_holds_with_clitic: "belajarnya pegawainya pensiunnya" => ["belajar", "gawai", "pensiun"],
+        no_prefix_where_morphology_has_none: "mediasi media pesangon peserta distribusi dispora mediasinya" =>
+            ["mediasi", "media", "pesangon", "peserta", "distribusi", "dispora", "mediasi"],
+        true_prefixes_still_go: "mengajukan melihat pembayaran dibayar diproses" =>
+            ["aju", "lihat", "bayar", "bayar", "proses"],
     }
 
     #[test]
