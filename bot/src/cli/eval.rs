@@ -456,6 +456,13 @@ const SUITE: &[Set] = &[
         extra: Some("knowledge/eval/blind/layouts-r18"),
         tune: false,
     },
+    Set {
+        name: "round-18 blind conversations (writer N, test only)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r18/conversations-test.tsv"),
+        extra: None,
+        tune: false,
+    },
 ];
 
 pub(crate) fn run_eval(request: &EvalRequest) -> anyhow::Result<ExitCode> {
