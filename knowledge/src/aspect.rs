@@ -190,6 +190,25 @@ pub fn detect(tokens: &[String]) -> Option<Aspect> {
     asked.best()
 }
 
+/// The aspect a word of the question names by its component's own noun, the word every decree
+/// labels that component with (PermenPANRB 15/2014: *Persyaratan*, *Prosedur*, *Biaya/Tarif*,
+/// *Produk*), in any form ("syaratnya", "persyaratan", "prosedure", "biayanya"), as opposed to a
+/// cue that only points at it ("bawa", "kapan") or a word read as one ("berkas").
+pub fn names_component(surface_word: &str) -> Option<Aspect> {
+    const NOUNS: &[(&str, Aspect)] = &[
+        ("syarat", Aspect::Requirements),
+        ("prosedur", Aspect::Procedure),
+        ("biaya", Aspect::Fee),
+        ("tarif", Aspect::Fee),
+        ("produk", Aspect::Product),
+    ];
+    let word = surface_word.to_lowercase();
+    NOUNS
+        .iter()
+        .find(|(noun, _)| word.contains(noun))
+        .map(|(_, aspect)| *aspect)
+}
+
 /// Whether the tokens hold a strong cue (one that decides the aspect on its own).
 pub fn has_strong_cue(tokens: &[String]) -> bool {
     tokens.iter().any(|t| CUES.get(t.as_str()).is_some_and(|c| c.strong))

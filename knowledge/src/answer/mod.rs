@@ -959,11 +959,13 @@ impl Engine {
                         .collect::<Vec<_>>(),
                 )
         };
+        // The component the question names by its own noun ("syaratnya apa").
+        let named_component = surface_words(question).iter().find_map(|w| aspect::names_component(w));
         let aspect_of = |position: usize| {
             if states || exists(position) {
                 Aspect::Overview
             } else {
-                self.aspect_for(cue_tokens, cue_phrases, position)
+                self.aspect_for(cue_tokens, cue_phrases, named_component, position)
             }
         };
         let chat = smalltalk_kind(question);
@@ -1187,7 +1189,13 @@ impl Engine {
     }
 
     /// The aspect a question asks of one service.
-    fn aspect_for(&self, tokens: &[String], phrase_cues: &[Vec<String>], position: usize) -> Aspect {
+    fn aspect_for(
+        &self,
+        tokens: &[String],
+        phrase_cues: &[Vec<String>],
+        named: Option<Aspect>,
+        position: usize,
+    ) -> Aspect {
         // Cue words asked with a phrase, unless the phrase names this very service ("lelang
         // jabatan" -> "seleksi terbuka jabatan ...", whose "terbuka" is no question of hours).
         let title = &self.tokens[position].title;
@@ -1208,7 +1216,7 @@ impl Engine {
         }) {
             return detected.unwrap_or(Aspect::Overview);
         }
-        self.component_aspect(tokens, position, detected)
+        self.component_aspect(tokens, position, detected, named)
             .unwrap_or(Aspect::Overview)
     }
 
@@ -1217,7 +1225,13 @@ impl Engine {
     /// not cue, question or everyday words) answers it: "dikirim ke provinsi dulu" is found in
     /// the procedure, "paling lambat diserahkan" in the requirements. A strong cue keeps its
     /// aspect unless that component has none of those words and another has two or more.
-    fn component_aspect(&self, tokens: &[String], position: usize, detected: Option<Aspect>) -> Option<Aspect> {
+    fn component_aspect(
+        &self,
+        tokens: &[String],
+        position: usize,
+        detected: Option<Aspect>,
+        named: Option<Aspect>,
+    ) -> Option<Aspect> {
         let st = &self.tokens[position];
         if detected == Some(Aspect::Duration)
             && let Some(deadline) = self.deadline_component(tokens, st)
@@ -1288,7 +1302,9 @@ impl Engine {
                 detected
             };
         }
-        if of_detected.1 == 0 && count >= 2 {
+        // The component named by its own noun ("syaratnya apa", "prosedurnya") is asked
+        // whatever component the other words are found in.
+        if of_detected.1 == 0 && count >= 2 && (named.is_none() || named != detected) {
             Some(aspect)
         } else {
             detected

@@ -173,6 +173,17 @@ fn phrase_naming_the_service_asks_nothing() {
     assert_eq!(a.aspect, Some(Aspect::Requirements), "{}", a.text);
 }
 
+/// "syarat" names the requirements: asked so, the requirements answer, though the question's
+/// other words ("ujian cat") are found in the procedure; a word read as "syarat" ("berkas")
+/// names nothing, and the component holding the details still decides.
+#[test]
+fn a_component_named_by_its_own_noun_is_asked() {
+    let a = ask("syarat ikut ujian cat pengadaan asn di pasuruan apa");
+    assert_eq!(a.aspect, Some(Aspect::Requirements), "{}", a.text);
+    assert_eq!(aspect::names_component("Persyaratannya"), Some(Aspect::Requirements));
+    assert_eq!(aspect::names_component("berkas"), None);
+}
+
 /// "dibiayai" is context, "brp lama" at the end is the question.
 #[test]
 fn the_last_strong_cue_is_the_question() {
