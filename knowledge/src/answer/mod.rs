@@ -2127,6 +2127,13 @@ impl Engine {
             for at in places::destinations(&words).into_iter().filter(|at| *at > 0) {
                 background.extend(analyze(words[at]));
             }
+            // The asker's own office, by its possessive ("dari dinas kami", "opd saya",
+            // "desa kami"): who asks, not which service, in any clause.
+            for pair in words.windows(2) {
+                if FIRST_PERSON.contains(&pair[1]) && pair[1] != "sy" && self.is_office_word(pair[0]) {
+                    background.extend(analyze(pair[0]).into_iter().filter(|t| !aspect::is_cue(t)));
+                }
+            }
             // Where the asker works or lives, in a clause about themselves ("sy staf di dinas
             // sosial", "saya dari bagian hukum setda"): an office type after "di"/"dari" and the
             // words of its name say who asks, not which service.

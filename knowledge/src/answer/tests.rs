@@ -1139,6 +1139,29 @@ fn the_askers_place_ends_where_the_clause_goes_on() {
     assert!(!background.contains("koperasi"), "{background:?}");
 }
 
+/// The asker's own office by its possessive ("dari dinas kami") says who asks: "dinas" then
+/// names no "Kendaraan Dinas", wherever the clause stands.
+#[test]
+fn the_askers_own_office_is_background() {
+    let background = ENGINE.background_words("draft SK bupati dari dinas kami udah jadi, diajukan kemana");
+    assert!(background.contains("dinas"), "{background:?}");
+    let a = ask("draft SK bupati dari dinas kami udah jadi, diajukan kemana");
+    assert_ne!(
+        id(&a),
+        "000_4d00da837d591dc0:pemeliharaan-kendaraan-dinas-sekretariat-daerah",
+        "{}",
+        a.text
+    );
+    let b = ask("mobil dinas kami mau servis, ngajuinnya gmn");
+    assert!(!ENGINE.background_words("mobil dinas kami mau servis").contains("mobil"));
+    assert_eq!(
+        id(&b),
+        "000_4d00da837d591dc0:pemeliharaan-kendaraan-dinas-sekretariat-daerah",
+        "{}",
+        b.text
+    );
+}
+
 /// "X itu apa sih" asks what the service is; a requirement asked in the same words keeps
 /// its own cue.
 #[test]
