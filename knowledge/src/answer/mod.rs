@@ -1054,8 +1054,14 @@ impl Engine {
         // Asked by an interrogative alone ("nanti diterima siapa"), it asks too.
         if let Some(position) = context.filter(|_| asked.is_some() || !states) {
             let actions = action_words(question, |w| self.colloquial_base(w));
-            let is_action =
-                |t: &str| actions.contains(t) && !self.idf.contains_key(t) && self.body_vocabulary.contains(t);
+            // A passive with its verb suffix ("diwakilin", "diwakilkan") is a verb whatever
+            // noun its root is in a name ("Wakil Ketua"): it names no service.
+            let passives = passive_verbs(question);
+            let is_action = |t: &str| {
+                actions.contains(t)
+                    && (!self.idf.contains_key(t) || passives.contains(t))
+                    && self.body_vocabulary.contains(t)
+            };
             // Words as common as everyday ones ("hasil akhirnya apa") name nothing, and a word
             // clipped from a word of the service's title ("konsulnya brp lama" after
             // Konsultasi) names it.
@@ -2768,7 +2774,7 @@ fn action_words(question: &str, base: impl Fn(&str) -> Option<String>) -> HashSe
         .filter(|w| w.len() > 5)
         .flat_map(|w| {
             if (w.starts_with("di") || w.starts_with("me")) && !w.starts_with("dinas") {
-                analyze(w)
+                verb_roots(w)
             } else if w.starts_with("ng") || w.starts_with("ny") {
                 base(w).map(|b| analyze(&b)).unwrap_or_default()
             } else {
@@ -2776,6 +2782,26 @@ fn action_words(question: &str, base: impl Fn(&str) -> Option<String>) -> HashSe
             }
         })
         .collect()
+}
+
+/// The analysed roots of the passive verbs with a verb suffix in a question ("diwakilin",
+/// "dikirimkan", "diurusin"): di- and -kan or the colloquial -in around the root.
+fn passive_verbs(question: &str) -> HashSet<String> {
+    surface_words(question)
+        .iter()
+        .filter(|w| w.len() > 6 && w.starts_with("di") && (w.ends_with("kan") || w.ends_with("in")))
+        .flat_map(|w| verb_roots(w))
+        .collect()
+}
+
+/// The analysed forms of a prefixed verb, with the Jakarta suffix "-in" taken off too
+/// ("diwakilin" -> "wakil" as "diwakili" would give), which Snowball does not know.
+fn verb_roots(word: &str) -> Vec<String> {
+    let mut roots = analyze(word);
+    if let Some(base) = word.strip_suffix("in").filter(|b| b.len() > 4) {
+        roots.extend(analyze(base));
+    }
+    roots
 }
 
 /// The acronym a title gives as the service's other name: the part before its parenthesis or

@@ -522,6 +522,16 @@ fn where_the_asker_works_is_background() {
     }
 }
 
+/// A passive verb ("diwakilin", in its Jakarta form) asks about the previous service, though
+/// its root is a word of other names ("Wakil Ketua").
+#[test]
+fn a_passive_verb_names_no_service() {
+    let skck = ask("syarat pengantar skck").service.unwrap().id;
+    let a = ENGINE.answer("kalo diwakilin adik ngurusnya boleh ga?", Some(&skck));
+    assert_eq!(a.service.as_ref().map(|s| &s.id), Some(&skck), "{}", a.text);
+    assert!(passive_verbs("kalo diwakilin adik").contains("wakil"));
+}
+
 /// "Pengaduan" as the titles write it names the complaint services when another aspect is
 /// asked with it; "ngadu" as a verb still asks where to complain about the previous service.
 #[test]
