@@ -208,6 +208,61 @@ pub(crate) fn find_agency(lines: &[&str]) -> Option<String> {
                     .any(|w| upper.contains(w))
         })
         .map(|line| readable_case(&trim_agency(line)))
+        .or_else(|| agency_in_text(&cleaned))
+}
+
+/// The agency a text without a letterhead names in its sentences (a news article: "Berikut
+/// Standar Pelayanan di Dinas Lingkungan Hidup Kabupaten Bukit Lestari, dari ..."): an agency
+/// word, its name's capitalised words, and its regency; an acronym in brackets after the name
+/// ("(DLH)") is no part of it. The name the text gives most often, the first of equals.
+fn agency_in_text(cleaned: &[String]) -> Option<String> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for line in cleaned {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        for start in 0..words.len() {
+            let rest = words[start..].join(" ");
+            if !words[start].starts_with(char::is_uppercase) || !starts_with_agency_word(&rest.to_uppercase()) {
+                continue;
+            }
+            let mut name: Vec<&str> = Vec::new();
+            let mut region_at = None;
+            for word in &words[start..] {
+                let bare = word.trim_end_matches([',', '.', ';', ':']);
+                if bare.starts_with('(') && bare.ends_with(')') {
+                    continue;
+                }
+                let capitalised = bare.starts_with(char::is_uppercase);
+                if !(capitalised || matches!(bare, "dan" | "&")) || name.len() >= 14 {
+                    break;
+                }
+                if region_at.is_none()
+                    && matches!(bare.to_uppercase().as_str(), "KABUPATEN" | "KAB" | "KOTA" | "PROVINSI")
+                {
+                    region_at = Some(name.len());
+                }
+                name.push(bare);
+                if bare.len() < word.len() {
+                    break;
+                }
+            }
+            let Some(at) = region_at.filter(|&at| at >= 1 && name.len() > at + 1) else {
+                continue;
+            };
+            let name = trim_agency(&name.join(" "));
+            if name.split_whitespace().count() > at + 4 {
+                continue;
+            }
+            match counts.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((name, 1)),
+            }
+        }
+    }
+    let most = counts.iter().map(|(_, c)| *c).max()?;
+    counts
+        .into_iter()
+        .find(|(_, c)| *c == most)
+        .map(|(name, _)| readable_case(&name))
 }
 
 /// Finds the decree number: the "NOMOR" line of a "KEPUTUSAN" whose subject mentions
@@ -266,6 +321,23 @@ mod tests {
             find_agency(&lines).as_deref(),
             Some("Sekretariat Daerah Kabupaten Pasuruan")
         );
+    }
+
+    #[test]
+    fn a_news_article_names_the_agency_in_its_sentences() {
+        let lines = [
+            "Portal Resmi Pemerintah Kabupaten Bukit Lestari",
+            "Beranda » Berita » Lingkungan Hidup",
+            "Berikut Standar Pelayanan di Dinas Lingkungan Hidup Kabupaten Bukit Lestari, dari Uji Air sampai Sedot WC",
+            "Oleh Admin Diskominfo | Selasa, 14 Mei 2024",
+            "BUKIT LESTARI – Dinas Lingkungan Hidup (DLH) Kabupaten Bukit Lestari resmi memberlakukan standar pelayanan baru.",
+            "Kepala Dinas Kominfo Kabupaten Bukit Lestari hadir.",
+        ];
+        assert_eq!(
+            find_agency(&lines).as_deref(),
+            Some("Dinas Lingkungan Hidup Kabupaten Bukit Lestari")
+        );
+        assert_eq!(find_agency(&["Warga datang ke kantor desa."]), None);
     }
 
     #[test]
