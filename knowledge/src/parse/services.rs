@@ -1421,6 +1421,12 @@ fn label_line(text: &str) -> Option<(String, String)> {
     if let Some((label, value)) = question {
         return Some((label.to_owned(), value.to_owned()));
     }
+    if !rest.contains(':')
+        && !item
+        && let Some((label, value)) = capitals_label(rest)
+    {
+        return Some((label, value));
+    }
     let (label, value) = match rest.find(':') {
         Some(at) => (rest[..at].trim(), rest[at + 1..].trim()),
         None => (rest.trim(), ""),
@@ -1442,7 +1448,28 @@ fn label_line(text: &str) -> Option<(String, String)> {
     Some((label.to_owned(), value.to_owned()))
 }
 
-/// Whether most letters of a line are capitals (at least four of five).
+/// A label in capitals with its value after it on the line and no colon, as a board prints
+/// its rows ("WAKTU 2 (dua) Hari Kerja", "BIAYA Rp. 500.000,-/hari", "PENGADUAN WA 0821-..."):
+/// the longest run of capitalised words that reads as a label, when what follows it is not in
+/// capitals (a digit or a lowercase letter in it).
+fn capitals_label(text: &str) -> Option<(String, String)> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let capitals = |w: &str| w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase);
+    let run = words.iter().take(4).take_while(|w| capitals(w)).count();
+    (1..=run.min(words.len() - 1)).rev().find_map(|n| {
+        let label = words[..n].join(" ");
+        let value = words[n..].join(" ");
+        // A bracket after the label qualifies it ("PERSYARATAN (lanjutan)"): no value.
+        let plain_value =
+            value.chars().any(|c| c.is_lowercase() || c.is_ascii_digit()) && value.starts_with(char::is_alphanumeric);
+        (plain_value
+            && !label.chars().any(|c| c.is_ascii_digit())
+            && classify(&label).is_some()
+            && reads_as_label(&label))
+        .then_some((label, value))
+    })
+}
+
 /// Whether a name stops on a word that cannot end one ("Pemasangan Rambu Lalu Lintas dan",
 /// "Rekomendasi Penggunaan Jalan untuk"): a conjunction or preposition, so the name was
 /// wrapped and goes on on the next line.
@@ -1455,6 +1482,7 @@ fn ends_open(name: &str) -> bool {
     })
 }
 
+/// Whether most letters of a line are capitals (at least four of five).
 fn mostly_capitals(text: &str) -> bool {
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
     let upper = letters.iter().filter(|c| c.is_uppercase()).count();
@@ -1840,6 +1868,34 @@ No.\tKomponen / Component\tUraian / Description
                 "PELAYANAN PENGESAHAN SURAT KETERANGAN AHLI WARIS"
             ]
         );
+    }
+
+    #[test]
+    fn a_board_row_in_capitals_gives_its_label_and_value_without_a_colon() {
+        let services = assemble(&[
+            "STANDAR PELAYANAN",
+            "PELAYANAN PEMINJAMAN AULA",
+            "KECAMATAN",
+            "PERSYARATAN      PROSEDUR",
+            "1. Surat permohonan 1. Ajukan permohonan paling",
+            "WAKTU 2 (dua) Hari Kerja",
+            "BIAYA Rp. 500.000,-/hari",
+            "PRODUK Surat Izin Pemakaian Aula",
+            "PENGADUAN WA 0821-1844-0391 / Kotak Saran",
+        ]);
+        assert_eq!(services.len(), 1);
+        let kinds: Vec<ComponentKind> = services[0].components.iter().map(|c| c.kind).collect();
+        assert!(
+            kinds.contains(&ComponentKind::Duration) && kinds.contains(&ComponentKind::Fee),
+            "{kinds:?}"
+        );
+        assert!(kinds.contains(&ComponentKind::ComplaintChannel), "{kinds:?}");
+        assert_eq!(
+            capitals_label("BIAYA Rp. 500.000,-/hari"),
+            Some(("BIAYA".to_owned(), "Rp. 500.000,-/hari".to_owned()))
+        );
+        assert_eq!(capitals_label("PERSYARATAN (lanjutan)"), None);
+        assert_eq!(capitals_label("KTP asli pemohon"), None);
     }
 
     #[test]
