@@ -8,6 +8,7 @@
 //! cargo run --release -p loket-knowledge --example engine_eval -- answers [FILE...]
 //! cargo run --release -p loket-knowledge --example engine_eval -- scale DIR [ROUNDS]
 //! cargo run --release -p loket-knowledge --example engine_eval -- parsed DIR
+//! cargo run --release -p loket-knowledge --example engine_eval -- analyze < WORDS
 //! ```
 //!
 //! Every mode takes `--with DIR` to index the decrees of DIR beside the shipped ones.
@@ -18,7 +19,8 @@
 //! its output before and after a change that must not change answers. `scale` times parsing
 //! the decrees of DIR alone (not the shipped ones), one engine build and the answers, with the
 //! peak RSS (the corpus of `scripts/make-scale-corpus`). `parsed` prints every document of DIR
-//! as one JSON line, and every file that failed: diff it around a parser change.
+//! as one JSON line, and every file that failed: diff it around a parser change. `analyze`
+//! prints the analysed tokens of each stdin line (what the index and the questions see).
 //! Run from the repository root or the crate directory.
 
 // The allocator of the `loket` binary, so the figures are the product's.
@@ -47,6 +49,12 @@ fn main() {
     }
     let mode = args.first().map_or("eval", String::as_str);
     match mode {
+        "analyze" => {
+            // One word or phrase per stdin line, its analysed tokens after a tab.
+            for line in std::io::stdin().lines().map_while(Result::ok) {
+                println!("{line}\t{}", loket_knowledge::analysis::analyze(&line).join(" "));
+            }
+        }
         "services" => {
             for service in documents.iter().flat_map(|d| &d.services) {
                 let kinds: Vec<&str> = service.components.iter().map(|c| c.kind.as_str()).collect();

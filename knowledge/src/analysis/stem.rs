@@ -238,6 +238,8 @@ mod tests {
             ["mediasi", "media", "pesangon", "peserta", "distribusi", "dispora", "mediasi"],
         true_prefixes_still_go: "mengajukan melihat pembayaran dibayar diproses" =>
             ["aju", "lihat", "bayar", "bayar", "proses"],
+        prefixed_forms_meet_their_root: "penebangan menebang ditebang tebang penilaian nilai pemrosesan" =>
+            ["tebang", "tebang", "tebang", "tebang", "nilai", "nilai", "proses"],
     }
 
     #[test]
