@@ -84,8 +84,8 @@
 //! kepemimpinan"; Betawi "ye" -> ya; "damai" and "perguruan" are not stemmed ("dama", "guru").
 //! `id_v18` (2026-12): the stemmer puts back an opening Indonesian morphology says is no
 //! prefix: "me" before a letter *me-* would have nasalised, "pe" before s, "di" before s and
-//! another consonant ("mediasi", "media", "pesangon", "peserta", "distribusi", "dispora" keep
-//! their first syllable; see `stem::with_false_prefix`); and the meN-/peN- forms of roots
+//! another consonant, "ke" before a nasal and a consonant ("mediasi", "media", "pesangon",
+//! "peserta", "distribusi", "dispora", "kendaraan", "kembali" keep their first syllable; see `stem::with_false_prefix`); and the meN-/peN- forms of roots
 //! that begin with t or k, or that Snowball breaks whole, meet their root ("penebangan",
 //! "menebang" -> tebang as "ditebang" and "tebang" do; "penilaian", "nilai" -> nilai;
 //! `stems.tsv`).

@@ -126,6 +126,8 @@ fn action(word: &str) -> Action {
 ///   "pesangon", "peserta" whose stem would be the conjunction "serta");
 /// - no native root starts with s and another consonant: "di" + "sk", "sp", "st", ... is the
 ///   loanword prefix dis- or an office's name (dishub, disnaker), not the passive *di-*.
+/// - no root starts with a nasal and another consonant: "ke" + "nd", "mb", ... is no *ke-*
+///   ("kendaraan", "kembali").
 ///
 /// Only the stripped opening is put back; the suffixes stay removed ("mediasinya" ->
 /// "mediasi").
@@ -136,6 +138,9 @@ fn with_false_prefix(word: &str, stem: String) -> String {
         [b'm', b'e', next, ..] => !b"lrwymn".contains(next),
         [b'p', b'e', b's', ..] => true,
         [b'd', b'i', b's', next, ..] => is_consonant(*next),
+        // No root starts with a nasal before a consonant: "kendaraan", "kembali", "kembang"
+        // have no ke- prefix ("ndara", "mbali", "mbang").
+        [b'k', b'e', b'n' | b'm', next, ..] => is_consonant(*next) && !matches!(next, b'y' | b'g'),
         _ => false,
     };
     if !false_prefix {
@@ -234,8 +239,8 @@ mod tests {
         overrides_make_roots_consistent: "cerai perceraian pegawai kepegawaian" =>
             ["cerai", "cerai", "gawai", "gawai"],
         override_holds_with_clitic: "belajarnya pegawainya pensiunnya" => ["belajar", "gawai", "pensiun"],
-        no_prefix_where_morphology_has_none: "mediasi media pesangon peserta distribusi dispora mediasinya" =>
-            ["mediasi", "media", "pesangon", "peserta", "distribusi", "dispora", "mediasi"],
+        no_prefix_where_morphology_has_none: "mediasi media pesangon peserta distribusi dispora mediasinya kendaraan kembali" =>
+            ["mediasi", "media", "pesangon", "peserta", "distribusi", "dispora", "mediasi", "kendara", "kembali"],
         true_prefixes_still_go: "mengajukan melihat pembayaran dibayar diproses" =>
             ["aju", "lihat", "bayar", "bayar", "proses"],
         prefixed_forms_meet_their_root: "penebangan menebang ditebang tebang penilaian nilai pemrosesan" =>
