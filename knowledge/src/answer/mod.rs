@@ -117,7 +117,14 @@
 //! - a follow-up asked by an interrogative alone, with a word clipped from the previous
 //!   service's title, with common words only or with details that name no service (no title
 //!   has them), institution or document ([`ENTITIES`]), is about that service unless another
-//!   service is named by half its title ([`FOLLOW_UP_RECALL`]);
+//!   service is named by half its title ([`FOLLOW_UP_RECALL`]); a passive verb with its suffix
+//!   ("diwakilin", "dikirimkan") is such a detail even when its root is a word of another
+//!   name ("Wakil Ketua");
+//! - the asker's own office named by a possessive ("dari dinas kami", "desa kami") is
+//!   background in any clause;
+//! - a component the question names by its own noun ("syaratnya", "prosedur", "biayanya") is
+//!   the aspect asked, whatever component the other words are found in
+//!   ([`aspect::names_component`]);
 //! - an everyday word alone ("ada org ga nih") names no service, a message about the bot
 //!   itself is small talk, and a service the question does not touch by its title, about an
 //!   institution or document its name lacks, is not answered.

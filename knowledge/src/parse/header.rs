@@ -3,8 +3,10 @@
 //! Indonesian decrees share a letterhead convention: "PEMERINTAH KABUPATEN X" followed by
 //! the agency's name, then "KEPUTUSAN ... NOMOR : ..." and "TENTANG ... STANDAR PELAYANAN".
 //! Documents without a letterhead (a handbook-style "STANDAR PELAYANAN / BADAN ... TAHUN
-//! 2021") name the agency in a title line. Both are found with general rules; when nothing
-//! fits, the caller records a warning instead of guessing.
+//! 2021") name the agency in a title line; a news article names it in its sentences ("Standar
+//! Pelayanan di Dinas Lingkungan Hidup Kabupaten Bukit Lestari, ..."): the agency word, its
+//! capitalised name and its regency, the name given most often. All are found with general
+//! rules; when nothing fits, the caller records a warning instead of guessing.
 
 use super::casing::readable_case;
 use crate::document::Decree;

@@ -22,7 +22,10 @@
 //! is kept as the service's description; a sentence or a regulation's paragraph ("(1)
 //! Persyaratan pelayanan ... meliputi:") that opens with a component's name is that component.
 //! The words are those of PermenPANRB 15/2014's components as every decree words them, not of
-//! any one decree.
+//! any one decree. A component's noun with "-nya" opening a sentence ("Alurnya, ...",
+//! "Syaratnya ...") names it as its label would, and after a line ending in a colon ("Pemohon
+//! harus menyiapkan:") each line is an item of its own until a blank line or a line that ends
+//! a sentence (a news article's list without bullets or stops).
 
 use super::services::{RawComponent, RawService};
 use crate::document::{ComponentKind, LineRange};

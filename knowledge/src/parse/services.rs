@@ -26,6 +26,13 @@
 //! label said to go on ("PERSYARATAN (lanjutan)") starts nothing over. A numbered row whose
 //! borders OCR lost ("1. | Persyaratan 1. Fotokopi KTP") gives its label and value; a table
 //! under a label written as text is that component's table, its rows no components.
+//! A name label whose value came out as the next paragraph ("Jenis Pelayanan :" / "Mutasi
+//! ..."), as Acrobat's "Save as Text" writes a form, names the service with that line; a name
+//! cut after a word that cannot end it ("... Lalu Lintas dan" / "Perlengkapan Jalan") goes on
+//! on the next line. A numbered line that goes on with the open list ("3. Fotokopi Kartu Kel"
+//! after "2. ...", a board photographed in part) is no title for the bare heading below it. A
+//! board row in capitals with its value after it and no colon ("WAKTU 2 (dua) Hari Kerja",
+//! "BIAYA Rp. 500.000") gives its label and value.
 //!
 //! A web page's panel sign before a numbered heading ("+ 1. ...", "▸ 3. ...") is dropped; in
 //! a spreadsheet's rows (a cell never wraps) the row under a title that names an office is
