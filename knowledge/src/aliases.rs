@@ -13,6 +13,9 @@
 //! - [`spelled_out`]: pairs the decrees write themselves, "Kartu Pegawai (KARPEG)" or "LKPJ
 //!   (Laporan Keterangan Pertanggungjawaban)", accepted when the short form can be read off the
 //!   long one (looser: any short prefix per word, as such pairs are explicit).
+//! - [`Aliases::adopt_written`]: a title's strict short form that the service's own text
+//!   writes capitalised ("Tim Evaluasi Andalalin" in the procedure of "Persetujuan Hasil
+//!   Analisis Dampak Lalu Lintas"), taken as if spelled out.
 //!
 //! [`Aliases::expand`] turns a word the corpus does not know into the long forms it may stand
 //! for; [`Aliases::shorten`] gives the short forms of a long text, indexed with the service's
@@ -130,6 +133,35 @@ impl Aliases {
             forms.dedup();
         }
         aliases
+    }
+
+    /// A short form of a service's title that the service's own text writes capitalised
+    /// ("Persetujuan Hasil Analisis Dampak Lalu Lintas" and, in its procedure, "Tim Evaluasi
+    /// Andalalin"): the decree's own name for that span, though it never spells it out beside
+    /// the long form. Taken as a spelled-out pair, so it is indexed with the name.
+    pub fn adopt_written<'a>(&mut self, title: &str, texts: impl IntoIterator<Item = &'a str>) {
+        let written: HashSet<String> = texts
+            .into_iter()
+            .flat_map(|text| text.split(|c: char| !c.is_alphanumeric()))
+            .filter(|w| w.len() >= MIN_WRITTEN_SHORT && w.starts_with(|c: char| c.is_ascii_uppercase()))
+            .map(str::to_lowercase)
+            .collect();
+        if written.is_empty() {
+            return;
+        }
+        for (short, long) in title_forms(title) {
+            if !written.contains(&short) || crate::analysis::is_stopword(&short) {
+                continue;
+            }
+            let longs = self.spelled.entry(short.clone()).or_default();
+            if !longs.contains(&long) {
+                longs.push(long.clone());
+            }
+            let shorts = self.spelled_short.entry(long).or_default();
+            if !shorts.contains(&short) {
+                shorts.push(short);
+            }
+        }
     }
 
     fn add(&mut self, short: String, long: String) {
@@ -326,6 +358,9 @@ fn inner_syllables(word: &str) -> Vec<String> {
 fn irregular_pieces(word: &str) -> Option<String> {
     (word == "dinas").then(|| "dis".to_owned())
 }
+
+/// Shortest short form of a title taken from its service's text ([`Aliases::adopt_written`]).
+const MIN_WRITTEN_SHORT: usize = 5;
 
 /// Strict pieces a title word gives a derived alias: its initial, its syllable pieces, or the
 /// whole word when it is very short.
@@ -653,6 +688,23 @@ mod tests {
                 .iter()
                 .all(|(_, long)| long == "kecamatan beji")
         );
+    }
+
+    #[test]
+    fn a_short_form_the_services_text_writes_is_its_own_name() {
+        let title = "Persetujuan Hasil Analisis Dampak Lalu Lintas";
+        let mut aliases = Aliases::derive([title], ["3. Tim Evaluasi Andalalin meninjau lokasi"]);
+        assert!(aliases.name_forms(title).is_empty());
+        aliases.adopt_written(title, ["3. Tim Evaluasi Andalalin meninjau lokasi"]);
+        assert!(
+            aliases.name_forms(title).contains("andalalin"),
+            "{}",
+            aliases.name_forms(title)
+        );
+        // Written in lower case, a word is no name ("pada" is also "pajak daerah").
+        let mut other = Aliases::default();
+        other.adopt_written("Pajak Daerah", ["dibayar pada bank"]);
+        assert!(other.name_forms("Pajak Daerah").is_empty());
     }
 
     #[test]

@@ -648,12 +648,15 @@ impl Engine {
             return Err(EngineError::Empty);
         }
         let deployment_names = deployment::names_by_service(&services, aliases)?;
-        let derived = Aliases::derive(
+        let mut derived = Aliases::derive(
             services.iter().map(|s| s.title.as_str()),
             services
                 .iter()
                 .flat_map(|s| s.components.iter().map(|c| c.text.as_str())),
         );
+        for service in &services {
+            derived.adopt_written(&service.title, service.components.iter().map(|c| c.text.as_str()));
+        }
         // "dinkes" -> "dinas kesehatan": the short names of the offices that give the services.
         // A short name two offices share names neither.
         let offices: HashSet<&str> = services
