@@ -76,14 +76,25 @@ impl Aliases {
     /// Each distinct title and text is read once: a province's decrees repeat the same service
     /// names and component texts for every regency, and the table is a set of pairs.
     pub fn derive<'a>(titles: impl IntoIterator<Item = &'a str>, texts: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut aliases = Self::default();
         let mut seen: HashSet<&str> = HashSet::default();
-        for title in titles.into_iter().filter(|t| seen.insert(t)) {
-            for (short, long) in title_forms(title) {
-                aliases.add(short, long);
+        let forms: Vec<Vec<(String, String)>> =
+            titles.into_iter().filter(|t| seen.insert(t)).map(title_forms).collect();
+        Self::derive_from(forms.iter().map(Vec::as_slice), texts)
+    }
+
+    /// [`Aliases::derive`] from the forms of each distinct title ([`title_forms`]), computed
+    /// once by the caller, who needs them again ([`Aliases::adopt_written`]).
+    pub fn derive_from<'a, 'f>(
+        forms_of_titles: impl IntoIterator<Item = &'f [(String, String)]>,
+        texts: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let mut aliases = Self::default();
+        for forms in forms_of_titles {
+            for (short, long) in forms {
+                aliases.add(short.clone(), long.clone());
             }
         }
-        seen.clear();
+        let mut seen: HashSet<&str> = HashSet::default();
         let mut instruments: HashSet<String> = HashSet::default();
         for text in texts.into_iter().filter(|t| seen.insert(t)) {
             instruments.extend(instrument_names(text));
@@ -139,27 +150,25 @@ impl Aliases {
     /// ("Persetujuan Hasil Analisis Dampak Lalu Lintas" and, in its procedure, "Tim Evaluasi
     /// Andalalin"): the decree's own name for that span, though it never spells it out beside
     /// the long form. Taken as a spelled-out pair, so it is indexed with the name.
-    pub fn adopt_written<'a>(&mut self, title: &str, texts: impl IntoIterator<Item = &'a str>) {
+    /// `forms` are the title's ([`title_forms`]).
+    pub fn adopt_written<'a>(&mut self, forms: &[(String, String)], texts: impl IntoIterator<Item = &'a str>) {
         let written: HashSet<String> = texts
             .into_iter()
             .flat_map(|text| text.split(|c: char| !c.is_alphanumeric()))
             .filter(|w| w.len() >= MIN_WRITTEN_SHORT && w.starts_with(|c: char| c.is_ascii_uppercase()))
             .map(str::to_lowercase)
             .collect();
-        if written.is_empty() {
-            return;
-        }
-        for (short, long) in title_forms(title) {
-            if !written.contains(&short) || crate::analysis::is_stopword(&short) {
+        for (short, long) in forms {
+            if !written.contains(short) || crate::analysis::is_stopword(short) {
                 continue;
             }
             let longs = self.spelled.entry(short.clone()).or_default();
-            if !longs.contains(&long) {
+            if !longs.contains(long) {
                 longs.push(long.clone());
             }
-            let shorts = self.spelled_short.entry(long).or_default();
-            if !shorts.contains(&short) {
-                shorts.push(short);
+            let shorts = self.spelled_short.entry(long.clone()).or_default();
+            if !shorts.contains(short) {
+                shorts.push(short.clone());
             }
         }
     }
@@ -695,7 +704,7 @@ mod tests {
         let title = "Persetujuan Hasil Analisis Dampak Lalu Lintas";
         let mut aliases = Aliases::derive([title], ["3. Tim Evaluasi Andalalin meninjau lokasi"]);
         assert!(aliases.name_forms(title).is_empty());
-        aliases.adopt_written(title, ["3. Tim Evaluasi Andalalin meninjau lokasi"]);
+        aliases.adopt_written(&title_forms(title), ["3. Tim Evaluasi Andalalin meninjau lokasi"]);
         assert!(
             aliases.name_forms(title).contains("andalalin"),
             "{}",
@@ -703,7 +712,7 @@ mod tests {
         );
         // Written in lower case, a word is no name ("pada" is also "pajak daerah").
         let mut other = Aliases::default();
-        other.adopt_written("Pajak Daerah", ["dibayar pada bank"]);
+        other.adopt_written(&title_forms("Pajak Daerah"), ["dibayar pada bank"]);
         assert!(other.name_forms("Pajak Daerah").is_empty());
     }
 

@@ -648,14 +648,22 @@ impl Engine {
             return Err(EngineError::Empty);
         }
         let deployment_names = deployment::names_by_service(&services, aliases)?;
-        let mut derived = Aliases::derive(
-            services.iter().map(|s| s.title.as_str()),
+        // A title's short forms once per title: the same service at many agencies shares it.
+        let mut forms_of: HashMap<&str, Vec<(String, String)>> = HashMap::default();
+        for service in &services {
+            forms_of
+                .entry(service.title.as_str())
+                .or_insert_with(|| crate::aliases::title_forms(&service.title));
+        }
+        let mut derived = Aliases::derive_from(
+            forms_of.values().map(Vec::as_slice),
             services
                 .iter()
                 .flat_map(|s| s.components.iter().map(|c| c.text.as_str())),
         );
         for service in &services {
-            derived.adopt_written(&service.title, service.components.iter().map(|c| c.text.as_str()));
+            let forms = forms_of.get(service.title.as_str()).map_or(&[][..], Vec::as_slice);
+            derived.adopt_written(forms, service.components.iter().map(|c| c.text.as_str()));
         }
         // "dinkes" -> "dinas kesehatan": the short names of the offices that give the services.
         // A short name two offices share names neither.
