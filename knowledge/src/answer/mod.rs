@@ -1328,7 +1328,7 @@ impl Engine {
         }
         // The component named by its own noun ("syaratnya apa", "prosedurnya") is asked
         // whatever component the other words are found in.
-        if of_detected.1 == 0 && count >= 2 && (named.is_none() || named != detected) {
+        if of_detected.1 == 0 && count >= 2 && named != detected {
             Some(aspect)
         } else {
             detected
@@ -2154,7 +2154,7 @@ impl Engine {
             // The asker's own office, by its possessive ("dari dinas kami", "opd saya",
             // "desa kami"): who asks, not which service, in any clause.
             for pair in words.windows(2) {
-                if FIRST_PERSON.contains(&pair[1]) && pair[1] != "sy" && self.is_office_word(pair[0]) {
+                if FIRST_PERSON.contains(&pair[1]) && self.is_office_word(pair[0]) {
                     background.extend(analyze(pair[0]).into_iter().filter(|t| !aspect::is_cue(t)));
                 }
             }
