@@ -75,6 +75,7 @@ impl Aliases {
     ///
     /// Each distinct title and text is read once: a province's decrees repeat the same service
     /// names and component texts for every regency, and the table is a set of pairs.
+    #[cfg(test)]
     pub fn derive<'a>(titles: impl IntoIterator<Item = &'a str>, texts: impl IntoIterator<Item = &'a str>) -> Self {
         let mut seen: HashSet<&str> = HashSet::default();
         let forms: Vec<Vec<(String, String)>> =
@@ -82,7 +83,7 @@ impl Aliases {
         Self::derive_from(forms.iter().map(Vec::as_slice), texts)
     }
 
-    /// [`Aliases::derive`] from the forms of each distinct title ([`title_forms`]), computed
+    /// Derives the table from the forms of each distinct title ([`title_forms`]), computed
     /// once by the caller, who needs them again ([`Aliases::adopt_written`]).
     pub fn derive_from<'a, 'f>(
         forms_of_titles: impl IntoIterator<Item = &'f [(String, String)]>,

@@ -920,14 +920,15 @@ impl Engine {
         // A cue word that is a title word names that service when the question asks something
         // else of it with a strong cue ("kalo pengaduan brp hari": the complaint service's
         // duration, not the previous service's complaint channel).
+        let surface = surface_words(question);
         let naming_cues: Vec<&String> = {
             // A cue asked with a whole phrase ("dasar hukum") asks; it names nothing, and it
             // is as strong as a strong word.
             let phrased = |t: &String| cue_phrases.iter().flatten().any(|p| p == t);
-            let named: Vec<String> = surface_words(question)
-                .into_iter()
-                .filter(|w| self.title_cues.contains(w))
-                .flat_map(|w| analyze(&w))
+            let named: Vec<String> = surface
+                .iter()
+                .filter(|w| self.title_cues.contains(*w))
+                .flat_map(|w| analyze(w))
                 .filter(|t| !phrased(t))
                 .collect();
             let rest: Vec<String> = tokens.iter().filter(|t| !named.contains(t)).cloned().collect();
@@ -978,7 +979,7 @@ impl Engine {
                 )
         };
         // The component the question names by its own noun ("syaratnya apa").
-        let named_component = surface_words(question).iter().find_map(|w| aspect::names_component(w));
+        let named_component = surface.iter().find_map(|w| aspect::names_component(w));
         let aspect_of = |position: usize| {
             if states || exists(position) {
                 Aspect::Overview

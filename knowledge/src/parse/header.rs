@@ -222,8 +222,10 @@ fn agency_in_text(cleaned: &[String]) -> Option<String> {
     for line in cleaned {
         let words: Vec<&str> = line.split_whitespace().collect();
         for start in 0..words.len() {
-            let rest = words[start..].join(" ");
-            if !words[start].starts_with(char::is_uppercase) || !starts_with_agency_word(&rest.to_uppercase()) {
+            // An agency word is at most two words; the third shows where it ends.
+            if !words[start].starts_with(char::is_uppercase)
+                || !starts_with_agency_word(&words[start..words.len().min(start + 3)].join(" ").to_uppercase())
+            {
                 continue;
             }
             let mut name: Vec<&str> = Vec::new();
