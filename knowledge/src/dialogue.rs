@@ -29,6 +29,10 @@
 //!   institution or document ("brp lama dpt balesan?", "pas fotonya latar merah ato biru?":
 //!   the decree's component is shown) is about the previous service when no other service is
 //!   named by much of its title.
+//! - A message refused or left to a choice alone is read together with the question before it
+//!   when that names one service ("pengurus mushola mau minta bantuan renovasi" / "yg pengantar
+//!   dr kecamatan beji"): it completes or corrects that question. Never to give the service
+//!   already answered again (see [`completed`]).
 //! - The previous service is used only when the new message names no service and no other topic
 //!   ("trus biayanya?", "yang tadi berapa lama"); anything else is answered on its own, or
 //!   refused, never with the previous service (the engine decides that, see
@@ -60,6 +64,10 @@ pub struct Dialogue {
     /// The aspect of the last answer, for a region that moves it to another agency.
     #[serde(default)]
     pub last_aspect: Option<Aspect>,
+    /// The last question, answered or refused, kept for one message only: the next one may
+    /// complete or correct it ("yg dari kecamatan aja").
+    #[serde(default)]
+    pub previous: Option<String>,
 }
 
 impl Dialogue {
@@ -74,6 +82,8 @@ impl Dialogue {
     /// Answers one message in this conversation and updates the context.
     pub fn reply(&mut self, engine: &Engine, message: &str) -> Answer {
         let message = message.trim();
+        let previous = self.previous.take();
+        let before = self.last_service.clone();
         if !self.choices.is_empty() {
             let picked = ordinal(message)
                 .and_then(|n| n.checked_sub(1))
@@ -175,6 +185,14 @@ impl Dialogue {
             }
             _ => answer,
         };
+        let answer = completed(
+            engine,
+            message,
+            answer,
+            previous.as_deref(),
+            before.as_deref(),
+            &self.region,
+        );
         self.remember(&answer);
         // A message refused while still talking about the previous service keeps it as the
         // topic: the citizen's next "brp hari?" is about that service, not a new one.
@@ -186,10 +204,14 @@ impl Dialogue {
         answer
     }
 
+    /// A message that completes the one refused just before ("pengurus TPQ mau minta bantuan
+    /// renovasi" / "yg pengantar dr kecamatan aja"): when this message alone is refused or
+    /// left to a choice, both read together may name one service.
     /// Records an answer given some other way (a button): same rules as a typed message.
     pub fn remember(&mut self, answer: &Answer) {
         match answer.status {
             AnswerStatus::Answered => {
+                self.previous = Some(answer.question.clone());
                 self.last_service = answer.service.as_ref().map(|s| s.id.0.clone());
                 self.last_aspect = answer.aspect;
                 self.choices.clear();
@@ -200,6 +222,7 @@ impl Dialogue {
                 self.pending_aspect = answer.aspect;
             }
             AnswerStatus::NotFound => {
+                self.previous = Some(answer.question.clone());
                 // The engine refuses with a context service only when the message is about
                 // something else: that old service is no longer the topic.
                 self.last_service = None;
@@ -215,6 +238,35 @@ impl Dialogue {
         if let Some(region) = engine.agency_words(&ServiceId(id.to_owned()), &choices) {
             self.region = region;
         }
+    }
+}
+
+/// A message that completes or corrects the question just before ("pengurus TPQ mau minta
+/// bantuan renovasi" / "yg pengantar dr kecamatan aja"): when this message alone is refused or
+/// left to a choice, both read together may name one service. Never the service already
+/// answered: a message that only adds to it is a follow-up, and a new topic is not about it.
+fn completed(
+    engine: &Engine,
+    message: &str,
+    answer: Answer,
+    previous: Option<&str>,
+    answered: Option<&str>,
+    region: &[String],
+) -> Answer {
+    let Some(previous) = previous else {
+        return answer;
+    };
+    if !matches!(answer.status, AnswerStatus::NotFound | AnswerStatus::Ambiguous) {
+        return answer;
+    }
+    let together = engine.answer_in(&format!("{previous}. {message}"), None, region);
+    if together.status == AnswerStatus::Answered && together.service.as_ref().map(|s| s.id.as_str()) != answered {
+        Answer {
+            question: message.to_owned(),
+            ..together
+        }
+    } else {
+        answer
     }
 }
 
@@ -461,6 +513,36 @@ mod conversation_tests {
         let answer = d.reply(&ENGINE, "yang kecamatan");
         assert_eq!(answer.status, AnswerStatus::Answered, "{}", answer.text);
         assert!(answer.service.as_ref().unwrap().unit.contains("Kecamatan"));
+    }
+
+    #[test]
+    fn a_message_that_corrects_the_previous_question_is_read_with_it() {
+        let mut d = Dialogue::default();
+        let first = d.reply(
+            &ENGINE,
+            "pengurus mushola mau minta bantuan buat renovasi pake proposal",
+        );
+        assert_eq!(first.status, AnswerStatus::Answered, "{}", first.text);
+        assert_eq!(
+            id(&first),
+            "000_4d00da837d591dc0:pemberian-bantuan-hibah-kepada-masjid-musholla-ponpes-dan"
+        );
+        // Alone, "the kecamatan's covering letter" could be any of its letters.
+        assert_eq!(
+            ENGINE.answer("yg pengantar dr kecamatan beji", None).status,
+            AnswerStatus::Ambiguous
+        );
+        let corrected = d.reply(&ENGINE, "yg pengantar dr kecamatan beji");
+        assert_eq!(corrected.status, AnswerStatus::Answered, "{}", corrected.text);
+        assert_eq!(
+            id(&corrected),
+            "003_5e30365896fb6814:pengantar-permohonan-bantuan-sosial-keagamaan"
+        );
+        // Read together with an answered question, a new topic never gives that answer again.
+        let mut d = Dialogue::default();
+        d.reply(&ENGINE, "syarat skck apa aja");
+        let other = d.reply(&ENGINE, "kalo paspor?");
+        assert_eq!(other.status, AnswerStatus::NotFound, "{}", other.text);
     }
 
     #[test]
