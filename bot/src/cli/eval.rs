@@ -380,6 +380,13 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
+        name: "round-19 blind conversations dev (writer O)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r19/conversations-dev.tsv"),
+        extra: None,
+        tune: true,
+    },
+    Set {
         name: "round-17 blind test (writers L and M, test only)",
         questions: Some("knowledge/eval/blind/r17/test.tsv"),
         conversations: Some("knowledge/eval/blind/r17/conversations-test.tsv"),
@@ -460,6 +467,13 @@ const SUITE: &[Set] = &[
         name: "round-18 blind conversations (writer N, test only)",
         questions: None,
         conversations: Some("knowledge/eval/blind/r18/conversations-test.tsv"),
+        extra: None,
+        tune: false,
+    },
+    Set {
+        name: "round-19 blind conversations test (writer O)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r19/conversations-test.tsv"),
         extra: None,
         tune: false,
     },
