@@ -387,6 +387,13 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
+        name: "round-19 layouts dev (a web application page saved as text by Firefox, a Google Docs plain-text download, a PDF copied from Chrome's viewer)",
+        questions: Some("knowledge/eval/blind/layouts-r19/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r19"),
+        tune: true,
+    },
+    Set {
         name: "round-17 blind test (writers L and M, test only)",
         questions: Some("knowledge/eval/blind/r17/test.tsv"),
         conversations: Some("knowledge/eval/blind/r17/conversations-test.tsv"),
@@ -475,6 +482,13 @@ const SUITE: &[Set] = &[
         questions: None,
         conversations: Some("knowledge/eval/blind/r19/conversations-test.tsv"),
         extra: None,
+        tune: false,
+    },
+    Set {
+        name: "round-19 layouts test (an Outlook e-mail saved as text, an RTF through textutil)",
+        questions: Some("knowledge/eval/blind/layouts-r19b/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r19b"),
         tune: false,
     },
 ];
