@@ -329,10 +329,18 @@ pub(crate) fn is_section_marker(text: &str) -> bool {
     }
     let joined = words.join(" ");
     let part = joined.strip_prefix("komponen ").unwrap_or(&joined);
-    matches!(
-        part,
-        "penyampaian layanan" | "penyampaian pelayanan" | "pengelolaan pelayanan" | "pengelolaan layanan"
-    ) || joined.starts_with("komponen standar pelayanan")
+    // The two halves of a standard, one or both ("Pengelolaan dan Penyampaian Pelayanan").
+    let halves = {
+        let words: Vec<&str> = part.split(' ').collect();
+        words.len() >= 2
+            && matches!(words.last(), Some(&("pelayanan" | "layanan")))
+            && words[..words.len() - 1]
+                .iter()
+                .all(|w| matches!(*w, "penyampaian" | "pengelolaan" | "dan"))
+            && words.iter().any(|w| matches!(*w, "penyampaian" | "pengelolaan"))
+    };
+    halves
+        || joined.starts_with("komponen standar pelayanan")
         || joined.starts_with("terkait dengan proses")
         || joined.contains("service delivery")
         || joined.contains("manufacturing")
@@ -437,7 +445,11 @@ mod tests {
         assert!(is_section_marker(
             "Terkait dengan proses penyampaian pelayanan (Delivery Service)"
         ));
+        // Both halves of a standard under one marker, as a web page groups them.
+        assert!(is_section_marker("*A. Komponen Pengelolaan dan Penyampaian Pelayanan*"));
         assert!(!is_section_marker("Persyaratan"));
+        assert!(!is_section_marker("Pengelolaan Pengaduan Pelayanan"));
+        assert!(!is_section_marker("Pelayanan"));
     }
 
     #[test]

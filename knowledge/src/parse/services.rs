@@ -33,6 +33,13 @@
 //! after "2. ...", a board photographed in part) is no title for the bare heading below it. A
 //! board row in capitals with its value after it and no colon ("WAKTU 2 (dua) Hari Kerja",
 //! "BIAYA Rp. 500.000") gives its label and value.
+//! A line in title case standing apart right above a table's header row ("Surat Izin Praktik
+//! Bidan (SIPB)" / a line of properties / "No<TAB>Komponen<TAB>Uraian", a web application's
+//! page saved as text) heads a service whatever the table's first label, when a label opens
+//! the table; a running header that recurs, or carries its page number, heads nothing. A
+//! numbered row of a label alone ("2.<TAB>Persyaratan") starts that component, its value the
+//! paragraphs below. The agency with its regency right under a title ("DINAS SOSIAL
+//! KABUPATEN ...") is the unit, not more of the title.
 //!
 //! A web page's panel sign before a numbered heading ("+ 1. ...", "▸ 3. ...") is dropped; in
 //! a spreadsheet's rows (a cell never wraps) the row under a title that names an office is
@@ -59,6 +66,7 @@ use super::labels::{
 };
 use super::markup::{strip_markup, tidy};
 use crate::document::{ComponentKind, LineRange, ParseWarning};
+use std::collections::HashMap;
 
 /// A component as collected from the source, before cleaning.
 #[derive(Debug, Clone)]
@@ -190,6 +198,14 @@ pub(crate) struct Assembler {
     /// The last numbered one-cell row in title case read as a component's text: the next
     /// service's title if a table's header row follows it.
     row_title: Option<PendingTitle>,
+    /// A title in title case standing right above a table's header row, and that row's line:
+    /// it heads a service of its own, whatever its first label, if a label opens the table
+    /// (a page's running header above a header row repeated after a page break is followed
+    /// by the rest of the last component instead).
+    table_title: Option<(PendingTitle, u32)>,
+    /// How often each short line in title case stood on its own so far: one that recurs is a
+    /// running header ("SIPP - Sistem Informasi Pelayanan Publik" over every page), no title.
+    panel_lines: HashMap<String, u32>,
     /// The blank (and rule) lines read so far, in order: distances between lines count text
     /// lines only (a Word conversion puts two or three blank lines between every cell).
     blank_lines: Vec<u32>,
@@ -218,6 +234,8 @@ impl Assembler {
             name_next: None,
             title_case_line: None,
             row_title: None,
+            table_title: None,
+            panel_lines: HashMap::new(),
             blank_lines: Vec::new(),
             warnings: Vec::new(),
         }
@@ -274,6 +292,15 @@ impl Assembler {
                 self.in_service_list = false;
                 self.text(number, line);
             }
+        }
+        // A title above a table's header row heads a service only if a label opens the table
+        // (a section marker may come first): any other line first drops it.
+        if self
+            .table_title
+            .as_ref()
+            .is_some_and(|(_, header)| number > *header && !is_section_marker(&strip_markup(line)))
+        {
+            self.table_title = None;
         }
         self.after_blank = false;
     }
@@ -607,6 +634,7 @@ impl Assembler {
                 }
                 self.pending = Some(title);
             } else if is_panel_title(&title.text) {
+                *self.panel_lines.entry(title.text.clone()).or_default() += 1;
                 self.title_case_line = Some(title);
             }
             return;
@@ -622,6 +650,7 @@ impl Assembler {
         {
             service.unit = Some(unit);
         } else if is_panel_title(&text) {
+            *self.panel_lines.entry(text.clone()).or_default() += 1;
             self.title_case_line = Some(PendingTitle {
                 text,
                 line: number,
@@ -712,8 +741,20 @@ impl Assembler {
         // Bermotor (Uji KIR)" / "" / "UPTD Pengujian Kendaraan Bermotor") or a sheet's row
         // below it: the unit, and the title ends. (A title wraps without a break: "...
         // PEDOMAN" / "BIDANG PEREKONOMIAN"; a sheet's cell does not.)
+        // So is the agency with its regency right under the title ("PEMULANGAN ORANG
+        // TERLANTAR" / "DINAS SOSIAL KABUPATEN KARANGTIRTA"), unless the title reaches out
+        // to it ("REKOMENDASI DARI" / "DINAS ...").
+        let of_region = label_words(text)
+            .iter()
+            .any(|w| matches!(w.as_str(), "kabupaten" | "kab" | "kota" | "provinsi"));
+        let title_open = label_words(&service.title).last().is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "dari" | "oleh" | "ke" | "kepada" | "di" | "pada" | "untuk" | "bagi" | "dan" | "atau"
+            )
+        });
         if !service.title.is_empty()
-            && (self.after_blank || self.whole_rows)
+            && (self.after_blank || self.whole_rows || of_region && !title_open)
             && text.split_whitespace().count() >= 2
             && (super::header::starts_with_agency_word(&upper)
                 || DIVISION_WORDS
@@ -721,7 +762,7 @@ impl Assembler {
                     .any(|w| upper.starts_with(w) && upper[w.len()..].starts_with(' ')))
         {
             if service.unit.is_none() {
-                service.unit = Some(text.trim_end_matches(['*', ':']).to_owned());
+                service.unit = Some(without_year(text.trim_end_matches(['*', ':'])).to_owned());
             }
             service.lines.extend_to(number);
             self.mode = Mode::Normal;
@@ -874,6 +915,20 @@ impl Assembler {
                 .filter(|t| self.text_distance(t.line, number) <= 1)
             {
                 self.pending = Some(title);
+            } else if let Some(title) = self
+                .title_case_line
+                .take()
+                .filter(|t| self.text_distance(t.line, number) <= HEADER_TITLE_REACH)
+                .filter(|t| self.pending.as_ref().is_none_or(|p| p.line < t.line))
+                // A heading stands apart; a wrapped line of the last component's text does not.
+                .filter(|t| self.blank_lines.binary_search(&(t.line - 1)).is_ok())
+                .filter(|t| self.panel_lines.get(&t.text).is_none_or(|&seen| seen <= 1))
+            {
+                // So does a line in title case standing apart just above it, as a page heads
+                // each service's table ("Surat Izin Praktik Bidan (SIPB)" / "Online & Offline
+                // Bidang: ..." / "No<TAB>Komponen<TAB>Uraian"), whatever the table's first
+                // label, when a label opens the table (see `table_title`).
+                self.table_title = Some((title, number));
             }
             return;
         }
@@ -886,7 +941,14 @@ impl Assembler {
             return;
         }
         let last_index = cells.len() - 1;
-        if content.len() >= 2 || (content[0].0 < last_index && classify(&plain(content[0].1)).is_some()) {
+        // A numbered row of a label alone ("2.<TAB>Persyaratan", its value the paragraphs
+        // below, as a page's table is saved as text) starts that component.
+        let label_alone = numbered && content.len() == 1 && {
+            let label = plain(content[0].1);
+            classify(&label).is_some() && reads_as_label(&label) && !label.ends_with(['.', ';', ','])
+        };
+        if content.len() >= 2 || label_alone || (content[0].0 < last_index && classify(&plain(content[0].1)).is_some())
+        {
             let label = plain(content[0].1);
             let value = content[1..]
                 .iter()
@@ -1004,6 +1066,13 @@ impl Assembler {
     }
 
     fn start_component(&mut self, number: u32, kind: ComponentKind, label: String, value: String) {
+        // The title above the table's header row, when this label opens the table (see
+        // `table_title`).
+        let table_title = self
+            .table_title
+            .take()
+            .filter(|(_, header)| self.text_distance(*header, number) <= 2)
+            .map(|(title, _)| title);
         self.close_component();
         self.row_labels = self.in_row;
         // A line in title case right above the label that starts the components over (a
@@ -1030,12 +1099,18 @@ impl Assembler {
             self.pending = Some(title);
         }
         self.title_case_line = None;
+        let titled_table = table_title.is_some();
+        if let Some(title) = table_title {
+            self.pending = Some(title);
+        }
         let needs_new_service = match (&self.current, &self.pending) {
             (None, _) => true,
             (Some(service), Some(_)) => {
                 !continued
                     && !service.components.is_empty()
-                    && (kind == ComponentKind::Requirements || service.components.iter().any(|c| c.kind == kind))
+                    && (titled_table
+                        || kind == ComponentKind::Requirements
+                        || service.components.iter().any(|c| c.kind == kind))
             }
             (Some(_), None) => false,
         };
@@ -1578,16 +1653,43 @@ fn is_heading_like(raw_line: &str, text: &str) -> bool {
     words >= 2 && letters.len() >= 6 && upper * 10 >= letters.len() * 9 || numbered_title(text)
 }
 
+/// An office's name without the year its standard was set ("DINAS ... KOTA MAKASSAR TAHUN
+/// 2024").
+fn without_year(unit: &str) -> &str {
+    let words: Vec<&str> = unit.split_whitespace().collect();
+    match words.as_slice() {
+        [.., tahun, year]
+            if tahun.eq_ignore_ascii_case("tahun") && year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) =>
+        {
+            let cut = unit.rfind(tahun).unwrap_or(unit.len());
+            unit[..cut].trim_end()
+        }
+        _ => unit,
+    }
+}
+
 /// How far a panel title stands above the label it heads at most, and how many lines above it
 /// a heading still titles the service instead (a page's name far above the first panel does
 /// not; a heading with a property line under it does).
 const PANEL_TITLE_REACH: u32 = 10;
 
+/// How far a title in title case stands above the header row of its service's table at most
+/// (a line of properties may come between).
+const HEADER_TITLE_REACH: u32 = 3;
+
 /// A short line in title case that could title a panel: two to twelve words, no label, no
 /// property ("Status: Disahkan"), no sentence or list punctuation at its end.
 fn is_panel_title(text: &str) -> bool {
     let words = text.split_whitespace().count();
-    (2..=12).contains(&words)
+    // A running footer with its page number ("Standar Pelayanan DPMPTSP ... Halaman 6").
+    let numbered_page = {
+        let mut last = text.split_whitespace().rev();
+        let (number, word) = (last.next().unwrap_or(""), last.next().unwrap_or(""));
+        number.chars().all(|c| c.is_ascii_digit())
+            && matches!(word.to_lowercase().trim_end_matches('.'), "halaman" | "hal" | "page")
+    };
+    !numbered_page
+        && (2..=12).contains(&words)
         && !is_counter(text)
         && title_case(text)
         && !text.contains(':')
@@ -1801,6 +1903,110 @@ No.\tKomponen / Component\tUraian / Description
         assert_eq!(services[0].components.len(), 3, "both requirement slides and the fee");
         assert!(is_counter("Layanan 3 dari 9"));
         assert!(!is_counter("Layanan Sedot Tinja"));
+    }
+
+    #[test]
+    fn a_title_above_a_tables_header_row_heads_a_service_whatever_its_first_label() {
+        // A web application's page saved as text: each service a heading, a line of
+        // properties, its own table, the legal basis first; each label alone in its row
+        // ("2.<TAB>Persyaratan<TAB>"), its value the paragraphs below.
+        let service = |title: &'static str| {
+            vec![
+                "",
+                title,
+                "",
+                "Online & Offline Bidang: Kesehatan Kode Layanan: DPM-NB-01",
+                "No\tKomponen\tUraian",
+                "*A. Komponen Pengelolaan dan Penyampaian Pelayanan*",
+                "1.\tDasar Hukum\t",
+                "",
+                " 1. Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan;",
+                "",
+                "2.\tPersyaratan\t",
+                "",
+                " 1. Scan KTP pemohon;",
+                "4.\tJangka Waktu Penyelesaian\t5 (lima) hari kerja",
+            ]
+        };
+        let mut lines = service("Surat Izin Praktik Bidan (SIPB)");
+        lines.extend(service("Sertifikat Laik Fungsi (SLF)"));
+        let services = assemble(&lines);
+        let titles: Vec<&str> = services.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["Surat Izin Praktik Bidan (SIPB)", "Sertifikat Laik Fungsi (SLF)"]
+        );
+        let kinds: Vec<ComponentKind> = services[1].components.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ComponentKind::LegalBasis,
+                ComponentKind::Requirements,
+                ComponentKind::Duration
+            ]
+        );
+        assert!(services[1].components[1].raw.contains("Scan KTP"));
+    }
+
+    #[test]
+    fn a_running_header_above_a_repeated_header_row_titles_nothing() {
+        // A page break inside a table: the running header and the repeated header row, then
+        // the rest of the last component, or the next label.
+        let services = assemble(&[
+            "STANDAR PELAYANAN",
+            "PENGUJIAN KENDARAAN",
+            "No\tKomponen\tUraian",
+            "1.\tPersyaratan\tBuku uji",
+            "2.\tProsedur\t1. Daftar di loket;",
+            "",
+            "SIPP - Sistem Informasi Pelayanan Publik",
+            "",
+            "No\tKomponen\tUraian",
+            "\t\t2. Uji kendaraan.",
+            "3.\tBiaya\tRp 60.000",
+            "",
+            "Standar Pelayanan Dinas Perhubungan Tahun 2024 Halaman 2",
+            "",
+            "No\tKomponen\tUraian",
+            "4.\tProduk\tKartu uji",
+            "",
+            "SIPP - Sistem Informasi Pelayanan Publik",
+            "",
+            "No\tKomponen\tUraian",
+            "5.\tDasar Hukum\tPP 55/2012",
+        ]);
+        let titles: Vec<&str> = services.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["PENGUJIAN KENDARAAN"]);
+        assert_eq!(services[0].components.len(), 5);
+    }
+
+    #[test]
+    fn the_agency_under_a_title_is_its_unit_not_more_of_the_title() {
+        let services = assemble(&[
+            "STANDAR PELAYANAN",
+            "PEMULANGAN ORANG TERLANTAR",
+            "DINAS SOSIAL KABUPATEN KARANGTIRTA",
+            "",
+            "Persyaratan : Surat keterangan dari kepolisian",
+            "Biaya : Gratis",
+            "STANDAR PELAYANAN",
+            "REKOMENDASI TEKNIS DARI",
+            "DINAS LINGKUNGAN HIDUP KABUPATEN KARANGTIRTA",
+            "Persyaratan : Dokumen lingkungan",
+            "Biaya : Gratis",
+        ]);
+        assert_eq!(services[0].title, "PEMULANGAN ORANG TERLANTAR");
+        assert_eq!(services[0].unit.as_deref(), Some("DINAS SOSIAL KABUPATEN KARANGTIRTA"));
+        // A title that reaches out to the office goes on.
+        assert_eq!(
+            services[1].title,
+            "REKOMENDASI TEKNIS DARI DINAS LINGKUNGAN HIDUP KABUPATEN KARANGTIRTA"
+        );
+        assert_eq!(
+            without_year("DINAS SOSIAL KOTA MAKASSAR TAHUN 2024"),
+            "DINAS SOSIAL KOTA MAKASSAR"
+        );
+        assert_eq!(without_year("DINAS SOSIAL"), "DINAS SOSIAL");
     }
 
     #[test]
