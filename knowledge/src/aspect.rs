@@ -209,6 +209,31 @@ pub fn names_component(surface_word: &str) -> Option<Aspect> {
         .map(|(_, aspect)| *aspect)
 }
 
+/// The aspect a word asks by its component's noun with a possessive clitic ("syaratnya",
+/// "syarate", "biayane", "persyaratannya"): "its requirements" is asked of the service, even
+/// when the service's own name holds the noun ("Pengantar Persyaratan PNS/TNI/POLRI", where
+/// the bare "persyaratan" only names it).
+pub fn asked_with_clitic(surface_word: &str) -> Option<Aspect> {
+    let word = surface_word.to_lowercase();
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    ["nya", "nye", "ne", "na", "e"]
+        .iter()
+        .filter_map(|clitic| word.strip_suffix(clitic))
+        .find_map(|noun| {
+            let noun = noun
+                .strip_prefix("per")
+                .filter(|n| n.ends_with("an"))
+                .map_or(noun, |n| &n[..n.len() - 2]);
+            match noun {
+                "syarat" => Some(Aspect::Requirements),
+                "prosedur" => Some(Aspect::Procedure),
+                "biaya" | "tarif" => Some(Aspect::Fee),
+                "produk" => Some(Aspect::Product),
+                _ => None,
+            }
+        })
+}
+
 /// Whether the tokens hold a strong cue (one that decides the aspect on its own).
 pub fn has_strong_cue(tokens: &[String]) -> bool {
     tokens.iter().any(|t| CUES.get(t.as_str()).is_some_and(|c| c.strong))

@@ -124,7 +124,9 @@
 //!   background in any clause;
 //! - a component the question names by its own noun ("syaratnya", "prosedur", "biayanya") is
 //!   the aspect asked, whatever component the other words are found in
-//!   ([`aspect::names_component`]);
+//!   ([`aspect::names_component`]); asked with a clitic ("syaratnya?", "biayane") it is the
+//!   aspect whatever cue the story holds, even when the service's name holds the noun
+//!   ([`aspect::asked_with_clitic`]);
 //! - an everyday word alone ("ada org ga nih") names no service, a message about the bot
 //!   itself is small talk, and a service the question does not touch by its title, about an
 //!   institution or document its name lacks, is not answered.
@@ -980,11 +982,13 @@ impl Engine {
         };
         // The component the question names by its own noun ("syaratnya apa").
         let named_component = surface.iter().find_map(|w| aspect::names_component(w));
+        // ... and the one asked by that noun with a clitic ("syaratnya?").
+        let asked_component = surface.iter().find_map(|w| aspect::asked_with_clitic(w));
         let aspect_of = |position: usize| {
             if states || exists(position) {
                 Aspect::Overview
             } else {
-                self.aspect_for(cue_tokens, cue_phrases, named_component, position)
+                self.aspect_for(cue_tokens, cue_phrases, (named_component, asked_component), position)
             }
         };
         let chat = smalltalk_kind(question);
@@ -1218,7 +1222,7 @@ impl Engine {
         &self,
         tokens: &[String],
         phrase_cues: &[Vec<String>],
-        named: Option<Aspect>,
+        (named, asked): (Option<Aspect>, Option<Aspect>),
         position: usize,
     ) -> Aspect {
         // Cue words asked with a phrase, unless the phrase names this very service ("lelang
@@ -1231,6 +1235,12 @@ impl Engine {
             .filter(|t| aspect::is_cue(t))
             .cloned()
             .collect();
+        // The component asked by its noun with a clitic ("adikku daftar polri, butuh pengantar
+        // dr kecamatan. syaratnya?") is asked, whatever cue the story holds ("daftar"), and
+        // even when the service's name holds the noun ("Pengantar Persyaratan ...").
+        if let Some(asked) = asked {
+            return asked;
+        }
         let detected = aspect::detect_for_title(tokens, &asked_cues, title);
         // Asked with a whole phrase or an interrogative frame ("lewat mana", "diteruskan
         // kemana", "bawa apa aja"), the aspect is what the citizen asks, whatever component

@@ -184,6 +184,26 @@ fn a_component_named_by_its_own_noun_is_asked() {
     assert_eq!(aspect::names_component("berkas"), None);
 }
 
+/// "syaratnya?": the noun with its clitic asks for the component, whatever cue the story holds
+/// ("daftar" is a step of a procedure) and though the service's name holds the noun
+/// ("Pengantar Persyaratan PNS/TNI/POLRI").
+#[test]
+fn a_component_asked_with_a_clitic_is_asked_whatever_the_story() {
+    let a = ask("adikku mau daftar polri, butuh pengantar dr kecamatan. syaratnya?");
+    assert_eq!(
+        id(&a),
+        "003_5e30365896fb6814:pengantar-persyaratan-pns-tni-polri",
+        "{}",
+        a.text
+    );
+    assert_eq!(a.aspect, Some(Aspect::Requirements), "{}", a.text);
+    assert_eq!(aspect::asked_with_clitic("biayane"), Some(Aspect::Fee));
+    assert_eq!(aspect::asked_with_clitic("Persyaratannya?"), Some(Aspect::Requirements));
+    // The bare noun only names the component (or the service whose name holds it).
+    assert_eq!(aspect::asked_with_clitic("persyaratan"), None);
+    assert_eq!(aspect::asked_with_clitic("syarat"), None);
+}
+
 /// "dibiayai" is context, "brp lama" at the end is the question.
 #[test]
 fn the_last_strong_cue_is_the_question() {
