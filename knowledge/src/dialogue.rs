@@ -64,8 +64,9 @@ pub struct Dialogue {
     /// The aspect of the last answer, for a region that moves it to another agency.
     #[serde(default)]
     pub last_aspect: Option<Aspect>,
-    /// The last question, answered or refused, kept for one message only: the next one may
-    /// complete or correct it ("yg dari kecamatan aja").
+    /// The last question typed, answered or refused, kept for one message only: the next one
+    /// may complete or correct it ("yg dari kecamatan aja"). Not a choice picked from a list
+    /// or a button pressed.
     #[serde(default)]
     pub previous: Option<String>,
 }
@@ -194,6 +195,10 @@ impl Dialogue {
             &self.region,
         );
         self.remember(&answer);
+        // A typed question answered or refused may be completed by the next message.
+        if matches!(answer.status, AnswerStatus::Answered | AnswerStatus::NotFound) {
+            self.previous = Some(message.to_owned());
+        }
         // A message refused while still talking about the previous service keeps it as the
         // topic: the citizen's next "brp hari?" is about that service, not a new one.
         if answer.status == AnswerStatus::NotFound
@@ -211,7 +216,6 @@ impl Dialogue {
     pub fn remember(&mut self, answer: &Answer) {
         match answer.status {
             AnswerStatus::Answered => {
-                self.previous = Some(answer.question.clone());
                 self.last_service = answer.service.as_ref().map(|s| s.id.0.clone());
                 self.last_aspect = answer.aspect;
                 self.choices.clear();
@@ -222,7 +226,6 @@ impl Dialogue {
                 self.pending_aspect = answer.aspect;
             }
             AnswerStatus::NotFound => {
-                self.previous = Some(answer.question.clone());
                 // The engine refuses with a context service only when the message is about
                 // something else: that old service is no longer the topic.
                 self.last_service = None;

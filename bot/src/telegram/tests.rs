@@ -166,6 +166,18 @@ fn answered(service: &str, aspect: loket_knowledge::aspect::Aspect) -> State {
     }
 }
 
+/// The state after `question`, typed, was answered about `service` for `aspect`: the context,
+/// with the question kept for a message that completes it.
+fn asked(question: &str, service: &str, aspect: loket_knowledge::aspect::Aspect) -> State {
+    State::Idle {
+        context: Context {
+            last_aspect: Some(aspect),
+            previous: Some(question.to_owned()),
+            ..Context::about(Some(service.to_owned()))
+        },
+    }
+}
+
 fn draft_until_place() -> Draft {
     Draft {
         category: Some("Kebersihan & lingkungan".into()),
@@ -275,8 +287,11 @@ async fn a_question_is_answered_like_the_console_and_becomes_the_context() {
     let h = Harness::new().await;
     let (expected, answer) = answer_text("syarat surat keterangan ahli waris", None);
     let mut bot = h.bot(msg("syarat surat keterangan ahli waris"));
-    bot.dispatch_and_check_last_text_and_state(&expected, answered(AHLI_WARIS, Aspect::Requirements))
-        .await;
+    bot.dispatch_and_check_last_text_and_state(
+        &expected,
+        asked("syarat surat keterangan ahli waris", AHLI_WARIS, Aspect::Requirements),
+    )
+    .await;
     assert_eq!(answer.service.unwrap().id.0, AHLI_WARIS);
     let responses = bot.get_responses();
     assert_eq!(
@@ -290,7 +305,7 @@ async fn a_question_is_answered_like_the_console_and_becomes_the_context() {
     let (expected, answer) = answer_text("kalau biayanya?", Some(AHLI_WARIS));
     assert_eq!(answer.aspect, Some(loket_knowledge::aspect::Aspect::Fee));
     bot.update(msg("kalau biayanya?"));
-    bot.dispatch_and_check_last_text_and_state(&expected, answered(AHLI_WARIS, Aspect::Fee))
+    bot.dispatch_and_check_last_text_and_state(&expected, asked("kalau biayanya?", AHLI_WARIS, Aspect::Fee))
         .await;
 }
 
