@@ -77,9 +77,18 @@ impl TermSet {
 
     /// Whether the service's body has the analysed word `term`.
     pub(super) fn contains(&self, term: &str) -> bool {
-        self.vocabulary
-            .get(term)
-            .is_some_and(|id| self.ids.binary_search(id).is_ok())
+        self.has(self.id(term))
+    }
+
+    /// The id of `term` in the vocabulary all services share: look a question's word up once,
+    /// then ask every candidate with [`TermSet::has`].
+    pub(super) fn id(&self, term: &str) -> Option<u32> {
+        self.vocabulary.get(term).copied()
+    }
+
+    /// Whether the service's body has the word of this id.
+    pub(super) fn has(&self, id: Option<u32>) -> bool {
+        id.is_some_and(|id| self.ids.binary_search(&id).is_ok())
     }
 }
 

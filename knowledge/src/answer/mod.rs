@@ -1737,6 +1737,12 @@ impl Engine {
             .collect();
         generic_weights.dedup_by(|a, b| a.0 == b.0);
         let naming_bits = (1u64 << naming_weights.len().min(32)) - 1;
+        // Each word looked up once, not once per candidate: its id in the vocabulary every
+        // service's body shares, and whether any decree uses it.
+        let body = hits.first().map(|&(first, _)| &self.tokens[first].body);
+        let naming_weights = self.looked_up(body, &naming_weights);
+        let cue_weights = self.looked_up(body, &cue_weights);
+        let generic_weights = self.looked_up(body, &generic_weights);
         let mut scored: Vec<Scored> = hits
             .into_iter()
             .map(|(position, score)| {
@@ -1747,11 +1753,13 @@ impl Engine {
                 // cerai syaratnya apa", "syarat" asks and does not name "Pengantar Persyaratan".
                 let named_cues = cue_weights
                     .iter()
-                    .filter(|(t, _)| st.title.iter().any(|w| w == *t) && names_title(tokens, t, &st.title));
+                    .filter(|(t, ..)| st.title.iter().any(|w| w == *t) && names_title(tokens, t, &st.title));
                 // Generic words ("informasi", "surat") say what the citizen wants, not which
                 // service, unless a service is named after them ("Data dan Informasi"): then
                 // they count for that service alone, by their rarity among names.
-                let named_generics = generic_weights.iter().filter(|(t, _)| st.title.iter().any(|w| w == *t));
+                let named_generics = generic_weights
+                    .iter()
+                    .filter(|(t, ..)| st.title.iter().any(|w| w == *t));
                 let words = naming_weights.iter().chain(named_cues).chain(named_generics);
                 let (mut covered, mut total, mut named) = (0.0f32, 0.0f32, 0.0f32);
                 let mut mask = 0u64;
@@ -1765,7 +1773,7 @@ impl Engine {
                     .title
                     .iter()
                     .any(|w| naming.iter().any(|t| *t == w && !background.contains(*t)));
-                for (i, &(t, idf)) in words.enumerate().take(32) {
+                for (i, &(t, idf, body_id, in_decrees)) in words.enumerate().take(32) {
                     let idf = if names_service && story.contains(t.as_str()) {
                         STORY_WEIGHT * idf
                     } else {
@@ -1785,10 +1793,11 @@ impl Engine {
                         continue;
                     }
                     unserved |= is_entity;
-                    elsewhere |= is_place && !st.body.contains(t.as_str());
-                    if !is_place && st.body.contains(t.as_str()) {
+                    let in_body = st.body.has(body_id);
+                    elsewhere |= is_place && !in_body;
+                    if !is_place && in_body {
                         covered += BODY_CREDIT * idf;
-                    } else if idf >= self.unknown_idf && !self.in_decrees(t) {
+                    } else if idf >= self.unknown_idf && !in_decrees {
                         // A word no decree uses, left unexplained: the question may be about
                         // something the decrees do not cover ("sim", "paspor").
                         foreign = true;
@@ -1891,6 +1900,19 @@ impl Engine {
         }
         scored.sort_by(|a, b| b.score.total_cmp(&a.score));
         scored
+    }
+
+    /// Weighted words with their id in the vocabulary the services' bodies share (`body`, any
+    /// service's) and whether any decree uses them.
+    fn looked_up<'q>(
+        &self,
+        body: Option<&build::TermSet>,
+        weights: &[(&'q String, f32)],
+    ) -> Vec<(&'q String, f32, Option<u32>, bool)> {
+        weights
+            .iter()
+            .map(|&(t, w)| (t, w, body.and_then(|b| b.id(t)), self.in_decrees(t)))
+            .collect()
     }
 
     /// The places a question names by their kind ("kecamatan bangil", "kab malang"), within a
