@@ -89,6 +89,9 @@
 //! that begin with t or k, or that Snowball breaks whole, meet their root ("penebangan",
 //! "menebang" -> tebang as "ditebang" and "tebang" do; "penilaian", "nilai" -> nilai;
 //! `stems.tsv`).
+//! `id_v19` (2026-12): the meN-/peN- forms of roots that begin with m meet their root ("memuat"
+//! -> muat, not "puat"; "pemanfaatan" -> manfaat; `stems.tsv`); "mhs" -> mahasiswa, "cewek" ->
+//! perempuan, "cowok" -> laki, "bokap"/"nyokap" -> bapak/ibu (`slang.tsv`).
 //!
 //! # Example
 //! ```
@@ -148,7 +151,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v18";
+pub const ANALYZER: &str = "id_v19";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;
