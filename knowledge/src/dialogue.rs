@@ -209,9 +209,6 @@ impl Dialogue {
         answer
     }
 
-    /// A message that completes the one refused just before ("pengurus TPQ mau minta bantuan
-    /// renovasi" / "yg pengantar dr kecamatan aja"): when this message alone is refused or
-    /// left to a choice, both read together may name one service.
     /// Records an answer given some other way (a button): same rules as a typed message.
     pub fn remember(&mut self, answer: &Answer) {
         match answer.status {
