@@ -244,7 +244,8 @@ impl Dialogue {
 /// A message that completes or corrects the question just before ("pengurus TPQ mau minta
 /// bantuan renovasi" / "yg pengantar dr kecamatan aja"): when this message alone is refused or
 /// left to a choice, both read together may name one service. Never the service already
-/// answered: a message that only adds to it is a follow-up, and a new topic is not about it.
+/// answered: a message that only adds to it is a follow-up, and a new topic is not about it;
+/// and not when either message only asks (an aspect, a detail).
 fn completed(
     engine: &Engine,
     message: &str,
@@ -257,6 +258,11 @@ fn completed(
         return answer;
     };
     if !matches!(answer.status, AnswerStatus::NotFound | AnswerStatus::Ambiguous) {
+        return answer;
+    }
+    // Two messages that only ask ("sampai ttd brp lama" / "dasar hukumnya") name nothing
+    // together either: their cue words must not name a service ("hukum").
+    if engine.asks_only(message).is_some() || engine.asks_only(previous).is_some() {
         return answer;
     }
     let together = engine.answer_in(&format!("{previous}. {message}"), None, region);
@@ -543,6 +549,11 @@ mod conversation_tests {
         d.reply(&ENGINE, "syarat skck apa aja");
         let other = d.reply(&ENGINE, "kalo paspor?");
         assert_eq!(other.status, AnswerStatus::NotFound, "{}", other.text);
+        // Two messages that only ask name nothing together ("hukum" is no "Bantuan Hukum").
+        let mut d = Dialogue::default();
+        assert_eq!(d.reply(&ENGINE, "sampai ttd brp lama").status, AnswerStatus::NotFound);
+        let asked = d.reply(&ENGINE, "dasar hukumnya");
+        assert_ne!(asked.status, AnswerStatus::Answered, "{}", asked.text);
     }
 
     #[test]
