@@ -190,20 +190,22 @@ pub fn detect(tokens: &[String]) -> Option<Aspect> {
     asked.best()
 }
 
+/// The nouns every decree labels a component with (PermenPANRB 15/2014).
+const COMPONENT_NOUNS: &[(&str, Aspect)] = &[
+    ("syarat", Aspect::Requirements),
+    ("prosedur", Aspect::Procedure),
+    ("biaya", Aspect::Fee),
+    ("tarif", Aspect::Fee),
+    ("produk", Aspect::Product),
+];
+
 /// The aspect a word of the question names by its component's own noun, the word every decree
 /// labels that component with (PermenPANRB 15/2014: *Persyaratan*, *Prosedur*, *Biaya/Tarif*,
 /// *Produk*), in any form ("syaratnya", "persyaratan", "prosedure", "biayanya"), as opposed to a
 /// cue that only points at it ("bawa", "kapan") or a word read as one ("berkas").
 pub fn names_component(surface_word: &str) -> Option<Aspect> {
-    const NOUNS: &[(&str, Aspect)] = &[
-        ("syarat", Aspect::Requirements),
-        ("prosedur", Aspect::Procedure),
-        ("biaya", Aspect::Fee),
-        ("tarif", Aspect::Fee),
-        ("produk", Aspect::Product),
-    ];
     let word = surface_word.to_lowercase();
-    NOUNS
+    COMPONENT_NOUNS
         .iter()
         .find(|(noun, _)| word.contains(noun))
         .map(|(_, aspect)| *aspect)
@@ -224,13 +226,10 @@ pub fn asked_with_clitic(surface_word: &str) -> Option<Aspect> {
                 .strip_prefix("per")
                 .filter(|n| n.ends_with("an"))
                 .map_or(noun, |n| &n[..n.len() - 2]);
-            match noun {
-                "syarat" => Some(Aspect::Requirements),
-                "prosedur" => Some(Aspect::Procedure),
-                "biaya" | "tarif" => Some(Aspect::Fee),
-                "produk" => Some(Aspect::Product),
-                _ => None,
-            }
+            COMPONENT_NOUNS
+                .iter()
+                .find(|(n, _)| *n == noun)
+                .map(|(_, aspect)| *aspect)
         })
 }
 

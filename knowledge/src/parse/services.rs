@@ -747,14 +747,8 @@ impl Assembler {
         let of_region = label_words(text)
             .iter()
             .any(|w| matches!(w.as_str(), "kabupaten" | "kab" | "kota" | "provinsi"));
-        let title_open = label_words(&service.title).last().is_some_and(|w| {
-            matches!(
-                w.as_str(),
-                "dari" | "oleh" | "ke" | "kepada" | "di" | "pada" | "untuk" | "bagi" | "dan" | "atau"
-            )
-        });
         if !service.title.is_empty()
-            && (self.after_blank || self.whole_rows || of_region && !title_open)
+            && (self.after_blank || self.whole_rows || of_region && !ends_open(&service.title))
             && text.split_whitespace().count() >= 2
             && (super::header::starts_with_agency_word(&upper)
                 || DIVISION_WORDS
@@ -1559,7 +1553,21 @@ fn ends_open(name: &str) -> bool {
     name.split_whitespace().last().is_some_and(|word| {
         matches!(
             word.to_lowercase().as_str(),
-            "dan" | "atau" | "serta" | "untuk" | "bagi" | "di" | "ke" | "dari" | "pada" | "yang" | "dengan" | "&" | "/"
+            "dan"
+                | "atau"
+                | "serta"
+                | "untuk"
+                | "bagi"
+                | "di"
+                | "ke"
+                | "dari"
+                | "oleh"
+                | "kepada"
+                | "pada"
+                | "yang"
+                | "dengan"
+                | "&"
+                | "/"
         )
     })
 }
