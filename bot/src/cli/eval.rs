@@ -387,6 +387,13 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
+        name: "round-20 blind conversations dev (writer P)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r20/conversations-dev.tsv"),
+        extra: None,
+        tune: true,
+    },
+    Set {
         name: "round-19 layouts dev (a web application page saved as text by Firefox, a Google Docs plain-text download, a PDF copied from Chrome's viewer)",
         questions: Some("knowledge/eval/blind/layouts-r19/dev.tsv"),
         conversations: None,
@@ -489,6 +496,13 @@ const SUITE: &[Set] = &[
         questions: Some("knowledge/eval/blind/layouts-r19b/test.tsv"),
         conversations: None,
         extra: Some("knowledge/eval/blind/layouts-r19b"),
+        tune: false,
+    },
+    Set {
+        name: "round-20 blind conversations test (writer P)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r20/conversations-test.tsv"),
+        extra: None,
         tune: false,
     },
 ];
