@@ -92,6 +92,10 @@
 //! `id_v19` (2026-12): the meN-/peN- forms of roots that begin with m meet their root ("memuat"
 //! -> muat, not "puat"; "pemanfaatan" -> manfaat; `stems.tsv`); "mhs" -> mahasiswa, "cewek" ->
 //! perempuan, "cowok" -> laki, "bokap"/"nyokap" -> bapak/ibu (`slang.tsv`).
+//! `id_v20` (2026-12): a chat spelling of a word under a standard affix meets that word
+//! ("dipake" -> pakai, "dapetnya", "didapetin" -> dapat, "ketauan" -> tahu): what Snowball
+//! leaves is read through `slang.tsv` when the slang row is a spelling of the same word (its
+//! first two letters kept; see `stem::colloquial_root`).
 //!
 //! # Example
 //! ```
@@ -151,7 +155,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v19";
+pub const ANALYZER: &str = "id_v20";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;

@@ -88,6 +88,14 @@ enum Action {
 }
 
 fn action(word: &str) -> Action {
+    match guarded(word) {
+        Action::Snowball(stem) => Action::Snowball(colloquial_root(&stem).unwrap_or(stem)),
+        other => other,
+    }
+}
+
+/// The protected words, the overrides, then Snowball with its false prefixes put back.
+fn guarded(word: &str) -> Action {
     if word.chars().nth(MIN_STEM_CHARS - 1).is_none() || word.bytes().any(|b| b.is_ascii_digit()) {
         return Action::Keep;
     }
@@ -114,6 +122,30 @@ fn action(word: &str) -> Action {
         Cow::Owned(stem) if stem != word => Action::Snowball(with_false_prefix(word, stem)),
         _ => Action::Keep,
     }
+}
+
+/// The stem of the standard word when what Snowball left is a chat spelling of it
+/// (`slang.tsv`): colloquial spellings take the standard affixes ("dipake" -> "pake" -> pakai,
+/// "dapetnya" -> "dapet" -> dapat, "ketauan" -> "tau" -> tahu), and Jakarta chat adds "-in",
+/// which Snowball leaves on ("didapetin"). The root and its affixed forms then meet, as "pake"
+/// and "pakai" already do. Only a spelling of the same word (its first two letters kept): a
+/// regional word of another shape ("aja" saja, "isa" bisa, "indak" tidak) is what Snowball
+/// leaves of many a standard word too ("ajakan", "perisalah", "menindak").
+fn colloquial_root(stem: &str) -> Option<String> {
+    let slang = &LEXICON.slang;
+    let (spelled, standard) = std::iter::once(stem)
+        .chain(stem.strip_suffix("in"))
+        .find_map(|root| Some((root, *slang.get(root)?)))?;
+    // One standard word (not a phrase: "bumil" is "ibu hamil"), spelled alike.
+    if standard.contains(' ') || spelled.get(..2) != standard.get(..2) {
+        return None;
+    }
+    Some(match guarded(standard) {
+        Action::Keep => (*standard).to_owned(),
+        Action::Truncate(len) => standard[..len].to_owned(),
+        Action::Replace(stem) => stem.to_owned(),
+        Action::Snowball(stem) => stem,
+    })
 }
 
 /// The stem with the word's opening put back when Indonesian morphology says it is no prefix.
@@ -340,6 +372,29 @@ mod tests {
             .map(|(word, want)| format!("{word}: want {want}, got {}", stem(word)))
             .collect();
         assert!(mismatches.is_empty(), "{mismatches:#?}");
+    }
+
+    #[test]
+    fn colloquial_roots_with_standard_affixes_meet_the_standard_root() {
+        for (affixed, standard) in [
+            ("dipake", "pakai"),
+            ("dapetnya", "dapat"),
+            ("didapet", "dapat"),
+            ("ketauan", "tahu"),
+            ("didapetin", "dapat"),
+        ] {
+            let mut word = affixed.to_owned();
+            stem_in_place(&mut word);
+            let mut root = crate::analysis::normalize::standard_form(standard).into_owned();
+            stem_in_place(&mut root);
+            assert_eq!(word, root, "{affixed} and {standard}");
+        }
+        // A stem ending in "-in" whose rest is no chat root keeps its ending.
+        assert_eq!(stem("dikawinkan"), "kawin");
+        assert_eq!(stem("perkawinan"), "kawin");
+        // What Snowball leaves of a standard word is no regional word of another shape.
+        assert_eq!(stem("ajakan"), "aja");
+        assert_eq!(stem("menindak"), "indak");
     }
 
     #[test]
