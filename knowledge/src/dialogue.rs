@@ -460,6 +460,30 @@ mod conversation_tests {
     }
 
     #[test]
+    fn a_village_inside_the_unit_that_serves_it_sets_that_unit() {
+        // Places nest, the finest first: the village no agency is named after is left out.
+        for said in [
+            "sy tinggal di desa karangsono kec beji",
+            "dari desa karangsono kec beji nih",
+        ] {
+            let mut d = Dialogue::default();
+            let noted = d.reply(&ENGINE, said);
+            assert_eq!(noted.status, AnswerStatus::Region, "{said}: {}", noted.text);
+            let answer = d.reply(&ENGINE, "sosialisasi syaratnya apa");
+            assert!(
+                answer.service.as_ref().unwrap().unit.contains("Kecamatan Beji"),
+                "{said}"
+            );
+        }
+        // A village alone says which unit serves it no more than any other word.
+        let alone = Dialogue::default().reply(&ENGINE, "sy tinggal di desa karangsono");
+        assert_ne!(alone.status, AnswerStatus::Region, "{}", alone.text);
+        // Another regency is no place of these agencies.
+        let elsewhere = Dialogue::default().reply(&ENGINE, "sy tinggal di desa karangsono kab sidoarjo");
+        assert_ne!(elsewhere.status, AnswerStatus::Region, "{}", elsewhere.text);
+    }
+
+    #[test]
     fn a_place_given_in_reply_sets_the_region() {
         // "setda" is also in a title, so only the shape of the reply says it is a place.
         let mut d = Dialogue::default();

@@ -346,6 +346,9 @@ const REGION_TYPES: &[&str] = &[
     "dusun",
     "kampung",
 ];
+/// The units inside a kecamatan ("desa kalirejo", "kel. gedangan", "dusun krajan"): where a
+/// citizen lives, rarely what an agency is named after.
+const VILLAGE_TYPES: &[&str] = &["desa", "kelurahan", "kel", "dusun", "kampung"];
 /// An everyday word ([`EVERYDAY`]: "bapak", "tahun depan", "soal") weighs this share of its
 /// usual weight, for and against every candidate alike.
 const EVERYDAY_WEIGHT: f32 = 0.25;
@@ -1427,22 +1430,44 @@ impl Engine {
         // A bare place: nothing but place words (and fillers the analyzer drops), no question.
         const QUESTION_WORDS: &[&str] = &["apa", "siapa", "berapa", "kapan", "mana", "bagaimana", "kenapa", "ada"];
         let asks = rest.iter().any(|w| QUESTION_WORDS.contains(&standard_form(w).as_ref()));
-        let tokens = analyze(&rest.join(" "));
-        (rest.len() <= PLACE_REPLY_WORDS
-            && !asks
-            && !tokens.is_empty()
-            && tokens.iter().all(|t| self.is_agency_word(t)))
-        .then_some(tokens)
+        if rest.len() > PLACE_REPLY_WORDS || asks {
+            return None;
+        }
+        self.place_words(&rest.join(" "))
     }
 
     /// The analysed words of a place or agency ("kecamatan beji", "sekretariat dprd") when
     /// every one of them is a word of some service's unit or agency; `None` otherwise.
+    /// Places nest, the finest first ("desa gununggangsir kec beji"): a village, hamlet or
+    /// kelurahan no agency is named after is where the citizen lives inside the unit that
+    /// serves them, and is left out when the rest names that unit.
     fn place_words(&self, text: &str) -> Option<Vec<String>> {
-        let place: Vec<String> = analyze(text)
+        let words = place_words(text);
+        let mut kept: Vec<&str> = Vec::with_capacity(words.len());
+        let mut left_out = false;
+        let mut at = 0;
+        while at < words.len() {
+            let end = (at + 1..words.len())
+                .find(|&i| REGION_TYPES.contains(&words[i].as_str()))
+                .unwrap_or(words.len());
+            let unit = &words[at..end];
+            let agency = analyze(&unit.join(" "))
+                .iter()
+                .all(|t| EVERYDAY.contains(t.as_str()) || self.is_agency_word(t));
+            if !agency && VILLAGE_TYPES.contains(&unit[0].as_str()) && unit.len() > 1 {
+                left_out = true;
+            } else {
+                kept.extend(unit.iter().map(String::as_str));
+            }
+            at = end;
+        }
+        let place: Vec<String> = analyze(&kept.join(" "))
             .into_iter()
             .filter(|t| !EVERYDAY.contains(t.as_str()))
             .collect();
-        (!place.is_empty() && place.iter().all(|t| self.is_agency_word(t))).then_some(place)
+        let named = !place.is_empty() && place.iter().all(|t| self.is_agency_word(t));
+        // A village alone names no unit: the rest must say which.
+        (named && (!left_out || place.iter().any(|t| self.region_vocabulary.contains(t)))).then_some(place)
     }
 
     /// Whether some service's unit or agency has this analysed word.
