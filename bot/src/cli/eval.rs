@@ -505,6 +505,13 @@ const SUITE: &[Set] = &[
         extra: None,
         tune: false,
     },
+    Set {
+        name: "round-20 layouts test (a Blogger Atom XML backup, a raw RTF source)",
+        questions: Some("knowledge/eval/blind/layouts-r20b/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r20b"),
+        tune: false,
+    },
 ];
 
 pub(crate) fn run_eval(request: &EvalRequest) -> anyhow::Result<ExitCode> {
