@@ -1006,11 +1006,14 @@ impl Engine {
                 || about_bot
                     && (EVERYDAY.contains(t.as_str()) || PERSON_TOKENS.contains(&t.as_str()) || !self.in_decrees(t))
         });
+        // Asking leave to ask ("mau tanya2 boleh?", "boleh nanya min?") asks nothing yet: its
+        // "boleh" is no question of what is allowed.
+        let asked_nothing = asked.is_none() || asks_leave_to_ask(question);
         if let Some(kind) = chat.filter(|k| match k {
             render::Smalltalk::Greeting => naming.is_empty(),
             render::Smalltalk::Help => help_only,
             render::Smalltalk::Thanks => true,
-        }) && asked.is_none()
+        }) && asked_nothing
             && question.split_whitespace().count() <= SMALLTALK_WORDS
         {
             return self.smalltalk(question, kind);
@@ -3202,6 +3205,29 @@ const ACKNOWLEDGING: &[&str] = &[
     "ok", "oke", "okay", "okey", "okee", "sip", "siap", "noted", "baik", "mantap", "mantab", "oh", "ooh", "ya", "iya",
     "yaudah", "udah", "min", "kak", "pak", "bu", "mas", "mbak",
 ];
+
+/// The verb of asking, in Indonesian, chat, Javanese and Sundanese forms.
+const ASKING: &[&str] = &[
+    "tanya", "tanya2", "nanya", "nanya2", "bertanya", "takon", "naros", "nanyain",
+];
+/// Words a citizen asks leave with ("boleh", "izin", "numpang") or says they want to with.
+const LEAVE: &[&str] = &[
+    "boleh", "bole", "bisa", "izin", "ijin", "numpang", "mau", "mo", "ingin", "pengen", "sedikit", "dikit",
+];
+
+/// Whether a message only asks leave to ask: a verb of asking ([`ASKING`]) and nothing but
+/// words of leave ([`LEAVE`]), greetings and terms of address ("permisi kak, mau tanya boleh?").
+fn asks_leave_to_ask(question: &str) -> bool {
+    let lower = question.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().any(|w| ASKING.contains(w))
+        && words
+            .iter()
+            .all(|w| ASKING.contains(w) || LEAVE.contains(w) || GREETING_WORDS.contains(w) || ACKNOWLEDGING.contains(w))
+}
 
 fn smalltalk_kind(question: &str) -> Option<render::Smalltalk> {
     let lower = question.to_lowercase();

@@ -83,6 +83,13 @@ fn smalltalk_gets_a_friendly_reply() {
     assert_eq!(ask("ok sip").status, AnswerStatus::Smalltalk);
     // An acknowledgement with a question is a question.
     assert_ne!(ask("ok, syarat sktm apa").status, AnswerStatus::Smalltalk);
+    // Asking leave to ask asks nothing yet, though "boleh" can ask what is allowed.
+    assert_eq!(
+        ask("assalamualaikum min, mau tanya2 boleh?").status,
+        AnswerStatus::Smalltalk
+    );
+    assert_eq!(ask("boleh nanya kak?").status, AnswerStatus::Smalltalk);
+    assert_ne!(ask("mau tanya syarat sktm boleh?").status, AnswerStatus::Smalltalk);
 }
 
 /// "gratis?" alone asks the fee, even when the question's other words are in the procedure.
