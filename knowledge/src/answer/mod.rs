@@ -2061,8 +2061,9 @@ impl Engine {
     /// name and components together, BM25 over every field) puts it far ahead of every other
     /// service: a question about a detail only a component holds ("yang tanda tangan SKKLH
     /// siapa") is still about that service. Not when the question is about an institution the
-    /// service does not serve, nor when words no decree uses weigh as much as the words its
-    /// name shares with the question, nor on a name match weaker than one unknown word.
+    /// service does not serve, nor when words no decree uses outweigh the words its name shares
+    /// with the question ("karpeg sy ilang": the acronym of its name, as much as "hilang"), nor
+    /// on a name match weaker than one unknown word.
     fn clear_winner(&self, scored: &[Scored]) -> Option<Scored> {
         let best = scored.first()?;
         // The same service at another agency, as good: which agency is asked (the list).
@@ -2078,7 +2079,7 @@ impl Engine {
             && best.recall >= MARGIN_RECALL
             && !best.unserved
             && !best.elsewhere
-            && best.unexplained < best.named
+            && best.unexplained <= best.named
             && best.named >= self.unknown_idf
             && best.score >= MARGIN_RATIO * runner_up)
             .then_some(*best)

@@ -1349,3 +1349,13 @@ fn one_weak_name_word_with_the_rest_in_the_text_is_offered() {
     // A word no decree uses still rules the offer out.
     assert_eq!(ask("syarat bikin paspor gmn").status, AnswerStatus::NotFound);
 }
+
+/// A service named by its title's acronym far ahead of every other is answered though an
+/// ordinary word no decree uses weighs as much ("hilang": the card was lost).
+#[test]
+fn a_clear_winner_is_answered_when_an_unknown_word_weighs_as_much_as_its_name() {
+    let a = ask("karpeg sy ilang, ngurus baru bawa apa");
+    assert_eq!(a.status, AnswerStatus::Answered, "{}", a.text);
+    assert_eq!(id(&a), "002_81250e56fc566e31:pemrosesan-karpeg");
+    assert_eq!(a.aspect, Some(Aspect::Requirements));
+}
