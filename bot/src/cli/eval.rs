@@ -387,6 +387,13 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
+        name: "round-20 layouts dev (a Docling Markdown of a PDF decree, a Word filtered web page as raw HTML, Tabula CSV of a PDF's tables)",
+        questions: Some("knowledge/eval/blind/layouts-r20/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r20"),
+        tune: true,
+    },
+    Set {
         name: "round-20 blind conversations dev (writer P)",
         questions: None,
         conversations: Some("knowledge/eval/blind/r20/conversations-dev.tsv"),
