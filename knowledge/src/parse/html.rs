@@ -73,10 +73,21 @@ pub(crate) fn split(text: &str) -> Option<Split> {
     let mut out = Output::default();
     let mut skipping: Option<String> = None;
     let mut row_depth = 0usize;
+    // Word's "Web Page, Filtered" and other generators wrap the source at a fixed width,
+    // inside tags and text alike: there a line break is a space, as HTML has it, and only
+    // block tags end a line of text.
+    let wrapped = wraps_inside_tags(text);
+    // A tag that runs onto the next line, carried over to it.
+    let mut carried = String::new();
     for (index, line) in text.split('\n').enumerate() {
         let number = index as u32 + 1;
         out.line = number;
+        let joined;
         let mut rest = line.trim_end_matches('\r');
+        if !carried.is_empty() {
+            joined = format!("{} {rest}", std::mem::take(&mut carried));
+            rest = &joined;
+        }
         while !rest.is_empty() {
             let Some(open) = rest.find('<') else {
                 if skipping.is_none() {
@@ -89,7 +100,8 @@ pub(crate) fn split(text: &str) -> Option<Split> {
             }
             let after = &rest[open..];
             let Some(close) = after.find('>') else {
-                // A tag running onto the next line: its attributes say nothing.
+                // A tag running onto the next line: read whole there.
+                carried = after.to_owned();
                 break;
             };
             let tag = &after[..=close];
@@ -127,8 +139,9 @@ pub(crate) fn split(text: &str) -> Option<Split> {
                 out.break_line();
             }
         }
-        // A source line break ends a line of text, not a row spread over several lines.
-        if row_depth == 0 {
+        // A source line break ends a line of text, not a row spread over several lines, nor
+        // a line of a source wrapped at a fixed width.
+        if row_depth == 0 && !wrapped {
             out.break_line();
         } else {
             out.current.push(' ');
@@ -139,6 +152,17 @@ pub(crate) fn split(text: &str) -> Option<Split> {
         text: out.lines.join("\n"),
         source_lines: out.source_lines,
     })
+}
+
+/// Whether the source is wrapped at a fixed width regardless of its markup: tags broken
+/// across lines ("<span\nstyle='font-size:14.0pt'>"), which no hand or CMS writes.
+fn wraps_inside_tags(text: &str) -> bool {
+    const BROKEN_TAGS: usize = 3;
+    text.split('\n')
+        .filter(|line| line.rfind('<').is_some_and(|open| !line[open..].contains('>')))
+        .take(BROKEN_TAGS)
+        .count()
+        >= BROKEN_TAGS
 }
 
 /// The lowercase name of a tag and whether it closes ("</td>" -> ("td", true)).
@@ -225,6 +249,29 @@ mod tests {
         assert_eq!(at("Persetujuan Bangunan"), 6);
         assert_eq!(at("Biaya/Tarif"), 7);
         assert_eq!(at("Produk"), 8);
+    }
+
+    /// Word's "Web Page, Filtered" wraps its source at a fixed width, inside tags and text: a
+    /// tag broken over two lines is read whole, and a paragraph over several lines is one line.
+    #[test]
+    fn a_source_wrapped_inside_tags_is_read_as_html_reads_it() {
+        let page = "<html>\r\n<head>\r\n<meta name=Generator content=\"Microsoft Word 15 (filtered)\">\r\n</head>\r\n\
+<body lang=EN-ID>\r\n<p class=MsoNormal><b><span\r\nstyle='font-size:12.0pt'>1. PELAYANAN PENYEDOTAN LUMPUR\r\nTINJA</span></b></p>\r\n\
+<table class=MsoTableGrid>\r\n <tr>\r\n  <td width=38 valign=top style='width:28.4pt;border:solid\r\n  windowtext 1.0pt'>\r\n\
+  <p class=MsoNormal>1.</p>\r\n  </td>\r\n  <td><p class=MsoNormal><span lang=IN>Persyaratan</span></p></td>\r\n\
+  <td><p class=MsoNormal><span\r\n  lang=IN>Fotokopi KTP pemohon</span></p></td>\r\n </tr>\r\n</table>\r\n</body>\r\n</html>";
+        let split = split(page).expect("a page");
+        let lines: Vec<&str> = split.text.lines().filter(|l| !l.is_empty()).collect();
+        assert!(lines.contains(&"1. PELAYANAN PENYEDOTAN LUMPUR TINJA"), "{lines:?}");
+        assert!(!split.text.contains("style='font-size"), "{lines:?}");
+        let row = lines.iter().find(|l| l.starts_with("<tr>")).expect("the row");
+        assert!(
+            row.contains("Persyaratan") && row.contains("Fotokopi KTP pemohon"),
+            "{row}"
+        );
+        // The heading cites the line its text starts on.
+        let at = split.text.lines().position(|l| l.contains("LUMPUR")).expect("present");
+        assert_eq!(split.source_lines[at], 7);
     }
 
     /// The next number of the services' numbering titles a service even when a label word
