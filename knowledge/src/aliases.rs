@@ -390,17 +390,12 @@ fn strict_pieces(word: &str) -> Vec<String> {
 /// (of the title and of each parenthesised part), every combination of the words' strict pieces.
 /// Each pair is (short form, long form).
 pub fn title_forms(title: &str) -> Vec<(String, String)> {
-    let mut parts = vec![title.to_owned()];
-    let mut rest = title;
-    while let Some(open) = rest.find('(') {
-        let inner = &rest[open + 1..];
-        let close = inner.find(')').unwrap_or(inner.len());
-        parts.push(inner[..close].to_owned());
-        rest = &inner[close.min(inner.len())..];
-    }
+    // A parenthesised part is a name of its own, and a bound: no span runs into it ("... Negara
+    // (LHKPN) dan Aparatur Sipil Negara" gives no "las" of "lhkpn aparatur sipil").
+    let parts: Vec<&str> = title.split(['(', ')']).collect();
     let mut out = Vec::new();
     for part in parts {
-        let content: Vec<String> = words(&part)
+        let content: Vec<String> = words(part)
             .into_iter()
             .filter(|w| !SMALL_WORDS.contains(&w.as_str()) && w.is_ascii())
             .collect();
@@ -723,6 +718,11 @@ mod tests {
         assert!(has(&forms, "pbb", "pajak bumi bangunan"));
         let forms = title_forms("Persetujuan Lingkungan (Analisis Mengenai Dampak Lingkungan)");
         assert!(has(&forms, "amdal", "analisis mengenai dampak lingkungan"));
+        // ... and bounds: no span runs into or out of one.
+        let forms =
+            title_forms("Penyelesaian Laporan Harta Kekayaan Penyelenggara Negara (LHKPN) dan Aparatur Sipil Negara");
+        assert!(has(&forms, "asn", "aparatur sipil negara"));
+        assert!(!forms.iter().any(|(_, long)| long.contains("lhkpn")), "{forms:?}");
     }
 
     #[test]
