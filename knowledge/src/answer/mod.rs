@@ -2397,6 +2397,18 @@ impl Engine {
                 }
                 continue;
             }
+            // A code the decrees write with a separator ("Kartu AK/1", "AK-1") typed glued
+            // ("ak1"): its letters and its number, as the decree's words are.
+            if let Some((letters, number)) = glued_code(&word)
+                && !self.knows(&word)
+                && self.knows(letters)
+                && self.knows(number)
+            {
+                corrected.push_str(letters);
+                corrected.push(' ');
+                corrected.push_str(number);
+                continue;
+            }
             if word.chars().any(|c| c.is_ascii_digit())
                 || self.spelling.contains(&word)
                 || is_known_word(&word)
@@ -2961,6 +2973,16 @@ fn split_negated(text: &str) -> (String, String) {
         kept.push(' ');
     }
     (kept, negated)
+}
+
+/// A word of letters then digits ("ak1", "k3"): its letters and its number.
+fn glued_code(word: &str) -> Option<(&str, &str)> {
+    let at = word.find(|c: char| c.is_ascii_digit())?;
+    let (letters, number) = word.split_at(at);
+    (!letters.is_empty()
+        && letters.chars().all(|c| c.is_ascii_alphabetic())
+        && number.chars().all(|c| c.is_ascii_digit()))
+    .then_some((letters, number))
 }
 
 /// The candidate to answer: the best-scoring one that is confident enough, replaced by any

@@ -1359,3 +1359,39 @@ fn a_clear_winner_is_answered_when_an_unknown_word_weighs_as_much_as_its_name() 
     assert_eq!(id(&a), "002_81250e56fc566e31:pemrosesan-karpeg");
     assert_eq!(a.aspect, Some(Aspect::Requirements));
 }
+
+/// A code the decree writes with a separator ("AK/1") is the same code typed glued ("ak1");
+/// a code the decrees write glued ("B3") stays one word.
+#[test]
+fn a_code_typed_glued_meets_the_code_the_decree_writes_apart() {
+    let text = "\
+KEPUTUSAN KEPALA DINAS TENAGA KERJA KABUPATEN CONTOH
+
+A. Penerbitan Kartu Tanda Bukti Pendaftaran Pencari Kerja (Kartu AK/1)
+1. Persyaratan\tKTP; ijazah terakhir; pas foto
+2. Jangka Waktu\t1 (satu) hari kerja
+3. Biaya\tTidak dipungut biaya
+
+B. Pengesahan Peraturan Perusahaan
+1. Persyaratan\tDraf peraturan perusahaan
+2. Jangka Waktu\t30 (tiga puluh) hari kerja
+3. Biaya\tTidak dipungut biaya
+";
+    let mut documents = parse_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("standards"))
+        .unwrap()
+        .documents;
+    documents.push(crate::parse::parse_text("903_disnaker.txt", text).unwrap());
+    let engine = Engine::build(documents).unwrap();
+    let a = engine.answer("brp lama jadi kartu ak1?", None);
+    assert_eq!(a.status, AnswerStatus::Answered, "{}", a.text);
+    assert!(
+        id(&a).starts_with("903_disnaker:penerbitan-kartu-tanda-bukti"),
+        "{}",
+        id(&a)
+    );
+    assert_eq!(a.aspect, Some(Aspect::Duration));
+    assert_eq!(glued_code("ak1"), Some(("ak", "1")));
+    assert_eq!(glued_code("b3"), Some(("b", "3")));
+    assert_eq!(glued_code("1a"), None);
+    assert_eq!(glued_code("kartu"), None);
+}

@@ -1752,10 +1752,15 @@ fn numbered_title(text: &str) -> bool {
     }) || words
         .last()
         .is_some_and(|w| matches!(w.to_lowercase().as_str(), "nomor" | "tahun" | "no."));
+    // A number of its own ("Nomor 5 Tahun 2009", "17/2023") cites or counts; one inside a
+    // code of letters and digits names a form or a class ("Kartu AK/1", "Limbah B3").
+    let cites_a_number = words
+        .iter()
+        .any(|w| w.chars().any(|c| c.is_ascii_digit()) && !w.chars().any(char::is_alphabetic));
     numbered
         && !cites
         && (2..=14).contains(&words.len())
-        && !rest.chars().any(|c| c.is_ascii_digit())
+        && !cites_a_number
         && !rest.ends_with(['.', ';', ',', ':'])
         && words.iter().all(|w| {
             let bare = w.trim_start_matches(['(', '"']);
@@ -2154,6 +2159,11 @@ No.\tKomponen / Component\tUraian / Description
         ));
         assert!(numbered_title("1. Penerbitan Surat Keterangan Terdaftar dalam DTKS"));
         assert!(!numbered_title("3. Undang-Undang Nomor 32 Tahun 2009"));
+        // A code of letters and digits names a form or a class; a number alone cites.
+        assert!(numbered_title("A. Penerbitan Kartu Pencari Kerja (Kartu AK/1)"));
+        assert!(numbered_title("4. Rincian Teknis Penyimpanan Limbah B3"));
+        assert!(!numbered_title("2. Pedoman Teknis Pelayanan Edisi 2024"));
+        assert!(!numbered_title("5. Perbup Contoh Nomor 12"));
         assert!(!numbered_title("1. Fotokopi KTP pemohon;"));
         assert!(!numbered_title("2. Petugas memeriksa kelengkapan dokumen"));
         assert!(!numbered_title("Sertifikat Laik Fungsi"));
