@@ -61,13 +61,26 @@ pub(crate) fn region_set(place: Option<&str>) -> String {
     }
 }
 
-/// Several services fit about equally.
+/// Several services fit about equally, or one may fit ("maybe this one?"): the list to choose
+/// from, and the way out when none is meant (an officer, through /lapor), on every front end.
 pub(crate) fn ambiguous(candidates: &[&ServiceStandard]) -> String {
-    let mut text = String::from("Ada beberapa layanan yang cocok. Maksud Anda yang mana?\n");
+    let mut text = String::from(match candidates {
+        [_] => "Mungkin maksud Anda layanan ini?\n",
+        _ => "Ada beberapa layanan yang cocok. Maksud Anda yang mana?\n",
+    });
     for (i, service) in candidates.iter().enumerate() {
         text.push_str(&format!("{}. {} ({})\n", i + 1, service.title, service.unit));
     }
-    text.push_str("Pilih salah satu, atau tulis ulang pertanyaan dengan nama layanan atau instansinya.");
+    text.push_str(match candidates {
+        [_] => {
+            "Pilih untuk melihat jawabannya, atau tulis ulang pertanyaan dengan nama layanan atau instansinya. \
+                Bukan ini? Sampaikan pertanyaan Anda kepada petugas dengan /lapor."
+        }
+        _ => {
+            "Pilih salah satu, atau tulis ulang pertanyaan dengan nama layanan atau instansinya. \
+              Bukan salah satunya? Sampaikan pertanyaan Anda kepada petugas dengan /lapor."
+        }
+    });
     text
 }
 

@@ -1395,3 +1395,18 @@ B. Pengesahan Peraturan Perusahaan
     assert_eq!(glued_code("1a"), None);
     assert_eq!(glued_code("kartu"), None);
 }
+
+/// "Maybe one of these" always shows the way out: an officer, through /lapor; a single
+/// suggestion reads as one.
+#[test]
+fn a_list_offered_shows_the_way_out() {
+    let several = ask("konsultasi brp lama");
+    assert_eq!(several.status, AnswerStatus::Ambiguous, "{}", several.text);
+    assert!(several.text.starts_with("Ada beberapa layanan"), "{}", several.text);
+    assert!(several.text.contains("/lapor"), "{}", several.text);
+    let one = ask("sy pns gol III/a mau kuliah S2 biaya dewe di luar jam kerja, syarat izin e opo wae?");
+    assert_eq!(one.status, AnswerStatus::Ambiguous, "{}", one.text);
+    assert_eq!(one.candidates.len(), 1, "{}", one.text);
+    assert!(one.text.starts_with("Mungkin maksud Anda layanan ini?"), "{}", one.text);
+    assert!(one.text.contains("/lapor"), "{}", one.text);
+}
