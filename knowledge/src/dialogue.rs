@@ -478,9 +478,39 @@ mod conversation_tests {
         // A village alone says which unit serves it no more than any other word.
         let alone = Dialogue::default().reply(&ENGINE, "sy tinggal di desa karangsono");
         assert_ne!(alone.status, AnswerStatus::Region, "{}", alone.text);
-        // Another regency is no place of these agencies.
-        let elsewhere = Dialogue::default().reply(&ENGINE, "sy tinggal di desa karangsono kab sidoarjo");
-        assert_ne!(elsewhere.status, AnswerStatus::Region, "{}", elsewhere.text);
+        // Another regency is no place of these agencies: said so, no region of theirs set.
+        let mut d = Dialogue::default();
+        let elsewhere = d.reply(&ENGINE, "sy tinggal di desa karangsono kab sidoarjo");
+        assert!(elsewhere.text.contains("belum ada"), "{}", elsewhere.text);
+        assert!(d.region.is_empty(), "{:?}", d.region);
+    }
+
+    #[test]
+    fn a_correction_of_the_place_moves_the_answer_there() {
+        let mut d = Dialogue::default();
+        let first = d.reply(&ENGINE, "konsultasi di setda syaratnya apa");
+        assert_eq!(first.status, AnswerStatus::Answered, "{}", first.text);
+        assert!(first.service.as_ref().unwrap().unit.contains("Sekretariat Daerah"));
+        let moved = d.reply(&ENGINE, "eh maksud sy yg di kecamatan");
+        assert_eq!(moved.status, AnswerStatus::Answered, "{}", moved.text);
+        assert!(
+            moved.service.as_ref().unwrap().unit.contains("Kecamatan Beji"),
+            "{}",
+            moved.text
+        );
+        assert_eq!(moved.aspect, Some(Aspect::Requirements));
+    }
+
+    #[test]
+    fn a_place_no_agency_here_serves_is_said_so() {
+        let mut d = Dialogue::default();
+        d.reply(&ENGINE, "sy di kecamatan beji");
+        assert!(!d.region.is_empty());
+        let noted = d.reply(&ENGINE, "sy dr kecamatan bangil");
+        assert_eq!(noted.status, AnswerStatus::Region, "{}", noted.text);
+        assert!(noted.text.contains("belum ada"), "{}", noted.text);
+        // The citizen is no longer where they said before.
+        assert!(d.region.is_empty(), "{:?}", d.region);
     }
 
     #[test]

@@ -361,6 +361,26 @@ const MODALS: &[&str] = &[
     "mau", "ingin", "pengen", "pingin", "kepingin", "akan", "arep", "bade", "badhe", "perlu", "butuh", "bisa", "harus",
     "hrs", "wajib", "kudu", "lagi", "sedang", "udah", "sudah", "baru", "belum", "blm",
 ];
+/// Words that open a correction of what was just asked or answered ("eh, maksud sy ...",
+/// "bukan, yg di kecamatan").
+const CORRECTING: &[&str] = &[
+    "eh",
+    "ehh",
+    "oh",
+    "ohh",
+    "maaf",
+    "sori",
+    "sorry",
+    "bukan",
+    "salah",
+    "ralat",
+    "koreksi",
+    "maksud",
+    "maksudnya",
+    "maksudku",
+    "mksd",
+    "mksdnya",
+];
 /// Words a citizen opens a statement about themselves with.
 const FIRST_PERSON: &[&str] = &["saya", "sy", "aku", "aq", "kami", "kita", "kulo", "gue", "gw"];
 /// Prepositions before where someone is or comes from.
@@ -1403,16 +1423,29 @@ impl Engine {
             return None;
         }
         let lower = message.to_lowercase();
-        // A greeting before the introduction ("halo, sy dr desa di kec beji") says nothing.
+        // A greeting before the introduction ("halo, sy dr desa di kec beji") says nothing,
+        // nor does a word that marks a correction ("eh maksud sy yg di kecamatan").
         let words: Vec<&str> = lower
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-            .skip_while(|w| GREETING_WORDS.contains(w))
+            .skip_while(|w| GREETING_WORDS.contains(w) || CORRECTING.contains(w))
             .collect();
         let first = *words.first()?;
         if FIRST_PERSON.contains(&first) {
             if let Some(at) = words.iter().rposition(|w| LOCATIVE.contains(w)) {
-                return self.place_words(&words[at + 1..].join(" "));
+                let place = &words[at + 1..];
+                // A kecamatan, regency or city no agency here serves ("sy dr kecamatan bangil",
+                // "desa X kab sidoarjo"): where the citizen is, though no decree here is theirs
+                // (the empty region). A village alone may lie in a kecamatan served here.
+                let elsewhere = place.len() <= PLACE_REPLY_WORDS
+                    && REGION_TYPES.contains(&place[0])
+                    && place.windows(2).any(|pair| {
+                        REGION_TYPES.contains(&pair[0])
+                            && !VILLAGE_TYPES.contains(&pair[0])
+                            && !REGION_TYPES.contains(&pair[1])
+                            && !analyze(pair[1]).iter().any(|t| self.is_agency_word(t))
+                    });
+                return self.place_words(&place.join(" ")).or_else(|| elsewhere.then(Vec::new));
             }
             // "sy warga kecamatan beji": without a preposition, the place is the longest run
             // of place words the message ends with.
@@ -1493,14 +1526,19 @@ impl Engine {
     }
 
     fn region_set(&self, question: &str, words: Vec<String>) -> Answer {
-        let place = self.region_name(&words);
+        // No words: a place no agency here serves, which the citizen's region now is.
+        let text = if words.is_empty() {
+            render::region_unserved()
+        } else {
+            render::region_set(self.region_name(&words).as_deref())
+        };
         Answer {
             question: question.to_owned(),
             status: AnswerStatus::Region,
             aspect: None,
             service: None,
             citation: None,
-            text: render::region_set(place.as_deref()),
+            text,
             candidates: Vec::new(),
             region: words,
         }

@@ -50,6 +50,13 @@ pub(crate) fn not_found(asked_aspect_only: bool) -> String {
     }
 }
 
+/// The citizen said where they are, a place no agency of these decrees serves.
+pub(crate) fn region_unserved() -> String {
+    "Maaf, standar pelayanan instansi di tempat itu belum ada pada saya. Ketik /layanan untuk melihat \
+     instansi yang ada, atau tulis pertanyaan Anda."
+        .to_owned()
+}
+
 /// The citizen said which region or agency they mean.
 pub(crate) fn region_set(place: Option<&str>) -> String {
     match place {
