@@ -394,6 +394,13 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
+        name: "round-20c layouts dev (a python-docx dump, a pdfplumber text of a PDF decree, a BeautifulSoup get_text of a WordPress page)",
+        questions: Some("knowledge/eval/blind/layouts-r20c/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r20c"),
+        tune: true,
+    },
+    Set {
         name: "round-20 blind conversations dev (writer P)",
         questions: None,
         conversations: Some("knowledge/eval/blind/r20/conversations-dev.tsv"),
