@@ -30,6 +30,7 @@ mod cache;
 mod casing;
 mod chat;
 mod columns;
+mod declared;
 mod decode;
 mod delimited;
 mod escapes;
@@ -308,6 +309,7 @@ fn parse_page(source: &str, text: &str) -> Result<Document, ParseError> {
         warnings = prose_warnings;
     }
     references::resolve(&mut raw_services);
+    declared::retitle(&lines, &mut raw_services);
     if raw_services.is_empty() {
         return Err(json::damaged(original).unwrap_or(ParseError::NoServices));
     }
