@@ -36,6 +36,7 @@ mod delimited;
 mod escapes;
 mod flattened;
 mod front_matter;
+mod glued;
 mod glyphs;
 mod header;
 mod html;
@@ -220,7 +221,8 @@ fn parse_page(source: &str, text: &str) -> Result<Document, ParseError> {
         .or_else(|| html::split(text))
         .or_else(|| json::split(text))
         .or_else(|| xml::split(text))
-        .or_else(|| yaml::split(text));
+        .or_else(|| yaml::split(text))
+        .or_else(|| glued::split(text));
     let text = page.as_ref().map_or(text, |p| p.text.as_str());
     let unchatted = chat::unwrap(text);
     let text = unchatted.as_deref().unwrap_or(text);

@@ -1752,11 +1752,20 @@ fn numbered_title(text: &str) -> bool {
     }) || words
         .last()
         .is_some_and(|w| matches!(w.to_lowercase().as_str(), "nomor" | "tahun" | "no."));
-    // A number of its own ("Nomor 5 Tahun 2009", "17/2023") cites or counts; one inside a
-    // code of letters and digits names a form or a class ("Kartu AK/1", "Limbah B3").
-    let cites_a_number = words
-        .iter()
-        .any(|w| w.chars().any(|c| c.is_ascii_digit()) && !w.chars().any(char::is_alphabetic));
+    // A year or a numbered instrument ("Nomor 5 Tahun 2009", "17/2023", "Edisi 2024") cites;
+    // a code of letters and digits names a form or a class ("Kartu AK/1", "Limbah B3"), and
+    // so does a number that is part of a name ("PSC 119").
+    let cites_a_number = words.iter().enumerate().any(|(i, w)| {
+        let digits: String = w.chars().filter(char::is_ascii_digit).collect();
+        let bare = !digits.is_empty() && !w.chars().any(char::is_alphabetic);
+        let year = digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
+        let numbered = i > 0
+            && matches!(
+                words[i - 1].to_lowercase().trim_end_matches('.'),
+                "nomor" | "no" | "tahun" | "thn" | "nomer"
+            );
+        bare && (year || numbered || w.contains('/'))
+    });
     numbered
         && !cites
         && (2..=14).contains(&words.len())
@@ -2164,6 +2173,9 @@ No.\tKomponen / Component\tUraian / Description
         assert!(numbered_title("4. Rincian Teknis Penyimpanan Limbah B3"));
         assert!(!numbered_title("2. Pedoman Teknis Pelayanan Edisi 2024"));
         assert!(!numbered_title("5. Perbup Contoh Nomor 12"));
+        assert!(numbered_title(
+            "6. Pelayanan Ambulans Gawat Darurat PSC 119 Lawangsari Sigap"
+        ));
         assert!(!numbered_title("1. Fotokopi KTP pemohon;"));
         assert!(!numbered_title("2. Petugas memeriksa kelengkapan dokumen"));
         assert!(!numbered_title("Sertifikat Laik Fungsi"));
