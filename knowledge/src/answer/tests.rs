@@ -834,6 +834,15 @@ fn a_level_the_question_names_rules_out_another_level() {
     );
 }
 
+/// An engine over the shipped decrees and one more.
+fn engine_with(document: crate::document::Document) -> Engine {
+    let mut documents = parse_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("standards"))
+        .unwrap()
+        .documents;
+    documents.push(document);
+    Engine::build(documents).unwrap()
+}
+
 /// A decree whose titles write a chat filler as an acronym ("sip" is "ok" in a chat).
 fn engine_with_sip() -> Engine {
     let text = "\
@@ -849,12 +858,7 @@ B. Izin Penyelenggaraan Reklame
 2. Jangka Waktu\t3 (tiga) hari kerja
 3. Biaya\tSesuai Perda
 ";
-    let document = crate::parse::parse_text("900_dpmptsp.txt", text).unwrap();
-    let mut documents = parse_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("standards"))
-        .unwrap()
-        .documents;
-    documents.push(document);
-    Engine::build(documents).unwrap()
+    engine_with(crate::parse::parse_text("900_dpmptsp.txt", text).unwrap())
 }
 
 #[test]
@@ -1037,11 +1041,7 @@ B. Pendaftaran Organisasi Kemasyarakatan
         document.agency.as_deref(),
         Some("Badan Kesatuan Bangsa dan Politik Kabupaten Contoh")
     );
-    let mut documents = parse_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("standards"))
-        .unwrap()
-        .documents;
-    documents.push(document);
-    let engine = Engine::build(documents).unwrap();
+    let engine = engine_with(document);
     let a = engine.answer("audiensi lewat kesbangpol caranya gmn", None);
     assert_eq!(
         a.candidates
@@ -1110,11 +1110,7 @@ B. Pemadaman Kebakaran
 2. Jangka Waktu\t15 (lima belas) menit
 3. Biaya\tGratis
 ";
-    let mut documents = parse_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("standards"))
-        .unwrap()
-        .documents;
-    documents.push(crate::parse::parse_text("902_damkar.txt", text).unwrap());
-    let engine = Engine::build(documents).unwrap();
+    let engine = engine_with(crate::parse::parse_text("902_damkar.txt", text).unwrap());
     for (question, expected) in [
         (
             "kunjungan anak paud ke damkar bayar ga?",
@@ -1377,11 +1373,7 @@ B. Pengesahan Peraturan Perusahaan
 2. Jangka Waktu\t30 (tiga puluh) hari kerja
 3. Biaya\tTidak dipungut biaya
 ";
-    let mut documents = parse_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("standards"))
-        .unwrap()
-        .documents;
-    documents.push(crate::parse::parse_text("903_disnaker.txt", text).unwrap());
-    let engine = Engine::build(documents).unwrap();
+    let engine = engine_with(crate::parse::parse_text("903_disnaker.txt", text).unwrap());
     let a = engine.answer("brp lama jadi kartu ak1?", None);
     assert_eq!(a.status, AnswerStatus::Answered, "{}", a.text);
     assert!(
