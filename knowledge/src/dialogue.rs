@@ -10,10 +10,12 @@
 //!   sy ..."), unless the message asks about a service that was not offered. A reply that only asks more ("brp hari?") answers the one
 //!   service offered, or offers the same list again for what it asks.
 //! - A message that only says where the citizen is or which agency they mean ("saya di kecamatan
-//!   beji", "yg di setda aja") sets the region; it then decides between services offered by
-//!   several agencies, in this message's list and in later questions; said right after an
-//!   answer about another agency's service, it moves that answer to the same service where the
-//!   citizen is.
+//!   beji", "yg di setda aja", "sy tinggal di desa X kec beji", "eh maksud sy yg di kecamatan")
+//!   sets the region; it then decides between services offered by several agencies, in this
+//!   message's list and in later questions; said right after an answer about another agency's
+//!   service, it moves that answer to the same service where the citizen is. A kecamatan,
+//!   regency or city no agency here serves ("sy dr kecamatan bangil") is answered as such and
+//!   clears the region.
 //! - A message that names a service and asks nothing ("kalo TPP?", "yg karis?") asks what
 //!   the previous message asked: elliptical, as chat questions are.
 //! - A single service offered ("maybe this one?") is the context of the reply, as an answered
