@@ -2,14 +2,14 @@
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
 //! and Word files) -> a static site's pages with their front matter titles as headings ([`front_matter`]) -> a wiki page's markup as Markdown ([`wiki`]) -> a saved e-mail's subject and decoded body ([`mail`]) -> a web page's JSON-LD read as a JSON export and added to what its body gives ([`linked_data`]) -> a web page's raw HTML source split into lines of text that keep their
-//! source line numbers ([`html`]), or an API's JSON, XML or YAML records written as label rows ([`json`], [`xml`], [`yaml`]) -> a chat export's publishers' messages without their time and sender ([`chat`]) -> a forwarded e-mail's quote markers removed ([`quoting`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
+//! source line numbers ([`html`]), or an API's JSON, XML or YAML records written as label rows ([`json`], [`xml`], [`yaml`]), or a component table whose cells an extraction glued into one line written out as its rows ([`glued`]) -> a chat export's publishers' messages without their time and sender ([`chat`]) -> a forwarded e-mail's quote markers removed ([`quoting`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
 //! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> a leaflet's panels printed side by side read one after the other ([`page_columns`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
 //! ([`page`]) -> headings framed by rule lines as service headings, underlined ones as Markdown headings ([`banners`]) -> a component table flattened to text with single spaces as its label and value cells ([`flattened`]) -> layouts put back into lines the
 //! assembler reads: a spreadsheet's sheet with one component per row or one column per service ([`delimited`]), tables
 //! printed cell by cell by a PDF conversion without layout
 //! ([`blocks`]), space-aligned tables ([`columns`]), matrices with a row per service
-//! ([`matrix`]; laid out with spaces: [`spaced_matrix`]), decrees organised by component with an item per service in each section ([`by_component`]) -> services and components found line by line ([`services`]);
+//! ([`matrix`]; laid out with spaces: [`spaced_matrix`]), decrees organised by component with an item per service in each section ([`by_component`]) -> services and components found line by line ([`services`]), tables without names titled by the names the decree declares before them ([`declared`]);
 //! when that finds one service or none, headings announced by a table of contents, numbered
 //! in capitals, a regulation's parts ("Bagian Kesatu") or numbered paragraphs of running text ([`paragraphs`]), with an FAQ page's questions as labels or a leaflet's sentences sorted into
 //! components ([`prose`]); also when the services found are fewer than such headings or mostly titled by a component's label -> cleaned text and list items ([`markup`]) -> normalised duration
