@@ -92,6 +92,12 @@ pub enum ParseError {
          component labels such as \"Persyaratan\", \"Jangka Waktu\", \"Biaya / Tarif\""
     )]
     NoServices,
+    /// A Word document saved as Rich Text (RTF source): not read, and no damaged JSON either.
+    #[error(
+        "file is a Word document saved as RTF, which loket does not read: open it in Word or LibreOffice, \
+         save it as .docx (or as plain text) and add that file instead"
+    )]
+    Rtf,
     /// A JSON export cut short or damaged (a page saved before it finished loading).
     #[error("the JSON export is damaged at line {line}, column {column} ({reason}): save or export it again")]
     DamagedJson {
@@ -189,6 +195,10 @@ pub fn parse_files<P: AsRef<Path> + Sync>(paths: &[P]) -> Vec<Result<Document, P
 
 /// Parses decoded text.
 pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
+    // Rich Text opens with its group and control word; its braces are no JSON export.
+    if text.trim_start_matches('\u{feff}').trim_start().starts_with("{\\rtf") {
+        return Err(ParseError::Rtf);
+    }
     let page = parse_page(source, text);
     // A web page's schema.org JSON-LD, read as the JSON export it is, adds what the page's
     // body does not show.
@@ -619,6 +629,19 @@ mod tests {
         let err = parse_bytes("kosong.txt", b"Ini hanya surat biasa tanpa tabel.\n").unwrap_err();
         assert!(matches!(err, ParseError::NoServices));
         assert!(err.to_string().contains("STANDAR PELAYANAN"));
+    }
+
+    /// RTF source opens with a brace: it is said to be RTF, with what to do, never taken for a
+    /// damaged JSON export.
+    #[test]
+    fn rtf_source_is_a_clear_error() {
+        let rtf = b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times;}}\r\n\\pard Persyaratan\\par\r\n}";
+        let err = parse_bytes("standar.txt", rtf).unwrap_err();
+        assert!(matches!(err, ParseError::Rtf), "{err}");
+        assert!(err.to_string().contains(".docx"), "{err}");
+        // A JSON export cut short is still one.
+        let err = parse_bytes("export.json", b"{\"layanan\": [").unwrap_err();
+        assert!(matches!(err, ParseError::DamagedJson { .. }), "{err}");
     }
 }
 
