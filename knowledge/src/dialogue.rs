@@ -513,6 +513,11 @@ mod conversation_tests {
         assert!(noted.text.contains("belum ada"), "{}", noted.text);
         // The citizen is no longer where they said before.
         assert!(d.region.is_empty(), "{:?}", d.region);
+        // A preposition with no place after it is no place (and no crash).
+        for unfinished in ["saya dari", "sy di"] {
+            let answer = Dialogue::default().reply(&ENGINE, unfinished);
+            assert_ne!(answer.status, AnswerStatus::Region, "{unfinished}: {}", answer.text);
+        }
     }
 
     #[test]

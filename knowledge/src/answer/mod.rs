@@ -1438,7 +1438,7 @@ impl Engine {
                 // "desa X kab sidoarjo"): where the citizen is, though no decree here is theirs
                 // (the empty region). A village alone may lie in a kecamatan served here.
                 let elsewhere = place.len() <= PLACE_REPLY_WORDS
-                    && REGION_TYPES.contains(&place[0])
+                    && place.first().is_some_and(|w| REGION_TYPES.contains(w))
                     && place.windows(2).any(|pair| {
                         REGION_TYPES.contains(&pair[0])
                             && !VILLAGE_TYPES.contains(&pair[0])

@@ -100,8 +100,13 @@ pub(crate) fn split(text: &str) -> Option<Split> {
             }
             let after = &rest[open..];
             let Some(close) = after.find('>') else {
-                // A tag running onto the next line: read whole there.
-                carried = after.to_owned();
+                // A tag running onto the next line: read whole there. A "<" that never closes
+                // within a tag's length is text ("nilai < 5" in a careless page).
+                if after.len() <= MAX_TAG_BYTES {
+                    carried = after.to_owned();
+                } else if skipping.is_none() {
+                    out.push_text(after, row_depth > 0);
+                }
                 break;
             };
             let tag = &after[..=close];
@@ -153,6 +158,10 @@ pub(crate) fn split(text: &str) -> Option<Split> {
         source_lines: out.source_lines,
     })
 }
+
+/// The longest tag carried over to the next line (Word's style attributes run to a few hundred
+/// bytes).
+const MAX_TAG_BYTES: usize = 4096;
 
 /// Whether the source is wrapped at a fixed width regardless of its markup: tags broken
 /// across lines ("<span\nstyle='font-size:14.0pt'>"), which no hand or CMS writes.
