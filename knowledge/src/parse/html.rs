@@ -283,6 +283,16 @@ mod tests {
         assert_eq!(split.source_lines[at], 7);
     }
 
+    /// A "<" that never closes within a tag's length is text: what follows it is still read.
+    #[test]
+    fn an_unclosed_angle_bracket_is_text() {
+        let filler = "x".repeat(MAX_TAG_BYTES);
+        let page = format!("<html><body>\n<p>nilai < 5 {filler}\n<p>Persyaratan KTP</p>\n</body></html>");
+        let split = split(&page).expect("a page");
+        assert!(split.text.lines().any(|l| l == "Persyaratan KTP"), "{}", &split.text[..200]);
+        assert!(split.text.lines().any(|l| l.starts_with("nilai") && l.contains("5 xxx")), "{}", &split.text[..200]);
+    }
+
     /// The next number of the services' numbering titles a service even when a label word
     /// is in its title, as long as the labels stand in table rows.
     #[test]
