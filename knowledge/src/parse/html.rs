@@ -289,8 +289,19 @@ mod tests {
         let filler = "x".repeat(MAX_TAG_BYTES);
         let page = format!("<html><body>\n<p>nilai < 5 {filler}\n<p>Persyaratan KTP</p>\n</body></html>");
         let split = split(&page).expect("a page");
-        assert!(split.text.lines().any(|l| l == "Persyaratan KTP"), "{}", &split.text[..200]);
-        assert!(split.text.lines().any(|l| l.starts_with("nilai") && l.contains("5 xxx")), "{}", &split.text[..200]);
+        assert!(
+            split.text.lines().any(|l| l == "Persyaratan KTP"),
+            "{}",
+            &split.text[..200]
+        );
+        assert!(
+            split
+                .text
+                .lines()
+                .any(|l| l.starts_with("nilai") && l.contains("5 xxx")),
+            "{}",
+            &split.text[..200]
+        );
     }
 
     /// The next number of the services' numbering titles a service even when a label word
