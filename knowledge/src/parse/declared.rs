@@ -8,10 +8,8 @@
 //! declared names title them in order. A decree whose services have titles of their own is
 //! left alone.
 
+use super::labels::is_service_name_label;
 use super::services::RawService;
-
-/// The labels a decree declares a service's name with.
-const NAME_LABELS: &[&str] = &["jenis pelayanan", "jenis layanan", "nama pelayanan", "nama layanan"];
 
 /// Titles the services from the names the decree declares, when their own titles name none.
 pub(crate) fn retitle(lines: &[&str], services: &mut [RawService]) {
@@ -38,9 +36,8 @@ fn declared_names(lines: &[&str]) -> Vec<String> {
         .iter()
         .filter_map(|line| {
             let (label, value) = line.split_once(':')?;
-            let label = label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
             let value = value.trim().trim_end_matches([';', '.']).trim();
-            (NAME_LABELS.contains(&label.as_str()) && value.chars().any(char::is_alphabetic)).then(|| value.to_owned())
+            (is_service_name_label(label) && value.chars().any(char::is_alphabetic)).then(|| value.to_owned())
         })
         .collect()
 }
