@@ -1,10 +1,8 @@
 //! Word (`.docx`) decrees as text lines: the zip archive's `word/document.xml` (and the page
 //! headers, where letterheads often live) read with `quick-xml`.
 //!
-//! One paragraph is one line; a tab (`w:tab`) stays a tab, so "Biaya\tGratis" reads as a row. A
-//! table row is one line with its cells joined by tabs, the layout the parser's table rules
-//! read; the paragraphs of one cell are joined by `<br>` (the cleaner's line break), tabs and
-//! line breaks inside a cell become spaces and `<br>`. A nested table's rows become paragraphs of
+//! The text is laid out by [`super::flow`]: a paragraph a line, a table row a line of
+//! tab-separated cells, a cell's paragraphs joined by `<br>`, a nested table's rows as paragraphs of
 //! the cell that holds it. Word's automatic list numbers are not in the text and are not made up
 //! (decrees that number their items write the numbers). Deleted revisions (`w:delText`) and the fallback copies of
 //! drawing content (`mc:Fallback`) are skipped, so nothing is read twice.
@@ -15,6 +13,7 @@ use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 
 use super::InputError;
+use super::flow::Flow;
 
 /// The largest XML part read (a zip bomb stops here, not in memory).
 const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
@@ -69,20 +68,10 @@ fn read_part(archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str) 
     Ok(xml)
 }
 
-/// One table being read: the cells of its current row and the paragraphs of its current cell.
-#[derive(Default)]
-struct Table {
-    cells: Vec<String>,
-    paragraphs: Vec<String>,
-}
-
-/// What is being read: the finished lines, open tables (innermost last) and open paragraphs
-/// (a text box's paragraphs sit inside a paragraph).
+/// What is being read: the document's flow and where in its XML the reader is.
 #[derive(Default)]
 struct Builder {
-    lines: Vec<String>,
-    tables: Vec<Table>,
-    paragraphs: Vec<String>,
+    flow: Flow,
     /// Depth inside elements whose text is skipped (`mc:Fallback`, `w:del`).
     skipping: usize,
     in_text: bool,
@@ -91,75 +80,16 @@ struct Builder {
 }
 
 impl Builder {
-    fn in_cell(&self) -> bool {
-        !self.tables.is_empty()
-    }
-
     fn push_text(&mut self, text: &str) {
-        if self.skipping == 0
-            && self.in_text
-            && let Some(paragraph) = self.paragraphs.last_mut()
-        {
-            paragraph.push_str(text);
+        if self.skipping == 0 && self.in_text {
+            self.flow.push_text(text);
         }
     }
 
-    /// A `w:tab` or `w:br`: a tab or a new line outside tables; a space or `<br>` in a cell.
+    /// A `w:tab` or `w:br` inside a run.
     fn push_break(&mut self, tab: bool) {
-        let in_cell = self.in_cell();
-        if self.skipping > 0 {
-            return;
-        }
-        if let Some(paragraph) = self.paragraphs.last_mut() {
-            paragraph.push_str(match (tab, in_cell) {
-                (true, false) => "\t",
-                (true, true) => " ",
-                (false, false) => "\n",
-                (false, true) => "<br>",
-            });
-        }
-    }
-
-    fn end_paragraph(&mut self) {
-        let Some(paragraph) = self.paragraphs.pop() else {
-            return;
-        };
-        let paragraph = paragraph.replace('\u{a0}', " ");
-        match self.tables.last_mut() {
-            Some(table) => {
-                if !paragraph.trim().is_empty() {
-                    table.paragraphs.push(paragraph.trim().to_owned());
-                }
-            }
-            None => self
-                .lines
-                .extend(paragraph.split('\n').map(|l| l.trim_end().to_owned())),
-        }
-    }
-
-    fn end_cell(&mut self) {
-        if let Some(table) = self.tables.last_mut() {
-            let cell = std::mem::take(&mut table.paragraphs).join("<br>");
-            table.cells.push(cell);
-        }
-    }
-
-    fn end_row(&mut self) {
-        let Some(table) = self.tables.last_mut() else {
-            return;
-        };
-        let cells = std::mem::take(&mut table.cells);
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            return;
-        }
-        let row = cells.join("\t");
-        let depth = self.tables.len();
-        if depth >= 2 {
-            // A nested table's row is one paragraph of the outer cell.
-            let row = row.replace('\t', " ");
-            self.tables[depth - 2].paragraphs.push(row);
-        } else {
-            self.lines.push(row);
+        if self.skipping == 0 {
+            self.flow.push_break(tab);
         }
     }
 }
@@ -185,10 +115,10 @@ fn lines_of(xml: &str) -> Result<Vec<String>, String> {
             .map_err(|e| format!("XML error at byte {}: {e}", reader.error_position()))?;
         match event {
             Event::Start(element) => match element.local_name().as_ref() {
-                "p" => builder.paragraphs.push(String::new()),
+                "p" => builder.flow.open_paragraph(),
                 "t" => builder.in_text = true,
                 "r" => builder.runs += 1,
-                "tbl" => builder.tables.push(Table::default()),
+                "tbl" => builder.flow.open_table(),
                 "Fallback" | "del" | "delText" | "instrText" => builder.skipping += 1,
                 _ => {}
             },
@@ -196,22 +126,19 @@ fn lines_of(xml: &str) -> Result<Vec<String>, String> {
                 "tab" if builder.runs > 0 => builder.push_break(true),
                 "br" | "cr" if builder.runs > 0 => builder.push_break(false),
                 "p" => {
-                    builder.paragraphs.push(String::new());
-                    builder.end_paragraph();
+                    builder.flow.open_paragraph();
+                    builder.flow.end_paragraph();
                 }
-                "tc" => builder.end_cell(),
+                "tc" => builder.flow.end_cell(),
                 _ => {}
             },
             Event::End(element) => match element.local_name().as_ref() {
-                "p" => builder.end_paragraph(),
+                "p" => builder.flow.end_paragraph(),
                 "t" => builder.in_text = false,
                 "r" => builder.runs = builder.runs.saturating_sub(1),
-                "tc" => builder.end_cell(),
-                "tr" => builder.end_row(),
-                "tbl" => {
-                    builder.end_row();
-                    builder.tables.pop();
-                }
+                "tc" => builder.flow.end_cell(),
+                "tr" => builder.flow.end_row(),
+                "tbl" => builder.flow.close_table(),
                 "Fallback" | "del" | "delText" | "instrText" => {
                     builder.skipping = builder.skipping.saturating_sub(1);
                 }
@@ -224,7 +151,7 @@ fn lines_of(xml: &str) -> Result<Vec<String>, String> {
             _ => {}
         }
     }
-    Ok(builder.lines)
+    Ok(builder.flow.finish())
 }
 
 #[cfg(test)]

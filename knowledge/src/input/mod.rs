@@ -1,4 +1,4 @@
-//! Office formats in: turns a `.pdf` or `.docx` decree into the text lines the parser reads.
+//! Office formats in: turns a `.pdf`, `.docx` or `.rtf` decree into the text lines the parser reads.
 //!
 //! Agencies publish their *Standar Pelayanan* as PDF (with a text layer) or Word files; the
 //! parser ([`crate::parse`]) reads lines of text where a table row is one line with its cells
@@ -8,6 +8,9 @@
 //!   between two glyphs of a line (a table's column boundary) becomes a tab.
 //! - [`docx`]: `word/document.xml`, one line per paragraph and per table row (cells joined by
 //!   tabs, paragraphs inside a cell by `<br>`, which the cleaner reads as a line break).
+//! - [`rtf`]: a Word document saved as Rich Text, read as Word shows it and laid out as a
+//!   `.docx` is (the parser recognises RTF by its content, whatever the file is called).
+//! - `flow`: the layout both Word readers share.
 //!
 //! Line numbers of a PDF or Word decree count the lines of this text (citations name the decree,
 //! never a line, to citizens; `loket standards` shows them to the administrator). Text files
@@ -19,7 +22,9 @@
 //! damaged file.
 
 pub mod docx;
+mod flow;
 pub mod pdf;
+pub mod rtf;
 
 use std::path::Path;
 
@@ -28,7 +33,7 @@ use std::path::Path;
 pub enum Format {
     /// Text conversions: `.txt`, `.md`, `.markdown`, `.html`, `.htm`, spreadsheets saved as
     /// `.csv` (comma or semicolon separated) and service-catalogue exports saved as `.json`,
-    /// `.xml` or `.yml`/`.yaml`.
+    /// `.xml` or `.yml`/`.yaml`, and Word documents saved as Rich Text (`.rtf`, read by [`rtf`]).
     Text,
     /// `.pdf` with a text layer.
     Pdf,
@@ -41,7 +46,9 @@ impl Format {
     pub fn of(file_name: &str) -> Option<Self> {
         let extension = Path::new(file_name).extension()?.to_str()?.to_ascii_lowercase();
         match extension.as_str() {
-            "txt" | "md" | "markdown" | "html" | "htm" | "csv" | "json" | "xml" | "yml" | "yaml" => Some(Self::Text),
+            "txt" | "md" | "markdown" | "html" | "htm" | "csv" | "json" | "xml" | "yml" | "yaml" | "rtf" => {
+                Some(Self::Text)
+            }
             "pdf" => Some(Self::Pdf),
             "docx" => Some(Self::Docx),
             _ => None,
@@ -94,6 +101,7 @@ mod tests {
         assert_eq!(Format::of("katalog.xml"), Some(Format::Text));
         assert_eq!(Format::of("Standar Pelayanan.PDF"), Some(Format::Pdf));
         assert_eq!(Format::of("sk.docx"), Some(Format::Docx));
+        assert_eq!(Format::of("SK Bupati.RTF"), Some(Format::Text));
         assert_eq!(Format::of("sk.doc"), None);
         assert_eq!(Format::of("sk.xlsx"), None);
         assert_eq!(Format::of("README"), None);

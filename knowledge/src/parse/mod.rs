@@ -1,7 +1,7 @@
 //! Parsing decree files into [`Document`]s.
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
-//! and Word files) -> a static site's pages with their front matter titles as headings ([`front_matter`]) -> a wiki page's markup as Markdown ([`wiki`]) -> a saved e-mail's subject and decoded body ([`mail`]) -> a web page's JSON-LD read as a JSON export and added to what its body gives ([`linked_data`]) -> a web page's raw HTML source split into lines of text that keep their
+//! and Word files, RTF source included) -> a static site's pages with their front matter titles as headings ([`front_matter`]) -> a wiki page's markup as Markdown ([`wiki`]) -> a saved e-mail's subject and decoded body ([`mail`]) -> a web page's JSON-LD read as a JSON export and added to what its body gives ([`linked_data`]) -> a web page's raw HTML source split into lines of text that keep their
 //! source line numbers ([`html`]), or an API's JSON, XML or YAML records written as label rows ([`json`], [`xml`], [`yaml`]), or a component table whose cells an extraction glued into one line written out as its rows ([`glued`]) -> a chat export's publishers' messages without their time and sender ([`chat`]) -> a forwarded e-mail's quote markers removed ([`quoting`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
 //! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> a leaflet's panels printed side by side read one after the other ([`page_columns`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
@@ -92,12 +92,6 @@ pub enum ParseError {
          component labels such as \"Persyaratan\", \"Jangka Waktu\", \"Biaya / Tarif\""
     )]
     NoServices,
-    /// A Word document saved as Rich Text (RTF source): not read, and no damaged JSON either.
-    #[error(
-        "file is a Word document saved as RTF, which loket does not read: open it in Word or LibreOffice, \
-         save it as .docx (or as plain text) and add that file instead"
-    )]
-    Rtf,
     /// A JSON export cut short or damaged (a page saved before it finished loading).
     #[error("the JSON export is damaged at line {line}, column {column} ({reason}): save or export it again")]
     DamagedJson {
@@ -195,9 +189,10 @@ pub fn parse_files<P: AsRef<Path> + Sync>(paths: &[P]) -> Vec<Result<Document, P
 
 /// Parses decoded text.
 pub fn parse_text(source: &str, text: &str) -> Result<Document, ParseError> {
-    // Rich Text opens with its group and control word; its braces are no JSON export.
-    if text.trim_start_matches('\u{feff}').trim_start().starts_with("{\\rtf") {
-        return Err(ParseError::Rtf);
+    // A Word document saved as Rich Text is read as Word shows it (its braces are no JSON
+    // export); its line numbers count the lines of that text, as a `.docx` decree's do.
+    if crate::input::rtf::is_rtf(text) {
+        return parse_text(source, &crate::input::rtf::text(text));
     }
     let page = parse_page(source, text);
     // A web page's schema.org JSON-LD, read as the JSON export it is, adds what the page's
@@ -631,14 +626,32 @@ mod tests {
         assert!(err.to_string().contains("STANDAR PELAYANAN"));
     }
 
-    /// RTF source opens with a brace: it is said to be RTF, with what to do, never taken for a
-    /// damaged JSON export.
+    /// A Word document saved as RTF is read as Word shows it; one without a standard gets the
+    /// usual error, never that of a damaged JSON export (it opens with a brace).
     #[test]
-    fn rtf_source_is_a_clear_error() {
-        let rtf = b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times;}}\r\n\\pard Persyaratan\\par\r\n}";
-        let err = parse_bytes("standar.txt", rtf).unwrap_err();
-        assert!(matches!(err, ParseError::Rtf), "{err}");
-        assert!(err.to_string().contains(".docx"), "{err}");
+    fn rtf_source_is_read_as_the_document_it_is() {
+        let rtf = concat!(
+            "{\\rtf1\\ansi\\ansicpg1252\\deff0 {\\fonttbl {\\f0 Times;}}\r\n",
+            "\\pard\\qc STANDAR PELAYANAN PENERBITAN SURAT KETERANGAN DOMISILI\\par\r\n",
+            "\\trowd\\cellx600\\cellx3000\\cellx9000\\pard\\intbl 1.\\cell Persyaratan\\cell ",
+            "Fotokopi KTP\\cell\\row\r\n",
+            "\\trowd\\cellx600\\cellx3000\\cellx9000\\pard\\intbl 2.\\cell Jangka Waktu\\cell ",
+            "1 (satu) hari kerja\\cell\\row\r\n",
+            "\\trowd\\cellx600\\cellx3000\\cellx9000\\pard\\intbl 3.\\cell Biaya / Tarif\\cell ",
+            "Tidak dipungut biaya {\\deleted Rp 5.000}\\cell\\row\r\n}",
+        );
+        let document = parse_bytes("standar.rtf", rtf.as_bytes()).unwrap();
+        assert_eq!(document.services.len(), 1);
+        let service = &document.services[0];
+        assert!(service.title.contains("Surat Keterangan Domisili"), "{}", service.title);
+        assert_eq!(service.fee.as_ref().and_then(|f| f.rupiah), Some(0));
+        assert!(!service.fee.as_ref().unwrap().raw.contains("5.000"));
+        let err = parse_bytes(
+            "standar.txt",
+            b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times;}}\r\n\\pard Surat\\par\r\n}",
+        )
+        .unwrap_err();
+        assert!(matches!(err, ParseError::NoServices), "{err}");
         // A JSON export cut short is still one.
         let err = parse_bytes("export.json", b"{\"layanan\": [").unwrap_err();
         assert!(matches!(err, ParseError::DamagedJson { .. }), "{err}");
