@@ -526,6 +526,13 @@ const SUITE: &[Set] = &[
         extra: Some("knowledge/eval/blind/layouts-r20b"),
         tune: false,
     },
+    Set {
+        name: "round-21 layouts test (a signed PDF through pypdf, a WordPress page through html2text)",
+        questions: Some("knowledge/eval/blind/layouts-r21b/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r21b"),
+        tune: false,
+    },
 ];
 
 pub(crate) fn run_eval(request: &EvalRequest) -> anyhow::Result<ExitCode> {
