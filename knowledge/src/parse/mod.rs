@@ -1,7 +1,7 @@
 //! Parsing decree files into [`Document`]s.
 //!
 //! The pipeline is: bytes -> text ([`decode`] for text conversions, [`crate::input`] for PDF
-//! and Word files, RTF source included) -> a static site's pages with their front matter titles as headings ([`front_matter`]) -> a wiki page's markup as Markdown ([`wiki`]) -> a saved e-mail's subject and decoded body ([`mail`]) -> a web page's JSON-LD read as a JSON export and added to what its body gives ([`linked_data`]) -> a web page's raw HTML source split into lines of text that keep their
+//! and Word files, RTF source included) -> a static site's pages with their front matter titles as headings ([`front_matter`]) -> a wiki page's markup as Markdown ([`wiki`]) -> a saved e-mail's subject and decoded body ([`mail`]) -> a web page's JSON-LD read as a JSON export and added to what its body gives ([`linked_data`]) -> a blog's or news site's feed or export read as its published posts' pages ([`feed`]) -> a web page's raw HTML source split into lines of text that keep their
 //! source line numbers ([`html`]), or an API's JSON, XML or YAML records written as label rows ([`json`], [`xml`], [`yaml`]), or a component table whose cells an extraction glued into one line written out as its rows ([`glued`]) -> a chat export's publishers' messages without their time and sender ([`chat`]) -> a forwarded e-mail's quote markers removed ([`quoting`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
 //! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> a leaflet's panels printed side by side read one after the other ([`page_columns`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
@@ -34,6 +34,7 @@ mod declared;
 mod decode;
 mod delimited;
 mod escapes;
+mod feed;
 mod flattened;
 mod front_matter;
 mod glued;
@@ -223,6 +224,7 @@ fn parse_page(source: &str, text: &str) -> Result<Document, ParseError> {
     // A web page's source is first split into lines of text; citations keep its own lines.
     // So is an API's JSON or XML export, as the label rows its records stand for.
     let page = mail::split(text)
+        .or_else(|| feed::split(text))
         .or_else(|| html::split(text))
         .or_else(|| json::split(text))
         .or_else(|| xml::split(text))

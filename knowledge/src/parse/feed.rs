@@ -1,0 +1,256 @@
+//! Decrees published as posts of a blog or news site and given as its feed or export: an Atom
+//! feed (a Blogger "Back up content" file is one), an RSS feed, a WordPress export (WXR, RSS
+//! with `content:encoded`). Each post's content is a web page's HTML, escaped once inside the
+//! XML or held in CDATA.
+//!
+//! [`split`] reads each published post as the page it stands for: its title as a heading,
+//! then its HTML read as [`super::html`] reads a page, each line citing the source line where
+//! the post begins. What a reader of the site never sees is left out: comments (an Atom entry
+//! answering another, Blogger's comment kind, a WXR `wp:comment`), drafts and unpublished posts
+//! (`app:draft` yes, a `wp:status` other than publish), the blog's settings and template,
+//! attachments and menu items. A post that is no standard (news, an announcement) is read too;
+//! the assembler finds the standards among them as on any page.
+
+use super::html::{self, Split};
+use quick_xml::events::Event;
+use quick_xml::reader::Reader;
+
+/// Kinds of Atom entry or WXR post that no reader of the site sees as a post.
+const NOT_POSTS: &[&str] = &[
+    "comment",
+    "settings",
+    "template",
+    "attachment",
+    "nav_menu_item",
+    "revision",
+    "custom_css",
+    "wp_block",
+    "wp_navigation",
+    "wp_template",
+    "wp_template_part",
+    "wp_global_styles",
+];
+
+/// One post being read.
+#[derive(Default)]
+struct Post {
+    title: String,
+    /// The content's HTML (Atom `content`, RSS `content:encoded`); the summary or description
+    /// stands in when there is none.
+    content: String,
+    summary: String,
+    line: u32,
+    hidden: bool,
+}
+
+/// The feed's published posts as lines of text, or `None` when the text is no feed.
+pub(crate) fn split(text: &str) -> Option<Split> {
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    let head: String = body.chars().take(1000).collect::<String>().to_lowercase();
+    if !body.starts_with('<') || !(head.contains("<feed") || head.contains("<rss") || head.contains("<rdf:rdf")) {
+        return None;
+    }
+    let posts = posts(text)?;
+    if posts.is_empty() {
+        return None;
+    }
+    // The posts as one page, a post's HTML starting on a line of its own; each line of that
+    // page remembers the source line of its post.
+    let mut page = String::from("<html><body>\n");
+    let mut page_lines: Vec<u32> = vec![1];
+    for post in &posts {
+        let content = if post.content.trim().is_empty() {
+            &post.summary
+        } else {
+            &post.content
+        };
+        let block = format!("<h1>{}</h1>\n{}\n", escape(post.title.trim()), content);
+        page_lines.extend(std::iter::repeat_n(post.line, block.matches('\n').count()));
+        page.push_str(&block);
+    }
+    page.push_str("</body></html>\n");
+    page_lines.push(page_lines.last().copied().unwrap_or(1));
+    let mut split = html::split(&page)?;
+    for line in &mut split.source_lines {
+        *line = page_lines.get((*line as usize).saturating_sub(1)).copied().unwrap_or(1);
+    }
+    Some(split)
+}
+
+/// The published posts of the feed; `None` when it is not well-formed XML.
+fn posts(text: &str) -> Option<Vec<Post>> {
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_at = |offset: u64| starts.partition_point(|&s| s as u64 <= offset) as u32;
+    let mut reader = Reader::from_str(text);
+    let mut posts = Vec::new();
+    let mut post: Option<Post> = None;
+    // Element names open inside the current post (qualified, lowercase).
+    let mut path: Vec<String> = Vec::new();
+    loop {
+        let at = reader.buffer_position();
+        match reader.read_event().ok()? {
+            Event::Start(element) => {
+                let name = AsRef::<str>::as_ref(&element.name()).to_lowercase();
+                if matches!(name.as_str(), "entry" | "item") && post.is_none() {
+                    post = Some(Post {
+                        line: line_at(at),
+                        ..Post::default()
+                    });
+                    path.clear();
+                    continue;
+                }
+                if let Some(post) = post.as_mut() {
+                    // A WXR comment (`wp:comment`) or an Atom reply marks no post of its own
+                    // when nested; an entry answering another is a comment.
+                    if name == "thr:in-reply-to" {
+                        post.hidden = true;
+                    }
+                    path.push(name);
+                }
+            }
+            Event::Empty(element) => {
+                let Some(post) = post.as_mut() else { continue };
+                let name = AsRef::<str>::as_ref(&element.name()).to_lowercase();
+                if name == "thr:in-reply-to" {
+                    post.hidden = true;
+                }
+                if name == "category" {
+                    let term = element
+                        .attributes()
+                        .flatten()
+                        .find(|a| AsRef::<str>::as_ref(&a.key) == "term")
+                        .map(|a| a.value.to_lowercase())
+                        .unwrap_or_default();
+                    if term.contains("#kind") || term.contains("/kind#") {
+                        let kind = term.rsplit('#').next().unwrap_or_default();
+                        post.hidden |= NOT_POSTS.contains(&kind);
+                    }
+                }
+            }
+            Event::End(element) => {
+                let name = AsRef::<str>::as_ref(&element.name()).to_lowercase();
+                if path.is_empty() && matches!(name.as_str(), "entry" | "item") {
+                    if let Some(done) = post.take().filter(|p| !p.hidden) {
+                        posts.push(done);
+                    }
+                    continue;
+                }
+                path.pop();
+            }
+            Event::Text(t) => take_text(post.as_mut(), &path, &t.xml10_content()),
+            Event::CData(t) => take_text(post.as_mut(), &path, &t.xml10_content()),
+            Event::GeneralRef(reference) => {
+                take_text(post.as_mut(), &path, &crate::input::docx::resolve(&reference));
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Some(posts)
+}
+
+/// Text inside a post, kept by the element it is in (outside a WXR comment).
+fn take_text(post: Option<&mut Post>, path: &[String], text: &str) {
+    let Some(post) = post else { return };
+    if path.iter().any(|p| p == "wp:comment") {
+        return;
+    }
+    match path.last().map(String::as_str) {
+        Some("title") if path.len() == 1 => post.title.push_str(text),
+        Some("content" | "content:encoded") => post.content.push_str(text),
+        Some("summary" | "description") if path.len() == 1 => post.summary.push_str(text),
+        Some("app:draft") if text.trim().eq_ignore_ascii_case("yes") => post.hidden = true,
+        Some("wp:status") if !matches!(text.trim(), "publish" | "") => post.hidden = true,
+        Some("wp:post_type") if NOT_POSTS.contains(&text.trim()) => post.hidden = true,
+        _ => {}
+    }
+}
+
+/// A post title as HTML text.
+fn escape(title: &str) -> String {
+    title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STANDARD: &str = "&lt;p&gt;&lt;b&gt;Persyaratan&lt;/b&gt;&lt;/p&gt;&lt;ol&gt;&lt;li&gt;Fotokopi KTP&lt;/li&gt;&lt;/ol&gt;\
+        &lt;p&gt;Biaya&amp;nbsp;: Gratis&lt;/p&gt;";
+
+    #[test]
+    fn an_atom_backup_is_read_as_its_published_posts() {
+        let atom = format!(
+            "<?xml version='1.0' encoding='UTF-8'?><feed xmlns='http://www.w3.org/2005/Atom' \
+             xmlns:app='http://purl.org/atom/app#' xmlns:thr='http://purl.org/syndication/thread/1.0'>\
+             <title>Blog Dinas</title>\
+             <entry><category scheme='http://schemas.google.com/g/2005#kind' \
+             term='http://schemas.google.com/blogger/2008/kind#settings'/><title>BLOG_NAME</title>\
+             <content type='text'>Blog Dinas</content></entry>\n\
+             <entry><category scheme='http://schemas.google.com/g/2005#kind' \
+             term='http://schemas.google.com/blogger/2008/kind#post'/><title type='text'>Standar Pelayanan Izin Usaha</title>\
+             <content type='html'>{STANDARD}</content></entry>\n\
+             <entry><app:control><app:draft>yes</app:draft></app:control><title>Draf lama</title>\
+             <content type='html'>&lt;p&gt;Biaya: Rp 50.000&lt;/p&gt;</content></entry>\
+             <entry><thr:in-reply-to ref='x'/><title>komentar</title><content type='html'>mantap min</content></entry>\
+             </feed>"
+        );
+        let split = split(&atom).unwrap();
+        let lines: Vec<&str> = split.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            lines,
+            [
+                "Standar Pelayanan Izin Usaha",
+                "Persyaratan",
+                "Fotokopi KTP",
+                "Biaya : Gratis"
+            ],
+            "{}",
+            split.text
+        );
+        assert!(
+            split.source_lines.iter().all(|&l| l == 1 || l == 2),
+            "{:?}",
+            split.source_lines
+        );
+        assert!(!split.text.contains("50.000") && !split.text.contains("mantap"));
+    }
+
+    #[test]
+    fn a_wordpress_export_keeps_published_posts_and_pages() {
+        let wxr = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
+            xmlns:wp=\"http://wordpress.org/export/1.2/\">\n<channel><title>Dinas</title>\n\
+            <item><title>Standar Pelayanan KIR</title><description></description>\n\
+            <content:encoded><![CDATA[<h2>Persyaratan</h2><p>STNK asli</p>]]></content:encoded>\n\
+            <wp:status>publish</wp:status><wp:post_type>page</wp:post_type>\n\
+            <wp:comment><wp:comment_content><![CDATA[kapan buka?]]></wp:comment_content></wp:comment></item>\n\
+            <item><title>logo.png</title><content:encoded><![CDATA[]]></content:encoded>\
+            <wp:status>inherit</wp:status><wp:post_type>attachment</wp:post_type></item>\n\
+            <item><title>Tarif baru</title><content:encoded><![CDATA[<p>Rp 1</p>]]></content:encoded>\
+            <wp:status>draft</wp:status><wp:post_type>post</wp:post_type></item>\n\
+            </channel></rss>";
+        let split = split(wxr).unwrap();
+        let lines: Vec<&str> = split.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            lines,
+            ["Standar Pelayanan KIR", "Persyaratan", "STNK asli"],
+            "{}",
+            split.text
+        );
+        assert!(
+            split.source_lines.iter().all(|l| (3..=5).contains(l)),
+            "{:?}",
+            split.source_lines
+        );
+    }
+
+    #[test]
+    fn other_xml_and_broken_feeds_are_not_feeds() {
+        assert!(split("<katalog><layanan/></katalog>").is_none());
+        assert!(split("<feed><entry><title>x</title>").is_none());
+        assert!(split("<rss><channel></channel></rss>").is_none());
+        assert!(split("teks biasa").is_none());
+    }
+}
