@@ -527,6 +527,13 @@ const SUITE: &[Set] = &[
         tune: false,
     },
     Set {
+        name: "round-21 layouts dev (raw RTF source, a Google Docs HTML export, a Google Drive OCR of a scanned decree)",
+        questions: Some("knowledge/eval/blind/layouts-r21/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r21"),
+        tune: true,
+    },
+    Set {
         name: "round-21 layouts test (a signed PDF through pypdf, a WordPress page through html2text)",
         questions: Some("knowledge/eval/blind/layouts-r21b/test.tsv"),
         conversations: None,
