@@ -527,6 +527,20 @@ const SUITE: &[Set] = &[
         tune: false,
     },
     Set {
+        name: "round-21 blind conversations dev (writer Q)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r21/conversations-dev.tsv"),
+        extra: None,
+        tune: true,
+    },
+    Set {
+        name: "round-21 blind conversations test (writer Q)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r21/conversations-test.tsv"),
+        extra: None,
+        tune: false,
+    },
+    Set {
         name: "round-21 layouts dev (raw RTF source, a Google Docs HTML export, a Google Drive OCR of a scanned decree)",
         questions: Some("knowledge/eval/blind/layouts-r21/dev.tsv"),
         conversations: None,
