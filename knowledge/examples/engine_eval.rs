@@ -8,6 +8,7 @@
 //! cargo run --release -p loket-knowledge --example engine_eval -- answers [FILE...]
 //! cargo run --release -p loket-knowledge --example engine_eval -- scale DIR [ROUNDS]
 //! cargo run --release -p loket-knowledge --example engine_eval -- parsed DIR
+//! cargo run --release -p loket-knowledge --example engine_eval -- rtf FILE
 //! cargo run --release -p loket-knowledge --example engine_eval -- analyze < WORDS
 //! ```
 //!
@@ -19,7 +20,8 @@
 //! its output before and after a change that must not change answers. `scale` times parsing
 //! the decrees of DIR alone (not the shipped ones), one engine build and the answers, with the
 //! peak RSS (the corpus of `scripts/make-scale-corpus`). `parsed` prints every document of DIR
-//! as one JSON line, and every file that failed: diff it around a parser change. `analyze`
+//! as one JSON line, and every file that failed: diff it around a parser change. `rtf` prints
+//! the text the parser reads from an RTF source. `analyze`
 //! prints the analysed tokens of each stdin line (what the index and the questions see).
 //! Run from the repository root or the crate directory.
 
@@ -197,6 +199,11 @@ fn main() {
                     engine.explain(&line).lines().take(4).collect::<Vec<_>>().join("\n")
                 );
             }
+        }
+        "rtf" => {
+            let file = PathBuf::from(args.get(1).expect("rtf needs a file"));
+            let source = std::fs::read_to_string(&file).expect("file readable as UTF-8");
+            println!("{}", loket_knowledge::input::rtf::text(&source));
         }
         "parsed" => {
             let dir = PathBuf::from(args.get(1).expect("parsed needs a directory"));

@@ -1,7 +1,7 @@
 //! Measuring the answer engine on labelled question sets and conversations (`knowledge/eval/`).
 //!
 //! Each question row gives a question, the expected service id (`-` when no standard answers
-//! it) and the expected aspect (`-` for refusals, `smalltalk` for greetings; every component of
+//! it) and the expected aspect (`-` or `not_found` for refusals, `smalltalk` for greetings; every component of
 //! a standard, the service-management ones included, is an aspect). The report gives,
 //! over answerable questions, the right service answered and the right service answered or
 //! offered among at most [`ONE_TAP`] choices; the aspect when the service is right; the share
@@ -46,7 +46,7 @@ pub fn parse_cases(text: &str) -> Result<Vec<Case>, String> {
         }
         let smalltalk = cols[2].trim() == "smalltalk";
         let aspect = match cols[2].trim() {
-            "-" | "smalltalk" => None,
+            "-" | "smalltalk" | "not_found" => None,
             name => Some(Aspect::parse(name).ok_or_else(|| format!("line {}: unknown aspect {name:?}", index + 1))?),
         };
         let service = match cols[1].trim() {
@@ -254,7 +254,7 @@ pub fn parse_turns(text: &str) -> Result<Vec<Turn>, String> {
             other => return Err(at(format!("unknown status {other:?}"))),
         };
         let aspect = match cols[4].trim() {
-            "-" | "smalltalk" => None,
+            "-" | "smalltalk" | "not_found" => None,
             name => Some(Aspect::parse(name).ok_or_else(|| at(format!("unknown aspect {name:?}")))?),
         };
         turns.push(Turn {
@@ -351,8 +351,12 @@ mod tests {
 
     #[test]
     fn parses_rows_and_reports_bad_ones() {
-        let cases = parse_cases("# header\nsyarat ktp\t-\t-\t\nhalo\t-\tsmalltalk\nbiaya x\ta:b\tfee\tnote\n").unwrap();
-        assert_eq!(cases.len(), 3);
+        let cases = parse_cases(
+            "# header\nsyarat ktp\t-\t-\t\nhalo\t-\tsmalltalk\nbiaya x\ta:b\tfee\tnote\nsim\t-\tnot_found\n",
+        )
+        .unwrap();
+        assert_eq!(cases.len(), 4);
+        assert_eq!(cases[3].aspect, None);
         assert_eq!(cases[0].service, None);
         assert!(cases[1].smalltalk);
         assert_eq!(cases[2].aspect, Some(Aspect::Fee));

@@ -137,6 +137,7 @@ fn strip_layout(heading: &str) -> &str {
         title = title.trim_start_matches(['-', '•', '*', '·', '–', ' ']);
         title = strip_list_number(title);
         title = strip_service_number(title);
+        title = strip_document_kind(title);
         if title == before {
             break;
         }
@@ -166,6 +167,23 @@ fn strip_service_number(text: &str) -> &str {
             (digits > 0).then(|| after[digits..].trim_start_matches(['.', ':', ')', ' ', '-', '—', '–']))
         })
         .unwrap_or(text)
+}
+
+/// Strips the kind of document a numbered heading repeats before each name ("1. Standar
+/// Pelayanan Pemeriksaan Kimia Klinik"): the decree is the standard, the service is what
+/// follows. A minimum service standard ("Standar Pelayanan Minimal ...") is a name of its own.
+fn strip_document_kind(text: &str) -> &str {
+    let Some(rest) =
+        strip_word(text, "standar").and_then(|r| strip_word(r, "pelayanan").or_else(|| strip_word(r, "layanan")))
+    else {
+        return text;
+    };
+    let first = rest.split_whitespace().next().unwrap_or_default().to_lowercase();
+    if rest.is_empty() || first.starts_with("minimal") || matches!(first.as_str(), "pada" | "di" | "dan" | "ini") {
+        text
+    } else {
+        rest
+    }
 }
 
 /// `text` after `word` (any case) and the blanks after it, when it starts with the word.
@@ -293,6 +311,20 @@ mod tests {
         assert_eq!(clean("(3) Rekomendasi Izin"), "Rekomendasi Izin");
         assert_eq!(clean("12 Pengantar Nikah"), "Pengantar Nikah");
         assert_eq!(clean("- • Konsultasi"), "Konsultasi");
+    }
+
+    #[test]
+    fn the_kind_of_document_before_a_numbered_name_is_dropped() {
+        assert_eq!(
+            clean("1.\tStandar Pelayanan Pemeriksaan Kimia Klinik"),
+            "Pemeriksaan Kimia Klinik"
+        );
+        assert_eq!(clean("2. STANDAR LAYANAN Uji KIR"), "Uji KIR");
+        assert_eq!(
+            clean("Standar Pelayanan Minimal Kesehatan"),
+            "Standar Pelayanan Minimal Kesehatan"
+        );
+        assert_eq!(clean("Standar Pelayanan pada Dinas"), "Standar Pelayanan pada Dinas");
     }
 
     #[test]
