@@ -430,10 +430,16 @@ pub fn title_forms(title: &str) -> Vec<(String, String)> {
                         pieces.extend(irregular_pieces(w));
                         pieces
                     };
-                    for a in closed(first) {
+                    // Or the first word's open syllable before the second's closed inner
+                    // syllable ("catin" is calon pengantin, "capil" catatan sipil).
+                    let open = syllable_pieces(first)
+                        .into_iter()
+                        .filter(|p| p.ends_with(is_vowel_char));
+                    let firsts: Vec<String> = closed(first).into_iter().chain(open).collect();
+                    for a in &firsts {
                         for b in closed(second) {
                             let form = format!("{a}{b}");
-                            if !span.contains(&form) {
+                            if form.len() > MIN_ALIAS && !span.contains(&form) {
                                 out.push((form, long.clone()));
                             }
                         }
@@ -629,6 +635,16 @@ mod tests {
         assert!(has(&title_forms("Pemadam Kebakaran"), "damkar", "pemadam kebakaran"));
         let forms = title_forms("Pengendalian dan Monitoring Proyek");
         assert!(has(&forms, "dalmon", "pengendalian monitoring"));
+        // The first word's open syllable before the second's closed one.
+        assert!(has(
+            &title_forms("Pemeriksaan Calon Pengantin"),
+            "catin",
+            "calon pengantin"
+        ));
+        assert!(
+            has(&title_forms("Pencatatan Sipil"), "capil", "pencatatan sipil")
+                || has(&title_forms("Catatan Sipil"), "capil", "catatan sipil")
+        );
         // Open inner syllables make no blend: too many short words would read as one.
         assert!(!has(
             &title_forms("Pendidikan Kedinasan"),
