@@ -5,13 +5,20 @@
 //! is one line with its cells joined by tabs (the layout of a text conversion); the paragraphs
 //! of one cell are joined by `<br>` (the cleaner's line break), and a tab or line break inside a
 //! cell becomes a space or `<br>`. A nested table's rows become paragraphs of the cell that
-//! holds it. Paragraphs may nest (a text box's paragraphs sit inside a paragraph).
+//! holds it. A table of one row with one filled cell (a letterhead beside its logo, a signature
+//! block) is a frame: its paragraphs are lines. Paragraphs may nest (a text box's paragraphs
+//! sit inside a paragraph).
 
-/// One table being read: the cells of its current row and the paragraphs of its current cell.
+/// One table being read: the cells of its current row and the paragraphs of its current cell,
+/// and, for a table in the body, its rows written so far (where the first is in the lines, and
+/// that row's one filled cell when it has just one).
 #[derive(Default)]
 struct Table {
     cells: Vec<String>,
     paragraphs: Vec<String>,
+    rows: usize,
+    first_line: usize,
+    lone_cell: Option<String>,
 }
 
 /// The finished lines, the open tables (innermost last) and the open paragraphs.
@@ -41,10 +48,20 @@ impl Flow {
         self.tables.push(Table::default());
     }
 
-    /// Ends the open table (a row left unfinished is ended first).
+    /// Ends the open table (a row left unfinished is ended first). A table of one row with
+    /// one filled cell (a letterhead beside its logo, a signature block) is a frame around
+    /// paragraphs, not data: its paragraphs are lines.
     pub(crate) fn close_table(&mut self) {
         self.end_row();
-        self.tables.pop();
+        if let Some(table) = self.tables.pop()
+            && self.tables.is_empty()
+            && table.rows == 1
+            && let Some(cell) = table.lone_cell
+            && table.first_line + 1 == self.lines.len()
+        {
+            self.lines.pop();
+            self.lines.extend(cell.split("<br>").map(str::to_owned));
+        }
     }
 
     /// Text of the innermost open paragraph (none open: the text is dropped).
@@ -99,6 +116,11 @@ impl Flow {
         if cells.iter().all(|c| c.trim().is_empty()) {
             return;
         }
+        let filled: Vec<&String> = cells.iter().filter(|c| !c.trim().is_empty()).collect();
+        let lone_cell = match filled.as_slice() {
+            [only] => Some((*only).clone()),
+            _ => None,
+        };
         let row = cells.join("\t");
         let depth = self.tables.len();
         if depth >= 2 {
@@ -106,6 +128,13 @@ impl Flow {
             let row = row.replace('\t', " ");
             self.tables[depth - 2].paragraphs.push(row);
         } else {
+            let first_line = self.lines.len();
+            let table = &mut self.tables[depth - 1];
+            table.rows += 1;
+            if table.rows == 1 {
+                table.first_line = first_line;
+                table.lone_cell = lone_cell;
+            }
             self.lines.push(row);
         }
     }

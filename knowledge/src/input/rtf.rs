@@ -501,6 +501,16 @@ mod tests {
     }
 
     #[test]
+    fn a_letterhead_beside_its_logo_is_lines_not_a_row() {
+        let rtf = document(concat!(
+            "\\trowd\\cellx1500\\cellx9000\\pard\\intbl{\\*\\shppict{\\pict 89}}\\cell ",
+            "PEMERINTAH KABUPATEN CONTOH\\par\\pard\\intbl DINAS KESEHATAN\\cell\\row\r\n",
+            "\\pard KEPUTUSAN\\par",
+        ));
+        assert_eq!(text(&rtf), "PEMERINTAH KABUPATEN CONTOH\nDINAS KESEHATAN\nKEPUTUSAN");
+    }
+
+    #[test]
     fn careless_sources_do_not_panic() {
         for rtf in [
             "{\\rtf1",
