@@ -92,7 +92,7 @@ pub(crate) fn cue(question: &str) -> Option<&'static str> {
             found = Some("prosedur");
             continue;
         }
-        if matches!(raw[i], "kemana" | "kmn") {
+        if matches!(raw[i], "kemana" | "kmn" | "dimana" | "dmn") {
             if let Some(cue) = frame(Asks::WhereTo, &around(&words, i)) {
                 found = Some(cue);
             }
@@ -100,7 +100,7 @@ pub(crate) fn cue(question: &str) -> Option<&'static str> {
         }
         // "lewat mana", "via apa", "bayarnya pakai apa": by what means, a step of the
         // procedure; "jadinya apa": what it becomes, the product.
-        if matches!(word.as_str(), "apa" | "mana") && i > 0 {
+        if matches!(word.as_str(), "apa" | "mana" | "siapa") && i > 0 {
             let before = raw[i - 1];
             // "apa aja" after a word for papers or data asks for a list of them ("pake acuan
             // apa aja", "datanya apa aja"): what the citizen brings, unless a verb near it says
@@ -117,7 +117,8 @@ pub(crate) fn cue(question: &str) -> Option<&'static str> {
             // The means may name its kind first ("lewat bank apa", "via aplikasi apa"). What
             // a result is set with ("ditetapkan pake apa") is the instrument the service
             // issues: its product.
-            if MEANS.contains(&before) || i > 1 && MEANS.contains(&raw[i - 2]) {
+            // Through whom ("lewat siapa") is a step of the procedure too.
+            if MEANS.contains(&before) || word != "siapa" && i > 1 && MEANS.contains(&raw[i - 2]) {
                 let set = around(&words, i).iter().any(|w| verb_root(w, ESTABLISH).is_some());
                 found = Some(if set { "produk" } else { "prosedur" });
                 continue;
@@ -137,7 +138,15 @@ pub(crate) fn cue(question: &str) -> Option<&'static str> {
             // A question opening with "apa" asks yes or no ("apa bisa diwakilkan").
             "apa" | "apaan" if i > 0 => Asks::What,
             "siapa" | "sapa" => Asks::Who,
-            "mana" if i > 0 && words[i - 1] == "ke" => Asks::WhereTo,
+            // "ke mana", "di mana", and with the noun it asks about between ("ke bagian mana",
+            // "di loket mana").
+            "mana"
+                if i > 0
+                    && (matches!(words[i - 1].as_str(), "ke" | "di")
+                        || i > 1 && matches!(words[i - 2].as_str(), "ke" | "di")) =>
+            {
+                Asks::WhereTo
+            }
             "kapan" => Asks::When,
             _ => continue,
         };
@@ -400,6 +409,14 @@ mod tests {
         assert_eq!(cue("hasilnya akhirnya dikirim kemana"), Some("prosedur"));
         assert_eq!(cue("hasil skj nanti divalidasi ke mana?"), Some("prosedur"));
         assert_eq!(cue("stlh dicatat trus diapain?"), Some("prosedur"));
+        // The noun asked about may stand between the preposition and "mana"; "di mana" asks
+        // where a step happens, "lewat siapa" through whom.
+        assert_eq!(cue("berkasnya dikirim ke bkn mana?"), Some("prosedur"));
+        assert_eq!(cue("berkas kami diverifikasi dimana"), Some("prosedur"));
+        assert_eq!(cue("sk pensiunnya nanti diterima lewat siapa"), Some("prosedur"));
+        assert_eq!(cue("kantornya di mana"), None);
+        // Whose decision sets it is no means.
+        assert_ne!(cue("ujungnya ditetapkan pake keputusan siapa?"), Some("produk"));
     }
 
     #[test]
