@@ -170,5 +170,8 @@ fn a_bad_office_file_does_not_stop_the_others() {
         .iter()
         .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(failed, ["rusak.docx", "scan.pdf"]);
+    assert_eq!(failed, ["catatan.odt", "rusak.docx", "scan.pdf"]);
+    // A format loket does not read is said so, with what to save it as: never skipped silently.
+    let odt = report.failures[0].1.to_string();
+    assert!(odt.contains("catatan.odt") && odt.contains(".docx"), "{odt}");
 }

@@ -39,6 +39,10 @@ pub enum Format {
     Pdf,
     /// `.docx` (Office Open XML).
     Docx,
+    /// An office format loket does not read (`.doc`, `.odt`, `.xls`, `.xlsx`, `.ppt`,
+    /// `.pptx`, `.wps`): reported as such, with what to save it as, so a decree dropped in
+    /// the directory in such a format is never skipped silently.
+    Unsupported(&'static str),
 }
 
 impl Format {
@@ -51,6 +55,11 @@ impl Format {
             }
             "pdf" => Some(Self::Pdf),
             "docx" => Some(Self::Docx),
+            "doc" => Some(Self::Unsupported("Word 97-2003 (.doc)")),
+            "odt" => Some(Self::Unsupported("OpenDocument (.odt)")),
+            "wps" => Some(Self::Unsupported("WPS Writer (.wps)")),
+            "xls" | "xlsx" | "ods" => Some(Self::Unsupported("spreadsheet")),
+            "ppt" | "pptx" | "odp" => Some(Self::Unsupported("slide deck")),
             _ => None,
         }
     }
@@ -59,6 +68,17 @@ impl Format {
 /// Why a PDF or Word decree could not be read. Every message names the file and says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
+    /// An office format loket does not read.
+    #[error(
+        "{file}: loket does not read this {format} file: open it and save it as .docx (Word), \
+         .pdf or .csv (a spreadsheet, one sheet), then add that file instead"
+    )]
+    Unsupported {
+        /// The file's name.
+        file: String,
+        /// What kind of file it is.
+        format: &'static str,
+    },
     /// A PDF whose pages carry no text (a scan or a photo).
     #[error(
         "{file}: the PDF has no text layer (probably a scan): run OCR on it first (for example \
@@ -102,8 +122,10 @@ mod tests {
         assert_eq!(Format::of("Standar Pelayanan.PDF"), Some(Format::Pdf));
         assert_eq!(Format::of("sk.docx"), Some(Format::Docx));
         assert_eq!(Format::of("SK Bupati.RTF"), Some(Format::Text));
-        assert_eq!(Format::of("sk.doc"), None);
-        assert_eq!(Format::of("sk.xlsx"), None);
+        assert!(matches!(Format::of("sk.doc"), Some(Format::Unsupported(_))));
+        assert!(matches!(Format::of("SK.ODT"), Some(Format::Unsupported(_))));
+        assert!(matches!(Format::of("standar.xlsx"), Some(Format::Unsupported(_))));
+        assert_eq!(Format::of("logo.png"), None);
         assert_eq!(Format::of("README"), None);
     }
 }

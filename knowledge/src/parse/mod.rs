@@ -112,7 +112,8 @@ pub enum ParseError {
 }
 
 /// Parses one decree from its bytes; `source` is the file name used in citations and ids, and
-/// its extension says the format (`.pdf`, `.docx`; anything else is read as text).
+/// its extension says the format (`.pdf`, `.docx`; an office format loket does not read is an
+/// error saying what to save it as; anything else is read as text).
 pub fn parse_bytes(source: &str, bytes: &[u8]) -> Result<Document, ParseError> {
     let text = match Format::of(source) {
         Some(Format::Pdf | Format::Docx) if bytes.iter().all(|b| b.is_ascii_whitespace()) => {
@@ -125,6 +126,12 @@ pub fn parse_bytes(source: &str, bytes: &[u8]) -> Result<Document, ParseError> {
                 return Err(ParseError::Empty);
             }
             text
+        }
+        Some(Format::Unsupported(format)) => {
+            return Err(ParseError::Input(InputError::Unsupported {
+                file: source.to_owned(),
+                format,
+            }));
         }
         Some(Format::Text) | None => decode::decode(bytes)?,
     };
@@ -150,7 +157,7 @@ pub struct DirReport {
     pub failures: Vec<(PathBuf, ParseError)>,
 }
 
-/// Parses every decree file of a directory (`.txt`/`.md`/`.html`/`.csv`/`.json`/`.xml`/`.yml`, `.pdf`, `.docx`; see [`Format`]) (sorted by name); a bad file is
+/// Parses every decree file of a directory (`.txt`/`.md`/`.html`/`.csv`/`.json`/`.xml`/`.yml`/`.rtf`, `.pdf`, `.docx`; see [`Format`]; office files in other formats are reported) (sorted by name); a bad file is
 /// reported in `failures` and the others still parse. Files are parsed in parallel
 /// ([`parse_files`]); the report is the same as parsing them one after the other.
 pub fn parse_dir(dir: &Path) -> Result<DirReport, std::io::Error> {
