@@ -15,6 +15,9 @@ use quick_xml::reader::Reader;
 use super::InputError;
 use super::flow::Flow;
 
+/// What a `.docx` is, for errors.
+const WORD: &str = "a Word document";
+
 /// The largest XML part read (a zip bomb stops here, not in memory).
 const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -39,7 +42,7 @@ pub fn text(file: &str, bytes: &[u8]) -> Result<String, InputError> {
     headers.sort();
     let mut lines: Vec<String> = Vec::new();
     for name in headers {
-        let xml = read_part(&mut archive, &name).map_err(damaged)?;
+        let xml = read_part(&mut archive, &name, WORD).map_err(damaged)?;
         let header = lines_of(&xml).map_err(|e| damaged(format!("{name}: {e}")))?;
         let header: Vec<String> = header.into_iter().filter(|l| !l.trim().is_empty()).collect();
         let seen = lines.windows(header.len().max(1)).any(|w| w == header.as_slice());
@@ -48,14 +51,20 @@ pub fn text(file: &str, bytes: &[u8]) -> Result<String, InputError> {
             lines.push(String::new());
         }
     }
-    let xml = read_part(&mut archive, "word/document.xml").map_err(damaged)?;
+    let xml = read_part(&mut archive, "word/document.xml", WORD).map_err(damaged)?;
     lines.extend(lines_of(&xml).map_err(|e| damaged(format!("word/document.xml: {e}")))?);
     Ok(lines.join("\n"))
 }
 
-fn read_part(archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str) -> Result<String, String> {
+/// One XML part of an office document's zip archive, at most [`MAX_PART_BYTES`]; `kind` names
+/// the document in the error when the part is missing ("a Word document").
+pub(super) fn read_part(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    name: &str,
+    kind: &str,
+) -> Result<String, String> {
     let part = archive.by_name(name).map_err(|e| match e {
-        zip::result::ZipError::FileNotFound => format!("no {name}: not a Word document"),
+        zip::result::ZipError::FileNotFound => format!("no {name}: not {kind}"),
         zip::result::ZipError::UnsupportedArchive(why) if why.contains("ncrypt") || why.contains("assword") => {
             format!("{name} is encrypted")
         }

@@ -161,7 +161,7 @@ fn a_bad_office_file_does_not_stop_the_others() {
     std::fs::write(dir.join("scan.pdf"), pdf_without_text()).unwrap();
     std::fs::write(dir.join("rusak.docx"), b"PK\x03\x04 not really").unwrap();
     std::fs::write(dir.join("~$handbook.docx"), b"Word's lock file").unwrap();
-    std::fs::write(dir.join("catatan.odt"), b"not a decree format").unwrap();
+    std::fs::write(dir.join("catatan.doc"), b"not a decree format").unwrap();
     let report = crate::parse::parse_dir(dir).unwrap();
     let parsed: Vec<&str> = report.documents.iter().map(|d| d.source.as_str()).collect();
     assert_eq!(parsed, ["handbook.docx", "letterhead.pdf"]);
@@ -170,8 +170,8 @@ fn a_bad_office_file_does_not_stop_the_others() {
         .iter()
         .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(failed, ["catatan.odt", "rusak.docx", "scan.pdf"]);
+    assert_eq!(failed, ["catatan.doc", "rusak.docx", "scan.pdf"]);
     // A format loket does not read is said so, with what to save it as: never skipped silently.
-    let odt = report.failures[0].1.to_string();
-    assert!(odt.contains("catatan.odt") && odt.contains(".docx"), "{odt}");
+    let doc = report.failures[0].1.to_string();
+    assert!(doc.contains("catatan.doc") && doc.contains(".docx"), "{doc}");
 }

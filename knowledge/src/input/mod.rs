@@ -1,4 +1,4 @@
-//! Office formats in: turns a `.pdf`, `.docx` or `.rtf` decree into the text lines the parser reads.
+//! Office formats in: turns a `.pdf`, `.docx`, `.odt` or `.rtf` decree into the text lines the parser reads.
 //!
 //! Agencies publish their *Standar Pelayanan* as PDF (with a text layer) or Word files; the
 //! parser ([`crate::parse`]) reads lines of text where a table row is one line with its cells
@@ -10,7 +10,8 @@
 //!   tabs, paragraphs inside a cell by `<br>`, which the cleaner reads as a line break).
 //! - [`rtf`]: a Word document saved as Rich Text, read as Word shows it and laid out as a
 //!   `.docx` is (the parser recognises RTF by its content, whatever the file is called).
-//! - `flow`: the layout both Word readers share.
+//! - [`odt`]: LibreOffice's OpenDocument text, `content.xml`, laid out as a `.docx` is.
+//! - `flow`: the layout the word processors' readers share.
 //!
 //! Line numbers of a PDF or Word decree count the lines of this text (citations name the decree,
 //! never a line, to citizens; `loket standards` shows them to the administrator). Text files
@@ -23,6 +24,7 @@
 
 pub mod docx;
 mod flow;
+pub mod odt;
 pub mod pdf;
 pub mod rtf;
 
@@ -39,7 +41,9 @@ pub enum Format {
     Pdf,
     /// `.docx` (Office Open XML).
     Docx,
-    /// An office format loket does not read (`.doc`, `.odt`, `.xls`, `.xlsx`, `.ppt`,
+    /// `.odt` (OpenDocument text, LibreOffice's own format).
+    Odt,
+    /// An office format loket does not read (`.doc`, `.xls`, `.xlsx`, `.ppt`,
     /// `.pptx`, `.wps`): reported as such, with what to save it as, so a decree dropped in
     /// the directory in such a format is never skipped silently.
     Unsupported(&'static str),
@@ -56,7 +60,7 @@ impl Format {
             "pdf" => Some(Self::Pdf),
             "docx" => Some(Self::Docx),
             "doc" => Some(Self::Unsupported("Word 97-2003 (.doc)")),
-            "odt" => Some(Self::Unsupported("OpenDocument (.odt)")),
+            "odt" => Some(Self::Odt),
             "wps" => Some(Self::Unsupported("WPS Writer (.wps)")),
             "xls" | "xlsx" | "ods" => Some(Self::Unsupported("spreadsheet")),
             "ppt" | "pptx" | "odp" => Some(Self::Unsupported("slide deck")),
@@ -123,7 +127,7 @@ mod tests {
         assert_eq!(Format::of("sk.docx"), Some(Format::Docx));
         assert_eq!(Format::of("SK Bupati.RTF"), Some(Format::Text));
         assert!(matches!(Format::of("sk.doc"), Some(Format::Unsupported(_))));
-        assert!(matches!(Format::of("SK.ODT"), Some(Format::Unsupported(_))));
+        assert_eq!(Format::of("SK.ODT"), Some(Format::Odt));
         assert!(matches!(Format::of("standar.xlsx"), Some(Format::Unsupported(_))));
         assert_eq!(Format::of("logo.png"), None);
         assert_eq!(Format::of("README"), None);

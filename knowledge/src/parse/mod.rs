@@ -112,16 +112,20 @@ pub enum ParseError {
 }
 
 /// Parses one decree from its bytes; `source` is the file name used in citations and ids, and
-/// its extension says the format (`.pdf`, `.docx`; an office format loket does not read is an
+/// its extension says the format (`.pdf`, `.docx`, `.odt`; an office format loket does not read is an
 /// error saying what to save it as; anything else is read as text).
 pub fn parse_bytes(source: &str, bytes: &[u8]) -> Result<Document, ParseError> {
     let text = match Format::of(source) {
-        Some(Format::Pdf | Format::Docx) if bytes.iter().all(|b| b.is_ascii_whitespace()) => {
+        Some(Format::Pdf | Format::Docx | Format::Odt) if bytes.iter().all(|b| b.is_ascii_whitespace()) => {
             return Err(ParseError::Empty);
         }
         Some(Format::Pdf) => crate::input::pdf::text(source, bytes)?,
-        Some(Format::Docx) => {
-            let text = crate::input::docx::text(source, bytes)?;
+        Some(format @ (Format::Docx | Format::Odt)) => {
+            let text = if format == Format::Docx {
+                crate::input::docx::text(source, bytes)?
+            } else {
+                crate::input::odt::text(source, bytes)?
+            };
             if text.trim().is_empty() {
                 return Err(ParseError::Empty);
             }
@@ -157,7 +161,7 @@ pub struct DirReport {
     pub failures: Vec<(PathBuf, ParseError)>,
 }
 
-/// Parses every decree file of a directory (`.txt`/`.md`/`.html`/`.csv`/`.json`/`.xml`/`.yml`/`.rtf`, `.pdf`, `.docx`; see [`Format`]; office files in other formats are reported) (sorted by name); a bad file is
+/// Parses every decree file of a directory (`.txt`/`.md`/`.html`/`.csv`/`.json`/`.xml`/`.yml`/`.rtf`, `.pdf`, `.docx`, `.odt`; see [`Format`]; office files in other formats are reported) (sorted by name); a bad file is
 /// reported in `failures` and the others still parse. Files are parsed in parallel
 /// ([`parse_files`]); the report is the same as parsing them one after the other.
 pub fn parse_dir(dir: &Path) -> Result<DirReport, std::io::Error> {
