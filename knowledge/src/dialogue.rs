@@ -31,6 +31,9 @@
 //!   institution or document ("brp lama dpt balesan?", "pas fotonya latar merah ato biru?":
 //!   the decree's component is shown) is about the previous service when no other service is
 //!   named by much of its title.
+//! - A short follow-up that asks something ("brp hari dpt jawaban") and would otherwise be
+//!   offered a list of services none of which its words name, nor any service's name, stays
+//!   with the previous service: its words touched those services' texts, not their names.
 //! - A message refused or left to a choice alone is read together with the question before it
 //!   when that names one service ("pengurus mushola mau minta bantuan renovasi" / "yg pengantar
 //!   dr kecamatan beji"): it completes or corrects that question. Never to give the service
@@ -532,6 +535,27 @@ mod conversation_tests {
         // A question that starts with a place is not a place.
         let asked = Dialogue::default().reply(&ENGINE, "di kecamatan beji sktm syaratnya apa");
         assert_eq!(asked.status, AnswerStatus::Answered, "{}", asked.text);
+    }
+
+    #[test]
+    fn a_short_follow_up_no_offered_service_is_named_by_stays_with_the_topic() {
+        let mut d = Dialogue::default();
+        let first = d.reply(&ENGINE, "mau audiensi dengan bupati, bagaimana caranya?");
+        assert_eq!(first.status, AnswerStatus::Answered, "{}", first.text);
+        // "Jawaban" is in services of the DPRD too, none named by it: the same audiensi.
+        let next = d.reply(&ENGINE, "kira2 berapa hari dapat jawaban?");
+        assert_eq!(next.status, AnswerStatus::Answered, "{}", next.text);
+        assert_eq!(id(&next), id(&first));
+        assert_eq!(next.aspect, Some(Aspect::Duration));
+        // A word of another service's name is another topic, never the previous service.
+        let mut d = Dialogue::default();
+        let first = d.reply(&ENGINE, "pengajuan propemperda prosesnya gimana");
+        let other = d.reply(&ENGINE, "kalo SK bupati biasa berapa lama");
+        assert!(
+            other.status != AnswerStatus::Answered || other.service != first.service,
+            "{}",
+            other.text
+        );
     }
 
     #[test]

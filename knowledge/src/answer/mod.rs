@@ -281,6 +281,9 @@ const MIN_COVERAGE: f32 = 0.5;
 /// Summed rarity (idf) of matched name words that identifies a service on its own: about
 /// two words that few services share (when they are at least 40% of the question's words).
 const DISTINCTIVE_MASS: f32 = 6.0;
+/// Most words of a follow-up that stays with the previous service rather than offering a list
+/// of services none of which it names.
+const FOLLOW_UP_WORDS: usize = 6;
 /// Credit for a question word found in one of a service's components but not in its name.
 const BODY_CREDIT: f32 = 0.3;
 /// A message that the previous service explains is still about it unless another service is
@@ -1205,6 +1208,19 @@ impl Engine {
                 .filter(|s| plausible(s) && s.score >= SUGGEST_SCORE * top)
                 .map(|s| (s.position, s.score))
                 .collect();
+            // A short follow-up that asks something of the previous service in words of its
+            // own ("brp hari dpt jawaban": every word in its text), when no word of it is in an
+            // offered service's title: the previous service, not a list of services its words
+            // happen to touch. A word the previous service lacks is another topic.
+            if let Some(position) = context
+                && asked.is_some()
+                && question.split_whitespace().count() <= FOLLOW_UP_WORDS
+                && !maybe.is_empty()
+                && !self.names_any(&tokens, maybe.iter().map(|(p, _)| *p))
+                && !naming.iter().any(|t| self.title_vocabulary.contains(t.as_str()))
+            {
+                return self.answer_service(question, position, aspect_of(position));
+            }
             if !maybe.is_empty() {
                 maybe.truncate(MAX_CHOICES);
                 return self.ambiguous(question, asked, &maybe);
@@ -1221,6 +1237,15 @@ impl Engine {
                     && !beats(&best_scored, s)
             })
             .collect();
+        if !ties.is_empty()
+            && let Some(position) = context
+            && asked.is_some()
+            && question.split_whitespace().count() <= FOLLOW_UP_WORDS
+            && !self.names_any(&tokens, std::iter::once(best).chain(ties.iter().map(|s| s.position)))
+            && !naming.iter().any(|t| self.title_vocabulary.contains(t.as_str()))
+        {
+            return self.answer_service(question, position, aspect_of(position));
+        }
         if !ties.is_empty() {
             let mut options = vec![(best, best_score)];
             options.extend(ties.iter().map(|s| (s.position, s.score)));
@@ -2135,6 +2160,14 @@ impl Engine {
             .skip(1)
             .find(|s| !self.twins(best.position, s.position))
             .map_or(0.0, |s| s.score)
+    }
+
+    /// Whether any word of the question is a word of one of these services' titles ("kalo
+    /// pengaduan brp hari" names the complaint services; "brp hari dpt jawaban" names none).
+    fn names_any(&self, tokens: &[String], positions: impl IntoIterator<Item = usize>) -> bool {
+        positions
+            .into_iter()
+            .any(|p| tokens.iter().any(|t| self.tokens[p].title.contains(t)))
     }
 
     /// Whether two services are one service at two agencies: the same words in their names.
