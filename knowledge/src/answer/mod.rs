@@ -1208,10 +1208,10 @@ impl Engine {
                 .filter(|s| plausible(s) && s.score >= SUGGEST_SCORE * top)
                 .map(|s| (s.position, s.score))
                 .collect();
-            // A short follow-up that asks something of the previous service in words of its
-            // own ("brp hari dpt jawaban": every word in its text), when no word of it is in an
-            // offered service's title: the previous service, not a list of services its words
-            // happen to touch. A word the previous service lacks is another topic.
+            // A short follow-up that asks something ("brp hari dpt jawaban"), when no word of
+            // it is in an offered service's title and none names any service ("kalo SK bupati
+            // biasa brp lama" asks about another): the previous service, not a list of services
+            // its words happen to touch in their texts.
             if let Some(position) = context
                 && asked.is_some()
                 && question.split_whitespace().count() <= FOLLOW_UP_WORDS
