@@ -224,8 +224,16 @@ impl Reader {
             at += 1;
             match first {
                 '\'' => {
-                    let hex: String = chars.iter().skip(at).take(2).collect();
-                    at += hex.len();
+                    // Two hex digits; counted in characters, so a careless source's "\'é" moves
+                    // on by what it holds.
+                    let digits = chars
+                        .iter()
+                        .skip(at)
+                        .take(2)
+                        .take_while(|c| c.is_ascii_hexdigit())
+                        .count();
+                    let hex: String = chars[at..at + digits].iter().collect();
+                    at += digits;
                     if let Ok(byte) = u8::from_str_radix(&hex, 16) {
                         if self.pending_skip > 0 {
                             self.pending_skip -= 1;
@@ -519,10 +527,13 @@ mod tests {
             "{\\rtf1 \\u-",
             "}}}{\\rtf1 a\\par",
             "{\\rtf1 \\bin99 ab",
+            "{\\rtf1 \\'\u{e9}t\\'e9",
         ] {
             let _ = text(rtf);
         }
         assert_eq!(text("{\\rtf1 teks tanpa penutup\\par"), "teks tanpa penutup");
+        // A byte escape without its digits is nothing; the text after it is kept.
+        assert_eq!(text("{\\rtf1 a\\'zb\\par}"), "azb");
         assert!(is_rtf("\u{feff} {\\rtf1\\ansi x}"));
         assert!(!is_rtf("{\"layanan\": []}"));
     }
