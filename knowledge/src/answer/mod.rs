@@ -1142,6 +1142,19 @@ impl Engine {
                 return self.answer_service(question, position, aspect_of(position));
             }
         }
+        // A short follow-up that asks something ("brp hari dpt jawaban"), when a list would be
+        // offered but no word of it is in an offered service's title and none names any service
+        // ("kalo SK bupati biasa brp lama" asks about another): the previous service, not a list
+        // of services its words happen to touch in their texts.
+        let stays_on_topic = |offered: &[usize]| {
+            context.filter(|_| {
+                asked.is_some()
+                    && !offered.is_empty()
+                    && question.split_whitespace().count() <= FOLLOW_UP_WORDS
+                    && !self.names_any(&tokens, offered.iter().copied())
+                    && !naming.iter().any(|t| self.title_vocabulary.contains(t.as_str()))
+            })
+        };
         let Some(
             best_scored @ Scored {
                 position: best,
@@ -1208,17 +1221,8 @@ impl Engine {
                 .filter(|s| plausible(s) && s.score >= SUGGEST_SCORE * top)
                 .map(|s| (s.position, s.score))
                 .collect();
-            // A short follow-up that asks something ("brp hari dpt jawaban"), when no word of
-            // it is in an offered service's title and none names any service ("kalo SK bupati
-            // biasa brp lama" asks about another): the previous service, not a list of services
-            // its words happen to touch in their texts.
-            if let Some(position) = context
-                && asked.is_some()
-                && question.split_whitespace().count() <= FOLLOW_UP_WORDS
-                && !maybe.is_empty()
-                && !self.names_any(&tokens, maybe.iter().map(|(p, _)| *p))
-                && !naming.iter().any(|t| self.title_vocabulary.contains(t.as_str()))
-            {
+            let offered: Vec<usize> = maybe.iter().map(|(p, _)| *p).collect();
+            if let Some(position) = stays_on_topic(&offered) {
                 return self.answer_service(question, position, aspect_of(position));
             }
             if !maybe.is_empty() {
@@ -1237,18 +1241,13 @@ impl Engine {
                     && !beats(&best_scored, s)
             })
             .collect();
-        if !ties.is_empty()
-            && let Some(position) = context
-            && asked.is_some()
-            && question.split_whitespace().count() <= FOLLOW_UP_WORDS
-            && !self.names_any(&tokens, std::iter::once(best).chain(ties.iter().map(|s| s.position)))
-            && !naming.iter().any(|t| self.title_vocabulary.contains(t.as_str()))
-        {
-            return self.answer_service(question, position, aspect_of(position));
-        }
         if !ties.is_empty() {
             let mut options = vec![(best, best_score)];
             options.extend(ties.iter().map(|s| (s.position, s.score)));
+            let offered: Vec<usize> = options.iter().map(|(p, _)| *p).collect();
+            if let Some(position) = stays_on_topic(&offered) {
+                return self.answer_service(question, position, aspect_of(position));
+            }
             // The citizen's region or agency settles a choice between agencies.
             let in_region: Vec<(usize, f32)> = options
                 .iter()

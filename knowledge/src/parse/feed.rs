@@ -79,10 +79,7 @@ pub(crate) fn split(text: &str) -> Option<Split> {
 
 /// The published posts of the feed; `None` when it is not well-formed XML.
 fn posts(text: &str) -> Option<Vec<Post>> {
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let line_at = |offset: u64| starts.partition_point(|&s| s as u64 <= offset) as u32;
+    let line_at = super::xml::line_finder(text);
     let mut reader = Reader::from_str(text);
     let mut posts = Vec::new();
     let mut post: Option<Post> = None;

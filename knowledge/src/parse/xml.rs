@@ -90,12 +90,17 @@ pub(crate) fn split(text: &str) -> Option<Split> {
     Some(out)
 }
 
-/// The element tree of the file; `None` when it is not well-formed XML.
-fn tree(text: &str) -> Option<Node> {
+/// The 1-based line of a byte offset of `text` (where an XML reader's element starts).
+pub(super) fn line_finder(text: &str) -> impl Fn(u64) -> u32 {
     let starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
-    let line_at = |offset: u64| starts.partition_point(|&s| s as u64 <= offset) as u32;
+    move |offset| starts.partition_point(|&s| s as u64 <= offset) as u32
+}
+
+/// The element tree of the file; `None` when it is not well-formed XML.
+fn tree(text: &str) -> Option<Node> {
+    let line_at = line_finder(text);
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Node> = vec![Node::default()];
     loop {
