@@ -554,6 +554,20 @@ const SUITE: &[Set] = &[
         extra: Some("knowledge/eval/blind/layouts-r21b"),
         tune: false,
     },
+    Set {
+        name: "round-22 blind conversations dev (writer R)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r22/conversations-dev.tsv"),
+        extra: None,
+        tune: true,
+    },
+    Set {
+        name: "round-22 blind conversations test (writer R)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r22/conversations-test.tsv"),
+        extra: None,
+        tune: false,
+    },
 ];
 
 pub(crate) fn run_eval(request: &EvalRequest) -> anyhow::Result<ExitCode> {
