@@ -568,6 +568,13 @@ const SUITE: &[Set] = &[
         extra: None,
         tune: false,
     },
+    Set {
+        name: "round-22 layouts test (a PDF decree through pdftohtml, an Excel sheet saved as a web page)",
+        questions: Some("knowledge/eval/blind/layouts-r22b/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r22b"),
+        tune: false,
+    },
 ];
 
 pub(crate) fn run_eval(request: &EvalRequest) -> anyhow::Result<ExitCode> {
