@@ -569,6 +569,13 @@ const SUITE: &[Set] = &[
         tune: false,
     },
     Set {
+        name: "round-22 layouts dev (an Excel XML Spreadsheet 2003, a PDF copied from a document-sharing site, a Wayback Machine capture)",
+        questions: Some("knowledge/eval/blind/layouts-r22/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r22"),
+        tune: true,
+    },
+    Set {
         name: "round-22 layouts test (a PDF decree through pdftohtml, an Excel sheet saved as a web page)",
         questions: Some("knowledge/eval/blind/layouts-r22b/test.tsv"),
         conversations: None,
