@@ -133,6 +133,7 @@
 
 mod build;
 mod deployment;
+mod entities;
 mod places;
 mod render;
 
@@ -143,6 +144,7 @@ use crate::document::{Component, Decree, Document, ServiceId, ServiceStandard};
 use crate::index::SearchIndex;
 use crate::spelling::SpellingIndex;
 use crate::vowelless::VowellessIndex;
+use entities::{ENTITIES, PLACE_ENTITIES};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
 
@@ -495,36 +497,6 @@ const GENERIC: &[&str] = &[
     "napa",
     "kapan",
 ];
-
-/// Words that name an institution, a document or a sector a public service may be about
-/// (`knowledge/data/entities.txt`, analysed). One the decrees never mention says the question is
-/// about something they do not cover ("cuti karyawan pabrik"), so it weighs like a service word.
-static ENTITIES: std::sync::LazyLock<HashSet<String>> = std::sync::LazyLock::new(|| entity_words(|_| true));
-
-/// The entity words a citizen can go to: all but the things (`# --- things ...` in
-/// `entities.txt`: "mobil", "tanah"). "Dibawa di mobil" is no office the service is had at.
-static PLACE_ENTITIES: std::sync::LazyLock<HashSet<String>> =
-    std::sync::LazyLock::new(|| entity_words(|section| !section.starts_with("# --- things")));
-
-/// The one-word entity lines of `entities.txt` (analysed) under the section headers `keep`
-/// accepts. A line of several words names the institution only as a whole ("rumah sakit"): its
-/// words apart ("rumah", "kantor") are ordinary, so only one-word lines are entity words.
-fn entity_words(keep: impl Fn(&str) -> bool) -> HashSet<String> {
-    let mut section = "";
-    let mut words = HashSet::default();
-    for line in include_str!("../../data/entities.txt").lines() {
-        if line.starts_with("# ---") {
-            section = line;
-        }
-        if line.trim().is_empty() || line.starts_with('#') || !keep(section) {
-            continue;
-        }
-        if let [one] = analyze(line).as_slice() {
-            words.insert(one.clone());
-        }
-    }
-    words
-}
 
 /// Common everyday words (`knowledge/data/everyday.txt`, analysed): who asks, when, chat filler,
 /// ordinary verbs. They say nothing about which service is meant, so they weigh little either
@@ -1087,9 +1059,23 @@ impl Engine {
         // Never when the message names another place of the previous service's kind ("kalo
         // pondok cabang kami di kab malang bisa ngajuin jg?"): that place's service is another.
         let context = context.filter(|&c| !self.named_elsewhere(question, c));
+        // A sibling of the previous service (half their titles' words shared) named by a word
+        // its title has in place of the previous one's ("pascakualifikasi?" after Pemilihan Penyedia Prakualifikasi): the
+        // citizen moves to it, however little of its whole title that word is.
+        let contrasted = |s: &Scored, position: usize| {
+            let (theirs, ours) = (&self.tokens[s.position].title, &self.tokens[position].title);
+            let shared = theirs.iter().filter(|t| ours.contains(t)).count();
+            2 * shared >= theirs.len().max(ours.len())
+                && naming
+                    .iter()
+                    .any(|t| theirs.contains(*t) && !ours.contains(*t) && !GENERIC.contains(&t.as_str()))
+        };
+        let moves_to = |s: &Scored, position: usize| {
+            s.position != position && (s.recall >= FOLLOW_UP_RECALL || contrasted(s, position))
+        };
         if let Some(position) = context
             .filter(|&c| self.explains(c, &naming) && naming_cues.iter().all(|t| self.tokens[c].title.contains(*t)))
-            && (!choose(&scored).is_some_and(|s| s.position != position && s.recall >= FOLLOW_UP_RECALL) || definite())
+            && (!choose(&scored).is_some_and(|s| moves_to(&s, position)) || definite())
         {
             return self.answer_service(question, position, aspect_of(position));
         }
@@ -1137,7 +1123,7 @@ impl Engine {
             // Another service wins it back only when the message names much of its title:
             // a word the previous service also has ("sy kerja soale" beside "konsulnya")
             // found it, not the citizen's topic.
-            let named_elsewhere = chosen.is_some_and(|s| s.position != position && s.recall >= FOLLOW_UP_RECALL);
+            let named_elsewhere = chosen.is_some_and(|s| moves_to(&s, position));
             if follows && (!named_elsewhere || naming.iter().all(|t| is_action(t))) {
                 return self.answer_service(question, position, aspect_of(position));
             }
@@ -1424,6 +1410,19 @@ impl Engine {
         aspect::detect(&self.question_tokens(message).0)
     }
 
+    /// The aspect a message asks of the service `id`: a cue word its title has names it and
+    /// asks nothing ("yg pengawas" picks Pelatihan Kepemimpinan Pengawas, not its supervision).
+    pub fn asked_of(&self, message: &str, id: &ServiceId) -> Option<Aspect> {
+        let tokens = self.question_tokens(message).0;
+        match self.by_id.get(id) {
+            Some(&position) => {
+                let title = &self.tokens[position].title;
+                aspect::detect(&tokens.into_iter().filter(|t| !title.contains(t)).collect::<Vec<_>>())
+            }
+            None => aspect::detect(&tokens),
+        }
+    }
+
     /// The naming words of a message when they only name a region or agency: every one is a
     /// word of some service's unit or agency and of no service's title ("kecamatan beji",
     /// "setda"). `None` otherwise.
@@ -1697,11 +1696,16 @@ impl Engine {
     /// service has strictly more of them than every other.
     pub fn pick(&self, message: &str, choices: &[ServiceId]) -> Option<ServiceId> {
         let (tokens, _, _) = self.question_tokens(message);
+        let positions: Vec<usize> = choices.iter().filter_map(|c| self.by_id.get(c).copied()).collect();
+        // A cue word an offered title has names that option ("yg pengawas" among the
+        // leadership trainings, though "pengawas" also asks about supervision).
+        let titled = |t: &String| positions.iter().any(|&p| self.tokens[p].title.contains(t));
         let naming: Vec<&String> = tokens
             .iter()
-            .filter(|t| !aspect::is_cue(t) && !GENERIC.contains(&t.as_str()) && !EVERYDAY.contains(t.as_str()))
+            .filter(|t| {
+                (!aspect::is_cue(t) || titled(t)) && !GENERIC.contains(&t.as_str()) && !EVERYDAY.contains(t.as_str())
+            })
             .collect();
-        let positions: Vec<usize> = choices.iter().filter_map(|c| self.by_id.get(c).copied()).collect();
         if naming.is_empty() || positions.is_empty() {
             return None;
         }

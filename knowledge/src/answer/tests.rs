@@ -807,14 +807,6 @@ fn a_place_no_decree_names_is_story() {
 }
 
 #[test]
-fn only_one_word_institutions_are_entity_words() {
-    // "rumah sakit" and "kantor pos" name institutions as a whole; "rumah" and "kantor" are
-    // ordinary words ("sedot wc di rumah", "ke kantor kecamatan").
-    assert!(ENTITIES.contains("pabrik"));
-    assert!(!ENTITIES.contains("rumah") && !ENTITIES.contains("kantor") && !ENTITIES.contains("sakit"));
-}
-
-#[test]
 fn a_level_the_question_names_rules_out_another_level() {
     assert_eq!(levels("Pelatihan Kepemimpinan Nasional Tingkat II"), [("tingkat", 2)]);
     assert_eq!(levels("pencairan dd tahap 2"), [("tahap", 2)]);

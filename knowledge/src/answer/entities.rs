@@ -1,0 +1,50 @@
+//! Institutions, documents and sectors a question may be about (`knowledge/data/entities.txt`):
+//! a word the decrees never mention says the question is about something they do not cover
+//! ("cuti karyawan pabrik"), so it weighs against a look-alike service like a service word.
+
+use crate::analysis::analyze;
+use rustc_hash::FxHashSet as HashSet;
+use std::sync::LazyLock;
+
+/// Words that name an institution, a document or a sector a public service may be about
+/// (analysed). One the decrees never mention says the question is about something they do not
+/// cover, so it weighs like a service word.
+pub(super) static ENTITIES: LazyLock<HashSet<String>> = LazyLock::new(|| entity_words(|_| true));
+
+/// The entity words a citizen can go to: all but the things (`# --- things ...` in
+/// `entities.txt`: "mobil", "tanah"). "Dibawa di mobil" is no office the service is had at.
+pub(super) static PLACE_ENTITIES: LazyLock<HashSet<String>> =
+    LazyLock::new(|| entity_words(|section| !section.starts_with("# --- things")));
+
+/// The one-word entity lines of `entities.txt` (analysed) under the section headers `keep`
+/// accepts. A line of several words names the institution only as a whole ("rumah sakit"): its
+/// words apart ("rumah", "kantor") are ordinary, so only one-word lines are entity words.
+fn entity_words(keep: impl Fn(&str) -> bool) -> HashSet<String> {
+    let mut section = "";
+    let mut words = HashSet::default();
+    for line in include_str!("../../data/entities.txt").lines() {
+        if line.starts_with("# ---") {
+            section = line;
+        }
+        if line.trim().is_empty() || line.starts_with('#') || !keep(section) {
+            continue;
+        }
+        if let [one] = analyze(line).as_slice() {
+            words.insert(one.clone());
+        }
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_one_word_institutions_are_entity_words() {
+        // "rumah sakit" and "kantor pos" name institutions as a whole; "rumah" and "kantor" are
+        // ordinary words ("sedot wc di rumah", "ke kantor kecamatan").
+        assert!(ENTITIES.contains("pabrik"));
+        assert!(!ENTITIES.contains("rumah") && !ENTITIES.contains("kantor") && !ENTITIES.contains("sakit"));
+    }
+}
