@@ -78,15 +78,18 @@ fn word_matches(pattern: &str, raw: &str, standard: &str) -> bool {
     pattern == raw || pattern == standard
 }
 
-/// The last word of a phrase carrying a definite clitic, which does not change what the
-/// phrase asks: Indonesian "-nya", Javanese "-e"/"-ne" and krama "-ipun", Sundanese "-na",
+/// The last word of a phrase (or its only word) carrying a definite clitic, which does not
+/// change what the phrase asks: Indonesian "-nya", Javanese "-e"/"-ne" and krama "-ipun", Sundanese "-na",
 /// Minangkabau "-nyo" ("dasar hukume", "bawa apae").
 fn with_clitic(pattern: &str, raw: &str) -> bool {
     pattern.len() >= 3
         && raw
             .strip_prefix(pattern)
-            .is_some_and(|clitic| matches!(clitic, "nya" | "e" | "ne" | "ipun" | "na" | "nyo"))
+            .is_some_and(|clitic| CLITICS.contains(&clitic))
 }
+
+/// The definite clitics of [`with_clitic`].
+const CLITICS: [&str; 6] = ["nya", "e", "ne", "ipun", "na", "nyo"];
 
 fn longest_match(raw: &[String], standard: &[Cow<'_, str>], at: usize) -> Option<&'static Phrase> {
     let lexicon: &'static _ = &*LEXICON;
@@ -115,6 +118,17 @@ fn longest_match(raw: &[String], standard: &[Cow<'_, str>], at: usize) -> Option
         {
             best = Some(rule);
         }
+    }
+    // A one-word pattern with a clitic ("outputnya", "tendere"): the word it is written on.
+    if best.is_none() {
+        best = CLITICS
+            .iter()
+            .filter_map(|clitic| raw[at].strip_suffix(clitic))
+            .filter_map(|stem| lexicon.phrases.get(stem))
+            .flatten()
+            .find(|rule| {
+                rule.words.len() == 1 && !rule.at_start && !rule.at_end && with_clitic(rule.words[0], &raw[at])
+            });
     }
     best
 }
@@ -168,6 +182,14 @@ mod tests {
         // Only on the last word, and only a clitic: "dasarnya hukum" is not the phrase.
         assert_ne!(rewrite_query("dasare hukum"), rewrite_query("dasar hukum"));
         assert_ne!(rewrite_query("dasar hukumah"), rewrite_query("dasar hukum"));
+    }
+
+    #[test]
+    fn a_one_word_pattern_may_carry_a_clitic() {
+        assert_eq!(rewrite_query("outputnya?"), rewrite_query("output"));
+        assert_eq!(rewrite_query("tendere kapan"), rewrite_query("tender kapan"));
+        // Only a clitic: another ending is another word.
+        assert_ne!(rewrite_query("outputan"), rewrite_query("output"));
     }
 
     #[test]
