@@ -104,7 +104,7 @@ impl Dialogue {
                 });
             if let Some(id) = picked {
                 let aspect = engine
-                    .asked_aspect(message)
+                    .asked_of(message, &ServiceId(id.clone()))
                     .or(self.pending_aspect)
                     .unwrap_or(Aspect::Overview);
                 if let Some(mut answer) = engine.answer_for(&ServiceId(id.clone()), aspect) {
@@ -604,6 +604,33 @@ mod conversation_tests {
         let answer = d.reply(&ENGINE, "yang kecamatan");
         assert_eq!(answer.status, AnswerStatus::Answered, "{}", answer.text);
         assert!(answer.service.as_ref().unwrap().unit.contains("Kecamatan"));
+    }
+
+    #[test]
+    fn a_choice_named_by_a_cue_word_of_its_title() {
+        // "pengawas" also asks about supervision; among leadership trainings it names one.
+        let mut d = Dialogue::default();
+        let list = d.reply(&ENGINE, "diklat pelatihan kepemimpinan syarat ikutnya apa");
+        assert_eq!(list.status, AnswerStatus::Ambiguous, "{}", list.text);
+        let answer = d.reply(&ENGINE, "yg pengawas");
+        assert_eq!(answer.status, AnswerStatus::Answered, "{}", answer.text);
+        assert_eq!(id(&answer), "002_81250e56fc566e31:pelatihan-kepemimpinan-pengawas");
+        assert_eq!(answer.aspect, Some(Aspect::Requirements));
+    }
+
+    #[test]
+    fn the_word_a_sibling_title_has_instead_moves_to_it() {
+        let mut d = Dialogue::default();
+        let first = d.reply(&ENGINE, "tender prakualifikasi brp hari");
+        assert_eq!(id(&first), "000_4d00da837d591dc0:pemilihan-penyedia-prakualifikasi");
+        let other = d.reply(&ENGINE, "pascakualifikasi?");
+        assert_eq!(other.status, AnswerStatus::Answered, "{}", other.text);
+        assert_eq!(id(&other), "000_4d00da837d591dc0:pemilihan-penyedia-pascakualifikasi");
+        // A word of the previous service's own text that names no sibling stays with it.
+        let mut d = Dialogue::default();
+        d.reply(&ENGINE, "tender prakualifikasi brp hari");
+        let same = d.reply(&ENGINE, "dokumen kualifikasinya apa aja");
+        assert_eq!(id(&same), "000_4d00da837d591dc0:pemilihan-penyedia-prakualifikasi");
     }
 
     #[test]
