@@ -86,9 +86,11 @@ fn main() {
                 print!("{}", engine.explain(&args[1..].join(" ")));
             }
         }
-        "followups" => {
-            // Follow-ups the engine missed: the turns that expect the service of the turn
-            // before, each explained with that service as the context.
+        "followups" | "switches" => {
+            // `followups`: the turns that expect the service of the turn before and got
+            // another; `switches`: the turns that expect another service and got the one
+            // of the context. Each explained with the context's service.
+            let switches = mode == "switches";
             let engine = Engine::build(documents).expect("engine builds");
             for file in &args[1..] {
                 let turns = parse_turns(&std::fs::read_to_string(file).expect("readable")).expect("turns parse");
@@ -102,11 +104,16 @@ fn main() {
                     let before = dialogue.last_service.clone();
                     let answer = dialogue.reply(&engine, &turn.message);
                     let got = answer.service.as_ref().map(|s| s.id.as_str().to_owned());
-                    if let (Some(p), Some(expected)) = (previous, turn.service.as_deref())
-                        && p.service.as_deref() == Some(expected)
-                        && got.as_deref() != Some(expected)
-                        && before.as_deref() == Some(expected)
-                    {
+                    let missed = if switches {
+                        before.is_some() && got == before && turn.service != before
+                    } else {
+                        previous.zip(turn.service.as_deref()).is_some_and(|(p, expected)| {
+                            p.service.as_deref() == Some(expected)
+                                && got.as_deref() != Some(expected)
+                                && before.as_deref() == Some(expected)
+                        })
+                    };
+                    if let (true, Some(context)) = (missed, before.as_deref()) {
                         println!(
                             "== {} {} -> {:?} {:?}\n{}",
                             turn.conversation,
@@ -115,7 +122,7 @@ fn main() {
                             got,
                             engine.explain_after(
                                 &turn.message,
-                                &loket_knowledge::document::ServiceId(expected.to_owned())
+                                &loket_knowledge::document::ServiceId(context.to_owned())
                             )
                         );
                     }
