@@ -1741,6 +1741,18 @@ fn is_counter(text: &str) -> bool {
 /// small ones starts with a capital, and it does not end like a list item.
 fn numbered_title(text: &str) -> bool {
     let (numbered, rest) = strip_numbering(text.trim());
+    // Two arabic list numbers ("1. 1. Buku KIA") are a table row's number and its first
+    // item, as a PDF's rows read once the columns run together: no heading.
+    let arabic = |t: &str| t.len() > 1 && t.trim_end_matches(['.', ')']).chars().all(|c| c.is_ascii_digit());
+    if numbered
+        && text.split_whitespace().next().is_some_and(arabic)
+        && rest
+            .split_whitespace()
+            .next()
+            .is_some_and(|t| arabic(t) && t.ends_with(['.', ')']))
+    {
+        return false;
+    }
     let words: Vec<&str> = rest.split_whitespace().collect();
     // Legal bases are numbered and in title case too ("1. Peraturan Menteri ... Nomor 5"),
     // wrapped before their number ("Peraturan Menteri Lingkungan Hidup dan Kehutanan Nomor").
@@ -2179,6 +2191,9 @@ No.\tKomponen / Component\tUraian / Description
         assert!(!numbered_title("1. Fotokopi KTP pemohon;"));
         assert!(!numbered_title("2. Petugas memeriksa kelengkapan dokumen"));
         assert!(!numbered_title("Sertifikat Laik Fungsi"));
+        // A row's number and its first item's.
+        assert!(!numbered_title("1. 1. Buku KIA (Kesehatan Ibu dan Anak)"));
+        assert!(numbered_title("1. Buku KIA (Kesehatan Ibu dan Anak)"));
     }
 
     #[test]
