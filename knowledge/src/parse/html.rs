@@ -58,6 +58,12 @@ const SKIPPED: &[&str] = &[
     "script", "style", "noscript", "svg", "template", "nav", "footer", "aside", "form", "select",
 ];
 
+/// The comments the Wayback Machine writes around the toolbar it inserts into a captured page,
+/// and the name [`split`] skips that block under (no element has it).
+const WAYBACK_TOOLBAR_BEGIN: &str = "BEGIN WAYBACK TOOLBAR INSERT";
+const WAYBACK_TOOLBAR_END: &str = "END WAYBACK TOOLBAR INSERT";
+const WAYBACK_TOOLBAR: &str = "!wayback-toolbar";
+
 /// A page split into lines: the text and, for each of its lines, the 1-based source line.
 pub(crate) struct Split {
     pub text: String,
@@ -113,9 +119,15 @@ pub(crate) fn split(text: &str) -> Option<Split> {
             rest = &after[close + 1..];
             let (name, closing) = tag_name(tag);
             if let Some(skipped) = &skipping {
-                if closing && &name == skipped {
+                if closing && &name == skipped || skipped == WAYBACK_TOOLBAR && tag.contains(WAYBACK_TOOLBAR_END) {
                     skipping = None;
                 }
+                continue;
+            }
+            // A page captured by the Wayback Machine: the archive's toolbar (capture dates,
+            // "JUN SEP JAN") is the archive's, not the page's.
+            if tag.starts_with("<!--") && tag.contains(WAYBACK_TOOLBAR_BEGIN) {
+                skipping = Some(WAYBACK_TOOLBAR.to_owned());
                 continue;
             }
             if !closing && SKIPPED.contains(&name.as_str()) && !tag.ends_with("/>") {
@@ -240,6 +252,21 @@ mod tests {
 <h3 class=\"wp-block-heading\"><strong>1. Persetujuan Bangunan Gedung (PBG)</strong></h3>\n\
 <figure><table><tbody><tr><td>1.</td><td>Persyaratan</td><td><ol><li>KTP;</li><li>Sertifikat tanah.</li></ol></td></tr><tr><td>2.</td><td>Biaya/Tarif</td><td>Retribusi&nbsp;PBG &amp; SLF</td></tr></tbody></table></figure>\n\
 <tr>\n<td>3.</td>\n<td>Produk</td>\n<td>PBG</td>\n</tr>\n</body></html>";
+
+    #[test]
+    fn the_wayback_machine_toolbar_is_not_the_page() {
+        let page = "<html><body><!-- BEGIN WAYBACK TOOLBAR INSERT -->\n<div id=\"wm-ipp-base\">\n\
+<table><tr class=\"m\"><td><strong>JUN</strong></td><td>SEP</td><td>JAN</td></tr></table>\n\
+<div>About this capture</div>\n<!-- END WAYBACK TOOLBAR INSERT -->\n\
+<h5>1. Persetujuan Lingkungan</h5>\n</body></html>";
+        let split = split(page).expect("a page");
+        assert!(
+            !split.text.contains("JUN") && !split.text.contains("capture"),
+            "{}",
+            split.text
+        );
+        assert!(split.text.contains("1. Persetujuan Lingkungan"), "{}", split.text);
+    }
 
     #[test]
     fn a_page_is_split_into_headings_and_rows_with_their_source_lines() {
