@@ -2584,9 +2584,9 @@ impl Engine {
             w.len() >= 3 && (standard_form(w) != w || is_known_word(w) || self.spelling.contains(w) || self.knows(w))
         };
         let mut bases: Vec<String> = Vec::with_capacity(16);
-        // Clitics: Indonesian "-nya", Javanese "-e"/"-ne" ("alure", "pelayanane") and krama
-        // "-ipun" ("prosesipun").
-        let unclitic = ["nya", "ipun", "ne", "e"]
+        // Clitics: Indonesian "-nya", Javanese "-e"/"-ne" ("alure", "pelayanane"), krama
+        // "-ipun" ("prosesipun") and Sundanese "-na" ("biayana", "alurna").
+        let unclitic = ["nya", "ipun", "ne", "na", "e"]
             .iter()
             .filter_map(|suffix| word.strip_suffix(suffix))
             .filter(|b| b.len() >= 3);

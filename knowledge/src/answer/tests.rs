@@ -508,6 +508,16 @@ fn javanese_clitics_and_time_words_are_read() {
 }
 
 #[test]
+fn sundanese_clitics_and_words_are_read() {
+    let a = ask("alurna pengantar skck kumaha");
+    assert_eq!(id(&a), "003_5e30365896fb6814:pengantar-skck", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Procedure));
+    let a = ask("pengantar skck kudu mawa naon");
+    assert_eq!(id(&a), "003_5e30365896fb6814:pengantar-skck", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Requirements));
+}
+
+#[test]
 fn title_words_are_clipped_to_three_letters_only_when_unambiguous() {
     let words: Vec<String> = ["laboratorium", "rekomendasi", "rekrutmen", "uji", "lingkungan"]
         .iter()
