@@ -78,6 +78,7 @@ pub(crate) fn split(text: &str) -> Option<Split> {
     }
     let mut out = Output::default();
     let mut skipping: Option<String> = None;
+    let tabs = tab_labels(text);
     let mut row_depth = 0usize;
     // Word's "Web Page, Filtered" and other generators wrap the source at a fixed width,
     // inside tags and text alike: there a line break is a space, as HTML has it, and only
@@ -134,6 +135,25 @@ pub(crate) fn split(text: &str) -> Option<Split> {
                 skipping = Some(name);
                 continue;
             }
+            // Tabs (the WAI-ARIA pattern CMS themes use): the row of tab names is a menu, and
+            // each panel is headed by its tab's name ("Persyaratan", "Waktu & Biaya"), which
+            // the page shows above the panel's content.
+            if !closing && !tabs.is_empty() {
+                match attribute(tag, "role") {
+                    Some("tablist") => {
+                        skipping = Some(name);
+                        continue;
+                    }
+                    Some("tabpanel") => {
+                        if let Some(label) = attribute(tag, "id").and_then(|id| tabs.get(id)) {
+                            out.break_line();
+                            out.push_text(label, false);
+                            out.break_line();
+                        }
+                    }
+                    _ => {}
+                }
+            }
             if name == "tr" {
                 if closing {
                     row_depth = row_depth.saturating_sub(1);
@@ -169,6 +189,52 @@ pub(crate) fn split(text: &str) -> Option<Split> {
         text: out.lines.join("\n"),
         source_lines: out.source_lines,
     })
+}
+
+/// The name of each tab panel of the page by the panel's id: the text of the element with
+/// `role="tab"` that controls it (`aria-controls` or a `#id` link).
+fn tab_labels(text: &str) -> std::collections::HashMap<String, String> {
+    let mut labels = std::collections::HashMap::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("role=\"tab\"") {
+        let open = rest[..at].rfind('<').unwrap_or(at);
+        let Some(close) = rest[at..].find('>').map(|c| at + c) else {
+            break;
+        };
+        let tag = &rest[open..=close];
+        let panel =
+            attribute(tag, "aria-controls").or_else(|| attribute(tag, "href").and_then(|h| h.strip_prefix('#')));
+        let after = &rest[close + 1..];
+        let end = after
+            .find("</a>")
+            .into_iter()
+            .chain(after.find("</button>"))
+            .min()
+            .unwrap_or(0);
+        let label = tidy(&strip_markup(&after[..end]));
+        if let Some(panel) = panel.filter(|_| !label.is_empty()) {
+            labels.insert(panel.to_owned(), label);
+        }
+        rest = after;
+    }
+    labels
+}
+
+/// The value of the attribute `name` of a tag (`id="syarat8"` -> "syarat8").
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let mut from = 0;
+    while let Some(at) = tag[from..].find(name).map(|a| from + a) {
+        from = at + name.len();
+        let before = tag[..at].chars().next_back();
+        let rest = tag[from..].trim_start();
+        if before.is_some_and(char::is_whitespace)
+            && let Some(value) = rest.strip_prefix('=').map(str::trim_start)
+            && let Some(quote) = value.chars().next().filter(|c| matches!(c, '"' | '\''))
+        {
+            return value[1..].find(quote).map(|end| &value[1..=end]);
+        }
+    }
+    None
 }
 
 /// The longest tag carried over to the next line (Word's style attributes run to a few hundred
@@ -252,6 +318,27 @@ mod tests {
 <h3 class=\"wp-block-heading\"><strong>1. Persetujuan Bangunan Gedung (PBG)</strong></h3>\n\
 <figure><table><tbody><tr><td>1.</td><td>Persyaratan</td><td><ol><li>KTP;</li><li>Sertifikat tanah.</li></ol></td></tr><tr><td>2.</td><td>Biaya/Tarif</td><td>Retribusi&nbsp;PBG &amp; SLF</td></tr></tbody></table></figure>\n\
 <tr>\n<td>3.</td>\n<td>Produk</td>\n<td>PBG</td>\n</tr>\n</body></html>";
+
+    #[test]
+    fn each_tab_panel_is_headed_by_its_tab_and_the_tab_row_is_dropped() {
+        let page = "<html><body><h5>8. Permohonan Bibit</h5>\n\
+<ul class=\"nav nav-tabs\" role=\"tablist\"><li><a id=\"s-tab\" role=\"tab\" href=\"#syarat8\">Persyaratan</a></li>\
+<li><button role=\"tab\" aria-controls=\"biaya8\">Waktu &amp; Biaya</button></li></ul>\n\
+<div class=\"tab-pane\" id=\"syarat8\" role=\"tabpanel\"><ol><li>Surat permohonan</li></ol></div>\n\
+<div class=\"tab-pane\" data-id=\"x\" id=\"biaya8\" role=\"tabpanel\"><p>Gratis</p></div>\n</body></html>";
+        let split = split(page).expect("a page");
+        let lines: Vec<&str> = split.text.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            lines,
+            [
+                "8. Permohonan Bibit",
+                "Persyaratan",
+                "Surat permohonan",
+                "Waktu & Biaya",
+                "Gratis"
+            ]
+        );
+    }
 
     #[test]
     fn the_wayback_machine_toolbar_is_not_the_page() {
