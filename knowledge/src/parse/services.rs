@@ -1784,8 +1784,10 @@ fn numbered_title(text: &str) -> bool {
         && !cites_a_number
         && !rest.ends_with(['.', ';', ',', ':'])
         && words.iter().all(|w| {
-            let bare = w.trim_start_matches(['(', '"']);
-            TITLE_SMALL_WORDS.contains(&bare) || !bare.chars().next().is_some_and(|c| c.is_lowercase())
+            // "dan/atau" is two small words.
+            w.trim_start_matches(['(', '"'])
+                .split('/')
+                .all(|bare| TITLE_SMALL_WORDS.contains(&bare) || !bare.chars().next().is_some_and(|c| c.is_lowercase()))
         })
 }
 
@@ -2194,6 +2196,9 @@ No.\tKomponen / Component\tUraian / Description
         // A row's number and its first item's.
         assert!(!numbered_title("1. 1. Buku KIA (Kesehatan Ibu dan Anak)"));
         assert!(numbered_title("1. Buku KIA (Kesehatan Ibu dan Anak)"));
+        assert!(numbered_title(
+            "7. Pengaduan Dugaan Pencemaran dan/atau Perusakan Lingkungan Hidup"
+        ));
     }
 
     #[test]
