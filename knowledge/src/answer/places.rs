@@ -85,15 +85,51 @@ pub(super) fn named(words: &[String], is_name: impl Fn(&str) -> bool) -> Vec<Pla
 /// the service's agency but not that place (another name, or a city where the agency is the
 /// regency's), and the agency names none of them.
 pub(super) fn rule_out(asked: &[Place], agency: &[Place]) -> bool {
-    if asked.iter().any(|a| agency.contains(a)) {
+    if asked
+        .iter()
+        .any(|a| agency.iter().any(|b| a.tier == b.tier && same_name(&a.name, &b.name)))
+    {
         return false;
     }
     asked.iter().any(|a| {
         agency.iter().any(|b| match (a.tier, b.tier) {
-            (Tier::Regency { city }, Tier::Regency { city: other }) => city != other || a.name != b.name,
-            (x, y) => x == y && a.name != b.name,
+            (Tier::Regency { city }, Tier::Regency { city: other }) => city != other || !same_name(&a.name, &b.name),
+            (x, y) => x == y && !same_name(&a.name, &b.name),
         })
     })
+}
+
+/// Whether a name the citizen typed is the agency's place's: the same, one slip of the keys
+/// away in a longer name ("pasuran"), or its consonants shortened the way chat shortens place
+/// names ("psr" Pasuruan, "sby" Surabaya: the first letter, then letters of the name in order).
+fn same_name(typed: &str, name: &str) -> bool {
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    let abbreviates = || {
+        (2..=4).contains(&typed.len())
+            && typed.chars().skip(1).all(|c| !vowel(c))
+            && typed.chars().next() == name.chars().next()
+            && {
+                let mut rest = name.chars();
+                typed.chars().all(|c| rest.any(|n| n == c))
+            }
+    };
+    typed == name || typed.len().min(name.len()) >= 5 && one_edit_apart(typed, name) || abbreviates()
+}
+
+/// Whether one letter added, dropped or changed turns `a` into `b`.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    a.len().max(b.len()) - prefix - suffix <= 1
 }
 
 #[cfg(test)]
@@ -127,5 +163,10 @@ mod tests {
         assert!(!rule_out(&places("ke kabupaten dulu"), &beji));
         // Naming the agency's own place too keeps it ("warga kec bangil, ke kecamatan beji").
         assert!(!rule_out(&places("warga kecamatan bangil ke kecamatan beji"), &beji));
+        // The agency's own place mistyped or shortened as chat shortens it.
+        assert!(!rule_out(&places("sosialisasi di kab pasuran"), &beji));
+        assert!(!rule_out(&places("sosialisasi di kab psr"), &beji));
+        assert!(rule_out(&places("sosialisasi di kab pbl"), &beji));
+        assert!(rule_out(&places("sosialisasi di kab sby"), &beji));
     }
 }
