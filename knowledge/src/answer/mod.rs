@@ -2683,7 +2683,11 @@ impl Engine {
         let mut words = tokens.into_iter().peekable();
         while let Some(word) = words.next() {
             // Analysed only when the joined form is a word the decrees or the tables know.
+            // A number is no part of a compound ("2 tahun" is a length of time, not `2tahun`).
+            let number = |w: &str| w.chars().any(|c| c.is_ascii_digit());
             if let Some(next) = words.peek()
+                && !number(&word)
+                && !number(next)
                 && let raw = format!("{word}{next}")
                 && (self.spelling.contains(&raw) || is_known_word(&raw))
                 && let [joined] = analyze(&raw).as_slice()

@@ -674,6 +674,9 @@ fn a_compound_written_apart_is_the_word_the_decree_writes_as_one() {
     assert_eq!(a.status, AnswerStatus::Answered, "{}", a.text);
     assert_eq!(id(&a), kgb.as_str());
     assert_eq!(a.aspect, Some(Aspect::Procedure));
+    // A number and its unit are no compound, though one decree glues them ("2tahun").
+    let (tokens, _, _) = ENGINE.question_tokens("udh PNS 2 th tp blm punya karpeg");
+    assert!(!tokens.iter().any(|t| t.starts_with('2') && t.len() > 1), "{tokens:?}");
 }
 
 #[test]
