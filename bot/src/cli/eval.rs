@@ -590,6 +590,13 @@ const SUITE: &[Set] = &[
         tune: true,
     },
     Set {
+        name: "round-22c layouts dev (a MarkItDown Markdown of a docx, a WordPress REST API response, a mail-merged PDF form)",
+        questions: Some("knowledge/eval/blind/layouts-r22c/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r22c"),
+        tune: true,
+    },
+    Set {
         name: "round-22 layouts test (a PDF decree through pdftohtml, an Excel sheet saved as a web page)",
         questions: Some("knowledge/eval/blind/layouts-r22b/test.tsv"),
         conversations: None,
