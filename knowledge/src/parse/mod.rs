@@ -377,10 +377,23 @@ fn parse_page(source: &str, text: &str) -> Result<Document, ParseError> {
     let evidence = WordCase::of_text(text);
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
     let mut services = Vec::with_capacity(raw_services.len());
-    let plain_titles: Vec<String> = raw_services
+    let mut plain_titles: Vec<String> = raw_services
         .iter()
         .map(|raw| markup::tidy(&markup::strip_markup(&raw.title).replace('\n', " ")))
         .collect();
+    // The office every title ends with gives the services; it is no part of their names.
+    let office_tail = title::shared_office_tail(plain_titles.iter().map(String::as_str));
+    if let Some(tail) = &office_tail {
+        let tail_words = tail.split_whitespace().count();
+        for (plain, raw) in plain_titles.iter_mut().zip(raw_services.iter_mut()) {
+            let words: Vec<&str> = plain.split_whitespace().collect();
+            if words.len() > tail_words {
+                raw.unit
+                    .get_or_insert_with(|| words[words.len() - tail_words..].join(" "));
+                *plain = words[..words.len() - tail_words].join(" ");
+            }
+        }
+    }
     let title_layout = title::TitleLayout {
         generic_lead: title::generic_lead_is_layout(plain_titles.iter().map(String::as_str)),
         english_gloss: title::glosses_are_layout(plain_titles.iter().map(String::as_str)),

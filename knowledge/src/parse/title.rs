@@ -63,6 +63,26 @@ fn without_examples(title: &str) -> &str {
     }
 }
 
+/// The office every heading of a decree ends with ("PELAYANAN PEMERIKSAAN UMUM" / "UPTD
+/// PUSKESMAS SUMBERWARAS" read as one title): the longest run of words, opening with an
+/// office's word, that at least three titles end with after a name of their own, and that
+/// every other title is (a heading with no name under it). It names who gives the service,
+/// not the service.
+pub(crate) fn shared_office_tail<'a>(titles: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let titles: Vec<Vec<String>> = titles
+        .into_iter()
+        .map(|t| t.split_whitespace().map(str::to_uppercase).collect())
+        .collect();
+    let longest = titles.iter().max_by_key(|t| t.len())?;
+    // An office is its kind and a name: two words at least ("Desa" alone ends many names).
+    (2..longest.len()).rev().find_map(|n| {
+        let tail = &longest[longest.len() - n..];
+        let named = titles.iter().filter(|t| t.len() > n && t.ends_with(tail)).count();
+        let all = titles.iter().all(|t| t.ends_with(tail));
+        (all && named >= 3 && super::header::starts_with_agency_word(&tail.join(" "))).then(|| tail.join(" "))
+    })
+}
+
 /// Whether most of a decree's headings gloss their name in English.
 pub(crate) fn glosses_are_layout<'a>(headings: impl IntoIterator<Item = &'a str>) -> bool {
     let (mut glossed, mut all) = (0usize, 0usize);
@@ -374,6 +394,30 @@ mod tests {
         );
         // Nothing is left to name: the word stays.
         assert_eq!(clean_title("Pelayanan", &WordCase::default(), LEAD), "Pelayanan");
+    }
+
+    #[test]
+    fn the_office_every_title_ends_with_is_no_part_of_the_names() {
+        let titles = [
+            "PELAYANAN PEMERIKSAAN UMUM UPTD PUSKESMAS SUMBERWARAS",
+            "Pelayanan Imunisasi UPTD Puskesmas Sumberwaras",
+            "PELAYANAN LABORATORIUM UPTD PUSKESMAS SUMBERWARAS",
+            "UPTD PUSKESMAS SUMBERWARAS",
+        ];
+        assert_eq!(
+            shared_office_tail(titles).as_deref(),
+            Some("UPTD PUSKESMAS SUMBERWARAS")
+        );
+        // Two titles are no evidence, and a shared last word that is no office's is a name's.
+        assert_eq!(shared_office_tail(titles[..2].iter().copied()), None);
+        assert_eq!(
+            shared_office_tail([
+                "Izin Trayek Angkutan Desa",
+                "Kartu Pengawasan Angkutan Desa",
+                "Rekomendasi Angkutan Desa"
+            ]),
+            None
+        );
     }
 
     #[test]
