@@ -1,7 +1,8 @@
 //! Decrees published as posts of a blog or news site and given as its feed or export: an Atom
 //! feed (a Blogger "Back up content" file is one), an RSS feed, a WordPress export (WXR, RSS
-//! with `content:encoded`). Each post's content is a web page's HTML, escaped once inside the
-//! XML or held in CDATA.
+//! with `content:encoded`), a WordPress REST API response (JSON items whose `title` and
+//! `content` hold their HTML as `rendered`). Each post's content is a web page's HTML, escaped
+//! once inside the XML, held in CDATA or a JSON string.
 //!
 //! [`split`] reads each published post as the page it stands for: its title as a heading,
 //! then its HTML read as [`super::html`] reads a page, each line citing the source line where
@@ -41,16 +42,61 @@ struct Post {
     summary: String,
     line: u32,
     hidden: bool,
+    /// The title is HTML already (a REST API's `title.rendered`).
+    title_is_html: bool,
+}
+
+/// The published pages and posts of a WordPress REST API response (`/wp-json/wp/v2/pages`
+/// saved from the browser), or of any CMS API that writes its items the same way: an array
+/// of objects (or one object) whose `title` and `content` hold the HTML as `rendered`.
+/// Drafts, private and trashed items and the kinds no reader sees ([`NOT_POSTS`]) are left
+/// out; `None` when the text is no such JSON.
+fn rest_posts(text: &str) -> Option<Vec<Post>> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let items = match value {
+        serde_json::Value::Array(items) => items,
+        object @ serde_json::Value::Object(_) => vec![object],
+        _ => return None,
+    };
+    let rendered = |item: &serde_json::Value, key: &str| {
+        item.get(key)
+            .and_then(|v| v.get("rendered"))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+    };
+    let posts: Vec<Post> = items
+        .iter()
+        .filter(|item| {
+            let field = |key: &str| item.get(key).and_then(serde_json::Value::as_str);
+            field("status").is_none_or(|status| status == "publish")
+                && field("type").is_none_or(|kind| !NOT_POSTS.contains(&kind))
+        })
+        .filter_map(|item| {
+            Some(Post {
+                title: rendered(item, "title").unwrap_or_default(),
+                content: rendered(item, "content")?,
+                summary: rendered(item, "excerpt").unwrap_or_default(),
+                line: 1,
+                hidden: false,
+                title_is_html: true,
+            })
+        })
+        .collect();
+    (!posts.is_empty()).then_some(posts)
 }
 
 /// The feed's published posts as lines of text, or `None` when the text is no feed.
 pub(crate) fn split(text: &str) -> Option<Split> {
     let body = text.trim_start_matches('\u{feff}').trim_start();
     let head: String = body.chars().take(1000).collect::<String>().to_lowercase();
-    if !body.starts_with('<') || !(head.contains("<feed") || head.contains("<rss") || head.contains("<rdf:rdf")) {
-        return None;
-    }
-    let posts = posts(text)?;
+    let posts =
+        if body.starts_with('<') && (head.contains("<feed") || head.contains("<rss") || head.contains("<rdf:rdf")) {
+            posts(text)?
+        } else if body.starts_with(['[', '{']) && head.contains("\"rendered\"") {
+            rest_posts(body)?
+        } else {
+            return None;
+        };
     if posts.is_empty() {
         return None;
     }
@@ -64,7 +110,12 @@ pub(crate) fn split(text: &str) -> Option<Split> {
         } else {
             &post.content
         };
-        let block = format!("<h1>{}</h1>\n{}\n", escape(post.title.trim()), content);
+        let title = if post.title_is_html {
+            post.title.trim().to_owned()
+        } else {
+            escape(post.title.trim())
+        };
+        let block = format!("<h1>{title}</h1>\n{content}\n");
         page_lines.extend(std::iter::repeat_n(post.line, block.matches('\n').count()));
         page.push_str(&block);
     }
@@ -241,6 +292,19 @@ mod tests {
             "{:?}",
             split.source_lines
         );
+    }
+
+    #[test]
+    fn a_rest_api_response_keeps_published_pages() {
+        let json = r#"[{"id":2,"status":"publish","type":"page","title":{"rendered":"Uji KIR &#8211; Dishub"},
+            "content":{"rendered":"<h2>Persyaratan<\/h2>\n<p>STNK asli<\/p>","protected":false}},
+            {"id":3,"status":"draft","type":"page","title":{"rendered":"Tarif baru"},"content":{"rendered":"<p>Rp 1<\/p>"}},
+            {"id":4,"status":"publish","type":"attachment","title":{"rendered":"logo"},"content":{"rendered":"<p>logo<\/p>"}}]"#;
+        let page = split(json).unwrap();
+        let lines: Vec<&str> = page.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines, ["Uji KIR – Dishub", "Persyaratan", "STNK asli"], "{}", page.text);
+        // JSON that holds no rendered content is left to the other readers.
+        assert!(split(r#"[{"nama_layanan":"KIR","persyaratan":"STNK"}]"#).is_none());
     }
 
     #[test]
