@@ -115,7 +115,7 @@ pub(crate) fn split(text: &str) -> Option<Split> {
         } else {
             escape(post.title.trim())
         };
-        let block = format!("<h1>{title}</h1>\n{content}\n");
+        let block = format!("<h1>{title}</h1>\n{}\n", shortcodes_read(content));
         page_lines.extend(std::iter::repeat_n(post.line, block.matches('\n').count()));
         page.push_str(&block);
     }
@@ -217,6 +217,62 @@ fn take_text(post: Option<&mut Post>, path: &[String], text: &str) {
 }
 
 /// A post title as HTML text.
+/// A post's content with the shortcodes of a plugin no longer active, which WordPress then
+/// prints as they were typed (`[su_spoiler title="Persyaratan"]...[/su_spoiler]`): a shortcode
+/// with a title shows that title above what it encloses, as the plugin did; any other is
+/// dropped. Only tags that are closed somewhere (`[/name]`) are shortcodes: "[1]" is text.
+fn shortcodes_read(content: &str) -> std::borrow::Cow<'_, str> {
+    if !content.contains("[/") {
+        return content.into();
+    }
+    let mut out = String::with_capacity(content.len());
+    let mut rest = content;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(']') else {
+            rest = &rest[open..];
+            break;
+        };
+        let inner = &after[..close];
+        let name: String = inner
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        let is_shortcode = !name.is_empty()
+            && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && content.contains(&format!("[/{name}]"));
+        if !is_shortcode {
+            out.push('[');
+            rest = after;
+            continue;
+        }
+        if let Some(title) = shortcode_title(inner) {
+            out.push_str(&format!("<p>{title}</p>"));
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// The `title` attribute of a shortcode, in straight or curly quotes (WordPress curls the
+/// quotes of a shortcode it does not run: `title=&#8221;Persyaratan&#8221;`).
+fn shortcode_title(inner: &str) -> Option<&str> {
+    let at = inner.find("title=")? + "title=".len();
+    let value = &inner[at..];
+    let quote = ["&#8221;", "&#8243;", "&#8220;", "&quot;", "\"", "'", "”", "“"]
+        .into_iter()
+        .find(|q| value.starts_with(q))?;
+    let value = &value[quote.len()..];
+    let end = ["&#8221;", "&#8243;", "&#8220;", "&quot;", "\"", "'", "”", "“"]
+        .into_iter()
+        .filter_map(|q| value.find(q))
+        .min()?;
+    Some(value[..end].trim()).filter(|t| !t.is_empty())
+}
+
 fn escape(title: &str) -> String {
     title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
@@ -305,6 +361,20 @@ mod tests {
         assert_eq!(lines, ["Uji KIR – Dishub", "Persyaratan", "STNK asli"], "{}", page.text);
         // JSON that holds no rendered content is left to the other readers.
         assert!(split(r#"[{"nama_layanan":"KIR","persyaratan":"STNK"}]"#).is_none());
+    }
+
+    #[test]
+    fn a_shortcode_left_as_typed_shows_its_title_and_brackets_that_close_nothing_stay() {
+        let content = "<p>[su_accordion]<br />[su_spoiler title=&#8221;Persyaratan&#8221; open=&#8221;yes&#8221;]</p>\
+            <ol><li>STNK [1]</li></ol><p>[/su_spoiler]<br />[su_spoiler title=\"Biaya\"]Gratis[/su_spoiler][/su_accordion]</p>";
+        assert_eq!(
+            shortcodes_read(content),
+            "<p><br /><p>Persyaratan</p></p><ol><li>STNK [1]</li></ol><p><br /><p>Biaya</p>Gratis</p>"
+        );
+        assert_eq!(
+            shortcodes_read("<p>Lampiran [1] dan [2]</p>"),
+            "<p>Lampiran [1] dan [2]</p>"
+        );
     }
 
     #[test]
