@@ -104,7 +104,7 @@ pub(crate) fn split(text: &str) -> Option<Split> {
     // page remembers the source line of its post.
     let mut page = String::from("<html><body>\n");
     let mut page_lines: Vec<u32> = vec![1];
-    for post in &posts {
+    for post in posts.iter().filter(|post| !archived(&post.content)) {
         let content = if post.content.trim().is_empty() {
             &post.summary
         } else {
@@ -217,6 +217,24 @@ fn take_text(post: Option<&mut Post>, path: &[String], text: &str) {
 }
 
 /// A post title as HTML text.
+/// Whether a post opens by saying it is kept for the record only ("ARSIP – halaman ini ...
+/// sudah tidak berlaku"): the page of a standard no longer in force, which a citizen must
+/// not be answered from.
+fn archived(content: &str) -> bool {
+    let opening: String = super::markup::tidy(&super::markup::strip_markup(content))
+        .to_lowercase()
+        .chars()
+        .take(ARCHIVE_NOTICE_CHARS)
+        .collect();
+    let marked = opening
+        .strip_prefix("arsip")
+        .is_some_and(|rest| rest.trim_start().starts_with(['—', '–', '-', ':', ']', ')']));
+    marked || opening.contains("sudah tidak berlaku") || opening.contains("tidak berlaku lagi")
+}
+
+/// How much of a post's opening text an archive notice stands in.
+const ARCHIVE_NOTICE_CHARS: usize = 300;
+
 /// A post's content with the shortcodes of a plugin no longer active, which WordPress then
 /// prints as they were typed (`[su_spoiler title="Persyaratan"]...[/su_spoiler]`): a shortcode
 /// with a title shows that title above what it encloses, as the plugin did; any other is
@@ -375,6 +393,17 @@ mod tests {
             shortcodes_read("<p>Lampiran [1] dan [2]</p>"),
             "<p>Lampiran [1] dan [2]</p>"
         );
+    }
+
+    #[test]
+    fn a_post_that_opens_as_an_archive_is_not_read() {
+        assert!(archived(
+            "<p><strong>ARSIP &#8211; halaman ini berdasarkan Keputusan 2021 dan sudah tidak berlaku.</strong></p><p>Persyaratan : STNK</p>"
+        ));
+        assert!(!archived(
+            "<p>Arsip Statis: layanan penyimpanan arsip</p><p>Persyaratan : surat</p>"
+        ));
+        assert!(!archived("<p>Persyaratan : KTP</p>"));
     }
 
     #[test]
