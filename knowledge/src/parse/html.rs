@@ -205,12 +205,10 @@ fn tab_labels(text: &str) -> std::collections::HashMap<String, String> {
         let panel =
             attribute(tag, "aria-controls").or_else(|| attribute(tag, "href").and_then(|h| h.strip_prefix('#')));
         let after = &rest[close + 1..];
-        let end = after
-            .find("</a>")
-            .into_iter()
-            .chain(after.find("</button>"))
-            .min()
-            .unwrap_or(0);
+        // The tab's own text, up to its element's end ("<a ...>Persyaratan</a>", "<div
+        // ...>Alur</div>"); a tab that never ends names nothing.
+        let (name, _) = tag_name(tag);
+        let end = after.find(&format!("</{name}>")).unwrap_or(0);
         let label = tidy(&strip_markup(&after[..end]));
         if let Some(panel) = panel.filter(|_| !label.is_empty()) {
             labels.insert(panel.to_owned(), label);
@@ -323,7 +321,7 @@ mod tests {
     fn each_tab_panel_is_headed_by_its_tab_and_the_tab_row_is_dropped() {
         let page = "<html><body><h5>8. Permohonan Bibit</h5>\n\
 <ul class=\"nav nav-tabs\" role=\"tablist\"><li><a id=\"s-tab\" role=\"tab\" href=\"#syarat8\">Persyaratan</a></li>\
-<li><button role=\"tab\" aria-controls=\"biaya8\">Waktu &amp; Biaya</button></li></ul>\n\
+<li><div role=\"tab\" aria-controls=\"biaya8\">Waktu &amp; Biaya</div></li></ul>\n\
 <div class=\"tab-pane\" id=\"syarat8\" role=\"tabpanel\"><ol><li>Surat permohonan</li></ol></div>\n\
 <div class=\"tab-pane\" data-id=\"x\" id=\"biaya8\" role=\"tabpanel\"><p>Gratis</p></div>\n</body></html>";
         let split = split(page).expect("a page");
