@@ -1060,8 +1060,9 @@ impl Engine {
         // pondok cabang kami di kab malang bisa ngajuin jg?"): that place's service is another.
         let context = context.filter(|&c| !self.named_elsewhere(question, c));
         // A sibling of the previous service (half their titles' words shared) named by a word
-        // its title has in place of the previous one's ("pascakualifikasi?" after Pemilihan Penyedia Prakualifikasi): the
-        // citizen moves to it, however little of its whole title that word is.
+        // its title has in place of the previous one's ("pascakualifikasi?" after Pemilihan
+        // Penyedia Prakualifikasi): the citizen moves to it, however little of its whole title
+        // that word is.
         let contrasted = |s: &Scored, position: usize| {
             let (theirs, ours) = (&self.tokens[s.position].title, &self.tokens[position].title);
             let shared = theirs.iter().filter(|t| ours.contains(t)).count();

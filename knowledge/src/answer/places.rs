@@ -113,23 +113,7 @@ fn same_name(typed: &str, name: &str) -> bool {
                 typed.chars().all(|c| rest.any(|n| n == c))
             }
     };
-    typed == name || typed.len().min(name.len()) >= 5 && one_edit_apart(typed, name) || abbreviates()
-}
-
-/// Whether one letter added, dropped or changed turns `a` into `b`.
-fn one_edit_apart(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len().abs_diff(b.len()) > 1 {
-        return false;
-    }
-    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let suffix = a[prefix..]
-        .iter()
-        .rev()
-        .zip(b[prefix..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    a.len().max(b.len()) - prefix - suffix <= 1
+    super::similar(typed, name) || abbreviates()
 }
 
 #[cfg(test)]

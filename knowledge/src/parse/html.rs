@@ -77,7 +77,8 @@ pub(crate) fn split(text: &str) -> Option<Split> {
         return None;
     }
     let mut out = Output::default();
-    let mut skipping: Option<String> = None;
+    // The element being skipped, and how many elements of its name are open inside it.
+    let mut skipping: Option<(String, usize)> = None;
     let tabs = tab_labels(text);
     let mut row_depth = 0usize;
     // Word's "Web Page, Filtered" and other generators wrap the source at a fixed width,
@@ -119,20 +120,30 @@ pub(crate) fn split(text: &str) -> Option<Split> {
             let tag = &after[..=close];
             rest = &after[close + 1..];
             let (name, closing) = tag_name(tag);
-            if let Some(skipped) = &skipping {
-                if closing && &name == skipped || skipped == WAYBACK_TOOLBAR && tag.contains(WAYBACK_TOOLBAR_END) {
-                    skipping = None;
+            if let Some((skipped, depth)) = &mut skipping {
+                if *skipped == WAYBACK_TOOLBAR {
+                    if tag.contains(WAYBACK_TOOLBAR_END) {
+                        skipping = None;
+                    }
+                } else if name == *skipped && !closing && !tag.ends_with("/>") {
+                    *depth += 1;
+                } else if name == *skipped && closing {
+                    if *depth == 0 {
+                        skipping = None;
+                    } else {
+                        *depth -= 1;
+                    }
                 }
                 continue;
             }
             // A page captured by the Wayback Machine: the archive's toolbar (capture dates,
             // "JUN SEP JAN") is the archive's, not the page's.
             if tag.starts_with("<!--") && tag.contains(WAYBACK_TOOLBAR_BEGIN) {
-                skipping = Some(WAYBACK_TOOLBAR.to_owned());
+                skipping = Some((WAYBACK_TOOLBAR.to_owned(), 0));
                 continue;
             }
             if !closing && SKIPPED.contains(&name.as_str()) && !tag.ends_with("/>") {
-                skipping = Some(name);
+                skipping = Some((name, 0));
                 continue;
             }
             // Tabs (the WAI-ARIA pattern CMS themes use): the row of tab names is a menu, and
@@ -141,7 +152,7 @@ pub(crate) fn split(text: &str) -> Option<Split> {
             if !closing && !tabs.is_empty() {
                 match attribute(tag, "role") {
                     Some("tablist") => {
-                        skipping = Some(name);
+                        skipping = Some((name, 0));
                         continue;
                     }
                     Some("tabpanel") => {
@@ -336,6 +347,17 @@ mod tests {
                 "Gratis"
             ]
         );
+    }
+
+    #[test]
+    fn a_tab_row_of_nested_elements_is_dropped_whole() {
+        // Elementor writes the row as a <div> of <div> tabs.
+        let page = "<html><body><h2>Juru Parkir</h2>\n<div class=\"elementor-tabs-wrapper\" role=\"tablist\">\
+<div role=\"tab\" aria-controls=\"t1\">Persyaratan</div><div role=\"tab\" aria-controls=\"t2\">Biaya</div></div>\n\
+<div id=\"t1\" role=\"tabpanel\"><p>KTP</p></div><div id=\"t2\" role=\"tabpanel\"><p>Gratis</p></div>\n</body></html>";
+        let split = split(page).expect("a page");
+        let lines: Vec<&str> = split.text.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines, ["Juru Parkir", "Persyaratan", "KTP", "Biaya", "Gratis"]);
     }
 
     #[test]
