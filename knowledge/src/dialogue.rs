@@ -293,10 +293,23 @@ fn picked_in_a_clause(engine: &Engine, message: &str, choices: &[ServiceId]) -> 
         return None;
     }
     let picked = clauses.iter().find_map(|clause| engine.pick(clause, choices))?;
-    let elsewhere = engine.answer(message, None);
+    // A clause that gives the reason ("soalnya ttg risalah rapat paripurna") asks nothing
+    // else: only the others may ask about a service not offered.
+    let asking: Vec<&str> = clauses.iter().copied().filter(|clause| !gives_reason(clause)).collect();
+    let elsewhere = engine.answer(&asking.join(", "), None);
     let other = elsewhere.status == AnswerStatus::Answered
         && elsewhere.service.as_ref().is_some_and(|s| !choices.contains(&s.id));
     (!other).then_some(picked)
+}
+
+/// Whether a clause opens with a conjunction of reason ("soalnya", "karena", Javanese
+/// "soale"): it says why, not what is asked. (Purpose, "buat ngurus skck", may name a service.)
+fn gives_reason(clause: &str) -> bool {
+    const REASONS: &[&str] = &["soalnya", "soale", "karena", "karna", "krn", "sebab"];
+    clause
+        .split_whitespace()
+        .next()
+        .is_some_and(|first| REASONS.contains(&first.to_lowercase().as_str()))
 }
 
 /// The number a reply picks: "2", "no 2", "nomor 2", "yg ke-2", "yang kedua", "pertama".
@@ -678,6 +691,16 @@ mod conversation_tests {
         assert_eq!(
             answer.service.as_ref().unwrap().id.as_str(),
             "001_f4e4e6960aa12399:data-dan-informasi"
+        );
+        // A clause of reason names the topic of the data, not a service asked about.
+        let mut d = Dialogue::default();
+        d.reply(&ENGINE, "kak mau minta data buat skripsi, caranya gmn ya");
+        let answer = d.reply(&ENGINE, "yg di DPRD min, soalnya ttg risalah rapat paripurna");
+        assert_eq!(
+            answer.service.as_ref().map(|s| s.id.as_str()),
+            Some("001_f4e4e6960aa12399:data-dan-informasi"),
+            "{}",
+            answer.text
         );
         // A reply that asks about a service not offered is a new question.
         let mut d = Dialogue::default();
