@@ -189,7 +189,16 @@ pub fn analyze(text: &str) -> Vec<String> {
         static ANALYZER_CACHE: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(analyzer());
         static MEMO: std::cell::RefCell<memo::Memo> = Default::default();
     }
-    tokens_of(&ANALYZER_CACHE, &MEMO, text)
+    // Force table parsing outside the borrow, so a panic there cannot poison the cache.
+    LazyLock::force(&lexicon::LEXICON);
+    memo::memoized(&MEMO, text, |text| {
+        ANALYZER_CACHE.with_borrow_mut(|analyzer| {
+            let mut tokens = Vec::new();
+            let mut stream = analyzer.token_stream(text);
+            stream.process(&mut |token: &Token| tokens.push(token.text.clone()));
+            tokens
+        })
+    })
 }
 
 /// Words of `text` after normalization and stopword removal but BEFORE stemming and synonyms.
@@ -204,23 +213,13 @@ pub fn surface_words(text: &str) -> Vec<String> {
             std::cell::RefCell::new(surface_analyzer());
         static MEMO: std::cell::RefCell<memo::Memo> = Default::default();
     }
-    tokens_of(&SURFACE_CACHE, &MEMO, text)
-}
-
-/// The tokens one of this thread's analyzers makes of `text`, from its memo when it has them.
-fn tokens_of(
-    analyzer: &'static std::thread::LocalKey<std::cell::RefCell<TextAnalyzer>>,
-    memo: &'static std::thread::LocalKey<std::cell::RefCell<memo::Memo>>,
-    text: &str,
-) -> Vec<String> {
-    // Force table parsing outside the borrow, so a panic there cannot poison the cache.
     LazyLock::force(&lexicon::LEXICON);
-    memo::memoized(memo, text, |text| {
-        analyzer.with_borrow_mut(|analyzer| {
-            let mut tokens = Vec::new();
+    memo::memoized(&MEMO, text, |text| {
+        SURFACE_CACHE.with_borrow_mut(|analyzer| {
+            let mut words = Vec::new();
             let mut stream = analyzer.token_stream(text);
-            stream.process(&mut |token: &Token| tokens.push(token.text.clone()));
-            tokens
+            stream.process(&mut |token: &Token| words.push(token.text.clone()));
+            words
         })
     })
 }
