@@ -107,7 +107,6 @@
 
 pub(crate) mod frames;
 mod lexicon;
-mod memo;
 mod normalize;
 mod phrases;
 mod stem;
@@ -187,17 +186,14 @@ pub fn analyze(text: &str) -> Vec<String> {
     thread_local! {
         // One analyzer per thread: building one is cheap, but reusing it also reuses its buffers.
         static ANALYZER_CACHE: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(analyzer());
-        static MEMO: std::cell::RefCell<memo::Memo> = Default::default();
     }
     // Force table parsing outside the borrow, so a panic there cannot poison the cache.
     LazyLock::force(&lexicon::LEXICON);
-    memo::memoized(&MEMO, text, |text| {
-        ANALYZER_CACHE.with_borrow_mut(|analyzer| {
-            let mut tokens = Vec::new();
-            let mut stream = analyzer.token_stream(text);
-            stream.process(&mut |token: &Token| tokens.push(token.text.clone()));
-            tokens
-        })
+    ANALYZER_CACHE.with_borrow_mut(|analyzer| {
+        let mut tokens = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        stream.process(&mut |token: &Token| tokens.push(token.text.clone()));
+        tokens
     })
 }
 
@@ -211,16 +207,13 @@ pub fn surface_words(text: &str) -> Vec<String> {
     thread_local! {
         static SURFACE_CACHE: std::cell::RefCell<TextAnalyzer> =
             std::cell::RefCell::new(surface_analyzer());
-        static MEMO: std::cell::RefCell<memo::Memo> = Default::default();
     }
     LazyLock::force(&lexicon::LEXICON);
-    memo::memoized(&MEMO, text, |text| {
-        SURFACE_CACHE.with_borrow_mut(|analyzer| {
-            let mut words = Vec::new();
-            let mut stream = analyzer.token_stream(text);
-            stream.process(&mut |token: &Token| words.push(token.text.clone()));
-            words
-        })
+    SURFACE_CACHE.with_borrow_mut(|analyzer| {
+        let mut words = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        stream.process(&mut |token: &Token| words.push(token.text.clone()));
+        words
     })
 }
 
