@@ -216,7 +216,6 @@ fn take_text(post: Option<&mut Post>, path: &[String], text: &str) {
     }
 }
 
-/// A post title as HTML text.
 /// Whether a post opens by saying it is kept for the record only ("ARSIP – halaman ini ...
 /// sudah tidak berlaku"): the page of a standard no longer in force, which a citizen must
 /// not be answered from.
@@ -229,7 +228,12 @@ fn archived(content: &str) -> bool {
     let marked = opening
         .strip_prefix("arsip")
         .is_some_and(|rest| rest.trim_start().starts_with(['—', '–', '-', ':', ']', ')']));
-    marked || opening.contains("sudah tidak berlaku") || opening.contains("tidak berlaku lagi")
+    // Said of the post itself ("halaman ini ... sudah tidak berlaku"), not of the standard a
+    // new one replaces ("standar lama tidak berlaku lagi, berikut yang baru").
+    let of_itself = ["halaman ini", "dokumen ini", "postingan ini", "informasi ini"]
+        .iter()
+        .any(|this| opening.contains(this));
+    marked || of_itself && opening.contains("tidak berlaku")
 }
 
 /// How much of a post's opening text an archive notice stands in.
@@ -291,6 +295,7 @@ fn shortcode_title(inner: &str) -> Option<&str> {
     Some(value[..end].trim()).filter(|t| !t.is_empty())
 }
 
+/// A post title as HTML text.
 fn escape(title: &str) -> String {
     title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
@@ -404,6 +409,13 @@ mod tests {
             "<p>Arsip Statis: layanan penyimpanan arsip</p><p>Persyaratan : surat</p>"
         ));
         assert!(!archived("<p>Persyaratan : KTP</p>"));
+        assert!(archived(
+            "<p>Informasi ini sudah tidak berlaku.</p><p>Persyaratan : KTP</p>"
+        ));
+        // A new standard that says the old one is no longer in force is read.
+        assert!(!archived(
+            "<p>Standar pelayanan lama sudah tidak berlaku lagi, berikut standar terbaru.</p><p>Persyaratan : KTP</p>"
+        ));
     }
 
     #[test]
