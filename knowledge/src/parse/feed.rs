@@ -284,16 +284,14 @@ fn shortcodes_read(content: &str) -> std::borrow::Cow<'_, str> {
 fn shortcode_title(inner: &str) -> Option<&str> {
     let at = inner.find("title=")? + "title=".len();
     let value = &inner[at..];
-    let quote = ["&#8221;", "&#8243;", "&#8220;", "&quot;", "\"", "'", "”", "“"]
-        .into_iter()
-        .find(|q| value.starts_with(q))?;
+    let quote = SHORTCODE_QUOTES.into_iter().find(|q| value.starts_with(q))?;
     let value = &value[quote.len()..];
-    let end = ["&#8221;", "&#8243;", "&#8220;", "&quot;", "\"", "'", "”", "“"]
-        .into_iter()
-        .filter_map(|q| value.find(q))
-        .min()?;
+    let end = SHORTCODE_QUOTES.into_iter().filter_map(|q| value.find(q)).min()?;
     Some(value[..end].trim()).filter(|t| !t.is_empty())
 }
+
+/// The quotes a shortcode's attribute may stand in, straight, curled or as entities.
+const SHORTCODE_QUOTES: [&str; 8] = ["&#8221;", "&#8243;", "&#8220;", "&quot;", "\"", "'", "”", "“"];
 
 /// A post title as HTML text.
 fn escape(title: &str) -> String {
