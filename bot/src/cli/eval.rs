@@ -569,6 +569,20 @@ const SUITE: &[Set] = &[
         tune: false,
     },
     Set {
+        name: "round-23 blind conversations dev (writer U)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r23u/conversations-dev.tsv"),
+        extra: None,
+        tune: true,
+    },
+    Set {
+        name: "round-23 blind conversations test (writer U)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r23u/conversations-test.tsv"),
+        extra: None,
+        tune: false,
+    },
+    Set {
         name: "round-22 blind questions dev (writer S)",
         questions: Some("knowledge/eval/blind/r22q/dev.tsv"),
         conversations: None,
