@@ -583,6 +583,20 @@ const SUITE: &[Set] = &[
         tune: false,
     },
     Set {
+        name: "round-23 blind conversations dev (writer T)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r23t/conversations-dev.tsv"),
+        extra: None,
+        tune: true,
+    },
+    Set {
+        name: "round-23 blind conversations test (writer T)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r23t/conversations-test.tsv"),
+        extra: None,
+        tune: false,
+    },
+    Set {
         name: "round-22 blind questions dev (writer S)",
         questions: Some("knowledge/eval/blind/r22q/dev.tsv"),
         conversations: None,
@@ -608,6 +622,13 @@ const SUITE: &[Set] = &[
         questions: Some("knowledge/eval/blind/layouts-r22c/dev.tsv"),
         conversations: None,
         extra: Some("knowledge/eval/blind/layouts-r22c"),
+        tune: true,
+    },
+    Set {
+        name: "round-23 layouts dev (PyMuPDF text of a signed PDF, pymupdf4llm Markdown of a PDF table, trafilatura text of a WordPress page)",
+        questions: Some("knowledge/eval/blind/layouts-r23/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r23"),
         tune: true,
     },
     Set {
