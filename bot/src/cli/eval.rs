@@ -638,6 +638,13 @@ const SUITE: &[Set] = &[
         extra: Some("knowledge/eval/blind/layouts-r22b"),
         tune: false,
     },
+    Set {
+        name: "round-23 layouts test (a PDF decree through pymupdf4llm, a Word .doc through catdoc)",
+        questions: Some("knowledge/eval/blind/layouts-r23b/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r23b"),
+        tune: false,
+    },
 ];
 
 pub(crate) fn run_eval(request: &EvalRequest) -> anyhow::Result<ExitCode> {
