@@ -887,7 +887,7 @@ impl Engine {
         // it ("mau minta keringanan biaya RS, diminta SKTM"), not what they ask of it.
         let (request, told) = match requested(question) {
             Some((request, told)) => (Some(self.question_tokens(&request)), told),
-            None => (None, HashSet::default()),
+            None => (None, told_before(question, |t| self.title_vocabulary.contains(t))),
         };
         // Otherwise the clause with the interrogative asks, when it has a cue of its own: "...
         // biaya dewe, ngurus ijin belajar piye" asks how, not the fee.
@@ -1804,11 +1804,14 @@ impl Engine {
                 )
             })
             .collect();
-        let entity: Vec<(bool, bool)> = naming
+        // (an entity, an entity of the story told before the request, a place to go) per word
+        let entity: Vec<(bool, bool, bool)> = naming
             .iter()
             .map(|t| {
+                let entity = ENTITIES.contains(*t) && !background.contains(*t);
                 (
-                    ENTITIES.contains(*t) && !told.contains(*t) && !background.contains(*t),
+                    entity && !told.contains(*t),
+                    entity && told.contains(*t),
                     places.iter().any(|p| p == *t),
                 )
             })
@@ -1862,6 +1865,7 @@ impl Engine {
                 let mut elsewhere = false;
                 let mut foreign = false;
                 let mut unexplained = 0.0f32;
+                let mut told_entity = false;
                 // When the question names this service, unknown words away from its name are
                 // the citizen's story; next to it they would say which thing is meant.
                 let names_service = st
@@ -1875,7 +1879,7 @@ impl Engine {
                         idf
                     };
                     total += idf;
-                    let (is_entity, is_place) = entity.get(i).copied().unwrap_or_default();
+                    let (is_entity, is_told, is_place) = entity.get(i).copied().unwrap_or_default();
                     // An office's short name ("damkar") names the services of that office, as
                     // its full name in the service's name would.
                     let own_office = offices_named
@@ -1888,6 +1892,7 @@ impl Engine {
                         continue;
                     }
                     unserved |= is_entity;
+                    told_entity |= is_told;
                     let in_body = st.body.has(body_id);
                     elsewhere |= is_place && !in_body;
                     if !is_place && in_body {
@@ -1899,6 +1904,11 @@ impl Engine {
                         unexplained += idf;
                     }
                 }
+                // An institution of the story before the request ("istri sy kerja di pabrik.
+                // mau ngajuin cuti") may still be whom the service would serve: it is only
+                // where the story happens when the request names the service distinctly
+                // ("ada pekerja WNA di pabrik. mau bikin surat domisili WNA").
+                unserved |= told_entity && named < DISTINCTIVE_MASS;
                 // Two question words that follow each other in the name ("sekretariat daerah")
                 // say more than the two words apart ("Sekretariat Dewan ... Daerah").
                 let coverage = if total > 0.0 { covered / total } else { 0.0 };
@@ -2199,7 +2209,10 @@ impl Engine {
             out.push_str(&format!(" {t}:{:.2}", self.weight(t, &none)));
         }
         out.push('\n');
-        let told = requested(question).map(|(_, told)| told).unwrap_or_default();
+        let told = requested(question).map_or_else(
+            || told_before(question, |t| self.title_vocabulary.contains(t)),
+            |(_, told)| told,
+        );
         let scored = self.rank(question, &tokens, &naming, &weighted, &negated, &told);
         if let Some(best) = choose(&scored) {
             out.push_str(&format!("chosen {}\n", self.services[best.position].id.as_str()));
@@ -2287,6 +2300,13 @@ impl Engine {
             // service.
             for at in places::destinations(&words).into_iter().filter(|at| *at > 0) {
                 background.extend(analyze(words[at]));
+            }
+            // So is an institution they move to ("pindah tugas ke sekolah yg dekat rumah"):
+            // where they go, not what the service serves.
+            if places::moves(&words) {
+                for pair in words.windows(2).filter(|w| matches!(w[0], "ke" | "k" | "menuju")) {
+                    background.extend(analyze(pair[1]).into_iter().filter(|t| PLACE_ENTITIES.contains(t)));
+                }
             }
             // The asker's own office, by its possessive ("dari dinas kami", "opd saya",
             // "desa kami"): who asks, not which service, in any clause.
@@ -3138,6 +3158,75 @@ fn requested(question: &str) -> Option<(String, HashSet<String>)> {
     Some((request.to_owned(), told))
 }
 
+/// Words that say the citizen wants something ("mau bikin", "pengen pindah", "perlu surat").
+const WANTING: &[&str] = &[
+    "mau", "mw", "mo", "ingin", "pengen", "pgn", "pingin", "kepingin", "arep", "bade", "badhe", "hendak", "akan",
+    "perlu", "butuh", "minta",
+];
+
+/// The analysed words of the story a message tells before what the citizen wants: a statement
+/// (a sentence ending in a full stop) that wants nothing ("ada pekerja WNA di pabrik, ngekos di
+/// desa kami. mau bikin surat domisili, syaratnya?") says where the story happens; an
+/// institution there is not what the service must serve. A question ("... bisa? brp lama?") and
+/// a sentence with a word of wanting ("mau minta setda ngisi sosialisasi.") say what is wanted.
+/// Only statements before the last sentence naming what is wanted count (a word of a service
+/// name that is no cue: "ngadu kemana?" alone wants nothing new, and the statement before it
+/// says what about), and words the later sentences repeat are not story. `names` tells the
+/// analysed words of service names.
+fn told_before(question: &str, names: impl Fn(&str) -> bool) -> HashSet<String> {
+    let lower = question.to_lowercase();
+    let sentences = sentences(&lower);
+    let wants = sentences
+        .iter()
+        .rposition(|(s, _)| analyze(s).iter().any(|t| !aspect::is_cue(t) && names(t)));
+    let Some(wants) = wants.filter(|&at| at > 0) else {
+        return HashSet::default();
+    };
+    let story = |(text, end): &&(&str, char)| {
+        *end == '.' && !text.split(|c: char| !c.is_alphanumeric()).any(|w| WANTING.contains(&w))
+    };
+    let asked: Vec<String> = sentences
+        .iter()
+        .enumerate()
+        .filter(|(at, s)| *at >= wants || !story(s))
+        .flat_map(|(_, (s, _))| analyze(s))
+        .collect();
+    sentences[..wants]
+        .iter()
+        .filter(story)
+        .flat_map(|(s, _)| analyze(s))
+        .filter(|t| !asked.contains(t))
+        .collect()
+}
+
+/// A message cut into sentences, each with the mark that ends it: "?" and "!", a line break,
+/// and a full stop after a word of four letters or more (not "kab.", "dr.", "jl.", which
+/// shorten a name that goes on). The last sentence ends in the mark it has, or in none (' ').
+fn sentences(lower: &str) -> Vec<(&str, char)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (at, c) in lower.char_indices() {
+        let ends = match c {
+            '?' | '!' | '\n' => true,
+            '.' => {
+                let word = lower[start..at]
+                    .rsplit(|c: char| !c.is_alphanumeric())
+                    .next()
+                    .unwrap_or("");
+                word.chars().count() >= 4 && lower[at + 1..].starts_with(char::is_whitespace)
+            }
+            _ => false,
+        };
+        if ends {
+            out.push((&lower[start..at], c));
+            start = at + c.len_utf8();
+        }
+    }
+    out.push((&lower[start..], ' '));
+    out.retain(|(s, _)| s.chars().any(char::is_alphanumeric));
+    out
+}
+
 /// Words the decrees write only with a capital, never in lowercase ("Bangil" in "Jl. Raya Raci
 /// Bangil", "Pasuruan"): names of places and people, lowercased. A word in capitals in a
 /// heading ("PERSYARATAN") is written in lowercase elsewhere and is no name.
@@ -3222,10 +3311,13 @@ fn entity_places(question: &str) -> Vec<String> {
             .iter()
             .position(|w| PURPOSE_MARKERS.contains(w))
             .unwrap_or(words.len());
+        // Nor where they move to ("pindah tugas ke sekolah"): the service is had where they
+        // are.
+        let moving = places::moves(&words);
         places.extend(
             words[..purpose]
                 .windows(2)
-                .filter(|w| matches!(w[0], "di" | "ke"))
+                .filter(|w| w[0] == "di" || w[0] == "ke" && !moving)
                 .flat_map(|w| analyze(w[1]))
                 .filter(|t| PLACE_ENTITIES.contains(t)),
         );

@@ -52,10 +52,15 @@ const MOVING: &[&str] = &[
     "berangkat",
 ];
 
+/// Whether a clause's words have a verb of moving ([`MOVING`]).
+pub(super) fn moves<S: AsRef<str>>(words: &[S]) -> bool {
+    words.iter().any(|w| MOVING.contains(&w.as_ref()))
+}
+
 /// The positions of the words of destinations in a clause's words: "ke" and the place after it
 /// ("ke", "kab", "sidoarjo"), when the clause has a verb of moving.
 pub(super) fn destinations<S: AsRef<str>>(words: &[S]) -> Vec<usize> {
-    if !words.iter().any(|w| MOVING.contains(&w.as_ref())) {
+    if !moves(words) {
         return Vec::new();
     }
     words

@@ -1407,3 +1407,55 @@ fn a_list_offered_shows_the_way_out() {
     assert!(one.text.starts_with("Mungkin maksud Anda layanan ini?"), "{}", one.text);
     assert!(one.text.contains("/lapor"), "{}", one.text);
 }
+
+#[test]
+fn an_institution_in_a_statement_before_the_request_is_where_the_story_happens() {
+    // The factory is where the foreigner works; what is asked is the domicile letter for a
+    // foreigner, which the request names distinctly.
+    let a = ask("ada WNA dari jepang kerja di pabrik sepatu deket rumah. mau ngurus surat domisili, syaratnya apa?");
+    assert_eq!(
+        id(&a),
+        "003_5e30365896fb6814:rekomendasi-surat-keterangan-domisili-untuk-wna",
+        "{}",
+        a.text
+    );
+    assert_eq!(a.status, AnswerStatus::Answered);
+    // Said in the same sentence as what is asked, the factory is whom the letter is for.
+    let a = ask("syarat surat domisili buat pabrik apa?");
+    assert_ne!(a.status, AnswerStatus::Answered, "{}", a.text);
+    // A request that names a service only by one word may still be about the institution of
+    // the story: a factory worker's leave is no civil servant's leave.
+    let a = ask("istri sy kerja di pabrik garmen. mau ngajuin cuti melahirkan, syaratnya apa");
+    assert_ne!(a.status, AnswerStatus::Answered, "{}", a.text);
+}
+
+#[test]
+fn an_institution_the_citizen_moves_to_is_where_they_go() {
+    let a =
+        ask("sy guru SD negeri, pgn pindah tugas ke sekolah yg lebih deket. mutasi antar unit kerja syaratnya apa ya");
+    assert_eq!(
+        id(&a),
+        "002_81250e56fc566e31:kenaikan-jenjang-jabatan-dan-mutasi",
+        "{}",
+        a.text
+    );
+    assert_eq!(a.aspect, Some(Aspect::Requirements));
+}
+
+#[test]
+fn a_message_is_cut_into_sentences_at_their_marks() {
+    assert_eq!(
+        sentences("sy di kab. pasuruan dekat jl. raya. mau tanya? brp lama"),
+        [
+            ("sy di kab. pasuruan dekat jl. raya", '.'),
+            (" mau tanya", '?'),
+            (" brp lama", ' ')
+        ]
+    );
+    let names = |t: &str| t == "domisili";
+    let story = told_before("ada wna kerja di pabrik. mau bikin surat domisili, syaratnya?", names);
+    assert!(story.contains("pabrik") && !story.contains("domisili"), "{story:?}");
+    // A question, or a sentence that wants something, is no story.
+    assert!(told_before("wna di pabrik bisa? mau bikin surat domisili", names).is_empty());
+    assert!(told_before("mau minta dari pabrik. surat domisili syaratnya?", names).is_empty());
+}
