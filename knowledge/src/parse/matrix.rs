@@ -18,6 +18,12 @@
 //! spreadsheet row that goes on in the next sheet row (its number and name cells empty) goes
 //! on cell by cell.
 //!
+//! A Markdown table (a PDF converter's: pymupdf4llm, MarkItDown) writes a cell's lines joined by
+//! `<br>`, may merge the number and name columns under one header cell ("NO<br>JENIS
+//! PELAYANAN"), and goes on over pages under a header of its own: a first row without a
+//! number goes on with the last service of the page before, and a row without a number is
+//! the service of its name.
+//!
 //! Columns naming the office and its regency ("nama_opd", "kabupaten/kota", as open-data
 //! exports have them) give each service its unit.
 //!
@@ -176,14 +182,22 @@ fn header_of(line: &str) -> Option<Header> {
     let mut kinds = Vec::new();
     let mut office = Vec::new();
     for (i, cell) in cells.iter().enumerate() {
-        let cell = cell.trim();
+        // A Markdown table writes a cell's line breaks as `<br>`: "NO<br>JENIS PELAYANAN" is
+        // the number and the name in one column, as a PDF converter merged them.
+        let pieces = cell_lines(cell);
+        let joined = pieces.join(" ");
+        let cell = joined.trim();
         if cell.is_empty() {
             continue;
         }
         let lower = cell.to_lowercase();
-        if matches!(lower.trim_end_matches('.'), "no" | "nomor" | "no urut") {
+        let last = pieces.last().copied().unwrap_or_default();
+        if is_number_label(&lower) {
             number = Some(i);
-        } else if is_service_name_label(cell) && name.is_none() {
+        } else if name.is_none() && (is_service_name_label(cell) || pieces.len() > 1 && is_service_name_label(last)) {
+            if pieces.len() > 1 && is_number_label(&pieces[0].to_lowercase()) {
+                number = Some(i);
+            }
             name = Some(i);
         } else if is_office_label(&lower) {
             office.push(i);
@@ -205,6 +219,30 @@ fn header_of(line: &str) -> Option<Header> {
         office,
         components,
     })
+}
+
+/// A header cell naming the row-number column.
+fn is_number_label(lower: &str) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    matches!(words.as_slice(), ["no"] | ["nomor"] | ["no", "urut"])
+}
+
+/// A cell's lines: a Markdown table writes the line breaks inside a cell as `<br>` (`<br/>`,
+/// `<br />`), as pymupdf4llm, MarkItDown and pandoc's gfm writer do. A cell without one is one
+/// line.
+fn cell_lines(cell: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut rest = cell;
+    while let Some(at) = rest.find("<br").or_else(|| rest.find("<BR")) {
+        let Some(close) = rest[at..].find('>') else { break };
+        lines.push(&rest[..at]);
+        rest = &rest[at + close + 1..];
+    }
+    lines.push(rest);
+    lines
 }
 
 /// A header cell's label: a form's question as its column header ("Apa saja persyaratan yang
@@ -286,7 +324,7 @@ fn read_rows(lines: &[&str], from: usize, header: &Header) -> (Vec<Row>, usize) 
                 while row.cells.len() <= column {
                     row.cells.push(Vec::new());
                 }
-                row.cells[column].push((number, (*part).to_owned()));
+                row.cells[column].extend(cell_lines(part).into_iter().map(|l| (number, l.to_owned())));
             }
             index += 1;
             continue;
@@ -295,7 +333,10 @@ fn read_rows(lines: &[&str], from: usize, header: &Header) -> (Vec<Row>, usize) 
         if done {
             // Between rows: a repeated header or the column-number row is skipped, a page
             // break or blank line may sit between rows, and anything else ends the matrix.
-            if header_of(line).as_ref() == Some(header) || is_column_numbers(line, header.separator) {
+            if header_of(line).as_ref() == Some(header)
+                || is_column_numbers(line, header.separator)
+                || is_header_rule(line)
+            {
                 index += 1;
                 continue;
             }
@@ -309,7 +350,9 @@ fn read_rows(lines: &[&str], from: usize, header: &Header) -> (Vec<Row>, usize) 
                 }
                 break;
             }
-            if starts_row(line, header) {
+            // The first row under a header repeated on a new page may be the last row of the
+            // page before going on, its number cell empty.
+            if starts_row(line, header) || rows.is_empty() && current.is_none() && goes_on(line, header) {
                 rows.extend(current.take());
                 current = Some(new_row(number, line, header.separator));
                 index += 1;
@@ -335,10 +378,11 @@ fn read_rows(lines: &[&str], from: usize, header: &Header) -> (Vec<Row>, usize) 
             row.cells
                 .last_mut()
                 .expect("rows have a cell")
-                .push((number, first.to_owned()));
+                .extend(cell_lines(first).into_iter().map(|l| (number, l.to_owned())));
         }
         for part in parts {
-            row.cells.push(vec![(number, part.to_owned())]);
+            row.cells
+                .push(cell_lines(part).into_iter().map(|l| (number, l.to_owned())).collect());
         }
         index += 1;
     }
@@ -351,7 +395,7 @@ fn new_row(number: u32, line: &str, separator: char) -> Row {
         start: number,
         cells: split(line, separator)
             .into_iter()
-            .map(|c| vec![(number, c.to_owned())])
+            .map(|c| cell_lines(c).into_iter().map(|l| (number, l.to_owned())).collect())
             .collect(),
     }
 }
@@ -367,6 +411,15 @@ fn starts_row(line: &str, header: &Header) -> bool {
         Some(at) => cells.get(at).is_some_and(|c| is_row_number(c)),
         None => true,
     }
+}
+
+/// Whether a line is a row without its number: the number cell empty, text after it.
+fn goes_on(line: &str, header: &Header) -> bool {
+    let Some(at) = header.number else { return false };
+    let cells = split(line, header.separator);
+    cells.len() > at + 1
+        && cells[at].trim().is_empty()
+        && cells[at + 1..].iter().any(|c| c.chars().any(char::is_alphanumeric))
 }
 
 /// Whether a line inside an unfinished row is really the next row: its number follows the
@@ -445,8 +498,19 @@ fn is_row_number(cell: &str) -> bool {
 }
 
 fn row_number(cell: &str) -> Option<u32> {
-    let t = cell.trim().trim_end_matches('.');
+    let first = cell_lines(cell)
+        .into_iter()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    let first = first.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+    let t = first.trim().trim_end_matches('.');
     (!t.is_empty() && t.len() <= 3).then(|| t.parse().ok()).flatten()
+}
+
+/// The rule under a Markdown table's header ("|---|:---:|").
+fn is_header_rule(line: &str) -> bool {
+    let trimmed = line.trim();
+    trimmed.contains("---") && trimmed.chars().all(|c| matches!(c, '-' | ':' | '|' | ' '))
 }
 
 /// "1 | 2 | 3 | ...": the row some tables put under the header.
@@ -454,8 +518,10 @@ fn is_column_numbers(line: &str, separator: char) -> bool {
     let cells = split(line, separator);
     cells.len() >= 3
         && cells.iter().all(|c| {
-            let t = c.trim();
-            t.is_empty() || t.chars().all(|ch| ch.is_ascii_digit())
+            cell_lines(c).iter().all(|t| {
+                let t = t.trim().trim_matches(|ch: char| matches!(ch, '_' | '*' | '(' | ')'));
+                t.is_empty() || t.chars().all(|ch| ch.is_ascii_digit())
+            })
         })
 }
 
@@ -466,12 +532,23 @@ fn merge(header: &Header, rows: Vec<Row>, entries: &mut Vec<Entry>, by_key: &mut
     let mut resolved: Vec<HashMap<usize, Vec<(u32, String)>>> = Vec::new();
     let mut numbers: HashMap<u32, usize> = HashMap::new();
     let mut here = std::collections::HashSet::new();
-    for row in rows {
+    for (at_top, row) in rows.into_iter().enumerate().map(|(i, row)| (i == 0, row)) {
         let (title, stated) = name_and_stated(row.cells.get(header.name).map_or(&[][..], Vec::as_slice));
+        let number = header.number.and_then(|at| row_number(&row.cell_text(at)));
+        // A numbered matrix's first row without a number goes on with the last service of the
+        // page before: the end of its name and of its cells.
+        if at_top
+            && header.number.is_some()
+            && number.is_none()
+            && let Some(last) = entries.last_mut()
+        {
+            go_on(last, header, &row, &title);
+            by_key.insert(last.title.to_lowercase(), entries.len() - 1);
+            continue;
+        }
         if title.is_empty() {
             continue;
         }
-        let number = header.number.and_then(|at| row_number(&row.cell_text(at)));
         let mut values: HashMap<usize, Vec<(u32, String)>> = HashMap::new();
         for (column, _) in &header.components {
             let lines = row.cells.get(*column).cloned().unwrap_or_default();
@@ -491,8 +568,15 @@ fn merge(header: &Header, rows: Vec<Row>, entries: &mut Vec<Entry>, by_key: &mut
         if let Some(n) = number {
             numbers.insert(n, resolved.len());
         }
+        // A row without a number is the service of its name: in the management table under a
+        // header that lost its number column, the service a numbered row of the delivery
+        // table opened.
         let key = number.map_or_else(|| title.to_lowercase(), |n| format!("#{n}"));
+        let named = by_key.get(&title.to_lowercase()).copied().filter(|_| number.is_none());
         let at = *by_key.entry(key).or_insert_with(|| {
+            if let Some(at) = named {
+                return at;
+            }
             entries.push(Entry {
                 start: row.start,
                 title: title.clone(),
@@ -506,6 +590,7 @@ fn merge(header: &Header, rows: Vec<Row>, entries: &mut Vec<Entry>, by_key: &mut
             });
             entries.len() - 1
         });
+        by_key.entry(title.to_lowercase()).or_insert(at);
         // The same service twice in one matrix (a form's responses sheet, a response sent
         // again to correct it): the later row's values stand. Rows of another matrix (the
         // management table) add to the service instead.
@@ -527,6 +612,29 @@ fn merge(header: &Header, rows: Vec<Row>, entries: &mut Vec<Entry>, by_key: &mut
     }
 }
 
+/// Adds a row continued from the page before to its service: the rest of its name (unless the
+/// number and name share the column and the name cell is empty) and each cell's lines after
+/// the lines of the same component.
+fn go_on(entry: &mut Entry, header: &Header, row: &Row, rest_of_name: &str) {
+    if !rest_of_name.is_empty() {
+        entry.title = format!("{} {rest_of_name}", entry.title);
+    }
+    for (column, label) in &header.components {
+        let lines: Vec<(u32, String)> = row
+            .cells
+            .get(*column)
+            .map(|c| c.iter().filter(|(_, t)| !t.trim().is_empty()).cloned().collect())
+            .unwrap_or_default();
+        if lines.is_empty() {
+            continue;
+        }
+        match entry.components.iter_mut().find(|(l, _)| l == label) {
+            Some((_, value)) => value.extend(lines),
+            None => entry.components.push((label.clone(), lines)),
+        }
+    }
+}
+
 /// The service's name from its name cell, and the components stated on lines of their own
 /// under it ("Dasar Hukum: UU No. 17 Tahun 2013 ..."), each with the lines that follow it.
 fn name_and_stated(cell: &[(u32, String)]) -> (String, Vec<Stated>) {
@@ -540,6 +648,9 @@ fn name_and_stated(cell: &[(u32, String)]) -> (String, Vec<Stated>) {
         match (labelled, stated.last_mut()) {
             (Some((label, value)), _) => stated.push((label.trim().to_owned(), vec![(*line, value.trim().to_owned())])),
             (None, Some((_, value))) => value.push((*line, text.clone())),
+            // A line of the name cell before the name that is only its row number or a stray
+            // mark ("1.", "." a converter split from "10.") is no part of it.
+            (None, None) if name.is_empty() && !text.chars().any(char::is_alphabetic) => {}
             (None, None) => name.push(text),
         }
     }
@@ -621,6 +732,55 @@ mod tests {
         );
         assert!(lines.contains(&"5:\t2. Sampel air 2 liter".to_owned()), "{lines:?}");
         assert!(!lines.iter().any(|l| l.contains("PERSAMPAHAN")), "{lines:?}");
+    }
+
+    #[test]
+    fn a_markdown_matrix_with_line_breaks_in_cells_goes_on_over_pages() {
+        // As pymupdf4llm writes a PDF's table: cells' lines joined by `<br>`, the number and
+        // name columns merged under one header cell, the column numbers in markup, the last
+        // row of a page going on under the next page's header, and the management table
+        // under a header that split its number column.
+        let text = "|**NO**<br>**JENIS PELAYANAN**|**PERSYARATAN**|**JANGKA WAKTU**<br>**PELAYANAN**|**BIAYA/TARIF**|\n\
+                    |---|---|---|---|\n\
+                    |_(1)_<br>_(2)_|_(3)_|_(4)_|_(5)_|\n\
+                    |1.<br>Tera Ulang<br>Timbangan|1. KTP;<br>2. Timbangan|1 hari|Rp12.000|\n\
+                    |2.<br>Pengalihan Hak<br>Kios dan|1. Surat permohonan;|7 hari|Rp250.000|\n\
+                    \n\
+                    |**NO**|**JENIS PELAYANAN**|**PERSYARATAN**|**JANGKA WAKTU**<br>**PELAYANAN**|**BIAYA/TARIF**|\n\
+                    |---|---|---|---|---|\n\
+                    ||Los Pasar|2. Fotokopi KTP kedua pihak.|||\n\
+                    \n\
+                    |**N**|**O**<br>**JENIS PELAYANAN**|**DASAR HUKUM**|**KOMPETENSI**<br>**PELAKSANA**|**JUMLAH**<br>**PELAKSANA**|\n\
+                    |---|---|---|---|---|\n\
+                    |1.|Tera Ulang<br>Timbangan|UU No. 2 Tahun 1981|Penera|3 orang|\n\
+                    |2.|Pengalihan Hak Kios dan<br>Los Pasar|Perbup No. 14 Tahun 2022|Staf pasar|2 orang|\n";
+        let lines = run(text);
+        assert!(
+            lines.contains(&"4:Jenis Pelayanan\tTera Ulang Timbangan".to_owned()),
+            "{lines:?}"
+        );
+        assert!(lines.contains(&"4:\t2. Timbangan".to_owned()), "{lines:?}");
+        assert!(
+            lines.contains(&"5:Jenis Pelayanan\tPengalihan Hak Kios dan Los Pasar".to_owned()),
+            "{lines:?}"
+        );
+        assert!(
+            lines.contains(&"9:\t2. Fotokopi KTP kedua pihak.".to_owned()),
+            "{lines:?}"
+        );
+        assert!(
+            lines.contains(&"14:**DASAR HUKUM**\tPerbup No. 14 Tahun 2022".to_owned()),
+            "{lines:?}"
+        );
+        assert_eq!(
+            lines.iter().filter(|l| l.contains("Jenis Pelayanan")).count(),
+            2,
+            "{lines:?}"
+        );
+        assert!(
+            !lines.iter().any(|l| l.contains("(3)") || l.contains("---")),
+            "{lines:?}"
+        );
     }
 
     #[test]
