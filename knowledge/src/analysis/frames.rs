@@ -215,6 +215,16 @@ pub(crate) fn asks(question: &str) -> bool {
             })
 }
 
+/// Whether a message has a question word that asks for a place, time, person, amount or
+/// manner ("dmn", "kapan", "gmn"), not only whether something is so ("ada org ga?").
+pub(crate) fn asks_what(question: &str) -> bool {
+    question
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .any(|w| INTERROGATIVES.contains(&standard_form(w).as_ref()))
+}
+
 /// Forms of "ada" (there is): Indonesian, Javanese "enten", Sundanese "aya".
 const EXIST: &[&str] = &["ada", "enten", "onten", "aya"];
 /// The tags that close a yes-no question ("ada gak?", "ada ora?").

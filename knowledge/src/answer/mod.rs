@@ -1153,11 +1153,12 @@ impl Engine {
         else {
             // A greeting word inside a long message ("persiapan tes cpns ...") does not make
             // it small talk: it asks about something no service fits.
+            // Nor does one in a message that asks ("min bikin sim c dmn ya": where).
             let short = question.split_whitespace().count() <= SMALLTALK_WORDS;
             if let Some(kind) = chat.filter(|k| {
                 asked.is_none()
                     && (*k != render::Smalltalk::Help || help_only)
-                    && (*k != render::Smalltalk::Greeting || short)
+                    && (*k != render::Smalltalk::Greeting || short && !frames::asks_what(question))
             }) {
                 return self.smalltalk(question, kind);
             }

@@ -1459,3 +1459,12 @@ fn a_message_is_cut_into_sentences_at_their_marks() {
     assert!(told_before("wna di pabrik bisa? mau bikin surat domisili", names).is_empty());
     assert!(told_before("mau minta dari pabrik. surat domisili syaratnya?", names).is_empty());
 }
+
+#[test]
+fn a_greeting_word_in_a_message_asking_where_is_no_small_talk() {
+    let a = ask("min bikin paspor dmn ya");
+    assert_eq!(a.status, AnswerStatus::NotFound, "{}", a.text);
+    // Asking whether someone is there is still small talk.
+    let a = ask("pagi... ada org ga nih");
+    assert_eq!(a.status, AnswerStatus::Smalltalk, "{}", a.text);
+}
