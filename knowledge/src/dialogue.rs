@@ -229,8 +229,9 @@ impl Dialogue {
             }
             AnswerStatus::NotFound => {
                 // The engine refuses with a context service only when the message is about
-                // something else: that old service is no longer the topic.
-                self.last_service = None;
+                // something else: that old service is no longer the topic. A refusal naming a
+                // service (a detail its standard does not state) keeps that service.
+                self.last_service = answer.service.as_ref().map(|s| s.id.0.clone());
                 self.choices.clear();
             }
             AnswerStatus::Smalltalk | AnswerStatus::Region => {}
@@ -262,7 +263,7 @@ fn completed(
     let Some(previous) = previous else {
         return answer;
     };
-    if !matches!(answer.status, AnswerStatus::NotFound | AnswerStatus::Ambiguous) {
+    if !matches!(answer.status, AnswerStatus::NotFound | AnswerStatus::Ambiguous) || answer.service.is_some() {
         return answer;
     }
     // Two messages that only ask ("sampai ttd brp lama" / "dasar hukumnya") name nothing
@@ -679,6 +680,19 @@ mod conversation_tests {
         assert_eq!(d.reply(&ENGINE, "sampai ttd brp lama").status, AnswerStatus::NotFound);
         let asked = d.reply(&ENGINE, "dasar hukumnya");
         assert_ne!(asked.status, AnswerStatus::Answered, "{}", asked.text);
+    }
+
+    #[test]
+    fn hours_a_decree_never_states_are_not_answered_and_the_service_stays_the_topic() {
+        let mut d = Dialogue::default();
+        d.reply(&ENGINE, "bayar pbb bisa di kecamatan beji?");
+        let hours = d.reply(&ENGINE, "loketnya buka jam brp?");
+        assert_eq!(hours.status, AnswerStatus::NotFound, "{}", hours.text);
+        assert_eq!(id(&hours), "003_5e30365896fb6814:pembayaran-pbb-pajak-bumi-dan-bangunan");
+        assert!(hours.text.contains("tidak menyebutkan"), "{}", hours.text);
+        let next = d.reply(&ENGINE, "syaratnya apa");
+        assert_eq!(next.status, AnswerStatus::Answered, "{}", next.text);
+        assert_eq!(id(&next), "003_5e30365896fb6814:pembayaran-pbb-pajak-bumi-dan-bangunan");
     }
 
     #[test]

@@ -22,13 +22,15 @@ fn buttons(conversation: &Conversation, answer: &Answer) -> Vec<Vec<Button>> {
             let ids: Vec<String> = answer.candidates.iter().map(|c| c.id.0.clone()).collect();
             choice::candidates(catalog, &ids, answer.aspect.unwrap_or(Aspect::Overview))
         }
-        AnswerStatus::Answered => answer
+        // A refusal naming a service (a detail its standard does not state) keeps the
+        // service's card: the citizen may ask what the standard does state.
+        AnswerStatus::Answered | AnswerStatus::NotFound => answer
             .service
             .as_ref()
             .and_then(|service| catalog.service_key(service.id.as_str()))
             .map(choice::service_card)
             .unwrap_or_default(),
-        AnswerStatus::NotFound | AnswerStatus::Smalltalk | AnswerStatus::Region => Vec::new(),
+        AnswerStatus::Smalltalk | AnswerStatus::Region => Vec::new(),
     }
 }
 
@@ -43,7 +45,7 @@ fn answered_key(conversation: &Conversation, answer: &Answer) -> Option<String> 
     answer
         .service
         .as_ref()
-        .filter(|_| answer.status == AnswerStatus::Answered)
+        .filter(|_| matches!(answer.status, AnswerStatus::Answered | AnswerStatus::NotFound))
         .and_then(|service| conversation.catalog.service_key(service.id.as_str()))
         .map(str::to_owned)
 }

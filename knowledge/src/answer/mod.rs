@@ -140,7 +140,7 @@ mod render;
 use crate::aliases::Aliases;
 use crate::analysis::{analyze, frames, is_known_word, is_stopword, rewrite_marked, standard_form, surface_words};
 use crate::aspect::{self, Aspect};
-use crate::document::{Component, Decree, Document, ServiceId, ServiceStandard};
+use crate::document::{Component, ComponentKind, Decree, Document, ServiceId, ServiceStandard};
 use crate::index::SearchIndex;
 use crate::spelling::SpellingIndex;
 use crate::vowelless::VowellessIndex;
@@ -2750,9 +2750,26 @@ impl Engine {
         };
         let decree = self.decrees.get(&service.source);
         let citation_text = render::citation(service, decree);
+        // Service hours are no component PermenPANRB 15/2014 requires, and many decrees state
+        // them for no service: asked of such a decree ("loketnya buka jam brp?"), the question
+        // is not answered; the reply says so and gives the overview, and the service stays the
+        // topic of the conversation. A required component missing, or hours the decree states
+        // for other services, may only have been missed in this layout: answered with what the
+        // standard has.
+        let stated = aspect != Aspect::Hours
+            || !components.is_empty()
+            || self
+                .services
+                .iter()
+                .filter(|s| s.source == service.source)
+                .any(|s| s.components.iter().any(|c| c.kind == ComponentKind::Hours));
         Answer {
             question: question.to_owned(),
-            status: AnswerStatus::Answered,
+            status: if stated {
+                AnswerStatus::Answered
+            } else {
+                AnswerStatus::NotFound
+            },
             aspect: Some(aspect),
             service: Some(service_ref(service)),
             citation: Some(Citation {

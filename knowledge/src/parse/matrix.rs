@@ -340,6 +340,11 @@ fn read_rows(lines: &[&str], from: usize, header: &Header) -> (Vec<Row>, usize) 
                 index += 1;
                 continue;
             }
+            // Another header (the next page's, its columns cut otherwise) opens a matrix of
+            // its own.
+            if header_of(line).is_some() {
+                break;
+            }
             if line
                 .trim_matches(|c: char| c.is_whitespace() || c == '\u{c}')
                 .is_empty()

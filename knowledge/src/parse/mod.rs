@@ -40,6 +40,7 @@ mod front_matter;
 mod glued;
 mod glyphs;
 mod header;
+mod hours;
 mod html;
 mod json;
 mod labels;
@@ -329,6 +330,7 @@ fn parse_page(source: &str, text: &str) -> Result<Document, ParseError> {
         warnings = prose_warnings;
     }
     references::resolve(&mut raw_services);
+    hours::give_decree_hours(&lines, &mut raw_services);
     declared::retitle(&lines, &mut raw_services);
     if raw_services.is_empty() {
         return Err(json::damaged(original).unwrap_or(ParseError::NoServices));
@@ -576,7 +578,7 @@ fn finish_component(raw: services::RawComponent) -> Component {
     );
     let cleaned = markup::clean(&raw.raw, !short_value);
     let mut kind = raw.kind;
-    if kind == ComponentKind::Duration && looks_like_opening_hours(&cleaned.text) {
+    if kind == ComponentKind::Duration && hours::looks_like_opening_hours(&cleaned.text) {
         kind = ComponentKind::Hours;
     }
     Component {
@@ -588,49 +590,9 @@ fn finish_component(raw: services::RawComponent) -> Component {
     }
 }
 
-/// "Senin - Jumat pukul 08.00 - 15.30" is opening hours, not a duration.
-fn looks_like_opening_hours(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    let weekday = ["senin", "selasa", "rabu", "kamis", "jumat", "jum'at", "sabtu"]
-        .iter()
-        .any(|d| lower.contains(d));
-    let clock = lower.contains("pukul") || lower.contains("wib") || has_clock_range(&lower);
-    weekday && clock || lower.contains("pukul") && has_clock_range(&lower)
-}
-
-/// "08.00 - 15.00" or "08:00-15:00".
-fn has_clock_range(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let clock_at = |i: usize| -> bool {
-        bytes.len() >= i + 5
-            && bytes[i].is_ascii_digit()
-            && bytes[i + 1].is_ascii_digit()
-            && matches!(bytes[i + 2], b'.' | b':')
-            && bytes[i + 3].is_ascii_digit()
-            && bytes[i + 4].is_ascii_digit()
-    };
-    (0..bytes.len()).any(|i| {
-        clock_at(i) && {
-            let mut j = i + 5;
-            while j < bytes.len() && matches!(bytes[j], b' ' | b'-' | b's' | b'd' | b'/') {
-                j += 1;
-            }
-            j > i + 5 && clock_at(j)
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn opening_hours_detected() {
-        assert!(looks_like_opening_hours("Senin - Kamis 08.00 - 15.00 WIB"));
-        assert!(looks_like_opening_hours("pukul 08:00-14:00"));
-        assert!(!looks_like_opening_hours("3 hari kerja"));
-        assert!(!looks_like_opening_hours("Senin s.d. Jumat, 3 hari"));
-    }
 
     /// The parallel directory parse gives each file exactly what parsing it alone gives, in
     /// file-name order.

@@ -324,6 +324,13 @@ impl Assembler {
                 service.title = full;
             }
         }
+        // A shared "Waktu Pelayanan" giving opening hours is the services' hours, whatever
+        // duration each states.
+        for component in &mut self.shared {
+            if component.kind == ComponentKind::Duration && super::hours::looks_like_opening_hours(&component.raw) {
+                component.kind = ComponentKind::Hours;
+            }
+        }
         for service in &mut self.services {
             for component in &self.shared {
                 if !service.components.iter().any(|c| c.kind == component.kind) {
