@@ -688,7 +688,10 @@ mod conversation_tests {
         d.reply(&ENGINE, "bayar pbb bisa di kecamatan beji?");
         let hours = d.reply(&ENGINE, "loketnya buka jam brp?");
         assert_eq!(hours.status, AnswerStatus::NotFound, "{}", hours.text);
-        assert_eq!(id(&hours), "003_5e30365896fb6814:pembayaran-pbb-pajak-bumi-dan-bangunan");
+        assert_eq!(
+            id(&hours),
+            "003_5e30365896fb6814:pembayaran-pbb-pajak-bumi-dan-bangunan"
+        );
         assert!(hours.text.contains("tidak menyebutkan"), "{}", hours.text);
         let next = d.reply(&ENGINE, "syaratnya apa");
         assert_eq!(next.status, AnswerStatus::Answered, "{}", next.text);

@@ -272,6 +272,16 @@ const GREETING_WORDS: &[&str] = &[
     "bu",
     "sugeng",
     "punten",
+    // "selamat pagi" and its Javanese and Sundanese forms: the times of day ("sugeng enjang",
+    // "sugeng sonten", "wilujeng enjing").
+    "selamat",
+    "wilujeng",
+    "sampurasun",
+    "enjang",
+    "enjing",
+    "siyang",
+    "sonten",
+    "dalu",
     "test",
     "tes",
 ];
@@ -387,9 +397,15 @@ const CORRECTING: &[&str] = &[
     "mksdnya",
 ];
 /// Words a citizen opens a statement about themselves with.
-const FIRST_PERSON: &[&str] = &["saya", "sy", "aku", "aq", "kami", "kita", "kulo", "gue", "gw"];
+/// Javanese "kula"/"kulo", Sundanese "abdi", Betawi "aye"/"ane".
+const FIRST_PERSON: &[&str] = &[
+    "saya", "sy", "aku", "aq", "kami", "kita", "kulo", "kula", "abdi", "gue", "gw", "aye", "ane",
+];
 /// Prepositions before where someone is or comes from.
-const LOCATIVE: &[&str] = &["di", "dari", "dr", "wilayah", "nang", "ning", "neng"];
+/// Javanese "saking"/"seko"/"soko" is "dari".
+const LOCATIVE: &[&str] = &[
+    "di", "dari", "dr", "wilayah", "nang", "ning", "neng", "saking", "seko", "soko",
+];
 /// Prepositions of where to and by which way ("ke dinkes", "lewat kesbangpol").
 const DIRECTIONS: &[&str] = &["ke", "k", "pd", "pada", "lewat", "melalui", "mlalui", "via"];
 /// Divisions of an office and their heads, as Indonesian names them before the division's

@@ -1468,3 +1468,14 @@ fn a_greeting_word_in_a_message_asking_where_is_no_small_talk() {
     let a = ask("pagi... ada org ga nih");
     assert_eq!(a.status, AnswerStatus::Smalltalk, "{}", a.text);
 }
+
+#[test]
+fn a_self_introduction_in_javanese_or_after_a_formal_greeting_says_where_the_citizen_is() {
+    for message in [
+        "sugeng enjang, kula saking desa Gununggangsir kecamatan Beji",
+        "selamat siang, saya dari desa Kedungringin kecamatan Beji",
+    ] {
+        let a = ask(message);
+        assert_eq!(a.status, AnswerStatus::Region, "{message}: {}", a.text);
+    }
+}
