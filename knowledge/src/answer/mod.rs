@@ -3210,6 +3210,10 @@ const WANTING: &[&str] = &[
 fn told_before(question: &str, names: impl Fn(&str) -> bool) -> HashSet<String> {
     let lower = question.to_lowercase();
     let sentences = sentences(&lower);
+    // Most messages are one sentence: no story before it, nothing to analyse.
+    if sentences.len() < 2 || !sentences.iter().any(|(_, end)| *end == '.') {
+        return HashSet::default();
+    }
     let wants = sentences
         .iter()
         .rposition(|(s, _)| analyze(s).iter().any(|t| !aspect::is_cue(t) && names(t)));
