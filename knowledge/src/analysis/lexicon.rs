@@ -106,7 +106,13 @@ impl Lexicon {
 fn data_lines(text: &'static str) -> impl Iterator<Item = (usize, &'static str)> {
     text.lines()
         .enumerate()
-        .map(|(index, line)| (index + 1, line.trim_end()))
+        // A row's last tab stays: "<pattern><TAB>" is a phrase with an empty replacement.
+        .map(|(index, line)| {
+            (
+                index + 1,
+                line.trim_end_matches(|c: char| c.is_whitespace() && c != '\t'),
+            )
+        })
         .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
 }
 
@@ -192,6 +198,12 @@ fn parse_phrase(line: usize, pattern: &'static str, replacement: &'static str) -
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_phrase_with_an_empty_replacement_deletes_its_words() {
+        let rows: Vec<_> = super::pairs("test.tsv", "# comment\nsalah satu\t\nbrp hari\tlama\n", true).collect();
+        assert_eq!(rows, [(2, "salah satu", ""), (3, "brp hari", "lama")]);
+    }
+
     use super::*;
 
     #[test]
