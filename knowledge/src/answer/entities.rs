@@ -16,6 +16,13 @@ pub(super) static ENTITIES: LazyLock<HashSet<String>> = LazyLock::new(|| entity_
 pub(super) static PLACE_ENTITIES: LazyLock<HashSet<String>> =
     LazyLock::new(|| entity_words(|section| !section.starts_with("# --- things")));
 
+/// The entity words a service serves only when its name says so: documents other offices issue
+/// ("akta", "paspor") and things ("motor"). A service's text that names one asks for it ("fc
+/// akta kelahiran", "kendaraan dinas roda dua"), it does not make or serve it.
+pub(super) static NAMED_ONLY: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    entity_words(|section| section.starts_with("# --- documents") || section.starts_with("# --- things"))
+});
+
 /// The one-word entity lines of `entities.txt` (analysed) under the section headers `keep`
 /// accepts. A line of several words names the institution only as a whole ("rumah sakit"): its
 /// words apart ("rumah", "kantor") are ordinary, so only one-word lines are entity words.
@@ -46,5 +53,6 @@ mod tests {
         // ordinary words ("sedot wc di rumah", "ke kantor kecamatan").
         assert!(ENTITIES.contains("pabrik"));
         assert!(!ENTITIES.contains("rumah") && !ENTITIES.contains("kantor") && !ENTITIES.contains("sakit"));
+        assert!(NAMED_ONLY.contains("akta") && NAMED_ONLY.contains("motor") && !NAMED_ONLY.contains("pabrik"));
     }
 }

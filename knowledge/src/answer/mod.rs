@@ -144,7 +144,7 @@ use crate::document::{Component, ComponentKind, Decree, Document, ServiceId, Ser
 use crate::index::SearchIndex;
 use crate::spelling::SpellingIndex;
 use crate::vowelless::VowellessIndex;
-use entities::{ENTITIES, PLACE_ENTITIES};
+use entities::{ENTITIES, NAMED_ONLY, PLACE_ENTITIES};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
 
@@ -1908,9 +1908,13 @@ impl Engine {
                         mask |= 1u64 << i;
                         continue;
                     }
-                    unserved |= is_entity;
-                    told_entity |= is_told;
                     let in_body = st.body.has(body_id);
+                    // An institution or sector the service's own text names ("BPJS" in the
+                    // requirements of a PBI-JK recommendation) is served by it, unless the
+                    // citizen goes there (a place: "surat dari KUA" is no marriage at the KUA)
+                    // or it is a document or a thing ("akta" in a list of requirements).
+                    unserved |= is_entity && (is_place || !in_body || NAMED_ONLY.contains(t.as_str()));
+                    told_entity |= is_told;
                     elsewhere |= is_place && !in_body;
                     if !is_place && in_body {
                         covered += BODY_CREDIT * idf;

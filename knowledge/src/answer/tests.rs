@@ -1479,3 +1479,10 @@ fn a_self_introduction_in_javanese_or_after_a_formal_greeting_says_where_the_cit
         assert_eq!(a.status, AnswerStatus::Region, "{message}: {}", a.text);
     }
 }
+
+#[test]
+fn a_document_a_service_asks_for_is_not_what_it_serves() {
+    // The pension's requirements name a birth certificate; making one is another office's.
+    let a = ask("bikin akta kelahiran anak yg udh umur 3 th syaratnya apa");
+    assert_eq!(a.status, AnswerStatus::NotFound, "{}", a.text);
+}
