@@ -2494,6 +2494,19 @@ impl Engine {
         let mut phrase_cues = Vec::new();
         let rewritten = rewrite_marked(question, &mut phrase_cues);
         let (rewritten, negated) = split_negated(&rewritten);
+        // Words typed in capitals in a message that is not all capitals ("mau ngajuin PAK"):
+        // short forms, even when the same letters are a word ("pak", sir).
+        let shouted = question.chars().filter(|c| c.is_lowercase()).count() * 2
+            < question.chars().filter(|c| c.is_alphabetic()).count();
+        let capitals: Vec<String> = if shouted {
+            Vec::new()
+        } else {
+            question
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| (2..=6).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase()))
+                .map(str::to_lowercase)
+                .collect()
+        };
         let mut corrected = String::with_capacity(rewritten.len() + 8);
         for word in surface_words(&rewritten) {
             if !corrected.is_empty() {
@@ -2569,6 +2582,14 @@ impl Engine {
                 continue;
             }
             corrected.push_str(self.abbreviations.get(&word).map_or(word.as_str(), String::as_str));
+        }
+        // The analyzer drops such a word as a stopword: its long form goes in instead.
+        for word in capitals.iter().filter(|w| is_stopword(w)) {
+            let long_forms = self.aliases.expand(word);
+            if !long_forms.is_empty() && long_forms.len() <= MAX_LONG_FORMS {
+                corrected.push(' ');
+                corrected.push_str(&long_forms.join(" "));
+            }
         }
         let mut groups: Vec<Vec<String>> = phrase_cues.iter().map(|words| analyze(&words.join(" "))).collect();
         let negated = analyze(&negated);

@@ -1486,3 +1486,15 @@ fn a_document_a_service_asks_for_is_not_what_it_serves() {
     let a = ask("bikin akta kelahiran anak yg udh umur 3 th syaratnya apa");
     assert_eq!(a.status, AnswerStatus::NotFound, "{}", a.text);
 }
+
+#[test]
+fn a_short_form_typed_in_capitals_is_read_even_when_its_letters_are_a_word() {
+    // "PAK" is the decrees' short form of "Peta Administrasi Kewilayahan"; "pak" is "sir".
+    let (tokens, _, _) = ENGINE.question_tokens("mau minta PAK buat desa, syaratnya apa");
+    assert!(tokens.iter().any(|t| t == "peta"), "{tokens:?}");
+    let (tokens, _, _) = ENGINE.question_tokens("mau minta pak, syaratnya apa");
+    assert!(!tokens.iter().any(|t| t == "peta"), "{tokens:?}");
+    // A message all in capitals says nothing by its capitals.
+    let (tokens, _, _) = ENGINE.question_tokens("MAU TANYA PAK SYARAT SKCK");
+    assert!(!tokens.iter().any(|t| t == "peta"), "{tokens:?}");
+}
