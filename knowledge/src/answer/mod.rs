@@ -998,11 +998,25 @@ impl Engine {
         let named_component = surface.iter().find_map(|w| aspect::names_component(w));
         // ... and the one asked by that noun with a clitic ("syaratnya?").
         let asked_component = surface.iter().find_map(|w| aspect::asked_with_clitic(w));
+        // The name of a division the question says the service is had at ("di bag organisasi")
+        // is where, not a detail: a complaint channel listing the division's phone holds no
+        // answer to it.
+        let divisions = division_names(question);
+        let aspect_tokens: Vec<String> = cue_tokens
+            .iter()
+            .filter(|t| aspect::is_cue(t) || !divisions.contains(t))
+            .cloned()
+            .collect();
         let aspect_of = |position: usize| {
             if states || exists(position) {
                 Aspect::Overview
             } else {
-                self.aspect_for(cue_tokens, cue_phrases, (named_component, asked_component), position)
+                self.aspect_for(
+                    &aspect_tokens,
+                    cue_phrases,
+                    (named_component, asked_component),
+                    position,
+                )
             }
         };
         let chat = smalltalk_kind(question);
@@ -3336,6 +3350,25 @@ fn division_cues(question: &str) -> Vec<String> {
         .flat_map(|pair| analyze(&pair[1]))
         .filter(|t| aspect::is_cue(t))
         .collect()
+}
+
+/// The analysed words of the divisions a question names: the two words after "bagian",
+/// "bidang", "subbag" ... ("bag organisasi setda", "bagian tata pemerintahan"), and the
+/// division word glued to the next as some decrees write it ("bagorganisasi").
+fn division_names(question: &str) -> Vec<String> {
+    let words = place_words(question);
+    let mut names = Vec::new();
+    for (at, word) in words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| DIVISIONS.contains(&w.as_str()))
+    {
+        names.extend(words[at + 1..].iter().take(2).flat_map(|w| analyze(w)));
+        if let Some(next) = words.get(at + 1) {
+            names.push(format!("{word}{next}"));
+        }
+    }
+    names
 }
 
 /// The lowercase words of a text, split at every sign ("kec." as "kec").

@@ -1498,3 +1498,17 @@ fn a_short_form_typed_in_capitals_is_read_even_when_its_letters_are_a_word() {
     let (tokens, _, _) = ENGINE.question_tokens("MAU TANYA PAK SYARAT SKCK");
     assert!(!tokens.iter().any(|t| t == "peta"), "{tokens:?}");
 }
+
+#[test]
+fn a_division_named_as_where_the_service_is_had_is_no_detail_asked() {
+    // The complaint channel lists the Bagian Organisasi's phone; the question asks what the
+    // service is.
+    let a = ask("analisis jabatan di bag organisasi setda itu layanan apa ya?");
+    assert_eq!(
+        id(&a),
+        "000_4d00da837d591dc0:penyusunan-analisis-jabatan-dan-analisis-beban-kerja",
+        "{}",
+        a.text
+    );
+    assert_eq!(a.aspect, Some(Aspect::Overview), "{}", a.text);
+}
