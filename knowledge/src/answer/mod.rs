@@ -2371,7 +2371,16 @@ impl Engine {
                     );
                 }
                 for (i, pair) in words.windows(2).enumerate() {
-                    if LOCATIVE.contains(&pair[0]) && self.is_office_word(pair[1]) {
+                    // The institution a group speaks for ("kami dr yayasan yatim", "kami dari
+                    // universitas swasta") says who asks, like an office. One person's ("sy dr
+                    // pabrik mau ngajuin cuti") may say whom the service would have to serve.
+                    let institution = || {
+                        matches!(words[0], "kami" | "kita")
+                            && analyze(pair[1])
+                                .iter()
+                                .any(|t| ENTITIES.contains(t) && !NAMED_ONLY.contains(t))
+                    };
+                    if LOCATIVE.contains(&pair[0]) && (self.is_office_word(pair[1]) || institution()) {
                         // The office's name ends where the clause goes on ("di desa mau bikin
                         // koperasi": what they want is no part of where they are).
                         background.extend(

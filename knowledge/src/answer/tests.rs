@@ -1512,3 +1512,13 @@ fn a_division_named_as_where_the_service_is_had_is_no_detail_asked() {
     );
     assert_eq!(a.aspect, Some(Aspect::Overview), "{}", a.text);
 }
+
+#[test]
+fn the_institution_a_group_speaks_for_says_who_asks() {
+    let a = ask("kami dari universitas swasta mau menjalin kerja sama dgn pemkab, persyaratannya apa?");
+    assert_eq!(id(&a), "000_4d00da837d591dc0:fasilitas-kerjasama-daerah", "{}", a.text);
+    // One person's workplace may say whom the service would serve: a factory worker's leave
+    // is no civil servant's.
+    let a = ask("sy dr pabrik mau ngajuin cuti, syaratnya apa");
+    assert_eq!(a.status, AnswerStatus::NotFound, "{}", a.text);
+}
