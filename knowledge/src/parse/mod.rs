@@ -9,7 +9,7 @@
 //! assembler reads: a spreadsheet's sheet with one component per row or one column per service ([`delimited`]), tables
 //! printed cell by cell by a PDF conversion without layout
 //! ([`blocks`]), space-aligned tables ([`columns`]), matrices with a row per service
-//! ([`matrix`]; laid out with spaces: [`spaced_matrix`]), decrees organised by component with an item per service in each section ([`by_component`]) -> services and components found line by line ([`services`]), tables without names titled by the names the decree declares before them ([`declared`]);
+//! ([`matrix`]; laid out with spaces: [`spaced_matrix`]), decrees organised by component with an item per service in each section ([`by_component`]) -> services and components found line by line ([`services`]), tables without names titled by the names the decree declares before them ([`declared`]), opening hours stated once for the decree given to every service without its own ([`hours`]);
 //! when that finds one service or none, headings announced by a table of contents, numbered
 //! in capitals, a regulation's parts ("Bagian Kesatu") or numbered paragraphs of running text ([`paragraphs`]), with an FAQ page's questions as labels or a leaflet's sentences sorted into
 //! components ([`prose`]); also when the services found are fewer than such headings or mostly titled by a component's label -> cleaned text and list items ([`markup`]) -> normalised duration
