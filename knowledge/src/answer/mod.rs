@@ -1002,11 +1002,15 @@ impl Engine {
         // is where, not a detail: a complaint channel listing the division's phone holds no
         // answer to it.
         let divisions = division_names(question);
-        let aspect_tokens: Vec<String> = cue_tokens
-            .iter()
-            .filter(|t| aspect::is_cue(t) || !divisions.contains(t))
-            .cloned()
-            .collect();
+        let aspect_tokens: Vec<String> = if divisions.is_empty() {
+            cue_tokens.to_vec()
+        } else {
+            cue_tokens
+                .iter()
+                .filter(|t| aspect::is_cue(t) || !divisions.contains(t))
+                .cloned()
+                .collect()
+        };
         let aspect_of = |position: usize| {
             if states || exists(position) {
                 Aspect::Overview
@@ -2519,9 +2523,11 @@ impl Engine {
         let (rewritten, negated) = split_negated(&rewritten);
         // Words typed in capitals in a message that is not all capitals ("mau ngajuin PAK"):
         // short forms, even when the same letters are a word ("pak", sir).
-        let shouted = question.chars().filter(|c| c.is_lowercase()).count() * 2
-            < question.chars().filter(|c| c.is_alphabetic()).count();
-        let capitals: Vec<String> = if shouted {
+        let shouted = || {
+            question.chars().filter(|c| c.is_lowercase()).count() * 2
+                < question.chars().filter(|c| c.is_alphabetic()).count()
+        };
+        let capitals: Vec<String> = if !question.bytes().any(|b| b.is_ascii_uppercase()) || shouted() {
             Vec::new()
         } else {
             question
@@ -3256,6 +3262,10 @@ const WANTING: &[&str] = &[
 /// says what about), and words the later sentences repeat are not story. `names` tells the
 /// analysed words of service names.
 fn told_before(question: &str, names: impl Fn(&str) -> bool) -> HashSet<String> {
+    // Without a full stop there is no statement to tell a story in.
+    if !question.contains('.') {
+        return HashSet::default();
+    }
     let lower = question.to_lowercase();
     let sentences = sentences(&lower);
     // Most messages are one sentence: no story before it, nothing to analyse.
@@ -3365,7 +3375,11 @@ fn division_cues(question: &str) -> Vec<String> {
 /// "bidang", "subbag" ... ("bag organisasi setda", "bagian tata pemerintahan"), and the
 /// division word glued to the next as some decrees write it ("bagorganisasi").
 fn division_names(question: &str) -> Vec<String> {
-    let words = place_words(question);
+    let lower = question.to_ascii_lowercase();
+    if !DIVISIONS.iter().any(|d| lower.contains(d)) {
+        return Vec::new();
+    }
+    let words = place_words(&lower);
     let mut names = Vec::new();
     for (at, word) in words
         .iter()
