@@ -187,14 +187,7 @@ pub fn analyze(text: &str) -> Vec<String> {
         // One analyzer per thread: building one is cheap, but reusing it also reuses its buffers.
         static ANALYZER_CACHE: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(analyzer());
     }
-    // Force table parsing outside the borrow, so a panic there cannot poison the cache.
-    LazyLock::force(&lexicon::LEXICON);
-    ANALYZER_CACHE.with_borrow_mut(|analyzer| {
-        let mut tokens = Vec::new();
-        let mut stream = analyzer.token_stream(text);
-        stream.process(&mut |token: &Token| tokens.push(token.text.clone()));
-        tokens
-    })
+    tokens_of(&ANALYZER_CACHE, text)
 }
 
 /// Words of `text` after normalization and stopword removal but BEFORE stemming and synonyms.
@@ -208,12 +201,18 @@ pub fn surface_words(text: &str) -> Vec<String> {
         static SURFACE_CACHE: std::cell::RefCell<TextAnalyzer> =
             std::cell::RefCell::new(surface_analyzer());
     }
+    tokens_of(&SURFACE_CACHE, text)
+}
+
+/// The tokens one of this thread's analyzers makes of `text`.
+fn tokens_of(analyzer: &'static std::thread::LocalKey<std::cell::RefCell<TextAnalyzer>>, text: &str) -> Vec<String> {
+    // Force table parsing outside the borrow, so a panic there cannot poison the cache.
     LazyLock::force(&lexicon::LEXICON);
-    SURFACE_CACHE.with_borrow_mut(|analyzer| {
-        let mut words = Vec::new();
+    analyzer.with_borrow_mut(|analyzer| {
+        let mut tokens = Vec::new();
         let mut stream = analyzer.token_stream(text);
-        stream.process(&mut |token: &Token| words.push(token.text.clone()));
-        words
+        stream.process(&mut |token: &Token| tokens.push(token.text.clone()));
+        tokens
     })
 }
 

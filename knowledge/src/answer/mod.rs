@@ -631,6 +631,8 @@ pub struct Engine {
     region_vocabulary: HashSet<String>,
     /// Every analysed title word of every service.
     title_vocabulary: HashSet<String>,
+    /// Source files of the decrees that state opening hours for some service.
+    with_hours: HashSet<String>,
     /// Chat fillers the titles write as acronyms ("sip" of "... (SIP Dokter)"), which the
     /// analyzer would drop as stopwords -> the words they abbreviate in the titles.
     title_acronyms: HashMap<String, String>,
@@ -851,7 +853,13 @@ impl Engine {
             .collect();
         let title_vocabulary: HashSet<String> = title_vocabulary.into_iter().cloned().collect();
         let title_acronyms = filler_acronyms(&services, &derived);
+        let with_hours = services
+            .iter()
+            .filter(|s| s.components.iter().any(|c| c.kind == ComponentKind::Hours))
+            .map(|s| s.source.clone())
+            .collect();
         Ok(Self {
+            with_hours,
             title_cues,
             services,
             decrees,
@@ -2826,13 +2834,7 @@ impl Engine {
         // topic of the conversation. A required component missing, or hours the decree states
         // for other services, may only have been missed in this layout: answered with what the
         // standard has.
-        let stated = aspect != Aspect::Hours
-            || !components.is_empty()
-            || self
-                .services
-                .iter()
-                .filter(|s| s.source == service.source)
-                .any(|s| s.components.iter().any(|c| c.kind == ComponentKind::Hours));
+        let stated = aspect != Aspect::Hours || !components.is_empty() || self.with_hours.contains(&service.source);
         Answer {
             question: question.to_owned(),
             status: if stated {
