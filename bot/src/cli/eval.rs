@@ -597,6 +597,20 @@ const SUITE: &[Set] = &[
         tune: false,
     },
     Set {
+        name: "round-24 blind conversations dev (writer V)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r24v/conversations-dev.tsv"),
+        extra: None,
+        tune: true,
+    },
+    Set {
+        name: "round-24 blind conversations test (writer V)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r24v/conversations-test.tsv"),
+        extra: None,
+        tune: false,
+    },
+    Set {
         name: "round-22 blind questions dev (writer S)",
         questions: Some("knowledge/eval/blind/r22q/dev.tsv"),
         conversations: None,
