@@ -659,6 +659,20 @@ const SUITE: &[Set] = &[
         extra: Some("knowledge/eval/blind/layouts-r23b"),
         tune: false,
     },
+    Set {
+        name: "round-24 layouts dev (a Word .doc through catdoc, a LibreOffice text export, markitdown Markdown of a PDF)",
+        questions: Some("knowledge/eval/blind/layouts-r24/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r24"),
+        tune: true,
+    },
+    Set {
+        name: "round-24 layouts test (a PDF decree through pdfminer pdf2txt.py, an .odt through odt2txt)",
+        questions: Some("knowledge/eval/blind/layouts-r24b/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r24b"),
+        tune: false,
+    },
 ];
 
 pub(crate) fn run_eval(request: &EvalRequest) -> anyhow::Result<ExitCode> {
