@@ -174,12 +174,17 @@ impl Dialogue {
         }
         // "kalo TPP?" after "gaji prosesnya brp lama": a message that names a service and asks
         // nothing leaves its question out, the one just asked.
+        // So does one that asks nothing but a detail the previous question's component holds
+        // ("kalo yg III/d?" after who sets a promotion to IV/b).
         let answer = match (&answer.service, self.last_aspect) {
             (Some(service), Some(previous))
                 if answer.status == AnswerStatus::Answered
-                    && answer.aspect == Some(Aspect::Overview)
                     && previous != Aspect::Overview
-                    && engine.asked_aspect(message).is_none() =>
+                    && answer.aspect != Some(previous)
+                    && (answer.aspect == Some(Aspect::Overview) && engine.asked_aspect(message).is_none()
+                        || answer.aspect.is_some_and(|inferred| {
+                            engine.goes_on_asking(message, &service.id, previous, inferred)
+                        })) =>
             {
                 engine
                     .answer_for(&service.id, previous)
@@ -408,6 +413,22 @@ mod conversation_tests {
         // Asked on its own, the same words get the overview.
         let fresh = Dialogue::default().reply(&ENGINE, "kalo TPP?");
         assert_eq!(fresh.aspect, Some(Aspect::Overview));
+    }
+
+    #[test]
+    fn a_detail_alone_goes_on_asking_what_was_asked_when_that_component_holds_it() {
+        let mut d = Dialogue::default();
+        let first = d.reply(&ENGINE, "kp ke golongan IV/b itu ditetapin sama siapa ya");
+        assert_eq!(first.aspect, Some(Aspect::Procedure), "{}", first.text);
+        let next = d.reply(&ENGINE, "kalo yg III/d?");
+        assert_eq!(id(&next), id(&first));
+        assert_eq!(next.aspect, Some(Aspect::Procedure), "{}", next.text);
+        // Details another component holds more of are asked of that one.
+        let mut d = Dialogue::default();
+        let first = d.reply(&ENGINE, "syarat kenaikan pangkat apa aja");
+        assert_eq!(first.aspect, Some(Aspect::Requirements), "{}", first.text);
+        let next = d.reply(&ENGINE, "yg netapin SK gol IV/a siapa?");
+        assert_eq!(next.aspect, Some(Aspect::Procedure), "{}", next.text);
     }
 
     #[test]

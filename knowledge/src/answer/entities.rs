@@ -3,7 +3,7 @@
 //! ("cuti karyawan pabrik"), so it weighs against a look-alike service like a service word.
 
 use crate::analysis::analyze;
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 /// Words that name an institution, a document or a sector a public service may be about
@@ -23,6 +23,22 @@ pub(super) static NAMED_ONLY: LazyLock<HashSet<String>> = LazyLock::new(|| {
     entity_words(|section| section.starts_with("# --- documents") || section.starts_with("# --- things"))
 });
 
+/// The kind each entity word is of ("cv < perusahaan": a CV is a company), both analysed: a
+/// service whose text names the kind serves the word.
+pub(super) static KIND_OF: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
+    include_str!("../../data/entities.txt")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once('<'))
+        .filter_map(
+            |(word, kind)| match (analyze(word).as_slice(), analyze(kind).as_slice()) {
+                ([word], [kind]) => Some((word.clone(), kind.clone())),
+                _ => None,
+            },
+        )
+        .collect()
+});
+
 /// The one-word entity lines of `entities.txt` (analysed) under the section headers `keep`
 /// accepts. A line of several words names the institution only as a whole ("rumah sakit"): its
 /// words apart ("rumah", "kantor") are ordinary, so only one-word lines are entity words.
@@ -36,7 +52,8 @@ fn entity_words(keep: impl Fn(&str) -> bool) -> HashSet<String> {
         if line.trim().is_empty() || line.starts_with('#') || !keep(section) {
             continue;
         }
-        if let [one] = analyze(line).as_slice() {
+        let word = line.split_once('<').map_or(line, |(word, _)| word);
+        if let [one] = analyze(word).as_slice() {
             words.insert(one.clone());
         }
     }
@@ -54,5 +71,11 @@ mod tests {
         assert!(ENTITIES.contains("pabrik"));
         assert!(!ENTITIES.contains("rumah") && !ENTITIES.contains("kantor") && !ENTITIES.contains("sakit"));
         assert!(NAMED_ONLY.contains("akta") && NAMED_ONLY.contains("motor") && !NAMED_ONLY.contains("pabrik"));
+        assert!(ENTITIES.contains("cv"));
+        assert_eq!(
+            KIND_OF.get("cv").map(String::as_str),
+            Some("usaha"),
+            "analysed like the decrees"
+        );
     }
 }

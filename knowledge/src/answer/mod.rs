@@ -144,7 +144,7 @@ use crate::document::{Component, ComponentKind, Decree, Document, ServiceId, Ser
 use crate::index::SearchIndex;
 use crate::spelling::SpellingIndex;
 use crate::vowelless::VowellessIndex;
-use entities::{ENTITIES, NAMED_ONLY, PLACE_ENTITIES};
+use entities::{ENTITIES, KIND_OF, NAMED_ONLY, PLACE_ENTITIES};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
 
@@ -1353,24 +1353,7 @@ impl Engine {
         {
             return Some(deadline);
         }
-        let mut details: Vec<(u32, f32)> = tokens
-            .iter()
-            .filter(|t| {
-                !aspect::is_cue(t)
-                    && !GENERIC.contains(&t.as_str())
-                    && !EVERYDAY.contains(t.as_str())
-                    && !st.title.contains(t)
-                    && !st.agency.contains(t.as_str())
-            })
-            .filter_map(|t| {
-                Some((
-                    *self.terms.get(t.as_str())?,
-                    self.body_weight.get(t.as_str()).copied().unwrap_or(1.0),
-                ))
-            })
-            .collect();
-        details.sort_unstable_by_key(|d| d.0);
-        details.dedup_by_key(|d| d.0);
+        let details = self.details(tokens, st);
         if details.is_empty() {
             return detected;
         }
@@ -1424,6 +1407,61 @@ impl Engine {
         } else {
             detected
         }
+    }
+
+    /// The question's own words a component of the service may hold, as term ids with their
+    /// weight, sorted: not cue, generic or everyday words, nor words of its title or agency.
+    fn details(&self, tokens: &[String], st: &ServiceTokens) -> Vec<(u32, f32)> {
+        let mut details: Vec<(u32, f32)> = tokens
+            .iter()
+            .filter(|t| {
+                !aspect::is_cue(t)
+                    && !GENERIC.contains(&t.as_str())
+                    && !EVERYDAY.contains(t.as_str())
+                    && !st.title.contains(t)
+                    && !st.agency.contains(t.as_str())
+            })
+            .filter_map(|t| {
+                Some((
+                    *self.terms.get(t.as_str())?,
+                    self.body_weight.get(t.as_str()).copied().unwrap_or(1.0),
+                ))
+            })
+            .collect();
+        details.sort_unstable_by_key(|d| d.0);
+        details.dedup_by_key(|d| d.0);
+        details
+    }
+
+    /// Whether a message that asks no aspect goes on asking what was just asked (`asked`) of
+    /// the service `id` rather than what its details alone point to (`inferred`): "kalo yg
+    /// III/d?" after who sets a promotion to IV/b. Elliptical, as chat follow-ups are: the
+    /// component asked before holds at least as much of the message's details.
+    pub fn goes_on_asking(&self, message: &str, id: &ServiceId, asked: Aspect, inferred: Aspect) -> bool {
+        let Some(&position) = self.by_id.get(id) else {
+            return false;
+        };
+        let st = &self.tokens[position];
+        let tokens = self.question_tokens(message).0;
+        if aspect::detect(&tokens).is_some() {
+            return false;
+        }
+        let details = self.details(&tokens, st);
+        let evidence = |aspect: Aspect| -> f32 {
+            st.components
+                .iter()
+                .filter(|(a, _)| *a == aspect)
+                .map(|(_, ids)| {
+                    details
+                        .iter()
+                        .filter(|(id, _)| ids.binary_search(id).is_ok())
+                        .map(|(_, w)| w)
+                        .sum::<f32>()
+                })
+                .fold(0.0, f32::max)
+        };
+        let kept = evidence(asked);
+        kept > 0.0 && kept >= evidence(inferred)
     }
 
     /// "Paling lambat kapan diserahkan?": a deadline asked of the citizen is not how long the
@@ -1934,7 +1972,10 @@ impl Engine {
                         mask |= 1u64 << i;
                         continue;
                     }
-                    let in_body = st.body.has(body_id);
+                    // A kind the service's text names serves its members ("cv" where
+                    // "kualifikasi perusahaan" is asked for).
+                    let in_body =
+                        st.body.has(body_id) || KIND_OF.get(t.as_str()).is_some_and(|kind| st.body.contains(kind));
                     // An institution or sector the service's own text names ("BPJS" in the
                     // requirements of a PBI-JK recommendation) is served by it, unless the
                     // citizen goes there (a place: "surat dari KUA" is no marriage at the KUA)

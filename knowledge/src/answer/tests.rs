@@ -1522,3 +1522,18 @@ fn the_institution_a_group_speaks_for_says_who_asks() {
     let a = ask("sy dr pabrik mau ngajuin cuti, syaratnya apa");
     assert_eq!(a.status, AnswerStatus::NotFound, "{}", a.text);
 }
+
+#[test]
+fn a_kind_of_institution_the_service_names_is_served() {
+    // A CV is a company; the supplier registration asks for the company's qualifications.
+    let a = ask("perusahaan sy cv kontraktor baru, mau ikut tender pemkab pasuruan. daftar penyedianya gmn");
+    assert_eq!(
+        id(&a),
+        "000_4d00da837d591dc0:registrasi-dan-verifikasi-penyedia-barang-dan-jasa",
+        "{}",
+        a.text
+    );
+    // A company still is no poor citizen: legal aid stays refused.
+    let a = ask("bantuan hukum buat cv sy yg digugat supplier, syaratnya apa");
+    assert_ne!(a.status, AnswerStatus::Answered, "{}", a.text);
+}
