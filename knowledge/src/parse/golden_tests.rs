@@ -671,3 +671,20 @@ fn a_copied_catalogue_page_parses_panel_by_panel() {
     // The first panel is read into the page's own block (its menu has a "Pengaduan" link).
     assert!(!titles.contains(&"expand_less"));
 }
+
+/// A Word-style PDF decree through MarkItDown (pdfminer underneath; `layouts-r24` 422, a
+/// tuning decree of session 24): each service's name block printed as its label column, then
+/// its values (": ..."), most often before the "STANDAR PELAYANAN" heading over it.
+#[test]
+fn a_name_block_read_column_by_column_titles_its_service() {
+    let (doc, missing) = studied_layout("layouts-r24", "422_diskominfo_sungailembayung", 11);
+    // The one name block split by a wrapped value ("... Daerah dan" / "Unit Layanan" / ...)
+    // is still missed.
+    assert_eq!(
+        missing,
+        ["Pemasangan dan Perbaikan Jaringan Internet Perangkat Daerah dan Desa"]
+    );
+    let first = &doc.services[0];
+    assert_eq!(first.title, "Pelayanan Permohonan Informasi Publik");
+    assert!(first.duration.is_some() && first.fee.is_some(), "{first:?}");
+}

@@ -5,7 +5,7 @@
 //! source line numbers ([`html`]), or an API's JSON, XML or YAML records written as label rows ([`json`], [`xml`], [`yaml`]), or a component table whose cells an extraction glued into one line written out as its rows ([`glued`]) -> a chat export's publishers' messages without their time and sender ([`chat`]) -> a forwarded e-mail's quote markers removed ([`quoting`]) -> Markdown backslash escapes undone ([`escapes`]) -> a text browser's link
 //! markers removed ([`links`]) -> box drawing and emoji as plain signs ([`glyphs`]) -> OCR confusions of a
 //! scanned decree repaired ([`ocr`]) -> a leaflet's panels printed side by side read one after the other ([`page_columns`]) -> spreadsheet exports (CSV, semicolons) as tab-separated rows ([`delimited`]) -> page furniture blanked
-//! ([`page`]) -> headings framed by rule lines as service headings, underlined ones as Markdown headings ([`banners`]) -> a component table flattened to text with single spaces as its label and value cells ([`flattened`]) -> layouts put back into lines the
+//! ([`page`]) -> headings framed by rule lines as service headings, underlined ones as Markdown headings ([`banners`]) -> a label column a PDF extractor printed before its values paired with them again ([`stacked`]) -> a component table flattened to text with single spaces as its label and value cells ([`flattened`]) -> layouts put back into lines the
 //! assembler reads: a spreadsheet's sheet with one component per row or one column per service ([`delimited`]), tables
 //! printed cell by cell by a PDF conversion without layout
 //! ([`blocks`]), space-aligned tables ([`columns`]), matrices with a row per service
@@ -59,6 +59,7 @@ mod references;
 mod region;
 mod services;
 mod spaced_matrix;
+mod stacked;
 mod title;
 mod wiki;
 mod xml;
@@ -273,6 +274,10 @@ fn parse_page(source: &str, text: &str) -> Result<Document, ParseError> {
     let underlined = banners::underlined(&lines);
     for (at, heading) in &underlined {
         lines[*at] = heading;
+    }
+    let stacked = stacked::pairs(&lines);
+    for (at, line) in &stacked {
+        lines[*at] = line;
     }
     let flattened = flattened::rows(&lines);
     for (at, row) in &flattened {
