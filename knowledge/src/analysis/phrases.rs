@@ -31,13 +31,19 @@ use super::normalize::standard_form;
 ///
 /// [`analyze`]: super::analyze
 pub fn rewrite_query(text: &str) -> String {
-    rewrite_marked(text, &mut Vec::new())
+    rewrite_marked(text, &mut Vec::new(), |_| false)
 }
 
 /// Like [`rewrite_query`], and pushes onto `asked` the replacement of every matched pattern of
 /// two or more words: what the citizen asked with a whole phrase ("bawa apa aja" -> `syarat`),
-/// as opposed to a single word that may be part of a service's name.
-pub(crate) fn rewrite_marked(text: &str, asked: &mut Vec<&'static [&'static str]>) -> String {
+/// as opposed to a single word that may be part of a service's name. A one-word pattern the
+/// indexed decrees use themselves (`used`: "PPID" in a unit's name) is kept beside its
+/// replacement: the table stands in for words the decrees do not use.
+pub(crate) fn rewrite_marked(
+    text: &str,
+    asked: &mut Vec<&'static [&'static str]>,
+    used: impl Fn(&str) -> bool,
+) -> String {
     let raw: Vec<String> = words(text).map(str::to_lowercase).collect();
     let standard: Vec<Cow<'_, str>> = raw.iter().map(|w| standard_form(w)).collect();
     let mut out = String::with_capacity(text.len() + 16);
@@ -47,6 +53,8 @@ pub(crate) fn rewrite_marked(text: &str, asked: &mut Vec<&'static [&'static str]
             Some(phrase) => {
                 if phrase.words.len() >= 2 {
                     asked.push(&phrase.replacement);
+                } else if used(&raw[at]) {
+                    push_word(&mut out, &raw[at]);
                 }
                 for word in &phrase.replacement {
                     push_word(&mut out, word);
@@ -136,6 +144,16 @@ fn longest_match(raw: &[String], standard: &[Cow<'_, str>], at: usize) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_the_decrees_name_things_with_is_kept_beside_its_replacement() {
+        let used = |w: &str| w == "penyuluhan";
+        assert_eq!(
+            rewrite_marked("minta penyuluhan", &mut Vec::new(), used),
+            "minta penyuluhan sosialisasi"
+        );
+        assert_eq!(rewrite_query("minta penyuluhan"), "minta sosialisasi");
+    }
 
     /// `rewrite_cases!(name: "question" => "rewritten", ...)`: one test per case.
     macro_rules! rewrite_cases {

@@ -28,6 +28,8 @@ pub(super) struct Analysed {
     pub(super) body: HashSet<String>,
     /// Unstemmed words of the name and body, for the spelling vocabulary.
     pub(super) surface: HashSet<String>,
+    /// Unstemmed words of the name (title, product, unit, agency).
+    pub(super) name_surface: HashSet<String>,
     /// For each component that answers an aspect, its analysed words in text order.
     pub(super) components: Vec<(Aspect, Vec<String>)>,
 }
@@ -145,9 +147,9 @@ pub(super) fn analyse(service: &ServiceStandard, extra: &str, derived: &Aliases)
         .into_iter()
         .collect();
     let body: HashSet<String> = analyze(&body_text).into_iter().collect();
-    let surface: HashSet<String> = surface_words(&format!("{name_text}\n{body_text}"))
-        .into_iter()
-        .collect();
+    let name_surface: HashSet<String> = surface_words(&name_text).into_iter().collect();
+    let mut surface: HashSet<String> = surface_words(&body_text).into_iter().collect();
+    surface.extend(name_surface.iter().cloned());
     let components = service
         .components
         .iter()
@@ -160,6 +162,7 @@ pub(super) fn analyse(service: &ServiceStandard, extra: &str, derived: &Aliases)
         agency,
         body,
         surface,
+        name_surface,
         components,
     }
 }

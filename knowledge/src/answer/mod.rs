@@ -631,6 +631,9 @@ pub struct Engine {
     region_vocabulary: HashSet<String>,
     /// Every analysed title word of every service.
     title_vocabulary: HashSet<String>,
+    /// Every word of every service's name as written (title, product, unit, agency): a phrase
+    /// the tables rewrite is kept when the decrees name something with it ("PPID").
+    name_words: HashSet<String>,
     /// Source files of the decrees that state opening hours for some service.
     with_hours: HashSet<String>,
     /// Chat fillers the titles write as acronyms ("sip" of "... (SIP Dokter)"), which the
@@ -721,6 +724,7 @@ impl Engine {
             build::index_aliases(service, extra, &derived)
         });
         let mut surface_df: HashMap<String, u32> = HashMap::default();
+        let mut name_words: HashSet<String> = HashSet::default();
         let mut name_df: HashMap<String, u32> = HashMap::default();
         let mut tokens = Vec::with_capacity(services.len());
         let mut terms: HashMap<String, u32> = HashMap::default();
@@ -746,6 +750,7 @@ impl Engine {
                     for word in a.surface {
                         *surface_df.entry(word).or_default() += 1;
                     }
+                    name_words.extend(a.name_surface);
                     bodies.push(build::term_ids(a.body, &mut body_terms));
                     tokens.push(ServiceTokens {
                         title: a.title,
@@ -876,6 +881,7 @@ impl Engine {
             aliases: derived,
             region_vocabulary,
             title_vocabulary,
+            name_words,
             title_acronyms,
             office_names,
             service_places,
@@ -2568,7 +2574,7 @@ impl Engine {
             None => question,
         };
         let mut phrase_cues = Vec::new();
-        let rewritten = rewrite_marked(question, &mut phrase_cues);
+        let rewritten = rewrite_marked(question, &mut phrase_cues, |word| self.name_words.contains(word));
         let (rewritten, negated) = split_negated(&rewritten);
         // Words typed in capitals in a message that is not all capitals ("mau ngajuin PAK"):
         // short forms, even when the same letters are a word ("pak", sir).
