@@ -171,8 +171,12 @@ fn with_false_prefix(word: &str, stem: String) -> String {
         [b'p', b'e', b's', ..] => true,
         [b'd', b'i', b's', next, ..] => is_consonant(*next),
         // No root starts with a nasal before a consonant: "kendaraan", "kembali", "kembang"
-        // have no ke- prefix ("ndara", "mbali", "mbang").
+        // have no ke- prefix ("ndara", "mbali", "mbang"); nor with two consonants that open
+        // no Indonesian syllable: "kerjasama", "kertas" have none ("rjasama", "rtas").
         [b'k', b'e', b'n' | b'm', next, ..] => is_consonant(*next) && !matches!(next, b'y' | b'g'),
+        [b'k', b'e', first, second, ..] => {
+            is_consonant(*first) && is_consonant(*second) && !opens_a_syllable(*first, *second)
+        }
         _ => false,
     };
     if !false_prefix {
@@ -182,6 +186,19 @@ fn with_false_prefix(word: &str, stem: String) -> String {
         Some(at) if at > 0 => format!("{}{stem}", &word[..at]),
         _ => stem,
     }
+}
+
+/// Whether two consonants may open an Indonesian syllable: the clusters of loanwords
+/// ("pr", "tr", "kl", "st", ...) and the digraphs ("ng", "ny", "sy", "kh").
+fn opens_a_syllable(first: u8, second: u8) -> bool {
+    matches!(
+        (first, second),
+        (b'b' | b'd' | b'f' | b'g' | b'k' | b'p' | b't', b'r')
+            | (b'b' | b'f' | b'g' | b'k' | b'p' | b's', b'l')
+            | (b's', b'k' | b'm' | b'n' | b'p' | b't' | b'w' | b'y')
+            | (b'k', b'w' | b'h')
+            | (b'n', b'g' | b'y')
+    )
 }
 
 /// Words this thread has stemmed lately, with their stems ([`stem_in_place`]).
@@ -292,6 +309,9 @@ mod tests {
         // Straight Snowball output for domain words.
         ("persyaratan", "syarat"),
         ("persyaratannya", "syarat"),
+        // No ke- before two consonants that open no syllable; a ke- before one that does.
+        ("kerjasama", "kerjasama"),
+        ("kertas", "kertas"),
         ("syaratnya", "syarat"),
         ("pelayanan", "layan"),
         ("layanan", "layan"),
