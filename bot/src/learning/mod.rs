@@ -35,15 +35,22 @@ pub fn unanswered_entry(question: &str, answer: &Answer) -> Option<UnansweredQue
 }
 
 /// Counts the question when the answer was a refusal or a choice list, in a task of its own so
-/// the reply never waits for the database; a failure is logged as a warning, never shown.
+/// the reply never waits for the database. A failed write (a busy database under load) is tried
+/// again twice, a little later each time; a last failure is logged as a warning, never shown.
 pub fn record_unanswered(store: &Store, question: &str, answer: &Answer) {
     let Some(entry) = unanswered_entry(question, answer) else {
         return;
     };
     let store = store.clone();
     tokio::spawn(async move {
-        if let Err(error) = store.record_unanswered(&entry).await {
-            tracing::warn!(error = %format!("{error:#}"), outcome = entry.outcome.as_str(), "cannot count an unanswered question");
+        for delay_ms in [250, 1_000, 0] {
+            match store.record_unanswered(&entry).await {
+                Ok(()) => return,
+                Err(error) if delay_ms == 0 => {
+                    tracing::warn!(error = %format!("{error:#}"), outcome = entry.outcome.as_str(), "cannot count an unanswered question");
+                }
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await,
+            }
         }
     });
 }

@@ -106,6 +106,7 @@
 //! ```
 
 pub(crate) mod frames;
+mod letters;
 mod lexicon;
 mod normalize;
 mod phrases;
@@ -121,6 +122,7 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenizerManager,
 };
 
+pub(crate) use self::letters::join_spelled;
 pub(crate) use self::normalize::standard_form;
 pub(crate) use self::phrases::rewrite_marked;
 pub use self::phrases::rewrite_query;

@@ -2565,6 +2565,8 @@ impl Engine {
     /// word, and "karyawan" is not a typo of "wartawan"). A word that is the start of exactly
     /// one corpus word is read as its abbreviation ("dispen").
     fn question_tokens(&self, question: &str) -> (Vec<String>, Vec<Vec<String>>, Vec<String>) {
+        let joined = crate::analysis::join_spelled(question);
+        let question = joined.as_deref().unwrap_or(question);
         let spelled_out;
         let question = match self.spell_out_title_acronyms(question) {
             Some(text) => {
@@ -3593,8 +3595,19 @@ fn asks_leave_to_ask(question: &str) -> bool {
 
 fn smalltalk_kind(question: &str) -> Option<render::Smalltalk> {
     let lower = question.to_lowercase();
+    // Letters drawn out ("siiip", "makasihhh", "okeee") are the same word.
+    let squeezed: String = lower
+        .chars()
+        .scan(None, |last, c| {
+            let repeated = *last == Some(c) && c.is_alphabetic();
+            *last = Some(c);
+            Some((!repeated).then_some(c))
+        })
+        .flatten()
+        .collect();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
+        .chain(squeezed.split(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())
         .collect();
     let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
@@ -3606,6 +3619,10 @@ fn smalltalk_kind(question: &str) -> Option<render::Smalltalk> {
         "thx",
         "suwun",
         "nuwun",
+        "matursuwun",
+        "maturnuwun",
+        // Madurese.
+        "sakalangkong",
         "tengkyu",
         "mksh",
         "tq",
@@ -3618,7 +3635,13 @@ fn smalltalk_kind(question: &str) -> Option<render::Smalltalk> {
     ]) || lower.contains("terima kasih")
     {
         Some(render::Smalltalk::Thanks)
-    } else if !words.is_empty() && words.iter().all(|w| ACKNOWLEDGING.contains(w)) {
+    } else if [&lower, &squeezed].into_iter().any(|text| {
+        let mut words = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .peekable();
+        words.peek().is_some() && words.all(|w| ACKNOWLEDGING.contains(&w))
+    }) {
         // "ok sip", "oke min, siap": the citizen took the answer.
         Some(render::Smalltalk::Thanks)
     } else if has(&[
