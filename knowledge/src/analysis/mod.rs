@@ -96,6 +96,9 @@
 //! ("dipake" -> pakai, "dapetnya", "didapetin" -> dapat, "ketauan" -> tahu): what Snowball
 //! leaves is read through `slang.tsv` when the slang row is a spelling of the same word (its
 //! first two letters kept; see `stem::colloquial_root`).
+//! `id_v21` (2026-12): no ke- prefix before two consonants that open no Indonesian syllable
+//! ("kerjasama", "kertas", "kesbangpol" stay whole; see `stem::with_false_prefix`); Madurese
+//! question words in `slang.tsv` ("berempa" berapa, "abit" lama, "majar" bayar).
 //!
 //! # Example
 //! ```
@@ -157,7 +160,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v20";
+pub const ANALYZER: &str = "id_v21";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;
