@@ -98,7 +98,8 @@
 //! first two letters kept; see `stem::colloquial_root`).
 //! `id_v21` (2026-12): no ke- prefix before two consonants that open no Indonesian syllable
 //! ("kerjasama", "kertas", "kesbangpol" stay whole; see `stem::with_false_prefix`); Madurese
-//! question words in `slang.tsv` ("berempa" berapa, "abit" lama, "majar" bayar).
+//! question words ("berempa" berapa, "abit" lama, "majar" bayar) and Javanese krama ones
+//! ("badhe" mau, "kangge" untuk, "mawon" saja, "wonten" ada) in `slang.tsv`.
 //!
 //! # Example
 //! ```
