@@ -2404,9 +2404,29 @@ impl Engine {
             }
             // The asker's own office, by its possessive ("dari dinas kami", "opd saya",
             // "desa kami"): who asks, not which service, in any clause.
-            for pair in words.windows(2) {
-                if FIRST_PERSON.contains(&pair[1]) && self.is_office_word(pair[0]) {
+            // So is the institution a group speaks for, by the group's possessive or named
+            // beside it ("universitas kami mau MoU", "kami serikat buruh mau unjuk rasa"),
+            // unless a service is named after it ("peraturan perusahaan kami"); one person's
+            // ("pabrik saya") may be whom the service would have to serve.
+            let institution = |word: &str| {
+                analyze(word).iter().any(|t| {
+                    ENTITIES.contains(t) && !NAMED_ONLY.contains(t) && !self.title_vocabulary.contains(t.as_str())
+                })
+            };
+            for (i, pair) in words.windows(2).enumerate() {
+                let group = |word: &str| matches!(word, "kami" | "kita");
+                if FIRST_PERSON.contains(&pair[1]) && self.is_office_word(pair[0])
+                    || group(pair[1]) && institution(pair[0])
+                {
                     background.extend(analyze(pair[0]).into_iter().filter(|t| !aspect::is_cue(t)));
+                }
+                // The group named beside "kami", up to what it wants ("kami serikat buruh mau").
+                if i == 0 && group(pair[0]) {
+                    for word in words[1..].iter().take(OFFICE_SPAN).take_while(|w| !MODALS.contains(w)) {
+                        if institution(word) {
+                            background.extend(analyze(word).into_iter().filter(|t| !aspect::is_cue(t)));
+                        }
+                    }
                 }
             }
             // Where the asker works or lives, in a clause about themselves ("sy staf di dinas

@@ -1517,6 +1517,23 @@ fn a_division_named_as_where_the_service_is_had_is_no_detail_asked() {
 fn the_institution_a_group_speaks_for_says_who_asks() {
     let a = ask("kami dari universitas swasta mau menjalin kerja sama dgn pemkab, persyaratannya apa?");
     assert_eq!(id(&a), "000_4d00da837d591dc0:fasilitas-kerjasama-daerah", "{}", a.text);
+    // So does "<institution> kami" and "kami <institution>".
+    let a = ask("kami serikat buruh mau unjuk rasa ke dprd soal upah, suratnya isi apa aja");
+    assert_eq!(
+        id(&a),
+        "001_f4e4e6960aa12399:fasilitas-unjuk-rasa-penyampaian-pendapat-di-muka-umum",
+        "{}",
+        a.text
+    );
+    // Refused before: the university ruled the cooperation out.
+    let a = ask("universitas kami mau MoU dengan pemkab pasuruan, prosedurnya lewat mana?");
+    let offered: Vec<&str> = a.candidates.iter().map(|c| c.id.as_str()).collect();
+    assert!(
+        id(&a) == "000_4d00da837d591dc0:fasilitas-kerjasama-daerah"
+            || offered == ["000_4d00da837d591dc0:fasilitas-kerjasama-daerah"],
+        "{}",
+        a.text
+    );
     // One person's workplace may say whom the service would serve: a factory worker's leave
     // is no civil servant's.
     let a = ask("sy dr pabrik mau ngajuin cuti, syaratnya apa");
