@@ -2436,17 +2436,29 @@ impl Engine {
                 // A clause without a verb says who the asker is ("sy warga desa gunungsari
                 // beji", "kami bendahara desa"): its words are background, except words of
                 // service names ("sy ptt di puskesmas" may be about the PTT's service).
-                let nominal = words[1..].iter().all(|w| {
+                // So is what the asker says they are before what they want ("sy guru pns mau
+                // pindah ...": "guru" is who asks), but for an institution or sector: "sy buruh
+                // pabrik mau ngajuin cuti" asks for someone no civil-servant leave serves.
+                let is_nominal = |w: &&&str| {
                     !MODALS.contains(w)
                         && action_words(w, |v| self.colloquial_base(v)).is_empty()
                         && analyze(w).iter().all(|t| !aspect::is_cue(t))
-                });
+                };
+                let described = words[1..].iter().take_while(is_nominal).count();
+                let nominal = described + 1 == words.len();
                 if nominal && words.len() > 1 {
                     background.extend(
                         words[1..]
                             .iter()
                             .flat_map(|w| analyze(w))
                             .filter(|t| !self.title_vocabulary.contains(t.as_str())),
+                    );
+                } else if words.get(described + 1).is_some_and(|w| MODALS.contains(w)) {
+                    background.extend(
+                        words[1..=described]
+                            .iter()
+                            .flat_map(|w| analyze(w))
+                            .filter(|t| !self.title_vocabulary.contains(t.as_str()) && !ENTITIES.contains(t)),
                     );
                 }
                 for (i, pair) in words.windows(2).enumerate() {

@@ -1554,3 +1554,18 @@ fn a_kind_of_institution_the_service_names_is_served() {
     let a = ask("bantuan hukum buat cv sy yg digugat supplier, syaratnya apa");
     assert_ne!(a.status, AnswerStatus::Answered, "{}", a.text);
 }
+
+#[test]
+fn what_the_asker_says_they_are_before_what_they_want_says_who_asks() {
+    let a = ask("sy PNS guru mau mutasi antar opd, syaratnya apa aja?");
+    assert_eq!(
+        id(&a),
+        "002_81250e56fc566e31:kenaikan-jenjang-jabatan-dan-mutasi",
+        "{}",
+        a.text
+    );
+    assert_eq!(a.status, AnswerStatus::Answered, "{}", a.text);
+    // An institution or sector in it still says whom the service would have to serve.
+    let a = ask("sy buruh pabrik di pier mau ngajuin cuti melahirkan, lewat bkppd bs?");
+    assert_ne!(a.status, AnswerStatus::Answered, "{}", a.text);
+}
