@@ -1401,7 +1401,7 @@ fn a_list_offered_shows_the_way_out() {
     assert_eq!(several.status, AnswerStatus::Ambiguous, "{}", several.text);
     assert!(several.text.starts_with("Ada beberapa layanan"), "{}", several.text);
     assert!(several.text.contains("/lapor"), "{}", several.text);
-    let one = ask("sy pns gol III/a mau kuliah S2 biaya dewe di luar jam kerja, syarat izin e opo wae?");
+    let one = ask("ijin hiburan kuda lumping butuh nomor induk kesenian gak");
     assert_eq!(one.status, AnswerStatus::Ambiguous, "{}", one.text);
     assert_eq!(one.candidates.len(), 1, "{}", one.text);
     assert!(one.text.starts_with("Mungkin maksud Anda layanan ini?"), "{}", one.text);
