@@ -678,8 +678,13 @@ fn a_copied_catalogue_page_parses_panel_by_panel() {
 #[test]
 fn a_name_block_read_column_by_column_titles_its_service() {
     let (doc, missing) = studied_layout("layouts-r24", "422_diskominfo_sungailembayung", 11);
-    // The one name block split by a wrapped value ("... Daerah dan" / "Unit Layanan" / ...)
-    // is still missed.
+    // One name's last word wrapped below the unit's line ("... Daerah dan" / "Unit Layanan" /
+    // ... / "Desa"): the service is found, its title without that word.
+    assert!(
+        doc.services
+            .iter()
+            .any(|s| s.title == "Pemasangan dan Perbaikan Jaringan Internet Perangkat Daerah dan")
+    );
     assert_eq!(
         missing,
         ["Pemasangan dan Perbaikan Jaringan Internet Perangkat Daerah dan Desa"]

@@ -10,13 +10,16 @@
 //! : PPID Utama / Bidang Informasi dan Komunikasi Publik
 //! ```
 //!
-//! [`pairs`] finds a run of two or more label lines followed (blank lines apart) by at least as
-//! many lines opening with a colon, and gives each value line back its label ("Nama Layanan :
+//! [`pairs`] finds a run of two or more label lines (or the service's name label alone)
+//! followed (blank lines apart) by at least as many lines opening with a colon, and gives each value line back its label ("Nama Layanan :
 //! Pelayanan Permohonan Informasi Publik"); the label lines are emptied. A value's wrapped
 //! continuation stays where it is, under its value. A bare "STANDAR PELAYANAN" heading printed
 //! right after a block naming the service goes back above it.
 
 use super::labels::{is_service_name_label, reads_as_label};
+
+/// How far after a name block its misplaced standard heading may be, in lines.
+const HEADING_REACH: usize = 8;
 
 /// The lines to rewrite, by index: each value line with its label, each label line emptied.
 pub(crate) fn pairs(lines: &[&str]) -> Vec<(usize, String)> {
@@ -24,7 +27,10 @@ pub(crate) fn pairs(lines: &[&str]) -> Vec<(usize, String)> {
     let mut at = 0;
     while at < lines.len() {
         let labels: Vec<usize> = (at..lines.len()).take_while(|&i| is_label_line(lines[i])).collect();
-        if labels.len() < 2 {
+        // One label alone is a table's label cell, its value on the next lines; the service's
+        // name label is paired even alone ("Nama Layanan" / "" / ": Pemasangan ...").
+        let named = labels.len() == 1 && is_service_name_label(lines[at]);
+        if labels.len() < 2 && !named {
             at += 1;
             continue;
         }
@@ -47,9 +53,12 @@ pub(crate) fn pairs(lines: &[&str]) -> Vec<(usize, String)> {
         at = values[values.len() - 1] + 1;
         // The bare "STANDAR PELAYANAN" heading over a service's name block, printed after it:
         // it goes back above the block, so the block is the service it opens.
-        let heading = (at..lines.len()).find(|&i| !lines[i].trim().is_empty());
+        // Within the few lines the rest of the block takes ("Unit Layanan" / ": ..." / a
+        // wrapped word of the name).
+        let heading = (at..lines.len().min(at + HEADING_REACH))
+            .find(|&i| lines[i].trim().eq_ignore_ascii_case("standar pelayanan"));
         if labels.iter().any(|&i| is_service_name_label(lines[i]))
-            && let Some(heading) = heading.filter(|&i| lines[i].trim().eq_ignore_ascii_case("standar pelayanan"))
+            && let Some(heading) = heading
         {
             out.push((labels[0], lines[heading].trim().to_owned()));
             out.push((heading, String::new()));
@@ -118,5 +127,7 @@ mod tests {
         assert!(pairs(&["Nama Layanan", "Unit Layanan", ": A", "Persyaratan"]).is_empty());
         // One label alone is a table's label cell, its value on the next lines.
         assert!(pairs(&["Persyaratan", ": KTP"]).is_empty());
+        // The service's name label is paired even alone.
+        assert!(pairs(&["Nama Layanan", "", ": Uji KIR"]).contains(&(2, "Nama Layanan : Uji KIR".to_owned())));
     }
 }
