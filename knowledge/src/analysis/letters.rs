@@ -40,6 +40,14 @@ fn letter(name: &str) -> Option<char> {
 /// The text with every run of spelled letters joined into its acronym ("cara lapor el ha ka
 /// pe en" -> "cara lapor lhkpn"); `None` when it has none.
 pub(crate) fn join_spelled(text: &str) -> Option<String> {
+    // Most messages spell nothing: look for two letter names before building anything.
+    let name = |w: &str| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        w.len() <= 3 && letter(&w.to_ascii_lowercase()).is_some()
+    };
+    if text.split_whitespace().filter(|w| name(w)).nth(2).is_none() {
+        return None;
+    }
     let words: Vec<&str> = text.split_whitespace().collect();
     let bare = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
     let mut out: Vec<String> = Vec::with_capacity(words.len());

@@ -3628,15 +3628,23 @@ fn asks_leave_to_ask(question: &str) -> bool {
 fn smalltalk_kind(question: &str) -> Option<render::Smalltalk> {
     let lower = question.to_lowercase();
     // Letters drawn out ("siiip", "makasihhh", "okeee") are the same word.
-    let squeezed: String = lower
-        .chars()
-        .scan(None, |last, c| {
-            let repeated = *last == Some(c) && c.is_alphabetic();
-            *last = Some(c);
-            Some((!repeated).then_some(c))
-        })
-        .flatten()
-        .collect();
+    let drawn_out = lower
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == w[1] && w[0].is_ascii_alphabetic());
+    let squeezed: String = if drawn_out {
+        lower
+            .chars()
+            .scan(None, |last, c| {
+                let repeated = *last == Some(c) && c.is_alphabetic();
+                *last = Some(c);
+                Some((!repeated).then_some(c))
+            })
+            .flatten()
+            .collect()
+    } else {
+        String::new()
+    };
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
         .chain(squeezed.split(|c: char| !c.is_alphanumeric()))
