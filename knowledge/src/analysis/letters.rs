@@ -45,9 +45,7 @@ pub(crate) fn join_spelled(text: &str) -> Option<String> {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
         w.len() <= 3 && letter(&w.to_ascii_lowercase()).is_some()
     };
-    if text.split_whitespace().filter(|w| name(w)).nth(2).is_none() {
-        return None;
-    }
+    text.split_whitespace().filter(|w| name(w)).nth(2)?;
     let words: Vec<&str> = text.split_whitespace().collect();
     let bare = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
     let mut out: Vec<String> = Vec::with_capacity(words.len());
