@@ -17,7 +17,9 @@
 //!   regency or city no agency here serves ("sy dr kecamatan bangil") is answered as such and
 //!   clears the region.
 //! - A message that names a service and asks nothing ("kalo TPP?", "yg karis?") asks what
-//!   the previous message asked: elliptical, as chat questions are.
+//!   the previous message asked: elliptical, as chat questions are. So does one that asks
+//!   nothing but a detail the previous question's component holds at least as much of as any
+//!   other ("kalo yg III/d?" after who sets a promotion to IV/b).
 //! - A single service offered ("maybe this one?") is the context of the reply, as an answered
 //!   one would be ("pas fotonya brp lembar" goes on asking about it).
 //! - A message refused while still talking about the previous service (a fifth of its naming

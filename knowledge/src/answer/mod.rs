@@ -121,7 +121,11 @@
 //!   ("diwakilin", "dikirimkan") is such a detail even when its root is a word of another
 //!   name ("Wakil Ketua");
 //! - the asker's own office named by a possessive ("dari dinas kami", "desa kami") is
-//!   background in any clause;
+//!   background in any clause, and so is the institution a group speaks for ("universitas
+//!   kami", "kami serikat buruh") unless a service is named after it; what the asker says they
+//!   are before what they want ("sy guru pns mau ...") is background, institutions excepted;
+//! - an institution of a kind the service's text names is served by it ("cv" where the
+//!   requirements ask for the company's qualifications; `entities.txt`, "cv < perusahaan");
 //! - a component the question names by its own noun ("syaratnya", "prosedur", "biayanya") is
 //!   the aspect asked, whatever component the other words are found in
 //!   ([`aspect::names_component`]); asked with a clitic ("syaratnya?", "biayane") it is the
