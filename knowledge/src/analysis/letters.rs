@@ -40,19 +40,14 @@ fn letter(name: &str) -> Option<char> {
 /// The text with every run of spelled letters joined into its acronym ("cara lapor el ha ka
 /// pe en" -> "cara lapor lhkpn"); `None` when it has none.
 pub(crate) fn join_spelled(text: &str) -> Option<String> {
-    // Most messages spell nothing: look for two letter names before building anything.
-    let name = |w: &str| {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-        w.len() <= 3 && letter(&w.to_ascii_lowercase()).is_some()
-    };
-    text.split_whitespace().filter(|w| name(w)).nth(2)?;
+    // Most messages spell nothing: look for three letter names before building anything.
+    text.split_whitespace().filter_map(spoken_letter).nth(2)?;
     let words: Vec<&str> = text.split_whitespace().collect();
-    let bare = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut changed = false;
     let mut at = 0;
     while at < words.len() {
-        let run: Vec<char> = words[at..].iter().map_while(|w| letter(&bare(w))).collect();
+        let run: Vec<char> = words[at..].iter().map_while(|w| spoken_letter(w)).collect();
         let consonants = run.iter().filter(|c| !"aeiou".contains(**c)).count();
         if run.len() >= 3 && consonants >= 2 {
             // The run keeps the punctuation after its last letter ("en?").
@@ -67,6 +62,15 @@ pub(crate) fn join_spelled(text: &str) -> Option<String> {
         }
     }
     changed.then(|| out.join(" "))
+}
+
+/// The letter a typed word names, punctuation around it aside ("En?" -> 'n').
+fn spoken_letter(word: &str) -> Option<char> {
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    if word.len() > 3 {
+        return None;
+    }
+    letter(&word.to_ascii_lowercase())
 }
 
 #[cfg(test)]

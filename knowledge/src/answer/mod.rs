@@ -2417,8 +2417,8 @@ impl Engine {
                     ENTITIES.contains(t) && !NAMED_ONLY.contains(t) && !self.title_vocabulary.contains(t.as_str())
                 })
             };
+            let group = |word: &str| matches!(word, "kami" | "kita");
             for (i, pair) in words.windows(2).enumerate() {
-                let group = |word: &str| matches!(word, "kami" | "kita");
                 if FIRST_PERSON.contains(&pair[1]) && self.is_office_word(pair[0])
                     || group(pair[1]) && institution(pair[0])
                 {
@@ -3619,24 +3619,28 @@ const LEAVE: &[&str] = &[
 /// words of leave ([`LEAVE`]), greetings and terms of address ("permisi kak, mau tanya boleh?").
 fn asks_leave_to_ask(question: &str) -> bool {
     let lower = question.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = chat_words(&lower);
     words.iter().any(|w| ASKING.contains(w))
         && words
             .iter()
             .all(|w| ASKING.contains(w) || LEAVE.contains(w) || GREETING_WORDS.contains(w) || ACKNOWLEDGING.contains(w))
 }
 
-fn smalltalk_kind(question: &str) -> Option<render::Smalltalk> {
-    let lower = question.to_lowercase();
-    // Letters drawn out ("siiip", "makasihhh", "okeee") are the same word.
+/// The words of a chat message: runs of letters and digits.
+fn chat_words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The text with every letter typed twice or more in a row written once ("siiip" -> "sip"),
+/// or `None` when no letter is drawn out.
+fn squeeze_drawn_out(lower: &str) -> Option<String> {
     let drawn_out = lower
         .as_bytes()
         .windows(2)
         .any(|w| w[0] == w[1] && w[0].is_ascii_alphabetic());
-    let squeezed: String = if drawn_out {
+    drawn_out.then(|| {
         lower
             .chars()
             .scan(None, |last, c| {
@@ -3646,14 +3650,15 @@ fn smalltalk_kind(question: &str) -> Option<render::Smalltalk> {
             })
             .flatten()
             .collect()
-    } else {
-        String::new()
-    };
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .chain(squeezed.split(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty())
-        .collect();
+    })
+}
+
+fn smalltalk_kind(question: &str) -> Option<render::Smalltalk> {
+    let lower = question.to_lowercase();
+    // Letters drawn out ("siiip", "makasihhh", "okeee") are the same word.
+    let squeezed = squeeze_drawn_out(&lower).unwrap_or_default();
+    let (as_typed, squeezed_words) = (chat_words(&lower), chat_words(&squeezed));
+    let words: Vec<&str> = as_typed.iter().chain(&squeezed_words).copied().collect();
     let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
     if has(&[
         "makasih",
@@ -3679,13 +3684,10 @@ fn smalltalk_kind(question: &str) -> Option<render::Smalltalk> {
     ]) || lower.contains("terima kasih")
     {
         Some(render::Smalltalk::Thanks)
-    } else if [&lower, &squeezed].into_iter().any(|text| {
-        let mut words = text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .peekable();
-        words.peek().is_some() && words.all(|w| ACKNOWLEDGING.contains(&w))
-    }) {
+    } else if [&as_typed, &squeezed_words]
+        .into_iter()
+        .any(|words| !words.is_empty() && words.iter().all(|w| ACKNOWLEDGING.contains(w)))
+    {
         // "ok sip", "oke min, siap": the citizen took the answer.
         Some(render::Smalltalk::Thanks)
     } else if has(&[
