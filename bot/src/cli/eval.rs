@@ -611,6 +611,20 @@ const SUITE: &[Set] = &[
         tune: false,
     },
     Set {
+        name: "round-25 blind conversations dev (writer W)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r25w/conversations-dev.tsv"),
+        extra: None,
+        tune: true,
+    },
+    Set {
+        name: "round-25 blind conversations test (writer W)",
+        questions: None,
+        conversations: Some("knowledge/eval/blind/r25w/conversations-test.tsv"),
+        extra: None,
+        tune: false,
+    },
+    Set {
         name: "round-22 blind questions dev (writer S)",
         questions: Some("knowledge/eval/blind/r22q/dev.tsv"),
         conversations: None,
