@@ -687,6 +687,20 @@ const SUITE: &[Set] = &[
         extra: Some("knowledge/eval/blind/layouts-r24b"),
         tune: false,
     },
+    Set {
+        name: "round-25 layouts dev (a PDF matrix through plain pdftotext, pandoc reStructuredText of a docx, PyMuPDF text of a PDF)",
+        questions: Some("knowledge/eval/blind/layouts-r25/dev.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r25"),
+        tune: true,
+    },
+    Set {
+        name: "round-25 layouts test (a LibreOffice PDF through mutool, a Word decree through AbiWord)",
+        questions: Some("knowledge/eval/blind/layouts-r25b/test.tsv"),
+        conversations: None,
+        extra: Some("knowledge/eval/blind/layouts-r25b"),
+        tune: false,
+    },
 ];
 
 pub(crate) fn run_eval(request: &EvalRequest) -> anyhow::Result<ExitCode> {
