@@ -256,6 +256,21 @@ impl ComponentKind {
         Self::Other,
     ];
 
+    /// Whether the component is one of the service delivery that citizens ask about
+    /// (requirements to legal basis), not of its management.
+    pub fn delivers(self) -> bool {
+        matches!(
+            self,
+            Self::Requirements
+                | Self::Procedure
+                | Self::Duration
+                | Self::Fee
+                | Self::Product
+                | Self::ComplaintChannel
+                | Self::LegalBasis
+        )
+    }
+
     /// Stable snake_case name (as in JSON).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -9,7 +9,7 @@
 //! assembler reads: a spreadsheet's sheet with one component per row or one column per service ([`delimited`]), tables
 //! printed cell by cell by a PDF conversion without layout
 //! ([`blocks`]), space-aligned tables ([`columns`]), matrices with a row per service
-//! ([`matrix`]; laid out with spaces: [`spaced_matrix`]), decrees organised by component with an item per service in each section ([`by_component`]) -> services and components found line by line ([`services`]), tables without names titled by the names the decree declares before them ([`declared`]), opening hours stated once for the decree given to every service without its own ([`hours`]);
+//! ([`matrix`]; laid out with spaces: [`spaced_matrix`]), decrees organised by component with an item per service in each section ([`by_component`]) -> services and components found line by line ([`services`]), a component table whose values an extractor printed as one stream away from their labels cut back into values ([`streamed`]), tables without names titled by the names the decree declares before them ([`declared`]), opening hours stated once for the decree given to every service without its own ([`hours`]);
 //! when that finds one service or none, headings announced by a table of contents, numbered
 //! in capitals, a regulation's parts ("Bagian Kesatu") or numbered paragraphs of running text ([`paragraphs`]), with an FAQ page's questions as labels or a leaflet's sentences sorted into
 //! components ([`prose`]); also when the services found are fewer than such headings or mostly titled by a component's label -> cleaned text and list items ([`markup`]) -> normalised duration
@@ -60,6 +60,7 @@ mod region;
 mod services;
 mod spaced_matrix;
 mod stacked;
+mod streamed;
 mod title;
 mod wiki;
 mod xml;
@@ -334,6 +335,7 @@ fn parse_page(source: &str, text: &str) -> Result<Document, ParseError> {
         raw_services = services;
         warnings = prose_warnings;
     }
+    streamed::realign(&lines, &mut raw_services);
     references::resolve(&mut raw_services);
     hours::give_decree_hours(&lines, &mut raw_services);
     declared::retitle(&lines, &mut raw_services);
