@@ -639,6 +639,20 @@ const SUITE: &[Set] = &[
         tune: false,
     },
     Set {
+        name: "round-25 blind questions dev (writer Q)",
+        questions: Some("knowledge/eval/blind/r25q/dev.tsv"),
+        conversations: None,
+        extra: None,
+        tune: true,
+    },
+    Set {
+        name: "round-25 blind questions test (writer Q)",
+        questions: Some("knowledge/eval/blind/r25q/test.tsv"),
+        conversations: None,
+        extra: None,
+        tune: false,
+    },
+    Set {
         name: "round-22 layouts dev (an Excel XML Spreadsheet 2003, a PDF copied from a document-sharing site, a Wayback Machine capture)",
         questions: Some("knowledge/eval/blind/layouts-r22/dev.tsv"),
         conversations: None,
