@@ -447,7 +447,7 @@ impl Assembler {
     fn start_service(&mut self, title: String, line: u32, numbered: bool) {
         self.finish_service();
         self.pending = None;
-        self.title_number = leading_number(&title);
+        self.title_number = heading_ordinal(&title);
         self.current = Some(RawService::new(title, line, numbered));
     }
 
@@ -520,8 +520,8 @@ impl Assembler {
         // The next number of the services' own numbering ("9. Konsultasi dan Pengaduan
         // Perizinan" after "8. ...") titles the next service when the labels stand in table
         // rows, or when no label word opens it.
-        let next_title =
-            self.title_number.is_some_and(|n| leading_number(&text) == Some(n + 1)) && is_heading_like(raw_line, &text);
+        let next_title = self.title_number.is_some_and(|n| heading_ordinal(&text) == Some(n + 1))
+            && is_heading_like(raw_line, &text);
         if let Some((label, value)) = label_line(&text)
             .filter(|(label, value)| in_service || is_service_name_label(label) && !value.is_empty())
             .filter(|_| !nested && !outdented_heading)
@@ -1379,6 +1379,16 @@ fn leading_number(text: &str) -> Option<u32> {
         .filter(|_| token.ends_with(['.', ')']))
 }
 
+/// The place a service heading opens with in the decree's numbering: its number, or a capital
+/// letter's place in the alphabet ("J. Pelayanan Pengaduan Konsumen" after "I. ..." -> 10).
+fn heading_ordinal(text: &str) -> Option<u32> {
+    let token = text.split_whitespace().next()?;
+    match token.trim_end_matches(['.', ')']).as_bytes() {
+        [letter] if letter.is_ascii_uppercase() && token.ends_with(['.', ')']) => Some(u32::from(letter - b'A') + 1),
+        _ => leading_number(text),
+    }
+}
+
 /// Whether a label's first words are themselves a label ("Jangka Waktu Penyelesaian",
 /// "Penanganan Pengaduan, Saran"), as opposed to a title holding a label word further on
 /// ("Konsultasi dan Pengaduan Perizinan").
@@ -1800,6 +1810,33 @@ fn numbered_title(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_next_letter_of_the_services_lettering_titles_a_service_named_like_a_label() {
+        let text = "\
+I. Pelayanan Penilaian Koperasi
+-------------------------------
+
++---+-------------+------------------+
+| 1 | Persyaratan | Laporan keuangan |
++---+-------------+------------------+
+| 2 | Biaya/Tarif | Gratis           |
++---+-------------+------------------+
+
+J. Pelayanan Pengaduan Konsumen
+-------------------------------
+
++---+-------------+------------------+
+| 1 | Persyaratan | Identitas pengadu |
++---+-------------+------------------+
+| 2 | Biaya/Tarif | Gratis           |
++---+-------------+------------------+
+";
+        let document = crate::parse::parse_text("999_x.txt", text).unwrap();
+        let titles: Vec<&str> = document.services.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles.len(), 2, "{titles:?}");
+        assert!(titles[1].ends_with("Pengaduan Konsumen"), "{titles:?}");
+    }
+
     #[test]
     fn a_service_name_in_capitals_wrapped_onto_the_next_line() {
         let text = "\
