@@ -2660,6 +2660,16 @@ impl Engine {
                 corrected.push_str(number);
                 continue;
             }
+            // A krama possessive ("berkasipun", "biayanipun"): the word the decrees use, not
+            // what the stemmer makes of the suffix ("berkasipun" would be "kasi").
+            if let Some(base) = ["nipun", "ipun"]
+                .iter()
+                .filter_map(|suffix| word.strip_suffix(suffix))
+                .find(|base| base.len() >= 4 && self.knows(base))
+            {
+                corrected.push_str(base);
+                continue;
+            }
             if word.chars().any(|c| c.is_ascii_digit())
                 || self.spelling.contains(&word)
                 || is_known_word(&word)
@@ -2771,7 +2781,7 @@ impl Engine {
         let mut bases: Vec<String> = Vec::with_capacity(16);
         // Clitics: Indonesian "-nya", Javanese "-e"/"-ne" ("alure", "pelayanane"), krama
         // "-ipun" ("prosesipun") and Sundanese "-na" ("biayana", "alurna").
-        let unclitic = ["nya", "ipun", "ne", "na", "e"]
+        let unclitic = ["nya", "nipun", "ipun", "ne", "na", "e"]
             .iter()
             .filter_map(|suffix| word.strip_suffix(suffix))
             .filter(|b| b.len() >= 3);

@@ -508,6 +508,23 @@ fn javanese_clitics_and_time_words_are_read() {
 }
 
 #[test]
+fn krama_possessives_and_words_are_read() {
+    // "-ipun" after a consonant, "-nipun" after a vowel: the decree's word, not what the
+    // stemmer would make of the suffix ("berkasipun" is no "kasi").
+    let a = ask("ibu kula badhe ngurus pensiun janda, berkasipun menapa kemawon?");
+    assert_eq!(
+        id(&a),
+        "002_81250e56fc566e31:usulan-pensiun-bup-aps-dan-janda-duda",
+        "{}",
+        a.text
+    );
+    assert_eq!(a.aspect, Some(Aspect::Requirements));
+    let a = ask("pengantar skck saking kecamatan punika wonten biayanipun?");
+    assert_eq!(id(&a), "003_5e30365896fb6814:pengantar-skck", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Fee));
+}
+
+#[test]
 fn sundanese_clitics_and_words_are_read() {
     let a = ask("alurna pengantar skck kumaha");
     assert_eq!(id(&a), "003_5e30365896fb6814:pengantar-skck", "{}", a.text);
