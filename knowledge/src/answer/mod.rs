@@ -2133,7 +2133,10 @@ impl Engine {
                 && standard_form(w) == w
                 && !analysed.is_empty()
                 && !analysed.iter().any(|t| aspect::is_cue(t))
-                && (self.place_names.contains(w) || !analysed.iter().any(|t| self.in_decrees(t)))
+                && (self.place_names.contains(w)
+                    || !analysed.iter().any(|t| self.in_decrees(t))
+                        // A chat form of a word the decrees use ("diumumin") is no name.
+                        && self.colloquial_base(w).is_none())
         };
         // A destination ("pindah ke kab sidoarjo") is no place the service is had at.
         question

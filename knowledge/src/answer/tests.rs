@@ -1252,6 +1252,14 @@ fn another_district_or_regency_named_is_not_answered_with_this_ones_service() {
         "{}",
         then.text
     );
+    // A chat form of a decree's word after the kind ("diumumin") names no place.
+    let announced = ask("pengumuman hasil seleksi cpns kabupaten diumumin lewat mana ya");
+    assert_eq!(
+        id(&announced),
+        "002_81250e56fc566e31:penyampaian-hasil-pengadaan-asn",
+        "{}",
+        announced.text
+    );
 }
 
 /// A follow-up that asks about a detail in the citizen's own words, naming no service and no
