@@ -1055,13 +1055,16 @@ impl Engine {
         });
         // Asking leave to ask ("mau tanya2 boleh?", "boleh nanya min?") asks nothing yet: its
         // "boleh" is no question of what is allowed.
-        let asked_nothing = asked.is_none() || asks_leave_to_ask(question);
+        // Nor does a message of courtesy alone, however long ("pagi min, mau nanya bbrp hal
+        // ya").
+        let courtesy = asks_leave_to_ask(question);
+        let asked_nothing = asked.is_none() || courtesy;
         if let Some(kind) = chat.filter(|k| match k {
-            render::Smalltalk::Greeting => naming.is_empty(),
+            render::Smalltalk::Greeting => naming.is_empty() || courtesy,
             render::Smalltalk::Help => help_only,
             render::Smalltalk::Thanks => true,
         }) && asked_nothing
-            && question.split_whitespace().count() <= SMALLTALK_WORDS
+            && (question.split_whitespace().count() <= SMALLTALK_WORDS || courtesy)
         {
             return self.smalltalk(question, kind);
         }
@@ -3628,15 +3631,49 @@ const LEAVE: &[&str] = &[
     "boleh", "bole", "bisa", "izin", "ijin", "numpang", "mau", "mo", "ingin", "pengen", "sedikit", "dikit",
 ];
 
-/// Whether a message only asks leave to ask: a verb of asking ([`ASKING`]) and nothing but
-/// words of leave ([`LEAVE`]), greetings and terms of address ("permisi kak, mau tanya boleh?").
+/// Words of courtesy around a first message: an apology for the trouble ("mohon maaf
+/// mengganggu waktunya"), questions announced ("mau nanya beberapa hal"), who asks whom.
+const COURTESY: &[&str] = &[
+    "mohon",
+    "maaf",
+    "mengganggu",
+    "ganggu",
+    "ngganggu",
+    "waktunya",
+    "sebelumnya",
+    "beberapa",
+    "bbrp",
+    "hal",
+    "pertanyaan",
+    "sesuatu",
+    "bapak",
+    "ibu",
+    "saya",
+    "sy",
+    "aku",
+    "gw",
+    "gue",
+    "dong",
+    "nih",
+];
+/// Words that make a message courtesy on their own: asking leave, or an apology.
+const APOLOGY: &[&str] = &["maaf", "mengganggu", "ganggu", "ngganggu"];
+
+/// Whether a message only asks leave to ask or apologises for asking: a verb of asking
+/// ([`ASKING`]) or an apology ([`APOLOGY`]), and nothing but words of leave ([`LEAVE`]) and
+/// courtesy ([`COURTESY`]), greetings and terms of address ("permisi kak, mau tanya boleh?",
+/// "assalamualaikum bapak/ibu, mohon maaf mengganggu waktunya").
 fn asks_leave_to_ask(question: &str) -> bool {
     let lower = question.to_lowercase();
     let words = chat_words(&lower);
-    words.iter().any(|w| ASKING.contains(w))
-        && words
-            .iter()
-            .all(|w| ASKING.contains(w) || LEAVE.contains(w) || GREETING_WORDS.contains(w) || ACKNOWLEDGING.contains(w))
+    words.iter().any(|w| ASKING.contains(w) || APOLOGY.contains(w))
+        && words.iter().all(|w| {
+            ASKING.contains(w)
+                || LEAVE.contains(w)
+                || COURTESY.contains(w)
+                || GREETING_WORDS.contains(w)
+                || ACKNOWLEDGING.contains(w)
+        })
 }
 
 /// The words of a chat message: runs of letters and digits.

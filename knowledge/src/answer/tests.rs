@@ -90,6 +90,17 @@ fn smalltalk_gets_a_friendly_reply() {
     );
     assert_eq!(ask("boleh nanya kak?").status, AnswerStatus::Smalltalk);
     assert_ne!(ask("mau tanya syarat sktm boleh?").status, AnswerStatus::Smalltalk);
+    // So does courtesy alone, however long: an apology for the trouble, questions announced.
+    for courtesy in [
+        "assalamualaikum bapak/ibu, mohon maaf mengganggu waktunya",
+        "pagi min, mau nanya bbrp hal ya",
+    ] {
+        assert_eq!(ask(courtesy).status, AnswerStatus::Smalltalk, "{courtesy}");
+    }
+    assert_ne!(
+        ask("maaf mengganggu, waktunya ngurus sktm brp lama").status,
+        AnswerStatus::Smalltalk
+    );
 }
 
 /// "gratis?" alone asks the fee, even when the question's other words are in the procedure.
