@@ -483,6 +483,10 @@ const MAX_CHOICES: usize = 3;
 /// Candidates within this much coverage and this share of the best score are a tie.
 const TIE_COVERAGE: f32 = 0.1;
 const TIE_SCORE: f32 = 0.8;
+/// ... and this share, when both names hold every word of the question that names.
+const SAME_NAME_TIE_SCORE: f32 = 0.6;
+/// Coverage of a name that holds every naming word of the question.
+const FULL_COVERAGE: f32 = 0.99;
 /// A generic word counts for a service named after it only when at most about one service in
 /// six has it in its name ("informasi" yes, "surat" no).
 const NAMED_GENERIC_IDF: f32 = 2.0;
@@ -1280,7 +1284,19 @@ impl Engine {
                 s.position != best
                     && s.confidence >= MIN_COVERAGE
                     && s.closeness >= best_closeness - TIE_COVERAGE
-                    && s.score >= TIE_SCORE * best_score
+                    // Two names that hold the very same words of the question, and all of
+                    // them ("fasilitasi rapat" in "Fasilitasi Rapat BUMD dan BLUD" and
+                    // "Fasilitasi Rapat Anggota DPRD"), are told apart by nothing the citizen
+                    // said: how often a body repeats them decides less.
+                    && s.score
+                        >= if s.naming_mask == best_scored.naming_mask
+                            && s.naming_mask != 0
+                            && s.coverage.min(best_scored.coverage) >= FULL_COVERAGE
+                        {
+                            SAME_NAME_TIE_SCORE
+                        } else {
+                            TIE_SCORE
+                        } * best_score
                     && !beats(&best_scored, s)
             })
             .collect();

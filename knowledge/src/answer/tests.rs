@@ -148,6 +148,31 @@ fn agency_named_in_the_question_breaks_the_tie() {
     assert_eq!(a.aspect, Some(Aspect::Fee));
 }
 
+/// Two names that hold every naming word of the question ("Fasilitasi Rapat BUMD dan BLUD",
+/// "Fasilitasi Rapat Anggota DPRD") are offered together, however often their texts repeat
+/// the words; a word only one name has settles it.
+#[test]
+fn names_holding_the_same_words_of_the_question_are_offered_together() {
+    let a = ask("mau minta fasilitasi rapat, syaratnya apa?");
+    assert_eq!(a.status, AnswerStatus::Ambiguous, "{} {}", id(&a), a.text);
+    let offered: Vec<&str> = a.candidates.iter().map(|c| c.id.as_str()).collect();
+    assert!(
+        offered.contains(&"000_4d00da837d591dc0:fasilitasi-rapat-bumd-dan-blud"),
+        "{offered:?}"
+    );
+    assert!(
+        offered.contains(&"001_f4e4e6960aa12399:fasilitasi-rapat-anggota-dprd"),
+        "{offered:?}"
+    );
+    let a = ask("mau minta fasilitasi rapat bumd, syaratnya apa?");
+    assert_eq!(
+        id(&a),
+        "000_4d00da837d591dc0:fasilitasi-rapat-bumd-dan-blud",
+        "{}",
+        a.text
+    );
+}
+
 /// "sekretariat daerah" is the Setda, not the "Sekretariat Dewan Perwakilan Rakyat Daerah".
 #[test]
 fn adjacent_name_words_beat_scattered_ones() {
