@@ -561,6 +561,15 @@ fn krama_possessives_and_words_are_read() {
 }
 
 #[test]
+fn english_of_code_switching_citizens_is_read() {
+    let a = ask("pengantar skck prosesnya how long?");
+    assert_eq!(id(&a), "003_5e30365896fb6814:pengantar-skck", "{}", a.text);
+    assert_eq!(a.aspect, Some(Aspect::Duration));
+    let a = ask("pengantar skck requirements apa aja?");
+    assert_eq!(a.aspect, Some(Aspect::Requirements), "{}", a.text);
+}
+
+#[test]
 fn sundanese_clitics_and_words_are_read() {
     let a = ask("alurna pengantar skck kumaha");
     assert_eq!(id(&a), "003_5e30365896fb6814:pengantar-skck", "{}", a.text);
