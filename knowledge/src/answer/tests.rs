@@ -561,6 +561,19 @@ fn krama_possessives_and_words_are_read() {
 }
 
 #[test]
+fn setting_right_is_repairing_in_any_form() {
+    // "betulkan", "benerin", "pembetulan" and "perbaikan" are one verb of setting right.
+    let a = ask("tanggal lahir di data kepegawaian salah, mau dibetulkan, berkas apa saja?");
+    assert_eq!(
+        id(&a),
+        "002_81250e56fc566e31:usulan-perbaikan-data-pegawai",
+        "{}",
+        a.text
+    );
+    assert_eq!(a.aspect, Some(Aspect::Requirements));
+}
+
+#[test]
 fn english_of_code_switching_citizens_is_read() {
     let a = ask("pengantar skck prosesnya how long?");
     assert_eq!(id(&a), "003_5e30365896fb6814:pengantar-skck", "{}", a.text);
