@@ -100,6 +100,10 @@
 //! ("kerjasama", "kertas", "kesbangpol" stay whole; see `stem::with_false_prefix`); Madurese
 //! question words ("berempa" berapa, "abit" lama, "majar" bayar) and Javanese krama ones
 //! ("badhe" mau, "kangge" untuk, "mawon" saja, "wonten" ada) in `slang.tsv`.
+//! `id_v22` (2026-12): more krama ("kemawon", "saking", "dhateng", "punika", "menawi", "kula")
+//! and Minangkabau ("nan" yang, "untuak", "paliang lambek", "bara" berapa) words, English ones
+//! of code-switching citizens ("requirements", "fee", "process"), and "betulkan",
+//! "pembetulan" as forms of "perbaiki" (`slang.tsv`).
 //!
 //! # Example
 //! ```
@@ -161,7 +165,7 @@ use self::synonyms::Synonyms;
 
 /// Versioned name of the Indonesian analyzer, as stored in the schema. Never change the chain
 /// (or the meaning of its tables) under an existing name: add a new name and reindex.
-pub const ANALYZER: &str = "id_v21";
+pub const ANALYZER: &str = "id_v22";
 
 /// Longest token kept, in bytes (tantivy's `RemoveLongFilter` semantics).
 const MAX_TOKEN_BYTES: usize = 40;
