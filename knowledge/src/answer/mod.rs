@@ -2801,9 +2801,10 @@ impl Engine {
             w.len() >= 3 && (standard_form(w) != w || is_known_word(w) || self.spelling.contains(w) || self.knows(w))
         };
         let mut bases: Vec<String> = Vec::with_capacity(16);
-        // Clitics: Indonesian "-nya", Javanese "-e"/"-ne" ("alure", "pelayanane"), krama
-        // "-ipun" ("prosesipun") and Sundanese "-na" ("biayana", "alurna").
-        let unclitic = ["nya", "nipun", "ipun", "ne", "na", "e"]
+        // Clitics: Indonesian "-nya" (typed "-ny" in haste: "prosesny"), Javanese "-e"/"-ne"
+        // ("alure", "pelayanane"), krama "-ipun" ("prosesipun") and Sundanese "-na"
+        // ("biayana", "alurna").
+        let unclitic = ["nya", "ny", "nipun", "ipun", "ne", "na", "e"]
             .iter()
             .filter_map(|suffix| word.strip_suffix(suffix))
             .filter(|b| b.len() >= 3);

@@ -561,6 +561,13 @@ fn krama_possessives_and_words_are_read() {
 }
 
 #[test]
+fn a_clitic_typed_in_haste_is_the_clitic() {
+    // "-ny" for "-nya": "prosesny" is "prosesnya", no word of another service.
+    let a = ask("stlh sy ngadu ke kecamatan beji prosesny gmn");
+    assert_eq!(id(&a), "003_5e30365896fb6814:penanganan-pengaduan", "{}", a.text);
+}
+
+#[test]
 fn setting_right_is_repairing_in_any_form() {
     // "betulkan", "benerin", "pembetulan" and "perbaikan" are one verb of setting right.
     let a = ask("tanggal lahir di data kepegawaian salah, mau dibetulkan, berkas apa saja?");
