@@ -61,8 +61,8 @@
 //! page's title naming the agency ("Standar Pelayanan Publik — Dinas ...") heads no service.
 
 use super::labels::{
-    classify, classify_question, continues_label, is_header_row, is_section_marker, is_service_name_label, label_words,
-    reads_as_label,
+    classify, classify_question, continues_label, is_header_row, is_label_word, is_section_marker,
+    is_service_name_label, label_words, reads_as_label,
 };
 use super::markup::{strip_markup, tidy};
 use crate::document::{ComponentKind, LineRange, ParseWarning};
@@ -620,6 +620,26 @@ impl Assembler {
                 line,
                 appended_to,
             });
+            return;
+        }
+        // A label cell wrapped onto the next line ("2. Sistem, Mekanisme dan" / "Prosedur",
+        // "3. Jangka Waktu" / "Penyelesaian"): the rest of the label, not its value.
+        if let Some(open) = self.open.as_mut()
+            && open.raw.trim().is_empty()
+            && open.lines.start + 1 == number
+            && text.split_whitespace().count() <= LABEL_TAIL_WORDS
+            && !text.ends_with(['.', ';', ':'])
+            && leading_number(&text).is_none()
+            && {
+                let words = label_words(&text);
+                let joining = |w: &String| matches!(w.as_str(), "dan" | "atau" | "serta");
+                words.iter().any(|w| is_label_word(w))
+                    && words.iter().all(|w| is_label_word(w) || joining(w))
+                    && (continues_label(&open.label, &text) || !joining(&words[0]))
+            }
+        {
+            open.label = format!("{} {}", open.label.trim_end(), text.trim());
+            open.lines.extend_to(number);
             return;
         }
         if let Some(open) = self.open.as_mut() {
@@ -1702,6 +1722,9 @@ const PANEL_TITLE_REACH: u32 = 10;
 /// (a line of properties may come between).
 const HEADER_TITLE_REACH: u32 = 3;
 
+/// Most words of a label cell's wrapped line ("Prosedur", "Saran dan Masukan").
+const LABEL_TAIL_WORDS: usize = 4;
+
 /// A short line in title case that could title a panel: two to twelve words, no label, no
 /// property ("Status: Disahkan"), no sentence or list punctuation at its end.
 fn is_panel_title(text: &str) -> bool {
@@ -1810,6 +1833,48 @@ fn numbered_title(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_label_cell_wrapped_onto_the_next_line_is_no_value() {
+        let text = "\
+A. Pelayanan Kolam Renang
+1. Persyaratan
+Membeli tiket di loket
+2. Sistem, Mekanisme dan
+Prosedur
+Pembelian tiket di loket
+3. Jangka Waktu
+Penyelesaian
+3 (tiga) menit
+4. Biaya/Tarif
+Rp 10.000
+";
+        let document = crate::parse::parse_text("999_x.txt", text).unwrap();
+        let components = &document.services[0].components;
+        let text_of = |kind: ComponentKind| components.iter().find(|c| c.kind == kind).map(|c| c.text.clone());
+        assert_eq!(
+            text_of(ComponentKind::Procedure).as_deref(),
+            Some("Pembelian tiket di loket")
+        );
+        assert_eq!(text_of(ComponentKind::Duration).as_deref(), Some("3 (tiga) menit"));
+        // A step after a label that ends open is a value: "dan" opens no step.
+        let text = "\
+A. Pelayanan Laboratorium
+1. Persyaratan
+Kartu identitas
+2. Sistem, Mekanisme, dan
+3. Pengambilan sampel darah
+4. Biaya/Tarif
+Rp 10.000
+";
+        let document = crate::parse::parse_text("999_x.txt", text).unwrap();
+        let procedure = document.services[0]
+            .components
+            .iter()
+            .find(|c| c.kind == ComponentKind::Procedure)
+            .map(|c| c.text.clone());
+        assert!(procedure.is_some_and(|p| p.contains("Pengambilan sampel")));
+    }
+
     #[test]
     fn the_next_letter_of_the_services_lettering_titles_a_service_named_like_a_label() {
         let text = "\
