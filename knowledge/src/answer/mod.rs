@@ -133,7 +133,14 @@
 //!   ([`aspect::asked_with_clitic`]);
 //! - an everyday word alone ("ada org ga nih") names no service, a message about the bot
 //!   itself is small talk, and a service the question does not touch by its title, about an
-//!   institution or document its name lacks, is not answered.
+//!   institution or document its name lacks, is not answered;
+//! - courtesy alone, however long ("mohon maaf mengganggu waktunya", "mau nanya bbrp hal"),
+//!   is small talk; a krama possessive ("berkasipun", "biayanipun") and a clitic typed in haste
+//!   ("prosesny") are read as the decree's word; a chat form of a decree's word after a
+//!   region's kind ("kabupaten diumumin") names no place;
+//! - two names that hold every naming word of the question ("Fasilitasi Rapat BUMD ..." and
+//!   "Fasilitasi Rapat Anggota DPRD" for "fasilitasi rapat") are a tie whatever their texts
+//!   repeat ([`SAME_NAME_TIE_SCORE`]).
 
 mod build;
 mod deployment;
