@@ -544,6 +544,26 @@ mod conversation_tests {
     }
 
     #[test]
+    fn a_choice_between_agencies_sets_the_region() {
+        let mut d = Dialogue::default();
+        let list = d.reply(&ENGINE, "konsultasi bayar gak");
+        assert_eq!(list.status, AnswerStatus::Ambiguous, "{}", list.text);
+        let chosen = d.reply(&ENGINE, "2");
+        assert_eq!(chosen.status, AnswerStatus::Answered, "{}", chosen.text);
+        assert!(!d.region.is_empty(), "{:?}", d.region);
+        let agency = chosen
+            .service
+            .as_ref()
+            .map(|s| s.agency.to_lowercase())
+            .unwrap_or_default();
+        assert!(
+            d.region.iter().any(|w| agency.contains(w.as_str())),
+            "{:?} {agency}",
+            d.region
+        );
+    }
+
+    #[test]
     fn a_place_no_agency_here_serves_is_said_so() {
         let mut d = Dialogue::default();
         d.reply(&ENGINE, "sy di kecamatan beji");
