@@ -1068,7 +1068,7 @@ impl Engine {
         // "boleh" is no question of what is allowed.
         // Nor does a message of courtesy alone, however long ("pagi min, mau nanya bbrp hal
         // ya").
-        let courtesy = asks_leave_to_ask(question);
+        let courtesy = is_courtesy_only(question);
         let asked_nothing = asked.is_none() || courtesy;
         if let Some(kind) = chat.filter(|k| match k {
             render::Smalltalk::Greeting => naming.is_empty() || courtesy,
@@ -2691,7 +2691,7 @@ impl Engine {
             }
             // A krama possessive ("berkasipun", "biayanipun"): the word the decrees use, not
             // what the stemmer makes of the suffix ("berkasipun" would be "kasi").
-            if let Some(base) = ["nipun", "ipun"]
+            if let Some(base) = KRAMA_POSSESSIVES
                 .iter()
                 .filter_map(|suffix| word.strip_suffix(suffix))
                 .find(|base| base.len() >= 4 && self.knows(base))
@@ -2811,8 +2811,10 @@ impl Engine {
         // Clitics: Indonesian "-nya" (typed "-ny" in haste: "prosesny"), Javanese "-e"/"-ne"
         // ("alure", "pelayanane"), krama "-ipun" ("prosesipun") and Sundanese "-na"
         // ("biayana", "alurna").
-        let unclitic = ["nya", "ny", "nipun", "ipun", "ne", "na", "e"]
+        let unclitic = ["nya", "ny"]
             .iter()
+            .chain(KRAMA_POSSESSIVES.iter())
+            .chain(["ne", "na", "e"].iter())
             .filter_map(|suffix| word.strip_suffix(suffix))
             .filter(|b| b.len() >= 3);
         for stem in std::iter::once(word).chain(unclitic) {
@@ -3655,6 +3657,10 @@ const LEAVE: &[&str] = &[
     "boleh", "bole", "bisa", "izin", "ijin", "numpang", "mau", "mo", "ingin", "pengen", "sedikit", "dikit",
 ];
 
+/// The krama possessive suffixes: "-nipun" after a vowel ("biayanipun"), "-ipun" after a
+/// consonant ("berkasipun").
+const KRAMA_POSSESSIVES: [&str; 2] = ["nipun", "ipun"];
+
 /// Words of courtesy around a first message: an apology for the trouble ("mohon maaf
 /// mengganggu waktunya"), questions announced ("mau nanya beberapa hal"), who asks whom.
 const COURTESY: &[&str] = &[
@@ -3687,7 +3693,7 @@ const APOLOGY: &[&str] = &["maaf", "mengganggu", "ganggu", "ngganggu"];
 /// ([`ASKING`]) or an apology ([`APOLOGY`]), and nothing but words of leave ([`LEAVE`]) and
 /// courtesy ([`COURTESY`]), greetings and terms of address ("permisi kak, mau tanya boleh?",
 /// "assalamualaikum bapak/ibu, mohon maaf mengganggu waktunya").
-fn asks_leave_to_ask(question: &str) -> bool {
+fn is_courtesy_only(question: &str) -> bool {
     let lower = question.to_lowercase();
     let words = chat_words(&lower);
     words.iter().any(|w| ASKING.contains(w) || APOLOGY.contains(w))

@@ -1848,14 +1848,22 @@ Penyelesaian
 4. Biaya/Tarif
 Rp 10.000
 ";
-        let document = crate::parse::parse_text("999_x.txt", text).unwrap();
-        let components = &document.services[0].components;
-        let text_of = |kind: ComponentKind| components.iter().find(|c| c.kind == kind).map(|c| c.text.clone());
+        let text_of = |text: &str, kind: ComponentKind| {
+            let document = crate::parse::parse_text("999_x.txt", text).unwrap();
+            document.services[0]
+                .components
+                .iter()
+                .find(|c| c.kind == kind)
+                .map(|c| c.text.clone())
+        };
         assert_eq!(
-            text_of(ComponentKind::Procedure).as_deref(),
+            text_of(text, ComponentKind::Procedure).as_deref(),
             Some("Pembelian tiket di loket")
         );
-        assert_eq!(text_of(ComponentKind::Duration).as_deref(), Some("3 (tiga) menit"));
+        assert_eq!(
+            text_of(text, ComponentKind::Duration).as_deref(),
+            Some("3 (tiga) menit")
+        );
         // A step after a label that ends open is a value: "dan" opens no step.
         let text = "\
 A. Pelayanan Laboratorium
@@ -1866,13 +1874,7 @@ Kartu identitas
 4. Biaya/Tarif
 Rp 10.000
 ";
-        let document = crate::parse::parse_text("999_x.txt", text).unwrap();
-        let procedure = document.services[0]
-            .components
-            .iter()
-            .find(|c| c.kind == ComponentKind::Procedure)
-            .map(|c| c.text.clone());
-        assert!(procedure.is_some_and(|p| p.contains("Pengambilan sampel")));
+        assert!(text_of(text, ComponentKind::Procedure).is_some_and(|p| p.contains("Pengambilan sampel")));
     }
 
     #[test]
